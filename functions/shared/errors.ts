@@ -1,0 +1,105 @@
+// Errors a caller may see, each mapped to its HTTP status in this one place. Anything that is not
+// an AppError is an internal fault: callers get a plain 500 with no detail.
+import type { z } from 'zod';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  /** Safe to show the caller: the message says what was wrong and what to do. */
+  readonly expose = true;
+}
+
+export class ValidationError extends AppError {
+  override readonly name = 'ValidationError';
+  readonly status = 400;
+  constructor(
+    readonly issues: FieldIssue[],
+    message = describeIssues(issues),
+  ) {
+    super(message);
+  }
+
+  static fromZod(error: z.ZodError, prefix: (string | number)[] = []): ValidationError {
+    return new ValidationError(
+      error.issues.map((issue) => ({
+        path: formatPath([...prefix, ...issue.path]),
+        message: issue.message,
+      })),
+    );
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  override readonly name = 'UnauthorizedError';
+  readonly status = 401;
+}
+
+export class ForbiddenError extends AppError {
+  override readonly name = 'ForbiddenError';
+  readonly status = 403;
+}
+
+export class NotFoundError extends AppError {
+  override readonly name = 'NotFoundError';
+  readonly status = 404;
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  readonly status = 415;
+}
+
+export class ConflictError extends AppError {
+  override readonly name = 'ConflictError';
+  readonly status = 409;
+}
+
+export class GoneError extends AppError {
+  override readonly name = 'GoneError';
+  readonly status = 410;
+}
+
+export class PayloadTooLargeError extends AppError {
+  override readonly name = 'PayloadTooLargeError';
+  readonly status = 413;
+}
+
+/** A configuration file (scoring policy, settings) that cannot be used: an operator's mistake. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+export interface ErrorResponse {
+  status: number;
+  body: { error: string; message: string; issues?: FieldIssue[] };
+}
+
+/** The one place an error becomes an HTTP answer; unknown errors reveal nothing. */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof ValidationError) {
+    return {
+      status: error.status,
+      body: { error: error.name, message: error.message, issues: error.issues },
+    };
+  }
+  if (error instanceof AppError) {
+    return { status: error.status, body: { error: error.name, message: error.message } };
+  }
+  return { status: 500, body: { error: 'InternalError', message: 'Something went wrong on our side.' } };
+}
+
+/** `consultees.3.email`, or `(root)` for a problem with the document as a whole. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? '(root)' : path.map(String).join('.');
+}
+
+function describeIssues(issues: FieldIssue[]): string {
+  if (issues.length === 0) return 'The input is not valid.';
+  const first = issues[0] as FieldIssue;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return `${first.path}: ${first.message}${more}`;
+}

@@ -1,0 +1,109 @@
+// Every DynamoDB key of the single table is built here, and nowhere else.
+//
+// Access patterns (who reads what, by which key or index):
+//
+// | pattern                                   | by                                   | reader                      |
+// | ----------------------------------------- | ------------------------------------ | --------------------------- |
+// | proposal by id                            | PK=PROPOSAL#<id>, SK=META            | API detail, every task      |
+// | everything of one proposal                | PK=PROPOSAL#<id> (Query)             | detail page, evidence pack  |
+// | consultees of a proposal                  | PK=PROPOSAL#<id>, SK begins CONSULTEE# | tally, mailing, reminders |
+// | replies of a proposal                     | PK=PROPOSAL#<id>, SK begins REPLY#   | detail, review page         |
+// | timeline of a proposal (in order)         | PK=PROPOSAL#<id>, SK begins EVENT#   | detail, evidence pack       |
+// | consultee by reply token                  | PK=TOKEN#<sha256(token)>, SK=TOKEN   | inbound mail                |
+// | review by id                              | PK=REVIEW#<reviewId>, SK=REVIEW      | review link handler         |
+// | proposals, newest first                   | GSI1: GSI1PK=PROPOSALS, GSI1SK=<createdAt>#<id> | manager/auditor list |
+// | proposals by status, newest first         | GSI2: GSI2PK=STATUS#<status>, GSI2SK=<createdAt>#<id> | list ?status=  |
+// | decisions by date (from/to, cursor paging)| GSI1: GSI1PK=DECISIONS, GSI1SK=<decidedAt>#<decisionId> | auditor list |
+// | approvals due for review                  | GSI2: GSI2PK=REVIEWDUE, GSI2SK=<reviewDate>#<decisionId> | reviews due  |
+// | decision of a proposal                    | GSI3: GSI3PK=PROPOSAL#<id>, GSI3SK=DECISION | replay guard, detail |
+// | decision chain head (latest)              | PK=CHAIN, Query descending, Limit 1  | chain append                |
+// | decision by id                            | PK=CHAIN, SK=SEQ#<sequence from id>  | GET /decisions/{id}         |
+// | whole chain in order                      | PK=CHAIN, Query ascending, paged     | audit verify                |
+// | next reference number of a year           | PK=COUNTER#<year>, SK=REFERENCE (ADD) | proposal creation          |
+//
+// Reply items are keyed by a hash of the Message-ID, so a message delivered twice is stored once
+// (conditional put on attribute_not_exists).
+
+export interface Key {
+  PK: string;
+  SK: string;
+}
+
+const SEQUENCE_DIGITS = 12;
+
+export const proposalKey = (proposalId: string): Key => ({ PK: `PROPOSAL#${proposalId}`, SK: 'META' });
+export const proposalPartition = (proposalId: string): string => `PROPOSAL#${proposalId}`;
+
+export const proposalIndexKeys = (p: { proposalId: string; status: string; createdAt: string }) => ({
+  GSI1PK: 'PROPOSALS',
+  GSI1SK: `${p.createdAt}#${p.proposalId}`,
+  GSI2PK: proposalStatusPartition(p.status),
+  GSI2SK: `${p.createdAt}#${p.proposalId}`,
+});
+export const PROPOSALS_PARTITION = 'PROPOSALS';
+export const proposalStatusPartition = (status: string): string => `STATUS#${status}`;
+
+export const CONSULTEE_PREFIX = 'CONSULTEE#';
+export const consulteeKey = (proposalId: string, email: string): Key => ({
+  PK: proposalPartition(proposalId),
+  SK: `${CONSULTEE_PREFIX}${email.toLowerCase()}`,
+});
+
+export const REPLY_PREFIX = 'REPLY#';
+export const replyKey = (proposalId: string, messageIdHash: string): Key => ({
+  PK: proposalPartition(proposalId),
+  SK: `${REPLY_PREFIX}${messageIdHash}`,
+});
+/** Mail whose token matched no consultee is kept for triage under one partition. */
+export const unmatchedReplyKey = (messageIdHash: string): Key => ({
+  PK: 'UNMATCHED',
+  SK: `${REPLY_PREFIX}${messageIdHash}`,
+});
+
+export const EVENT_PREFIX = 'EVENT#';
+/** `n` breaks ties between events of the same millisecond. */
+export const eventKey = (proposalId: string, at: string, n: number): Key => ({
+  PK: proposalPartition(proposalId),
+  SK: `${EVENT_PREFIX}${at}#${String(n).padStart(4, '0')}`,
+});
+
+export const replyTokenKey = (tokenHash: string): Key => ({ PK: `TOKEN#${tokenHash}`, SK: 'TOKEN' });
+
+export const reviewKey = (reviewId: string): Key => ({ PK: `REVIEW#${reviewId}`, SK: 'REVIEW' });
+
+export const CHAIN_PARTITION = 'CHAIN';
+export const SEQUENCE_PREFIX = 'SEQ#';
+export const decisionKey = (sequence: number): Key => ({
+  PK: CHAIN_PARTITION,
+  SK: `${SEQUENCE_PREFIX}${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`,
+});
+
+/** Decision ids carry their chain position, so a decision is one GetItem away. */
+export const decisionIdFor = (sequence: number): string => `DEC-${String(sequence).padStart(6, '0')}`;
+export function sequenceOfDecisionId(decisionId: string): number | undefined {
+  const match = /^DEC-(\d{6,12})$/.exec(decisionId);
+  const sequence = match ? Number(match[1]) : Number.NaN;
+  return Number.isSafeInteger(sequence) && sequence > 0 ? sequence : undefined;
+}
+
+export const DECISIONS_PARTITION = 'DECISIONS';
+export const REVIEW_DUE_PARTITION = 'REVIEWDUE';
+export const decisionIndexKeys = (d: {
+  decisionId: string;
+  proposalId: string;
+  decidedAt: string;
+  outcome: string;
+  reviewDate: string | null;
+}) => ({
+  GSI1PK: DECISIONS_PARTITION,
+  GSI1SK: `${d.decidedAt}#${d.decisionId}`,
+  ...(d.outcome === 'approved' && d.reviewDate
+    ? { GSI2PK: REVIEW_DUE_PARTITION, GSI2SK: `${d.reviewDate}#${d.decisionId}` }
+    : {}),
+  GSI3PK: proposalPartition(d.proposalId),
+  GSI3SK: 'DECISION',
+});
+
+export const counterKey = (year: number): Key => ({ PK: `COUNTER#${year}`, SK: 'REFERENCE' });
+export const formatReference = (year: number, n: number): string =>
+  `DPIA-${year}-${String(n).padStart(4, '0')}`;

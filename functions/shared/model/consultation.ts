@@ -1,0 +1,66 @@
+// What the consultation keeps about each consultee and each reply (SPEC §5, §7).
+import { z } from 'zod';
+import './zod-messages.js';
+import { EmailAddress } from './proposal.js';
+
+export const STANCES = ['support', 'concerns', 'object', 'unclassified'] as const;
+export const Stance = z.enum(STANCES);
+export type Stance = z.infer<typeof Stance>;
+
+export const Tally = z.strictObject({
+  support: z.number().int().min(0),
+  concerns: z.number().int().min(0),
+  object: z.number().int().min(0),
+  unclassified: z.number().int().min(0),
+});
+export type Tally = z.infer<typeof Tally>;
+
+export const emptyTally = (): Tally => ({ support: 0, concerns: 0, object: 0, unclassified: 0 });
+
+/** pending: not yet mailed; mailed: waiting for a reply; responded: has a counted reply. */
+export const CONSULTEE_STATUSES = ['pending', 'mailed', 'responded', 'bounced'] as const;
+export const ConsulteeStatus = z.enum(CONSULTEE_STATUSES);
+export type ConsulteeStatus = z.infer<typeof ConsulteeStatus>;
+
+export const Consultee = z.strictObject({
+  name: z.string(),
+  email: EmailAddress,
+  organisation: z.string().optional(),
+  status: ConsulteeStatus,
+  stance: Stance.nullable(),
+  respondedAt: z.iso.datetime({ offset: true }).nullable(),
+  late: z.boolean(),
+  senderMismatch: z.boolean(),
+  comment: z.string().nullable(),
+});
+export type Consultee = z.infer<typeof Consultee>;
+
+/**
+ * response: a consultee's answer; auto-reply: out-of-office and the like (not a response);
+ * delivery-report: a bounce (marks the consultee bounced); unmatched: no known reply token.
+ */
+export const REPLY_KINDS = ['response', 'auto-reply', 'delivery-report', 'unmatched'] as const;
+export const ReplyKind = z.enum(REPLY_KINDS);
+export type ReplyKind = z.infer<typeof ReplyKind>;
+
+export const Reply = z.strictObject({
+  replyId: z.string().min(1),
+  proposalId: z.string().min(1).nullable(),
+  consulteeEmail: EmailAddress.nullable(),
+  kind: ReplyKind,
+  messageId: z.string().min(1),
+  from: z.string(),
+  subject: z.string(),
+  receivedAt: z.iso.datetime({ offset: true }),
+  stance: Stance.nullable(),
+  comment: z.string(),
+  late: z.boolean(),
+  senderMismatch: z.boolean(),
+  /** Key of the raw message in the inbound-mail bucket: the original is always kept. */
+  rawKey: z.string().min(1),
+});
+export type Reply = z.infer<typeof Reply>;
+
+/** A reply counts towards the tally only when it is a timely response from the consultee's own address. */
+export const isCounted = (reply: Pick<Reply, 'kind' | 'late' | 'senderMismatch'>): boolean =>
+  reply.kind === 'response' && !reply.late && !reply.senderMismatch;

@@ -1,0 +1,210 @@
+// The proposal a manager opens (SPEC §3 and the optional governance fields of §10). The zod schema
+// is the one source of truth: types come from it, every edge parses with it.
+import { z } from 'zod';
+import './zod-messages.js';
+
+export const CAMERA_TYPES = ['ANPR', 'CCTV', 'BWV', 'DRONE', 'SPEED', 'OTHER'] as const;
+export const CameraType = z.enum(CAMERA_TYPES);
+export type CameraType = z.infer<typeof CameraType>;
+
+export const FACTOR_KEYS = ['nationalSecurity', 'seriousCrime', 'localCrime', 'communityConfidence'] as const;
+export type FactorKey = (typeof FACTOR_KEYS)[number];
+
+export const MAX_CONSULTEES = 500;
+export const MAX_RATING = 5;
+export const EVIDENCE_MIN = 20;
+export const EVIDENCE_MAX = 4000;
+
+const text = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min, min === 1 ? 'Required' : `Must be at least ${min} characters`)
+    .max(max, `Must be at most ${max} characters`);
+
+export const EmailAddress = z
+  .email({ message: 'Invalid email address' })
+  .max(254, 'An e-mail address has at most 254 characters');
+
+export const Person = z.strictObject({
+  name: text(1, 200),
+  email: EmailAddress,
+});
+export type Person = z.infer<typeof Person>;
+
+export const ConsulteeInput = z.strictObject({
+  name: text(1, 200),
+  email: EmailAddress,
+  organisation: text(1, 200).optional(),
+});
+export type ConsulteeInput = z.infer<typeof ConsulteeInput>;
+
+export const Factor = z
+  .strictObject({
+    rating: z
+      .number({ message: 'Rating must be a whole number from 0 to 5' })
+      .int('Rating must be a whole number from 0 to 5')
+      .min(0, 'Rating must be a whole number from 0 to 5')
+      .max(MAX_RATING, 'Rating must be a whole number from 0 to 5'),
+    evidence: z
+      .string()
+      .trim()
+      .max(EVIDENCE_MAX, `Evidence must be at most ${EVIDENCE_MAX} characters`)
+      .optional(),
+  })
+  .superRefine((factor, ctx) => {
+    if (factor.rating > 0 && (factor.evidence ?? '').length < EVIDENCE_MIN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['evidence'],
+        message: `Evidence of at least ${EVIDENCE_MIN} characters is required when the rating is above 0`,
+      });
+    }
+  });
+export type Factor = z.infer<typeof Factor>;
+
+export const Justification = z.strictObject({
+  nationalSecurity: Factor,
+  seriousCrime: Factor,
+  localCrime: Factor,
+  communityConfidence: Factor,
+});
+export type Justification = z.infer<typeof Justification>;
+
+const days = (label: string) =>
+  z
+    .number({ message: `${label} must be a whole number of days` })
+    .int(`${label} must be a whole number of days`)
+    .min(1, `${label} must be at least 1 day`)
+    .max(36500, `${label} must be at most 36500 days`);
+
+/** The national standard from the seed letter: twelve months stored, 90 days of normal access. */
+export const DEFAULT_RETENTION = { localDays: 365, nationalDays: 365, standardAccessDays: 90 } as const;
+
+export const Retention = z
+  .strictObject({
+    localDays: days('localDays').default(DEFAULT_RETENTION.localDays),
+    nationalDays: days('nationalDays').default(DEFAULT_RETENTION.nationalDays),
+    standardAccessDays: days('standardAccessDays').default(DEFAULT_RETENTION.standardAccessDays),
+  })
+  .superRefine((r, ctx) => {
+    if (r.standardAccessDays > Math.max(r.localDays, r.nationalDays)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['standardAccessDays'],
+        message: 'Normal access cannot last longer than the data is kept',
+      });
+    }
+  });
+export type Retention = z.infer<typeof Retention>;
+
+export const Site = z.strictObject({
+  description: text(1, 1000),
+  latitude: z.number({ message: 'Latitude must be a number' }).min(-90).max(90),
+  longitude: z.number({ message: 'Longitude must be a number' }).min(-180).max(180),
+});
+export type Site = z.infer<typeof Site>;
+
+/** The 12 guiding principles of the Surveillance Camera Code of Practice, as the checklist names them. */
+export const GUIDING_PRINCIPLES = [
+  'Use for a specified purpose in pursuit of a legitimate aim and a pressing need',
+  'Take into account the effect on individuals and their privacy, with regular reviews',
+  'As much transparency as possible, including a published contact point for access and complaints',
+  'Clear responsibility and accountability for all activities, including images and information',
+  'Clear rules, policies and procedures in place before use, communicated to all who need them',
+  'No more images and information stored than strictly required, deleted once their purpose is met',
+  'Access to retained images restricted, with clearly defined rules on who may gain access and why',
+  'Operators follow approved operational, technical and competency standards',
+  'Images and information subject to appropriate security measures against unauthorised access',
+  'Effective review and audit that legal requirements, policies and standards are complied with',
+  'Used in the most effective way to support public safety and law enforcement, with evidential value',
+  'Any reference database used for matching is accurate and kept up to date',
+] as const;
+
+export const ChecklistEntry = z.strictObject({
+  principle: z.number().int().min(1).max(12, 'Principles are numbered 1 to 12'),
+  met: z.boolean(),
+  note: z.string().trim().max(4000).optional(),
+});
+export type ChecklistEntry = z.infer<typeof ChecklistEntry>;
+
+export const Checklist = z
+  .array(ChecklistEntry)
+  .length(12, 'The checklist covers each of the 12 guiding principles once')
+  .superRefine((entries, ctx) => {
+    const seen = new Set<number>();
+    entries.forEach((entry, index) => {
+      if (seen.has(entry.principle)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'principle'],
+          message: `Principle ${entry.principle} is listed twice`,
+        });
+      }
+      seen.add(entry.principle);
+    });
+  });
+
+const level = z.number().int().min(1, 'Use 1 (low) to 3 (high)').max(3, 'Use 1 (low) to 3 (high)');
+
+export const Risk = z.strictObject({
+  description: text(1, 2000),
+  likelihood: level,
+  severity: level,
+  mitigation: text(1, 2000),
+});
+export type Risk = z.infer<typeof Risk>;
+
+const ConsulteeList = z
+  .array(ConsulteeInput)
+  .min(1, 'At least one consultee is required')
+  .max(MAX_CONSULTEES, `At most ${MAX_CONSULTEES} consultees per proposal`)
+  .superRefine((consultees, ctx) => {
+    const firstIndex = new Map<string, number>();
+    consultees.forEach((consultee, index) => {
+      const address = consultee.email.toLowerCase();
+      const earlier = firstIndex.get(address);
+      if (earlier === undefined) {
+        firstIndex.set(address, index);
+      } else {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'email'],
+          message: `Duplicate e-mail address: already given for consultee ${earlier}`,
+        });
+      }
+    });
+  });
+
+export const ProposalInput = z.strictObject({
+  title: text(3, 200),
+  cameraType: CameraType,
+  publicArea: text(2, 200),
+  site: Site,
+  justification: Justification,
+  retention: Retention.default(DEFAULT_RETENTION),
+  consultees: ConsulteeList,
+  responseDeadline: z.iso.datetime({
+    offset: true,
+    message: 'Must be an ISO 8601 date-time with a time zone, e.g. 2026-12-15T17:00:00Z',
+  }),
+  approver: Person,
+  dpo: Person.optional(),
+  checklist: Checklist.optional(),
+  alternativesConsidered: text(1, 8000).optional(),
+  risks: z.array(Risk).max(100, 'At most 100 risks').optional(),
+});
+/** What the manager sent, before defaults. */
+export type ProposalInputRaw = z.input<typeof ProposalInput>;
+/** The proposal as the system keeps it, defaults applied. */
+export type ProposalInput = z.infer<typeof ProposalInput>;
+
+/** Opening a proposal additionally needs a deadline still ahead (scoring an old file does not). */
+export function deadlineIssue(
+  input: ProposalInput,
+  now: Date,
+): { path: string; message: string } | undefined {
+  return Date.parse(input.responseDeadline) <= now.getTime()
+    ? { path: 'responseDeadline', message: 'The response deadline must be in the future' }
+    : undefined;
+}
