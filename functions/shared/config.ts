@@ -1,0 +1,27 @@
+// Names of the environment variables the handlers read, and the defaults both stacks share.
+// Handlers read configuration only from the environment: the CDK sets it on AWS, the local
+// runner sets it before loading them.
+export const ENV = {
+  tableName: 'DPIA_TABLE_NAME',
+  rawMailBucket: 'DPIA_RAW_MAIL_BUCKET',
+  evidenceBucket: 'DPIA_EVIDENCE_BUCKET',
+  inboundDomain: 'DPIA_INBOUND_DOMAIN',
+  senderAddress: 'DPIA_SENDER_ADDRESS',
+  publicBaseUrl: 'DPIA_PUBLIC_BASE_URL',
+  stateMachineArn: 'DPIA_STATE_MACHINE_ARN',
+} as const;
+
+export const DEFAULTS = {
+  region: 'eu-west-2',
+  tableName: 'camera-dpia',
+  rawMailBucket: 'camera-dpia-inbound-mail',
+  evidenceBucket: 'camera-dpia-evidence',
+  /** SES stores each received message under this prefix, keyed by the SES message id. */
+  rawMailPrefix: 'inbound/',
+  inboundDomain: 'replies.camera-dpia.test',
+  senderAddress: 'dpia@camera-dpia.test',
+  stateMachineName: 'camera-dpia-lifecycle',
+} as const;
+
+/** The S3 key of a received message: the same scheme the SES receipt rule's S3 action uses. */
+export const rawMailKey = (sesMessageId: string): string => `${DEFAULTS.rawMailPrefix}${sesMessageId}`;

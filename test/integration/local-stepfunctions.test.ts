@@ -1,0 +1,325 @@
+// The local Step Functions service driven through the real AWS SDK and the AWS CLI.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLambdaRuntime } from '../../local/lambda.js';
+import type { RunningService } from '../../local/service.js';
+import { StepFunctionsEngine } from '../../local/stepfunctions/engine.js';
+import { startStepFunctions } from '../../local/stepfunctions/server.js';
+import { substituteDefinition } from '../../local/stepfunctions/substitutions.js';
+
+const region = 'eu-west-2';
+const account = '000000000000';
+const dataDir = mkdtempSync(join(tmpdir(), 'dpia-sfn-'));
+const requests: { token: string; request: string; execution: string }[] = [];
+let service: RunningService;
+let sfn: SFNClient;
+let machineArn: string;
+
+async function startService(): Promise<RunningService> {
+  const lambda = createLambdaRuntime({
+    region,
+    account,
+    registry: [],
+    handlers: {
+      prepare: (event: { request: string }) => ({ prepared: event.request.toUpperCase() }),
+      'request-approval': (event: { token: string; request: string; execution: string }) => {
+        requests.push(event);
+        return { mailed: true };
+      },
+    },
+  });
+  const engine = new StepFunctionsEngine({ dataDir, region, account, lambda });
+  engine.start();
+  return startStepFunctions({ host: '127.0.0.1', port: 0, engine });
+}
+
+function connect(url: string): SFNClient {
+  process.env.AWS_ENDPOINT_URL_SFN = url;
+  Object.assign(process.env, {
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  return new SFNClient({ maxAttempts: 1 });
+}
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 8000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const describeExecution = (executionArn: string) => sfn.send(new DescribeExecutionCommand({ executionArn }));
+const finished = (executionArn: string) =>
+  until<DescribeExecutionCommandOutput>(async () => {
+    const d = await describeExecution(executionArn);
+    return d.status === 'RUNNING' ? undefined : d;
+  });
+const requestFor = (name: string) => until(() => requests.find((r) => r.execution === name));
+const historyTypes = async (executionArn: string) =>
+  ((await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? []).map(
+    (e) => e.type,
+  );
+
+async function start(name: string, input: Record<string, unknown>) {
+  const out = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: machineArn, name, input: JSON.stringify(input) }),
+  );
+  return out.executionArn as string;
+}
+
+beforeAll(async () => {
+  service = await startService();
+  sfn = connect(service.url);
+  const text = readFileSync(new URL('../fixtures/workflows/approval.asl.json', import.meta.url), 'utf8');
+  const definition = substituteDefinition(text, {
+    PrepareFunctionArn: `arn:aws:lambda:${region}:${account}:function:camera-dpia-prepare`,
+    RequestFunctionArn: 'camera-dpia-request-approval',
+  });
+  const created = await sfn.send(
+    new CreateStateMachineCommand({
+      name: 'approval',
+      definition,
+      roleArn: `arn:aws:iam::${account}:role/x`,
+    }),
+  );
+  machineArn = created.stateMachineArn as string;
+});
+
+afterAll(async () => {
+  await service?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('local Step Functions', () => {
+  it('runs the success path: Lambda task, callback with a minted token, Choice, Wait until a timestamp', async () => {
+    const startAt = new Date(Date.now() + 600).toISOString();
+    const arn = await start('approve-1', { request: 'r1', timeoutSeconds: 30, startAt });
+    const request = await requestFor('approve-1');
+    expect(request.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect((await describeExecution(arn)).status).toBe('RUNNING');
+    await sfn.send(new SendTaskHeartbeatCommand({ taskToken: request.token }));
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: request.token, output: JSON.stringify({ approved: true }) }),
+    );
+    const done = await finished(arn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(startAt));
+    expect(JSON.parse(done.output as string)).toMatchObject({
+      prepared: { prepared: 'R1' },
+      approval: { approved: true },
+    });
+    const types = await historyTypes(arn);
+    expect(types).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ChoiceStateEntered',
+      'ChoiceStateExited',
+      'WaitStateEntered',
+      'WaitStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
+      'ExecutionSucceeded',
+    ]);
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: request.token, output: '{}' })),
+    ).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+  });
+
+  it('fails the execution through a Fail state, with its error and cause', async () => {
+    const arn = await start('reject-1', {
+      request: 'r2',
+      timeoutSeconds: 30,
+      startAt: new Date().toISOString(),
+    });
+    const { token } = await requestFor('reject-1');
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: false }) }),
+    );
+    expect(await finished(arn)).toMatchObject({
+      status: 'FAILED',
+      error: 'Rejected',
+      cause: 'The approver said no',
+    });
+  });
+
+  it('times the callback out after TimeoutSecondsPath seconds and takes the Catch on States.Timeout', async () => {
+    const arn = await start('timeout-1', {
+      request: 'r3',
+      timeoutSeconds: 1,
+      startAt: new Date().toISOString(),
+    });
+    const { token } = await requestFor('timeout-1');
+    const done = await finished(arn);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output as string)).toMatchObject({
+      outcome: 'expired',
+      error: { Error: 'States.Timeout' },
+    });
+    expect(await historyTypes(arn)).toContain('TaskTimedOut');
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toMatchObject({
+      name: 'TaskDoesNotExist',
+    });
+  });
+
+  it('passes SendTaskFailure to the execution as an error', async () => {
+    const arn = await start('failure-1', {
+      request: 'r4',
+      timeoutSeconds: 30,
+      startAt: new Date().toISOString(),
+    });
+    const { token } = await requestFor('failure-1');
+    await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'Declined', cause: 'no budget' }));
+    expect(await finished(arn)).toMatchObject({ status: 'FAILED', error: 'Declined', cause: 'no budget' });
+  });
+
+  it('stops an execution: ABORTED, an ExecutionAborted event, and its token no longer works', async () => {
+    const arn = await start('stop-1', {
+      request: 'r5',
+      timeoutSeconds: 30,
+      startAt: new Date().toISOString(),
+    });
+    const { token } = await requestFor('stop-1');
+    await sfn.send(
+      new StopExecutionCommand({ executionArn: arn, error: 'Withdrawn', cause: 'by the manager' }),
+    );
+    expect(await describeExecution(arn)).toMatchObject({ status: 'ABORTED', error: 'Withdrawn' });
+    expect((await historyTypes(arn)).at(-1)).toBe('ExecutionAborted');
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toMatchObject({
+      name: 'TaskDoesNotExist',
+    });
+  });
+
+  it('treats a repeated StartExecution of a running name and input as the same call, and refuses other input', async () => {
+    const input = { request: 'r6', timeoutSeconds: 30, startAt: new Date().toISOString() };
+    const first = await start('same-name', input);
+    const again = await start('same-name', input);
+    expect(again).toBe(first);
+    await expect(start('same-name', { ...input, request: 'other' })).rejects.toMatchObject({
+      name: 'ExecutionAlreadyExists',
+    });
+    const running = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: machineArn, statusFilter: 'RUNNING' }),
+    );
+    expect(running.executions?.map((e) => e.name)).toContain('same-name');
+    await sfn.send(new StopExecutionCommand({ executionArn: first }));
+  });
+
+  it('waits for a timestamp 30 days ahead instead of firing at once (Node timers overflow at 24.8 days)', async () => {
+    const arn = await start('long-wait', {
+      request: 'r7',
+      timeoutSeconds: 30,
+      startAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    });
+    const { token } = await requestFor('long-wait');
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true }) }),
+    );
+    await until(async () => ((await historyTypes(arn)).includes('WaitStateEntered') ? true : undefined));
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await describeExecution(arn)).status).toBe('RUNNING');
+    await sfn.send(new StopExecutionCommand({ executionArn: arn }));
+  });
+
+  it('answers with AWS error names for unknown executions and bad definitions', async () => {
+    await expect(
+      describeExecution(`arn:aws:states:${region}:${account}:execution:approval:nope`),
+    ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+    await expect(
+      sfn.send(
+        new CreateStateMachineCommand({
+          name: 'broken',
+          definition: JSON.stringify({ StartAt: 'Missing', States: { A: { Type: 'Pass', End: true } } }),
+          roleArn: 'arn:aws:iam::000000000000:role/x',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidDefinition' });
+    const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machineArn }));
+    expect(described).toMatchObject({ name: 'approval', status: 'ACTIVE', type: 'STANDARD' });
+  });
+
+  it('keeps a waiting execution across a restart: the same token completes it', async () => {
+    const arn = await start('restart-1', {
+      request: 'r8',
+      timeoutSeconds: 60,
+      startAt: new Date().toISOString(),
+    });
+    const { token } = await requestFor('restart-1');
+    await service.close();
+    requests.length = 0;
+    service = await startService();
+    sfn = connect(service.url);
+    expect((await describeExecution(arn)).status).toBe('RUNNING');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(requests.find((r) => r.execution === 'restart-1')).toBeUndefined(); // not mailed twice
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true }) }),
+    );
+    expect((await finished(arn)).status).toBe('SUCCEEDED');
+    const types = await historyTypes(arn);
+    expect(types.filter((t) => t === 'TaskScheduled')).toHaveLength(1);
+  });
+
+  it('answers the AWS CLI', async () => {
+    const { stdout } = await promisify(execFile)(
+      'aws',
+      [
+        'stepfunctions',
+        'list-executions',
+        '--state-machine-arn',
+        machineArn,
+        '--endpoint-url',
+        service.url,
+        '--output',
+        'json',
+      ],
+      {
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_DEFAULT_REGION: region,
+          AWS_PAGER: '',
+        },
+      },
+    );
+    const names = (JSON.parse(stdout) as { executions: { name: string }[] }).executions.map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['approve-1', 'reject-1', 'restart-1']));
+  });
+});
