@@ -1,6 +1,6 @@
 // The `dpia` command line (SPEC §9). Commands whose issue has not landed say so plainly.
+// Each command's module is imported when it runs, so `dpia score` does not load the local stack.
 import { Command, CommanderError } from 'commander';
-import { scoreCommand } from './commands/score.js';
 import { CliError, EXIT_FAILURE } from './errors.js';
 
 const program = new Command()
@@ -16,18 +16,38 @@ program
   .option('--json', 'machine-readable output')
   .option('--policy <file>', 'score under another scoring-policy file')
   .action(async (file: string, options: { json?: boolean; policy?: string }) => {
+    const { scoreCommand } = await import('./commands/score.js');
     process.stdout.write(`${await scoreCommand(file, options)}\n`);
   });
 
+program
+  .command('local')
+  .description('run the embedded local AWS stack (same as npm start)')
+  .action(async () => {
+    const { localCommand } = await import('./commands/local.js');
+    await localCommand();
+  });
+
+program
+  .command('token')
+  .description('print an API token for the local stack (HS256, signed with the key in the data directory)')
+  .requiredOption('--role <role>', 'manager or auditor')
+  .requiredOption('--user <user>', 'user name, e.g. alice')
+  .option('--ttl <ttl>', 'lifetime: 12h, 30m, 7d or seconds', '12h')
+  .action(async (options: { role: string; user: string; ttl: string }) => {
+    const { tokenCommand } = await import('./commands/token.js');
+    const { resolveLocalConfig } = await import('../local/config.js');
+    const dataDir = resolveLocalConfig().dataDir;
+    process.stdout.write(`${await tokenCommand({ ...options, dataDir })}\n`);
+  });
+
 const notYet: [name: string, description: string][] = [
-  ['local', 'run the embedded local AWS stack'],
   ['demo', 'run a scripted lifecycle on a fresh temporary stack'],
   ['propose', 'open a proposal from a JSON file'],
   ['status', "show a proposal's status, tally and timeline"],
   ['reply', 'send a consultee reply e-mail over SMTP (local only)'],
   ['decisions', 'list decisions'],
   ['audit', 're-check the decision chain (audit verify)'],
-  ['token', 'print a local API token'],
   ['evidence', "print a proposal's evidence pack"],
 ];
 for (const [name, description] of notYet) {

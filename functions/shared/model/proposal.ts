@@ -15,6 +15,18 @@ export const MAX_RATING = 5;
 export const EVIDENCE_MIN = 20;
 export const EVIDENCE_MAX = 4000;
 
+/** A message for a present-but-wrong value; a missing one still says `Required`. */
+const unlessMissing = (message: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'Required' : message;
+
+/** A whole number in [min, max], with one message for every way of getting it wrong. */
+const wholeNumber = (message: string, min: number, max: number) =>
+  z
+    .number({ error: unlessMissing(message) })
+    .int(message)
+    .min(min, message)
+    .max(max, message);
+
 const text = (min: number, max: number) =>
   z
     .string()
@@ -23,7 +35,7 @@ const text = (min: number, max: number) =>
     .max(max, `Must be at most ${max} characters`);
 
 export const EmailAddress = z
-  .email({ message: 'Invalid email address' })
+  .email({ error: unlessMissing('Invalid email address') })
   .max(254, 'An e-mail address has at most 254 characters');
 
 export const Person = z.strictObject({
@@ -41,11 +53,7 @@ export type ConsulteeInput = z.infer<typeof ConsulteeInput>;
 
 export const Factor = z
   .strictObject({
-    rating: z
-      .number({ message: 'Rating must be a whole number from 0 to 5' })
-      .int('Rating must be a whole number from 0 to 5')
-      .min(0, 'Rating must be a whole number from 0 to 5')
-      .max(MAX_RATING, 'Rating must be a whole number from 0 to 5'),
+    rating: wholeNumber(`Rating must be a whole number from 0 to ${MAX_RATING}`, 0, MAX_RATING),
     evidence: z
       .string()
       .trim()
@@ -72,11 +80,7 @@ export const Justification = z.strictObject({
 export type Justification = z.infer<typeof Justification>;
 
 const days = (label: string) =>
-  z
-    .number({ message: `${label} must be a whole number of days` })
-    .int(`${label} must be a whole number of days`)
-    .min(1, `${label} must be at least 1 day`)
-    .max(36500, `${label} must be at most 36500 days`);
+  wholeNumber(`${label} must be a whole number of days from 1 to 36500`, 1, 36500);
 
 /** The national standard from the seed letter: twelve months stored, 90 days of normal access. */
 export const DEFAULT_RETENTION = { localDays: 365, nationalDays: 365, standardAccessDays: 90 } as const;
@@ -100,8 +104,14 @@ export type Retention = z.infer<typeof Retention>;
 
 export const Site = z.strictObject({
   description: text(1, 1000),
-  latitude: z.number({ message: 'Latitude must be a number' }).min(-90).max(90),
-  longitude: z.number({ message: 'Longitude must be a number' }).min(-180).max(180),
+  latitude: z
+    .number({ error: unlessMissing('Latitude must be a number from -90 to 90') })
+    .min(-90, 'Latitude must be a number from -90 to 90')
+    .max(90, 'Latitude must be a number from -90 to 90'),
+  longitude: z
+    .number({ error: unlessMissing('Longitude must be a number from -180 to 180') })
+    .min(-180, 'Longitude must be a number from -180 to 180')
+    .max(180, 'Longitude must be a number from -180 to 180'),
 });
 export type Site = z.infer<typeof Site>;
 
@@ -122,7 +132,7 @@ export const GUIDING_PRINCIPLES = [
 ] as const;
 
 export const ChecklistEntry = z.strictObject({
-  principle: z.number().int().min(1).max(12, 'Principles are numbered 1 to 12'),
+  principle: wholeNumber('Principles are numbered 1 to 12', 1, 12),
   met: z.boolean(),
   note: z.string().trim().max(4000).optional(),
 });
@@ -145,7 +155,7 @@ export const Checklist = z
     });
   });
 
-const level = z.number().int().min(1, 'Use 1 (low) to 3 (high)').max(3, 'Use 1 (low) to 3 (high)');
+const level = wholeNumber('Use a whole number: 1 (low), 2 or 3 (high)', 1, 3);
 
 export const Risk = z.strictObject({
   description: text(1, 2000),
@@ -186,7 +196,7 @@ export const ProposalInput = z.strictObject({
   consultees: ConsulteeList,
   responseDeadline: z.iso.datetime({
     offset: true,
-    message: 'Must be an ISO 8601 date-time with a time zone, e.g. 2026-12-15T17:00:00Z',
+    error: unlessMissing('Must be an ISO 8601 date-time with a time zone, e.g. 2026-12-15T17:00:00Z'),
   }),
   approver: Person,
   dpo: Person.optional(),
