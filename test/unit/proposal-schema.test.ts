@@ -683,13 +683,22 @@ describe('ProposalInput: §10 risks, alternatives and DPO', () => {
 
 describe('ProposalInput: messages a manager can act on', () => {
   it('says Required for a missing field even where the field has its own message', () => {
-    for (const path of ['responseDeadline', 'approver.email', 'site.latitude', 'justification.localCrime.rating']) {
+    for (const path of [
+      'responseDeadline',
+      'approver.email',
+      'site.latitude',
+      'justification.localCrime.rating',
+    ]) {
       expect(onlyIssue(proposal({ [path]: undefined }))).toEqual({ path, message: 'Required' });
     }
   });
 
   it('names the allowed range for coordinates out of range', () => {
-    expect(onlyIssue(proposal({ 'site.latitude': 91 })).message).toBe('Latitude must be a number from -90 to 90');
-    expect(onlyIssue(proposal({ 'site.longitude': -181 })).message).toBe('Longitude must be a number from -180 to 180');
+    expect(onlyIssue(proposal({ 'site.latitude': 91 })).message).toBe(
+      'Latitude must be a number from -90 to 90',
+    );
+    expect(onlyIssue(proposal({ 'site.longitude': -181 })).message).toBe(
+      'Longitude must be a number from -180 to 180',
+    );
   });
 });

@@ -1,0 +1,74 @@
+// The event SES hands a Lambda receipt action (and the local SMTP server imitates): envelope,
+// headers and verdicts of one received message, never its body (that is in S3 under rawMailKey).
+import { z } from 'zod';
+
+/** SES receipt verdicts; DMARC, SPF and DKIM say GRAY when the sender publishes no policy. */
+export const SesVerdictStatus = z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED']);
+export type SesVerdictStatus = z.infer<typeof SesVerdictStatus>;
+
+const SesVerdict = z.object({ status: SesVerdictStatus });
+
+export const SesHeader = z.object({ name: z.string().min(1), value: z.string() });
+export type SesHeader = z.infer<typeof SesHeader>;
+
+/** Present only when the message carried the header; address lists keep display names. */
+export const SesCommonHeaders = z.object({
+  returnPath: z.string().optional(),
+  from: z.array(z.string()).optional(),
+  sender: z.array(z.string()).optional(),
+  replyTo: z.array(z.string()).optional(),
+  date: z.string().optional(),
+  to: z.array(z.string()).optional(),
+  cc: z.array(z.string()).optional(),
+  bcc: z.array(z.string()).optional(),
+  messageId: z.string().optional(),
+  subject: z.string().optional(),
+});
+export type SesCommonHeaders = z.infer<typeof SesCommonHeaders>;
+
+export const SesMail = z.object({
+  timestamp: z.iso.datetime(),
+  /** The envelope MAIL FROM; empty for a null reverse-path (delivery reports use one). */
+  source: z.string(),
+  /** Also the S3 object key's last part: rawMailKey(messageId). */
+  messageId: z.string().min(1),
+  destination: z.array(z.string()),
+  headersTruncated: z.boolean(),
+  headers: z.array(SesHeader),
+  commonHeaders: SesCommonHeaders,
+});
+export type SesMail = z.infer<typeof SesMail>;
+
+export const SesLambdaAction = z.object({
+  type: z.literal('Lambda'),
+  functionArn: z.string().startsWith('arn:'),
+  invocationType: z.enum(['Event', 'RequestResponse']),
+});
+
+export const SesReceipt = z.object({
+  timestamp: z.iso.datetime(),
+  processingTimeMillis: z.number().int().nonnegative(),
+  /** The envelope RCPT TO addresses the receipt rule matched: where a reply token is read from. */
+  recipients: z.array(z.string().min(1)).min(1),
+  spamVerdict: SesVerdict,
+  virusVerdict: SesVerdict,
+  spfVerdict: SesVerdict,
+  dkimVerdict: SesVerdict,
+  dmarcVerdict: SesVerdict,
+  /** Only when the message failed DMARC. */
+  dmarcPolicy: z.enum(['none', 'quarantine', 'reject']).optional(),
+  action: SesLambdaAction,
+});
+export type SesReceipt = z.infer<typeof SesReceipt>;
+
+export const SesReceiptRecord = z.object({
+  eventSource: z.literal('aws:ses'),
+  eventVersion: z.string(),
+  ses: z.object({ mail: SesMail, receipt: SesReceipt }),
+});
+export type SesReceiptRecord = z.infer<typeof SesReceiptRecord>;
+
+// z.object (not strictObject) throughout: AWS adds fields to its events without notice, and an
+// unknown field must never make a reply unreadable.
+export const SesReceiptEvent = z.object({ Records: z.array(SesReceiptRecord).min(1) });
+export type SesReceiptEvent = z.infer<typeof SesReceiptEvent>;

@@ -1,0 +1,230 @@
+// The embedded local stack (SPEC §8): DynamoDB, S3, SES, Step Functions, inbound SMTP and the
+// HTTP API in one process, all on 127.0.0.1, with data under one directory. The handlers and the
+// state-machine file are the ones deployed to AWS; only the endpoints differ.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { type FunctionSpec, functionRegistry } from '../functions/registry.js';
+import { type RouteSpec, routeTable } from '../functions/routes.js';
+import { DEFAULTS, ENV } from '../functions/shared/config.js';
+import {
+  type LocalConfig,
+  resolveLocalConfig,
+  type ServiceName,
+  sdkEnvironment,
+  serviceUrl,
+} from './config.js';
+import { ensureTable, startDynamoDb } from './dynamodb.js';
+import { startHttpApi } from './http-api.js';
+import { createLambdaRuntime, type LambdaHandler, type LambdaRuntime } from './lambda.js';
+import { localS3ClientConfig, startS3 } from './s3.js';
+import type { RunningService } from './service.js';
+import { startSes } from './ses.js';
+import { startSmtp } from './smtp.js';
+import { StepFunctionsEngine } from './stepfunctions/engine.js';
+import { startStepFunctions } from './stepfunctions/server.js';
+import { substituteDefinition } from './stepfunctions/substitutions.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+export const LIFECYCLE_DEFINITION = join(ROOT, 'workflows', 'dpia-lifecycle.asl.json');
+/** The function that SES's receipt rule (and our SMTP server) hands received mail to. */
+export const INBOUND_MAIL_FUNCTION = 'inbound-mail';
+
+export interface LocalStack {
+  config: LocalConfig;
+  urls: Record<ServiceName, string>;
+  lambda: LambdaRuntime;
+  stateMachineArn: string | null;
+  close(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  config?: LocalConfig;
+  /** Extra handlers by function name (tests). */
+  handlers?: Record<string, LambdaHandler>;
+  registry?: FunctionSpec[];
+  routes?: RouteSpec[];
+}
+
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const config = options.config ?? resolveLocalConfig();
+  mkdirSync(config.dataDir, { recursive: true });
+  const releaseLock = takeLock(config.dataDir);
+  const started: RunningService[] = [];
+  const stopAll = async () => {
+    for (const service of started.reverse()) await service.close().catch(() => {});
+    releaseLock();
+  };
+  try {
+    const bound = (service: ServiceName, running: RunningService) => {
+      started.push(running);
+      config.ports[service] = Number(new URL(running.url).port);
+    };
+    const host = config.host;
+
+    bound('dynamodb', await startDynamoDb({ host, port: config.ports.dynamodb, dataDir: config.dataDir }));
+    bound(
+      's3',
+      await startS3({
+        host,
+        port: config.ports.s3,
+        dataDir: config.dataDir,
+        buckets: [DEFAULTS.rawMailBucket, DEFAULTS.evidenceBucket],
+      }),
+    );
+    bound('ses', await startSes({ host, port: config.ports.ses, dataDir: config.dataDir }));
+
+    // From here on every AWS SDK client in this process (handlers included) reaches the local stack.
+    Object.assign(process.env, sdkEnvironment(config), handlerEnvironment(config));
+    await ensureTable(new DynamoDBClient({}), DEFAULTS.tableName);
+
+    const lambda = createLambdaRuntime({
+      region: config.region,
+      account: config.account,
+      registry: [
+        ...(options.registry ?? functionRegistry),
+        ...extraFunctions(process.env.DPIA_EXTRA_FUNCTIONS),
+      ],
+      ...(options.handlers ? { handlers: options.handlers } : {}),
+    });
+
+    const engine = new StepFunctionsEngine({
+      dataDir: config.dataDir,
+      region: config.region,
+      account: config.account,
+      lambda,
+    });
+    bound('sfn', await startStepFunctions({ host, port: config.ports.sfn, engine }));
+    process.env.AWS_ENDPOINT_URL_SFN = serviceUrl(config, 'sfn');
+    const stateMachineArn = deployLifecycle(engine, lambda, config);
+    if (stateMachineArn) process.env[ENV.stateMachineArn] = stateMachineArn;
+    // Executions that were running when the stack last stopped continue now.
+    engine.start();
+
+    bound(
+      'smtp',
+      await startSmtp({
+        host,
+        port: config.ports.smtp,
+        dataDir: config.dataDir,
+        inboundDomain: config.inboundDomain,
+        region: config.region,
+        s3: new S3Client(localS3ClientConfig()),
+        bucket: DEFAULTS.rawMailBucket,
+        functionArn: lambda.functionArn(INBOUND_MAIL_FUNCTION),
+        invoke: (event) => lambda.invoke(INBOUND_MAIL_FUNCTION, event),
+      }),
+    );
+    bound(
+      'api',
+      await startHttpApi({
+        host,
+        port: config.ports.api,
+        dataDir: config.dataDir,
+        routes: options.routes ?? routeTable,
+        invoke: (functionName, event) => lambda.invoke(functionName, event),
+      }),
+    );
+
+    const urls = Object.fromEntries(
+      (['api', 'dynamodb', 'ses', 'sfn', 'smtp', 's3'] as const).map((s) => [s, serviceUrl(config, s)]),
+    ) as Record<ServiceName, string>;
+    urls.smtp = `smtp://${host}:${config.ports.smtp}`;
+    return { config, urls, lambda, stateMachineArn, close: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** What the handlers read from their environment (the CDK sets the same names on AWS). */
+function handlerEnvironment(config: LocalConfig): Record<string, string> {
+  return {
+    [ENV.tableName]: DEFAULTS.tableName,
+    [ENV.rawMailBucket]: DEFAULTS.rawMailBucket,
+    [ENV.evidenceBucket]: DEFAULTS.evidenceBucket,
+    [ENV.inboundDomain]: config.inboundDomain,
+    [ENV.senderAddress]: config.senderAddress,
+    [ENV.publicBaseUrl]: serviceUrl(config, 'api'),
+  };
+}
+
+/** Creates the lifecycle state machine from the one ASL file, or updates it when the file changed. */
+function deployLifecycle(
+  engine: StepFunctionsEngine,
+  lambda: LambdaRuntime,
+  config: LocalConfig,
+): string | null {
+  if (!existsSync(LIFECYCLE_DEFINITION)) return null;
+  const definition = substituteDefinition(
+    readFileSync(LIFECYCLE_DEFINITION, 'utf8'),
+    lifecycleSubstitutions(lambda, config),
+  );
+  const name = DEFAULTS.stateMachineName;
+  const arn = `arn:aws:states:${config.region}:${config.account}:stateMachine:${name}`;
+  try {
+    engine.createStateMachine({ name, definition, roleArn: `arn:aws:iam::${config.account}:role/${name}` });
+  } catch (error) {
+    if ((error as Error).name !== 'StateMachineAlreadyExists') throw error;
+    engine.updateStateMachine({ stateMachineArn: arn, definition });
+  }
+  return arn;
+}
+
+/** `${<PascalName>FunctionArn}` for every registered function, plus the table and bucket names. */
+export function lifecycleSubstitutions(lambda: LambdaRuntime, config: LocalConfig): Record<string, string> {
+  const values: Record<string, string> = {
+    TableName: DEFAULTS.tableName,
+    RawMailBucket: DEFAULTS.rawMailBucket,
+    EvidenceBucket: DEFAULTS.evidenceBucket,
+    Region: config.region,
+  };
+  for (const spec of functionRegistry)
+    values[`${pascal(spec.name)}FunctionArn`] = lambda.functionArn(spec.name);
+  return values;
+}
+
+const pascal = (name: string): string =>
+  name
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+
+/** `name=path/to/module.ts,...`: extra functions for experiments and the restart test. */
+function extraFunctions(spec: string | undefined): FunctionSpec[] {
+  if (!spec) return [];
+  return spec.split(',').map((pair) => {
+    const [name, entry] = pair.split('=');
+    if (!name || !entry) throw new Error(`DPIA_EXTRA_FUNCTIONS: '${pair}' is not name=path`);
+    return { name, entry: resolve(entry), description: 'extra function (DPIA_EXTRA_FUNCTIONS)' };
+  });
+}
+
+/** One stack per data directory: dynalite's LevelDB cannot be shared between processes. */
+function takeLock(dataDir: string): () => void {
+  const file = join(dataDir, 'stack.pid');
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, 'utf8'));
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new DataDirInUseError(
+        `Another local stack (pid ${pid}) is using ${dataDir}; stop it or set DPIA_DATA_DIR.`,
+      );
+    }
+  }
+  writeFileSync(file, String(process.pid));
+  return () => rmSync(file, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

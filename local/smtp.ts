@@ -1,0 +1,385 @@
+// Inbound SMTP on the local stack, standing in for SES email receiving: each reply to the inbound
+// domain is stored raw in S3 under the SES key scheme, then handed to the inbound-mail function as the
+// event an SES Lambda receipt action sends.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type AddressObject, type EmailAddress, simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { rawMailKey } from '../functions/shared/config.js';
+import { type SesCommonHeaders, type SesHeader, SesReceiptEvent } from '../functions/shared/ses-event.js';
+import { boundPort, listen, type RunningService } from './service.js';
+
+const SERVICE = 'SMTP';
+
+/** SES refuses larger messages; so do we, with the same 552. */
+export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+/** SES cuts the event's header list at 10 KB and says so in headersTruncated. */
+const MAX_EVENT_HEADER_BYTES = 10 * 1024;
+/**
+ * AWS retries a failed asynchronous invoke twice (after about 1 and 2 minutes); locally the same two
+ * retries come sooner so a developer sees the outcome while watching.
+ */
+const RETRY_DELAYS_MS = [250, 1000] as const;
+
+export interface SmtpOptions {
+  host: string;
+  port: number;
+  /** Only RCPT TO addresses at this domain are accepted, as by the SES receipt rule. */
+  inboundDomain: string;
+  s3: S3Client;
+  bucket: string;
+  /** Named in the event's receipt.action, as SES names the function it invokes. */
+  functionArn: string;
+  invoke: (event: SesReceiptEvent) => Promise<unknown>;
+  dataDir: string;
+  region?: string;
+}
+
+/** What an SMTP client is told, with the reply code it needs to decide between retry and give up. */
+class SmtpReplyError extends Error {
+  override readonly name = 'SmtpReplyError';
+  constructor(
+    readonly responseCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
+  const inboundDomain = options.inboundDomain.toLowerCase();
+  const pendingDir = join(options.dataDir, 'smtp', 'pending');
+  const failedDir = join(options.dataDir, 'smtp', 'failed');
+  await mkdir(pendingDir, { recursive: true });
+  await mkdir(failedDir, { recursive: true });
+
+  const storing = new Set<Promise<unknown>>();
+  const retryTimers = new Set<NodeJS.Timeout>();
+  let closing = false;
+
+  /** Runs the asynchronous invocation SES makes, retrying as Lambda does for `Event` invokes. */
+  const deliver = (event: SesReceiptEvent, id: string, attempt = 0): void => {
+    // A fresh copy per attempt, as each AWS invocation deserialises its own event.
+    Promise.resolve()
+      .then(() => options.invoke(structuredClone(event)))
+      .then(
+        () => rm(markerPath(pendingDir, id), { force: true }),
+        (error: unknown) => {
+          // After close() the marker stays in pending/: the next start re-invokes it, as after a crash.
+          if (closing) return;
+          const delay = RETRY_DELAYS_MS[attempt];
+          if (delay === undefined) {
+            return giveUp(
+              id,
+              `not handled after ${RETRY_DELAYS_MS.length + 1} attempts (${errorName(error)})`,
+            );
+          }
+          const timer = setTimeout(() => {
+            retryTimers.delete(timer);
+            deliver(event, id, attempt + 1);
+          }, delay);
+          retryTimers.add(timer);
+        },
+      )
+      .catch((error: unknown) => process.stderr.write(`smtp: inbound mail ${id}: ${errorName(error)}\n`));
+  };
+
+  const giveUp = async (id: string, why: string): Promise<void> => {
+    await rename(markerPath(pendingDir, id), markerPath(failedDir, id));
+    // The message id only: the event holds addresses and subjects, which stay out of logs.
+    process.stderr.write(
+      `smtp: inbound mail ${id} ${why}; its event is kept in ${markerPath(failedDir, id)}\n`,
+    );
+  };
+
+  const accept = async (
+    raw: Buffer,
+    session: SMTPServerSession,
+    receivedAt: Date,
+  ): Promise<{ id: string; event: SesReceiptEvent }> => {
+    const id = sesMessageId();
+    try {
+      await options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: rawMailKey(id), Body: raw }));
+    } catch (error) {
+      process.stderr.write(
+        `smtp: storing inbound mail ${id} in S3 failed (${errorName(error)}); the sender was told to retry\n`,
+      );
+      throw new SmtpReplyError(451, '4.3.0 Could not store the message: try again later');
+    }
+    const event = await buildEvent(raw, session, receivedAt, id, options.functionArn);
+    // The marker is what survives a crash between the 250 and the invocation.
+    await writeMarker(pendingDir, id, event);
+    return { id, event };
+  };
+
+  const server = new SMTPServer({
+    name: `inbound-smtp.${options.region ?? 'local'}.localhost`,
+    banner: 'camera-dpia local inbound mail (SES receiving stand-in)',
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: MAX_MESSAGE_BYTES,
+    rejectOversized: true,
+    logger: false,
+    // Every client is on this machine; a reverse DNS lookup would only delay the greeting.
+    disableReverseLookup: true,
+    onMailFrom(_address, _session, callback) {
+      if (closing) return callback(new SmtpReplyError(421, '4.3.2 Service shutting down: try again later'));
+      callback();
+    },
+    onRcptTo(address, _session, callback) {
+      if (domainOf(address.address) !== inboundDomain) {
+        return callback(
+          new SmtpReplyError(
+            550,
+            `5.7.1 <${address.address}>: relay denied; this server only accepts mail for @${options.inboundDomain}`,
+          ),
+        );
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const receivedAt = new Date();
+      const work = readMessage(stream)
+        .then((raw) => {
+          if (raw === null) {
+            throw new SmtpReplyError(
+              552,
+              `5.3.4 Message exceeds the fixed maximum size of ${MAX_MESSAGE_BYTES} bytes`,
+            );
+          }
+          return accept(raw, session, receivedAt);
+        })
+        .then(
+          ({ id, event }) => {
+            callback(null, `Ok ${id}`);
+            // After the reply, never before it: SES does not hold the SMTP session for the handler.
+            deliver(event, id);
+          },
+          (error: unknown) =>
+            callback(
+              error instanceof SmtpReplyError ? error : new SmtpReplyError(451, '4.3.0 Try again later'),
+            ),
+        );
+      storing.add(work);
+      work.finally(() => storing.delete(work)).catch(() => {});
+    },
+  });
+  // Connection-level errors (a client hanging up mid-session) concern that client only; without a
+  // listener Node would treat them as fatal to the process.
+  server.on('error', () => {});
+
+  await listen(server, SERVICE, options.host, options.port);
+  const url = `smtp://${options.host}:${boundPort(server.server)}`;
+
+  // Replies accepted before a crash or stop whose handler never finished.
+  for (const id of await pendingIds(pendingDir)) {
+    readMarker(pendingDir, id).then(
+      (event) => deliver(event, id),
+      (error: unknown) => giveUp(id, `has an unreadable pending event (${errorName(error)})`).catch(() => {}),
+    );
+  }
+
+  return {
+    name: SERVICE,
+    url,
+    async close() {
+      closing = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      while (storing.size > 0) await Promise.allSettled([...storing]);
+      for (const timer of retryTimers) clearTimeout(timer);
+      retryTimers.clear();
+      // Idle sessions would otherwise hold close() for smtp-server's 30 s grace period.
+      for (const connection of server.connections) {
+        connection.send(421, '4.3.2 Service shutting down');
+        connection.close();
+      }
+      await stopped;
+    },
+  };
+}
+
+/** Reads the whole DATA stream (it must be drained either way); null when it went over the limit. */
+function readMessage(stream: SMTPServerDataStream): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    stream.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= MAX_MESSAGE_BYTES) chunks.push(chunk);
+    });
+    stream.once('error', reject);
+    stream.once('end', () => resolve(stream.sizeExceeded ? null : Buffer.concat(chunks)));
+  });
+}
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);
+
+const domainOf = (address: string): string | null => {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? null : address.slice(at + 1).toLowerCase();
+};
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 40 random lowercase alphanumerics, the shape of the ids SES gives received mail. */
+export function sesMessageId(): string {
+  let id = '';
+  while (id.length < 40) {
+    for (const byte of randomBytes(48)) {
+      // 252 = 7 * 36: dropping the last four byte values keeps every character equally likely.
+      if (byte < 252 && id.length < 40) id += ID_ALPHABET[byte % ID_ALPHABET.length];
+    }
+  }
+  return id;
+}
+
+async function buildEvent(
+  raw: Buffer,
+  session: SMTPServerSession,
+  receivedAt: Date,
+  id: string,
+  functionArn: string,
+): Promise<SesReceiptEvent> {
+  const headerBlock = headerSection(raw);
+  const { headers, truncated } = eventHeaders(headerBlock);
+  const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);
+  const source = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+  const now = new Date();
+  return SesReceiptEvent.parse({
+    Records: [
+      {
+        eventSource: 'aws:ses',
+        eventVersion: '1.0',
+        ses: {
+          mail: {
+            timestamp: receivedAt.toISOString(),
+            source,
+            messageId: id,
+            destination: recipients,
+            headersTruncated: truncated,
+            headers,
+            commonHeaders: await commonHeaders(headerBlock, headers, source),
+          },
+          receipt: {
+            timestamp: now.toISOString(),
+            processingTimeMillis: Math.max(0, now.getTime() - receivedAt.getTime()),
+            recipients,
+            // The local stack runs no spam, virus, SPF, DKIM or DMARC checks; PASS lets the
+            // handler's real code path run. On AWS these are SES's actual verdicts.
+            spamVerdict: { status: 'PASS' },
+            virusVerdict: { status: 'PASS' },
+            spfVerdict: { status: 'PASS' },
+            dkimVerdict: { status: 'PASS' },
+            dmarcVerdict: { status: 'PASS' },
+            action: { type: 'Lambda', functionArn, invocationType: 'Event' },
+          },
+        },
+      },
+    ],
+  });
+}
+
+/** The bytes before the first empty line (all of them when the message has no body). */
+function headerSection(raw: Buffer): string {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  const ends = [crlf, lf].filter((i) => i >= 0);
+  const end = ends.length > 0 ? Math.min(...ends) : raw.length;
+  return raw.subarray(0, end).toString('utf8');
+}
+
+/**
+ * Headers as SES lists them: in message order, unfolded, values raw (encoded words left encoded).
+ * The stored message is kept byte-identical, so unlike SES we add no Received or X-SES-* headers.
+ */
+function eventHeaders(block: string): { headers: SesHeader[]; truncated: boolean } {
+  const headers: SesHeader[] = [];
+  let bytes = 0;
+  for (const field of block.split(/\r?\n(?![ \t])/)) {
+    const colon = field.indexOf(':');
+    if (colon <= 0) continue;
+    const name = field.slice(0, colon).trim();
+    // Field names are printable ASCII without spaces; this skips an mbox "From " line and the like.
+    if (!/^[!-9;-~]+$/.test(name)) continue;
+    const value = field
+      .slice(colon + 1)
+      .replace(/\r?\n(?=[ \t])/g, '')
+      .trim();
+    bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+    if (bytes > MAX_EVENT_HEADER_BYTES) return { headers, truncated: true };
+    headers.push({ name, value });
+  }
+  return { headers, truncated: false };
+}
+
+async function commonHeaders(block: string, headers: SesHeader[], source: string): Promise<SesCommonHeaders> {
+  const common: SesCommonHeaders = {};
+  // SES writes Return-Path from the envelope sender when it receives the message.
+  if (source !== '') common.returnPath = source;
+  let parsed: Awaited<ReturnType<typeof simpleParser>>;
+  try {
+    parsed = await simpleParser(`${block}\r\n\r\n`);
+  } catch {
+    // A header block mailparser cannot read still reaches the handler, which reads the raw message.
+    return common;
+  }
+  const from = addressList(parsed.from);
+  if (from) common.from = from;
+  const sender = addressList(parsed.headers.get('sender'));
+  if (sender) common.sender = sender;
+  const replyTo = addressList(parsed.replyTo);
+  if (replyTo) common.replyTo = replyTo;
+  // The Date header as written: a parsed Date would lose the sender's zone.
+  const date = headers.find((h) => h.name.toLowerCase() === 'date')?.value;
+  if (date !== undefined) common.date = date;
+  const to = addressList(parsed.to);
+  if (to) common.to = to;
+  const cc = addressList(parsed.cc);
+  if (cc) common.cc = cc;
+  const bcc = addressList(parsed.bcc);
+  if (bcc) common.bcc = bcc;
+  if (parsed.messageId !== undefined) common.messageId = parsed.messageId;
+  if (parsed.subject !== undefined) common.subject = parsed.subject;
+  return common;
+}
+
+function addressList(value: unknown): string[] | undefined {
+  const objects = (Array.isArray(value) ? value : [value]).filter(isAddressObject);
+  const formatted = objects.flatMap((object) => object.value.flatMap(formatAddress));
+  return formatted.length > 0 ? formatted : undefined;
+}
+
+const isAddressObject = (value: unknown): value is AddressObject =>
+  typeof value === 'object' && value !== null && Array.isArray((value as { value?: unknown }).value);
+
+function formatAddress(entry: EmailAddress): string[] {
+  if (entry.group) return entry.group.flatMap(formatAddress);
+  if (!entry.address) return [];
+  if (!entry.name) return [entry.address];
+  // Quote a display name only where RFC 5322 needs it, as `"Doe, John" <john@example.com>`.
+  const name = /[()<>[\]:;@\\,."]/.test(entry.name)
+    ? `"${entry.name.replace(/(["\\])/g, '\\$1')}"`
+    : entry.name;
+  return [`${name} <${entry.address}>`];
+}
+
+const markerPath = (dir: string, id: string): string => join(dir, `${id}.json`);
+
+async function writeMarker(dir: string, id: string, event: SesReceiptEvent): Promise<void> {
+  const temporary = join(dir, `${id}.json.tmp`);
+  await writeFile(temporary, `${JSON.stringify(event)}\n`);
+  // A rename is atomic: a crash leaves either no marker or a whole one.
+  await rename(temporary, markerPath(dir, id));
+}
+
+async function readMarker(dir: string, id: string): Promise<SesReceiptEvent> {
+  return SesReceiptEvent.parse(JSON.parse(await readFile(markerPath(dir, id), 'utf8')));
+}
+
+async function pendingIds(dir: string): Promise<string[]> {
+  const names = await readdir(dir);
+  for (const name of names.filter((n) => n.endsWith('.tmp'))) await rm(join(dir, name), { force: true });
+  return names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length));
+}

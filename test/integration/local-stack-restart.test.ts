@@ -1,0 +1,175 @@
+// `npm start` as a user runs it, killed with SIGKILL mid-flight and started again: nothing is lost.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../functions/shared/config.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const dataDir = mkdtempSync(join(tmpdir(), 'dpia-restart-'));
+const recordTo = join(dataDir, 'events.jsonl');
+let child: ChildProcess | undefined;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const ports = {
+  DPIA_API_PORT: await freePort(),
+  DPIA_DYNAMODB_PORT: await freePort(),
+  DPIA_SES_PORT: await freePort(),
+  DPIA_SFN_PORT: await freePort(),
+  DPIA_SMTP_PORT: await freePort(),
+  DPIA_S3_PORT: await freePort(),
+};
+const url = (port: number) => `http://127.0.0.1:${port}`;
+
+function startStack(): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ['bin/dpia.js', 'local'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      DPIA_DATA_DIR: dataDir,
+      DPIA_EXTRA_FUNCTIONS: 'record-event=test/fixtures/functions/record-event.handler.ts',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`no ready line:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/^Ready in \d+ ms/m.test(output)) {
+        clearTimeout(timer);
+        resolve(proc);
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`stack exited with ${code}:\n${output}`)));
+  });
+}
+
+function killHard(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    proc.on('exit', () => resolve());
+    proc.kill('SIGKILL');
+  });
+}
+
+function clients() {
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const common = { region: 'eu-west-2', credentials, maxAttempts: 2 };
+  return {
+    dynamo: new DynamoDBClient({ ...common, endpoint: url(ports.DPIA_DYNAMODB_PORT) }),
+    s3: new S3Client({ ...common, endpoint: url(ports.DPIA_S3_PORT), forcePathStyle: true }),
+    ses: new SESClient({ ...common, endpoint: url(ports.DPIA_SES_PORT) }),
+    sfn: new SFNClient({ ...common, endpoint: url(ports.DPIA_SFN_PORT) }),
+  };
+}
+
+async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const tokens = () =>
+  existsSync(recordTo)
+    ? readFileSync(recordTo, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { token: string }).token)
+    : [];
+
+afterAll(async () => {
+  if (child && child.exitCode === null) await killHard(child);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the local stack survives kill -9', () => {
+  it('keeps items, objects, sent mail and a waiting execution, which then completes', async () => {
+    child = await startStack();
+    let { dynamo, s3, ses, sfn } = clients();
+
+    await dynamo.send(
+      new PutItemCommand({
+        TableName: DEFAULTS.tableName,
+        Item: { PK: { S: 'TEST#1' }, SK: { S: 'META' }, v: { S: 'kept' } },
+      }),
+    );
+    await s3.send(
+      new PutObjectCommand({ Bucket: DEFAULTS.evidenceBucket, Key: 'k/1.txt', Body: 'kept object' }),
+    );
+    const sent = await ses.send(
+      new SendEmailCommand({
+        Source: 'dpia@camera-dpia.test',
+        Destination: { ToAddresses: ['someone@example.test'] },
+        Message: { Subject: { Data: 'Kept mail' }, Body: { Text: { Data: 'body' } } },
+      }),
+    );
+    const definition = readFileSync(join(root, 'test/fixtures/workflows/restart.asl.json'), 'utf8');
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'restart',
+        definition,
+        roleArn: 'arn:aws:iam::000000000000:role/x',
+      }),
+    );
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        name: 'survivor',
+        input: JSON.stringify({ recordTo, pauseSeconds: 1 }),
+      }),
+    );
+    const [token] = await until(() => (tokens().length > 0 ? tokens() : undefined));
+
+    await killHard(child);
+    child = await startStack();
+    ({ dynamo, s3, ses, sfn } = clients());
+
+    const item = await dynamo.send(
+      new GetItemCommand({ TableName: DEFAULTS.tableName, Key: { PK: { S: 'TEST#1' }, SK: { S: 'META' } } }),
+    );
+    expect(item.Item?.v?.S).toBe('kept');
+    const object = await s3.send(new GetObjectCommand({ Bucket: DEFAULTS.evidenceBucket, Key: 'k/1.txt' }));
+    expect(await object.Body?.transformToString()).toBe('kept object');
+    const store = (await (await fetch(`${url(ports.DPIA_SES_PORT)}/store`)).json()) as {
+      emails: { messageId: string; subject: string }[];
+    };
+    expect(store.emails.find((m) => m.messageId === sent.MessageId)?.subject).toBe('Kept mail');
+
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ ok: true }) }));
+    const done = await until(async () => {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return d.status === 'RUNNING' ? undefined : d;
+    });
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output as string)).toMatchObject({ answer: { ok: true } });
+    expect(tokens()).toHaveLength(1); // the callback's Lambda was not invoked a second time
+  });
+});
