@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchScoring } from './scoring.js';
+import { benchStartup } from './startup.js';
 
 export interface BenchResult {
   name: string;
@@ -12,7 +13,7 @@ export interface BenchResult {
 }
 
 const quick = process.argv.includes('--quick');
-const results: BenchResult[] = [await benchScoring({ quick })];
+const results: BenchResult[] = [await benchScoring({ quick }), await benchStartup({ quick })];
 
 const table = results.map(
   (r) => `${r.name.padEnd(28)} ${r.figure.toFixed(0).padStart(12)} ${r.unit.padEnd(22)} ${r.detail}`,

@@ -40,6 +40,7 @@ async function startService(): Promise<RunningService> {
     registry: [],
     handlers: {
       prepare: (event: { request: string }) => ({ prepared: event.request.toUpperCase() }),
+      double: (event: { n: number }) => event.n * 2,
       'request-approval': (event: { token: string; request: string; execution: string }) => {
         requests.push(event);
         return { mailed: true };
@@ -82,6 +83,17 @@ const historyTypes = async (executionArn: string) =>
   ((await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? []).map(
     (e) => e.type,
   );
+
+async function machineFromDefinition(name: string, definition: object): Promise<string> {
+  const created = await sfn.send(
+    new CreateStateMachineCommand({
+      name,
+      definition: JSON.stringify(definition),
+      roleArn: `arn:aws:iam::${account}:role/x`,
+    }),
+  );
+  return created.stateMachineArn as string;
+}
 
 async function start(name: string, input: Record<string, unknown>) {
   const out = await sfn.send(
@@ -294,6 +306,75 @@ describe('local Step Functions', () => {
     expect((await finished(arn)).status).toBe('SUCCEEDED');
     const types = await historyTypes(arn);
     expect(types.filter((t) => t === 'TaskScheduled')).toHaveLength(1);
+  });
+
+  it('runs a Map state over its items, calling the Lambda once per item', async () => {
+    const arn = await machineFromDefinition('map', {
+      StartAt: 'DoubleAll',
+      States: {
+        DoubleAll: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemSelector: { 'n.$': '$$.Map.Item.Value' },
+          ItemProcessor: {
+            StartAt: 'Double',
+            States: {
+              Double: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::lambda:invoke',
+                Parameters: { FunctionName: 'camera-dpia-double', 'Payload.$': '$' },
+                OutputPath: '$.Payload',
+                End: true,
+              },
+            },
+          },
+          End: true,
+        },
+      },
+    });
+    const out = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ items: [1, 2, 3] }) }),
+    );
+    const done = await finished(out.executionArn as string);
+    expect(done.status).toBe('SUCCEEDED');
+    expect(JSON.parse(done.output as string)).toEqual([2, 4, 6]);
+    const types = await historyTypes(out.executionArn as string);
+    expect(types.filter((t) => t === 'MapIterationStarted')).toHaveLength(3);
+  });
+
+  it('fails a callback task with States.HeartbeatTimeout when no heartbeat comes in time', async () => {
+    const arn = await machineFromDefinition('heartbeat', {
+      StartAt: 'Wait for it',
+      States: {
+        'Wait for it': {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+          Parameters: {
+            FunctionName: 'camera-dpia-request-approval',
+            Payload: { 'token.$': '$$.Task.Token', request: 'hb', 'execution.$': '$$.Execution.Name' },
+          },
+          HeartbeatSeconds: 1,
+          End: true,
+        },
+      },
+    });
+    const out = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'hb-1' }));
+    expect(await finished(out.executionArn as string)).toMatchObject({
+      status: 'FAILED',
+      error: 'States.HeartbeatTimeout',
+    });
+  });
+
+  it('times out a whole execution after the definition TimeoutSeconds', async () => {
+    const arn = await machineFromDefinition('slow', {
+      TimeoutSeconds: 1,
+      StartAt: 'Sleep',
+      States: { Sleep: { Type: 'Wait', Seconds: 30, End: true } },
+    });
+    const out = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn }));
+    const done = await finished(out.executionArn as string);
+    expect(done).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+    expect((await historyTypes(out.executionArn as string)).at(-1)).toBe('ExecutionTimedOut');
   });
 
   it('answers the AWS CLI', async () => {

@@ -1,0 +1,71 @@
+// Time from `dpia local` (what `npm start` runs) to its ready line, on free ports in a fresh data
+// directory and again on a warm one (the second start reads back what the first wrote).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PORT_ENV } from '../local/config.js';
+import type { BenchResult } from './run.js';
+
+const root = new URL('..', import.meta.url).pathname;
+
+export async function benchStartup({ quick }: { quick: boolean }): Promise<BenchResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dpia-bench-start-'));
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < (quick ? 2 : 5); i++) times.push(await timeToReady(dataDir));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const [cold = Number.NaN, ...warm] = times;
+  const median = warm.sort((a, b) => a - b)[Math.floor(warm.length / 2)] ?? Number.NaN;
+  return {
+    name: 'npm start time-to-ready',
+    figure: median,
+    unit: 'ms (warm, median)',
+    detail: `first start on an empty data dir ${cold.toFixed(0)} ms; goal <= 3000 ms`,
+  };
+}
+
+async function timeToReady(dataDir: string): Promise<number> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DPIA_DATA_DIR: dataDir };
+  for (const name of Object.values(PORT_ENV)) env[name] = String(await freePort());
+  const started = performance.now();
+  const child = spawn(process.execPath, ['bin/dpia.js', 'local'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const elapsed = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line within 30 s:\n${output}`)), 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/^Ready in /m.test(output)) {
+        clearTimeout(timer);
+        resolve(performance.now() - started);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('exit', (code) => reject(new Error(`dpia local exited with ${code}:\n${output}`)));
+  });
+  await new Promise<void>((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', () => resolve());
+    child.kill('SIGINT');
+  });
+  return elapsed;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
