@@ -1,5 +1,6 @@
 // Every Lambda function of camera-dpia: the CDK stack deploys this list and the local stack
-// loads the same handler modules from it, so the two cannot drift.
+// loads the same handler modules from it, so the two cannot drift. A function named
+// `send-consultation` fills `${SendConsultationFunctionArn}` in the state-machine file.
 export interface FunctionSpec {
   /** Short name; the deployed function is `camera-dpia-<name>`. */
   name: string;
@@ -11,6 +12,71 @@ export interface FunctionSpec {
 
 export const FUNCTION_PREFIX = 'camera-dpia-';
 
-export const functionRegistry: FunctionSpec[] = [];
+export const functionRegistry: FunctionSpec[] = [
+  { name: 'create-proposal', entry: 'functions/proposals/create.handler.ts', description: 'POST /proposals' },
+  { name: 'list-proposals', entry: 'functions/proposals/list.handler.ts', description: 'GET /proposals' },
+  { name: 'get-proposal', entry: 'functions/proposals/get.handler.ts', description: 'GET /proposals/{id}' },
+  {
+    name: 'withdraw-proposal',
+    entry: 'functions/proposals/withdraw.handler.ts',
+    description: 'POST /proposals/{id}/withdraw',
+  },
+  { name: 'mark-failed', entry: 'functions/proposals/fail.handler.ts', description: 'RecordFailure state' },
+  {
+    name: 'score-proposal',
+    entry: 'functions/scoring/score.handler.ts',
+    description: 'ScorePressingNeed state',
+  },
+  {
+    name: 'send-consultation',
+    entry: 'functions/consultation/send.handler.ts',
+    description: 'SendConsultation state: one mail per consultee',
+    timeoutSeconds: 600,
+  },
+  {
+    name: 'collect-responses',
+    entry: 'functions/consultation/collect.handler.ts',
+    description: 'CollectResponses state: keeps the task token',
+  },
+  {
+    name: 'close-consultation',
+    entry: 'functions/consultation/close.handler.ts',
+    description: 'CloseConsultation state',
+  },
+  {
+    name: 'inbound-mail',
+    entry: 'functions/replies/inbound.handler.ts',
+    description: 'SES receipt rule: a consultee reply',
+    timeoutSeconds: 60,
+  },
+  {
+    name: 'request-approval',
+    entry: 'functions/review/request.handler.ts',
+    description: 'RequestApproval state',
+  },
+  { name: 'review', entry: 'functions/review/review.handler.ts', description: 'GET/POST /review/{reviewId}' },
+  {
+    name: 'mark-expired',
+    entry: 'functions/review/expire.handler.ts',
+    description: 'MarkApprovalExpired state',
+  },
+  {
+    name: 'record-decision',
+    entry: 'functions/decisions/record.handler.ts',
+    description: 'RecordDecision state',
+  },
+  {
+    name: 'notify-outcome',
+    entry: 'functions/decisions/notify.handler.ts',
+    description: 'NotifyOutcome state',
+  },
+  { name: 'list-decisions', entry: 'functions/decisions/list.handler.ts', description: 'GET /decisions' },
+  {
+    name: 'get-decision',
+    entry: 'functions/decisions/get.handler.ts',
+    description: 'GET /decisions/{decisionId}',
+  },
+  { name: 'verify-audit', entry: 'functions/audit/verify.handler.ts', description: 'GET /audit/verify' },
+];
 
 export const deployedFunctionName = (name: string): string => `${FUNCTION_PREFIX}${name}`;

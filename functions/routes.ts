@@ -11,7 +11,18 @@ export interface RouteSpec {
   auth: RouteAuth;
 }
 
-export const routeTable: RouteSpec[] = [];
+export const routeTable: RouteSpec[] = [
+  { method: 'POST', path: '/proposals', function: 'create-proposal', auth: 'jwt' },
+  { method: 'GET', path: '/proposals', function: 'list-proposals', auth: 'jwt' },
+  { method: 'GET', path: '/proposals/{id}', function: 'get-proposal', auth: 'jwt' },
+  { method: 'POST', path: '/proposals/{id}/withdraw', function: 'withdraw-proposal', auth: 'jwt' },
+  // The review link is its own credential: an HMAC-signed, expiring, single-use signature.
+  { method: 'GET', path: '/review/{reviewId}', function: 'review', auth: 'none' },
+  { method: 'POST', path: '/review/{reviewId}', function: 'review', auth: 'none' },
+  { method: 'GET', path: '/decisions', function: 'list-decisions', auth: 'jwt' },
+  { method: 'GET', path: '/decisions/{decisionId}', function: 'get-decision', auth: 'jwt' },
+  { method: 'GET', path: '/audit/verify', function: 'verify-audit', auth: 'jwt' },
+];
 
 /** The API Gateway `routeKey` of a route, e.g. `GET /proposals/{id}`. */
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>

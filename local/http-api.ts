@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { JWTPayload } from 'jose';
 import { type RouteSpec, routeKey } from '../functions/routes.js';
+import { parseGroupsClaim } from '../functions/shared/auth.js';
 import { LOCAL_ACCOUNT } from './config.js';
 import { InvalidTokenError, loadSigningKey, verifyToken } from './jwt.js';
 import { boundPort, listen, type RunningService } from './service.js';
@@ -480,29 +481,6 @@ function formatClaimValue(value: unknown): string {
   return String(value);
 }
 
-/**
- * The groups in a `cognito:groups` claim, whichever form it arrives in: the authorizer's `[a b]`
- * string, a JSON array text, a plain `a,b` / `a` string, or a real array (a decoded token).
- */
-export function parseGroupsClaim(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v !== '');
-  if (typeof value !== 'string') return [];
-  const text = value.trim();
-  if (text.startsWith('[') && text.endsWith(']')) {
-    const inner = text.slice(1, -1).trim();
-    if (inner.startsWith('"')) {
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (Array.isArray(parsed)) return parseGroupsClaim(parsed);
-      } catch {
-        // Not JSON after all: fall through to the space-separated form.
-      }
-    }
-    return inner.split(/[\s,]+/).filter((group) => group !== '');
-  }
-  return text.split(/[\s,]+/).filter((group) => group !== '');
-}
-
 // ---- bodies and results ----------------------------------------------------------------------------
 
 /** The whole body, or undefined once it passes MAX_BODY_BYTES (the rest is not kept). */
@@ -609,3 +587,5 @@ function sendJson(
   });
   response.end(text);
 }
+
+export { parseGroupsClaim };

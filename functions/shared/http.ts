@@ -1,0 +1,100 @@
+// The HTTP edge of every API handler: middy wraps the use case, errors become the JSON answer of
+// errors.ts (unexpected ones a bare 500), and request bodies are checked before anything runs.
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import {
+  PayloadTooLargeError,
+  toErrorResponse,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from './errors.js';
+import { log } from './logger.js';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** SPEC §3: proposal bodies over 256 KiB are refused with 413. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export function httpHandler(useCase: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+  return middy<HttpEvent, HttpResult>(useCase).use({
+    onError: async (request) => {
+      const { status, body } = toErrorResponse(request.error);
+      const fields = { requestId: request.event.requestContext?.requestId, route: request.event.routeKey };
+      if (status >= 500) log.error('request failed', { ...fields, error: request.error?.name ?? 'Error' });
+      else log.info('request refused', { ...fields, status });
+      request.response = json(status, body);
+    },
+  });
+}
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** HTML pages carry a strict CSP: no scripts, no third-party anything. */
+export function html(statusCode: number, body: string): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy':
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    },
+    body,
+  };
+}
+
+/** The raw request body as text (API Gateway base64-encodes non-text content types). */
+export function bodyText(event: HttpEvent): string {
+  const raw = event.body ?? '';
+  return event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+}
+
+export function header(event: HttpEvent, name: string): string | undefined {
+  return event.headers?.[name.toLowerCase()];
+}
+
+/** A JSON body checked against a schema: 415, 413 and 400 say exactly what is wrong. */
+export function parseJsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+  const type = header(event, 'content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    throw new UnsupportedMediaTypeError('Send the body as JSON with Content-Type: application/json.');
+  }
+  const text = bodyText(event);
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError([{ path: '(root)', message: `Malformed JSON: ${(error as Error).message}` }]);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  return parsed.data;
+}
+
+/** A form post (application/x-www-form-urlencoded), as the review page sends it. */
+export function parseFormBody(event: HttpEvent): URLSearchParams {
+  const text = bodyText(event);
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`The form is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+  }
+  return new URLSearchParams(text);
+}
+
+export function pathParameter(event: HttpEvent, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new ValidationError([{ path: name, message: `Missing path parameter ${name}` }]);
+  return value;
+}

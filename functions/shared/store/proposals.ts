@@ -1,0 +1,361 @@
+// Reading and writing proposals, their consultees and their timeline in the single table.
+// Only conditional single-item writes: no transactions (dynalite has none, and none is needed).
+import { randomInt } from 'node:crypto';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { PressingNeed } from '../../scoring/score.js';
+import { dynamo } from '../clients.js';
+import { tableName } from '../env.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import {
+  CONSULTEE_PREFIX,
+  consulteeKey,
+  counterKey,
+  EVENT_PREFIX,
+  eventKey,
+  formatReference,
+  PROPOSALS_PARTITION,
+  proposalIndexKeys,
+  proposalKey,
+  proposalPartition,
+  proposalStatusPartition,
+  REPLY_PREFIX,
+} from '../keys.js';
+import type { Consultee, Reply, Tally } from '../model/consultation.js';
+import type { ProposalInput } from '../model/proposal.js';
+
+export const PROPOSAL_STATUSES = [
+  'submitted',
+  'scoring',
+  'consulting',
+  'awaiting-approval',
+  'approved',
+  'rejected',
+  'withdrawn',
+  'expired',
+  'failed',
+] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+export const FINAL_STATUSES: readonly ProposalStatus[] = ['approved', 'rejected', 'withdrawn', 'failed'];
+
+export interface ConsultationSummary {
+  deadline: string;
+  mailed: number;
+  responded: number;
+  late: number;
+  bounced: number;
+  tally: Tally;
+  closedAt: string | null;
+}
+
+export interface ProposalRecord {
+  proposalId: string;
+  reference: string;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  status: ProposalStatus;
+  input: ProposalInput;
+  pressingNeed: PressingNeed | null;
+  consultation: ConsultationSummary;
+  executionArn: string | null;
+  /** CollectResponses' task token: never leaves the back end. */
+  collectTaskToken: string | null;
+  reviewId: string | null;
+  decisionId: string | null;
+}
+
+export interface TimelineEvent {
+  at: string;
+  event: string;
+  detail: string;
+}
+
+export type ConsulteeRecord = Consultee & {
+  /** Set (conditionally) just before the consultation mail is sent: nobody is mailed twice. */
+  mailMarker: 'sending' | 'sent' | null;
+  replyId: string | null;
+  mailedAt: string | null;
+};
+
+const stripKeys = <T>(item: Record<string, unknown>): T => {
+  const {
+    PK: _pk,
+    SK: _sk,
+    GSI1PK: _a,
+    GSI1SK: _b,
+    GSI2PK: _c,
+    GSI2SK: _d,
+    GSI3PK: _e,
+    GSI3SK: _f,
+    ...rest
+  } = item;
+  return rest as T;
+};
+
+export async function allocateReference(year: number): Promise<string> {
+  const out = await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: counterKey(year),
+      UpdateExpression: 'ADD #n :one',
+      ExpressionAttributeNames: { '#n': 'n' },
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return formatReference(year, Number(out.Attributes?.n));
+}
+
+export async function putNewProposal(record: ProposalRecord): Promise<void> {
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...proposalKey(record.proposalId), ...proposalIndexKeys(record), type: 'proposal', ...record },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+  const consultees: ConsulteeRecord[] = record.input.consultees.map((c) => ({
+    name: c.name,
+    email: c.email,
+    ...(c.organisation ? { organisation: c.organisation } : {}),
+    status: 'pending',
+    stance: null,
+    respondedAt: null,
+    late: false,
+    senderMismatch: false,
+    comment: null,
+    mailMarker: null,
+    replyId: null,
+    mailedAt: null,
+  }));
+  for (let i = 0; i < consultees.length; i += 25) {
+    let requests = consultees.slice(i, i + 25).map((c) => ({
+      PutRequest: { Item: { ...consulteeKey(record.proposalId, c.email), type: 'consultee', ...c } },
+    }));
+    // BatchWrite may hand back unprocessed items under load: send them again until none are left.
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+      requests = (out.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
+      if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+    }
+  }
+}
+
+export async function findProposal(proposalId: string): Promise<ProposalRecord | undefined> {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: proposalKey(proposalId), ConsistentRead: true }),
+  );
+  return out.Item ? stripKeys<ProposalRecord & { type: string }>(out.Item) : undefined;
+}
+
+export async function getProposal(proposalId: string): Promise<ProposalRecord> {
+  const proposal = await findProposal(proposalId);
+  if (!proposal) throw new NotFoundError(`No proposal with id ${proposalId}.`);
+  return proposal;
+}
+
+/**
+ * Moves a proposal to a new status, only from one of the expected ones (a withdrawn proposal is
+ * never reopened by a late task). Returns false when the proposal was not in any of them.
+ */
+export async function changeStatus(
+  proposalId: string,
+  status: ProposalStatus,
+  from: readonly ProposalStatus[],
+  extra: Partial<Omit<ProposalRecord, 'proposalId' | 'status'>> = {},
+): Promise<boolean> {
+  const names: Record<string, string> = {
+    '#status': 'status',
+    '#updatedAt': 'updatedAt',
+    '#gsi2pk': 'GSI2PK',
+  };
+  const values: Record<string, unknown> = {
+    ':status': status,
+    ':now': new Date().toISOString(),
+    ':gsi2pk': proposalStatusPartition(status),
+  };
+  const sets = ['#status = :status', '#updatedAt = :now', '#gsi2pk = :gsi2pk'];
+  for (const [key, value] of Object.entries(extra)) {
+    names[`#${key}`] = key;
+    values[`:${key}`] = value;
+    sets.push(`#${key} = :${key}`);
+  }
+  const fromValues = from.map((s, i) => {
+    values[`:from${i}`] = s;
+    return `:from${i}`;
+  });
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: proposalKey(proposalId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: `attribute_exists(PK) AND #status IN (${fromValues.join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** Sets fields of the proposal item without touching its status. */
+export async function updateProposal(
+  proposalId: string,
+  fields: Partial<Omit<ProposalRecord, 'proposalId' | 'status'>>,
+  condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+): Promise<void> {
+  const names: Record<string, string> = { '#updatedAt': 'updatedAt', ...(condition?.names ?? {}) };
+  const values: Record<string, unknown> = { ':now': new Date().toISOString(), ...(condition?.values ?? {}) };
+  const sets = ['#updatedAt = :now'];
+  for (const [key, value] of Object.entries(fields)) {
+    names[`#f_${key}`] = key;
+    values[`:f_${key}`] = value;
+    sets.push(`#f_${key} = :f_${key}`);
+  }
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: proposalKey(proposalId),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: condition
+        ? `attribute_exists(PK) AND (${condition.expression})`
+        : 'attribute_exists(PK)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+/** Appends an event to the proposal's timeline (what the detail page and evidence pack show). */
+export async function addTimelineEvent(
+  proposalId: string,
+  event: string,
+  detail: string,
+  at = new Date(),
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await dynamo.send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: {
+            ...eventKey(proposalId, at.toISOString(), randomInt(10_000)),
+            type: 'event',
+            at: at.toISOString(),
+            event,
+            detail,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt > 5) throw error;
+    }
+  }
+}
+
+export interface ProposalPartition {
+  proposal: ProposalRecord;
+  consultees: ConsulteeRecord[];
+  replies: Reply[];
+  timeline: TimelineEvent[];
+}
+
+/** Everything kept under one proposal, in one paged Query. */
+export async function loadProposalPartition(proposalId: string): Promise<ProposalPartition> {
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'PK = :pk',
+    ExpressionAttributeValues: { ':pk': proposalPartition(proposalId) },
+    ConsistentRead: true,
+  });
+  const meta = items.find((i) => i.SK === 'META');
+  if (!meta) throw new NotFoundError(`No proposal with id ${proposalId}.`);
+  const of = <T>(prefix: string) =>
+    items.filter((i) => String(i.SK).startsWith(prefix)).map((i) => stripKeys<T & { type?: string }>(i));
+  return {
+    proposal: stripKeys<ProposalRecord>(meta),
+    consultees: of<ConsulteeRecord>(CONSULTEE_PREFIX).map(({ type: _t, ...c }) => c as ConsulteeRecord),
+    replies: of<Reply>(REPLY_PREFIX).map(({ type: _t, ...r }) => r as Reply),
+    timeline: of<TimelineEvent>(EVENT_PREFIX).map(({ at, event, detail }) => ({ at, event, detail })),
+  };
+}
+
+export async function listConsultees(proposalId: string): Promise<ConsulteeRecord[]> {
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': proposalPartition(proposalId), ':prefix': CONSULTEE_PREFIX },
+    ConsistentRead: true,
+  });
+  return items.map((i) => {
+    const { type: _t, ...c } = stripKeys<ConsulteeRecord & { type?: string }>(i);
+    return c as ConsulteeRecord;
+  });
+}
+
+export async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Proposals newest first, optionally of one status, with an opaque cursor. */
+export async function listProposals(options: {
+  status?: ProposalStatus;
+  limit: number;
+  cursor?: string;
+}): Promise<{ items: ProposalRecord[]; nextCursor: string | null }> {
+  const byStatus = options.status !== undefined;
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: byStatus ? 'GSI2' : 'GSI1',
+      KeyConditionExpression: byStatus ? 'GSI2PK = :pk' : 'GSI1PK = :pk',
+      ExpressionAttributeValues: {
+        ':pk': byStatus ? proposalStatusPartition(options.status as ProposalStatus) : PROPOSALS_PARTITION,
+      },
+      ScanIndexForward: false,
+      Limit: options.limit,
+      ExclusiveStartKey: decodeCursor(options.cursor),
+    }),
+  );
+  return {
+    items: (out.Items ?? []).map((i) => stripKeys<ProposalRecord>(i)),
+    nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null,
+  };
+}
+
+export function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError([
+    { path: 'cursor', message: 'The cursor is not valid: start again without it.' },
+  ]);
+}
