@@ -41,13 +41,70 @@ program
     process.stdout.write(`${await tokenCommand({ ...options, dataDir })}\n`);
   });
 
+const API_HELP = 'API base URL (default: the local stack)';
+
+program
+  .command('propose')
+  .description('open a proposal from a JSON file; prints its reference and id')
+  .argument('<file>', 'proposal JSON file (SPEC §3)')
+  .option('--api <url>', API_HELP)
+  .action(async (file: string, options: { api?: string }) => {
+    const { proposeCommand } = await import('./commands/lifecycle.js');
+    process.stdout.write(`${await proposeCommand(file, options)}\n`);
+  });
+
+program
+  .command('status')
+  .description("show a proposal's status, tally and timeline")
+  .argument('<id>', 'proposal id')
+  .option('--json', 'the full detail as JSON')
+  .option('--api <url>', API_HELP)
+  .action(async (id: string, options: { api?: string; json?: boolean }) => {
+    const { statusCommand } = await import('./commands/lifecycle.js');
+    process.stdout.write(`${await statusCommand(id, options)}\n`);
+  });
+
+program
+  .command('reply')
+  .description('send a consultee reply e-mail over SMTP to the local stack')
+  .argument('<id>', 'proposal id')
+  .argument('[text...]', 'the comment')
+  .requiredOption('--from <email>', "the consultee's address")
+  .requiredOption('--stance <stance>', 'support, concerns or object')
+  .option('--api <url>', API_HELP)
+  .action(async (id: string, text: string[], options: { from: string; stance: string; api?: string }) => {
+    const { replyCommand } = await import('./commands/reply.js');
+    process.stdout.write(`${await replyCommand(id, text, options)}\n`);
+  });
+
+program
+  .command('decisions')
+  .description('list decisions')
+  .option('--from <date>', 'decided on or after (ISO date)')
+  .option('--to <date>', 'decided on or before (ISO date)')
+  .option('--outcome <outcome>', 'approved or rejected')
+  .option('--format <format>', 'table, json or csv', 'table')
+  .option('--api <url>', API_HELP)
+  .action(
+    async (options: { from?: string; to?: string; outcome?: string; format?: string; api?: string }) => {
+      const { decisionsCommand } = await import('./commands/lifecycle.js');
+      process.stdout.write(`${await decisionsCommand(options)}\n`);
+    },
+  );
+
+program
+  .command('audit')
+  .description('audit commands')
+  .command('verify')
+  .description('re-check the decision chain; exit 1 with the first broken record')
+  .option('--api <url>', API_HELP)
+  .action(async (options: { api?: string }) => {
+    const { auditVerifyCommand } = await import('./commands/lifecycle.js');
+    process.stdout.write(`${await auditVerifyCommand(options)}\n`);
+  });
+
 const notYet: [name: string, description: string][] = [
   ['demo', 'run a scripted lifecycle on a fresh temporary stack'],
-  ['propose', 'open a proposal from a JSON file'],
-  ['status', "show a proposal's status, tally and timeline"],
-  ['reply', 'send a consultee reply e-mail over SMTP (local only)'],
-  ['decisions', 'list decisions'],
-  ['audit', 're-check the decision chain (audit verify)'],
   ['evidence', "print a proposal's evidence pack"],
 ];
 for (const [name, description] of notYet) {

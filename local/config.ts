@@ -89,6 +89,8 @@ export function sdkEnvironment(config: LocalConfig): Record<string, string> {
     AWS_ENDPOINT_URL_SES: serviceUrl(config, 'ses'),
     AWS_ENDPOINT_URL_SESV2: serviceUrl(config, 'ses'),
     AWS_ENDPOINT_URL_SFN: serviceUrl(config, 'sfn'),
+    // Secrets Manager (the review-link key) is served on the Step Functions port.
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: serviceUrl(config, 'sfn'),
     // s3rver stores aws-chunked framing verbatim: send plain bodies with a checksum header only.
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',

@@ -19,6 +19,7 @@ import { ensureTable, startDynamoDb } from './dynamodb.js';
 import { startHttpApi } from './http-api.js';
 import { createLambdaRuntime, type LambdaHandler, type LambdaRuntime } from './lambda.js';
 import { localS3ClientConfig, startS3 } from './s3.js';
+import { createLocalSecrets, REVIEW_KEY_SECRET_ID } from './secrets.js';
 import type { RunningService } from './service.js';
 import { startSes } from './ses.js';
 import { startSmtp } from './smtp.js';
@@ -99,8 +100,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       account: config.account,
       lambda,
     });
-    bound('sfn', await startStepFunctions({ host, port: config.ports.sfn, engine }));
-    process.env.AWS_ENDPOINT_URL_SFN = serviceUrl(config, 'sfn');
+    const secrets = createLocalSecrets({
+      dataDir: config.dataDir,
+      region: config.region,
+      account: config.account,
+    });
+    bound(
+      'sfn',
+      await startStepFunctions({
+        host,
+        port: config.ports.sfn,
+        engine,
+        extraServices: { secretsmanager: { GetSecretValue: (r) => secrets.GetSecretValue(r) } },
+      }),
+    );
+    // Ports asked for as 0 (tests) are known only now.
+    Object.assign(process.env, sdkEnvironment(config));
     const stateMachineArn = deployLifecycle(engine, lambda, config);
     if (stateMachineArn) process.env[ENV.stateMachineArn] = stateMachineArn;
     // Executions that were running when the stack last stopped continue now.
@@ -151,6 +166,8 @@ function handlerEnvironment(config: LocalConfig): Record<string, string> {
     [ENV.inboundDomain]: config.inboundDomain,
     [ENV.senderAddress]: config.senderAddress,
     [ENV.publicBaseUrl]: serviceUrl(config, 'api'),
+    [ENV.reviewKeySecretId]: REVIEW_KEY_SECRET_ID,
+    DPIA_LOG_LEVEL: process.env.DPIA_LOG_LEVEL ?? 'warn',
   };
 }
 

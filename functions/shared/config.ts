@@ -9,6 +9,8 @@ export const ENV = {
   senderAddress: 'DPIA_SENDER_ADDRESS',
   publicBaseUrl: 'DPIA_PUBLIC_BASE_URL',
   stateMachineArn: 'DPIA_STATE_MACHINE_ARN',
+  reviewKeySecretId: 'DPIA_REVIEW_KEY_SECRET_ID',
+  approvalTimeoutDays: 'DPIA_APPROVAL_TIMEOUT_DAYS',
 } as const;
 
 export const DEFAULTS = {

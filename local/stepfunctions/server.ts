@@ -1,16 +1,19 @@
 // The Step Functions API on the local stack: AWS JSON 1.0 over HTTP (`X-Amz-Target:
 // AWSStepFunctions.<Operation>`), so the AWS SDK and the AWS CLI talk to it unchanged.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { SecretNotFoundError } from '../secrets.js';
 import { boundPort, listen, type RunningService } from '../service.js';
 import { InvalidDefinitionError, isObject, type JsonObject } from './definition.js';
 import { SfnError, type StepFunctionsEngine } from './engine.js';
 
-type Operation = (req: JsonObject) => unknown;
+export type Operation = (req: JsonObject) => unknown;
 
 export async function startStepFunctions(options: {
   host: string;
   port: number;
   engine: StepFunctionsEngine;
+  /** Other AWS JSON services on the same port, by X-Amz-Target prefix (e.g. `secretsmanager`). */
+  extraServices?: Record<string, Record<string, Operation>>;
 }): Promise<RunningService> {
   const { engine } = options;
   const operations: Record<string, Operation> = {
@@ -29,8 +32,12 @@ export async function startStepFunctions(options: {
     SendTaskHeartbeat: (r) => engine.sendTaskHeartbeat(r),
   };
 
+  const services: Record<string, Record<string, Operation>> = {
+    AWSStepFunctions: operations,
+    ...(options.extraServices ?? {}),
+  };
   const server = createServer((request, response) => {
-    void handle(request, response, operations);
+    void handle(request, response, services);
   });
   await listen(server, 'Step Functions', options.host, options.port);
   const url = `http://${options.host}:${boundPort(server)}`;
@@ -48,7 +55,7 @@ export async function startStepFunctions(options: {
 async function handle(
   request: IncomingMessage,
   response: ServerResponse,
-  operations: Record<string, Operation>,
+  services: Record<string, Record<string, Operation>>,
 ) {
   const send = (status: number, body: unknown) => {
     const text = JSON.stringify(body);
@@ -62,7 +69,7 @@ async function handle(
   try {
     const target = String(request.headers['x-amz-target'] ?? '');
     const [service, name = ''] = target.split('.');
-    const operation = service === 'AWSStepFunctions' ? operations[name] : undefined;
+    const operation = service ? services[service]?.[name] : undefined;
     const body = await readBody(request);
     if (!operation) {
       send(400, { __type: 'UnknownOperationException', message: `Unknown operation '${target}'` });
@@ -81,7 +88,11 @@ async function handle(
     }
     send(200, operation(parsed));
   } catch (error) {
-    if (error instanceof SfnError || error instanceof InvalidDefinitionError) {
+    if (
+      error instanceof SfnError ||
+      error instanceof InvalidDefinitionError ||
+      error instanceof SecretNotFoundError
+    ) {
       send(400, { __type: error.name, message: error.message });
     } else {
       process.stderr.write(`stepfunctions: internal error: ${(error as Error).message}\n`);

@@ -69,6 +69,8 @@ export interface ProposalRecord {
   collectTaskToken: string | null;
   reviewId: string | null;
   decisionId: string | null;
+  /** MarkApprovalExpired's task token: a re-issued review link sends it. */
+  reissueTaskToken?: string | null;
 }
 
 export interface TimelineEvent {

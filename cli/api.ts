@@ -1,0 +1,70 @@
+// How the CLI reaches the HTTP API: the local stack by default (`--api URL` for another), with a
+// token from DPIA_TOKEN or, locally, one minted with the key in the data directory.
+import { resolveLocalConfig, serviceUrl } from '../local/config.js';
+import { mintToken } from '../local/jwt.js';
+import { CliError, EXIT_FAILURE } from './errors.js';
+
+export interface ApiOptions {
+  api?: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: unknown;
+  text: string;
+}
+
+export async function callApi(
+  options: ApiOptions,
+  role: 'manager' | 'auditor',
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  accept = 'application/json',
+): Promise<ApiResponse> {
+  const base = (options.api ?? serviceUrl(resolveLocalConfig(), 'api')).replace(/\/$/, '');
+  const token = process.env.DPIA_TOKEN ?? (await localToken(role, options));
+  let response: Response;
+  try {
+    response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    throw new CliError(
+      [`Cannot reach the camera-dpia API at ${base}: is the local stack running (npm start)?`],
+      EXIT_FAILURE,
+    );
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // CSV or HTML: keep the text
+  }
+  return { status: response.status, body: parsed, text };
+}
+
+async function localToken(role: 'manager' | 'auditor', options: ApiOptions): Promise<string> {
+  if (options.api) throw new CliError(['Set DPIA_TOKEN to a bearer token for that API.'], EXIT_FAILURE);
+  return mintToken({ dataDir: resolveLocalConfig().dataDir, role, user: `cli-${role}` });
+}
+
+/** An error answer as one or more plain lines; validation errors list each field. */
+export function explainError(response: ApiResponse): CliError {
+  const body = response.body as {
+    error?: string;
+    message?: string;
+    issues?: { path: string; message: string }[];
+  };
+  const lines = body?.issues?.length
+    ? body.issues.map((i) => `${i.path}: ${i.message}`)
+    : [`${body?.error ?? `HTTP ${response.status}`}: ${body?.message ?? response.text.slice(0, 200)}`];
+  return new CliError(lines, response.status === 400 ? 2 : EXIT_FAILURE);
+}

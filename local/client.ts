@@ -1,0 +1,175 @@
+// A client for a running local stack that acts only through its public surfaces: the HTTP API
+// with a bearer token, the SES sent-mail store, and SMTP for consultee replies. `dpia demo` and
+// the integration tests drive the product with it, as a user would.
+import nodemailer from 'nodemailer';
+import type { LocalConfig } from './config.js';
+import { serviceUrl } from './config.js';
+import { mintToken } from './jwt.js';
+
+export interface SentMail {
+  messageId: string;
+  from: string;
+  replyTo?: string[];
+  destination?: { to?: string[] };
+  subject: string;
+  body?: { text?: string; html?: string };
+  at: number;
+}
+
+export interface ApiAnswer<T = unknown> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+export class LocalStackClient {
+  constructor(readonly config: LocalConfig) {}
+
+  get apiUrl(): string {
+    return serviceUrl(this.config, 'api');
+  }
+
+  async token(role: 'manager' | 'auditor', user = `${role}@police.example`): Promise<string> {
+    return mintToken({ dataDir: this.config.dataDir, role, user });
+  }
+
+  async api<T = unknown>(
+    role: 'manager' | 'auditor' | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiAnswer<T>> {
+    const response = await fetch(`${this.apiUrl}${path}`, {
+      method,
+      headers: {
+        ...(role ? { authorization: `Bearer ${await this.token(role)}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // HTML or CSV
+    }
+    return { status: response.status, body: parsed as T, text, headers: response.headers };
+  }
+
+  async sentMail(): Promise<SentMail[]> {
+    const store = (await (await fetch(`${serviceUrl(this.config, 'ses')}/store`)).json()) as {
+      emails: SentMail[];
+    };
+    return store.emails;
+  }
+
+  /** Mail sent to an address whose subject carries the reference, oldest first. */
+  async mailTo(address: string, reference: string): Promise<SentMail[]> {
+    const wanted = address.toLowerCase();
+    return (await this.sentMail())
+      .filter(
+        (m) =>
+          m.subject.includes(`[${reference}]`) &&
+          (m.destination?.to ?? []).some((to) => to.toLowerCase().includes(wanted)),
+      )
+      .sort((a, b) => a.at - b.at);
+  }
+
+  /** Sends a raw RFC 5322 message (or a simple one) over SMTP to the local inbound server. */
+  async sendMail(message: {
+    from: string;
+    to: string;
+    subject: string;
+    text?: string;
+    html?: string;
+    headers?: Record<string, string>;
+    raw?: string;
+  }): Promise<void> {
+    const transport = nodemailer.createTransport({
+      host: this.config.host,
+      port: this.config.ports.smtp,
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      await transport.sendMail(
+        message.raw
+          ? { envelope: { from: message.from, to: [message.to] }, raw: message.raw }
+          : {
+              from: message.from,
+              to: message.to,
+              subject: message.subject,
+              ...(message.text !== undefined ? { text: message.text } : {}),
+              ...(message.html !== undefined ? { html: message.html } : {}),
+              ...(message.headers ? { headers: message.headers } : {}),
+            },
+      );
+    } finally {
+      transport.close();
+    }
+  }
+
+  /** Replies to the consultation mail an address received, the way a mail client would. */
+  async replyAsConsultee(
+    address: string,
+    reference: string,
+    firstLine: string,
+    comment = '',
+    from = address,
+  ) {
+    const mail = (await this.mailTo(address, reference)).find((m) =>
+      (m.replyTo ?? [])[0]?.startsWith('consult+'),
+    );
+    const replyTo = mail?.replyTo?.[0];
+    if (!mail || !replyTo) throw new Error(`no consultation mail for ${reference} reached ${address}`);
+    const quoted = (mail.body?.text ?? '')
+      .split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n');
+    await this.sendMail({
+      from,
+      to: replyTo,
+      subject: `Re: ${mail.subject}`,
+      text: `${firstLine}\n\n${comment}\n\nOn ${new Date(mail.at * 1000).toUTCString()}, ${mail.from} wrote:\n${quoted}\n`,
+      headers: { 'In-Reply-To': `<${mail.messageId}>` },
+    });
+  }
+
+  async waitFor<T>(
+    what: string,
+    probe: () => Promise<T | undefined | false>,
+    timeoutMs = 20_000,
+  ): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async waitForStatus(proposalId: string, statuses: string[], timeoutMs = 20_000) {
+    return this.waitFor(
+      `proposal ${proposalId} to reach ${statuses.join('/')}`,
+      async () => {
+        const answer = await this.api<{ status: string }>('manager', 'GET', `/proposals/${proposalId}`);
+        return statuses.includes(answer.body.status) ? answer.body : undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** The review link mailed to the approver, as `/review/<id>?sig=...` (path and query). */
+  async reviewLink(approver: string, reference: string): Promise<string> {
+    const mail = (await this.mailTo(approver, reference)).at(-1);
+    const match = mail?.body?.text?.match(/https?:\/\/[^\s]+\/review\/[^\s?]+\?sig=[^\s]+/);
+    if (!match) throw new Error(`no review link for ${reference} reached ${approver}`);
+    return new URL(match[0]).pathname + new URL(match[0]).search;
+  }
+}
