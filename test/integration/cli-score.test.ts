@@ -210,8 +210,8 @@ describe('dpia score: invalid proposals, one line per problem naming its path', 
 });
 
 describe('dpia: commands not yet available', () => {
-  it('propose says it is not available yet and exits non-zero', () => {
-    const run = dpia('propose', 'x.json');
+  it('evidence (a later issue) says it is not available yet and exits non-zero', () => {
+    const run = dpia('evidence', 'some-id');
     expect(run.status).not.toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('not available yet');
