@@ -103,10 +103,15 @@ program
     process.stdout.write(`${await auditVerifyCommand(options)}\n`);
   });
 
-const notYet: [name: string, description: string][] = [
-  ['demo', 'run a scripted lifecycle on a fresh temporary stack'],
-  ['evidence', "print a proposal's evidence pack"],
-];
+program
+  .command('demo')
+  .description('a full scripted lifecycle on a fresh temporary stack, printing each step')
+  .action(async () => {
+    const { demoCommand } = await import('./commands/demo.js');
+    await demoCommand();
+  });
+
+const notYet: [name: string, description: string][] = [['evidence', "print a proposal's evidence pack"]];
 for (const [name, description] of notYet) {
   program
     .command(name)
@@ -132,3 +137,7 @@ try {
     process.exitCode = EXIT_FAILURE;
   }
 }
+
+// SDK keep-alive sockets and timers of the in-process stack must not hold the command open: once
+// the command is done, flush stdout and leave with its exit code.
+process.stdout.write('', () => process.exit(process.exitCode ?? 0));

@@ -112,7 +112,9 @@ export async function allocateReference(year: number): Promise<string> {
       ReturnValues: 'UPDATED_NEW',
     }),
   );
-  return formatReference(year, Number(out.Attributes?.n));
+  const n = Number(out.Attributes?.n);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`The reference counter for ${year} returned ${String(n)}`);
+  return formatReference(year, n);
 }
 
 export async function putNewProposal(record: ProposalRecord): Promise<void> {

@@ -1,0 +1,178 @@
+// The proposals handlers with the AWS SDK mocked: roles, validation, and what gets written.
+import { readFileSync } from 'node:fs';
+import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handler as create } from '../../functions/proposals/create.handler.js';
+import { handler as list } from '../../functions/proposals/list.handler.js';
+import { handler as withdraw } from '../../functions/proposals/withdraw.handler.js';
+import { handler as score } from '../../functions/scoring/score.handler.js';
+import { httpEvent, lambdaContext } from '../support/events.js';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const example = JSON.parse(
+  readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
+);
+const future = () => ({ ...example, responseDeadline: new Date(Date.now() + 86_400_000).toISOString() });
+
+process.env.DPIA_TABLE_NAME = 'test-table';
+process.env.DPIA_STATE_MACHINE_ARN =
+  'arn:aws:states:eu-west-2:000000000000:stateMachine:camera-dpia-lifecycle';
+process.env.DPIA_LOG_LEVEL = 'silent';
+
+beforeEach(() => {
+  dynamo.reset();
+  sfn.reset();
+});
+
+const post = (body: unknown, role: 'manager' | 'auditor' | null = 'manager', headers = {}) =>
+  create(
+    httpEvent({
+      method: 'POST',
+      path: '/proposals',
+      role,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers,
+    }),
+    lambdaContext,
+  );
+
+describe('POST /proposals', () => {
+  it('allocates a reference, stores the proposal and its consultees, and starts the execution named after it', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: { n: 7 } });
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(BatchWriteCommand).resolves({});
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec' });
+    const answer = await post(future());
+    expect(answer.statusCode).toBe(201);
+    const body = JSON.parse(answer.body as string);
+    expect(body).toMatchObject({
+      status: 'submitted',
+      reference: expect.stringMatching(/^DPIA-\d{4}-0007$/),
+    });
+    const start = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    expect(start?.name).toBe(body.proposalId);
+    expect(JSON.parse(start?.input as string)).toEqual({ proposalId: body.proposalId });
+    const meta = dynamo.commandCalls(PutCommand).find((c) => c.args[0].input.Item?.SK === 'META');
+    expect(meta?.args[0].input.ConditionExpression).toBe('attribute_not_exists(PK)');
+  });
+
+  it('refuses bad input with 400, 401, 403, 413 or 415 and writes nothing', async () => {
+    const cases: [unknown, 'manager' | 'auditor' | null, Record<string, string>, number][] = [
+      ['{"title":', 'manager', {}, 400],
+      [{ ...future(), unknownField: 1 }, 'manager', {}, 400],
+      [{ ...future(), responseDeadline: '2001-01-01T00:00:00Z' }, 'manager', {}, 400],
+      [future(), 'auditor', {}, 403],
+      [future(), null, {}, 401],
+      [{ ...future(), alternativesConsidered: 'x'.repeat(262_144) }, 'manager', {}, 413],
+      [future(), 'manager', { 'content-type': 'text/plain' }, 415],
+    ];
+    for (const [body, role, headers, status] of cases) {
+      const answer = await post(body, role, headers);
+      expect(answer.statusCode, JSON.stringify(answer.body).slice(0, 120)).toBe(status);
+      expect(JSON.parse(answer.body as string).error).toBeTruthy();
+    }
+    expect(dynamo.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('names each invalid field by its path', async () => {
+    const bad = future();
+    bad.consultees[3].email = 'nope';
+    const answer = await post(bad);
+    expect(JSON.parse(answer.body as string).issues).toContainEqual({
+      path: 'consultees.3.email',
+      message: 'Invalid email address',
+    });
+  });
+});
+
+describe('GET /proposals', () => {
+  it('queries the status index, never scans, and refuses an unknown status', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const ok = await list(
+      httpEvent({ path: '/proposals', role: 'auditor', query: { status: 'consulting' } }),
+      lambdaContext,
+    );
+    expect(ok.statusCode).toBe(200);
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'GSI2',
+      ExpressionAttributeValues: { ':pk': 'STATUS#consulting' },
+      ScanIndexForward: false,
+    });
+    const bad = await list(httpEvent({ path: '/proposals', query: { status: 'lost' } }), lambdaContext);
+    expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('POST /proposals/{id}/withdraw', () => {
+  const stored = {
+    proposalId: 'p1',
+    reference: 'DPIA-2026-0001',
+    status: 'consulting',
+    executionArn: 'arn:exec',
+    reviewId: null,
+  };
+
+  it('stops the execution and marks the proposal withdrawn', async () => {
+    dynamo.on(GetCommand).resolves({ Item: { PK: 'PROPOSAL#p1', SK: 'META', ...stored } });
+    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    sfn.on(StopExecutionCommand).resolves({});
+    const answer = await withdraw(
+      httpEvent({ method: 'POST', pathParameters: { id: 'p1' }, role: 'manager' }),
+      lambdaContext,
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(sfn.commandCalls(StopExecutionCommand)[0]?.args[0].input.executionArn).toBe('arn:exec');
+  });
+
+  it('answers 409 for a proposal that is already decided, and 403 for an auditor', async () => {
+    dynamo
+      .on(GetCommand)
+      .resolves({ Item: { PK: 'PROPOSAL#p1', SK: 'META', ...stored, status: 'approved' } });
+    dynamo
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException' }));
+    const answer = await withdraw(httpEvent({ method: 'POST', pathParameters: { id: 'p1' } }), lambdaContext);
+    expect(answer.statusCode).toBe(409);
+    expect(sfn.calls()).toHaveLength(0);
+    const auditor = await withdraw(
+      httpEvent({ method: 'POST', pathParameters: { id: 'p1' }, role: 'auditor' }),
+      lambdaContext,
+    );
+    expect(auditor.statusCode).toBe(403);
+  });
+});
+
+describe('ScorePressingNeed task', () => {
+  it('scores the stored input and returns the band for the Choice state', async () => {
+    dynamo.on(GetCommand).resolves({
+      Item: {
+        PK: 'PROPOSAL#p1',
+        SK: 'META',
+        proposalId: 'p1',
+        reference: 'DPIA-2026-0001',
+        status: 'submitted',
+        input: example,
+        pressingNeed: null,
+      },
+    });
+    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    expect(await score({ proposalId: 'p1' })).toEqual({ score: 65, band: 'clear' });
+    const stored = dynamo
+      .commandCalls(UpdateCommand)
+      .find((c) => JSON.stringify(c.args[0].input).includes('pressingNeed'));
+    expect(JSON.stringify(stored?.args[0].input)).toContain('"policyVersion":"2026.1"');
+  });
+});
