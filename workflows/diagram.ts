@@ -1,0 +1,49 @@
+// Draws the state machine as a Mermaid flowchart straight from the ASL file, so the README's
+// diagram is generated, never redrawn by hand (`npm run diagram`; a test keeps them equal).
+import { readFileSync } from 'node:fs';
+
+interface State {
+  Type: string;
+  Next?: string;
+  Default?: string;
+  End?: boolean;
+  Choices?: { Next: string; Variable?: string; StringEquals?: string }[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+}
+
+export function mermaidFromAsl(definition: { StartAt: string; States: Record<string, State> }): string {
+  const lines = ['flowchart TD', `  Start(( )) --> ${definition.StartAt}`];
+  for (const [name, state] of Object.entries(definition.States)) {
+    const shape =
+      state.Type === 'Choice'
+        ? `${name}{${name}}`
+        : state.Type === 'Succeed' || state.Type === 'Fail'
+          ? `${name}([${name}])`
+          : `${name}[${name}]`;
+    lines.push(`  ${shape}`);
+    for (const choice of state.Choices ?? []) {
+      const label = choice.StringEquals ? `|${choice.StringEquals}|` : '';
+      lines.push(`  ${name} -->${label} ${choice.Next}`);
+    }
+    if (state.Default) lines.push(`  ${name} -->|otherwise| ${state.Default}`);
+    if (state.Next) lines.push(`  ${name} --> ${state.Next}`);
+    for (const c of state.Catch ?? []) {
+      if (c.ErrorEquals.includes('States.ALL') && c.Next === 'RecordFailure') continue; // drawn once below
+      lines.push(`  ${name} -.->|${c.ErrorEquals.join(', ')}| ${c.Next}`);
+    }
+  }
+  const failing = Object.entries(definition.States)
+    .filter(([, s]) =>
+      (s.Catch ?? []).some((c) => c.ErrorEquals.includes('States.ALL') && c.Next === 'RecordFailure'),
+    )
+    .map(([n]) => n);
+  if (failing.length > 0) lines.push(`  ${failing.join(' & ')} -.->|any error| RecordFailure`);
+  return lines.join('\n');
+}
+
+export function lifecycleDiagram(): string {
+  const file = new URL('./dpia-lifecycle.asl.json', import.meta.url);
+  return mermaidFromAsl(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.stdout.write(`${lifecycleDiagram()}\n`);
