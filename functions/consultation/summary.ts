@@ -1,13 +1,17 @@
 // The consultation's counts and tally, derived from the consultee and reply items rather than
 // kept as counters: recomputing is idempotent, so a replayed or duplicated reply can never be
 // counted twice.
+
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/clients.js';
+import { tableName } from '../shared/env.js';
+import { proposalKey } from '../shared/keys.js';
 import { emptyTally, isCounted, type Reply } from '../shared/model/consultation.js';
 import {
   type ConsultationSummary,
   type ConsulteeRecord,
   listConsultees,
   loadProposalPartition,
-  updateProposal,
 } from '../shared/store/proposals.js';
 
 export function summarise(
@@ -35,7 +39,10 @@ export function summarise(
   };
 }
 
-/** Recomputes and stores the proposal's consultation summary; returns it. */
+/**
+ * Recomputes and stores the proposal's consultation counts; returns the summary. Only the counts
+ * are written (not the deadline or closedAt), so a refresh racing CloseConsultation cannot undo it.
+ */
 export async function refreshConsultationSummary(proposalId: string): Promise<ConsultationSummary> {
   const { proposal, consultees, replies } = await loadProposalPartition(proposalId);
   const summary = summarise(
@@ -44,7 +51,30 @@ export async function refreshConsultationSummary(proposalId: string): Promise<Co
     replies,
     proposal.consultation.closedAt,
   );
-  await updateProposal(proposalId, { consultation: summary });
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: proposalKey(proposalId),
+      UpdateExpression:
+        'SET #c.#mailed = :mailed, #c.#responded = :responded, #c.#late = :late, #c.#bounced = :bounced, #c.#tally = :tally',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: {
+        '#c': 'consultation',
+        '#mailed': 'mailed',
+        '#responded': 'responded',
+        '#late': 'late',
+        '#bounced': 'bounced',
+        '#tally': 'tally',
+      },
+      ExpressionAttributeValues: {
+        ':mailed': summary.mailed,
+        ':responded': summary.responded,
+        ':late': summary.late,
+        ':bounced': summary.bounced,
+        ':tally': summary.tally,
+      },
+    }),
+  );
   return summary;
 }
 

@@ -1,0 +1,212 @@
+// The SendConsultation task: one consultation e-mail per consultee, each with its own reply
+// address. AWS retries tasks and the local stack re-drives executions after a crash, so every
+// mail is preceded by a conditional "sending" marker on its consultee: a replay sends nothing twice.
+import { createHash, randomBytes } from 'node:crypto';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/clients.js';
+import { ENV } from '../shared/config.js';
+import { requiredEnv, tableName } from '../shared/env.js';
+import { consulteeKey, replyTokenKey } from '../shared/keys.js';
+import { log } from '../shared/logger.js';
+import { sendMail } from '../shared/mailer.js';
+import {
+  addTimelineEvent,
+  type ConsulteeRecord,
+  changeStatus,
+  getProposal,
+  listConsultees,
+  type ProposalRecord,
+} from '../shared/store/proposals.js';
+import { renderConsultation } from './letter.js';
+import { refreshConsultationSummary } from './summary.js';
+
+/** What CollectResponses reads: `$.consultation.secondsToDeadline` is its TimeoutSecondsPath. */
+export interface SendConsultationResult {
+  /** Consultees mailed so far, over every attempt. */
+  mailed: number;
+  secondsToDeadline: number;
+}
+
+/** Enough to keep SES busy without tripping its send-rate limit or a Lambda's sockets. */
+export const MAIL_CONCURRENCY = 8;
+
+export async function sendConsultation(proposalId: string): Promise<SendConsultationResult> {
+  const proposal = await getProposal(proposalId);
+  if (!(await openConsultation(proposal))) {
+    // Withdrawn, failed or otherwise moved on while this task was queued: nobody may be mailed.
+    log.info('consultation not sent', { proposalId, reference: proposal.reference, status: proposal.status });
+    return { mailed: proposal.consultation.mailed, secondsToDeadline: secondsToDeadline(proposal) };
+  }
+
+  const inboundDomain = requiredEnv(ENV.inboundDomain);
+  const consultees = await listConsultees(proposalId);
+  let sent = 0;
+  try {
+    await mapBounded(consultees, MAIL_CONCURRENCY, async (consultee) => {
+      if (await mailConsultee(proposal, consultee, inboundDomain)) sent += 1;
+    });
+  } catch (error) {
+    // The mails that did go out are recorded even when the task fails: the timeline and the
+    // counts must show who was written to, whether or not a retry follows.
+    await recordMailing(proposal, sent, consultees.length).catch(() => undefined);
+    throw error;
+  }
+  const mailed = await recordMailing(proposal, sent, consultees.length);
+  return { mailed, secondsToDeadline: secondsToDeadline(proposal) };
+}
+
+/** Refreshes the counts and notes this attempt's mails on the timeline; returns the total mailed. */
+async function recordMailing(proposal: ProposalRecord, sent: number, consultees: number): Promise<number> {
+  const { proposalId, reference } = proposal;
+  const summary = await refreshConsultationSummary(proposalId);
+  if (sent > 0) {
+    await addTimelineEvent(
+      proposalId,
+      'consultation-mailed',
+      `${sent} consultation e-mail${sent === 1 ? '' : 's'} sent; ${summary.mailed} of ${consultees} consultees mailed`,
+    );
+  }
+  log.info('consultation mailed', { proposalId, reference, sent, mailed: summary.mailed, consultees });
+  return summary.mailed;
+}
+
+/** scoring → consulting; a retry finds it consulting already. False for any other status. */
+async function openConsultation(proposal: ProposalRecord): Promise<boolean> {
+  if (proposal.status === 'consulting') return true;
+  if (proposal.status !== 'scoring') return false;
+  if (await changeStatus(proposal.proposalId, 'consulting', ['scoring'])) return true;
+  // Someone moved it between our read and our write: a parallel attempt (go on) or a withdrawal (stop).
+  return (await getProposal(proposal.proposalId)).status === 'consulting';
+}
+
+/** Whole seconds, at least 1: Step Functions refuses a zero timeout, and a late start still collects. */
+function secondsToDeadline(proposal: ProposalRecord): number {
+  const deadline = Date.parse(proposal.input.responseDeadline);
+  return Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
+}
+
+/** True when this call sent the mail; false when another attempt has (or had) this consultee. */
+async function mailConsultee(
+  proposal: ProposalRecord,
+  consultee: ConsulteeRecord,
+  inboundDomain: string,
+): Promise<boolean> {
+  if (consultee.mailMarker) return false;
+  if (!(await claimConsultee(proposal.proposalId, consultee.email))) return false;
+
+  try {
+    const token = randomBytes(16).toString('hex');
+    await storeReplyToken(token, proposal.proposalId, consultee.email);
+    const replyTo = `consult+${token}@${inboundDomain}`;
+    await sendMail({ to: consultee.email, replyTo, ...renderConsultation(proposal, consultee, replyTo) });
+  } catch (error) {
+    // Released so a retry mails this consultee. A stored token item stays: if SES accepted the
+    // mail before failing us, the consultee's reply to it must still find them.
+    await releaseConsultee(proposal.proposalId, consultee.email).catch((releaseError: unknown) =>
+      log.error('consultation marker not released', {
+        proposalId: proposal.proposalId,
+        error: (releaseError as Error).name,
+      }),
+    );
+    throw error;
+  }
+  await markMailed(proposal.proposalId, consultee.email);
+  return true;
+}
+
+const sha256hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Only the hash is stored: a leaked table cannot be used to reply as a consultee. */
+async function storeReplyToken(token: string, proposalId: string, email: string): Promise<void> {
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...replyTokenKey(sha256hex(token)),
+        type: 'reply-token',
+        proposalId,
+        email,
+        createdAt: new Date().toISOString(),
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+}
+
+/** The conditional "sending" marker: false when another attempt has this consultee already. */
+async function claimConsultee(proposalId: string, email: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: consulteeKey(proposalId, email),
+        UpdateExpression: 'SET #marker = :sending',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(#marker) OR #marker = :null)',
+        ExpressionAttributeNames: { '#marker': 'mailMarker' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':null': null },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+async function markMailed(proposalId: string, email: string): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: consulteeKey(proposalId, email),
+      UpdateExpression: 'SET #marker = :sent, #status = :mailed, #mailedAt = :now',
+      ConditionExpression: '#marker = :sending',
+      ExpressionAttributeNames: { '#marker': 'mailMarker', '#status': 'status', '#mailedAt': 'mailedAt' },
+      ExpressionAttributeValues: {
+        ':sent': 'sent',
+        ':sending': 'sending',
+        ':mailed': 'mailed',
+        ':now': new Date().toISOString(),
+      },
+    }),
+  );
+}
+
+async function releaseConsultee(proposalId: string, email: string): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: consulteeKey(proposalId, email),
+      UpdateExpression: 'SET #marker = :null',
+      ConditionExpression: '#marker = :sending',
+      ExpressionAttributeNames: { '#marker': 'mailMarker' },
+      ExpressionAttributeValues: { ':null': null, ':sending': 'sending' },
+    }),
+  );
+}
+
+/**
+ * Runs `work` over `items` with at most `limit` in flight. After the first failure no new item
+ * starts (a failing SES would only fail again); those in flight finish, then the error is thrown.
+ */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (failure === undefined && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await work(items[index] as T);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
+  return results;
+}

@@ -1,0 +1,383 @@
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SESClient, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-ses';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../functions/consultation/send.handler.js';
+import { MAIL_CONCURRENCY, mapBounded, sendConsultation } from '../../functions/consultation/send.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESClient);
+
+const PROPOSAL_ID = 'p-123';
+const DEADLINE = '2026-12-15T17:00:00Z';
+const SITE = {
+  description: 'Zanzibarquux lay-by beside the Qwertyfield Lane gatepost',
+  latitude: 51.0686,
+  longitude: 0.6862,
+};
+
+type Item = Record<string, unknown>;
+
+/** An in-memory stand-in for the one table, just faithful enough for these tasks' writes. */
+class FakeTable {
+  proposal: Item;
+  consultees = new Map<string, Item>();
+  tokens = new Map<string, Item>();
+  events: Item[] = [];
+  /** Makes the consultee Query answer with items as they were before any marker was set. */
+  staleConsulteeList = false;
+  private readonly original: Item[];
+
+  constructor(status: string, emails: string[], marked: Record<string, string> = {}) {
+    this.proposal = {
+      PK: `PROPOSAL#${PROPOSAL_ID}`,
+      SK: 'META',
+      proposalId: PROPOSAL_ID,
+      reference: 'DPIA-2026-0001',
+      status,
+      input: {
+        title: 'ANPR - Zanzibarquux approach',
+        cameraType: 'ANPR',
+        publicArea: 'Tenterden',
+        site: SITE,
+        justification: {
+          nationalSecurity: { rating: 2, evidence: 'A secondary route named in regional intelligence.' },
+          seriousCrime: { rating: 4, evidence: '41 rural burglaries linked to vehicles from outside.' },
+          localCrime: { rating: 4, evidence: 'Vehicle crime in the town rose 23% year on year.' },
+          communityConfidence: { rating: 3, evidence: 'Parish councils raised rural crime repeatedly.' },
+        },
+        retention: { localDays: 365, nationalDays: 365, standardAccessDays: 90 },
+        consultees: emails.map((email) => ({ name: `Cllr ${email}`, email })),
+        responseDeadline: DEADLINE,
+        approver: { name: 'Ch Supt B', email: 'b@police.example' },
+      },
+      pressingNeed: null,
+      consultation: {
+        deadline: DEADLINE,
+        mailed: 0,
+        responded: 0,
+        late: 0,
+        bounced: 0,
+        tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
+        closedAt: null,
+      },
+      collectTaskToken: null,
+    };
+    for (const email of emails) {
+      this.consultees.set(`CONSULTEE#${email}`, {
+        PK: `PROPOSAL#${PROPOSAL_ID}`,
+        SK: `CONSULTEE#${email}`,
+        type: 'consultee',
+        name: `Cllr ${email}`,
+        email,
+        status: 'pending',
+        stance: null,
+        respondedAt: null,
+        late: false,
+        senderMismatch: false,
+        comment: null,
+        mailMarker: marked[email] ?? null,
+        replyId: null,
+        mailedAt: null,
+      });
+    }
+    this.original = [...this.consultees.values()].map((c) => structuredClone(c));
+  }
+
+  consultee(email: string): Item {
+    return this.consultees.get(`CONSULTEE#${email}`) as Item;
+  }
+
+  install() {
+    ddb.on(GetCommand).callsFake(async () => ({ Item: structuredClone(this.proposal) }));
+    ddb.on(QueryCommand).callsFake(async (input: { ExpressionAttributeValues: Item }) => {
+      const consultees = this.staleConsulteeList ? this.original : [...this.consultees.values()];
+      const items =
+        input.ExpressionAttributeValues[':prefix'] === 'CONSULTEE#'
+          ? consultees
+          : [this.proposal, ...consultees];
+      return { Items: structuredClone(items) };
+    });
+    ddb.on(PutCommand).callsFake(async (input: { Item: Item }) => {
+      const { PK, SK } = input.Item as { PK: string; SK: string };
+      if (PK.startsWith('TOKEN#')) this.tokens.set(PK, structuredClone(input.Item));
+      else if (SK.startsWith('EVENT#')) this.events.push(structuredClone(input.Item));
+      else throw new Error(`unexpected put ${PK} ${SK}`);
+      return {};
+    });
+    ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+      const key = input.Key as { SK: string };
+      const item = key.SK === 'META' ? this.proposal : this.consultees.get(key.SK);
+      if (!item || !conditionHolds(item, input)) {
+        throw new ConditionalCheckFailedException({
+          message: 'The conditional request failed',
+          $metadata: {},
+        });
+      }
+      applySet(item, input);
+      return {};
+    });
+  }
+}
+
+/** The conditions these tasks write, evaluated against one item. */
+function conditionHolds(item: Item, input: UpdateCommandInput): boolean {
+  const condition = input.ConditionExpression ?? '';
+  const names = input.ExpressionAttributeNames ?? {};
+  const values = input.ExpressionAttributeValues ?? {};
+  const marker = item[names['#marker'] ?? 'mailMarker'];
+  if (condition.includes('#status IN')) {
+    const allowed = Object.entries(values)
+      .filter(([k]) => k.startsWith(':from'))
+      .map(([, v]) => v);
+    return allowed.includes(item.status);
+  }
+  if (condition.includes('attribute_not_exists(#marker) OR #marker = :null')) return marker == null;
+  if (condition.includes('#marker = :sending')) return marker === 'sending';
+  return condition === '' || condition === 'attribute_exists(PK)';
+}
+
+function applySet(item: Item, input: UpdateCommandInput) {
+  const names = input.ExpressionAttributeNames ?? {};
+  const values = input.ExpressionAttributeValues ?? {};
+  const expression = (input.UpdateExpression ?? '').replace(/^SET /, '');
+  for (const assignment of expression.split(', ')) {
+    const [path, value] = assignment.split(' = ') as [string, string];
+    // A nested path such as #c.#mailed sets a field inside a map attribute.
+    const parts = path.split('.').map((part) => names[part] ?? part);
+    const last = parts.pop() as string;
+    let target = item;
+    for (const part of parts) {
+      target[part] ??= {};
+      target = target[part] as Item;
+    }
+    target[last] = structuredClone(values[value]);
+  }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const mails = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input as SendEmailCommandInput);
+const recipient = (mail: SendEmailCommandInput) => mail.Destination?.ToAddresses?.[0];
+const tokenOf = (mail: SendEmailCommandInput) =>
+  /^consult\+([0-9a-f]{32})@replies\.example$/.exec(mail.ReplyToAddresses?.[0] ?? '')?.[1];
+const everyDynamoWrite = () => JSON.stringify(ddb.calls().map((c) => c.args[0].input));
+
+const EMAILS = ['a@council.example', 'b@council.example', 'c@parish.example'];
+
+beforeEach(() => {
+  ddb.reset();
+  ses.reset();
+  ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
+  vi.stubEnv('DPIA_INBOUND_DOMAIN', 'replies.example');
+  vi.stubEnv('DPIA_SENDER_ADDRESS', 'dpia@police.example');
+  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllEnvs();
+});
+
+describe('SendConsultation', () => {
+  it('mails every consultee once with a personal Reply-To whose token is stored only hashed', async () => {
+    const table = new FakeTable('scoring', EMAILS);
+    table.install();
+
+    const result = await sendConsultation(PROPOSAL_ID);
+
+    const sent = mails();
+    expect(sent.map(recipient).sort()).toEqual([...EMAILS].sort());
+    const tokens = sent.map(tokenOf);
+    expect(tokens.every((t) => typeof t === 'string')).toBe(true);
+    expect(new Set(tokens).size).toBe(EMAILS.length);
+
+    for (const mail of sent) {
+      const token = tokenOf(mail) as string;
+      expect(table.tokens.get(`TOKEN#${sha256(token)}`)).toMatchObject({
+        SK: 'TOKEN',
+        type: 'reply-token',
+        proposalId: PROPOSAL_ID,
+        email: recipient(mail),
+      });
+      expect(mail.Source).toBe('dpia@police.example');
+      expect(mail.Message?.Subject?.Data).toContain('[DPIA-2026-0001]');
+      const body = `${mail.Message?.Subject?.Data}${mail.Message?.Body?.Text?.Data}${mail.Message?.Body?.Html?.Data}`;
+      for (const trace of ['Zanzibarquux', 'Qwertyfield', '51.0686', '51.069', '0.6862']) {
+        expect(body).not.toContain(trace);
+      }
+    }
+    // The raw token reaches SES only: no DynamoDB request ever carries it.
+    const writes = everyDynamoWrite();
+    for (const token of tokens) expect(writes).not.toContain(token as string);
+
+    for (const email of EMAILS) {
+      expect(table.consultee(email)).toMatchObject({ mailMarker: 'sent', status: 'mailed' });
+      expect(table.consultee(email).mailedAt).toEqual(expect.any(String));
+    }
+    expect(table.proposal.status).toBe('consulting');
+    expect(table.proposal.consultation).toMatchObject({ mailed: 3 });
+    expect(table.events.map((e) => e.event)).toEqual(['consultation-mailed']);
+    expect(table.events[0]?.detail).toContain('3 consultation e-mails sent');
+    expect(result.mailed).toBe(3);
+  });
+
+  it('skips a consultee already marked, and counts everyone mailed in total', async () => {
+    const table = new FakeTable('consulting', EMAILS, { 'b@council.example': 'sent' });
+    table.install();
+
+    const result = await sendConsultation(PROPOSAL_ID);
+
+    expect(mails().map(recipient).sort()).toEqual(['a@council.example', 'c@parish.example']);
+    expect(result.mailed).toBe(3);
+  });
+
+  it('sends nothing on a replay', async () => {
+    const table = new FakeTable('scoring', EMAILS);
+    table.install();
+    await sendConsultation(PROPOSAL_ID);
+    const tokensAfterFirst = table.tokens.size;
+    ses.resetHistory();
+
+    const again = await sendConsultation(PROPOSAL_ID);
+
+    expect(mails()).toHaveLength(0);
+    expect(table.tokens.size).toBe(tokensAfterFirst);
+    expect(table.events).toHaveLength(1);
+    expect(again.mailed).toBe(3);
+  });
+
+  it('sends nothing when a replay reads the consultees before the markers (the condition holds the line)', async () => {
+    const table = new FakeTable('scoring', EMAILS);
+    table.install();
+    await sendConsultation(PROPOSAL_ID);
+    ses.resetHistory();
+    table.staleConsulteeList = true;
+
+    await sendConsultation(PROPOSAL_ID);
+
+    expect(mails()).toHaveLength(0);
+  });
+
+  it('clears the marker and rethrows when SES fails, so a retry mails that consultee', async () => {
+    const table = new FakeTable('scoring', EMAILS);
+    table.install();
+    const failure = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
+    ses.on(SendEmailCommand).callsFake(async (input: SendEmailCommandInput) => {
+      if (recipient(input) === 'b@council.example') throw failure;
+      return { MessageId: 'ses-ok' };
+    });
+
+    await expect(sendConsultation(PROPOSAL_ID)).rejects.toBe(failure);
+
+    expect(table.consultee('b@council.example')).toMatchObject({ mailMarker: null, status: 'pending' });
+    expect(table.consultee('a@council.example')).toMatchObject({ mailMarker: 'sent', status: 'mailed' });
+    expect(table.consultee('c@parish.example')).toMatchObject({ mailMarker: 'sent', status: 'mailed' });
+    // Those who were mailed are on record even though the task failed.
+    expect(table.proposal.consultation).toMatchObject({ mailed: 2 });
+    expect(table.events.map((e) => e.detail)).toEqual([
+      '2 consultation e-mails sent; 2 of 3 consultees mailed',
+    ]);
+
+    ses.reset();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
+    const retry = await sendConsultation(PROPOSAL_ID);
+
+    expect(mails().map(recipient)).toEqual(['b@council.example']);
+    expect(retry.mailed).toBe(3);
+    expect(table.events.at(-1)?.detail).toBe('1 consultation e-mail sent; 3 of 3 consultees mailed');
+  });
+
+  it.each(['withdrawn', 'failed', 'awaiting-approval', 'submitted'])(
+    'sends nothing for a %s proposal',
+    async (status) => {
+      const table = new FakeTable(status, EMAILS);
+      table.install();
+
+      const result = await sendConsultation(PROPOSAL_ID);
+
+      expect(mails()).toHaveLength(0);
+      expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(table.proposal.status).toBe(status);
+      expect(result.mailed).toBe(0);
+    },
+  );
+
+  it('sends nothing when the proposal is withdrawn between the read and the status change', async () => {
+    const table = new FakeTable('withdrawn', EMAILS);
+    table.install();
+    const scoring = { ...structuredClone(table.proposal), status: 'scoring' };
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: scoring })
+      .callsFake(async () => ({ Item: table.proposal }));
+
+    await sendConsultation(PROPOSAL_ID);
+
+    expect(mails()).toHaveLength(0);
+    expect(table.proposal.status).toBe('withdrawn');
+  });
+
+  it('returns the whole seconds left to the deadline, and at least 1', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const table = new FakeTable('scoring', EMAILS);
+    table.install();
+
+    vi.setSystemTime(Date.parse(DEADLINE) - 3_600_500);
+    expect((await sendConsultation(PROPOSAL_ID)).secondsToDeadline).toBe(3601);
+
+    vi.setSystemTime(Date.parse(DEADLINE) + 60_000);
+    expect((await sendConsultation(PROPOSAL_ID)).secondsToDeadline).toBe(1);
+  });
+
+  it(`keeps at most ${MAIL_CONCURRENCY} mails in flight`, async () => {
+    const many = Array.from({ length: 30 }, (_, i) => `c${i}@council.example`);
+    new FakeTable('scoring', many).install();
+    let inFlight = 0;
+    let peak = 0;
+    ses.on(SendEmailCommand).callsFake(async () => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight -= 1;
+      return { MessageId: 'ses-x' };
+    });
+
+    const result = await sendConsultation(PROPOSAL_ID);
+
+    expect(mails()).toHaveLength(30);
+    expect(peak).toBeLessThanOrEqual(MAIL_CONCURRENCY);
+    expect(peak).toBeGreaterThan(1);
+    expect(result.mailed).toBe(30);
+  });
+
+  it('starts no new work after a failure, and keeps results in order', async () => {
+    const started: number[] = [];
+    const work = async (n: number) => {
+      started.push(n);
+      if (n === 1) throw new Error('boom');
+      return n * 10;
+    };
+    await expect(mapBounded([0, 1, 2, 3, 4, 5], 2, work)).rejects.toThrow('boom');
+    expect(started.length).toBeLessThan(6);
+    await expect(mapBounded([3, 1, 2], 2, async (n) => n * 10)).resolves.toEqual([30, 10, 20]);
+  });
+
+  it('runs from the state machine Parameters through the handler', async () => {
+    new FakeTable('scoring', EMAILS).install();
+    const result = await handler({ proposalId: PROPOSAL_ID }, {} as Context);
+    expect(result).toMatchObject({ mailed: 3, secondsToDeadline: expect.any(Number) });
+    await expect(handler({}, {} as Context)).rejects.toThrow();
+  });
+});
