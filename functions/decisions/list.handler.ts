@@ -1,0 +1,90 @@
+// GET /decisions (auditor): decisions newest first, filtered by date and outcome, cursor-paged;
+// JSON by default, CSV with `format=csv` or `Accept: text/csv`.
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { requireRole } from '../shared/auth.js';
+import { ValidationError } from '../shared/errors.js';
+import { type HttpEvent, type HttpResult, header, httpHandler, json } from '../shared/http.js';
+import { type DecisionRecord, Outcome } from '../shared/model/decision.js';
+import { listDecisions } from './store.js';
+
+const DAY_MS = 86_400_000;
+const DATE_HINT = 'Use an ISO date (2026-12-01) or date-time with a time zone (2026-12-01T09:00:00Z)';
+const DateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: DATE_HINT });
+const LIMIT_HINT = 'limit must be a whole number from 1 to 200';
+
+export const DecisionListQuery = z
+  .strictObject({
+    from: DateOrDateTime.optional(),
+    to: DateOrDateTime.optional(),
+    outcome: Outcome.optional(),
+    limit: z.coerce
+      .number({ error: LIMIT_HINT })
+      .int(LIMIT_HINT)
+      .min(1, LIMIT_HINT)
+      .max(200, LIMIT_HINT)
+      .default(50),
+    cursor: z.string().min(1).optional(),
+    format: z.enum(['json', 'csv']).optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (!q.from || !q.to) return;
+    // A date alone as `to` takes in the whole of that day.
+    const toEnd = /^\d{4}-\d{2}-\d{2}$/.test(q.to) ? Date.parse(q.to) + DAY_MS - 1 : Date.parse(q.to);
+    if (Date.parse(q.from) > toEnd)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
+  });
+
+/** The flat CSV columns, in order: every field of the record, nested ones spelled out. */
+const CSV_COLUMNS: [string, (d: DecisionRecord) => string | number | null | undefined][] = [
+  ['sequence', (d) => d.sequence],
+  ['decisionId', (d) => d.decisionId],
+  ['proposalId', (d) => d.proposalId],
+  ['reference', (d) => d.reference],
+  ['outcome', (d) => d.outcome],
+  ['decidedBy', (d) => d.decidedBy],
+  ['decidedAt', (d) => d.decidedAt],
+  ['reviewDate', (d) => d.reviewDate],
+  ['rationale', (d) => d.rationale],
+  ['conditions', (d) => d.conditions],
+  ['score', (d) => d.pressingNeed?.score],
+  ['band', (d) => d.pressingNeed?.band],
+  ['policyVersion', (d) => d.pressingNeed?.policyVersion],
+  ['mailed', (d) => d.consultation?.mailed],
+  ['responded', (d) => d.consultation?.responded],
+  ['late', (d) => d.consultation?.late],
+  ['support', (d) => d.consultation?.tally?.support],
+  ['concerns', (d) => d.consultation?.tally?.concerns],
+  ['object', (d) => d.consultation?.tally?.object],
+  ['unclassified', (d) => d.consultation?.tally?.unclassified],
+  ['prevHash', (d) => d.prevHash],
+  ['hash', (d) => d.hash],
+];
+
+export function decisionsCsv(items: DecisionRecord[]): string {
+  return stringify(
+    items.map((d) => CSV_COLUMNS.map(([, value]) => value(d) ?? '')),
+    { header: true, columns: CSV_COLUMNS.map(([name]) => name) },
+  );
+}
+
+export const handler = httpHandler(async (event: HttpEvent): Promise<HttpResult> => {
+  requireRole(event, ['auditor']);
+  const parsed = DecisionListQuery.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const { format, ...query } = parsed.data;
+  const page = await listDecisions(query);
+  const wantsCsv =
+    format === 'csv' || (format === undefined && /\btext\/csv\b/i.test(header(event, 'accept') ?? ''));
+  if (!wantsCsv) return json(200, page);
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="decisions.csv"',
+      'cache-control': 'no-store',
+      ...(page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {}),
+    },
+    body: decisionsCsv(page.items),
+  };
+});

@@ -1,0 +1,174 @@
+// NotifyOutcome: "you said, we did" (SPEC §10). Every consultee who responded hears the tally, the
+// outcome, the rationale and any conditions: never the site (the restricted camera location).
+// Each consultee is mailed at most once, guarded by a conditional marker on their item.
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CAMERA_WORDING, formatUkDateTime, withoutSite } from '../consultation/letter.js';
+import { dynamo } from '../shared/clients.js';
+import { tableName } from '../shared/env.js';
+import { consulteeKey } from '../shared/keys.js';
+import { log } from '../shared/logger.js';
+import { sendMail } from '../shared/mailer.js';
+import type { Tally } from '../shared/model/consultation.js';
+import type { DecisionRecord, Outcome } from '../shared/model/decision.js';
+import {
+  addTimelineEvent,
+  type ConsulteeRecord,
+  getProposal,
+  listConsultees,
+  type ProposalRecord,
+} from '../shared/store/proposals.js';
+import { renderMessage } from '../shared/templates.js';
+import { getDecision } from './store.js';
+
+export interface NotifyOutcomeInput {
+  proposalId: string;
+  decisionId: string;
+}
+
+/** What templates/outcome/ is rendered with: an allow-list, so the site cannot reach it. */
+export interface OutcomeMailView {
+  reference: string;
+  publicArea: string;
+  camera: string;
+  consulteeName: string;
+  /** The consultee's own counted stance, as they said it. */
+  yourStance: string | null;
+  outcome: Outcome;
+  outcomeLabel: string;
+  approved: boolean;
+  rationale: string;
+  conditions: string | null;
+  decidedAt: string;
+  reviewDate: string | null;
+  responded: number;
+  tally: Tally;
+}
+
+/** Mails in flight at once: quick enough for 500 consultees, gentle on the SES sending rate. */
+const CONCURRENCY = 8;
+
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+
+export async function notifyOutcome(
+  input: NotifyOutcomeInput,
+  now = new Date(),
+): Promise<{ mailed: number }> {
+  const decision = await getDecision(input.decisionId);
+  if (decision.proposalId !== input.proposalId) {
+    throw new Error(`Decision ${input.decisionId} is not the decision of proposal ${input.proposalId}.`);
+  }
+  // A system rejection (insufficient need) held no consultation: there is nobody to tell.
+  if (decision.decidedBy === 'system' || decision.pressingNeed.band === 'insufficient') return { mailed: 0 };
+
+  const proposal = await getProposal(input.proposalId);
+  const responded = (await listConsultees(input.proposalId)).filter((c) => c.status === 'responded');
+  let mailed = 0;
+  await inBatches(responded, CONCURRENCY, async (consultee) => {
+    if (await mailOutcome(proposal, decision, consultee)) mailed += 1;
+  });
+  if (mailed > 0) {
+    await addTimelineEvent(
+      proposal.proposalId,
+      'outcome-mailed',
+      `The outcome was mailed to ${mailed} consultee${mailed === 1 ? '' : 's'} who responded.`,
+      now,
+    );
+  }
+  log.info('outcome notified', { proposalId: proposal.proposalId, reference: proposal.reference, mailed });
+  return { mailed };
+}
+
+/** Sends one consultee their outcome mail unless a previous run already did (or is doing) so. */
+async function mailOutcome(
+  proposal: ProposalRecord,
+  decision: DecisionRecord,
+  consultee: ConsulteeRecord,
+): Promise<boolean> {
+  if (!(await setMarker(proposal.proposalId, consultee.email, 'claim'))) return false;
+  try {
+    const message = renderMessage('outcome', outcomeView(proposal, decision, consultee));
+    await sendMail({ to: consultee.email, ...message });
+  } catch (error) {
+    // Nothing went out: release the claim so the task's retry can send it.
+    await setMarker(proposal.proposalId, consultee.email, 'release');
+    throw error;
+  }
+  await setMarker(proposal.proposalId, consultee.email, 'sent');
+  return true;
+}
+
+export function outcomeView(
+  proposal: ProposalRecord,
+  decision: DecisionRecord,
+  consultee: Pick<ConsulteeRecord, 'name' | 'stance'>,
+): OutcomeMailView {
+  const { site } = proposal.input;
+  return {
+    reference: decision.reference,
+    publicArea: proposal.input.publicArea,
+    camera: CAMERA_WORDING[proposal.input.cameraType].short,
+    consulteeName: consultee.name,
+    yourStance: consultee.stance,
+    outcome: decision.outcome,
+    outcomeLabel: decision.outcome === 'approved' ? 'approved' : 'rejected',
+    approved: decision.outcome === 'approved',
+    // The approver writes for the approver's page; should they quote the site, it is withheld here.
+    rationale: withoutSite(decision.rationale, site),
+    conditions: decision.conditions ? withoutSite(decision.conditions, site) : null,
+    decidedAt: formatUkDateTime(decision.decidedAt),
+    reviewDate: decision.reviewDate ? LONG_DATE.format(new Date(`${decision.reviewDate}T00:00:00Z`)) : null,
+    responded: decision.consultation.responded,
+    tally: { ...decision.consultation.tally },
+  };
+}
+
+/** claim: only if never marked; sent: after the mail went out; release: undo a claim that sent nothing. */
+async function setMarker(
+  proposalId: string,
+  email: string,
+  step: 'claim' | 'sent' | 'release',
+): Promise<boolean> {
+  const updates = {
+    claim: {
+      UpdateExpression: 'SET #m = :sending',
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#m)',
+      ExpressionAttributeValues: { ':sending': 'sending' },
+    },
+    sent: {
+      UpdateExpression: 'SET #m = :sent, #at = :at',
+      ConditionExpression: '#m = :sending',
+      ExpressionAttributeValues: { ':sending': 'sending', ':sent': 'sent', ':at': new Date().toISOString() },
+    },
+    release: {
+      UpdateExpression: 'REMOVE #m',
+      ConditionExpression: '#m = :sending',
+      ExpressionAttributeValues: { ':sending': 'sending' },
+    },
+  }[step];
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: consulteeKey(proposalId, email),
+        ExpressionAttributeNames: {
+          '#m': 'outcomeMailed',
+          ...(step === 'sent' ? { '#at': 'outcomeMailedAt' } : {}),
+        },
+        ...updates,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** Runs `work` over the items, `size` at a time; the first failure is rethrown once all have settled. */
+async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) {
+    const results = await Promise.allSettled(items.slice(i, i + size).map(work));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+}

@@ -1,0 +1,131 @@
+// RecordDecision: the one writer path into the decision chain, whether the system rejected an
+// insufficient proposal or the approver decided through the review link. A replay returns the
+// decision already recorded and appends nothing.
+import { z } from 'zod';
+import { log } from '../shared/logger.js';
+import { Outcome } from '../shared/model/decision.js';
+import {
+  addTimelineEvent,
+  changeStatus,
+  getProposal,
+  type ProposalRecord,
+  type ProposalStatus,
+} from '../shared/store/proposals.js';
+import { appendDecision, type DecisionDraft } from './store.js';
+
+/** What RejectForInsufficientNeed puts in `$.approval`. */
+export const SystemRejection = z.object({
+  outcome: z.literal('rejected'),
+  decidedBy: z.literal('system'),
+  reason: z.literal('insufficient-need'),
+});
+
+/** What the review handler sends with the RequestApproval task token. */
+export const ApproverChoice = z.object({
+  outcome: Outcome,
+  rationale: z.string().trim().min(1),
+  conditions: z.string().nullable().optional(),
+  reviewDate: z.iso.date().nullable().optional(),
+  decidedBy: z
+    .string()
+    .min(1)
+    .refine((who) => who !== 'system', 'Only the workflow decides as the system'),
+  decidedAt: z.iso.datetime({ offset: true }),
+});
+
+export const Approval = z.union([SystemRejection, ApproverChoice]);
+export type Approval = z.infer<typeof Approval>;
+
+export const RecordDecisionInput = z.object({ proposalId: z.string().min(1), approval: Approval });
+export type RecordDecisionInput = z.infer<typeof RecordDecisionInput>;
+
+/** A decision ends every live stage: straight after scoring, after consultation, or after expiry. */
+const DECIDABLE: readonly ProposalStatus[] = ['scoring', 'consulting', 'awaiting-approval', 'expired'];
+const CLOSED: readonly ProposalStatus[] = ['withdrawn', 'failed'];
+
+export class ProposalClosedError extends Error {
+  override readonly name = 'ProposalClosedError';
+}
+
+export async function recordDecision(
+  input: RecordDecisionInput,
+  now = new Date(),
+): Promise<{ decisionId: string; outcome: Outcome }> {
+  const proposal = await getProposal(input.proposalId);
+  if (!proposal.decisionId && CLOSED.includes(proposal.status)) {
+    throw new ProposalClosedError(
+      `Proposal ${proposal.proposalId} is ${proposal.status}: nothing to decide.`,
+    );
+  }
+  const { record, appended } = await appendDecision(
+    decisionDraft(proposal, input.approval, now),
+    proposal.decisionId,
+  );
+  const moved = await changeStatus(proposal.proposalId, record.outcome, DECIDABLE, {
+    decisionId: record.decisionId,
+  });
+  if (moved) {
+    await addTimelineEvent(
+      proposal.proposalId,
+      'decided',
+      `${record.outcome === 'approved' ? 'Approved' : 'Rejected'} by ${decider(proposal, record.decidedBy)}; decision ${record.decisionId}.`,
+      now,
+    );
+  }
+  log.info('decision recorded', {
+    proposalId: proposal.proposalId,
+    reference: proposal.reference,
+    decisionId: record.decisionId,
+    outcome: record.outcome,
+    appended,
+  });
+  return { decisionId: record.decisionId, outcome: record.outcome };
+}
+
+/** The record exactly as SPEC §6 lists it, from the proposal and the approval. */
+export function decisionDraft(proposal: ProposalRecord, approval: Approval, now: Date): DecisionDraft {
+  const { pressingNeed, consultation } = proposal;
+  if (!pressingNeed) throw new Error(`Proposal ${proposal.proposalId} has no pressing-need score yet.`);
+  const common = {
+    proposalId: proposal.proposalId,
+    reference: proposal.reference,
+    pressingNeed: {
+      score: pressingNeed.score,
+      band: pressingNeed.band,
+      policyVersion: pressingNeed.policyVersion,
+    },
+    consultation: {
+      mailed: consultation.mailed,
+      responded: consultation.responded,
+      late: consultation.late,
+      tally: { ...consultation.tally },
+    },
+  };
+  if ('reason' in approval) {
+    return {
+      ...common,
+      outcome: 'rejected',
+      rationale: `Rejected by the system: the pressing-need score of ${pressingNeed.score} is below the threshold for the insufficient band under scoring policy ${pressingNeed.policyVersion}; no consultation was held.`,
+      conditions: null,
+      decidedBy: 'system',
+      decidedAt: now.toISOString(),
+      reviewDate: null,
+    };
+  }
+  return {
+    ...common,
+    outcome: approval.outcome,
+    rationale: approval.rationale,
+    conditions: approval.conditions?.trim() || null,
+    decidedBy: approval.decidedBy,
+    decidedAt: approval.decidedAt,
+    // Only an approval is reviewed later; a rejection has nothing to review.
+    reviewDate: approval.outcome === 'approved' ? (approval.reviewDate ?? null) : null,
+  };
+}
+
+function decider(proposal: ProposalRecord, decidedBy: string): string {
+  if (decidedBy === 'system') return 'the system (insufficient pressing need)';
+  const approver = proposal.input.approver;
+  return approver.email.toLowerCase() === decidedBy.toLowerCase() ? approver.name : decidedBy;
+}

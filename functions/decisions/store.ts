@@ -1,0 +1,263 @@
+// The decision chain in the single table: appending without a lock (one conditional Put on the
+// next sequence slot), reading one decision, listing by date, and walking the chain for audit.
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { sealDecision } from '../shared/chain.js';
+import { dynamo } from '../shared/clients.js';
+import { tableName } from '../shared/env.js';
+import { NotFoundError, ValidationError } from '../shared/errors.js';
+import {
+  CHAIN_PARTITION,
+  DECISIONS_PARTITION,
+  decisionIdFor,
+  decisionIndexKeys,
+  decisionKey,
+  proposalPartition,
+  sequenceOfDecisionId,
+} from '../shared/keys.js';
+import { type DecisionRecord, GENESIS_HASH, type Outcome } from '../shared/model/decision.js';
+import { decodeCursor, encodeCursor } from '../shared/store/proposals.js';
+
+/** A decision before it takes its place in the chain. */
+export type DecisionDraft = Omit<DecisionRecord, 'decisionId' | 'sequence' | 'prevHash' | 'hash'>;
+
+/** Enough for a burst of simultaneous decisions; each retry re-reads the head. */
+const MAX_APPEND_ATTEMPTS = 12;
+const CHAIN_PAGE_SIZE = 500;
+const STORAGE_FIELDS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
+
+export class ChainContentionError extends Error {
+  override readonly name = 'ChainContentionError';
+}
+
+/**
+ * The record as stored, without the table's own attributes. Deliberately not re-validated: an
+ * auditor must see exactly what is kept, and a tampered record must fail the hash check, not the
+ * parser.
+ */
+function toDecision(item: Record<string, unknown>): DecisionRecord {
+  const record = { ...item };
+  for (const field of STORAGE_FIELDS) delete record[field];
+  return record as DecisionRecord;
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+
+/**
+ * The decision of a proposal, if it has one: by the decisions-by-proposal index, or by the id the
+ * proposal already carries (the index is eventually consistent; the proposal is read consistently).
+ */
+export async function findDecisionOfProposal(
+  proposalId: string,
+  knownDecisionId: string | null = null,
+): Promise<DecisionRecord | undefined> {
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI3',
+      KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK = :sk',
+      ExpressionAttributeValues: { ':pk': proposalPartition(proposalId), ':sk': 'DECISION' },
+      Limit: 1,
+    }),
+  );
+  const indexed = out.Items?.[0];
+  if (indexed) return toDecision(indexed);
+  return knownDecisionId ? findDecision(knownDecisionId) : undefined;
+}
+
+/** The latest decision of the chain, read consistently: the slot after it is the one to take. */
+export async function chainHead(): Promise<DecisionRecord | undefined> {
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': CHAIN_PARTITION },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  const item = out.Items?.[0];
+  return item ? toDecision(item) : undefined;
+}
+
+/**
+ * Appends a proposal's decision once. A replay (the proposal already has one) returns the existing
+ * record and writes nothing. Two writers racing for the same slot: one Put wins, the other's
+ * condition fails, and it re-reads the head and takes the next slot.
+ */
+export async function appendDecision(
+  draft: DecisionDraft,
+  knownDecisionId: string | null = null,
+): Promise<{ record: DecisionRecord; appended: boolean }> {
+  const existing = await findDecisionOfProposal(draft.proposalId, knownDecisionId);
+  if (existing) return { record: existing, appended: false };
+
+  for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
+    const head = await chainHead();
+    const sequence = (head?.sequence ?? 0) + 1;
+    const record = sealDecision({
+      ...draft,
+      decisionId: decisionIdFor(sequence),
+      sequence,
+      prevHash: head?.hash ?? GENESIS_HASH,
+    });
+    try {
+      await dynamo.send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...decisionKey(sequence), ...decisionIndexKeys(record), type: 'decision', ...record },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return { record, appended: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Someone else took this slot: back off a little (with jitter) so the racers spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+    }
+  }
+  throw new ChainContentionError(
+    `Could not append to the decision chain after ${MAX_APPEND_ATTEMPTS} attempts: too many simultaneous decisions.`,
+  );
+}
+
+export async function findDecision(decisionId: string): Promise<DecisionRecord | undefined> {
+  const sequence = sequenceOfDecisionId(decisionId);
+  if (sequence === undefined) return undefined;
+  const out = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: decisionKey(sequence), ConsistentRead: true }),
+  );
+  return out.Item ? toDecision(out.Item) : undefined;
+}
+
+export async function getDecision(decisionId: string): Promise<DecisionRecord> {
+  const record = await findDecision(decisionId);
+  if (!record) throw new NotFoundError(`No decision with id ${decisionId}.`);
+  return record;
+}
+
+export interface DecisionQuery {
+  /** Inclusive bounds on decidedAt: an ISO date (whole day) or date-time. */
+  from?: string | undefined;
+  to?: string | undefined;
+  outcome?: Outcome | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/**
+ * Decisions newest first from the by-date index. The outcome filter runs after DynamoDB's Limit,
+ * so one Query page can hold fewer matches than asked for: keep reading until the page is full or
+ * the index ends, and resume the next page after the last record returned.
+ */
+export async function listDecisions(
+  query: DecisionQuery,
+): Promise<{ items: DecisionRecord[]; nextCursor: string | null }> {
+  // DynamoDB refuses names and values an expression does not use, so each is added with its use.
+  const names: Record<string, string> = { '#pk': 'GSI1PK' };
+  const values: Record<string, unknown> = { ':pk': DECISIONS_PARTITION };
+  let condition = '#pk = :pk';
+  const from = query.from ? lowerBound(query.from) : undefined;
+  const to = query.to ? upperBound(query.to) : undefined;
+  if (from !== undefined || to !== undefined) names['#sk'] = 'GSI1SK';
+  if (from !== undefined && to !== undefined) {
+    condition += ' AND #sk BETWEEN :from AND :to';
+    Object.assign(values, { ':from': from, ':to': to });
+  } else if (from !== undefined) {
+    condition += ' AND #sk >= :from';
+    values[':from'] = from;
+  } else if (to !== undefined) {
+    condition += ' AND #sk <= :to';
+    values[':to'] = to;
+  }
+  if (query.outcome) {
+    names['#outcome'] = 'outcome';
+    values[':outcome'] = query.outcome;
+  }
+
+  const items: Record<string, unknown>[] = [];
+  let startKey = decisionCursor(query.cursor);
+  let more = false;
+  do {
+    const wanted = query.limit - items.length;
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI1',
+        KeyConditionExpression: condition,
+        ...(query.outcome ? { FilterExpression: '#outcome = :outcome' } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        // Filtered pages read ahead, since only some of what is read matches.
+        Limit: query.outcome ? Math.max(wanted, 100) : wanted,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const page = out.Items ?? [];
+    items.push(...page.slice(0, wanted));
+    startKey = out.LastEvaluatedKey;
+    more = page.length > wanted || startKey !== undefined;
+  } while (items.length < query.limit && startKey);
+
+  const last = items.at(-1);
+  return {
+    items: items.map(toDecision),
+    nextCursor:
+      more && last && items.length === query.limit
+        ? encodeCursor({ PK: last.PK, SK: last.SK, GSI1PK: last.GSI1PK, GSI1SK: last.GSI1SK })
+        : null,
+  };
+}
+
+/** A cursor this list handed out, or a 400: a forged one must not reach DynamoDB as a start key. */
+function decisionCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  const key = decodeCursor(cursor);
+  if (key === undefined) return undefined;
+  const fields = ['PK', 'SK', 'GSI1PK', 'GSI1SK'];
+  const valid =
+    Object.keys(key).length === fields.length &&
+    fields.every((f) => typeof key[f] === 'string') &&
+    key.PK === CHAIN_PARTITION &&
+    key.GSI1PK === DECISIONS_PARTITION;
+  if (!valid) {
+    throw new ValidationError([
+      { path: 'cursor', message: 'The cursor is not valid: start again without it.' },
+    ]);
+  }
+  return key;
+}
+
+/** A date alone starts at its first moment; a date-time is normalised to the stored UTC form. */
+function lowerBound(value: string): string {
+  return isDateOnly(value) ? value : new Date(value).toISOString();
+}
+
+/** A date alone covers the whole day; `#\uffff` takes in every decision id at that instant. */
+function upperBound(value: string): string {
+  return isDateOnly(value) ? `${value}T\uffff` : `${new Date(value).toISOString()}#\uffff`;
+}
+
+const isDateOnly = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+/** The whole chain in sequence order, one page at a time (for verification). */
+export async function* iterateChain(pageSize = CHAIN_PAGE_SIZE): AsyncGenerator<DecisionRecord[]> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': CHAIN_PARTITION },
+        ScanIndexForward: true,
+        Limit: pageSize,
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    const page = (out.Items ?? []).map(toDecision);
+    if (page.length > 0) yield page;
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+}

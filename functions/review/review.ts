@@ -1,0 +1,494 @@
+// The approver's side of the review link (SPEC §6): the page that shows the proposal in full, and
+// the form post that decides it once. The signature is the only credential; the task token stays
+// on the review item and goes to Step Functions only after the decision is recorded.
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { FACTOR_NAMES, formatUkDateTime } from '../consultation/letter.js';
+import { sfn } from '../shared/clients.js';
+import { type AppError, ConflictError, ForbiddenError } from '../shared/errors.js';
+import { log } from '../shared/logger.js';
+import { isCounted, type Stance, type Tally } from '../shared/model/consultation.js';
+import { OUTCOMES, type Outcome } from '../shared/model/decision.js';
+import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal.js';
+import {
+  loadProposalPartition,
+  type ProposalPartition,
+  type ProposalRecord,
+} from '../shared/store/proposals.js';
+import { renderPage } from '../shared/templates.js';
+import { getReviewLinkKey, verifyReviewSignature } from './link.js';
+import {
+  decideReview,
+  getReview,
+  isExpired,
+  linkGone,
+  type ReviewDecision,
+  type ReviewRecord,
+  undoDecision,
+  voidReview,
+} from './store.js';
+
+export const RATIONALE_MIN = 20;
+const TEXT_MAX = 10_000;
+const FORM_FIELDS = ['outcome', 'rationale', 'conditions', 'reviewDate'] as const;
+type FormField = (typeof FORM_FIELDS)[number];
+
+/** A rendered page and its status: the handler turns it into the HTTP answer. */
+export interface PageAnswer {
+  status: number;
+  page: string;
+}
+
+export interface ReviewRequest {
+  reviewId: string;
+  /** Where the form posts back to: the path the page was served on. */
+  actionPath: string;
+  now?: Date;
+}
+
+/** What templates/pages/review.html is rendered with. Never the task token. */
+export interface ReviewPageView {
+  reference: string;
+  title: string;
+  cameraType: string;
+  publicArea: string;
+  status: string;
+  site: { description: string; latitude: number; longitude: number };
+  retention: { localDays: number; nationalDays: number; standardAccessDays: number };
+  responseDeadline: string;
+  approver: { name: string; email: string };
+  expiresAt: string;
+  pressingNeed: {
+    score: number;
+    band: string;
+    policyVersion: string;
+    factors: {
+      key: string;
+      name: string;
+      rating: number;
+      maxRating: number;
+      weight: number;
+      weightPercent: number;
+      points: number;
+      evidence: string | null;
+    }[];
+  } | null;
+  consultation: { mailed: number; responded: number; late: number; bounced: number; tally: Tally };
+  consultees: {
+    name: string;
+    organisation: string | null;
+    status: string;
+    stance: string | null;
+    late: boolean;
+    senderMismatch: boolean;
+  }[];
+  replies: {
+    name: string;
+    organisation: string | null;
+    stance: string;
+    receivedAt: string;
+    late: boolean;
+    senderMismatch: boolean;
+    counted: boolean;
+    comment: string;
+  }[];
+  hasReplies: boolean;
+  checklist: { principle: number; text: string; met: boolean; note: string | null }[] | null;
+  alternativesConsidered: string | null;
+  risks: { description: string; likelihood: number; severity: number; mitigation: string }[] | null;
+  /** The form, while the review is open; null once decided. */
+  form: ReviewFormView | null;
+  /** Who decided what and when, once decided; null while open. */
+  decided: DecidedView | null;
+  errors: { field: FormField; message: string }[];
+  hasErrors: boolean;
+}
+
+export interface ReviewFormView {
+  action: string;
+  sig: string;
+  approved: boolean;
+  rejected: boolean;
+  rationale: string;
+  conditions: string;
+  reviewDate: string;
+  rationaleMin: number;
+  /** Tomorrow: the earliest review date the form accepts. */
+  minReviewDate: string;
+  fieldErrors: Record<FormField, string | null>;
+}
+
+export interface DecidedView {
+  outcome: Outcome;
+  outcomeLabel: string;
+  approved: boolean;
+  decidedByName: string;
+  decidedBy: string;
+  decidedAt: string;
+  rationale: string;
+  conditions: string | null;
+  reviewDate: string | null;
+}
+
+/** What templates/pages/review-confirmation.html is rendered with. */
+export interface ConfirmationView extends DecidedView {
+  reference: string;
+  title: string;
+}
+
+/** What templates/pages/review-error.html is rendered with. */
+export interface ErrorPageView {
+  status: number;
+  heading: string;
+  message: string;
+}
+
+const STANCE_LABELS: Record<Stance, string> = {
+  support: 'Support',
+  concerns: 'Concerns',
+  object: 'Object',
+  unclassified: 'Unclassified (for triage)',
+};
+
+/** Step Functions no longer waits for this token: the approval timed out or the run ended. */
+const WORKFLOW_MOVED_ON = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+/** GET /review/{reviewId}?sig=: the proposal in full and the form, or the decision once made. */
+export async function showReview(request: ReviewRequest & { sig: string | null }): Promise<PageAnswer> {
+  const now = request.now ?? new Date();
+  const review = await openSignedReview(request.reviewId, request.sig);
+  const partition = await loadProposalPartition(review.proposalId);
+  if (review.state === 'decided' && review.decision) {
+    return {
+      status: 200,
+      page: renderPage('review', pageView(partition, review, null, decidedView(review, review.decision))),
+    };
+  }
+  assertStillOpen(review, partition.proposal, now);
+  const form = formView(request.actionPath, request.sig ?? '', now, {
+    rationale: '',
+    conditions: '',
+    reviewDate: defaultReviewDate(now),
+  });
+  return { status: 200, page: renderPage('review', pageView(partition, review, form, null)) };
+}
+
+/** POST /review/{reviewId}: decides once, then hands the choice to the waiting workflow. */
+export async function submitReview(request: ReviewRequest & { form: URLSearchParams }): Promise<PageAnswer> {
+  const now = request.now ?? new Date();
+  const sig = request.form.get('sig');
+  const review = await openSignedReview(request.reviewId, sig);
+  if (review.state === 'decided') throw decidedAlready(review);
+  const partition = await loadProposalPartition(review.proposalId);
+  assertStillOpen(review, partition.proposal, now);
+
+  const submitted = Object.fromEntries(FORM_FIELDS.map((f) => [f, request.form.get(f) ?? undefined]));
+  const parsed = reviewFormSchema(isoDate(now)).safeParse(submitted);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => ({
+      field: (FORM_FIELDS as readonly PropertyKey[]).includes(issue.path[0] ?? '')
+        ? (issue.path[0] as FormField)
+        : 'outcome',
+      message: issue.message,
+    }));
+    const form = formView(request.actionPath, sig ?? '', now, {
+      outcome: submitted.outcome,
+      rationale: submitted.rationale ?? '',
+      conditions: submitted.conditions ?? '',
+      reviewDate: submitted.reviewDate || defaultReviewDate(now),
+      errors,
+    });
+    return { status: 400, page: renderPage('review', pageView(partition, review, form, null, errors)) };
+  }
+
+  const { outcome, rationale, conditions, reviewDate } = parsed.data;
+  const decision: ReviewDecision = {
+    outcome,
+    rationale,
+    conditions: conditions || null,
+    reviewDate: outcome === 'approved' ? reviewDate || defaultReviewDate(now) : null,
+    decidedBy: review.approverEmail,
+    decidedAt: now.toISOString(),
+  };
+  await decideReview(review.reviewId, decision, now);
+  await tellWorkflow(review, decision);
+  log.info('review decided', {
+    reviewId: review.reviewId,
+    proposalId: review.proposalId,
+    reference: partition.proposal.reference,
+    outcome,
+  });
+  const view: ConfirmationView = {
+    reference: partition.proposal.reference,
+    title: partition.proposal.input.title,
+    ...decidedView(review, decision),
+  };
+  return { status: 200, page: renderPage('review-confirmation', view) };
+}
+
+/** A refused request as a page: a clear heading and what to do next. */
+export function errorPage(error: AppError): PageAnswer {
+  const view: ErrorPageView = {
+    status: error.status,
+    heading: ERROR_HEADINGS[error.status] ?? 'This request cannot be completed',
+    message: error.message,
+  };
+  return { status: error.status, page: renderPage('review-error', view) };
+}
+
+const ERROR_HEADINGS: Record<number, string> = {
+  400: 'Something is wrong with this request',
+  403: 'This review link is not valid',
+  404: 'Review not found',
+  409: 'This proposal has already been decided',
+  410: 'This review link is no longer valid',
+  413: 'The form is too large',
+  415: 'This form could not be read',
+};
+
+/** 404 for an unknown review, 403 unless the signature is the one the review was issued with. */
+async function openSignedReview(reviewId: string, sig: string | null): Promise<ReviewRecord> {
+  const review = await getReview(reviewId);
+  const key = await getReviewLinkKey();
+  if (!verifyReviewSignature(key, review, sig)) {
+    log.info('review link refused: bad signature', { reviewId });
+    throw new ForbiddenError(
+      sig
+        ? 'The signature in this link does not match. Open the link exactly as it arrived in your e-mail.'
+        : 'This link has no signature. Open the link exactly as it arrived in your e-mail.',
+    );
+  }
+  return review;
+}
+
+/** 410 when the link was voided, has run out, or the proposal no longer awaits approval. */
+function assertStillOpen(review: ReviewRecord, proposal: ProposalRecord, now: Date): void {
+  if (review.state !== 'open' || isExpired(review, now) || proposal.status !== 'awaiting-approval') {
+    throw linkGone();
+  }
+}
+
+function decidedAlready(review: ReviewRecord): ConflictError {
+  const d = review.decision;
+  return new ConflictError(
+    d
+      ? `This proposal was already ${d.outcome} by ${review.approverName} at ${formatUkDateTime(d.decidedAt)}; a review link can be used once.`
+      : 'This proposal has already been decided; a review link can be used once.',
+  );
+}
+
+/**
+ * Sends the decision to the waiting workflow. When the workflow is no longer waiting the link is
+ * dead (410); on any other failure the decision is taken back so the approver can post again.
+ */
+async function tellWorkflow(review: ReviewRecord, decision: ReviewDecision): Promise<void> {
+  try {
+    await sfn.send(
+      new SendTaskSuccessCommand({ taskToken: review.taskToken, output: JSON.stringify(decision) }),
+    );
+  } catch (error) {
+    const name = (error as Error).name;
+    if (WORKFLOW_MOVED_ON.has(name)) {
+      await voidReview(review.reviewId, 'workflow-not-waiting', ['decided']);
+      log.warn('review decided after the workflow stopped waiting', {
+        reviewId: review.reviewId,
+        error: name,
+      });
+      throw linkGone();
+    }
+    try {
+      await undoDecision(review.reviewId, decision.decidedAt);
+    } catch (undoError) {
+      log.error('could not take back a decision the workflow never got', {
+        reviewId: review.reviewId,
+        error: (undoError as Error).name,
+      });
+    }
+    throw error;
+  }
+}
+
+function reviewFormSchema(today: string) {
+  return z
+    .object({
+      outcome: z.enum(OUTCOMES, { error: 'Choose whether to approve or reject the proposal.' }),
+      rationale: z
+        .string({ error: 'Give the reasons for your decision.' })
+        .trim()
+        .min(RATIONALE_MIN, `Give a rationale of at least ${RATIONALE_MIN} characters.`)
+        .max(TEXT_MAX, `Keep the rationale under ${TEXT_MAX} characters.`),
+      conditions: z
+        .string()
+        .trim()
+        .max(TEXT_MAX, `Keep the conditions under ${TEXT_MAX} characters.`)
+        .optional(),
+      reviewDate: z.string().trim().optional(),
+    })
+    .superRefine((form, ctx) => {
+      if (form.outcome !== 'approved' || !form.reviewDate) return;
+      if (!z.iso.date().safeParse(form.reviewDate).success) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reviewDate'],
+          message: 'Give the review date as a date, e.g. 2027-12-01.',
+        });
+      } else if (form.reviewDate <= today) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reviewDate'],
+          message: 'The review date must be after today.',
+        });
+      }
+    });
+}
+
+function formView(
+  action: string,
+  sig: string,
+  now: Date,
+  values: {
+    outcome?: string | undefined;
+    rationale: string;
+    conditions: string;
+    reviewDate: string;
+    errors?: { field: FormField; message: string }[];
+  },
+): ReviewFormView {
+  const fieldErrors = Object.fromEntries(FORM_FIELDS.map((f) => [f, null])) as Record<
+    FormField,
+    string | null
+  >;
+  for (const e of values.errors ?? []) fieldErrors[e.field] ??= e.message;
+  return {
+    action,
+    sig,
+    approved: values.outcome === 'approved',
+    rejected: values.outcome === 'rejected',
+    rationale: values.rationale,
+    conditions: values.conditions,
+    reviewDate: values.reviewDate,
+    rationaleMin: RATIONALE_MIN,
+    minReviewDate: isoDate(new Date(now.getTime() + 86_400_000)),
+    fieldErrors,
+  };
+}
+
+function decidedView(review: Pick<ReviewRecord, 'approverName'>, d: ReviewDecision): DecidedView {
+  return {
+    outcome: d.outcome,
+    outcomeLabel: d.outcome === 'approved' ? 'Approved' : 'Rejected',
+    approved: d.outcome === 'approved',
+    decidedByName: review.approverName,
+    decidedBy: d.decidedBy,
+    decidedAt: formatUkDateTime(d.decidedAt),
+    rationale: d.rationale,
+    conditions: d.conditions,
+    reviewDate: d.reviewDate ? longDate(d.reviewDate) : null,
+  };
+}
+
+/** The proposal in full, from an allow-list of fields: the approver may see the site. */
+export function pageView(
+  { proposal, consultees, replies }: ProposalPartition,
+  review: ReviewRecord,
+  form: ReviewFormView | null,
+  decided: DecidedView | null,
+  errors: { field: FormField; message: string }[] = [],
+): ReviewPageView {
+  const { input, pressingNeed, consultation } = proposal;
+  const byEmail = new Map(consultees.map((c) => [c.email.toLowerCase(), c]));
+  const responses = replies
+    .filter((r) => r.kind === 'response')
+    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt))
+    .map((r) => {
+      const consultee = r.consulteeEmail ? byEmail.get(r.consulteeEmail.toLowerCase()) : undefined;
+      return {
+        name: consultee?.name ?? 'Unknown sender',
+        organisation: consultee?.organisation ?? null,
+        stance: STANCE_LABELS[r.stance ?? 'unclassified'],
+        receivedAt: formatUkDateTime(r.receivedAt),
+        late: r.late,
+        senderMismatch: r.senderMismatch,
+        counted: isCounted(r),
+        comment: r.comment,
+      };
+    });
+  return {
+    reference: proposal.reference,
+    title: input.title,
+    cameraType: input.cameraType,
+    publicArea: input.publicArea,
+    status: proposal.status,
+    site: {
+      description: input.site.description,
+      latitude: input.site.latitude,
+      longitude: input.site.longitude,
+    },
+    retention: { ...input.retention },
+    responseDeadline: formatUkDateTime(input.responseDeadline),
+    approver: { name: input.approver.name, email: input.approver.email },
+    expiresAt: formatUkDateTime(review.expiresAt),
+    pressingNeed: pressingNeed
+      ? {
+          score: pressingNeed.score,
+          band: pressingNeed.band,
+          policyVersion: pressingNeed.policyVersion,
+          factors: pressingNeed.factors.map((f) => ({
+            key: f.factor,
+            name: FACTOR_NAMES[f.factor],
+            rating: f.rating,
+            maxRating: MAX_RATING,
+            weight: f.weight,
+            weightPercent: Math.round(f.weight * 100),
+            points: f.contribution,
+            evidence: input.justification[f.factor].evidence?.trim() || null,
+          })),
+        }
+      : null,
+    consultation: {
+      mailed: consultation.mailed,
+      responded: consultation.responded,
+      late: consultation.late,
+      bounced: consultation.bounced,
+      tally: { ...consultation.tally },
+    },
+    consultees: consultees.map((c) => ({
+      name: c.name,
+      organisation: c.organisation ?? null,
+      status: c.status,
+      stance: c.stance ? STANCE_LABELS[c.stance] : null,
+      late: c.late,
+      senderMismatch: c.senderMismatch,
+    })),
+    replies: responses,
+    hasReplies: responses.length > 0,
+    checklist: input.checklist
+      ? [...input.checklist]
+          .sort((a, b) => a.principle - b.principle)
+          .map((entry) => ({
+            principle: entry.principle,
+            text: GUIDING_PRINCIPLES[entry.principle - 1] ?? '',
+            met: entry.met,
+            note: entry.note ?? null,
+          }))
+      : null,
+    alternativesConsidered: input.alternativesConsidered ?? null,
+    risks: input.risks?.length ? input.risks.map((r) => ({ ...r })) : null,
+    form,
+    decided,
+    errors,
+    hasErrors: errors.length > 0,
+  };
+}
+
+const isoDate = (date: Date): string => date.toISOString().slice(0, 10);
+
+/** Twelve months on, as SPEC §6 proposes for an approval's review. */
+export function defaultReviewDate(now: Date): string {
+  const date = new Date(now);
+  date.setUTCFullYear(date.getUTCFullYear() + 1);
+  return isoDate(date);
+}
+
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+const longDate = (isoDay: string): string => LONG_DATE.format(new Date(`${isoDay}T00:00:00Z`));

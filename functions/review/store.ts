@@ -1,0 +1,201 @@
+// The review item behind a review link: who may decide, until when, the approver's choice, and
+// the RequestApproval task token (which never leaves the back end). Single use comes from one
+// conditional update, `state = open → decided`.
+import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { dynamo } from '../shared/clients.js';
+import { tableName } from '../shared/env.js';
+import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
+import { reviewKey } from '../shared/keys.js';
+import { Outcome } from '../shared/model/decision.js';
+
+export const REVIEW_STATES = ['open', 'decided', 'void'] as const;
+
+export const ReviewDecision = z.object({
+  outcome: Outcome,
+  rationale: z.string(),
+  conditions: z.string().nullable(),
+  reviewDate: z.iso.date().nullable(),
+  decidedBy: z.string(),
+  decidedAt: z.iso.datetime({ offset: true }),
+});
+export type ReviewDecision = z.infer<typeof ReviewDecision>;
+
+export const ReviewRecord = z.object({
+  reviewId: z.string().min(1),
+  proposalId: z.string().min(1),
+  approverEmail: z.string().min(1),
+  approverName: z.string(),
+  expiresAt: z.iso.datetime({ offset: true }),
+  state: z.enum(REVIEW_STATES),
+  taskToken: z.string().min(1),
+  createdAt: z.iso.datetime({ offset: true }),
+  /** Set (conditionally) just before the review-request mail goes out: the approver is mailed once. */
+  mailMarker: z.enum(['sending', 'sent']).optional(),
+  decision: ReviewDecision.optional(),
+  voidedAt: z.string().optional(),
+  voidReason: z.string().optional(),
+});
+export type ReviewRecord = z.infer<typeof ReviewRecord>;
+
+/** 128 random bits: the id alone grants nothing (the signature does), but it is not guessable either. */
+export const newReviewId = (): string => randomBytes(16).toString('base64url');
+
+const isConditionFailure = (error: unknown): boolean =>
+  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+
+export async function createReview(
+  review: Omit<ReviewRecord, 'state' | 'decision' | 'mailMarker'>,
+): Promise<ReviewRecord> {
+  const record: ReviewRecord = { ...review, state: 'open' };
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...reviewKey(review.reviewId), type: 'review', ...record },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+  return record;
+}
+
+export async function findReview(reviewId: string): Promise<ReviewRecord | undefined> {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: reviewKey(reviewId), ConsistentRead: true }),
+  );
+  if (!out.Item) return undefined;
+  const { PK: _pk, SK: _sk, type: _type, ...item } = out.Item;
+  return ReviewRecord.parse(item);
+}
+
+export async function getReview(reviewId: string): Promise<ReviewRecord> {
+  const review = await findReview(reviewId);
+  if (!review) throw new NotFoundError('There is no review with this id: check the link in your e-mail.');
+  return review;
+}
+
+/** Expired is judged on the clock, so a link dies on time even before the workflow times out. */
+export const isExpired = (review: Pick<ReviewRecord, 'expiresAt'>, now: Date): boolean =>
+  Date.parse(review.expiresAt) <= now.getTime();
+
+/**
+ * Records the approver's choice, once: `open → decided` while the link is still in date. A second
+ * decision is a 409; a void or expired review a 410. Nothing is written in either case.
+ */
+export async function decideReview(reviewId: string, decision: ReviewDecision, now: Date): Promise<void> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: reviewKey(reviewId),
+        UpdateExpression: 'SET #state = :decided, #decision = :decision',
+        ConditionExpression: 'attribute_exists(PK) AND #state = :open AND #expiresAt > :now',
+        ExpressionAttributeNames: { '#state': 'state', '#decision': 'decision', '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues: {
+          ':decided': 'decided',
+          ':open': 'open',
+          ':decision': decision,
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const current = await getReview(reviewId);
+    throw current.state === 'decided' ? alreadyDecided() : linkGone();
+  }
+}
+
+/**
+ * Takes a decision back when the workflow could not be told (a transient failure): the approver may
+ * then post again. Only the decision that was just recorded is undone.
+ */
+export async function undoDecision(reviewId: string, decidedAt: string): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: reviewKey(reviewId),
+      UpdateExpression: 'SET #state = :open REMOVE #decision',
+      ConditionExpression: '#state = :decided AND #decision.#decidedAt = :decidedAt',
+      ExpressionAttributeNames: { '#state': 'state', '#decision': 'decision', '#decidedAt': 'decidedAt' },
+      ExpressionAttributeValues: { ':open': 'open', ':decided': 'decided', ':decidedAt': decidedAt },
+    }),
+  );
+}
+
+/**
+ * Voids a review (proposal withdrawn, approval expired, or the workflow no longer waiting): its link
+ * answers 410 from then on. `from` says which states may be voided; false when it was in none.
+ */
+export async function voidReview(
+  reviewId: string,
+  reason: string,
+  from: readonly ReviewRecord['state'][] = ['open'],
+  now = new Date(),
+): Promise<boolean> {
+  const values: Record<string, unknown> = { ':void': 'void', ':reason': reason, ':now': now.toISOString() };
+  const fromValues = from.map((state, i) => {
+    values[`:from${i}`] = state;
+    return `:from${i}`;
+  });
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: reviewKey(reviewId),
+        UpdateExpression: 'SET #state = :void, #voidReason = :reason, #voidedAt = :now',
+        ConditionExpression: `attribute_exists(PK) AND #state IN (${fromValues.join(', ')})`,
+        ExpressionAttributeNames: { '#state': 'state', '#voidReason': 'voidReason', '#voidedAt': 'voidedAt' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Claims the one review-request mail of this review; false when it was claimed before (a replay). */
+export async function claimRequestMail(reviewId: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: reviewKey(reviewId),
+        UpdateExpression: 'SET #marker = :sending',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#marker)',
+        ExpressionAttributeNames: { '#marker': 'mailMarker' },
+        ExpressionAttributeValues: { ':sending': 'sending' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** After the mail went out; or, when sending failed, the claim is released so a retry can send it. */
+export async function settleRequestMail(reviewId: string, sent: boolean): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: reviewKey(reviewId),
+      UpdateExpression: sent ? 'SET #marker = :sent' : 'REMOVE #marker',
+      ConditionExpression: '#marker = :sending',
+      ExpressionAttributeNames: { '#marker': 'mailMarker' },
+      ExpressionAttributeValues: sent
+        ? { ':sent': 'sent', ':sending': 'sending' }
+        : { ':sending': 'sending' },
+    }),
+  );
+}
+
+const alreadyDecided = (): ConflictError =>
+  new ConflictError('This proposal has already been decided through this link; a link can be used once.');
+
+export const linkGone = (): GoneError =>
+  new GoneError(
+    'This review link has expired or been withdrawn. Ask the DPIA team to issue a new link if a decision is still needed.',
+  );

@@ -1,0 +1,177 @@
+// GET /audit/verify: the chain re-checked page by page, intact and tampered, with DynamoDB mocked.
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../functions/audit/verify.handler.js';
+import { verifyDecisionChain } from '../../functions/audit/verify.js';
+import { iterateChain } from '../../functions/decisions/store.js';
+import { sealDecision } from '../../functions/shared/chain.js';
+import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
+import { decisionIdFor, decisionIndexKeys, decisionKey } from '../../functions/shared/keys.js';
+import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+
+function buildChain(length: number): Record<string, unknown>[] {
+  const records: DecisionRecord[] = [];
+  for (let n = 1; n <= length; n++) {
+    records.push(
+      sealDecision({
+        decisionId: decisionIdFor(n),
+        proposalId: `p-${n}`,
+        reference: `DPIA-2026-${String(n).padStart(4, '0')}`,
+        outcome: 'approved',
+        rationale: 'Pressing need is clear and consultation raised no unanswered objection.',
+        conditions: null,
+        decidedBy: 'approver@police.example',
+        decidedAt: new Date(Date.UTC(2026, 11, 1, 9, n)).toISOString(),
+        reviewDate: '2027-12-01',
+        pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
+        consultation: {
+          mailed: 3,
+          responded: 2,
+          late: 0,
+          tally: { support: 2, concerns: 0, object: 0, unclassified: 0 },
+        },
+        sequence: n,
+        prevHash: records[n - 2]?.hash ?? GENESIS_HASH,
+      }),
+    );
+  }
+  return records.map((r) => ({
+    ...decisionKey(r.sequence),
+    ...decisionIndexKeys(r),
+    type: 'decision',
+    ...r,
+  }));
+}
+
+let stored: Record<string, unknown>[];
+
+function event(role: string | null): HttpEvent {
+  return {
+    version: '2.0',
+    routeKey: 'GET /audit/verify',
+    rawPath: '/audit/verify',
+    rawQueryString: '',
+    headers: {},
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: '127.0.0.1',
+      domainPrefix: '127',
+      http: {
+        method: 'GET',
+        path: '/audit/verify',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'vitest',
+      },
+      requestId: 'req-1',
+      routeKey: 'GET /audit/verify',
+      stage: '$default',
+      time: '16/Dec/2026:09:00:00 +0000',
+      timeEpoch: 0,
+      ...(role === null
+        ? {}
+        : {
+            authorizer: {
+              jwt: { claims: { sub: 'u-1', email: 'a@police.example', 'cognito:groups': `[${role}]` } },
+            },
+          }),
+    },
+    isBase64Encoded: false,
+  };
+}
+const verify = async (role: string | null = 'auditor') => {
+  const res = (await handler(event(role), {} as Context)) as HttpResult & { body: string };
+  return { status: res.statusCode, body: JSON.parse(res.body) };
+};
+
+beforeAll(() => {
+  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
+  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
+});
+afterAll(() => vi.unstubAllEnvs());
+beforeEach(() => {
+  stored = buildChain(7);
+  ddb.reset();
+  // The CHAIN partition in sort-key order, a few records per page so verification crosses pages.
+  ddb.on(QueryCommand).callsFake((input) => {
+    const start = input.ExclusiveStartKey
+      ? stored.findIndex((i) => i.SK === input.ExclusiveStartKey.SK) + 1
+      : 0;
+    const page = stored.slice(start, start + Math.min(input.Limit ?? 3, 3));
+    const more = start + page.length < stored.length;
+    return { Items: page, ...(more ? { LastEvaluatedKey: { PK: 'CHAIN', SK: page.at(-1)?.SK } } : {}) };
+  });
+});
+
+describe('GET /audit/verify', () => {
+  it('answers ok with the number of records checked for an intact chain, across pages', async () => {
+    expect(await verify()).toEqual({ status: 200, body: { ok: true, checked: 7 } });
+    expect(ddb.commandCalls(QueryCommand).length).toBe(3);
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': 'CHAIN' },
+      ScanIndexForward: true,
+      ConsistentRead: true,
+    });
+  });
+
+  it('answers ok with 0 for an empty chain', async () => {
+    stored = [];
+    expect(await verify()).toEqual({ status: 200, body: { ok: true, checked: 0 } });
+  });
+
+  it('names the first broken record when one was edited (on a later page)', async () => {
+    (stored[4] as Record<string, unknown>).rationale = 'Quietly rewritten after the event.';
+    const { status, body } = await verify();
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ ok: false, checked: 4, firstBroken: 'DEC-000005' });
+    expect(body.reason).toMatch(/hash/);
+  });
+
+  it('catches a record removed from the chain, and one re-hashed to hide an edit', async () => {
+    stored.splice(2, 1);
+    expect((await verify()).body).toMatchObject({ ok: false, checked: 2, firstBroken: 'DEC-000004' });
+
+    stored = buildChain(7);
+    const {
+      PK,
+      SK,
+      GSI1PK,
+      GSI1SK,
+      GSI2PK,
+      GSI2SK,
+      GSI3PK,
+      GSI3SK,
+      type,
+      hash: _old,
+      ...unsealed
+    } = stored[1] as Record<string, unknown>;
+    const resealed = sealDecision({ ...(unsealed as Omit<DecisionRecord, 'hash'>), outcome: 'rejected' });
+    stored[1] = { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, type, ...resealed };
+    // Its own hash is fine now, but the next record still points at the old one.
+    expect((await verify()).body).toMatchObject({ ok: false, checked: 2, firstBroken: 'DEC-000003' });
+  });
+
+  it('catches a field added to a record', async () => {
+    (stored[0] as Record<string, unknown>).note = 'added later';
+    expect((await verify()).body).toMatchObject({ ok: false, checked: 0, firstBroken: 'DEC-000001' });
+  });
+
+  it('answers 401 without a token and 403 to a manager, reading nothing', async () => {
+    expect((await verify(null)).status).toBe(401);
+    expect((await verify('manager')).status).toBe(403);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+});
+
+describe('verifyDecisionChain', () => {
+  it('carries the previous hash across page boundaries', async () => {
+    const pages = iterateChain(2);
+    expect(await verifyDecisionChain(pages)).toEqual({ ok: true, checked: 7 });
+  });
+});

@@ -1,0 +1,234 @@
+// RecordDecision for both writer paths (the system's insufficient-need rejection and the
+// approver's choice), with DynamoDB mocked.
+import { readFileSync } from 'node:fs';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../functions/decisions/record.handler.js';
+import { ProposalClosedError, recordDecision } from '../../functions/decisions/record.js';
+import { hashDecision } from '../../functions/shared/chain.js';
+import { decisionKey, proposalKey } from '../../functions/shared/keys.js';
+import { DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
+import { ProposalInput } from '../../functions/shared/model/proposal.js';
+import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
+const NOW = new Date('2026-12-16T09:30:00.000Z');
+
+const input = ProposalInput.parse(
+  JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
+);
+
+const proposal = (over: Partial<ProposalRecord> = {}): ProposalRecord => ({
+  proposalId: 'p-1',
+  reference: 'DPIA-2026-0007',
+  createdAt: '2026-11-01T09:00:00.000Z',
+  createdBy: 'manager@police.example',
+  updatedAt: '2026-12-15T17:00:00.000Z',
+  status: 'awaiting-approval',
+  input,
+  pressingNeed: {
+    score: 65,
+    band: 'clear',
+    policyVersion: '2026.1',
+    factors: [{ factor: 'seriousCrime', rating: 4, weight: 0.3, contribution: 24 }],
+  },
+  consultation: {
+    deadline: input.responseDeadline,
+    mailed: 12,
+    responded: 9,
+    late: 1,
+    bounced: 1,
+    tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
+    closedAt: '2026-12-15T17:00:00.000Z',
+  },
+  executionArn: null,
+  collectTaskToken: null,
+  reviewId: 'rev-1',
+  decisionId: null,
+  ...over,
+});
+
+const insufficient = (): ProposalRecord =>
+  proposal({
+    status: 'scoring',
+    reviewId: null,
+    pressingNeed: { score: 28, band: 'insufficient', policyVersion: '2026.1', factors: [] },
+    consultation: {
+      deadline: input.responseDeadline,
+      mailed: 0,
+      responded: 0,
+      late: 0,
+      bounced: 0,
+      tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
+      closedAt: null,
+    },
+  });
+
+const SYSTEM = { outcome: 'rejected', decidedBy: 'system', reason: 'insufficient-need' } as const;
+const choice = (over: object = {}) => ({
+  outcome: 'approved' as const,
+  rationale: 'Clear pressing need; the objection is answered by the retention and access rules.',
+  conditions: 'Encrypt the back-office link (principle 9) before go-live.',
+  reviewDate: '2027-12-16',
+  decidedBy: input.approver.email,
+  decidedAt: '2026-12-16T09:12:00.000Z',
+  ...over,
+});
+
+let refuseStatus: boolean;
+function given(p: ProposalRecord, existing?: DecisionRecord) {
+  ddb
+    .on(GetCommand, { Key: proposalKey(p.proposalId) })
+    .resolves({ Item: { ...proposalKey(p.proposalId), ...p } });
+  ddb
+    .on(QueryCommand, { IndexName: 'GSI3' })
+    .resolves({ Items: existing ? [{ ...existing, GSI3SK: 'DECISION' }] : [] });
+}
+
+/** The record as written to the chain, checked against the strict schema of SPEC §6. */
+function written(): DecisionRecord {
+  const [put] = ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.Item?.type === 'decision');
+  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, type, ...record } =
+    put?.args[0].input.Item ?? {};
+  expect({ PK, SK }).toEqual(decisionKey(1));
+  return DecisionRecord.parse(record);
+}
+const timeline = () =>
+  ddb
+    .commandCalls(PutCommand)
+    .map((c) => c.args[0].input.Item)
+    .filter((i) => i?.type === 'event');
+const statusUpdate = () =>
+  ddb.commandCalls(UpdateCommand).find((c) => c.args[0].input.ExpressionAttributeValues?.[':status'])?.args[0]
+    .input;
+
+beforeAll(() => {
+  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
+  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
+});
+afterAll(() => vi.unstubAllEnvs());
+
+beforeEach(() => {
+  ddb.reset();
+  refuseStatus = false;
+  ddb.on(QueryCommand).resolves({ Items: [] }); // an empty chain
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).callsFake(() => {
+    if (refuseStatus) throw conditionFailed();
+    return {};
+  });
+});
+
+describe('recordDecision: the system path', () => {
+  it('records the insufficient-need rejection with the score, band and policy, and no review date', async () => {
+    given(insufficient());
+    const result = await recordDecision({ proposalId: 'p-1', approval: SYSTEM }, NOW);
+    expect(result).toEqual({ decisionId: 'DEC-000001', outcome: 'rejected' });
+    const record = written();
+    expect(record).toEqual({
+      decisionId: 'DEC-000001',
+      proposalId: 'p-1',
+      reference: 'DPIA-2026-0007',
+      outcome: 'rejected',
+      rationale:
+        'Rejected by the system: the pressing-need score of 28 is below the threshold for the insufficient band under scoring policy 2026.1; no consultation was held.',
+      conditions: null,
+      decidedBy: 'system',
+      decidedAt: NOW.toISOString(),
+      reviewDate: null,
+      pressingNeed: { score: 28, band: 'insufficient', policyVersion: '2026.1' },
+      consultation: {
+        mailed: 0,
+        responded: 0,
+        late: 0,
+        tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
+      },
+      sequence: 1,
+      prevHash: GENESIS_HASH,
+      hash: hashDecision(record),
+    });
+    expect(statusUpdate()).toMatchObject({
+      Key: proposalKey('p-1'),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':status': 'rejected',
+        ':decisionId': 'DEC-000001',
+        ':from0': 'scoring',
+      }),
+    });
+    expect(timeline()).toEqual([expect.objectContaining({ event: 'decided' })]);
+    expect(timeline()[0]?.detail).toContain('the system');
+  });
+});
+
+describe('recordDecision: the approver path', () => {
+  it('records the approver choice with the consultation counts, exactly the SPEC §6 fields', async () => {
+    given(proposal());
+    const result = await handler({ proposalId: 'p-1', approval: choice() });
+    expect(result).toEqual({ decisionId: 'DEC-000001', outcome: 'approved' });
+    const record = written();
+    expect(record).toMatchObject({
+      outcome: 'approved',
+      rationale: choice().rationale,
+      conditions: choice().conditions,
+      decidedBy: input.approver.email,
+      decidedAt: '2026-12-16T09:12:00.000Z',
+      reviewDate: '2027-12-16',
+      pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
+      consultation: {
+        mailed: 12,
+        responded: 9,
+        late: 1,
+        tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
+      },
+    });
+    expect(statusUpdate()?.ExpressionAttributeValues).toMatchObject({ ':status': 'approved' });
+    expect(timeline()[0]?.detail).toContain(input.approver.name);
+  });
+
+  it('gives a rejection no review date and empty conditions as null', async () => {
+    given(proposal());
+    await recordDecision(
+      { proposalId: 'p-1', approval: choice({ outcome: 'rejected', conditions: '  ' }) },
+      NOW,
+    );
+    expect(written()).toMatchObject({ outcome: 'rejected', reviewDate: null, conditions: null });
+  });
+
+  it('returns the decision already recorded on a replay, appending and announcing nothing', async () => {
+    given(proposal());
+    await recordDecision({ proposalId: 'p-1', approval: choice() }, NOW);
+    const first = written();
+    ddb.resetHistory();
+    given(proposal({ status: 'approved', decisionId: first.decisionId }), first);
+    refuseStatus = true;
+    const again = await recordDecision({ proposalId: 'p-1', approval: choice() }, NOW);
+    expect(again).toEqual({ decisionId: first.decisionId, outcome: 'approved' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('decides nothing for a withdrawn proposal', async () => {
+    given(proposal({ status: 'withdrawn' }));
+    await expect(recordDecision({ proposalId: 'p-1', approval: choice() }, NOW)).rejects.toBeInstanceOf(
+      ProposalClosedError,
+    );
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('refuses an approval that is neither the system rejection nor a complete approver choice', async () => {
+    given(proposal());
+    await expect(
+      handler({ proposalId: 'p-1', approval: { outcome: 'approved', decidedBy: 'system' } }),
+    ).rejects.toThrow();
+    await expect(handler({ proposalId: 'p-1', approval: choice({ rationale: '' }) })).rejects.toThrow();
+    await expect(handler({ proposalId: 'p-1', approval: choice({ decidedBy: 'system' }) })).rejects.toThrow();
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,535 @@
+// The review link's page and form post (SPEC §6), with DynamoDB, Step Functions and Secrets
+// Manager mocked. The templates are replaced by a JSON dump of the view, so every value a page
+// could show is in the body these tests search.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { signReview } from '../../functions/review/link.js';
+import { handler } from '../../functions/review/review.handler.js';
+import type { ReviewRecord } from '../../functions/review/store.js';
+import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
+import { consulteeKey, proposalKey, replyKey, reviewKey } from '../../functions/shared/keys.js';
+import { ProposalInput } from '../../functions/shared/model/proposal.js';
+import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+
+vi.mock('../../functions/shared/templates.js', () => ({
+  renderPage: (name: string, view: object) => `<!-- ${name} -->${JSON.stringify(view)}`,
+  renderMessage: (name: string, view: object) => ({
+    subject: name,
+    text: JSON.stringify(view),
+    html: JSON.stringify(view),
+  }),
+}));
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const secrets = mockClient(SecretsManagerClient);
+
+const KEY = randomBytes(32);
+const TASK_TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAX-task-token-secret';
+const NOW = Date.now();
+const REVIEW_ID = 'Xq3v9Jw2mTQb0f8kL1nYzA';
+
+const input = ProposalInput.parse({
+  ...JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
+  responseDeadline: new Date(NOW - 86_400_000).toISOString(),
+});
+
+const proposal = (over: Partial<ProposalRecord> = {}): ProposalRecord => ({
+  proposalId: 'p-1',
+  reference: 'DPIA-2026-0007',
+  createdAt: new Date(NOW - 20 * 86_400_000).toISOString(),
+  createdBy: 'manager@police.example',
+  updatedAt: new Date(NOW).toISOString(),
+  status: 'awaiting-approval',
+  input,
+  pressingNeed: {
+    score: 65,
+    band: 'clear',
+    policyVersion: '2026.1',
+    factors: [
+      { factor: 'nationalSecurity', rating: 2, weight: 0.3, contribution: 12 },
+      { factor: 'seriousCrime', rating: 4, weight: 0.3, contribution: 24 },
+      { factor: 'localCrime', rating: 4, weight: 0.25, contribution: 20 },
+      { factor: 'communityConfidence', rating: 3, weight: 0.15, contribution: 9 },
+    ],
+  },
+  consultation: {
+    deadline: input.responseDeadline,
+    mailed: 2,
+    responded: 1,
+    late: 1,
+    bounced: 0,
+    tally: { support: 0, concerns: 0, object: 1, unclassified: 0 },
+    closedAt: input.responseDeadline,
+  },
+  executionArn: null,
+  collectTaskToken: null,
+  reviewId: REVIEW_ID,
+  decisionId: null,
+  ...over,
+});
+
+const review = (over: Partial<ReviewRecord> = {}): ReviewRecord => ({
+  reviewId: REVIEW_ID,
+  proposalId: 'p-1',
+  approverEmail: 's.okafor@police.example',
+  approverName: 'Ch Supt Sarah Okafor',
+  expiresAt: new Date(NOW + 10 * 86_400_000).toISOString(),
+  state: 'open',
+  taskToken: TASK_TOKEN,
+  createdAt: new Date(NOW - 86_400_000).toISOString(),
+  mailMarker: 'sent',
+  ...over,
+});
+
+const SIG = signReview(KEY, review());
+
+function partitionItems(p: ProposalRecord) {
+  const [first, second] = input.consultees as [(typeof input.consultees)[0], (typeof input.consultees)[0]];
+  const consultee = (c: typeof first, extra: object) => ({
+    ...consulteeKey(p.proposalId, c.email),
+    type: 'consultee',
+    name: c.name,
+    email: c.email,
+    organisation: c.organisation,
+    late: false,
+    senderMismatch: false,
+    respondedAt: null,
+    comment: null,
+    mailMarker: 'sent',
+    replyId: null,
+    mailedAt: null,
+    ...extra,
+  });
+  const reply = (hash: string, c: typeof first, extra: object) => ({
+    ...replyKey(p.proposalId, hash),
+    type: 'reply',
+    replyId: hash,
+    proposalId: p.proposalId,
+    consulteeEmail: c.email,
+    kind: 'response',
+    messageId: `<${hash}@mail.example>`,
+    from: c.email,
+    subject: `Re: [${p.reference}]`,
+    senderMismatch: false,
+    rawKey: `inbound/${hash}`,
+    ...extra,
+  });
+  return [
+    { ...proposalKey(p.proposalId), type: 'proposal', ...p },
+    consultee(first, { status: 'responded', stance: 'object', comment: 'Too intrusive for a rural town.' }),
+    consultee(second, { status: 'mailed', stance: null }),
+    reply('aaa', first, {
+      receivedAt: new Date(NOW - 3 * 86_400_000).toISOString(),
+      stance: 'object',
+      comment: 'Too intrusive for a rural town.',
+      late: false,
+    }),
+    reply('bbb', second, {
+      receivedAt: new Date(NOW - 3600_000).toISOString(),
+      stance: 'support',
+      comment: 'Happy to support <b>this</b>, sorry it is late.',
+      late: true,
+    }),
+  ];
+}
+
+function given(r: ReviewRecord | undefined, p: ProposalRecord = proposal()) {
+  ddb
+    .on(GetCommand, { Key: reviewKey(REVIEW_ID) })
+    .resolves({ Item: r && { ...reviewKey(REVIEW_ID), ...r } });
+  ddb.on(QueryCommand).resolves({ Items: partitionItems(p) });
+}
+
+function event(
+  method: 'GET' | 'POST',
+  options: { sig?: string; body?: string; base64?: boolean; type?: string } = {},
+) {
+  const path = `/review/${REVIEW_ID}`;
+  const body =
+    options.body === undefined
+      ? undefined
+      : options.base64 === false
+        ? options.body
+        : Buffer.from(options.body).toString('base64');
+  const e: HttpEvent = {
+    version: '2.0',
+    routeKey: `${method} /review/{reviewId}`,
+    rawPath: path,
+    rawQueryString: options.sig === undefined ? '' : `sig=${encodeURIComponent(options.sig)}`,
+    headers: method === 'POST' ? { 'content-type': options.type ?? 'application/x-www-form-urlencoded' } : {},
+    ...(options.sig === undefined ? {} : { queryStringParameters: { sig: options.sig } }),
+    pathParameters: { reviewId: REVIEW_ID },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: '127.0.0.1',
+      domainPrefix: '127',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: 'req-1',
+      routeKey: `${method} /review/{reviewId}`,
+      stage: '$default',
+      time: new Date(NOW).toUTCString(),
+      timeEpoch: NOW,
+    },
+    isBase64Encoded: body !== undefined && options.base64 !== false,
+    ...(body === undefined ? {} : { body }),
+  };
+  return e;
+}
+
+const call = async (e: HttpEvent) => (await handler(e, {} as Context)) as HttpResult & { body: string };
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const RATIONALE = 'Clear pressing need; the objection is answered by the retention and access rules.';
+
+const writes = () => ddb.commandCalls(UpdateCommand).length + ddb.commandCalls(PutCommand).length;
+
+function expectNothingChanged() {
+  expect(writes()).toBe(0);
+  expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+}
+
+beforeAll(() => {
+  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
+  vi.stubEnv('DPIA_REVIEW_KEY_SECRET_ID', 'camera-dpia/review-link-key');
+  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
+});
+afterAll(() => vi.unstubAllEnvs());
+
+beforeEach(() => {
+  ddb.reset();
+  sfn.reset();
+  secrets.reset();
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: KEY.toString('base64') });
+  ddb.on(UpdateCommand).resolves({});
+  sfn.on(SendTaskSuccessCommand).resolves({});
+});
+
+describe('GET /review/{reviewId}', () => {
+  it('shows the proposal in full, with the site, the factors, every reply and the form', async () => {
+    given(review());
+    const res = await call(event('GET', { sig: SIG }));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toContain('<!-- review -->');
+    const view = JSON.parse(res.body.replace('<!-- review -->', ''));
+    expect(view.site).toEqual(input.site);
+    expect(view.pressingNeed).toMatchObject({ score: 65, band: 'clear', policyVersion: '2026.1' });
+    expect(view.pressingNeed.factors).toHaveLength(4);
+    expect(view.pressingNeed.factors[1]).toMatchObject({ rating: 4, weightPercent: 30, points: 24 });
+    expect(view.pressingNeed.factors[1].evidence).toContain('Organised acquisitive crime');
+    expect(view.consultation.tally).toEqual({ support: 0, concerns: 0, object: 1, unclassified: 0 });
+    expect(view.replies).toHaveLength(2);
+    expect(view.replies[0]).toMatchObject({ stance: 'Object', counted: true, late: false });
+    expect(view.replies[1]).toMatchObject({ stance: 'Support', counted: false, late: true });
+    expect(view.replies[1].organisation).toBe(input.consultees[1]?.organisation);
+    expect(view.checklist).toHaveLength(12);
+    expect(view.checklist[8]).toMatchObject({ principle: 9, met: false });
+    expect(view.risks?.length).toBeGreaterThan(0);
+    expect(view.form).toMatchObject({ action: `/review/${REVIEW_ID}`, sig: SIG, rationaleMin: 20 });
+    expect(view.form.reviewDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(Number(view.form.reviewDate.slice(0, 4))).toBe(new Date(NOW).getUTCFullYear() + 1);
+    expect(view.decided).toBeNull();
+    expect(res.body).not.toContain(TASK_TOKEN);
+    expect(writes()).toBe(0);
+  });
+
+  it('answers 404 for an unknown review, as a page', async () => {
+    given(undefined);
+    const res = await call(event('GET', { sig: SIG }));
+    expect(res.statusCode).toBe(404);
+    expect(res.headers?.['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toContain('review-error');
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['tampered', `${SIG.slice(0, -1)}${SIG.endsWith('A') ? 'B' : 'A'}`],
+    ['for another approver', signReview(KEY, review({ approverEmail: 'someone.else@police.example' }))],
+    [
+      'for a later expiry',
+      signReview(KEY, review({ expiresAt: new Date(NOW + 99 * 86_400_000).toISOString() })),
+    ],
+    ['made with another key', signReview(randomBytes(32), review())],
+  ])('answers 403 to a %s signature and shows nothing of the proposal', async (_case, sig) => {
+    given(review());
+    const res = await call(event('GET', sig === undefined ? {} : { sig }));
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('review-error');
+    expect(res.body).not.toContain(input.site.description);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['the link has expired', review({ expiresAt: new Date(NOW - 1000).toISOString() }), proposal()],
+    ['the review was voided', review({ state: 'void', voidReason: 'expired' }), proposal()],
+    ['the proposal was withdrawn', review(), proposal({ status: 'withdrawn' })],
+    ['the approval expired', review(), proposal({ status: 'expired' })],
+  ])('answers 410 when %s', async (_case, r, p) => {
+    given(r, p);
+    const res = await call(event('GET', { sig: signReview(KEY, r) }));
+    expect(res.statusCode).toBe(410);
+    expect(res.body).toContain('review-error');
+    expect(res.body).not.toContain(input.site.description);
+  });
+
+  it('shows who decided what and when once decided, instead of the form', async () => {
+    const decidedAt = new Date(NOW - 3600_000).toISOString();
+    given(
+      review({
+        state: 'decided',
+        decision: {
+          outcome: 'approved',
+          rationale: RATIONALE,
+          conditions: null,
+          reviewDate: '2027-12-01',
+          decidedBy: 's.okafor@police.example',
+          decidedAt,
+        },
+      }),
+    );
+    const res = await call(event('GET', { sig: SIG }));
+    expect(res.statusCode).toBe(200);
+    const view = JSON.parse(res.body.replace('<!-- review -->', ''));
+    expect(view.form).toBeNull();
+    expect(view.decided).toMatchObject({
+      outcome: 'approved',
+      decidedByName: 'Ch Supt Sarah Okafor',
+      decidedBy: 's.okafor@police.example',
+      rationale: RATIONALE,
+      reviewDate: '1 December 2027',
+    });
+    expect(res.body).not.toContain(TASK_TOKEN);
+  });
+});
+
+describe('POST /review/{reviewId}', () => {
+  it('records the decision once, sends it with the task token, and confirms', async () => {
+    given(review());
+    const res = await call(
+      event('POST', { body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE }) }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<!-- review-confirmation -->');
+    expect(res.body).not.toContain(TASK_TOKEN);
+
+    const [update] = ddb.commandCalls(UpdateCommand);
+    expect(update?.args[0].input).toMatchObject({
+      Key: reviewKey(REVIEW_ID),
+      ConditionExpression: expect.stringContaining('#state = :open'),
+    });
+    const [sent] = sfn.commandCalls(SendTaskSuccessCommand);
+    expect(sent?.args[0].input.taskToken).toBe(TASK_TOKEN);
+    const output = JSON.parse(sent?.args[0].input.output ?? '{}');
+    expect(output).toEqual({
+      outcome: 'approved',
+      rationale: RATIONALE,
+      conditions: null,
+      reviewDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      decidedBy: 's.okafor@police.example',
+      decidedAt: expect.any(String),
+    });
+    expect(Number(output.reviewDate.slice(0, 4))).toBe(new Date().getUTCFullYear() + 1);
+  });
+
+  it('reads a form API Gateway left as text, keeps conditions and a chosen review date', async () => {
+    given(review());
+    await call(
+      event('POST', {
+        base64: false,
+        body: form({
+          sig: SIG,
+          outcome: 'approved',
+          rationale: RATIONALE,
+          conditions: '  Link encryption (principle 9) before go-live.  ',
+          reviewDate: '2030-06-30',
+        }),
+      }),
+    );
+    const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
+    expect(output).toMatchObject({
+      conditions: 'Link encryption (principle 9) before go-live.',
+      reviewDate: '2030-06-30',
+    });
+  });
+
+  it('gives a rejection no review date', async () => {
+    given(review());
+    await call(
+      event('POST', {
+        body: form({ sig: SIG, outcome: 'rejected', rationale: RATIONALE, reviewDate: '2030-01-01' }),
+      }),
+    );
+    const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
+    expect(output).toMatchObject({ outcome: 'rejected', reviewDate: null });
+  });
+
+  it.each([
+    ['a rationale under 20 characters', { outcome: 'approved', rationale: 'Looks fine to me.' }, 'rationale'],
+    ['no rationale', { outcome: 'approved' }, 'rationale'],
+    ['no outcome', { rationale: RATIONALE }, 'outcome'],
+    ['an unknown outcome', { outcome: 'maybe', rationale: RATIONALE }, 'outcome'],
+    [
+      'a review date that is not a date',
+      { outcome: 'approved', rationale: RATIONALE, reviewDate: 'next year' },
+      'reviewDate',
+    ],
+    [
+      'a review date in the past',
+      { outcome: 'approved', rationale: RATIONALE, reviewDate: '2020-01-01' },
+      'reviewDate',
+    ],
+  ])(
+    'answers 400 to %s, re-renders the form with the error and changes nothing',
+    async (_case, fields, field) => {
+      given(review());
+      const res = await call(event('POST', { body: form({ sig: SIG, ...fields }) }));
+      expect(res.statusCode).toBe(400);
+      const view = JSON.parse(res.body.replace('<!-- review -->', ''));
+      expect(view.hasErrors).toBe(true);
+      expect(view.form.fieldErrors[field]).toEqual(expect.any(String));
+      expect(view.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(view.form.sig).toBe(SIG);
+      if ('rationale' in fields) expect(view.form.rationale).toBe(fields.rationale);
+      expect(res.body).not.toContain(TASK_TOKEN);
+      expectNothingChanged();
+    },
+  );
+
+  it('answers 403 to a tampered signature and changes nothing', async () => {
+    given(review());
+    const bad = `${SIG.slice(0, 10)}${SIG[10] === 'x' ? 'y' : 'x'}${SIG.slice(11)}`;
+    const res = await call(
+      event('POST', { body: form({ sig: bad, outcome: 'approved', rationale: RATIONALE }) }),
+    );
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('review-error');
+    expectNothingChanged();
+  });
+
+  it('answers 403 when the signature came only in the query string, not the form', async () => {
+    given(review());
+    const res = await call(
+      event('POST', { sig: SIG, body: form({ outcome: 'approved', rationale: RATIONALE }) }),
+    );
+    expect(res.statusCode).toBe(403);
+    expectNothingChanged();
+  });
+
+  it('answers 410 to an expired link and changes nothing', async () => {
+    const r = review({ expiresAt: new Date(NOW - 1000).toISOString() });
+    given(r);
+    const res = await call(
+      event('POST', { body: form({ sig: signReview(KEY, r), outcome: 'approved', rationale: RATIONALE }) }),
+    );
+    expect(res.statusCode).toBe(410);
+    expectNothingChanged();
+  });
+
+  it('answers 410 when the proposal was withdrawn and changes nothing', async () => {
+    given(review(), proposal({ status: 'withdrawn' }));
+    const res = await call(
+      event('POST', { body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE }) }),
+    );
+    expect(res.statusCode).toBe(410);
+    expectNothingChanged();
+  });
+
+  it('answers 409 to a second post and changes nothing', async () => {
+    given(
+      review({
+        state: 'decided',
+        decision: {
+          outcome: 'approved',
+          rationale: RATIONALE,
+          conditions: null,
+          reviewDate: '2027-12-01',
+          decidedBy: 's.okafor@police.example',
+          decidedAt: new Date(NOW - 60_000).toISOString(),
+        },
+      }),
+    );
+    const res = await call(
+      event('POST', { body: form({ sig: SIG, outcome: 'rejected', rationale: RATIONALE }) }),
+    );
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('already approved by Ch Supt Sarah Okafor');
+    expectNothingChanged();
+  });
+
+  it('answers 409 when another post won the race, without telling the workflow twice', async () => {
+    const decided = review({
+      state: 'decided',
+      decision: {
+        outcome: 'rejected',
+        rationale: RATIONALE,
+        conditions: null,
+        reviewDate: null,
+        decidedBy: 's.okafor@police.example',
+        decidedAt: new Date(NOW).toISOString(),
+      },
+    });
+    given(review());
+    ddb
+      .on(GetCommand, { Key: reviewKey(REVIEW_ID) })
+      .resolvesOnce({ Item: { ...reviewKey(REVIEW_ID), ...review() } })
+      .resolves({ Item: { ...reviewKey(REVIEW_ID), ...decided } });
+    ddb
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' }));
+    const res = await call(
+      event('POST', { body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE }) }),
+    );
+    expect(res.statusCode).toBe(409);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('answers 410 and voids the link when the workflow stopped waiting (approval timed out)', async () => {
+    given(review());
+    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('timed out'), { name: 'TaskTimedOut' }));
+    const res = await call(
+      event('POST', { body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE }) }),
+    );
+    expect(res.statusCode).toBe(410);
+    const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates.at(-1)?.ExpressionAttributeValues).toMatchObject({ ':void': 'void', ':from0': 'decided' });
+  });
+
+  it('takes the decision back when the workflow could not be told, so the approver can post again', async () => {
+    given(review());
+    sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('boom'), { name: 'ServiceUnavailable' }));
+    const res = await call(
+      event('POST', { body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE }) }),
+    );
+    expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body)).toEqual({ error: 'InternalError', message: expect.any(String) });
+    const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates.at(-1)).toMatchObject({ UpdateExpression: 'SET #state = :open REMOVE #decision' });
+  });
+
+  it('answers 415 to something that is not a form post', async () => {
+    given(review());
+    const res = await call(
+      event('POST', {
+        type: 'application/json',
+        body: JSON.stringify({ sig: SIG, outcome: 'approved', rationale: RATIONALE }),
+      }),
+    );
+    expect(res.statusCode).toBe(415);
+    expect(res.headers?.['content-type']).toMatch(/^text\/html/);
+    expectNothingChanged();
+  });
+});

@@ -1,0 +1,295 @@
+// RequestApproval and MarkApprovalExpired with DynamoDB, SES and Secrets Manager mocked; the
+// templates are replaced by a JSON dump of the view, so the mail holds every value it was given.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler as expireHandler } from '../../functions/review/expire.handler.js';
+import { verifyReviewSignature } from '../../functions/review/link.js';
+import { handler as requestHandler } from '../../functions/review/request.handler.js';
+import { requestApproval } from '../../functions/review/request.js';
+import type { ReviewRecord } from '../../functions/review/store.js';
+import { proposalKey, reviewKey } from '../../functions/shared/keys.js';
+import { ProposalInput } from '../../functions/shared/model/proposal.js';
+import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+
+vi.mock('../../functions/shared/templates.js', () => ({
+  renderPage: (name: string, view: object) => `<!-- ${name} -->${JSON.stringify(view)}`,
+  renderMessage: (name: string, view: { reference?: string }) => ({
+    subject: `${name} [${view.reference}]`,
+    text: JSON.stringify(view),
+    html: JSON.stringify(view),
+  }),
+}));
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESClient);
+const secrets = mockClient(SecretsManagerClient);
+
+const KEY = randomBytes(32);
+const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAX-approval-task-token';
+const NOW = new Date('2026-12-16T09:00:00.000Z');
+const input = ProposalInput.parse({
+  ...JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
+});
+
+const proposal = (over: Partial<ProposalRecord> = {}): ProposalRecord => ({
+  proposalId: 'p-1',
+  reference: 'DPIA-2026-0007',
+  createdAt: '2026-11-01T09:00:00.000Z',
+  createdBy: 'manager@police.example',
+  updatedAt: '2026-12-15T17:00:00.000Z',
+  status: 'consulting',
+  input,
+  pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1', factors: [] },
+  consultation: {
+    deadline: input.responseDeadline,
+    mailed: 12,
+    responded: 9,
+    late: 1,
+    bounced: 0,
+    tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
+    closedAt: '2026-12-15T17:00:00.000Z',
+  },
+  executionArn: null,
+  collectTaskToken: null,
+  reviewId: null,
+  decisionId: null,
+  ...over,
+});
+
+const review = (over: Partial<ReviewRecord> = {}): ReviewRecord => ({
+  reviewId: 'rev-old',
+  proposalId: 'p-1',
+  approverEmail: input.approver.email,
+  approverName: input.approver.name,
+  expiresAt: '2026-12-30T09:00:00.000Z',
+  state: 'open',
+  taskToken: TOKEN,
+  createdAt: NOW.toISOString(),
+  mailMarker: 'sent',
+  ...over,
+});
+
+const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
+
+let refuse: { status?: boolean; claim?: boolean };
+
+function given(p: ProposalRecord, r?: ReviewRecord) {
+  ddb
+    .on(GetCommand, { Key: proposalKey(p.proposalId) })
+    .resolves({ Item: { ...proposalKey(p.proposalId), ...p } });
+  if (r)
+    ddb.on(GetCommand, { Key: reviewKey(r.reviewId) }).resolves({ Item: { ...reviewKey(r.reviewId), ...r } });
+}
+
+const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+const puts = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+const timeline = () =>
+  puts()
+    .filter((p) => p.Item?.type === 'event')
+    .map((p) => p.Item?.event);
+const reviewPuts = () => puts().filter((p) => p.Item?.type === 'review');
+
+beforeAll(() => {
+  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
+  vi.stubEnv('DPIA_SENDER_ADDRESS', 'dpia@camera-dpia.test');
+  vi.stubEnv('DPIA_PUBLIC_BASE_URL', 'https://dpia.example.police.uk');
+  vi.stubEnv('DPIA_REVIEW_KEY_SECRET_ID', 'camera-dpia/review-link-key');
+  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
+});
+afterAll(() => vi.unstubAllEnvs());
+
+beforeEach(() => {
+  vi.stubEnv('DPIA_APPROVAL_TIMEOUT_DAYS', '');
+  ddb.reset();
+  ses.reset();
+  secrets.reset();
+  refuse = {};
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: KEY.toString('base64') });
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+  ddb.on(GetCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).callsFake((command) => {
+    const values = command.ExpressionAttributeValues ?? {};
+    if (refuse.status && values[':status']) throw conditionFailed();
+    if (refuse.claim && values[':sending'] && command.UpdateExpression === 'SET #marker = :sending') {
+      throw conditionFailed();
+    }
+    return {};
+  });
+});
+
+describe('requestApproval', () => {
+  it('opens a review with the task token, points the proposal at it first, and mails a signed link', async () => {
+    given(proposal());
+    const result = await requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW);
+    expect(result.mailed).toBe(true);
+
+    expect(updates()[0]).toMatchObject({
+      Key: proposalKey('p-1'),
+      ExpressionAttributeValues: expect.objectContaining({ ':status': 'awaiting-approval' }),
+    });
+    const [put] = reviewPuts();
+    const item = put?.Item as ReviewRecord;
+    expect(put?.ConditionExpression).toBe('attribute_not_exists(PK)');
+    expect(item).toMatchObject({
+      proposalId: 'p-1',
+      approverEmail: input.approver.email,
+      state: 'open',
+      taskToken: TOKEN,
+      expiresAt: '2026-12-30T09:00:00.000Z',
+    });
+    expect(item.reviewId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(result.reviewId).toBe(item.reviewId);
+
+    // The pointer is written before the review exists, so a crash never orphans an open review.
+    const calls = ddb.calls().map(
+      (c) =>
+        c.args[0].input as {
+          ExpressionAttributeValues?: Record<string, unknown>;
+          Item?: { type?: string };
+        },
+    );
+    const pointer = calls.findIndex((c) => c.ExpressionAttributeValues?.[':f_reviewId'] === item.reviewId);
+    const created = calls.findIndex((c) => c.Item?.type === 'review');
+    expect(pointer).toBeGreaterThanOrEqual(0);
+    expect(pointer).toBeLessThan(created);
+
+    const [mail] = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+    expect(mail?.Destination?.ToAddresses).toEqual([input.approver.email]);
+    expect(mail?.Message?.Subject?.Data).toContain('[DPIA-2026-0007]');
+    const view = JSON.parse(mail?.Message?.Body?.Text?.Data ?? '{}');
+    expect(view).toMatchObject({
+      title: input.title,
+      cameraType: 'ANPR',
+      publicArea: 'Tenterden',
+      pressingNeed: { score: 65, band: 'clear' },
+      consultation: { tally: { support: 6, concerns: 2, object: 1, unclassified: 0 } },
+      expiresAtIso: '2026-12-30T09:00:00.000Z',
+    });
+    const link = new URL(view.reviewUrl);
+    expect(link.origin + link.pathname).toBe(`https://dpia.example.police.uk/review/${item.reviewId}`);
+    expect(verifyReviewSignature(KEY, item, link.searchParams.get('sig'))).toBe(true);
+    for (const part of [
+      mail?.Message?.Subject?.Data,
+      mail?.Message?.Body?.Text?.Data,
+      mail?.Message?.Body?.Html?.Data,
+    ]) {
+      expect(part).not.toContain(TOKEN);
+    }
+    expect(timeline()).toEqual(['approval-requested']);
+    expect(updates().at(-1)).toMatchObject({ UpdateExpression: 'SET #marker = :sent' });
+  });
+
+  it('takes the approval timeout from DPIA_APPROVAL_TIMEOUT_DAYS', async () => {
+    vi.stubEnv('DPIA_APPROVAL_TIMEOUT_DAYS', '2');
+    given(proposal());
+    await requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW);
+    expect(reviewPuts()[0]?.Item?.expiresAt).toBe('2026-12-18T09:00:00.000Z');
+    vi.stubEnv('DPIA_APPROVAL_TIMEOUT_DAYS', 'soon');
+    await expect(requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW)).rejects.toThrow(
+      /DPIA_APPROVAL_TIMEOUT_DAYS must be a positive number/,
+    );
+  });
+
+  it('mails nobody twice: a replay of the same task finds its review and its mail claimed', async () => {
+    given(proposal({ status: 'awaiting-approval', reviewId: 'rev-old' }), review());
+    refuse.claim = true;
+    const result = await requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW);
+    expect(result).toEqual({ reviewId: 'rev-old', mailed: false });
+    expect(reviewPuts()).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(timeline()).toEqual([]);
+  });
+
+  it('finishes the job when a previous run stopped after pointing the proposal at a review', async () => {
+    given(proposal({ reviewId: 'rev-never-created' }));
+    const result = await requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW);
+    expect(result.mailed).toBe(true);
+    expect(reviewPuts()).toHaveLength(1);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('voids the old link when a new task token arrives (a re-issue), then opens a new review', async () => {
+    given(proposal({ status: 'expired', reviewId: 'rev-old' }), review({ taskToken: 'an-older-token' }));
+    const result = await requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW);
+    expect(result.mailed).toBe(true);
+    expect(result.reviewId).not.toBe('rev-old');
+    expect(updates()).toContainEqual(
+      expect.objectContaining({
+        Key: reviewKey('rev-old'),
+        ExpressionAttributeValues: expect.objectContaining({ ':void': 'void', ':reason': 'superseded' }),
+      }),
+    );
+  });
+
+  it('does nothing for a proposal that was withdrawn meanwhile', async () => {
+    given(proposal({ status: 'withdrawn' }));
+    refuse.status = true;
+    expect(await requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW)).toEqual({
+      reviewId: null,
+      mailed: false,
+    });
+    expect(puts()).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('releases the mail claim when sending fails, so the retry sends it', async () => {
+    given(proposal());
+    ses.on(SendEmailCommand).rejects(Object.assign(new Error('throttled'), { name: 'Throttling' }));
+    await expect(requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW)).rejects.toThrow('throttled');
+    expect(updates().at(-1)).toMatchObject({ UpdateExpression: 'REMOVE #marker' });
+    expect(timeline()).toEqual([]);
+  });
+
+  it('takes the state machine payload through its handler, and refuses one without a token', async () => {
+    given(proposal());
+    await expect(requestHandler({ proposalId: 'p-1', taskToken: TOKEN })).resolves.toMatchObject({
+      mailed: true,
+    });
+    await expect(requestHandler({ proposalId: 'p-1' })).rejects.toThrow();
+  });
+});
+
+describe('markApprovalExpired', () => {
+  it('voids the link, keeps the token for a re-issue, marks the proposal expired and says so', async () => {
+    given(proposal({ status: 'awaiting-approval', reviewId: 'rev-old' }));
+    const result = await expireHandler({ proposalId: 'p-1', taskToken: 'expiry-token' });
+    expect(result).toEqual({ expired: true });
+    expect(updates()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Key: reviewKey('rev-old'),
+          ExpressionAttributeValues: expect.objectContaining({
+            ':void': 'void',
+            ':from0': 'open',
+            ':reason': 'expired',
+          }),
+        }),
+        expect.objectContaining({
+          Key: proposalKey('p-1'),
+          ExpressionAttributeValues: expect.objectContaining({ ':f_reissueTaskToken': 'expiry-token' }),
+        }),
+        expect.objectContaining({
+          Key: proposalKey('p-1'),
+          ExpressionAttributeValues: expect.objectContaining({
+            ':status': 'expired',
+            ':from0': 'awaiting-approval',
+          }),
+        }),
+      ]),
+    );
+    expect(timeline()).toEqual(['approval-expired']);
+  });
+
+  it('writes the timeline once: a replay finds the proposal already expired', async () => {
+    given(proposal({ status: 'expired', reviewId: 'rev-old' }));
+    refuse.status = true;
+    expect(await expireHandler({ proposalId: 'p-1', taskToken: 'expiry-token' })).toEqual({ expired: false });
+    expect(timeline()).toEqual([]);
+  });
+});
