@@ -113,7 +113,8 @@ export async function allocateReference(year: number): Promise<string> {
     }),
   );
   const n = Number(out.Attributes?.n);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`The reference counter for ${year} returned ${String(n)}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`The reference counter for ${year} returned ${String(n)}`);
   return formatReference(year, n);
 }
 

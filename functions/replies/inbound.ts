@@ -1,0 +1,428 @@
+// InboundMail: a consultee's e-mail arrives through the SES receipt rule (raw message in S3), is
+// matched to its consultee by the reply token in the recipient address, stored once per Message-ID
+// and, when it is a timely response from the consultee's own address, counted. The last counted
+// response closes the consultation early.
+//
+// Nothing here ever sends mail: a reply to an unknown or forged token is kept for triage, silently,
+// so no two robots can answer each other for ever.
+import { createHash } from 'node:crypto';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { closeCollectionEarly } from '../consultation/collect.js';
+import { everyoneHasResponded, refreshConsultationSummary } from '../consultation/summary.js';
+import { dynamo, s3 } from '../shared/clients.js';
+import { ENV, rawMailKey } from '../shared/config.js';
+import { requiredEnv, tableName } from '../shared/env.js';
+import { consulteeKey, type Key, replyKey, replyTokenKey, unmatchedReplyKey } from '../shared/keys.js';
+import { log } from '../shared/logger.js';
+import {
+  ConsulteeStatus,
+  isCounted,
+  Reply,
+  type ReplyKind,
+  type Stance,
+} from '../shared/model/consultation.js';
+import type { SesReceiptEvent, SesReceiptRecord } from '../shared/ses-event.js';
+import {
+  addTimelineEvent,
+  FINAL_STATUSES,
+  findProposal,
+  type ProposalStatus,
+} from '../shared/store/proposals.js';
+import { classifyStance } from './classify.js';
+import { type ParsedReply, parseReply } from './parse.js';
+
+/** Long enough for any real comment; keeps a pasted novel from nearing DynamoDB's 400 KB item limit. */
+export const MAX_COMMENT_CHARS = 10_000;
+const MAX_SUBJECT_CHARS = 998;
+
+/** `consult+<32 hex>@…`: the per-consultee Reply-To address of the consultation mail. */
+const TOKEN_ADDRESS = /^consult\+([0-9a-f]{32})@/i;
+
+/** Shortens text without splitting a character made of two UTF-16 units. */
+const clip = (text: string, max: number): string =>
+  text.length <= max ? text : text.slice(0, max).replace(/[\uD800-\uDBFF]$/, '');
+
+export const sha256hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
+
+export interface InboundOutcome {
+  messageIdHash: string;
+  kind: ReplyKind;
+  proposalId: string | null;
+  stance: Stance | null;
+  counted: boolean;
+  /** The same Message-ID was stored before: nothing was counted twice. */
+  duplicate: boolean;
+}
+
+/** Handles every record of an SES receipt event, one after another. */
+export async function receiveInboundMail(event: SesReceiptEvent): Promise<InboundOutcome[]> {
+  const outcomes: InboundOutcome[] = [];
+  for (const record of event.Records) outcomes.push(await receiveOne(record));
+  return outcomes;
+}
+
+interface Match {
+  proposalId: string;
+  reference: string;
+  status: ProposalStatus;
+  deadline: string;
+  consultee: { name: string; email: string };
+}
+
+async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
+  const { mail, receipt } = record.ses;
+  const rawKey = rawMailKey(mail.messageId);
+  const parsed = await parseReply(await readRawMail(rawKey));
+  // The Message-ID is what a second delivery of the same message shares; SES's own id differs per delivery.
+  const messageId = parsed.messageId ?? mail.commonHeaders.messageId ?? `<${mail.messageId}@ses>`;
+  const messageIdHash = sha256hex(messageId);
+  const receivedAt = new Date(receipt.timestamp).toISOString();
+
+  const match = await findConsultee(tokenCandidates(receipt.recipients, parsed));
+  if (!match) return storeUnmatched(parsed, { messageId, messageIdHash, receivedAt, rawKey });
+
+  const reply = Reply.parse({
+    replyId: messageIdHash,
+    proposalId: match.proposalId,
+    consulteeEmail: match.consultee.email,
+    kind: parsed.kind,
+    messageId,
+    from: parsed.from,
+    subject: clip(parsed.subject, MAX_SUBJECT_CHARS),
+    receivedAt,
+    stance: parsed.kind === 'response' ? classifyStance(parsed.subject, parsed.text) : null,
+    comment: clip(parsed.text, MAX_COMMENT_CHARS),
+    // Judged by receipt time, never by where the workflow is (DESIGN.md "Late replies").
+    late: Date.parse(receivedAt) > Date.parse(match.deadline),
+    senderMismatch: parsed.from !== match.consultee.email.toLowerCase(),
+    rawKey,
+  } satisfies Reply);
+
+  const stored = await putOnce(replyKey(match.proposalId, messageIdHash), reply);
+  // A second delivery re-applies the first one's effects (all idempotent) instead of stopping:
+  // if the first attempt failed half-way, the retry still counts the reply and closes early.
+  const effective = stored ? reply : await readStoredReply(match.proposalId, messageIdHash, reply);
+  // A withdrawn or decided proposal takes no more answers: the reply is kept, and changes nothing.
+  const open = !FINAL_STATUSES.includes(match.status);
+  const counted = open && (await applyReply(effective, parsed, match, { firstDelivery: stored }));
+
+  const outcome: InboundOutcome = {
+    messageIdHash,
+    kind: effective.kind,
+    proposalId: match.proposalId,
+    stance: effective.stance,
+    counted,
+    duplicate: !stored,
+  };
+  log.info(stored ? 'reply stored' : 'duplicate delivery of a stored reply', {
+    messageIdHash,
+    proposalId: match.proposalId,
+    reference: match.reference,
+    proposalOpen: open,
+    kind: effective.kind,
+    stance: effective.stance,
+    counted,
+    late: effective.late,
+    senderMismatch: effective.senderMismatch,
+  });
+  return outcome;
+}
+
+async function readRawMail(key: string): Promise<Buffer> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: requiredEnv(ENV.rawMailBucket), Key: key }));
+  if (!out.Body) throw new Error(`The raw message ${key} has no body in the inbound-mail bucket`);
+  return Buffer.from(await out.Body.transformToByteArray());
+}
+
+/**
+ * Reply tokens, most trusted first: the envelope recipients the receipt rule matched, then, for a
+ * bounce only, the Reply-To of the bounced consultation mail quoted inside it.
+ */
+function tokenCandidates(recipients: string[], parsed: ParsedReply): string[] {
+  const addresses = [...recipients, ...(parsed.bounce?.originalAddresses ?? [])];
+  const tokens = addresses.flatMap((address) => {
+    const token = TOKEN_ADDRESS.exec(address.trim())?.[1];
+    return token ? [token.toLowerCase()] : [];
+  });
+  return [...new Set(tokens)];
+}
+
+const TokenItem = z.object({ proposalId: z.string().min(1), email: z.string().min(1) });
+const ConsulteeItem = z.object({ name: z.string(), email: z.string().min(1), status: ConsulteeStatus });
+
+async function getItem(key: Key): Promise<Record<string, unknown> | undefined> {
+  const out = await dynamo.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+  return out.Item;
+}
+
+/** The first token that leads to an existing proposal and consultee; a forged token leads nowhere. */
+async function findConsultee(tokens: string[]): Promise<Match | undefined> {
+  for (const token of tokens) {
+    const tokenItem = TokenItem.safeParse(await getItem(replyTokenKey(sha256hex(token))));
+    if (!tokenItem.success) continue;
+    const { proposalId, email } = tokenItem.data;
+    const proposal = await findProposal(proposalId);
+    const consultee = ConsulteeItem.safeParse(await getItem(consulteeKey(proposalId, email)));
+    if (!proposal || !consultee.success) continue;
+    return {
+      proposalId,
+      reference: proposal.reference,
+      status: proposal.status,
+      deadline: proposal.consultation.deadline,
+      consultee: { name: consultee.data.name, email: consultee.data.email },
+    };
+  }
+  return undefined;
+}
+
+/** Writes the item unless one is already at its key; false means it was there (a duplicate). */
+async function putOnce(key: Key, reply: Reply): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...key, type: 'reply', ...reply },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+async function readStoredReply(proposalId: string, messageIdHash: string, fallback: Reply): Promise<Reply> {
+  const item = await getItem(replyKey(proposalId, messageIdHash));
+  if (!item) return fallback;
+  const { PK: _pk, SK: _sk, type: _type, ...fields } = item;
+  const stored = Reply.safeParse(fields);
+  return stored.success ? stored.data : fallback;
+}
+
+async function storeUnmatched(
+  parsed: ParsedReply,
+  ids: { messageId: string; messageIdHash: string; receivedAt: string; rawKey: string },
+): Promise<InboundOutcome> {
+  const reply = Reply.parse({
+    replyId: ids.messageIdHash,
+    proposalId: null,
+    consulteeEmail: null,
+    kind: 'unmatched',
+    messageId: ids.messageId,
+    from: parsed.from,
+    subject: clip(parsed.subject, MAX_SUBJECT_CHARS),
+    receivedAt: ids.receivedAt,
+    stance: null,
+    comment: clip(parsed.text, MAX_COMMENT_CHARS),
+    late: false,
+    senderMismatch: false,
+    rawKey: ids.rawKey,
+  } satisfies Reply);
+  const stored = await putOnce(unmatchedReplyKey(ids.messageIdHash), reply);
+  log.warn('reply with no known reply token kept for triage', {
+    messageIdHash: ids.messageIdHash,
+    kind: 'unmatched',
+    mailKind: parsed.kind,
+    duplicate: !stored,
+  });
+  return {
+    messageIdHash: ids.messageIdHash,
+    kind: 'unmatched',
+    proposalId: null,
+    stance: null,
+    counted: false,
+    duplicate: !stored,
+  };
+}
+
+/**
+ * What a stored reply changes: the consultee, the timeline (first delivery only), the summary and,
+ * after the last counted response, the workflow. Every step is safe to repeat. Returns whether the
+ * reply is counted.
+ */
+async function applyReply(
+  reply: Reply,
+  parsed: ParsedReply,
+  match: Match,
+  options: { firstDelivery: boolean },
+): Promise<boolean> {
+  const { proposalId } = match;
+  const counted = isCounted(reply);
+  let event: { name: string; detail: string } | undefined;
+  let mayCloseEarly = false;
+
+  if (reply.kind === 'auto-reply') return false;
+
+  if (reply.kind === 'delivery-report') {
+    if (!isBounceOf(parsed, match.consultee.email)) {
+      event = {
+        name: 'delivery-report',
+        detail: `A delivery report for ${match.consultee.name} was kept; it reports no failure of their address.`,
+      };
+    } else {
+      const bounced = await markBounced(proposalId, match.consultee.email);
+      event = {
+        name: 'consultee-bounced',
+        detail: bounced
+          ? `The consultation mail to ${match.consultee.name} could not be delivered.`
+          : `A delivery failure for ${match.consultee.name} arrived after their counted response; it changes nothing.`,
+      };
+      mayCloseEarly = bounced;
+    }
+  } else if (counted) {
+    const current = await recordResponse(
+      proposalId,
+      match.consultee.email,
+      reply,
+      respondedAt(reply, parsed),
+    );
+    event = { name: 'reply-received', detail: responseDetail(match.consultee.name, reply, current) };
+    mayCloseEarly = true;
+  } else {
+    await flagUncountedReply(proposalId, match.consultee.email, reply);
+    event = { name: 'reply-received', detail: responseDetail(match.consultee.name, reply, false) };
+  }
+
+  if (options.firstDelivery && event) await addTimelineEvent(proposalId, event.name, event.detail);
+  await refreshConsultationSummary(proposalId);
+  if (mayCloseEarly) await closeEarlyIfComplete(proposalId);
+  return counted;
+}
+
+/**
+ * When the consultee wrote it: the Date header, but never later than its arrival (a clock running
+ * fast must not let a reply outrank one written after it). Orders a consultee's replies.
+ */
+function respondedAt(reply: Reply, parsed: ParsedReply): string {
+  const received = Date.parse(reply.receivedAt);
+  const written = parsed.date === null ? Number.NaN : Date.parse(parsed.date);
+  return Number.isNaN(written) || written > received ? reply.receivedAt : new Date(written).toISOString();
+}
+
+/**
+ * Makes this reply the consultee's counted one, unless a reply written later is already counted:
+ * a newer reply replaces the stance, an older one delivered late never does. Returns whether this
+ * reply now stands.
+ */
+async function recordResponse(proposalId: string, email: string, reply: Reply, at: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: consulteeKey(proposalId, email),
+        UpdateExpression:
+          'SET #status = :responded, #stance = :stance, #respondedAt = :at, #comment = :comment, #replyId = :replyId, #late = :false, #senderMismatch = :false',
+        ConditionExpression:
+          'attribute_exists(PK) AND (attribute_not_exists(#respondedAt) OR attribute_type(#respondedAt, :nullType) OR #respondedAt < :at OR #replyId = :replyId)',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#stance': 'stance',
+          '#respondedAt': 'respondedAt',
+          '#comment': 'comment',
+          '#replyId': 'replyId',
+          '#late': 'late',
+          '#senderMismatch': 'senderMismatch',
+        },
+        ExpressionAttributeValues: {
+          ':responded': 'responded',
+          ':stance': reply.stance,
+          ':at': at,
+          ':comment': reply.comment,
+          ':replyId': reply.replyId,
+          ':false': false,
+          ':nullType': 'NULL',
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * A late or mismatched reply is kept but not counted; the consultee shows the flag only while they
+ * have no counted response (a counted one says more than a stray late copy).
+ */
+async function flagUncountedReply(proposalId: string, email: string, reply: Reply): Promise<void> {
+  const flags = { late: reply.late, senderMismatch: reply.senderMismatch };
+  const set = Object.entries(flags).filter(([, value]) => value);
+  if (set.length === 0) return;
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: consulteeKey(proposalId, email),
+        UpdateExpression: `SET ${set.map(([name]) => `#${name} = :true`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(PK) AND #status <> :responded',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          ...Object.fromEntries(set.map(([name]) => [`#${name}`, name])),
+        },
+        ExpressionAttributeValues: { ':true': true, ':responded': 'responded' },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/**
+ * A delivery report concerns this consultee when it names their address among the failed ones, or
+ * names no address at all (it came back through their reply token).
+ */
+function isBounceOf(parsed: ParsedReply, email: string): boolean {
+  const bounce = parsed.bounce;
+  if (!bounce?.failed) return false;
+  return bounce.failedRecipients.length === 0 || bounce.failedRecipients.includes(email.toLowerCase());
+}
+
+/** Marks the consultee bounced, unless they have a counted response (which proves the mail arrived). */
+async function markBounced(proposalId: string, email: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: consulteeKey(proposalId, email),
+        UpdateExpression: 'SET #status = :bounced',
+        ConditionExpression: 'attribute_exists(PK) AND #status <> :responded',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':bounced': 'bounced', ':responded': 'responded' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** The timeline's words for a response: the consultee's name and the stance, never address or text. */
+function responseDetail(name: string, reply: Reply, stands: boolean): string {
+  const stance = reply.stance ?? 'unclassified';
+  if (reply.late && reply.senderMismatch) {
+    return `${name}: reply after the deadline, from a different address (${stance}); not counted.`;
+  }
+  if (reply.late) return `${name}: reply after the deadline (${stance}); kept, not counted.`;
+  if (reply.senderMismatch) {
+    return `${name}: reply from a different address (${stance}); not counted until a manager accepts it.`;
+  }
+  if (!stands) return `${name}: an earlier reply delivered late (${stance}); their newer reply stands.`;
+  return `${name} replied: ${stance}.`;
+}
+
+/** The early close of DESIGN.md: the last counted response sends the stored task token. */
+async function closeEarlyIfComplete(proposalId: string): Promise<void> {
+  if (!(await everyoneHasResponded(proposalId))) return;
+  // Read after the consultee write: if CollectResponses stores its token later, it sees everyone
+  // answered and closes itself, so one of the two always does.
+  const taskToken = (await findProposal(proposalId))?.collectTaskToken;
+  if (taskToken) await closeCollectionEarly(proposalId, taskToken);
+}

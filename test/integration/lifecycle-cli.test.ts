@@ -1,0 +1,141 @@
+// The lifecycle through the dpia command line, an approval that times out, and a tampered
+// decision record caught by the auditor's verify (API and CLI).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../functions/shared/config.js';
+import { decisionKey } from '../../functions/shared/keys.js';
+import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+
+// Three seconds to decide, so the approval timeout can be watched.
+process.env.DPIA_APPROVAL_TIMEOUT_DAYS = String(3 / 86_400);
+
+const root = new URL('../..', import.meta.url).pathname;
+let t: TestStack;
+
+beforeAll(async () => {
+  t = await startTestStack();
+});
+afterAll(async () => t?.close());
+
+function dpia(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { ports, dataDir } = t.stack.config;
+  const child = spawn(process.execPath, ['bin/dpia.js', ...args], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DPIA_DATA_DIR: dataDir,
+      DPIA_API_PORT: String(ports.api),
+      DPIA_SES_PORT: String(ports.ses),
+      DPIA_SMTP_PORT: String(ports.smtp),
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('the dpia command line against the local stack', () => {
+  it('proposes, replies as a consultee over SMTP, and shows the status', async () => {
+    const input = proposalInput({ consultees: 2, tag: 'cli' });
+    const file = join(mkdtempSync(join(tmpdir(), 'dpia-cli-')), 'proposal.json');
+    writeFileSync(file, JSON.stringify(input));
+    const proposed = await dpia('propose', file);
+    expect(proposed.code, proposed.stderr).toBe(0);
+    const [reference, proposalId] = proposed.stdout.trim().split(/\s+/) as [string, string];
+    expect(reference).toMatch(/^DPIA-\d{4}-\d{4}$/);
+    await t.client.waitFor('mail', async () =>
+      (await t.client.mailTo(input.consultees[1]?.email as string, reference)).length ? true : undefined,
+    );
+    const reply = await dpia(
+      'reply',
+      proposalId,
+      '--from',
+      input.consultees[0]?.email as string,
+      '--stance',
+      'support',
+      'Good idea.',
+    );
+    expect(reply.code, reply.stderr).toBe(0);
+    await t.client.waitFor('the reply to count', async () => {
+      const status = await dpia('status', proposalId);
+      return status.stdout.includes('support 1') ? status : undefined;
+    });
+    const status = await dpia('status', proposalId);
+    expect(status.stdout).toContain(reference);
+    expect(status.stdout).toContain('Status: consulting');
+    expect(status.stdout).toContain('Pressing need: 65/100 clear');
+
+    const badStance = await dpia('reply', proposalId, '--from', 'x@y.example', '--stance', 'maybe');
+    expect(badStance.code).toBe(2);
+    expect(badStance.stderr).toContain('--stance');
+    const bad = await dpia('propose', join(root, 'package.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/title: Required/);
+  });
+
+  it('expires an approval nobody decides: status expired, the link answers 410', async () => {
+    const input = proposalInput({ consultees: 1, tag: 'expire' });
+    const created = (
+      await t.client.api<{ proposalId: string; reference: string }>('manager', 'POST', '/proposals', input)
+    ).body;
+    await t.client.waitFor('mail', async () =>
+      (await t.client.mailTo(input.consultees[0]?.email as string, created.reference)).length
+        ? true
+        : undefined,
+    );
+    await t.client.replyAsConsultee(input.consultees[0]?.email as string, created.reference, 'SUPPORT');
+    const link = await t.client.waitFor('the review link', async () =>
+      t.client.reviewLink(input.approver.email, created.reference).catch(() => undefined),
+    );
+    await t.client.waitForStatus(created.proposalId, ['expired'], 20_000);
+    expect((await t.client.api(null, 'GET', link)).status).toBe(410);
+    const detail = await t.client.api<{ timeline: { event: string }[] }>(
+      'manager',
+      'GET',
+      `/proposals/${created.proposalId}`,
+    );
+    expect(detail.body.timeline.map((e) => e.event)).toContain('approval-expired');
+  });
+
+  it('lists decisions as CSV and JSON, and catches a tampered decision in the API and the CLI', async () => {
+    const created = (
+      await t.client.api<{ proposalId: string }>('manager', 'POST', '/proposals', insufficientInput())
+    ).body;
+    await t.client.waitForStatus(created.proposalId, ['rejected']);
+    const csv = await dpia('decisions', '--format', 'csv');
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout.split('\n')[0]).toContain('decisionId');
+    const json = JSON.parse((await dpia('decisions', '--format', 'json')).stdout) as { outcome: string }[];
+    expect(json.map((d) => d.outcome)).toContain('rejected');
+    expect((await dpia('audit', 'verify')).code).toBe(0);
+
+    // Someone with write access to the table quietly edits the first decision.
+    await new DynamoDBClient({}).send(
+      new UpdateItemCommand({
+        TableName: DEFAULTS.tableName,
+        Key: { PK: { S: decisionKey(1).PK }, SK: { S: decisionKey(1).SK } },
+        UpdateExpression: 'SET rationale = :r',
+        ExpressionAttributeValues: { ':r': { S: 'Approved after all.' } },
+      }),
+    );
+    const verdict = await t.client.api<{ ok: boolean; firstBroken: string }>(
+      'auditor',
+      'GET',
+      '/audit/verify',
+    );
+    expect(verdict.body).toMatchObject({ ok: false, firstBroken: 'DEC-000001' });
+    const cli = await dpia('audit', 'verify');
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain('DEC-000001');
+  });
+});

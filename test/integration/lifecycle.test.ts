@@ -1,0 +1,295 @@
+// The DPIA lifecycle end to end on the real local stack, driven only through the HTTP API,
+// SMTP and the SES store: as managers, consultees, approvers and auditors use it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStackClient } from '../../local/client.js';
+import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+
+interface Created {
+  proposalId: string;
+  reference: string;
+  status: string;
+}
+interface Detail {
+  status: string;
+  reference: string;
+  pressingNeed: { score: number; band: string; policyVersion: string; factors: unknown[] } | null;
+  consultation: {
+    mailed: number;
+    responded: number;
+    late: number;
+    tally: Record<string, number>;
+    consultees: {
+      email: string;
+      status: string;
+      stance: string | null;
+      late: boolean;
+      comment: string | null;
+    }[];
+  };
+  decision: Record<string, unknown> | null;
+  timeline: { event: string }[];
+}
+
+let t: TestStack;
+let client: LocalStackClient;
+
+beforeAll(async () => {
+  t = await startTestStack();
+  client = t.client;
+});
+afterAll(async () => t?.close());
+
+async function open(input: unknown): Promise<Created> {
+  const answer = await client.api<Created>('manager', 'POST', '/proposals', input);
+  expect(answer.status).toBe(201);
+  return answer.body;
+}
+const detail = async (id: string) => (await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body;
+const reviewForm = (sig: string, fields: Record<string, string>) =>
+  new URLSearchParams({ sig, ...fields }).toString();
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+describe('the clear path', () => {
+  let created: Created;
+  const input = proposalInput({ consultees: 4, tag: 'clear' });
+  const emails = input.consultees.map((c) => c.email);
+
+  it('opens a proposal, scores it clear and mails every consultee without the site', async () => {
+    created = await open(input);
+    expect(created.reference).toMatch(/^DPIA-\d{4}-\d{4}$/);
+    expect(created.status).toBe('submitted');
+    await client.waitForStatus(created.proposalId, ['consulting']);
+    const mails = await client.waitFor('4 consultation mails', async () => {
+      const all = (await Promise.all(emails.map((e) => client.mailTo(e, created.reference)))).flat();
+      return all.length >= 4 ? all : undefined;
+    });
+    for (const mail of mails) {
+      expect(mail.subject).toContain(`[${created.reference}]`);
+      expect(mail.replyTo?.[0]).toMatch(/^consult\+[0-9a-f]{32}@replies\.camera-dpia\.test$/);
+      const everything = `${mail.subject}\n${mail.body?.text}\n${mail.body?.html}`;
+      expect(everything).toContain('Tenterden');
+      expect(everything).not.toContain('Smallhythe');
+      expect(everything).not.toContain('51.0686');
+      expect(everything).not.toContain('0.6862');
+    }
+    const d = await detail(created.proposalId);
+    expect(d.pressingNeed).toMatchObject({ score: 65, band: 'clear', policyVersion: '2026.1' });
+    expect(d.consultation.mailed).toBe(4);
+  });
+
+  it('counts the replies, closes early once everyone has answered, and asks the approver', async () => {
+    await client.replyAsConsultee(
+      emails[0] as string,
+      created.reference,
+      'SUPPORT',
+      'Rural crime has been a worry.',
+    );
+    await client.replyAsConsultee(
+      emails[1] as string,
+      created.reference,
+      'Concerns',
+      'Where will the data go?',
+    );
+    await client.replyAsConsultee(
+      emails[2] as string,
+      created.reference,
+      'OBJECT',
+      'Too intrusive for a market town.',
+    );
+    await client.replyAsConsultee(
+      emails[3] as string,
+      created.reference,
+      'No objection from the parish council.',
+    );
+    await client.waitForStatus(created.proposalId, ['awaiting-approval']);
+    const d = await detail(created.proposalId);
+    expect(d.consultation.tally).toEqual({ support: 2, concerns: 1, object: 1, unclassified: 0 });
+    expect(d.consultation.responded).toBe(4);
+    const commented = d.consultation.consultees.find((c) => c.email === emails[2]);
+    expect(commented).toMatchObject({ stance: 'object', status: 'responded' });
+    expect(commented?.comment).toContain('Too intrusive');
+    expect(commented?.comment).not.toContain('Dear'); // the quoted letter is not part of the comment
+  });
+
+  it('lets the approver decide once through the signed link, and records a chained decision', async () => {
+    const link = await client.waitFor('the review link', async () =>
+      client.reviewLink(input.approver.email, created.reference).catch(() => undefined),
+    );
+    const page = await client.api(null, 'GET', link);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Smallhythe'); // the approver sees the site
+    const sig = new URL(link, 'http://x').searchParams.get('sig') as string;
+    const path = new URL(link, 'http://x').pathname;
+
+    const tooShort = await client.api(
+      null,
+      'POST',
+      path,
+      reviewForm(sig, { outcome: 'approved', rationale: 'ok' }),
+      FORM,
+    );
+    expect(tooShort.status).toBe(400);
+
+    const rationale = 'Clear pressing need; concerns answered by the retention and access rules.';
+    const decided = await client.api(
+      null,
+      'POST',
+      path,
+      reviewForm(sig, { outcome: 'approved', rationale }),
+      FORM,
+    );
+    expect(decided.status).toBe(200);
+    const again = await client.api(
+      null,
+      'POST',
+      path,
+      reviewForm(sig, { outcome: 'rejected', rationale }),
+      FORM,
+    );
+    expect(again.status).toBe(409);
+
+    await client.waitForStatus(created.proposalId, ['approved']);
+    const d = await detail(created.proposalId);
+    expect(d.decision).toMatchObject({
+      outcome: 'approved',
+      rationale,
+      reference: created.reference,
+      decidedBy: input.approver.email,
+      pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
+      consultation: {
+        mailed: 4,
+        responded: 4,
+        tally: { support: 2, concerns: 1, object: 1, unclassified: 0 },
+      },
+    });
+    expect(d.decision?.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(d.decision?.reviewDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+
+    const list = await client.api<{ items: { decisionId: string }[] }>('auditor', 'GET', '/decisions');
+    expect(list.body.items.map((i) => i.decisionId)).toContain(d.decision?.decisionId);
+    const verify = await client.api('auditor', 'GET', '/audit/verify');
+    expect(verify.body).toMatchObject({ ok: true });
+  });
+});
+
+describe('the insufficient path', () => {
+  it('rejects by the system without mailing anyone', async () => {
+    const created = await open(insufficientInput());
+    const final = await client.waitForStatus(created.proposalId, ['rejected']);
+    expect(final).toBeTruthy();
+    const d = await detail(created.proposalId);
+    expect(d.pressingNeed?.band).toBe('insufficient');
+    expect(d.decision).toMatchObject({ outcome: 'rejected', decidedBy: 'system' });
+    expect(d.consultation.mailed).toBe(0);
+    const mails = (await client.sentMail()).filter((m) => m.subject.includes(`[${created.reference}]`));
+    expect(mails).toHaveLength(0);
+  });
+});
+
+describe('the deadline path', () => {
+  it('closes at the deadline and keeps a late reply out of the tally', async () => {
+    const input = proposalInput({ consultees: 3, deadlineSeconds: 4, tag: 'late' });
+    const emails = input.consultees.map((c) => c.email);
+    const created = await open(input);
+    await client.waitFor('mails', async () =>
+      (await client.mailTo(emails[2] as string, created.reference)).length ? true : undefined,
+    );
+    await client.replyAsConsultee(emails[0] as string, created.reference, 'SUPPORT');
+    await client.replyAsConsultee(emails[1] as string, created.reference, 'OBJECT');
+    await client.waitForStatus(created.proposalId, ['awaiting-approval'], 15_000);
+    await client.replyAsConsultee(emails[2] as string, created.reference, 'SUPPORT', 'Sorry this is late.');
+    const d = await client.waitFor('the late reply', async () => {
+      const x = await detail(created.proposalId);
+      return x.consultation.late === 1 ? x : undefined;
+    });
+    expect(d.consultation.tally).toEqual({ support: 1, concerns: 0, object: 1, unclassified: 0 });
+    expect(d.consultation.consultees.find((c) => c.email === emails[2])).toMatchObject({ late: true });
+  });
+});
+
+describe('withdraw and rejection', () => {
+  it('withdraws mid-consultation: the workflow stops and later replies change nothing', async () => {
+    const input = proposalInput({ consultees: 2, tag: 'withdraw' });
+    const created = await open(input);
+    await client.waitForStatus(created.proposalId, ['consulting']);
+    const answer = await client.api('manager', 'POST', `/proposals/${created.proposalId}/withdraw`);
+    expect(answer.status).toBe(200);
+    expect((await detail(created.proposalId)).status).toBe('withdrawn');
+    const again = await client.api('manager', 'POST', `/proposals/${created.proposalId}/withdraw`);
+    expect(again.status).toBe(409);
+  });
+
+  it('records a rejection by the approver', async () => {
+    const input = proposalInput({ consultees: 1, tag: 'reject' });
+    const created = await open(input);
+    await client.waitFor('mail', async () =>
+      (await client.mailTo(input.consultees[0]?.email as string, created.reference)).length
+        ? true
+        : undefined,
+    );
+    await client.replyAsConsultee(input.consultees[0]?.email as string, created.reference, 'OBJECT');
+    await client.waitForStatus(created.proposalId, ['awaiting-approval']);
+    const link = await client.waitFor('link', async () =>
+      client.reviewLink(input.approver.email, created.reference).catch(() => undefined),
+    );
+    const url = new URL(link, 'http://x');
+    const rationale = 'The objection raised by the town council outweighs the evidence offered.';
+    const answer = await client.api(
+      null,
+      'POST',
+      url.pathname,
+      reviewForm(url.searchParams.get('sig') as string, { outcome: 'rejected', rationale }),
+      FORM,
+    );
+    expect(answer.status).toBe(200);
+    await client.waitForStatus(created.proposalId, ['rejected']);
+    expect((await detail(created.proposalId)).decision).toMatchObject({ outcome: 'rejected', rationale });
+  });
+});
+
+describe('bad input', () => {
+  it('refuses what it cannot take, with a clear status and nothing stored', async () => {
+    const before = (await client.api<{ items: unknown[] }>('manager', 'GET', '/proposals?limit=200')).body
+      .items.length;
+    expect((await client.api('manager', 'POST', '/proposals', '{"title": ')).status).toBe(400);
+    expect(
+      (
+        await client.api('manager', 'POST', '/proposals', JSON.stringify(proposalInput()), {
+          'content-type': 'text/plain',
+        })
+      ).status,
+    ).toBe(415);
+    const huge = { ...proposalInput(), alternativesConsidered: 'x'.repeat(300 * 1024) };
+    expect((await client.api('manager', 'POST', '/proposals', huge)).status).toBe(413);
+    const unknown = await client.api<{ error: string; issues: { path: string }[] }>(
+      'manager',
+      'POST',
+      '/proposals',
+      {
+        ...proposalInput(),
+        colour: 'blue',
+      },
+    );
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toBe('ValidationError');
+    const badEmail = proposalInput();
+    (badEmail.consultees[0] as { email: string }).email = 'not-an-address';
+    const invalid = await client.api<{ issues: { path: string }[] }>(
+      'manager',
+      'POST',
+      '/proposals',
+      badEmail,
+    );
+    expect(invalid.body.issues.map((i) => i.path)).toContain('consultees.0.email');
+    const past = { ...proposalInput(), responseDeadline: '2020-01-01T00:00:00Z' };
+    expect((await client.api('manager', 'POST', '/proposals', past)).status).toBe(400);
+    expect((await client.api('auditor', 'POST', '/proposals', proposalInput())).status).toBe(403);
+    expect((await client.api(null, 'POST', '/proposals', proposalInput())).status).toBe(401);
+    expect((await client.api('manager', 'GET', '/proposals/no-such-id')).status).toBe(404);
+    expect((await client.api('manager', 'GET', '/audit/verify')).status).toBe(403);
+    expect((await client.api('manager', 'GET', '/review/nope?sig=abc')).status).toBeGreaterThanOrEqual(403);
+    const after = (await client.api<{ items: unknown[] }>('manager', 'GET', '/proposals?limit=200')).body
+      .items.length;
+    expect(after).toBe(before);
+  });
+});

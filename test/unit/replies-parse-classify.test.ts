@@ -1,0 +1,331 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { classifyStance } from '../../functions/replies/classify.js';
+import { extractNewText, parseReply } from '../../functions/replies/parse.js';
+import { Stance } from '../../functions/shared/model/consultation.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'replies');
+const SUBJECT = 'Re: Consultation on the use of ANPR in Tenterden [DPIA-2026-0001]';
+
+const Expected = z.strictObject({
+  file: z.string().endsWith('.eml'),
+  kind: z.enum(['response', 'auto-reply', 'delivery-report']),
+  stance: Stance.nullable(),
+  from: z.string().optional(),
+  fromName: z.string().optional(),
+  subject: z.string().optional(),
+  commentIncludes: z.array(z.string()).optional(),
+  commentExcludes: z.array(z.string()).optional(),
+  commentEquals: z.string().optional(),
+  failedRecipients: z.array(z.string()).optional(),
+});
+const manifest = z.array(Expected).parse(JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')));
+
+const build = (options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> =>
+  new MailComposer(options).compile().build();
+
+describe('reply fixtures (real-looking mail from common clients)', () => {
+  it('has at least 25 fixtures, every one in the manifest', () => {
+    expect(manifest.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(manifest.map((e) => e.file)).size).toBe(manifest.length);
+  });
+
+  it.each(manifest)('$file: $kind / $stance', async (expected) => {
+    const parsed = await parseReply(readFileSync(join(FIXTURES, expected.file)));
+    expect(parsed.kind).toBe(expected.kind);
+    const stance = parsed.kind === 'response' ? classifyStance(parsed.subject, parsed.text) : null;
+    expect(stance).toBe(expected.stance);
+    for (const text of expected.commentIncludes ?? []) expect(parsed.text).toContain(text);
+    for (const text of expected.commentExcludes ?? []) expect(parsed.text).not.toContain(text);
+    if (expected.commentEquals !== undefined) expect(parsed.text).toBe(expected.commentEquals);
+    if (expected.from !== undefined) expect(parsed.from).toBe(expected.from);
+    if (expected.fromName !== undefined) expect(parsed.fromName).toBe(expected.fromName);
+    if (expected.subject !== undefined) expect(parsed.subject).toBe(expected.subject);
+    if (expected.failedRecipients !== undefined) {
+      expect(parsed.bounce?.failed).toBe(true);
+      expect(parsed.bounce?.failedRecipients).toEqual(expected.failedRecipients);
+    }
+    // Never anything from the quoted consultation letter, in any fixture.
+    expect(parsed.text).not.toMatch(/you object to it|Yours faithfully|Dear Cllr Si/);
+  });
+
+  it('reads the header fields every reply needs', async () => {
+    const parsed = await parseReply(readFileSync(join(FIXTURES, '01-outlook-original-message.eml')));
+    expect(parsed).toMatchObject({
+      messageId: '<DB9PR05MB81230F4A2E7C1B9D3A6E5C88B2A12@DB9PR05MB8123.eurprd05.prod.outlook.com>',
+      from: 'amara.okafor@tenterden-tc.example',
+      fromName: 'Amara Okafor',
+      to: ['consult+0f4c2a9b7d1e3f5a6b8c9d0e1f2a3b4c@replies.camera-dpia.test'],
+      cc: [],
+      subject: 'RE: Consultation on the use of ANPR in Tenterden [DPIA-2026-0001]',
+      date: '2026-12-07T11:15:39.000Z',
+      kind: 'response',
+      bounce: null,
+    });
+  });
+
+  it('finds the bounced consultation mail inside a delivery report', async () => {
+    const parsed = await parseReply(readFileSync(join(FIXTURES, '22-delivery-status-notification.eml')));
+    expect(parsed.bounce?.originalAddresses).toContain(
+      'consult+0f4c2a9b7d1e3f5a6b8c9d0e1f2a3b4c@replies.camera-dpia.test',
+    );
+  });
+
+  it('does not treat a "delayed" delivery report as a failure', async () => {
+    const raw = readFileSync(join(FIXTURES, '22-delivery-status-notification.eml'), 'latin1')
+      .replace('Action: failed', 'Action: delayed')
+      .replace('Status: 5.1.1', 'Status: 4.4.7');
+    const parsed = await parseReply(Buffer.from(raw, 'latin1'));
+    expect(parsed.kind).toBe('delivery-report');
+    expect(parsed.bounce).toMatchObject({ failed: false, failedRecipients: [] });
+  });
+
+  it('treats Auto-Submitted: no as a person writing', async () => {
+    const raw = await build({
+      from: 'a@example.org',
+      to: 'consult+0f4c2a9b7d1e3f5a6b8c9d0e1f2a3b4c@replies.camera-dpia.test',
+      subject: SUBJECT,
+      text: 'SUPPORT',
+      headers: { 'Auto-Submitted': 'no' },
+    });
+    expect((await parseReply(raw)).kind).toBe('response');
+  });
+
+  it.each([
+    ['Precedence', 'bulk'],
+    ['Precedence', 'junk'],
+    ['X-Autorespond', 'yes'],
+    ['Auto-Submitted', 'auto-generated'],
+  ])('treats %s: %s as an auto-reply', async (name, value) => {
+    const raw = await build({
+      from: 'a@example.org',
+      to: 'b@example.org',
+      subject: SUBJECT,
+      text: 'SUPPORT',
+      headers: { [name]: value },
+    });
+    expect((await parseReply(raw)).kind).toBe('auto-reply');
+  });
+
+  it.each([
+    'Out of Office: x',
+    'Automatic reply: x',
+    'Autoreply: x',
+    'Abwesenheit: x',
+    'I am away until Monday',
+  ])('treats the subject "%s" as an auto-reply', async (subject) => {
+    const raw = await build({ from: 'a@example.org', to: 'b@example.org', subject, text: 'SUPPORT' });
+    expect((await parseReply(raw)).kind).toBe('auto-reply');
+  });
+
+  it('keeps a date of null when the Date header cannot be read', async () => {
+    const raw = Buffer.from('From: a@example.org\r\nDate: yesterday-ish\r\nSubject: x\r\n\r\nSUPPORT\r\n');
+    expect((await parseReply(raw)).date).toBeNull();
+  });
+});
+
+describe('extractNewText', () => {
+  it('keeps interleaved answers and drops the quotes between them', () => {
+    expect(extractNewText('> Question one?\nYes.\n> Question two?\nNo.\n')).toBe('Yes.\nNo.');
+  });
+
+  it('cuts at an unmarked Outlook header block, a separator line and a forwarded message', () => {
+    expect(extractNewText('OBJECT\n\nFrom: A <a@x>\nSent: Monday\nTo: B\n\nSUPPORT')).toBe('OBJECT');
+    expect(extractNewText('OBJECT\n________________________________\nFrom: A\nDate: Monday\n\nSUPPORT')).toBe(
+      'OBJECT',
+    );
+    expect(extractNewText('OBJECT\n\n---------- Forwarded message ---------\nSUPPORT')).toBe('OBJECT');
+    expect(extractNewText('OBJECT\n\n-------- Original message --------\nSUPPORT')).toBe('OBJECT');
+  });
+
+  it('cuts an attribution with no quote marks below it (the quote is unmarked)', () => {
+    expect(
+      extractNewText('Support.\n\nOn 7 Dec 2026, at 10:02, DPIA <d@x> wrote:\n\nDear Sian,\nOBJECT'),
+    ).toBe('Support.');
+  });
+
+  it('drops signatures, phone footers and legal footers', () => {
+    expect(extractNewText('SUPPORT\n\nSent from my Galaxy')).toBe('SUPPORT');
+    expect(extractNewText('SUPPORT\n\nGet Outlook for iOS')).toBe('SUPPORT');
+    expect(extractNewText('SUPPORT\n-- \nJo Bloggs\nClerk')).toBe('SUPPORT');
+    expect(extractNewText('SUPPORT\n\nDISCLAIMER: this message may contain OBJECT')).toBe('SUPPORT');
+  });
+
+  it('keeps long paragraphs whole and stays fast on a megabyte-long line', async () => {
+    const paragraph = `I support this. ${'The High Street needs it. '.repeat(60)}`.trim();
+    expect(extractNewText(`${paragraph}\n\nKind regards,\nJo`)).toBe(paragraph);
+    const raw = Buffer.from(
+      `From: a@example.org\r\nSubject: x\r\n\r\nSUPPORT\r\nOn ${'ab cd '.repeat(200_000)}\r\n`,
+    );
+    const started = Date.now();
+    const parsed = await parseReply(raw);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(parsed.text.startsWith('SUPPORT\nOn ab cd')).toBe(true);
+  });
+
+  it('keeps a writer\'s line that merely starts with "On"', () => {
+    expect(extractNewText('On balance, I support this.\nThanks')).toBe('On balance, I support this.\nThanks');
+  });
+});
+
+describe('classifyStance', () => {
+  it.each<[string, string, Stance]>([
+    [SUBJECT, 'SUPPORT', 'support'],
+    [SUBJECT, 'support', 'support'],
+    [SUBJECT, 'Support.', 'support'],
+    [SUBJECT, '  *Support*', 'support'],
+    [SUBJECT, 'OBJECT -\nthe location is wrong', 'object'],
+    [SUBJECT, 'Objection.', 'object'],
+    [SUBJECT, 'Concerns: who can see the data?', 'concerns'],
+    [SUBJECT, 'concern', 'concerns'],
+    [SUBJECT, 'Dear DPIA team,\n\nOBJECT\n\nWe think not.', 'object'],
+    [SUBJECT, 'Support, but with concerns about retention', 'support'],
+    ['Re: [DPIA-2026-0001] SUPPORT', '', 'support'],
+    ['RE: AW: [DPIA-2026-0001] object', '', 'object'],
+    ['SUPPORT - Re: Consultation on the use of ANPR in Tenterden [DPIA-2026-0001]', '', 'support'],
+    [`${SUBJECT} - CONCERNS`, '', 'concerns'],
+    ['Re: [DPIA-2026-0001] SUPPORT', 'OBJECT', 'object'],
+    [SUBJECT, '', 'unclassified'],
+    ['Re: Request for support', '', 'unclassified'],
+    [SUBJECT, 'I have no objection to this proposal.', 'support'],
+    [SUBJECT, 'No objections from the parish.', 'support'],
+    [SUBJECT, 'Happy to support.', 'support'],
+    [SUBJECT, 'I support the camera.', 'support'],
+    [SUBJECT, 'We fully support it.', 'support'],
+    [SUBJECT, 'The council is in favour.', 'support'],
+    [SUBJECT, 'No concerns from me.', 'support'],
+    [SUBJECT, 'I don\u2019t have any concerns.', 'support'],
+    [SUBJECT, 'I am not opposed to this.', 'support'],
+    [SUBJECT, 'We do not object.', 'support'],
+    [SUBJECT, 'I do not support this.', 'object'],
+    [SUBJECT, "I don't support it.", 'object'],
+    [SUBJECT, 'I cannot support the scheme.', 'object'],
+    [SUBJECT, 'I strongly object to the camera.', 'object'],
+    [SUBJECT, 'I object.', 'object'],
+    [SUBJECT, 'We oppose it.', 'object'],
+    [SUBJECT, 'I am against this.', 'object'],
+    [SUBJECT, 'No, I object.', 'object'],
+    [SUBJECT, 'I strongly object. My main concern is privacy.', 'object'],
+    [SUBJECT, 'I have some concerns about the retention period.', 'concerns'],
+    [SUBJECT, 'Residents are worried about who sees the data.', 'concerns'],
+    [SUBJECT, 'We have reservations.', 'concerns'],
+    [SUBJECT, 'I would like further information first.', 'concerns'],
+    [SUBJECT, 'Vehicle crime has been a worry for traders. No objection.', 'support'],
+    [SUBJECT, 'I support it in principle but oppose this location.', 'unclassified'],
+    [SUBJECT, 'I support it but have concerns about retention.', 'unclassified'],
+    [SUBJECT, 'SUPPORT / CONCERNS / OBJECT', 'unclassified'],
+    [SUBJECT, 'Support or object?', 'unclassified'],
+    [SUBJECT, 'Thank you for the letter; I will read it at the weekend.', 'unclassified'],
+    [SUBJECT, 'To whom it may concern,\n\nwe will discuss it on Monday.', 'unclassified'],
+    [SUBJECT, '> SUPPORT\n> I support', 'unclassified'],
+  ])('%s | %j → %s', (subject, text, stance) => {
+    expect(classifyStance(subject, text)).toBe(stance);
+  });
+
+  const KEYWORDS: ReadonlyArray<readonly [string, Stance]> = [
+    ['support', 'support'],
+    ['concerns', 'concerns'],
+    ['concern', 'concerns'],
+    ['object', 'object'],
+    ['objection', 'object'],
+  ];
+  const keyword = fc
+    .constantFrom(...KEYWORDS)
+    .chain(([word, stance]) => fc.tuple(fc.mixedCase(fc.constant(word)), fc.constant(stance)));
+  const punctuation = fc.constantFrom('', '.', '!', ':', ' -', ' \u2013', ',', ' .');
+  const PHRASES = [
+    'SUPPORT',
+    'OBJECT - you object to it',
+    'CONCERNS',
+    'I have no objection.',
+    'I do not support this.',
+    'We strongly object.',
+    'Happy to support.',
+    'I have some concerns about retention.',
+    'not opposed',
+    'in favour',
+    'I would like further information.',
+    'Thank you for the letter.',
+    'The camera is on the A28.',
+    'Residents discussed it at length.',
+    'Dear Sian,',
+    'See you on Monday.',
+  ];
+  const phrase = fc.constantFrom(...PHRASES);
+  const sentences = fc.array(phrase, { maxLength: 6 }).map((parts) => parts.join(' '));
+  const paragraphs = fc.array(sentences, { maxLength: 4 }).map((lines) => lines.join('\n'));
+
+  it('a keyword on the first line wins, whatever follows it and whatever the subject says', () => {
+    fc.assert(
+      fc.property(
+        keyword,
+        punctuation,
+        fc.constantFrom('', '\n', '\n\n  \n', 'Dear DPIA team,\n\n'),
+        fc.string(),
+        fc.string(),
+        ([word, stance], mark, before, after, subject) => {
+          expect(classifyStance(subject, `${before}${word}${mark}\n${after}`)).toBe(stance);
+        },
+      ),
+    );
+  });
+
+  it('does not depend on letter case', () => {
+    fc.assert(
+      fc.property(sentences, paragraphs, (subject, text) => {
+        const stance = classifyStance(subject, text);
+        expect(classifyStance(subject.toUpperCase(), text.toUpperCase())).toBe(stance);
+        expect(classifyStance(subject.toLowerCase(), text.toLowerCase())).toBe(stance);
+      }),
+    );
+  });
+
+  it('is a pure function: the same input always gives the same stance', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (subject, text) => {
+        expect(classifyStance(subject, text)).toBe(classifyStance(subject, text));
+      }),
+    );
+  });
+
+  it('never lets quoted text decide the stance (parse, then classify)', async () => {
+    const quoteStyles = fc.constantFrom(
+      (quoted: string) =>
+        `On Mon, 7 Dec 2026 at 10:02, Kent Police DPIA Team <dpia@camera-dpia.test> wrote:\n\n${quoted
+          .split('\n')
+          .map((line) => `> ${line}`)
+          .join('\n')}`,
+      (quoted: string) =>
+        `-----Original Message-----\nFrom: Kent Police DPIA Team <dpia@camera-dpia.test>\nSent: 07 December 2026 10:02\n\n${quoted}`,
+      (quoted: string) =>
+        `________________________________\nFrom: Kent Police DPIA Team <dpia@camera-dpia.test>\nSent: Monday, December 7, 2026 10:02 AM\nSubject: x\n\n${quoted}`,
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        paragraphs,
+        paragraphs,
+        quoteStyles,
+        fc.boolean(),
+        async (written, quoted, style, bottomPosted) => {
+          // Unmarked quotes (Outlook) only ever sit below the new text.
+          const marked = style('').startsWith('On ');
+          const body =
+            bottomPosted && marked ? `${style(quoted)}\n\n${written}\n` : `${written}\n\n${style(quoted)}\n`;
+          const raw = await build({
+            from: 'Sian Jones <sian@example.org>',
+            to: 'consult+0f4c2a9b7d1e3f5a6b8c9d0e1f2a3b4c@replies.camera-dpia.test',
+            subject: SUBJECT,
+            text: body,
+          });
+          const parsed = await parseReply(raw);
+          expect(classifyStance(parsed.subject, parsed.text)).toBe(classifyStance(SUBJECT, written));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
