@@ -1,10 +1,6 @@
 // The proposal as managers and auditors see it (SPEC §7): everything but the back end's tokens.
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/clients.js';
-import { tableName } from '../shared/env.js';
-import { decisionKey, sequenceOfDecisionId } from '../shared/keys.js';
-import type { DecisionRecord } from '../shared/model/decision.js';
-import { loadProposalPartition, type ProposalRecord } from '../shared/store/proposals.js';
+import { findDecision } from '../decisions/store.js';
+import { loadProposalPartition } from '../shared/store/proposals.js';
 
 export async function proposalDetail(proposalId: string) {
   const { proposal, consultees, replies, timeline } = await loadProposalPartition(proposalId);
@@ -55,27 +51,7 @@ export async function proposalDetail(proposalId: string) {
         }))
         .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)),
     },
-    decision: await decisionOf(proposal),
+    decision: proposal.decisionId ? ((await findDecision(proposal.decisionId)) ?? null) : null,
     timeline: timeline.sort((a, b) => a.at.localeCompare(b.at)),
   };
-}
-
-async function decisionOf(proposal: ProposalRecord): Promise<DecisionRecord | null> {
-  const sequence = proposal.decisionId ? sequenceOfDecisionId(proposal.decisionId) : undefined;
-  if (sequence === undefined) return null;
-  const out = await dynamo.send(new GetCommand({ TableName: tableName(), Key: decisionKey(sequence) }));
-  if (!out.Item) return null;
-  const {
-    PK: _pk,
-    SK: _sk,
-    GSI1PK: _a,
-    GSI1SK: _b,
-    GSI2PK: _c,
-    GSI2SK: _d,
-    GSI3PK: _e,
-    GSI3SK: _f,
-    type: _t,
-    ...record
-  } = out.Item;
-  return record as DecisionRecord;
 }

@@ -1,11 +1,9 @@
 // POST /proposals/{id}/withdraw (manager): stop the lifecycle; any open review link answers 410.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+import { voidReview } from '../review/store.js';
 import { requireRole } from '../shared/auth.js';
-import { dynamo } from '../shared/clients.js';
-import { tableName } from '../shared/env.js';
 import { ConflictError } from '../shared/errors.js';
 import { httpHandler, json, pathParameter } from '../shared/http.js';
-import { reviewKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import {
   addTimelineEvent,
@@ -26,25 +24,8 @@ export const handler = httpHandler(async (event) => {
     );
   }
   if (proposal.executionArn) await stopLifecycle(proposal.executionArn, `Withdrawn by ${caller.user}`);
-  if (proposal.reviewId) await voidReview(proposal.reviewId);
+  if (proposal.reviewId) await voidReview(proposal.reviewId, 'withdrawn');
   await addTimelineEvent(proposal.proposalId, 'withdrawn', `Withdrawn by ${caller.user}`);
   log.info('proposal withdrawn', { proposalId: proposal.proposalId, reference: proposal.reference });
   return json(200, { proposalId: proposal.proposalId, reference: proposal.reference, status: 'withdrawn' });
 });
-
-async function voidReview(reviewId: string): Promise<void> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: reviewKey(reviewId),
-        UpdateExpression: 'SET #state = :void',
-        ConditionExpression: '#state = :open',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':void': 'void', ':open': 'open' },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
-}

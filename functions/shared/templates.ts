@@ -49,7 +49,7 @@ export function renderMessage(name: string, view: object): RenderedMessage {
   };
 }
 
-/** An HTML page from templates/pages/<name>.html, every value escaped. */
+/** An HTML page from templates/pages/<name>.html, every value escaped; `{{> x}}` is pages/_x.html. */
 export function renderPage(name: string, view: object): string {
-  return Mustache.render(load('pages', `${name}.html`), view);
+  return Mustache.render(load('pages', `${name}.html`), view, (partial) => load('pages', `_${partial}.html`));
 }

@@ -176,3 +176,89 @@ describe('ScorePressingNeed task', () => {
     expect(JSON.stringify(stored?.args[0].input)).toContain('"policyVersion":"2026.1"');
   });
 });
+
+describe('GET /proposals/{id}', () => {
+  it('gives the SPEC 7 detail without the back end task tokens, to managers and auditors only', async () => {
+    const { handler: get } = await import('../../functions/proposals/get.handler.js');
+    dynamo.on(QueryCommand).resolves({
+      Items: [
+        {
+          PK: 'PROPOSAL#p1',
+          SK: 'META',
+          proposalId: 'p1',
+          reference: 'DPIA-2026-0001',
+          status: 'consulting',
+          input: example,
+          pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1', factors: [] },
+          consultation: {
+            deadline: '2026-12-15T17:00:00.000Z',
+            mailed: 1,
+            responded: 1,
+            late: 0,
+            bounced: 0,
+            tally: {},
+            closedAt: null,
+          },
+          collectTaskToken: 'SECRET-TASK-TOKEN',
+          decisionId: null,
+        },
+        {
+          PK: 'PROPOSAL#p1',
+          SK: 'CONSULTEE#a@x.example',
+          name: 'A',
+          email: 'a@x.example',
+          status: 'responded',
+          stance: 'support',
+          respondedAt: '2026-12-01T10:00:00.000Z',
+          late: false,
+          senderMismatch: false,
+          comment: 'Yes',
+          mailMarker: 'sent',
+        },
+        {
+          PK: 'PROPOSAL#p1',
+          SK: 'EVENT#2026-11-23T10:00:00.000Z#0001',
+          at: '2026-11-23T10:00:00.000Z',
+          event: 'submitted',
+          detail: 'x',
+        },
+      ],
+    });
+    const answer = await get(httpEvent({ pathParameters: { id: 'p1' }, role: 'auditor' }), lambdaContext);
+    expect(answer.statusCode).toBe(200);
+    const body = JSON.parse(answer.body as string);
+    expect(body).toMatchObject({
+      proposalId: 'p1',
+      reference: 'DPIA-2026-0001',
+      status: 'consulting',
+      site: example.site,
+      pressingNeed: { score: 65, band: 'clear' },
+      consultation: { consultees: [{ email: 'a@x.example', stance: 'support', status: 'responded' }] },
+      decision: null,
+      timeline: [{ event: 'submitted' }],
+    });
+    expect(answer.body).not.toContain('SECRET-TASK-TOKEN');
+    expect(answer.body).not.toContain('mailMarker');
+    const none = await get(httpEvent({ pathParameters: { id: 'p1' }, role: null }), lambdaContext);
+    expect(none.statusCode).toBe(401);
+  });
+});
+
+describe('RecordFailure task', () => {
+  it('marks an active proposal failed but leaves a withdrawn one alone', async () => {
+    const { handler: fail } = await import('../../functions/proposals/fail.handler.js');
+    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(PutCommand).resolves({});
+    expect(await fail({ proposalId: 'p1', failure: { Error: 'Boom', Cause: 'x' } })).toEqual({
+      failed: true,
+    });
+    const condition = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.ConditionExpression;
+    expect(condition).toContain('#status IN');
+    dynamo.reset();
+    dynamo
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException' }));
+    expect(await fail({ proposalId: 'p1', failure: { Error: 'Boom' } })).toEqual({ failed: false });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+  });
+});

@@ -86,7 +86,8 @@ export type ConsulteeRecord = Consultee & {
   mailedAt: string | null;
 };
 
-const stripKeys = <T>(item: Record<string, unknown>): T => {
+/** An item without its table and index keys: the record as the domain knows it. */
+export const stripKeys = <T>(item: Record<string, unknown>): T => {
   const {
     PK: _pk,
     SK: _sk,
