@@ -50,6 +50,11 @@ export const functionRegistry: FunctionSpec[] = [
     timeoutSeconds: 60,
   },
   {
+    name: 'accept-reply',
+    entry: 'functions/replies/accept.handler.ts',
+    description: 'POST /proposals/{id}/replies/{replyId}/accept',
+  },
+  {
     name: 'request-approval',
     entry: 'functions/review/request.handler.ts',
     description: 'RequestApproval state',

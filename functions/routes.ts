@@ -16,6 +16,8 @@ export const routeTable: RouteSpec[] = [
   { method: 'GET', path: '/proposals', function: 'list-proposals', auth: 'jwt' },
   { method: 'GET', path: '/proposals/{id}', function: 'get-proposal', auth: 'jwt' },
   { method: 'POST', path: '/proposals/{id}/withdraw', function: 'withdraw-proposal', auth: 'jwt' },
+  // SPEC 5: a reply from another address counts once a manager accepts it.
+  { method: 'POST', path: '/proposals/{id}/replies/{replyId}/accept', function: 'accept-reply', auth: 'jwt' },
   // The review link is its own credential: an HMAC-signed, expiring, single-use signature.
   { method: 'GET', path: '/review/{reviewId}', function: 'review', auth: 'none' },
   { method: 'POST', path: '/review/{reviewId}', function: 'review', auth: 'none' },

@@ -310,7 +310,12 @@ function respondedAt(reply: Reply, parsed: ParsedReply): string {
  * a newer reply replaces the stance, an older one delivered late never does. Returns whether this
  * reply now stands.
  */
-async function recordResponse(proposalId: string, email: string, reply: Reply, at: string): Promise<boolean> {
+export async function recordResponse(
+  proposalId: string,
+  email: string,
+  reply: Reply,
+  at: string,
+): Promise<boolean> {
   try {
     await dynamo.send(
       new UpdateCommand({
@@ -419,7 +424,7 @@ function responseDetail(name: string, reply: Reply, stands: boolean): string {
 }
 
 /** The early close of DESIGN.md: the last counted response sends the stored task token. */
-async function closeEarlyIfComplete(proposalId: string): Promise<void> {
+export async function closeEarlyIfComplete(proposalId: string): Promise<void> {
   if (!(await everyoneHasResponded(proposalId))) return;
   // Read after the consultee write: if CollectResponses stores its token later, it sees everyone
   // answered and closes itself, so one of the two always does.

@@ -293,3 +293,35 @@ describe('bad input', () => {
     expect(after).toBe(before);
   });
 });
+
+describe('a reply from another address', () => {
+  it('is kept out of the tally until a manager accepts it, then counts', async () => {
+    const input = proposalInput({ consultees: 1, tag: 'mismatch' });
+    const consultee = input.consultees[0]?.email as string;
+    const created = await open(input);
+    await client.waitFor('mail', async () =>
+      (await client.mailTo(consultee, created.reference)).length ? true : undefined,
+    );
+    await client.replyAsConsultee(
+      consultee,
+      created.reference,
+      'SUPPORT',
+      'Sent by the clerk.',
+      'clerk@elsewhere.example',
+    );
+    const flagged = await client.waitFor('the reply', async () => {
+      const d = await client.api<
+        Detail & { consultation: { replies: { replyId: string; senderMismatch: boolean }[] } }
+      >('manager', 'GET', `/proposals/${created.proposalId}`);
+      return d.body.consultation.replies.length ? d.body : undefined;
+    });
+    expect(flagged.consultation.tally.support).toBe(0);
+    expect(flagged.consultation.consultees[0]).toMatchObject({ senderMismatch: true });
+    const replyId = flagged.consultation.replies[0]?.replyId as string;
+    const path = `/proposals/${created.proposalId}/replies/${replyId}/accept`;
+    expect((await client.api('auditor', 'POST', path)).status).toBe(403);
+    expect((await client.api('manager', 'POST', path)).status).toBe(200);
+    await client.waitForStatus(created.proposalId, ['awaiting-approval']);
+    expect((await detail(created.proposalId)).consultation.tally.support).toBe(1);
+  });
+});

@@ -1,0 +1,62 @@
+// A manager accepts a reply that came from another address than the consultee's (a clerk
+// answering for a councillor, a personal mailbox): from then on it counts like any other.
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { refreshConsultationSummary } from '../consultation/summary.js';
+import { dynamo } from '../shared/clients.js';
+import { tableName } from '../shared/env.js';
+import { ConflictError, NotFoundError } from '../shared/errors.js';
+import { replyKey } from '../shared/keys.js';
+import type { Reply } from '../shared/model/consultation.js';
+import { addTimelineEvent, getProposal, listConsultees } from '../shared/store/proposals.js';
+import { closeEarlyIfComplete, recordResponse } from './inbound.js';
+
+export async function acceptReply(proposalId: string, replyId: string, acceptedBy: string, now = new Date()) {
+  const proposal = await getProposal(proposalId);
+  if (proposal.status !== 'consulting' && proposal.status !== 'awaiting-approval') {
+    throw new ConflictError(
+      `Proposal ${proposal.reference} is ${proposal.status}: its replies can no longer change.`,
+    );
+  }
+  const out = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: replyKey(proposalId, replyId) }),
+  );
+  const reply = out.Item as (Reply & { acceptedBy?: string }) | undefined;
+  if (reply?.kind !== 'response' || !reply.consulteeEmail) {
+    throw new NotFoundError(`Proposal ${proposal.reference} has no reply ${replyId}.`);
+  }
+  if (!reply.senderMismatch)
+    throw new ConflictError('This reply came from the consultee and already counts.');
+  if (reply.late)
+    throw new ConflictError('This reply arrived after the deadline: late replies stay out of the tally.');
+  if (reply.acceptedBy) return { replyId, accepted: true, acceptedBy: reply.acceptedBy };
+
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: replyKey(proposalId, replyId),
+      UpdateExpression: 'SET #acceptedBy = :by, #acceptedAt = :at',
+      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#acceptedBy)',
+      ExpressionAttributeNames: { '#acceptedBy': 'acceptedBy', '#acceptedAt': 'acceptedAt' },
+      ExpressionAttributeValues: { ':by': acceptedBy, ':at': now.toISOString() },
+    }),
+  );
+  // Counted as of when it was received, so a newer reply from the consultee still wins.
+  await recordResponse(
+    proposalId,
+    reply.consulteeEmail,
+    { ...reply, senderMismatch: false },
+    reply.receivedAt,
+  );
+  const name = (await listConsultees(proposalId)).find(
+    (c) => c.email.toLowerCase() === reply.consulteeEmail?.toLowerCase(),
+  )?.name;
+  await addTimelineEvent(
+    proposalId,
+    'reply-accepted',
+    `${acceptedBy} accepted the reply for ${name ?? 'a consultee'} sent from another address (${reply.stance ?? 'unclassified'}).`,
+    now,
+  );
+  await refreshConsultationSummary(proposalId);
+  if (proposal.status === 'consulting') await closeEarlyIfComplete(proposalId);
+  return { replyId, accepted: true, acceptedBy };
+}
