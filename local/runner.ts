@@ -1,7 +1,7 @@
 // The embedded local stack (SPEC §8): DynamoDB, S3, SES, Step Functions, inbound SMTP and the
 // HTTP API in one process, all on 127.0.0.1, with data under one directory. The handlers and the
 // state-machine file are the ones deployed to AWS; only the endpoints differ.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -48,18 +48,12 @@ export interface LocalStackOptions {
   routes?: RouteSpec[];
 }
 
-export class DataDirInUseError extends Error {
-  override readonly name = 'DataDirInUseError';
-}
-
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const config = options.config ?? resolveLocalConfig();
   mkdirSync(config.dataDir, { recursive: true });
-  const releaseLock = takeLock(config.dataDir);
   const started: RunningService[] = [];
   const stopAll = async () => {
     for (const service of started.reverse()) await service.close().catch(() => {});
-    releaseLock();
   };
   try {
     const bound = (service: ServiceName, running: RunningService) => {
@@ -220,28 +214,4 @@ function extraFunctions(spec: string | undefined): FunctionSpec[] {
     if (!name || !entry) throw new Error(`DPIA_EXTRA_FUNCTIONS: '${pair}' is not name=path`);
     return { name, entry: resolve(entry), description: 'extra function (DPIA_EXTRA_FUNCTIONS)' };
   });
-}
-
-/** One stack per data directory: dynalite's LevelDB cannot be shared between processes. */
-function takeLock(dataDir: string): () => void {
-  const file = join(dataDir, 'stack.pid');
-  if (existsSync(file)) {
-    const pid = Number(readFileSync(file, 'utf8'));
-    if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new DataDirInUseError(
-        `Another local stack (pid ${pid}) is using ${dataDir}; stop it or set DPIA_DATA_DIR.`,
-      );
-    }
-  }
-  writeFileSync(file, String(process.pid));
-  return () => rmSync(file, { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

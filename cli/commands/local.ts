@@ -1,7 +1,7 @@
 // `dpia local` (= `npm start`): runs the embedded local stack until Ctrl-C.
 import { PORT_ENV, resolveLocalConfig, type ServiceName } from '../../local/config.js';
 import { DataDirLockedError } from '../../local/dynamodb.js';
-import { DataDirInUseError, startLocalStack } from '../../local/runner.js';
+import { startLocalStack } from '../../local/runner.js';
 import { PortInUseError } from '../../local/service.js';
 import { CliError, EXIT_FAILURE } from '../errors.js';
 
@@ -31,8 +31,7 @@ export async function localCommand(): Promise<void> {
       const hint = service ? `; set ${PORT_ENV[service]} to use another port` : '';
       throw new CliError([`Port ${error.port} (${error.service}) is already in use${hint}.`], EXIT_FAILURE);
     }
-    if (error instanceof DataDirInUseError || error instanceof DataDirLockedError)
-      throw new CliError([error.message], EXIT_FAILURE);
+    if (error instanceof DataDirLockedError) throw new CliError([error.message], EXIT_FAILURE);
     throw error;
   }
   const { urls } = stack;
