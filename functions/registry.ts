@@ -82,6 +82,7 @@ export const functionRegistry: FunctionSpec[] = [
     description: 'GET /decisions/{decisionId}',
   },
   { name: 'verify-audit', entry: 'functions/audit/verify.handler.ts', description: 'GET /audit/verify' },
+  { name: 'web', entry: 'functions/web/web.handler.ts', description: 'The web pages: /, /sign-in, /app/...' },
 ];
 
 export const deployedFunctionName = (name: string): string => `${FUNCTION_PREFIX}${name}`;

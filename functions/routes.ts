@@ -24,6 +24,28 @@ export const routeTable: RouteSpec[] = [
   { method: 'GET', path: '/decisions', function: 'list-decisions', auth: 'jwt' },
   { method: 'GET', path: '/decisions/{decisionId}', function: 'get-decision', auth: 'jwt' },
   { method: 'GET', path: '/audit/verify', function: 'verify-audit', auth: 'jwt' },
+  // The web pages: one function; each page checks its own session cookie (functions/web/).
+  ...[
+    'GET /',
+    'GET /sign-in',
+    'POST /sign-in',
+    'POST /sign-out',
+    'GET /app',
+    'GET /app/auth/callback',
+    'GET /app/proposals',
+    'POST /app/proposals',
+    'GET /app/proposals/new',
+    'GET /app/proposals/{id}',
+    'GET /app/proposals/{id}/withdraw',
+    'POST /app/proposals/{id}/withdraw',
+    'GET /app/decisions',
+    'GET /app/decisions/export',
+    'GET /app/decisions/{decisionId}',
+    'GET /app/audit/verify',
+  ].map((key): RouteSpec => {
+    const [method, path] = key.split(' ') as [RouteSpec['method'], string];
+    return { method, path, function: 'web', auth: 'none' };
+  }),
 ];
 
 /** The API Gateway `routeKey` of a route, e.g. `GET /proposals/{id}`. */

@@ -139,6 +139,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         invoke: (functionName, event) => lambda.invoke(functionName, event),
       }),
     );
+    // An API asked for on port 0 (tests) has its real address only now: links in mail use it.
+    Object.assign(process.env, handlerEnvironment(config));
 
     const urls = Object.fromEntries(
       (['api', 'dynamodb', 'ses', 'sfn', 'smtp', 's3'] as const).map((s) => [s, serviceUrl(config, s)]),
@@ -161,6 +163,8 @@ function handlerEnvironment(config: LocalConfig): Record<string, string> {
     [ENV.senderAddress]: config.senderAddress,
     [ENV.publicBaseUrl]: serviceUrl(config, 'api'),
     [ENV.reviewKeySecretId]: REVIEW_KEY_SECRET_ID,
+    [ENV.localSignIn]: 'true',
+    [ENV.mailViewerUrl]: serviceUrl(config, 'ses'),
     DPIA_LOG_LEVEL: process.env.DPIA_LOG_LEVEL ?? 'warn',
   };
 }

@@ -11,6 +11,15 @@ export const ENV = {
   stateMachineArn: 'DPIA_STATE_MACHINE_ARN',
   reviewKeySecretId: 'DPIA_REVIEW_KEY_SECRET_ID',
   approvalTimeoutDays: 'DPIA_APPROVAL_TIMEOUT_DAYS',
+  /** `true` on the local stack only: the web pages offer a pick-a-role sign-in instead of Cognito. */
+  localSignIn: 'DPIA_LOCAL_SIGNIN',
+  /** The local SES sent-mail viewer, linked from the front page so a person sees what was mailed. */
+  mailViewerUrl: 'DPIA_MAIL_VIEWER_URL',
+  /** Cognito hosted UI for the web sign-in on AWS: `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  cognitoDomain: 'DPIA_COGNITO_DOMAIN',
+  cognitoClientId: 'DPIA_COGNITO_CLIENT_ID',
+  /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`: the ID token's issuer and JWKS. */
+  cognitoIssuer: 'DPIA_COGNITO_ISSUER',
 } as const;
 
 export const DEFAULTS = {

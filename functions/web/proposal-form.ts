@@ -1,0 +1,279 @@
+// The "new proposal" form: from posted fields to the SPEC §3 input that ProposalInput validates,
+// and back to a view that keeps what was typed and puts each error next to its field. Field names
+// are the schema's paths (`site.latitude`), so a ValidationError's path names its field.
+import { FACTOR_NAMES } from '../consultation/letter.js';
+import type { FieldIssue } from '../shared/errors.js';
+import { CAMERA_TYPES, DEFAULT_RETENTION, FACTOR_KEYS, MAX_RATING } from '../shared/model/proposal.js';
+
+export const DEFAULT_ROWS = 2;
+const MAX_ROWS = 50;
+const ZONE = 'Europe/London';
+
+/** Where consultee n of the input came from: a line of the pasted CSV or a one-by-one row. */
+type ConsulteeSource = { kind: 'csv'; line: number } | { kind: 'row'; row: number };
+
+export interface ParsedForm {
+  raw: Record<string, unknown>;
+  sources: ConsulteeSource[];
+  /** Problems found before the schema runs (a CSV line with too few columns). */
+  issues: FieldIssue[];
+  rows: number;
+}
+
+const text = (form: URLSearchParams, name: string): string => form.get(name) ?? '';
+const optional = (value: string): string | undefined => (value.trim() === '' ? undefined : value);
+/** A number when it reads as one; otherwise the text itself, so the schema says what is wrong. */
+const numeric = (value: string): number | string | undefined => {
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  return /^[-+]?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
+};
+
+/** One CSV line: fields split on commas, double quotes around a field that holds commas. */
+export function splitCsvLine(line: string): string[] {
+  const fields: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        current += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else current += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      fields.push(current.trim());
+      current = '';
+    } else current += c;
+  }
+  fields.push(current.trim());
+  return fields;
+}
+
+/** A local date-time from `<input type=datetime-local>`, read as UK time, in ISO 8601 UTC. */
+export function ukLocalToIso(value: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value.trim());
+  if (!m) return optional(value);
+  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
+  const guess = Date.UTC(y, mo - 1, d, h, mi);
+  // The zone's offset at that moment (BST or GMT), from what the clock there shows.
+  const shown = new Intl.DateTimeFormat('en-GB', {
+    timeZone: ZONE,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(new Date(guess));
+  const part = (type: string) => Number(shown.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'));
+  return new Date(guess - (asUtc - guess)).toISOString();
+}
+
+/** An ISO instant as the datetime-local value it was typed as (UK time). */
+export function isoToUkLocal(iso: string): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: ZONE,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(new Date(iso));
+  const p = (type: string) => parts.find((x) => x.type === type)?.value ?? '';
+  return `${p('year')}-${p('month')}-${p('day')}T${p('hour')}:${p('minute')}`;
+}
+
+export function rowCount(form: URLSearchParams): number {
+  const n = Number(form.get('rows'));
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_ROWS) : DEFAULT_ROWS;
+}
+
+export function parseProposalForm(form: URLSearchParams): ParsedForm {
+  const issues: FieldIssue[] = [];
+  const sources: ConsulteeSource[] = [];
+  const consultees: Record<string, unknown>[] = [];
+  text(form, 'consulteesCsv')
+    .split(/\r?\n/)
+    .forEach((line, index) => {
+      if (line.trim() === '') return;
+      const [name = '', email = '', ...rest] = splitCsvLine(line);
+      const organisation = rest.join(', ').trim();
+      if (email === '') {
+        issues.push({
+          path: 'consulteesCsv',
+          message: `Line ${index + 1}: give name, email and (optionally) organisation, separated by commas`,
+        });
+        return;
+      }
+      sources.push({ kind: 'csv', line: index + 1 });
+      consultees.push({ name, email, ...(organisation ? { organisation } : {}) });
+    });
+  const rows = rowCount(form);
+  for (let row = 0; row < rows; row++) {
+    const name = text(form, `consultee.${row}.name`);
+    const email = text(form, `consultee.${row}.email`);
+    const organisation = text(form, `consultee.${row}.organisation`);
+    if (`${name}${email}${organisation}`.trim() === '') continue;
+    sources.push({ kind: 'row', row });
+    consultees.push({ name, email: optional(email), ...(optional(organisation) ? { organisation } : {}) });
+  }
+
+  const justification = Object.fromEntries(
+    FACTOR_KEYS.map((key) => [
+      key,
+      {
+        rating: numeric(text(form, `justification.${key}.rating`)) ?? 0,
+        ...(optional(text(form, `justification.${key}.evidence`))
+          ? { evidence: text(form, `justification.${key}.evidence`) }
+          : {}),
+      },
+    ]),
+  );
+  const retention = Object.fromEntries(
+    (['localDays', 'nationalDays', 'standardAccessDays'] as const).flatMap((k) => {
+      const value = numeric(text(form, `retention.${k}`));
+      return value === undefined ? [] : [[k, value]];
+    }),
+  );
+  const dpoName = text(form, 'dpo.name');
+  const dpoEmail = text(form, 'dpo.email');
+  const deadline = ukLocalToIso(text(form, 'responseDeadline'));
+  const raw: Record<string, unknown> = {
+    title: text(form, 'title'),
+    cameraType: optional(text(form, 'cameraType')),
+    publicArea: text(form, 'publicArea'),
+    site: {
+      description: text(form, 'site.description'),
+      latitude: numeric(text(form, 'site.latitude')),
+      longitude: numeric(text(form, 'site.longitude')),
+    },
+    justification,
+    retention,
+    consultees,
+    ...(deadline ? { responseDeadline: deadline } : {}),
+    approver: { name: text(form, 'approver.name'), email: optional(text(form, 'approver.email')) },
+    ...(`${dpoName}${dpoEmail}`.trim() !== '' ? { dpo: { name: dpoName, email: optional(dpoEmail) } } : {}),
+  };
+  return { raw, sources, issues, rows };
+}
+
+/** A schema path as the form field it belongs to (consultee n maps back to its CSV line or row). */
+export function fieldOf(path: string, sources: ConsulteeSource[]): { field: string; prefix: string } {
+  const consultee = /^consultees\.(\d+)\.(\w+)/.exec(path);
+  if (consultee) {
+    const source = sources[Number(consultee[1])];
+    if (source?.kind === 'row') return { field: `consultee.${source.row}.${consultee[2]}`, prefix: '' };
+    if (source?.kind === 'csv')
+      return { field: 'consulteesCsv', prefix: `Line ${source.line} (${consultee[2]}): ` };
+  }
+  if (path === 'consultees' || path.startsWith('consultees.')) return { field: 'consulteesCsv', prefix: '' };
+  if (path.startsWith('retention'))
+    return { field: path === 'retention' ? 'retention.localDays' : path, prefix: '' };
+  if (path === 'site') return { field: 'site.description', prefix: '' };
+  return { field: path, prefix: '' };
+}
+
+const LABELS: Record<string, string> = {
+  title: 'Title',
+  cameraType: 'Camera type',
+  publicArea: 'Public area',
+  'site.description': 'Site description',
+  'site.latitude': 'Latitude',
+  'site.longitude': 'Longitude',
+  'retention.localDays': 'Kept locally',
+  'retention.nationalDays': 'Kept nationally',
+  'retention.standardAccessDays': 'Normal access',
+  consulteesCsv: 'Consultees',
+  responseDeadline: 'Response deadline',
+  'approver.name': 'Approver name',
+  'approver.email': 'Approver e-mail',
+  'dpo.name': 'DPO name',
+  'dpo.email': 'DPO e-mail',
+};
+
+/** How the error summary names a field: "Camera type", "Serious crime evidence", "Consultee 2 e-mail". */
+export function fieldLabel(field: string): string {
+  const factor = /^justification\.(\w+)\.(rating|evidence)$/.exec(field);
+  if (factor) return `${FACTOR_NAMES[factor[1] as keyof typeof FACTOR_NAMES] ?? factor[1]} ${factor[2]}`;
+  const row = /^consultee\.(\d+)\.(\w+)$/.exec(field);
+  if (row) return `Consultee ${Number(row[1]) + 1} ${row[2] === 'email' ? 'e-mail' : row[2]}`;
+  return LABELS[field] ?? field;
+}
+
+export const fieldId = (field: string): string => `f-${field.replace(/[^A-Za-z0-9]+/g, '-')}`;
+
+/** What templates/pages/app-proposal-new.html is rendered with. */
+export function proposalFormView(form: URLSearchParams, issues: FieldIssue[], sources: ConsulteeSource[]) {
+  const errors = issues.map((issue) => {
+    const { field, prefix } = fieldOf(issue.path, sources);
+    const message = `${prefix}${issue.message}`;
+    return { field, id: fieldId(field), message, summary: `${fieldLabel(field)}: ${message}` };
+  });
+  const errorsOf = (field: string) => errors.filter((e) => e.field === field).map((e) => e.message);
+  const input = (name: string, fallback = '') => {
+    const messages = errorsOf(name);
+    return {
+      name,
+      id: fieldId(name),
+      value: form.has(name) ? text(form, name) : fallback,
+      errors: messages,
+      invalid: messages.length > 0,
+      errorId: `${fieldId(name)}-error`,
+    };
+  };
+  const rows = rowCount(form);
+  const cameraType = text(form, 'cameraType');
+  return {
+    hasErrors: errors.length > 0,
+    errorCount: errors.length,
+    errors,
+    title: input('title'),
+    cameraType: {
+      ...input('cameraType'),
+      options: CAMERA_TYPES.map((t) => ({ value: t, selected: t === cameraType })),
+    },
+    publicArea: input('publicArea'),
+    site: {
+      description: input('site.description'),
+      latitude: input('site.latitude'),
+      longitude: input('site.longitude'),
+    },
+    factors: FACTOR_KEYS.map((key) => {
+      const rating = input(`justification.${key}.rating`, '0');
+      return {
+        key,
+        name: FACTOR_NAMES[key],
+        rating: {
+          ...rating,
+          options: Array.from({ length: MAX_RATING + 1 }, (_, n) => ({
+            value: String(n),
+            selected: String(n) === rating.value,
+          })),
+        },
+        evidence: input(`justification.${key}.evidence`),
+      };
+    }),
+    retention: {
+      localDays: input('retention.localDays', String(DEFAULT_RETENTION.localDays)),
+      nationalDays: input('retention.nationalDays', String(DEFAULT_RETENTION.nationalDays)),
+      standardAccessDays: input('retention.standardAccessDays', String(DEFAULT_RETENTION.standardAccessDays)),
+    },
+    consulteesCsv: input('consulteesCsv'),
+    rows: rows,
+    consulteeRows: Array.from({ length: rows }, (_, row) => ({
+      number: row + 1,
+      name: input(`consultee.${row}.name`),
+      email: input(`consultee.${row}.email`),
+      organisation: input(`consultee.${row}.organisation`),
+    })),
+    moreRows: rows + 1,
+    responseDeadline: input('responseDeadline'),
+    approver: { name: input('approver.name'), email: input('approver.email') },
+    dpo: { name: input('dpo.name'), email: input('dpo.email') },
+  };
+}

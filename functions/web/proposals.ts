@@ -1,0 +1,260 @@
+// The proposal pages: the list (managers and auditors), the "new proposal" form and the withdraw
+// confirmation (managers), and one proposal's page. Each calls the same use case as the JSON API.
+import { FACTOR_NAMES, formatUkDateTime } from '../consultation/letter.js';
+import { createProposal } from '../proposals/create.js';
+import { proposalDetail } from '../proposals/detail.js';
+import { WITHDRAWABLE, withdrawProposal } from '../proposals/withdraw.js';
+import { ValidationError } from '../shared/errors.js';
+import { pathParameter } from '../shared/http.js';
+import { deadlineIssue, MAX_RATING, ProposalInput } from '../shared/model/proposal.js';
+import {
+  getProposal,
+  listProposals,
+  PROPOSAL_STATUSES,
+  type ProposalStatus,
+} from '../shared/store/proposals.js';
+import { lifecycleDiagram } from './diagram.js';
+import { layout, type PageRequest, page, readVerifiedForm, redirect, requireSession } from './page.js';
+import { DEFAULT_ROWS, parseProposalForm, proposalFormView } from './proposal-form.js';
+
+const PAGE_SIZE = 20;
+/** Seconds between reloads when the reader turns automatic refresh on. */
+const REFRESH_SECONDS = 15;
+
+export const STATUS_LABELS: Record<ProposalStatus, string> = {
+  submitted: 'Submitted',
+  scoring: 'Scoring',
+  consulting: 'Consulting',
+  'awaiting-approval': 'Awaiting approval',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+  expired: 'Approval expired',
+  failed: 'Failed',
+};
+
+const encode = (id: string) => encodeURIComponent(id);
+
+/** GET /app/proposals?status=&cursor= */
+export async function proposalsList(request: PageRequest) {
+  const signedIn = await requireSession(request, ['manager', 'auditor']);
+  const query = request.event.queryStringParameters ?? {};
+  const status = (PROPOSAL_STATUSES as readonly string[]).includes(query.status ?? '')
+    ? (query.status as ProposalStatus)
+    : undefined;
+  const result = await listProposals({
+    limit: PAGE_SIZE,
+    ...(status ? { status } : {}),
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+  });
+  const next = result.nextCursor
+    ? `/app/proposals?${new URLSearchParams({ ...(status ? { status } : {}), cursor: result.nextCursor })}`
+    : null;
+  return page(200, 'app-proposals', {
+    ...layout(signedIn, '/app/proposals'),
+    statuses: PROPOSAL_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === status })),
+    filtered: status ? STATUS_LABELS[status] : null,
+    items: result.items.map((p) => ({
+      href: `/app/proposals/${encode(p.proposalId)}`,
+      reference: p.reference,
+      title: p.input.title,
+      cameraType: p.input.cameraType,
+      publicArea: p.input.publicArea,
+      status: STATUS_LABELS[p.status],
+      statusClass: `status-${p.status}`,
+      created: formatUkDateTime(p.createdAt),
+      score: p.pressingNeed ? `${p.pressingNeed.score} (${p.pressingNeed.band})` : '–',
+      responded: `${p.consultation.responded} of ${p.consultation.mailed}`,
+    })),
+    hasItems: result.items.length > 0,
+    next,
+    firstPage: query.cursor ? `/app/proposals${status ? `?status=${status}` : ''}` : null,
+  });
+}
+
+/** GET /app/proposals/new */
+export async function newProposalPage(request: PageRequest) {
+  const signedIn = await requireSession(request, ['manager']);
+  const form = new URLSearchParams({ rows: String(DEFAULT_ROWS) });
+  return page(200, 'app-proposal-new', {
+    ...layout(signedIn, '/app/proposals/new'),
+    ...proposalFormView(form, [], []),
+  });
+}
+
+/** POST /app/proposals: validate on the server, then open it (or show every error, nothing stored). */
+export async function createProposalFromForm(request: PageRequest) {
+  const signedIn = await requireSession(request, ['manager']);
+  const form = await readVerifiedForm(signedIn);
+  const view = (
+    status: number,
+    issues: ValidationError['issues'],
+    sources: Parameters<typeof proposalFormView>[2],
+  ) =>
+    page(status, 'app-proposal-new', {
+      ...layout(signedIn, '/app/proposals/new'),
+      ...proposalFormView(form, issues, sources),
+    });
+  const parsed = parseProposalForm(form);
+  if (form.get('action') === 'add-row') {
+    form.set('rows', String(parsed.rows + 1));
+    return view(200, [], parsed.sources);
+  }
+  const checked = ProposalInput.safeParse(parsed.raw);
+  const issues = [
+    ...parsed.issues,
+    ...(checked.success ? [] : ValidationError.fromZod(checked.error).issues),
+  ];
+  if (checked.success) {
+    const pastDeadline = deadlineIssue(checked.data, request.now);
+    if (pastDeadline) issues.push(pastDeadline);
+  }
+  if (!checked.success || issues.length > 0) return view(400, issues, parsed.sources);
+  const created = await createProposal(checked.data, signedIn.session.sub, request.now);
+  return redirect(`/app/proposals/${encode(created.proposalId)}`);
+}
+
+type Detail = Awaited<ReturnType<typeof proposalDetail>>;
+
+const STANCE_LABELS: Record<string, string> = {
+  support: 'Support',
+  concerns: 'Concerns',
+  object: 'Object',
+  unclassified: 'Unclassified (for triage)',
+};
+
+/** GET /app/proposals/{id}[?refresh=on] */
+export async function proposalPage(request: PageRequest) {
+  const signedIn = await requireSession(request, ['manager', 'auditor']);
+  const id = pathParameter(request.event, 'id');
+  const detail = await proposalDetail(id);
+  const consulting = detail.status === 'consulting';
+  const refresh = consulting && request.event.queryStringParameters?.refresh === 'on';
+  return page(200, 'app-proposal', {
+    ...layout(signedIn, ''),
+    ...proposalView(detail),
+    href: `/app/proposals/${encode(id)}`,
+    consulting,
+    refresh: refresh ? REFRESH_SECONDS : null,
+    canWithdraw: signedIn.session.role === 'manager' && WITHDRAWABLE.includes(detail.status),
+    withdrawHref: `/app/proposals/${encode(id)}/withdraw`,
+  });
+}
+
+export function proposalView(d: Detail) {
+  const c = d.consultation;
+  const counted = c.tally.support + c.tally.concerns + c.tally.object + c.tally.unclassified;
+  const percent = (n: number) => (counted === 0 ? 0 : Math.round((n / counted) * 100));
+  const diagram = lifecycleDiagram(d.status, d.timeline, d.pressingNeed?.band ?? null);
+  return {
+    proposalId: d.proposalId,
+    reference: d.reference,
+    title: d.title,
+    cameraType: d.cameraType,
+    publicArea: d.publicArea,
+    site: d.site,
+    status: STATUS_LABELS[d.status],
+    statusClass: `status-${d.status}`,
+    createdAt: formatUkDateTime(d.createdAt),
+    createdBy: d.createdBy,
+    responseDeadline: formatUkDateTime(d.responseDeadline),
+    approver: d.approver,
+    dpo: d.dpo ?? null,
+    retention: d.retention,
+    pressingNeed: d.pressingNeed
+      ? {
+          score: d.pressingNeed.score,
+          band: d.pressingNeed.band,
+          policyVersion: d.pressingNeed.policyVersion,
+          factors: d.pressingNeed.factors.map((f) => ({
+            name: FACTOR_NAMES[f.factor],
+            rating: f.rating,
+            maxRating: MAX_RATING,
+            width: Math.round((f.rating / MAX_RATING) * 100),
+            weightPercent: Math.round(f.weight * 100),
+            points: f.contribution,
+            evidence: d.justification[f.factor].evidence ?? null,
+          })),
+        }
+      : null,
+    consultation: {
+      mailed: c.mailed,
+      responded: c.responded,
+      late: c.late,
+      bounced: c.bounced,
+      closedAt: c.closedAt ? formatUkDateTime(c.closedAt) : null,
+      tally: [
+        { label: 'Support', count: c.tally.support, width: percent(c.tally.support), className: 'support' },
+        {
+          label: 'Concerns',
+          count: c.tally.concerns,
+          width: percent(c.tally.concerns),
+          className: 'concerns',
+        },
+        { label: 'Object', count: c.tally.object, width: percent(c.tally.object), className: 'object' },
+        {
+          label: 'Unclassified',
+          count: c.tally.unclassified,
+          width: percent(c.tally.unclassified),
+          className: 'unclassified',
+        },
+      ],
+      total: c.consultees.length,
+    },
+    consultees: c.consultees.map((x) => ({
+      name: x.name,
+      email: x.email,
+      organisation: x.organisation,
+      status: x.status,
+      stance: x.stance ? STANCE_LABELS[x.stance] : null,
+      respondedAt: x.respondedAt ? formatUkDateTime(x.respondedAt) : null,
+      late: x.late,
+      senderMismatch: x.senderMismatch,
+      comment: x.comment,
+    })),
+    timeline: d.timeline.map((t) => ({
+      at: formatUkDateTime(t.at),
+      iso: t.at,
+      event: t.event,
+      detail: t.detail,
+    })),
+    decision: d.decision
+      ? {
+          ...d.decision,
+          outcomeLabel: d.decision.outcome === 'approved' ? 'Approved' : 'Rejected',
+          decidedAtText: formatUkDateTime(d.decision.decidedAt),
+          href: `/app/decisions/${encode(d.decision.decisionId)}`,
+        }
+      : null,
+    diagram,
+  };
+}
+
+/** GET /app/proposals/{id}/withdraw: the confirm step. */
+export async function withdrawConfirmPage(request: PageRequest) {
+  const signedIn = await requireSession(request, ['manager']);
+  const proposal = await getProposal(pathParameter(request.event, 'id'));
+  return page(200, 'app-withdraw', {
+    ...layout(signedIn, ''),
+    reference: proposal.reference,
+    title: proposal.input.title,
+    status: STATUS_LABELS[proposal.status],
+    canWithdraw: WITHDRAWABLE.includes(proposal.status),
+    action: `/app/proposals/${encode(proposal.proposalId)}/withdraw`,
+    back: `/app/proposals/${encode(proposal.proposalId)}`,
+  });
+}
+
+/** POST /app/proposals/{id}/withdraw */
+export async function withdrawFromForm(request: PageRequest) {
+  const signedIn = await requireSession(request, ['manager']);
+  const form = await readVerifiedForm(signedIn);
+  const id = pathParameter(request.event, 'id');
+  if (form.get('confirm') !== 'yes') {
+    throw new ValidationError([
+      { path: 'confirm', message: 'Confirm the withdrawal on the confirmation page.' },
+    ]);
+  }
+  const withdrawn = await withdrawProposal(id, signedIn.session.sub);
+  return redirect(`/app/proposals/${encode(withdrawn.proposalId)}`);
+}

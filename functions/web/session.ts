@@ -1,0 +1,176 @@
+// The web pages' session: an HS256 JWT in an HttpOnly, SameSite=Strict cookie, signed with a key
+// derived from the review-link secret (no second secret to provision), and the CSRF token every
+// form carries: HMAC(session key, the session's nonce), so it is bound to the one session.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import { getReviewLinkKey } from '../review/link.js';
+import { ROLES, type Role } from '../shared/auth.js';
+import { type HttpEvent, header } from '../shared/http.js';
+
+export const SESSION_COOKIE = 'dpia_session';
+/** Holds the sign-in attempt (login CSRF nonce, or Cognito's state and PKCE verifier) for 10 minutes. */
+export const SIGNIN_COOKIE = 'dpia_signin';
+export const SESSION_HOURS = 8;
+const SIGNIN_MINUTES = 10;
+const ISSUER = 'camera-dpia-web';
+const SESSION_AUDIENCE = 'camera-dpia-web-session';
+const SIGNIN_AUDIENCE = 'camera-dpia-web-signin';
+
+export interface Session {
+  sub: string;
+  role: Role;
+  /** Random per session: the CSRF token is derived from it. */
+  csrf: string;
+}
+
+/** What a sign-in attempt remembers between the sign-in page and its answer. */
+export interface SignInAttempt {
+  nonce: string;
+  /** Cognito only: the PKCE code verifier. */
+  verifier?: string;
+}
+
+let derived: Promise<Uint8Array> | undefined;
+
+/** HMAC(review-link key, purpose): the same Secrets Manager secret, a key used for nothing else. */
+export function sessionKey(): Promise<Uint8Array> {
+  derived ??= getReviewLinkKey().then(
+    (key) => new Uint8Array(createHmac('sha256', key).update('camera-dpia web session v1').digest()),
+    (error: unknown) => {
+      derived = undefined;
+      throw error;
+    },
+  );
+  return derived;
+}
+
+export const randomToken = (bytes = 24): string => randomBytes(bytes).toString('base64url');
+
+export async function signSession(
+  session: Pick<Session, 'sub' | 'role'>,
+  now = new Date(),
+): Promise<{ token: string; session: Session }> {
+  const full: Session = { ...session, csrf: randomToken() };
+  const token = await new SignJWT({ role: full.role, csrf: full.csrf })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(full.sub)
+    .setIssuer(ISSUER)
+    .setAudience(SESSION_AUDIENCE)
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600)
+    .sign(await sessionKey());
+  return { token, session: full };
+}
+
+/** The session in the request's cookie, or undefined when there is none or it does not verify. */
+export async function readSession(event: HttpEvent, now = new Date()): Promise<Session | undefined> {
+  const token = cookieValue(event, SESSION_COOKIE);
+  if (!token) return undefined;
+  try {
+    const { payload } = await jwtVerify(token, await sessionKey(), {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: SESSION_AUDIENCE,
+      currentDate: now,
+    });
+    const role = payload.role;
+    if (typeof payload.sub !== 'string' || payload.sub === '') return undefined;
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return undefined;
+    if (typeof payload.csrf !== 'string' || payload.csrf.length < 16) return undefined;
+    return { sub: payload.sub, role: role as Role, csrf: payload.csrf };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function signSignInAttempt(attempt: SignInAttempt, now = new Date()): Promise<string> {
+  return new SignJWT({ ...attempt })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(ISSUER)
+    .setAudience(SIGNIN_AUDIENCE)
+    .setExpirationTime(Math.floor(now.getTime() / 1000) + SIGNIN_MINUTES * 60)
+    .sign(await sessionKey());
+}
+
+export async function readSignInAttempt(
+  event: HttpEvent,
+  now = new Date(),
+): Promise<SignInAttempt | undefined> {
+  const token = cookieValue(event, SIGNIN_COOKIE);
+  if (!token) return undefined;
+  try {
+    const { payload } = await jwtVerify(token, await sessionKey(), {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: SIGNIN_AUDIENCE,
+      currentDate: now,
+    });
+    if (typeof payload.nonce !== 'string') return undefined;
+    return {
+      nonce: payload.nonce,
+      ...(typeof payload.verifier === 'string' ? { verifier: payload.verifier } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The hidden form field's value: HMAC(session key, purpose | nonce), base64url. */
+export async function csrfToken(nonce: string, purpose = 'csrf'): Promise<string> {
+  return createHmac('sha256', await sessionKey())
+    .update(`${purpose}|${nonce}`)
+    .digest('base64url');
+}
+
+/** Constant-time check of a posted token against the one the nonce gives. */
+export async function verifyCsrf(nonce: string, given: string | null, purpose = 'csrf'): Promise<boolean> {
+  if (!given) return false;
+  const expected = Buffer.from(await csrfToken(nonce, purpose), 'utf8');
+  const actual = Buffer.from(given, 'utf8');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+// ---- cookies ------------------------------------------------------------------------------------
+
+/** A cookie from the payload 2.0 `cookies` array (or a Cookie header, as some proxies send). */
+export function cookieValue(event: HttpEvent, name: string): string | undefined {
+  const pairs = event.cookies ?? (header(event, 'cookie') ?? '').split(';');
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+/** Secure only when the browser reached us over https (API Gateway says so in x-forwarded-proto). */
+export function isHttps(event: HttpEvent): boolean {
+  const proto = header(event, 'x-forwarded-proto');
+  if (proto) return proto.split(',')[0]?.trim().toLowerCase() === 'https';
+  return /^https/i.test(event.requestContext?.http?.protocol ?? '');
+}
+
+/**
+ * SameSite=Strict for the session. The sign-in attempt is Lax: Cognito's redirect back to the
+ * callback is a cross-site navigation, which never carries a Strict cookie.
+ */
+export function setCookie(
+  event: HttpEvent,
+  name: string,
+  value: string,
+  maxAgeSeconds: number,
+  sameSite: 'Strict' | 'Lax' = 'Strict',
+): string {
+  return [
+    `${name}=${value}`,
+    'Path=/',
+    'HttpOnly',
+    `SameSite=${sameSite}`,
+    `Max-Age=${maxAgeSeconds}`,
+    ...(isHttps(event) ? ['Secure'] : []),
+  ].join('; ');
+}
+
+export const clearCookie = (event: HttpEvent, name: string): string => setCookie(event, name, '', 0);
+
+export const SESSION_MAX_AGE = SESSION_HOURS * 3600;
+export const SIGNIN_MAX_AGE = SIGNIN_MINUTES * 60;

@@ -1,0 +1,79 @@
+// Every web page (`/`, `/sign-in`, `/sign-out`, `/app/...`) in one function. API Gateway has no
+// authorizer on these routes: each page checks the session cookie itself, and every answer is a
+// page (refusals included), because the reader is a person in a browser.
+import { AppError, NotFoundError } from '../shared/errors.js';
+import { type HttpEvent, type HttpResult, httpHandler } from '../shared/http.js';
+import { log } from '../shared/logger.js';
+import { decisionPage, decisionsExport, decisionsList, verifyPage } from './decisions.js';
+import {
+  errorPage,
+  internalErrorPage,
+  type PageRequest,
+  redirect,
+  requireSession,
+  SignInRequired,
+} from './page.js';
+import {
+  createProposalFromForm,
+  newProposalPage,
+  proposalPage,
+  proposalsList,
+  withdrawConfirmPage,
+  withdrawFromForm,
+} from './proposals.js';
+import { readSession } from './session.js';
+import { appHome, cognitoCallback, frontPage, signIn, signInPage, signOut } from './signin.js';
+
+type Page = (request: PageRequest) => Promise<HttpResult>;
+
+/** By API Gateway route key: the same keys as the web routes in functions/routes.ts. */
+export const PAGES: Record<string, Page> = {
+  'GET /': frontPage,
+  'GET /sign-in': signInPage,
+  'POST /sign-in': signIn,
+  'POST /sign-out': signOut,
+  'GET /app': appHome,
+  'GET /app/auth/callback': cognitoCallback,
+  'GET /app/proposals': proposalsList,
+  'POST /app/proposals': createProposalFromForm,
+  'GET /app/proposals/new': newProposalPage,
+  'GET /app/proposals/{id}': proposalPage,
+  'GET /app/proposals/{id}/withdraw': withdrawConfirmPage,
+  'POST /app/proposals/{id}/withdraw': withdrawFromForm,
+  'GET /app/decisions': decisionsList,
+  'GET /app/decisions/export': decisionsExport,
+  'GET /app/decisions/{decisionId}': decisionPage,
+  'GET /app/audit/verify': verifyPage,
+};
+
+export async function servePage(event: HttpEvent, now = new Date()): Promise<HttpResult> {
+  const request: PageRequest = { event, now };
+  try {
+    const serve = PAGES[event.routeKey];
+    if (!serve) throw new NotFoundError('There is no page here.');
+    return await serve(request);
+  } catch (error) {
+    if (error instanceof SignInRequired) return redirect('/sign-in');
+    if (!(error instanceof AppError)) {
+      log.error('page failed', {
+        requestId: event.requestContext?.requestId,
+        route: event.routeKey,
+        error: (error as Error | undefined)?.name ?? 'Error',
+      });
+      return internalErrorPage();
+    }
+    log.info('page refused', {
+      requestId: event.requestContext?.requestId,
+      route: event.routeKey,
+      status: error.status,
+    });
+    // The banner (and its sign-out) when someone is signed in, whatever their role.
+    const session = await readSession(event, now).catch(() => undefined);
+    const signedIn = session
+      ? await requireSession(request, [session.role]).catch(() => undefined)
+      : undefined;
+    return errorPage(error, signedIn);
+  }
+}
+
+export const handler = httpHandler(async (event) => servePage(event));

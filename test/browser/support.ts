@@ -1,0 +1,95 @@
+// Shared by the browser tests and the screenshot script: Debian's Chromium driven by
+// playwright-core (no downloaded browsers), signing in through the local sign-in page, and axe.
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.DPIA_CHROMIUM ?? '/usr/bin/chromium';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export async function signIn(
+  page: Page,
+  apiUrl: string,
+  role: 'manager' | 'auditor',
+  user: string,
+): Promise<void> {
+  await page.goto(`${apiUrl}/sign-in`);
+  await page.check(`#role-${role}`);
+  await page.fill('#user', user);
+  await Promise.all([page.waitForURL(/\/app\//), page.click('button[type=submit]:has-text("Sign in")')]);
+}
+
+/** Serious and critical axe violations on the page as it is now, as short readable lines. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${page.url()} ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+export interface ProposalFields {
+  title: string;
+  publicArea: string;
+  consulteesCsv: string;
+  approverName: string;
+  approverEmail: string;
+  deadline: string;
+}
+
+/** Fills the "new proposal" form as a manager would. */
+export async function fillProposalForm(page: Page, fields: ProposalFields): Promise<void> {
+  await page.fill('#f-title', fields.title);
+  await page.selectOption('#f-cameraType', 'ANPR');
+  await page.fill('#f-publicArea', fields.publicArea);
+  await page.fill('#f-site-description', 'A28 northbound, 200 m south of the Smallhythe Road junction');
+  await page.fill('#f-site-latitude', '51.0686');
+  await page.fill('#f-site-longitude', '0.6862');
+  const factors: [string, string][] = [
+    ['nationalSecurity', '2'],
+    ['seriousCrime', '4'],
+    ['localCrime', '4'],
+    ['communityConfidence', '3'],
+  ];
+  for (const [key, rating] of factors) {
+    await page.selectOption(`#f-justification-${key}-rating`, rating);
+    await page.fill(
+      `#f-justification-${key}-evidence`,
+      `Evidence for ${key}: incidents recorded on the A28 corridor over the last twelve months.`,
+    );
+  }
+  await page.fill('#f-consulteesCsv', fields.consulteesCsv);
+  await page.fill('#f-responseDeadline', fields.deadline);
+  await page.fill('#f-approver-name', fields.approverName);
+  await page.fill('#f-approver-email', fields.approverEmail);
+}
+
+/** A datetime-local value this many hours ahead (UK time is close enough for a deadline hours away). */
+export function deadlineInHours(hours: number): string {
+  const at = new Date(Date.now() + hours * 3600_000);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(at);
+  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
+  return `${p('year')}-${p('month')}-${p('day')}T${p('hour')}:${p('minute')}`;
+}

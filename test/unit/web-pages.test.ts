@@ -1,0 +1,200 @@
+// The web function's pages with DynamoDB, Step Functions and Secrets Manager mocked: sessions and
+// roles, CSRF refusals that change nothing, the form's field errors, the diagram, and the routes.
+import { randomBytes } from 'node:crypto';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { routeKey, routeTable } from '../../functions/routes.js';
+import type { HttpEvent } from '../../functions/shared/http.js';
+import { lifecycleDiagram } from '../../functions/web/diagram.js';
+import { parseProposalForm, proposalFormView, ukLocalToIso } from '../../functions/web/proposal-form.js';
+import { SESSION_COOKIE, signSession } from '../../functions/web/session.js';
+import { PAGES, servePage } from '../../functions/web/web.handler.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const secrets = mockClient(SecretsManagerClient);
+process.env.DPIA_REVIEW_KEY_SECRET_ID = 'camera-dpia/review-link-key';
+process.env.DPIA_TABLE_NAME = 'camera-dpia';
+process.env.DPIA_LOCAL_SIGNIN = 'true';
+process.env.DPIA_MAIL_VIEWER_URL = 'http://127.0.0.1:8005';
+
+beforeAll(() => {
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: randomBytes(32).toString('base64') });
+});
+beforeEach(() => {
+  ddb.reset();
+  sfn.reset();
+  ddb.on(QueryCommand).resolves({ Items: [] });
+});
+
+function event(
+  key: string,
+  options: {
+    cookie?: string;
+    body?: string;
+    path?: Record<string, string>;
+    query?: Record<string, string>;
+  } = {},
+): HttpEvent {
+  const [method, path] = key.split(' ') as [string, string];
+  return {
+    version: '2.0',
+    routeKey: key,
+    rawPath: path,
+    rawQueryString: '',
+    headers: options.body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+    ...(options.cookie ? { cookies: [options.cookie] } : {}),
+    ...(options.path ? { pathParameters: options.path } : {}),
+    ...(options.query ? { queryStringParameters: options.query } : {}),
+    requestContext: { http: { method, path, protocol: 'HTTP/1.1' }, requestId: 'r1' },
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    isBase64Encoded: false,
+  } as unknown as HttpEvent;
+}
+
+const sessionOf = async (role: 'manager' | 'auditor') =>
+  `${SESSION_COOKIE}=${(await signSession({ sub: `${role}@police.example`, role })).token}`;
+
+describe('routes', () => {
+  it('serves every web route of the route table, and only those', () => {
+    const webRoutes = routeTable.filter((r) => r.function === 'web');
+    expect(webRoutes.map(routeKey).sort()).toEqual(Object.keys(PAGES).sort());
+    expect(webRoutes.every((r) => r.auth === 'none')).toBe(true);
+  });
+});
+
+describe('sessions and roles', () => {
+  it('sends a visitor without a session to the sign-in page', async () => {
+    const answer = await servePage(event('GET /app/proposals'));
+    expect(answer.statusCode).toBe(303);
+    expect(answer.headers?.location).toBe('/sign-in');
+  });
+
+  it('answers an auditor on a manager page, and a manager on the verify page, with a 403 page', async () => {
+    const auditor = await servePage(event('GET /app/proposals/new', { cookie: await sessionOf('auditor') }));
+    expect(auditor.statusCode).toBe(403);
+    expect(auditor.headers?.['content-type']).toContain('text/html');
+    expect(auditor.body).toContain('You cannot do this');
+    const manager = await servePage(event('GET /app/audit/verify', { cookie: await sessionOf('manager') }));
+    expect(manager.statusCode).toBe(403);
+  });
+
+  it('refuses a form post without the right CSRF token and writes nothing', async () => {
+    const cookie = await sessionOf('manager');
+    for (const body of ['title=x&action=submit', 'title=x&action=submit&csrf=forged']) {
+      const answer = await servePage(event('POST /app/proposals', { cookie, body }));
+      expect(answer.statusCode).toBe(403);
+    }
+    const withdraw = await servePage(
+      event('POST /app/proposals/{id}/withdraw', { cookie, body: 'confirm=yes', path: { id: 'p-1' } }),
+    );
+    expect(withdraw.statusCode).toBe(403);
+    expect(ddb.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('signs in locally only with the sign-in form token, then sets a strict, HttpOnly session cookie', async () => {
+    const page = await servePage(event('GET /sign-in'));
+    const attempt = (page.cookies?.[0] ?? '').split(';')[0] as string;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body ?? '')?.[1] ?? '';
+    const refused = await servePage(
+      event('POST /sign-in', { cookie: attempt, body: 'role=manager&user=m%40police.example&csrf=nope' }),
+    );
+    expect(refused.statusCode).toBe(403);
+    const answer = await servePage(
+      event('POST /sign-in', {
+        cookie: attempt,
+        body: new URLSearchParams({ role: 'manager', user: 'm@police.example', csrf }).toString(),
+      }),
+    );
+    expect(answer.statusCode).toBe(303);
+    expect(answer.headers?.location).toBe('/app/proposals');
+    expect(answer.cookies?.[0]).toMatch(
+      /^dpia_session=.+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800$/,
+    );
+  });
+
+  it('keeps every page under the strict CSP', async () => {
+    const answer = await servePage(event('GET /'));
+    expect(answer.headers?.['content-security-policy']).toContain("default-src 'none'");
+    expect(answer.body).toContain('sent-mail viewer');
+  });
+});
+
+describe('the new proposal form', () => {
+  it('maps each schema issue to its field, CSV consultees to their line', () => {
+    const form = new URLSearchParams({
+      consulteesCsv: 'Cllr A, a@t.example, Town\nCllr B, not-an-address',
+      'consultee.0.name': 'Cllr C',
+      'consultee.0.email': 'A@T.example',
+      rows: '2',
+    });
+    const parsed = parseProposalForm(form);
+    const view = proposalFormView(
+      form,
+      [
+        { path: 'consultees.1.email', message: 'Invalid email address' },
+        { path: 'consultees.2.email', message: 'Duplicate e-mail address' },
+        { path: 'site.latitude', message: 'Required' },
+      ],
+      parsed.sources,
+    );
+    expect(view.errors.map((e) => [e.field, e.message])).toEqual([
+      ['consulteesCsv', 'Line 2 (email): Invalid email address'],
+      ['consultee.0.email', 'Duplicate e-mail address'],
+      ['site.latitude', 'Required'],
+    ]);
+    expect(view.consulteeRows[0]?.email).toMatchObject({ value: 'A@T.example', invalid: true });
+    expect(view.consulteesCsv.value).toContain('not-an-address');
+  });
+
+  it('reads the deadline as UK time, GMT or BST', () => {
+    expect(ukLocalToIso('2026-12-15T17:00')).toBe('2026-12-15T17:00:00.000Z');
+    expect(ukLocalToIso('2026-07-01T09:30')).toBe('2026-07-01T08:30:00.000Z');
+  });
+});
+
+describe('the state diagram', () => {
+  it('marks the current state and the states passed, from status and timeline', () => {
+    const view = lifecycleDiagram(
+      'awaiting-approval',
+      ['scored', 'consultation-mailed', 'consultation-closed', 'approval-requested'].map((event) => ({
+        event,
+      })),
+      'clear',
+    );
+    expect(view.current).toBe('RequestApproval');
+    expect(view.past).toEqual([
+      'ScorePressingNeed',
+      'IsNeedSufficient',
+      'SendConsultation',
+      'CollectResponses',
+      'CloseConsultation',
+    ]);
+    const classes = Object.fromEntries(view.boxes.map((b) => [b.name, b.className]));
+    expect(classes.RequestApproval).toBe('current');
+    expect(classes.RecordDecision).toBe('future');
+    expect(view.boxes).toHaveLength(13);
+  });
+
+  it('shows the insufficient-need path and a withdrawn run with no current state', () => {
+    const rejected = lifecycleDiagram(
+      'rejected',
+      [{ event: 'scored' }, { event: 'decided' }, { event: 'outcome-mailed' }],
+      'insufficient',
+    );
+    expect(rejected.current).toBe('Done');
+    expect(rejected.past).toContain('RejectForInsufficientNeed');
+    expect(rejected.past).not.toContain('SendConsultation');
+    const withdrawn = lifecycleDiagram(
+      'withdrawn',
+      [{ event: 'scored' }, { event: 'consultation-mailed' }],
+      'clear',
+    );
+    expect(withdrawn.current).toBeNull();
+    expect(withdrawn.summary).toContain('Stopped (withdrawn)');
+  });
+});
