@@ -5,9 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { defaultScoringPolicy } from '../functions/scoring/policy.js';
 import { scorePressingNeed } from '../functions/scoring/score.js';
 import { ProposalInput } from '../functions/shared/model/proposal.js';
-import type { BenchResult } from './run.js';
+import type { BenchOptions, BenchResult } from './support/result.js';
 
-export async function benchScoring({ quick }: { quick: boolean }): Promise<BenchResult> {
+export async function benchScoring({ quick }: BenchOptions): Promise<BenchResult> {
   const example = JSON.parse(
     readFileSync(new URL('../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
   );
