@@ -1,0 +1,94 @@
+// What each function may do, read off its code: the DynamoDB calls it makes, the workflow calls,
+// and whether it mails, reads received mail or the review-link key. The stateless stack turns this
+// into IAM statements and environment variables; test/infra/access.test.ts bundles every handler
+// and fails when its code makes a call that is not listed here, or stops making one that is.
+import type { ENV } from '../functions/shared/config.js';
+
+/** DynamoDB actions, granted on the table and its named indexes (never `index/*`). */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'BatchWriteItem';
+/** Step Functions actions: StartExecution on the lifecycle state machine, the others on its executions. */
+export type WorkflowAction = 'StartExecution' | 'StopExecution' | 'SendTaskSuccess';
+/** Settings a function reads that no grant below implies. */
+export type Setting = keyof Pick<
+  typeof ENV,
+  | 'inboundDomain'
+  | 'publicBaseUrl'
+  | 'approvalTimeoutDays'
+  | 'cognitoDomain'
+  | 'cognitoClientId'
+  | 'cognitoIssuer'
+>;
+
+export interface FunctionAccess {
+  table: TableAction[];
+  workflow?: WorkflowAction[];
+  /** ses:SendEmail from the sender address; sets DPIA_SENDER_ADDRESS. */
+  sendsMail?: true;
+  /** s3:GetObject under inbound/ in the raw-mail bucket; sets DPIA_RAW_MAIL_BUCKET. */
+  readsRawMail?: true;
+  /** secretsmanager:GetSecretValue on the review-link key; sets DPIA_REVIEW_KEY_SECRET_ID. */
+  readsReviewKey?: true;
+  settings?: Setting[];
+  /** Renders templates/: the bundle gets a copy of the directory next to index.mjs. */
+  templates?: true;
+}
+
+const READ_WRITE: TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem'];
+
+export const functionAccess: Record<string, FunctionAccess> = {
+  'create-proposal': { table: ['PutItem', 'UpdateItem', 'BatchWriteItem'], workflow: ['StartExecution'] },
+  'list-proposals': { table: ['Query'] },
+  'get-proposal': { table: ['GetItem', 'Query'] },
+  'withdraw-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['StopExecution'] },
+  'mark-failed': { table: ['PutItem', 'UpdateItem'] },
+  'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  'send-consultation': {
+    table: READ_WRITE,
+    sendsMail: true,
+    settings: ['inboundDomain'],
+    templates: true,
+  },
+  'collect-responses': { table: ['Query', 'UpdateItem'], workflow: ['SendTaskSuccess'] },
+  'close-consultation': { table: READ_WRITE, settings: ['approvalTimeoutDays'] },
+  'inbound-mail': { table: READ_WRITE, workflow: ['SendTaskSuccess'], readsRawMail: true },
+  'accept-reply': { table: READ_WRITE, workflow: ['SendTaskSuccess'] },
+  'request-approval': {
+    table: ['GetItem', 'PutItem', 'UpdateItem'],
+    sendsMail: true,
+    readsReviewKey: true,
+    settings: ['publicBaseUrl', 'approvalTimeoutDays'],
+    templates: true,
+  },
+  review: {
+    table: ['GetItem', 'Query', 'UpdateItem'],
+    workflow: ['SendTaskSuccess'],
+    readsReviewKey: true,
+    templates: true,
+  },
+  'mark-expired': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  'record-decision': { table: READ_WRITE },
+  'notify-outcome': { table: READ_WRITE, sendsMail: true, templates: true },
+  'list-decisions': { table: ['Query'] },
+  'get-decision': { table: ['GetItem'] },
+  'verify-audit': { table: ['Query'] },
+  // The web pages act for a signed-in manager or auditor, so they need what those routes need;
+  // their session cookies are signed with the review-link key.
+  web: {
+    table: [...READ_WRITE, 'BatchWriteItem'],
+    workflow: ['StartExecution', 'StopExecution'],
+    readsReviewKey: true,
+    settings: ['publicBaseUrl', 'cognitoDomain', 'cognitoClientId', 'cognitoIssuer'],
+    templates: true,
+  },
+};
+
+/** The access of a registered function; a function added to the registry without a line here stops synth. */
+export function accessOf(functionName: string): FunctionAccess {
+  const access = functionAccess[functionName];
+  if (!access) {
+    throw new Error(
+      `infra/access.ts has no entry for function '${functionName}': add what it may do (test/infra/access.test.ts says what its code calls).`,
+    );
+  }
+  return access;
+}

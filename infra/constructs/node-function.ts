@@ -1,0 +1,118 @@
+// The one way camera-dpia deploys a handler (as Powertools does): Node.js 22 on arm64, an ES module
+// bundle built by the local esbuild, minified with source maps, the AWS SDK v3 left to the runtime,
+// JSON logs in its own log group with a retention, X-Ray tracing, and a role that starts empty.
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { deployedFunctionName, type FunctionSpec } from '../../functions/registry.js';
+import { repoPath } from '../paths.js';
+
+export interface NodeFunctionProps {
+  spec: FunctionSpec;
+  /** More can be added later with addEnvironment (the stateless stack does, once the API exists). */
+  environment?: Record<string, string>;
+  logRetention: logs.RetentionDays;
+  /** Copies templates/ next to the bundled index.mjs, where functions/shared/templates.ts looks. */
+  includeTemplates?: boolean;
+  /** For a function invoked asynchronously: where an event goes after Lambda's retries. */
+  deadLetterQueue?: sqs.IQueue;
+}
+
+/** The runtime every function uses; the assertion tests check it on each. */
+export const NODE_RUNTIME = lambda.Runtime.NODEJS_22_X;
+
+/**
+ * CommonJS dependencies (mailparser's iconv-lite, for one) call `require`, which an ES module does
+ * not have: esbuild's shim finds this one.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+const DEFAULT_TIMEOUT_SECONDS = 15;
+
+export class NodeFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+    const functionName = deployedFunctionName(spec.name);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // No AWSLambdaBasicExecutionRole: it may write to every log group in the account.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${functionName}: ${spec.description}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName,
+      description: spec.description,
+      entry: repoPath(spec.entry),
+      handler: 'handler',
+      projectRoot: repoPath(),
+      depsLockFilePath: repoPath('package-lock.json'),
+      runtime: NODE_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      // The handlers' logger filters by DPIA_LOG_LEVEL itself; Lambda must not drop its lines.
+      applicationLogLevelV2: lambda.ApplicationLogLevel.DEBUG,
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      tracing: lambda.Tracing.ACTIVE,
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue, retryAttempts: 2 } : {}),
+      environment: {
+        ...props.environment,
+        DPIA_LOG_LEVEL: 'info',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        externalModules: ['@aws-sdk/*', '@smithy/*'],
+        forceDockerBundling: false,
+        logLevel: nodejs.LogLevel.WARNING,
+        ...(props.includeTemplates
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
+                ],
+              },
+            }
+          : {}),
+      },
+    });
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing (Tracing.ACTIVE) adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions: AWS requires Resource "*".',
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the runtime the project targets and tests on (package.json engines, the local stack); it moves to a newer LTS as one change across the project.',
+    });
+  }
+}

@@ -1,0 +1,283 @@
+// Everything that can be rebuilt from the repository at any time: one function per registry entry
+// with only the IAM its code needs (infra/access.ts), the lifecycle state machine from its ASL
+// file, the HTTP API from the route table, SES sending and receiving, and the alarms.
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { functionRegistry } from '../functions/registry.js';
+import { routeTable } from '../functions/routes.js';
+import { DEFAULTS, ENV } from '../functions/shared/config.js';
+import { tableDefinition } from '../functions/shared/table.js';
+import { accessOf, type FunctionAccess } from './access.js';
+import type { DeploymentConfig } from './config.js';
+import { Alarms } from './constructs/alarms.js';
+import { DpiaHttpApi } from './constructs/http-api.js';
+import { Lifecycle } from './constructs/lifecycle.js';
+import { Mail } from './constructs/mail.js';
+import { NodeFunction } from './constructs/node-function.js';
+import { acknowledgeWildcardResource } from './nag.js';
+import { NAMES } from './names.js';
+import type { StatefulStack } from './stateful-stack.js';
+
+export interface StatelessStackProps extends StackProps {
+  config: DeploymentConfig;
+  stateful: StatefulStack;
+  /** Defaults to the repository's ASL file; a test points it at an edited copy. */
+  definitionFile?: string;
+}
+
+export class StatelessStack extends Stack {
+  /** Deployed functions by registry name. */
+  readonly functions = new Map<string, NodeFunction>();
+  readonly lifecycle: Lifecycle;
+  readonly api: DpiaHttpApi;
+  readonly mail: Mail;
+  readonly alarms: Alarms;
+  readonly inboundMailDeadLetters: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const stateMachineArn = Lifecycle.arn(this);
+
+    this.inboundMailDeadLetters = new sqs.Queue(this, 'InboundMailDeadLetters', {
+      queueName: 'camera-dpia-inbound-mail-dlq',
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    for (const spec of functionRegistry) {
+      const access = accessOf(spec.name);
+      const fn = new NodeFunction(this, spec.name, {
+        spec,
+        logRetention,
+        ...(access.templates ? { includeTemplates: true } : {}),
+        ...(spec.name === 'inbound-mail' ? { deadLetterQueue: this.inboundMailDeadLetters } : {}),
+      });
+      this.functions.set(spec.name, fn);
+      grantAccess(fn, access, {
+        config,
+        stateful,
+        stateMachineArn,
+        executionsArn: Lifecycle.executionsArn(this),
+      });
+    }
+    const functions = new Map<string, lambda.IFunction>(
+      [...this.functions].map(([name, fn]) => [name, fn.function] as const),
+    );
+
+    this.lifecycle = new Lifecycle(this, 'Lifecycle', {
+      functions,
+      logRetention,
+      ...(props.definitionFile ? { definitionFile: props.definitionFile } : {}),
+    });
+    this.api = new DpiaHttpApi(this, 'Api', {
+      routes: routeTable,
+      functions,
+      userPool: stateful.userPool,
+      userPoolClient: stateful.userPoolClient,
+      logRetention,
+    });
+    // Review links start at the API, which needs the functions first: settings come last.
+    const publicBaseUrl = config.publicBaseUrl ?? this.api.endpoint;
+    const values: SettingValues = {
+      tableName: stateful.table.tableName,
+      rawMailBucket: stateful.rawMailBucket.bucketName,
+      inboundDomain: config.inboundDomain,
+      senderAddress: config.senderAddress,
+      publicBaseUrl,
+      stateMachineArn,
+      reviewKeySecretId: stateful.reviewLinkKey.secretArn,
+      approvalTimeoutDays: String(config.approvalTimeoutDays),
+    };
+    const webSignIn = [...this.functions.keys()].some((name) =>
+      accessOf(name).settings?.includes('cognitoClientId'),
+    );
+    if (webSignIn) Object.assign(values, this.webSignIn(config, stateful, publicBaseUrl));
+    // Each function gets the variables its access implies, and no others.
+    for (const [name, fn] of this.functions) {
+      for (const [key, value] of Object.entries(settingsFor(name, accessOf(name), values))) {
+        fn.function.addEnvironment(key, value);
+      }
+    }
+
+    const inboundMail = functions.get('inbound-mail');
+    if (!inboundMail) throw new Error('functions/registry.ts has no inbound-mail function for the SES rule');
+    this.mail = new Mail(this, 'Mail', { config, rawMailBucket: stateful.rawMailBucket, inboundMail });
+    this.alarms = new Alarms(this, 'Alarms', {
+      alarmEmail: config.alarmEmail,
+      functions,
+      stateMachine: this.lifecycle.stateMachine,
+      inboundMailDeadLetters: this.inboundMailDeadLetters,
+      api: this.api.api,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.endpoint });
+    new CfnOutput(this, 'ReviewLinkBaseUrl', { value: publicBaseUrl });
+    new CfnOutput(this, 'StateMachineArn', { value: this.lifecycle.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+  }
+
+  /**
+   * The web pages' sign-in: Cognito's managed login on a domain of its own (the newer pages: the
+   * classic hosted UI cannot enrol the authenticator app that MFA requires), and an OAuth client
+   * whose callback is the API's address. They live here, not with the user pool, because the
+   * callback needs the API.
+   */
+  private webSignIn(config: DeploymentConfig, stateful: StatefulStack, publicBaseUrl: string): SettingValues {
+    const domain = new cognito.UserPoolDomain(this, 'SignInDomain', {
+      userPool: stateful.userPool,
+      cognitoDomain: { domainPrefix: config.signInDomainPrefix ?? `camera-dpia-${this.account}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    const client = new cognito.UserPoolClient(this, 'WebClient', {
+      userPool: stateful.userPool,
+      userPoolClientName: 'camera-dpia-web',
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [`${publicBaseUrl}/app/auth/callback`],
+        logoutUrls: [`${publicBaseUrl}/`],
+      },
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+    });
+    new cognito.CfnManagedLoginBranding(this, 'SignInBranding', {
+      userPoolId: stateful.userPool.userPoolId,
+      clientId: client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+    new CfnOutput(this, 'SignInUrl', { value: `${publicBaseUrl}/sign-in` });
+    return {
+      cognitoDomain: domain.baseUrl(),
+      cognitoClientId: client.userPoolClientId,
+      cognitoIssuer: stateful.userPool.userPoolProviderUrl,
+    };
+  }
+}
+
+/** Setting values by ENV key; the web sign-in ones exist only when a function signs people in. */
+type SettingValues = Partial<Record<keyof typeof ENV, string>>;
+
+/** The environment of one function: the table always, the rest as its access says. */
+export function settingsFor(
+  name: string,
+  access: FunctionAccess,
+  values: SettingValues,
+): Record<string, string> {
+  const keys: (keyof typeof ENV)[] = ['tableName'];
+  if (access.sendsMail) keys.push('senderAddress');
+  if (access.readsRawMail) keys.push('rawMailBucket');
+  if (access.readsReviewKey) keys.push('reviewKeySecretId');
+  if (access.workflow?.includes('StartExecution')) keys.push('stateMachineArn');
+  keys.push(...(access.settings ?? []));
+  const env: Record<string, string> = {};
+  for (const key of keys) {
+    const value = values[key];
+    if (value === undefined) throw new Error(`No value for ${ENV[key]}, which ${name} reads`);
+    env[ENV[key]] = value;
+  }
+  return env;
+}
+
+interface GrantContext {
+  config: DeploymentConfig;
+  stateful: StatefulStack;
+  stateMachineArn: string;
+  executionsArn: string;
+}
+
+/** IAM for one function, statement by statement, from its entry in infra/access.ts. */
+function grantAccess(fn: NodeFunction, access: FunctionAccess, ctx: GrantContext): void {
+  const { stateful, config } = ctx;
+  const role = fn.role;
+  const stack = Stack.of(fn);
+
+  const tableArn = stateful.table.tableArn;
+  const resources = access.table.includes('Query')
+    ? [
+        tableArn,
+        ...tableDefinition.globalSecondaryIndexes.map((index) => `${tableArn}/index/${index.indexName}`),
+      ]
+    : [tableArn];
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: access.table.map((action) => `dynamodb:${action}`), resources }),
+  );
+  // DynamoDB uses the table's customer-managed key on the caller's behalf.
+  const writes = access.table.some((action) => action !== 'GetItem' && action !== 'Query');
+  stateful.dataKey.grant(
+    role,
+    'kms:Decrypt',
+    'kms:DescribeKey',
+    ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
+  );
+
+  for (const action of access.workflow ?? []) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [`states:${action}`],
+        resources: [action === 'StopExecution' ? ctx.executionsArn : ctx.stateMachineArn],
+      }),
+    );
+    if (action === 'StopExecution') {
+      acknowledgeWildcardResource(
+        role,
+        ctx.executionsArn,
+        'Executions are named after proposal ids, created at run time: the grant covers the executions of the lifecycle state machine only.',
+      );
+    }
+  }
+
+  if (access.sendsMail) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: config.sendingDomain }),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: NAMES.configurationSet,
+          }),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': config.senderAddress } },
+      }),
+    );
+  }
+
+  if (access.readsRawMail) {
+    // An export with a fixed name: the acknowledgment below can then name the resource exactly.
+    const bucketArn = stateful.exportValue(stateful.rawMailBucket.bucketArn, {
+      name: 'camera-dpia-raw-mail-bucket-arn',
+    });
+    const receivedMail = `${bucketArn}/${DEFAULTS.rawMailPrefix}*`;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [receivedMail] }),
+    );
+    acknowledgeWildcardResource(
+      role,
+      receivedMail,
+      'SES stores each reply as inbound/<SES message id>, a key known only when mail arrives: the grant is read-only and limited to that prefix.',
+    );
+  }
+
+  if (access.readsReviewKey) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [stateful.reviewLinkKey.secretArn],
+      }),
+    );
+  }
+}
