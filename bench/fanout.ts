@@ -1,0 +1,189 @@
+// Fan-out: one proposal with 500 consultees (quick: 50), from POST /proposals to the moment SES
+// has accepted the last consultation letter, against the floor: the same number of SendEmail
+// calls with the same letter, issued directly with the SDK at the concurrency SendConsultation
+// uses (MAIL_CONCURRENCY). The floor runs before and after the system run; its mean is used.
+
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Email } from 'aws-ses-v2-local/dist/store.js';
+import { MAIL_CONCURRENCY, mapBounded } from '../functions/consultation/send.js';
+import { DEFAULTS } from '../functions/shared/config.js';
+import { consulteeKey, replyTokenKey } from '../functions/shared/keys.js';
+import { floorClients } from './lifecycle-floor.js';
+import { benchProposal, consultationMails, openProposal } from './support/drive.js';
+import { profiled } from './support/profile.js';
+import { type BenchOptions, type BenchResult, check, ratio, seconds } from './support/result.js';
+import { startBenchStack } from './support/stack.js';
+
+const GOAL = 2;
+
+export async function benchFanOut({ quick }: BenchOptions): Promise<BenchResult> {
+  const consultees = quick ? 50 : 500;
+  const b = await startBenchStack('fanout');
+  try {
+    // Untimed: loads the handlers and gives the floor a real letter to send.
+    const warm = await openProposal(b, benchProposal({ consultees: 2, tag: 'warm', deadlineSeconds: 3600 }));
+    const [sample] = await consultationMails(b, warm.reference, 2);
+    if (!sample) throw new Error('the warm-up proposal mailed nobody');
+    const ses = new SESClient({});
+    const floorBefore = await floor(ses, sample.mail, consultees);
+
+    const input = benchProposal({ consultees, tag: 'fan', deadlineSeconds: 3600 });
+    b.requests.reset();
+    const start = performance.now();
+    const opened = await profiled('fanout-system', async () => {
+      const o = await openProposal(b, input);
+      await consultationMails(b, o.reference, consultees);
+      return o;
+    });
+    // Exact: when the last SendEmail response left the SES emulator (only this proposal mails now).
+    const system = b.requests.lastFinishedAt('ses:SendEmail') - start;
+    const requests = b.requests.snapshot();
+    const floorAfter = await floor(ses, sample.mail, consultees);
+    const floorMs = (floorBefore + floorAfter) / 2;
+    // Not the floor, but where the difference goes: the same mails with the three conditional
+    // writes SendConsultation makes per consultee (claim, reply token, mailed), issued directly.
+    const withWrites = await floor(ses, sample.mail, consultees, floorClients().dynamo);
+    const overhead = system / floorMs;
+
+    // Let a late duplicate show up, should there be one, before counting.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const all = b.mail.consultation(opened.reference);
+    const perRecipient = new Map<string, number>();
+    for (const m of all) perRecipient.set(m.to, (perRecipient.get(m.to) ?? 0) + 1);
+    const twice = [...perRecipient.values()].filter((n) => n > 1).length;
+    const expected = new Set(input.consultees.map((c) => c.email.toLowerCase()));
+    const missing = [...expected].filter((e) => !perRecipient.has(e)).length;
+    const detail = (
+      await b.api<{ consultation: { mailed: number } }>('manager', 'GET', `/proposals/${opened.proposalId}`)
+    ).body;
+    return {
+      name: 'fan-out',
+      figure: overhead,
+      unit: 'x floor',
+      goal: `<= ${GOAL}x`,
+      pass: overhead <= GOAL,
+      detail:
+        `${consultees} consultees: POST to last letter accepted ${seconds(system)} ` +
+        `(${(consultees / (system / 1000)).toFixed(0)} mails/s), ${consultees} direct SendEmail at ` +
+        `concurrency ${MAIL_CONCURRENCY} ${seconds(floorMs)} (${seconds(floorBefore)} before, ${seconds(floorAfter)} after); ` +
+        `the same mails with SendConsultation's 3 conditional writes per consultee issued directly ${seconds(withWrites)}`,
+      checks: [
+        check(
+          'every consultee mailed exactly once',
+          all.length === consultees && twice === 0 && missing === 0,
+          `${all.length} letters, ${twice} recipients mailed twice, ${missing} not mailed`,
+        ),
+        check(
+          'the proposal counts every consultee as mailed',
+          detail.consultation?.mailed === consultees,
+          `mailed ${detail.consultation?.mailed}`,
+        ),
+      ],
+      data: { system, floorBefore, floorAfter, withWrites, requests, ratio: ratio(overhead) },
+    };
+  } finally {
+    await b.close();
+  }
+}
+
+async function floor(
+  ses: SESClient,
+  letter: Email,
+  count: number,
+  dynamo?: DynamoDBDocumentClient,
+): Promise<number> {
+  const recipients = Array.from({ length: count }, (_, i) => `floor${i}@parish.example`);
+  const id = randomUUID();
+  if (dynamo) await storeConsultees(dynamo, id, recipients);
+  const start = performance.now();
+  await mapBounded(recipients, MAIL_CONCURRENCY, async (to) => {
+    // As SendConsultation: claim the consultee, store the reply token, mail, mark mailed.
+    await dynamo?.send(
+      new UpdateCommand({
+        TableName: DEFAULTS.tableName,
+        Key: consulteeKey(id, to),
+        UpdateExpression: 'SET #marker = :sending',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(#marker) OR #marker = :null)',
+        ExpressionAttributeNames: { '#marker': 'mailMarker' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':null': null },
+      }),
+    );
+    await dynamo?.send(
+      new PutCommand({
+        TableName: DEFAULTS.tableName,
+        Item: { ...replyTokenKey(`${id}${to}`), type: 'reply-token', proposalId: id, email: to },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    await ses.send(
+      new SendEmailCommand({
+        Source: letter.from,
+        Destination: { ToAddresses: [to] },
+        ReplyToAddresses: letter.replyTo,
+        Message: {
+          Subject: { Data: letter.subject, Charset: 'UTF-8' },
+          Body: {
+            Text: { Data: letter.body.text ?? '', Charset: 'UTF-8' },
+            Html: { Data: letter.body.html ?? '', Charset: 'UTF-8' },
+          },
+        },
+      }),
+    );
+    await dynamo?.send(
+      new UpdateCommand({
+        TableName: DEFAULTS.tableName,
+        Key: consulteeKey(id, to),
+        UpdateExpression: 'SET #marker = :sent, #status = :mailed, #mailedAt = :now',
+        ConditionExpression: '#marker = :sending',
+        ExpressionAttributeNames: { '#marker': 'mailMarker', '#status': 'status', '#mailedAt': 'mailedAt' },
+        ExpressionAttributeValues: {
+          ':sent': 'sent',
+          ':sending': 'sending',
+          ':mailed': 'mailed',
+          ':now': new Date().toISOString(),
+        },
+      }),
+    );
+  });
+  return performance.now() - start;
+}
+
+/** Untimed: the consultee items SendConsultation finds already stored by POST /proposals. */
+async function storeConsultees(dynamo: DynamoDBDocumentClient, id: string, emails: string[]) {
+  for (let i = 0; i < emails.length; i += 25) {
+    await dynamo.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [DEFAULTS.tableName]: emails.slice(i, i + 25).map((email) => ({
+            PutRequest: {
+              Item: {
+                ...consulteeKey(id, email),
+                type: 'consultee',
+                name: 'Cllr Floor Consultee',
+                email,
+                organisation: 'Parish Council',
+                status: 'pending',
+                stance: null,
+                respondedAt: null,
+                late: false,
+                senderMismatch: false,
+                comment: null,
+                mailMarker: null,
+                replyId: null,
+                mailedAt: null,
+              },
+            },
+          })),
+        },
+      }),
+    );
+  }
+}

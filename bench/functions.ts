@@ -1,0 +1,196 @@
+// Functions: every function of functions/registry.ts bundled as the CDK stack bundles it
+// (infra/constructs/node-function.ts: esbuild, platform node, target node22, ESM, minified, the
+// AWS SDK v3 and Smithy left to the runtime, the createRequire banner), its size, and its cold
+// import: a fresh `node` process importing the bundle, median of a few, against the same for a
+// bundle of a bare `export const handler = async () => ({})`. The external SDK packages resolve
+// from node_modules, as the Lambda runtime provides them, so their load time counts.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { build, type Metafile } from 'esbuild';
+import { type FunctionSpec, functionRegistry } from '../functions/registry.js';
+import { type BenchOptions, type BenchResult, check, median } from './support/result.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const SIZE_GOAL_KIB = 60;
+const IMPORT_GOAL = 1.3;
+const QUICK_FUNCTIONS = ['create-proposal', 'inbound-mail', 'list-decisions'];
+const BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+interface Bundle {
+  file: string;
+  bytes: number;
+  metafile: Metafile;
+}
+
+interface ColdImport {
+  /** Spawn to exit of a node process that imports the bundle. */
+  process: number;
+  /** The import() alone, timed inside that process. */
+  import: number;
+}
+
+export async function benchFunctions({ quick }: BenchOptions): Promise<BenchResult[]> {
+  const runs = quick ? 2 : 4;
+  const specs = quick
+    ? functionRegistry.filter((f) => QUICK_FUNCTIONS.includes(f.name)).slice(0, 3)
+    : functionRegistry;
+  // Under node_modules, so the bundles' `@aws-sdk/*` imports resolve as on Lambda.
+  const cache = join(root, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'dpia-bench-functions-'));
+  process.send?.({ tempDir: dir });
+  try {
+    const bareEntry = join(dir, 'bare.ts');
+    writeFileSync(bareEntry, 'export const handler = async () => ({});\n');
+    const bare = await bundle(bareEntry, join(dir, 'bare'));
+    const results: BenchResult[] = [];
+    for (const spec of specs) {
+      const b = await bundle(join(root, spec.entry), join(dir, spec.name));
+      // The same external SDK packages imported alone: the part of the cold import that is the SDK's.
+      const externals = externalImports(b.metafile);
+      const sdkFile = join(dir, spec.name, 'sdk-only.mjs');
+      writeFileSync(
+        sdkFile,
+        `${externals.map((e) => `import '${e}';`).join('\n')}\nexport const handler = async () => ({});\n`,
+      );
+      // The three take turns, so drift on this shared machine hits them alike.
+      const [cold, bareCold, sdk] = (await coldImports([b.file, bare.file, sdkFile], runs)) as [
+        ColdImport,
+        ColdImport,
+        ColdImport,
+      ];
+      results.push(functionResult(spec, b, cold, bareCold, sdk, externals));
+    }
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function bundle(entry: string, outDir: string): Promise<Bundle> {
+  const file = join(outDir, 'index.mjs');
+  const result = await build({
+    entryPoints: [entry],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    minify: true,
+    banner: { js: BANNER },
+    external: ['@aws-sdk/*', '@smithy/*'],
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('index.mjs'));
+  if (!output) throw new Error(`esbuild wrote no index.mjs for ${entry}`);
+  return { file, bytes: output[1].bytes, metafile: result.metafile };
+}
+
+function functionResult(
+  spec: FunctionSpec,
+  b: Bundle,
+  cold: ColdImport,
+  bare: ColdImport,
+  sdk: ColdImport,
+  externals: string[],
+): BenchResult {
+  const kib = b.bytes / 1024;
+  const coldRatio = cold.process / bare.process;
+  return {
+    name: `function ${spec.name}`,
+    figure: kib,
+    unit: 'KiB',
+    goal: `<= ${SIZE_GOAL_KIB} KiB, import <= ${IMPORT_GOAL}x bare`,
+    pass: kib <= SIZE_GOAL_KIB && coldRatio <= IMPORT_GOAL,
+    detail:
+      `cold import ${cold.process.toFixed(0)} ms = ${coldRatio.toFixed(2)}x bare (${bare.process.toFixed(0)} ms), ` +
+      `its ${externals.length} SDK packages alone ${sdk.process.toFixed(0)} ms; largest: ${largestInputs(b.metafile, 3)}`,
+    checks: [
+      check(`${spec.name} bundles and its handler imports in a fresh process`, Number.isFinite(cold.process)),
+    ],
+    data: { bytes: b.bytes, cold, bare, sdkOnly: sdk, externals, inputs: packageBytes(b.metafile) },
+  };
+}
+
+/** The packages a bundle leaves to the runtime (`@aws-sdk/*`, `@smithy/*`). */
+function externalImports(metafile: Metafile): string[] {
+  const paths = new Set<string>();
+  for (const output of Object.values(metafile.outputs))
+    for (const i of output.imports) if (i.external && !i.path.startsWith('node:')) paths.add(i.path);
+  return [...paths].sort();
+}
+
+/**
+ * Medians over `runs` fresh processes per file, the files taking turns; a first round is not
+ * counted (it fills the disk cache).
+ */
+async function coldImports(files: string[], runs: number): Promise<ColdImport[]> {
+  const walls = files.map((): number[] => []);
+  const imports = files.map((): number[] => []);
+  for (let i = 0; i <= runs; i++) {
+    for (const [n, file] of files.entries()) {
+      const { wall, importMs } = await importInFreshProcess(file);
+      if (i === 0) continue;
+      walls[n]?.push(wall);
+      imports[n]?.push(importMs);
+    }
+  }
+  return files.map((_, n) => ({ process: median(walls[n] ?? []), import: median(imports[n] ?? []) }));
+}
+
+const LOADER = [
+  'const t = performance.now();',
+  'const m = await import(process.argv[1]);',
+  "if (typeof m.handler !== 'function') throw new Error('no handler export');",
+  'process.stdout.write(String(performance.now() - t));',
+].join(' ');
+
+function importInFreshProcess(file: string): Promise<{ wall: number; importMs: number }> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, ['--input-type=module', '-e', LOADER, file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The handlers read these at import in places; give them what the CDK stack sets.
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-west-2', DPIA_LOG_LEVEL: 'silent' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const wall = performance.now() - start;
+      if (code !== 0) reject(new Error(`importing ${file} failed (${code}): ${err.trim().split('\n')[0]}`));
+      else resolve({ wall, importMs: Number(out) });
+    });
+  });
+}
+
+/** Bytes in the bundle by package (or `functions/…` for our own code), largest first. */
+function packageBytes(metafile: Metafile): Record<string, number> {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+      const key = match ? (match[1] as string) : path.split('/').slice(0, 2).join('/');
+      totals.set(key, (totals.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]));
+}
+
+function largestInputs(metafile: Metafile, count: number): string {
+  return Object.entries(packageBytes(metafile))
+    .slice(0, count)
+    .map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB`)
+    .join(', ');
+}

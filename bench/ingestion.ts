@@ -1,0 +1,225 @@
+// Reply ingestion: 1,000 replies (quick: 50) over SMTP to open consultations — several proposals
+// with many consultees and a deadline an hour ahead, one consultee of each left silent so no
+// consultation closes early — counted per second from the first reply sent until every one is
+// reflected in DynamoDB (its consultee `responded`). A few messages are delivered twice (the same
+// Message-ID), as mail systems do: they must be stored and counted once.
+
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULTS } from '../functions/shared/config.js';
+import { proposalPartition } from '../functions/shared/keys.js';
+import {
+  benchProposal,
+  consultationMails,
+  type Opened,
+  openProposal,
+  rawMessage,
+  replyMessage,
+  SmtpSender,
+} from './support/drive.js';
+import { profiled } from './support/profile.js';
+import { type BenchOptions, type BenchResult, check, seconds } from './support/result.js';
+import type { WatchedMail } from './support/stack.js';
+import { startBenchStack, watcherDynamo } from './support/stack.js';
+
+const GOAL = 100;
+/** Mail servers delivering to us at once. */
+const SMTP_CONNECTIONS = 8;
+const POLL_MS = 100;
+
+export async function benchIngestion({ quick }: BenchOptions): Promise<BenchResult> {
+  const proposals = quick ? 2 : 4;
+  const repliesEach = quick ? 25 : 250;
+  const total = proposals * repliesEach;
+  const duplicates = quick ? 4 : 20;
+  const b = await startBenchStack('ingestion');
+  const sender = new SmtpSender(b, SMTP_CONNECTIONS);
+  const dynamo = watcherDynamo();
+  try {
+    // Untimed set-up: open the consultations and wait for every letter.
+    const opened: (Opened & { letters: WatchedMail[] })[] = [];
+    for (let p = 0; p < proposals; p++) {
+      const input = benchProposal({ consultees: repliesEach + 1, tag: `in${p}`, deadlineSeconds: 3600 });
+      const o = await openProposal(b, input);
+      opened.push({ ...o, letters: await consultationMails(b, o.reference, repliesEach + 1) });
+    }
+    // Untimed: one reply to a proposal of its own loads the inbound handler and its parsers.
+    const warm = await openProposal(b, benchProposal({ consultees: 2, tag: 'warm', deadlineSeconds: 3600 }));
+    const [warmLetter] = await consultationMails(b, warm.reference, 2);
+    if (!warmLetter) throw new Error('the warm-up proposal mailed nobody');
+    await sender.send(
+      warmLetter.to,
+      warmLetter.mail.replyTo?.[0] ?? '',
+      await rawMessage(replyMessage(warmLetter, 0, '<ingest.warm@consultee.example>')),
+    );
+    const warmDone = performance.now() + 10_000;
+    while (
+      (await consultees(dynamo, warm.proposalId)).every((c) => c.status !== 'responded') &&
+      performance.now() < warmDone
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    // Interleave the proposals, as replies to several consultations arrive mixed; the last
+    // consultee of each stays silent.
+    const replies: { letter: WatchedMail; raw: Buffer }[] = [];
+    for (let i = 0; i < repliesEach; i++) {
+      for (const o of opened) {
+        const letter = o.letters[i] as WatchedMail;
+        replies.push({
+          letter,
+          raw: await rawMessage(replyMessage(letter, i, `<ingest.${o.reference}.${i}@consultee.example>`)),
+        });
+      }
+    }
+    const resent = replies.filter((_, i) => i % Math.floor(total / duplicates) === 0).slice(0, duplicates);
+
+    b.requests.reset();
+    const start = performance.now();
+    const sending = Promise.all(
+      [...replies, ...resent].map(({ letter, raw }) =>
+        sender.send(letter.to, letter.mail.replyTo?.[0] ?? '', raw),
+      ),
+    );
+    const respondedCount = async () => {
+      let n = 0;
+      for (const o of opened)
+        n += (await consultees(dynamo, o.proposalId)).filter((c) => c.status === 'responded').length;
+      return n;
+    };
+    let responded = 0;
+    const deadline = start + (quick ? 60_000 : 240_000);
+    let sentAt = Number.NaN;
+    void sending.then(() => {
+      sentAt = performance.now();
+    });
+    await profiled('ingestion-system', async () => {
+      while (responded < total && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        responded = await respondedCount();
+      }
+    });
+    const elapsed = performance.now() - start;
+    await sending;
+    const queries = b.requests.snapshot()['dynamodb:Query'] ?? 0;
+    const queryBytes = b.requests.bytesOut('dynamodb:Query');
+    const dynamoCalls = b.requests.total('dynamodb:');
+    const rate = (responded / elapsed) * 1000;
+
+    const checks = await ingestionChecks(b, dynamo, opened, repliesEach, duplicates);
+    checks.unshift(
+      check('every reply reflected in DynamoDB in time', responded === total, `${responded} of ${total}`),
+    );
+    return {
+      name: 'reply ingestion',
+      figure: rate,
+      unit: 'replies/s',
+      goal: `>= ${GOAL}/s`,
+      pass: responded === total && rate >= GOAL,
+      detail:
+        `${total} replies to ${proposals} consultations of ${repliesEach + 1} (+${duplicates} duplicate deliveries) ` +
+        `over ${SMTP_CONNECTIONS} SMTP connections: all counted in ${seconds(elapsed)}; SMTP accepted the last ` +
+        `after ${seconds(sentAt - start)}; per reply ${(dynamoCalls / total).toFixed(1)} DynamoDB calls, ` +
+        `${(queries / total).toFixed(1)} Queries returning ${(queryBytes / total / 1024).toFixed(0)} KiB`,
+      checks,
+      data: { elapsed, sentAfter: sentAt - start, queryBytes, requests: b.requests.snapshot() },
+    };
+  } finally {
+    sender.close();
+    await b.close();
+  }
+}
+
+interface ItemView {
+  SK: string;
+  status?: string;
+  stance?: string | null;
+  type?: string;
+  event?: string;
+}
+
+async function partition(dynamo: DynamoDBDocumentClient, proposalId: string, prefix: string) {
+  const items: ItemView[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: DEFAULTS.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': proposalPartition(proposalId), ':prefix': prefix },
+        ExpressionAttributeNames: { '#s': 'status', '#e': 'event' },
+        ProjectionExpression: 'SK, #s, stance, #e',
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...((out.Items ?? []) as ItemView[]));
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+const consultees = (dynamo: DynamoDBDocumentClient, proposalId: string) =>
+  partition(dynamo, proposalId, 'CONSULTEE#');
+
+interface Detail {
+  status: string;
+  consultation: { responded: number; tally: Record<string, number> };
+}
+
+async function ingestionChecks(
+  b: Awaited<ReturnType<typeof startBenchStack>>,
+  dynamo: DynamoDBDocumentClient,
+  opened: Opened[],
+  repliesEach: number,
+  duplicates: number,
+) {
+  // Duplicates may still be in flight when the last original was counted: let them land.
+  const smtpDir = join(b.config.dataDir, 'smtp');
+  const settle = performance.now() + 10_000;
+  while (readdirSync(join(smtpDir, 'pending')).length > 0 && performance.now() < settle) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const failed = readdirSync(join(smtpDir, 'failed')).length;
+  const pending = readdirSync(join(smtpDir, 'pending')).length;
+  let storedReplies = 0;
+  let receivedEvents = 0;
+  const summaries: string[] = [];
+  let summariesRight = true;
+  let stillOpen = true;
+  for (const o of opened) {
+    storedReplies += (await partition(dynamo, o.proposalId, 'REPLY#')).length;
+    receivedEvents += (await partition(dynamo, o.proposalId, 'EVENT#')).filter(
+      (e) => e.event === 'reply-received',
+    ).length;
+    const people = await consultees(dynamo, o.proposalId);
+    const responded = people.filter((c) => c.status === 'responded').length;
+    const detail = (await b.api<Detail>('manager', 'GET', `/proposals/${o.proposalId}`)).body;
+    const tallied = Object.values(detail.consultation.tally).reduce((a, n) => a + n, 0);
+    summaries.push(`${detail.consultation.responded}/${tallied}/${responded}`);
+    if (detail.consultation.responded !== repliesEach || tallied !== repliesEach || responded !== repliesEach)
+      summariesRight = false;
+    if (detail.status !== 'consulting') stillOpen = false;
+  }
+  const total = opened.length * repliesEach;
+  return [
+    check(
+      'none lost, none twice: one stored reply and one timeline entry per message, duplicates included',
+      storedReplies === total && receivedEvents === total,
+      `${storedReplies} replies stored, ${receivedEvents} reply events, for ${total} messages + ${duplicates} duplicate deliveries`,
+    ),
+    check(
+      "each proposal's summary counts exactly its responded consultees (responded/tally/consultees)",
+      summariesRight,
+      summaries.join(', '),
+    ),
+    check('no consultation closed early (one consultee of each is silent)', stillOpen),
+    check(
+      'no inbound mail failed or left pending',
+      failed === 0 && pending === 0,
+      `${failed} failed, ${pending} pending`,
+    ),
+  ];
+}

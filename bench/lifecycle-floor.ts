@@ -1,0 +1,353 @@
+// The floor of the lifecycle benchmark: the DynamoDB, SES and S3 calls one proposal's lifecycle
+// makes, issued directly with the AWS SDK against the same local endpoints, in the same order and
+// with the same concurrency, with no workflow, no HTTP API, no SMTP and no handler logic between
+// them. Items and mails are copies of what a real run stored and sent, so sizes match.
+//
+// The call mix, read from the handlers (10 consultees, all reply, approved); Step Functions calls
+// (StartExecution, SendTaskSuccess x2, GetSecretValue) are the workflow's and are left out:
+//
+// | step (handler)                         | DynamoDB                                          | SES | S3 |
+// | -------------------------------------- | ------------------------------------------------- | --- | -- |
+// | POST /proposals (create.ts)            | Update counter, Put proposal, BatchWrite 10       |     |    |
+// |                                        | consultees, Put event, Update executionArn   = 5  |     |    |
+// | ScorePressingNeed (score.handler.ts)   | Get, Update status, Update score, Put event  = 4  |     |    |
+// | SendConsultation (send.ts)             | Get, Update status, Query consultees; per         | 10  |    |
+// |                                        | consultee (8 at a time) Update claim, Put token,  |     |    |
+// |                                        | Update mailed; Query partition, Update summary,   |     |    |
+// |                                        | Put event                                   = 36  |     |    |
+// | CollectResponses (collect.ts)          | Update task token, Query consultees          = 2  |     |    |
+// | each reply (smtp.ts + inbound.ts)      | Get token, Get proposal, Get consultee, Put reply,|     | 2  |
+// |   x10, in parallel                     | Update consultee, Put event, Query partition,     |     |    |
+// |                                        | Update summary, Query consultees (+ Get proposal  |     |    |
+// |                                        | on the last)                            = 9 (+1)  |     |    |
+// | CloseConsultation (close.ts)           | Get, Update, Query partition, Update summary,     |     |    |
+// |                                        | Update status, Put event                     = 6  |     |    |
+// | RequestApproval (request.ts)           | Get, Update status, Update reviewId, Put review,  | 1   |    |
+// |                                        | Update claim, Update settle, Put event       = 7  |     |    |
+// | POST /review/{id} (review.ts)          | Get review, Query partition, Update decided  = 3  |     |    |
+// | RecordDecision (record.ts, store.ts)   | Get, Query GSI3, Query chain head, Put decision   |     |    |
+// |                                        | (again on a lost race), Update status, Put event = 6 |  |    |
+// | NotifyOutcome (notify.ts)              | Get decision, Get proposal, Query consultees; per | 10  |    |
+// |                                        | consultee (8 at a time) Update claim, Update sent;|     |    |
+// |                                        | Put event                                   = 24  |     |    |
+// | total per proposal                     | 184                                               | 21  | 20 |
+//
+// The benchmark counts the requests both runs make (diagnostics channels), so a drift between
+// this table and the handlers shows in its detail column.
+import { randomInt, randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Email } from 'aws-ses-v2-local/dist/store.js';
+import { MAIL_CONCURRENCY, mapBounded } from '../functions/consultation/send.js';
+import { DEFAULTS } from '../functions/shared/config.js';
+import {
+  consulteeKey,
+  eventKey,
+  type Key,
+  proposalKey,
+  replyKey,
+  replyTokenKey,
+  reviewKey,
+} from '../functions/shared/keys.js';
+import { limiter } from './support/drive.js';
+
+/** What a real run stored and sent, copied by the floor with fresh keys. */
+export interface FloorSamples {
+  proposal: Record<string, unknown>;
+  consultees: Record<string, unknown>[];
+  reply: Record<string, unknown>;
+  review: Record<string, unknown>;
+  decision: Record<string, unknown>;
+  letter: Email;
+  reviewRequest: Email;
+  outcome: Email;
+  raw: Buffer;
+}
+
+const TABLE = DEFAULTS.tableName;
+const BUCKET = DEFAULTS.rawMailBucket;
+/** The floor's decisions go to a partition of their own, so the real chain stays verifiable. */
+const FLOOR_CHAIN = 'BENCHFLOOR#CHAIN';
+
+export interface FloorClients {
+  dynamo: DynamoDBDocumentClient;
+  ses: SESClient;
+  s3: S3Client;
+}
+
+/** Clients with the handlers' default configuration (created after the stack set the endpoints). */
+export function floorClients(): FloorClients {
+  return {
+    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    ses: new SESClient({}),
+    s3: new S3Client({ forcePathStyle: true }),
+  };
+}
+
+/** `count` proposals' worth of calls, all proposals at once (as the system run opens them). */
+export async function runFloor(
+  c: FloorClients,
+  samples: FloorSamples,
+  count: number,
+  replyConcurrency: number,
+) {
+  const replies = limiter(replyConcurrency);
+  await Promise.all(Array.from({ length: count }, () => floorProposal(c, samples, replies)));
+}
+
+async function floorProposal(
+  c: FloorClients,
+  s: FloorSamples,
+  replies: ReturnType<typeof limiter>,
+): Promise<void> {
+  const { dynamo } = c;
+  const id = randomUUID();
+  const pk = proposalKey(id);
+  const emails = s.consultees.map((item) => String(item.email));
+  const get = (Key: Key) => dynamo.send(new GetCommand({ TableName: TABLE, Key, ConsistentRead: true }));
+  const put = (Item: Record<string, unknown>, conditional = true) =>
+    dynamo.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item,
+        ...(conditional ? { ConditionExpression: 'attribute_not_exists(PK)' } : {}),
+      }),
+    );
+  const set = (Key: Key, fields: Record<string, unknown>, condition?: string) =>
+    dynamo.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key,
+        UpdateExpression: `SET ${Object.keys(fields)
+          .map((f) => `#${f} = :${f}`)
+          .join(', ')}`,
+        ConditionExpression: condition ?? 'attribute_exists(PK)',
+        ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((f) => [`#${f}`, f])),
+        ExpressionAttributeValues: Object.fromEntries(Object.entries(fields).map(([f, v]) => [`:${f}`, v])),
+      }),
+    );
+  const event = (name: string) =>
+    put({
+      ...eventKey(id, new Date().toISOString(), randomInt(10_000)),
+      type: 'event',
+      at: new Date().toISOString(),
+      event: name,
+      detail: `${name}: a line of about the length the timeline keeps for each event of a proposal`,
+    });
+  const query = (prefix?: string) =>
+    dynamo.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk.PK, ...(prefix ? { ':prefix': prefix } : {}) },
+        ConsistentRead: true,
+      }),
+    );
+  const summary = () =>
+    set(pk, { updatedAt: new Date().toISOString(), consultation: s.proposal.consultation ?? {} });
+  const mail = (to: string, m: Email, replyTo?: string) =>
+    c.ses.send(
+      new SendEmailCommand({
+        Source: m.from,
+        Destination: { ToAddresses: [to] },
+        ...(replyTo ? { ReplyToAddresses: [replyTo] } : {}),
+        Message: {
+          Subject: { Data: m.subject, Charset: 'UTF-8' },
+          Body: {
+            Text: { Data: m.body.text ?? '', Charset: 'UTF-8' },
+            Html: { Data: m.body.html ?? '', Charset: 'UTF-8' },
+          },
+        },
+      }),
+    );
+
+  // POST /proposals
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: TABLE,
+      Key: { PK: 'COUNTER#1900', SK: 'REFERENCE' },
+      UpdateExpression: 'ADD #n :one',
+      ExpressionAttributeNames: { '#n': 'n' },
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  await put({
+    ...s.proposal,
+    ...pk,
+    GSI1PK: 'BENCHFLOOR#PROPOSALS',
+    GSI2PK: 'BENCHFLOOR#STATUS',
+    proposalId: id,
+    status: 'submitted',
+  });
+  await dynamo.send(
+    new BatchWriteCommand({
+      RequestItems: {
+        [TABLE]: s.consultees.map((item) => ({
+          PutRequest: { Item: { ...item, ...consulteeKey(id, String(item.email)), status: 'pending' } },
+        })),
+      },
+    }),
+  );
+  await event('submitted');
+  await set(pk, { executionArn: `arn:aws:states:eu-west-2:000000000000:execution:floor:${id}` });
+
+  // ScorePressingNeed
+  await get(pk);
+  await set(pk, { status: 'scoring' });
+  await set(pk, { pressingNeed: s.proposal.pressingNeed });
+  await event('scored');
+
+  // SendConsultation
+  await get(pk);
+  await set(pk, { status: 'consulting' });
+  await query('CONSULTEE#');
+  const tokens = new Map<string, string>();
+  await mapBounded(emails, MAIL_CONCURRENCY, async (email) => {
+    await set(consulteeKey(id, email), { mailMarker: 'sending' });
+    const token = randomUUID().replaceAll('-', '');
+    tokens.set(email, token);
+    await put({ ...replyTokenKey(`${token}${token}`), type: 'reply-token', proposalId: id, email });
+    await mail(email, s.letter, `consult+${token}@${DEFAULTS.inboundDomain}`);
+    await set(consulteeKey(id, email), { mailMarker: 'sent', status: 'mailed' });
+  });
+  await query();
+  await summary();
+  await event('consultation-mailed');
+
+  // CollectResponses
+  await set(pk, { collectTaskToken: 'token' });
+  await query('CONSULTEE#');
+
+  // Each reply: SMTP stores it in S3, InboundMail reads it and records it.
+  let answered = 0;
+  await Promise.all(
+    emails.map((email) =>
+      replies(async () => {
+        const key = `inbound/floor-${randomUUID()}`;
+        await c.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: s.raw }));
+        const raw = await c.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+        await raw.Body?.transformToByteArray();
+        const token = tokens.get(email) ?? '';
+        await get(replyTokenKey(`${token}${token}`));
+        await get(pk);
+        await get(consulteeKey(id, email));
+        const replyId = randomUUID();
+        await put({ ...s.reply, ...replyKey(id, replyId), replyId, proposalId: id, consulteeEmail: email });
+        await set(consulteeKey(id, email), { status: 'responded', stance: 'support', replyId });
+        await event('reply-received');
+        await query();
+        await summary();
+        await query('CONSULTEE#');
+        answered += 1;
+        if (answered === emails.length) await get(pk);
+      }),
+    ),
+  );
+
+  // CloseConsultation
+  await get(pk);
+  await set(pk, { collectTaskToken: null, consultation: s.proposal.consultation });
+  await query();
+  await summary();
+  await set(pk, { status: 'awaiting-approval' });
+  await event('consultation-closed');
+
+  // RequestApproval
+  const reviewId = randomUUID();
+  await get(pk);
+  await set(pk, { status: 'awaiting-approval' });
+  await set(pk, { reviewId });
+  await put({ ...s.review, ...reviewKey(reviewId), reviewId, proposalId: id });
+  await set(reviewKey(reviewId), { mailMarker: 'sending' });
+  await mail(String(s.reviewRequest.destination.to[0]), s.reviewRequest);
+  await set(reviewKey(reviewId), { mailMarker: 'sent' });
+  await event('approval-requested');
+
+  // POST /review/{reviewId}
+  await get(reviewKey(reviewId));
+  await query();
+  await set(reviewKey(reviewId), { state: 'decided', decision: s.review.decision ?? {} });
+
+  // RecordDecision: the chain append, with its race for the next slot.
+  await get(pk);
+  await dynamo.send(
+    new QueryCommand({
+      TableName: TABLE,
+      IndexName: 'GSI3',
+      KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK = :sk',
+      ExpressionAttributeValues: { ':pk': pk.PK, ':sk': 'FLOORDECISION' },
+      Limit: 1,
+    }),
+  );
+  const decisionSk = await appendFloorDecision(c, s.decision, id);
+  await set(pk, { status: 'approved', decisionId: decisionSk });
+  await event('decided');
+
+  // NotifyOutcome
+  await get({ PK: FLOOR_CHAIN, SK: decisionSk });
+  await get(pk);
+  await query('CONSULTEE#');
+  for (let i = 0; i < emails.length; i += MAIL_CONCURRENCY) {
+    await Promise.all(
+      emails.slice(i, i + MAIL_CONCURRENCY).map(async (email) => {
+        await set(consulteeKey(id, email), { outcomeMailed: 'sending' });
+        await mail(email, s.outcome);
+        await set(consulteeKey(id, email), { outcomeMailed: 'sent' });
+      }),
+    );
+  }
+  await event('outcome-mailed');
+}
+
+async function appendFloorDecision(c: FloorClients, decision: Record<string, unknown>, proposalId: string) {
+  for (let attempt = 1; attempt <= 12; attempt++) {
+    const head = await c.dynamo.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': FLOOR_CHAIN },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const sequence = Number(head.Items?.[0]?.sequence ?? 0) + 1;
+    const SK = `SEQ#${String(sequence).padStart(12, '0')}`;
+    try {
+      await c.dynamo.send(
+        new PutCommand({
+          TableName: TABLE,
+          Item: {
+            ...decision,
+            PK: FLOOR_CHAIN,
+            SK,
+            GSI1PK: 'BENCHFLOOR#DECISIONS',
+            GSI3PK: `PROPOSAL#${proposalId}`,
+            GSI3SK: 'FLOORDECISION',
+            GSI2PK: 'BENCHFLOOR#REVIEWDUE',
+            proposalId,
+            sequence,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return SK;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+    }
+  }
+  throw new Error('floor: could not append a decision after 12 attempts');
+}

@@ -1,0 +1,168 @@
+// Auditor queries: GET /decisions?limit=50 latency with 1,000 and with 100,000 decision records in
+// the table (quick: 200 and 2,000), loaded directly with BatchWriteItem in parallel batches, not
+// through the workflow. Records look real and carry every index key; their hashes are not a valid
+// chain (nothing here verifies it). A Query on the by-date index reads 50 items whatever the table
+// holds, so the p50 ratio should stay near 1; a Scan would grow with the table.
+import { createHash, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULTS } from '../functions/shared/config.js';
+import { decisionIdFor, decisionIndexKeys, decisionKey } from '../functions/shared/keys.js';
+import { floorClients } from './lifecycle-floor.js';
+import { limiter } from './support/drive.js';
+import { type BenchOptions, type BenchResult, check, percentile, seconds } from './support/result.js';
+import { startBenchStack } from './support/stack.js';
+
+const GOAL = 1.2;
+const BATCH = 25;
+/** BatchWriteItem requests in flight while loading. */
+const LOAD_CONCURRENCY = 8;
+const WARM_UP = 20;
+
+export async function benchQueries({ quick }: BenchOptions): Promise<BenchResult> {
+  const small = quick ? 200 : 1_000;
+  const large = quick ? 2_000 : 100_000;
+  const requests = quick ? 40 : 200;
+  const b = await startBenchStack('queries');
+  const dynamo = floorClients().dynamo;
+  try {
+    const loadSmall = await load(dynamo, 1, small);
+    const atSmall = await measure(b, requests, small);
+    const loadLarge = await load(dynamo, small + 1, large);
+    const atLarge = await measure(b, requests, large);
+    const p50Ratio = atLarge.p50 / atSmall.p50;
+    const itemsPerSecond = ((large - small) / loadLarge) * 1000;
+    return {
+      name: 'auditor queries',
+      figure: p50Ratio,
+      unit: `p50 ${large / 1000}k/${small / 1000}k`,
+      goal: `<= ${GOAL}`,
+      pass: p50Ratio <= GOAL,
+      detail:
+        `GET /decisions?limit=50, ${requests} requests each: ${small} records p50 ${atSmall.p50.toFixed(1)} ms ` +
+        `p95 ${atSmall.p95.toFixed(1)} ms; ${large} records p50 ${atLarge.p50.toFixed(1)} ms p95 ` +
+        `${atLarge.p95.toFixed(1)} ms; loading ${large} took ${seconds(loadSmall + loadLarge)} ` +
+        `(${itemsPerSecond.toFixed(0)} items/s, BatchWriteItem x${LOAD_CONCURRENCY})`,
+      checks: [
+        check(
+          'each answer is the newest 50 decisions, newest first, with a cursor to the next page',
+          atSmall.correct && atLarge.correct,
+          `${small}: ${atSmall.problem ?? 'ok'}; ${large}: ${atLarge.problem ?? 'ok'}`,
+        ),
+      ],
+      data: { small, large, atSmall, atLarge, loadSmall, loadLarge },
+    };
+  } finally {
+    await b.close();
+  }
+}
+
+const BASE = Date.parse('2020-01-01T00:00:00Z');
+/** Decision `sequence` was decided `sequence` minutes after the base: a later one is newer. */
+const decidedAt = (sequence: number) => new Date(BASE + sequence * 60_000).toISOString();
+
+function decision(sequence: number) {
+  const decisionId = decisionIdFor(sequence);
+  const outcome = sequence % 5 === 0 ? 'rejected' : 'approved';
+  const record = {
+    decisionId,
+    proposalId: randomUUID(),
+    reference: `DPIA-${2020 + Math.floor(sequence / 10_000)}-${String(sequence % 10_000).padStart(4, '0')}`,
+    outcome,
+    rationale:
+      'The pressing need is clear; the concerns raised in consultation are answered by the retention and access rules.',
+    conditions: sequence % 3 === 0 ? 'Signage at both approaches before the camera goes live.' : null,
+    decidedBy: 'b.example@police.example',
+    decidedAt: decidedAt(sequence),
+    reviewDate: outcome === 'approved' ? decidedAt(sequence + 525_600).slice(0, 10) : null,
+    pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
+    consultation: {
+      mailed: 12,
+      responded: 9,
+      late: 1,
+      tally: { support: 5, concerns: 2, object: 1, unclassified: 1 },
+    },
+    sequence,
+    prevHash: createHash('sha256')
+      .update(String(sequence - 1))
+      .digest('hex'),
+    hash: createHash('sha256').update(String(sequence)).digest('hex'),
+  };
+  return { ...decisionKey(sequence), ...decisionIndexKeys(record), type: 'decision', ...record };
+}
+
+/** Writes decisions `from`..`to` (inclusive) in batches of 25, retrying unprocessed items. */
+async function load(dynamo: ReturnType<typeof floorClients>['dynamo'], from: number, to: number) {
+  const start = performance.now();
+  const slot = limiter(LOAD_CONCURRENCY);
+  const batches: number[] = [];
+  for (let first = from; first <= to; first += BATCH) batches.push(first);
+  await Promise.all(
+    batches.map((first) =>
+      slot(async () => {
+        let requests = Array.from({ length: Math.min(BATCH, to - first + 1) }, (_, i) => ({
+          PutRequest: { Item: decision(first + i) },
+        }));
+        for (let attempt = 0; requests.length > 0; attempt++) {
+          const out = await dynamo.send(
+            new BatchWriteCommand({ RequestItems: { [DEFAULTS.tableName]: requests } }),
+          );
+          requests = (out.UnprocessedItems?.[DEFAULTS.tableName] ?? []) as typeof requests;
+          if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        }
+      }),
+    ),
+  );
+  return performance.now() - start;
+}
+
+interface Latency {
+  p50: number;
+  p95: number;
+  correct: boolean;
+  problem?: string;
+}
+
+/** One request at a time, so each latency is the request's own. */
+async function measure(
+  b: Awaited<ReturnType<typeof startBenchStack>>,
+  count: number,
+  newest: number,
+): Promise<Latency> {
+  const times: number[] = [];
+  let problem: string | undefined;
+  for (let i = 0; i < WARM_UP + count; i++) {
+    const start = performance.now();
+    const answer = await b.api<{
+      items: { sequence: number; decidedAt: string }[];
+      nextCursor: string | null;
+    }>('auditor', 'GET', '/decisions?limit=50');
+    const elapsed = performance.now() - start;
+    if (i >= WARM_UP) times.push(elapsed);
+    if (i === 0) problem = pageProblem(answer.status, answer.body, decidedAt(newest));
+  }
+  return {
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    correct: problem === undefined,
+    ...(problem ? { problem } : {}),
+  };
+}
+
+function pageProblem(
+  status: number,
+  body: { items?: { decidedAt: string }[]; nextCursor?: string | null },
+  newestAt: string,
+): string | undefined {
+  if (status !== 200) return `status ${status}`;
+  const items = body.items ?? [];
+  if (items.length !== 50) return `${items.length} items`;
+  if (items[0]?.decidedAt !== newestAt)
+    return `starts at ${items[0]?.decidedAt}, not the newest (${newestAt})`;
+  for (let i = 1; i < items.length; i++) {
+    if ((items[i - 1] as { decidedAt: string }).decidedAt < (items[i] as { decidedAt: string }).decidedAt)
+      return 'not newest first';
+  }
+  if (!body.nextCursor) return 'no cursor';
+  return undefined;
+}

@@ -1,0 +1,399 @@
+// A local stack for one benchmark: free ports, a temporary data directory, silent handlers, and
+// observers that cost the measured system next to nothing: sent mail is read from the SES
+// emulator's in-process store (the array `GET /store` serves, without serialising megabytes per
+// poll), requests are counted from Node's own `http.server.*` diagnostics channels, and executions
+// are watched with one ListExecutions per poll for all of them.
+import { type Channel, channel } from 'node:diagnostics_channel';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Email } from 'aws-ses-v2-local/dist/store.js';
+import { type LocalConfig, resolveLocalConfig, type ServiceName, serviceUrl } from '../../local/config.js';
+import { mintToken } from '../../local/jwt.js';
+import { type LocalStack, startLocalStack } from '../../local/runner.js';
+
+/** Marks the benchmark's own polling clients, whose requests the RequestCounter leaves out. */
+export const WATCHER_AGENT = 'camera-dpia-bench-watcher';
+
+/** A DynamoDB client for watching the table (polls, checks): not counted as the system's calls. */
+export function watcherDynamo(): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ customUserAgent: WATCHER_AGENT }));
+}
+
+export interface BenchStack {
+  stack: LocalStack;
+  config: LocalConfig;
+  mail: MailWatch;
+  requests: RequestCounter;
+  executions: ExecutionWatch;
+  api<T = unknown>(
+    role: 'manager' | 'auditor' | null,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; text: string }>;
+  close(): Promise<void>;
+}
+
+/** Starts a stack on free ports in a fresh temporary directory; close() removes the directory. */
+export async function startBenchStack(label: string): Promise<BenchStack> {
+  process.env.DPIA_LOG_LEVEL = 'silent';
+  const dataDir = mkdtempSync(join(tmpdir(), `dpia-bench-${label}-`));
+  // When run isolated, the parent removes the directory should this process be killed.
+  process.send?.({ tempDir: dataDir });
+  const config = resolveLocalConfig(
+    {},
+    { dataDir, ports: { api: 0, dynamodb: 0, ses: 0, sfn: 0, smtp: 0, s3: 0 } },
+  );
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({ config });
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const tokens = {
+    manager: `Bearer ${await mintToken({ dataDir, role: 'manager', user: 'bench-manager@police.example' })}`,
+    auditor: `Bearer ${await mintToken({ dataDir, role: 'auditor', user: 'bench-auditor@police.example' })}`,
+  };
+  const apiUrl = serviceUrl(stack.config, 'api');
+  const mail = new MailWatch();
+  const requests = new RequestCounter(stack.config.ports);
+  const executions = new ExecutionWatch(stack.stateMachineArn ?? '');
+  mail.start();
+  requests.start();
+  return {
+    stack,
+    config: stack.config,
+    mail,
+    requests,
+    executions,
+    async api<T>(
+      role: 'manager' | 'auditor' | null,
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) {
+      const response = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: {
+          ...(role ? { authorization: tokens[role] } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        redirect: 'manual',
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // HTML or CSV
+      }
+      return { status: response.status, body: parsed as T, text };
+    },
+    async close() {
+      mail.stop();
+      requests.stop();
+      executions.stop();
+      try {
+        await stack.close();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+export interface WatchedMail {
+  mail: Email;
+  /** performance.now() when the watcher first saw it (within one poll of SES accepting it). */
+  seenAt: number;
+  reference: string | null;
+  to: string;
+}
+
+const sesStore = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as {
+  getStoreReadonly(): { emails: Email[] };
+};
+
+/** Every mail SES accepted, indexed by the `[DPIA-…]` reference in its subject. */
+export class MailWatch {
+  private list: Email[] | undefined;
+  private seen = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly byReference = new Map<string, WatchedMail[]>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly pollMs = 5) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.poll(), this.pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.listeners.clear();
+  }
+
+  private poll(): void {
+    const emails = sesStore.getStoreReadonly().emails;
+    if (emails !== this.list) {
+      // The store was replaced (loaded on start): index it from the beginning.
+      this.list = emails;
+      this.seen = 0;
+      this.byReference.clear();
+    }
+    if (this.seen >= emails.length) return;
+    const now = performance.now();
+    for (; this.seen < emails.length; this.seen++) {
+      const mail = emails[this.seen] as Email;
+      const reference = /\[(DPIA-\d{4}-\d{4,})\]/.exec(mail.subject)?.[1] ?? null;
+      const watched: WatchedMail = {
+        mail,
+        seenAt: now,
+        reference,
+        to: (mail.destination?.to?.[0] ?? '').toLowerCase(),
+      };
+      const key = reference ?? '';
+      const list = this.byReference.get(key);
+      if (list) list.push(watched);
+      else this.byReference.set(key, [watched]);
+    }
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  ofReference(reference: string): WatchedMail[] {
+    this.poll();
+    return this.byReference.get(reference) ?? [];
+  }
+
+  /** Consultation letters of a proposal: the mails whose Reply-To is a `consult+<token>` address. */
+  consultation(reference: string): WatchedMail[] {
+    return this.ofReference(reference).filter((m) => (m.mail.replyTo?.[0] ?? '').startsWith('consult+'));
+  }
+
+  /** The latest review link mailed to the approver, as `/review/<id>?sig=…`. */
+  reviewLink(reference: string, approver: string): string | undefined {
+    const mails = this.ofReference(reference).filter((m) => m.to === approver.toLowerCase());
+    const match = mails.at(-1)?.mail.body?.text?.match(/https?:\/\/[^\s]+\/review\/[^\s?]+\?sig=[^\s]+/);
+    if (!match) return undefined;
+    const url = new URL(match[0]);
+    return url.pathname + url.search;
+  }
+
+  /** Resolves with the probe's first defined value, probing again after every batch of new mail. */
+  waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const first = probe();
+      if (first !== undefined && first !== false) return resolve(first);
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const listener = () => {
+        const value = probe();
+        if (value === undefined || value === false) return;
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        resolve(value);
+      };
+      this.listeners.add(listener);
+    });
+  }
+}
+
+interface ServerEvent {
+  request: IncomingMessage;
+  response?: ServerResponse;
+  server: Server;
+}
+
+/**
+ * Counts requests reaching the stack's emulated AWS services by operation (`dynamodb:PutItem`,
+ * `ses:SendEmail`, `s3:PutObject`, `sfn:SendTaskSuccess`), and when the last of each finished.
+ */
+export class RequestCounter {
+  private counts = new Map<string, number>();
+  private finished = new Map<string, { count: number; lastAt: number; bytes: number }>();
+  private readonly byPort = new Map<number, ServiceName>();
+  private readonly byServer = new WeakMap<Server, ServiceName | null>();
+  private readonly started: Channel = channel('http.server.request.start');
+  private readonly done: Channel = channel('http.server.response.finish');
+
+  constructor(ports: Record<ServiceName, number>) {
+    for (const [service, port] of Object.entries(ports)) this.byPort.set(port, service as ServiceName);
+  }
+
+  private readonly onStart = (message: unknown) => {
+    const op = this.operation(message as ServerEvent);
+    if (op) this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
+  };
+
+  private readonly onDone = (message: unknown) => {
+    const op = this.operation(message as ServerEvent);
+    if (!op) return;
+    const entry = this.finished.get(op) ?? { count: 0, lastAt: 0, bytes: 0 };
+    entry.count += 1;
+    entry.lastAt = performance.now();
+    entry.bytes += Number((message as ServerEvent).response?.getHeader('content-length') ?? 0);
+    this.finished.set(op, entry);
+  };
+
+  start(): void {
+    this.started.subscribe(this.onStart);
+    this.done.subscribe(this.onDone);
+  }
+
+  stop(): void {
+    this.started.unsubscribe(this.onStart);
+    this.done.unsubscribe(this.onDone);
+  }
+
+  reset(): void {
+    this.counts = new Map();
+    this.finished = new Map();
+  }
+
+  /** Requests started since the last reset, by operation. */
+  snapshot(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /** Sum of the counts whose operation starts with `prefix` (e.g. `dynamodb:`). */
+  total(prefix: string): number {
+    let sum = 0;
+    for (const [op, n] of this.counts) if (op.startsWith(prefix)) sum += n;
+    return sum;
+  }
+
+  finishedCount(op: string): number {
+    return this.finished.get(op)?.count ?? 0;
+  }
+
+  /** Response bytes (by Content-Length) the operation returned since the last reset. */
+  bytesOut(op: string): number {
+    return this.finished.get(op)?.bytes ?? 0;
+  }
+
+  lastFinishedAt(op: string): number {
+    return this.finished.get(op)?.lastAt ?? Number.NaN;
+  }
+
+  private operation({ request, server }: ServerEvent): string | undefined {
+    let service = this.byServer.get(server);
+    if (service === undefined) {
+      const address = server.address();
+      const port = address && typeof address === 'object' ? address.port : undefined;
+      service = (port === undefined ? undefined : this.byPort.get(port)) ?? null;
+      this.byServer.set(server, service);
+    }
+    if (!service || service === 'api') return undefined;
+    // The benchmark watching is not the system working.
+    if (String(request.headers['user-agent'] ?? '').includes(WATCHER_AGENT)) return undefined;
+    const target = request.headers['x-amz-target'];
+    if (typeof target === 'string') return `${service}:${target.split('.').at(-1)}`;
+    if (service === 'ses') {
+      // The handlers use SES v1, whose every call is a POST to `/`; SendEmail is the only one they make.
+      return request.method === 'POST' && request.url === '/'
+        ? 'ses:SendEmail'
+        : `ses:${request.method} ${request.url}`;
+    }
+    if (service === 's3') {
+      const op = { PUT: 'PutObject', GET: 'GetObject', HEAD: 'HeadObject', DELETE: 'DeleteObject' }[
+        request.method ?? ''
+      ];
+      return `s3:${op ?? request.method}`;
+    }
+    return `${service}:${request.method}`;
+  }
+}
+
+/**
+ * Waits for executions (by name: the proposal id) to reach a final status, with one
+ * ListExecutions for all waiters per poll.
+ */
+export class ExecutionWatch {
+  private readonly sfn = new SFNClient({ customUserAgent: WATCHER_AGENT });
+  private readonly waiters = new Map<
+    string,
+    { resolve(at: number): void; reject(error: Error): void; wanted: string }[]
+  >();
+  private timer: NodeJS.Timeout | undefined;
+  private polling = false;
+
+  constructor(
+    private readonly stateMachineArn: string,
+    private readonly pollMs = 20,
+  ) {}
+
+  /** Resolves with performance.now() when the execution was seen in `status`; rejects on another end. */
+  waitFor(name: string, status = 'SUCCEEDED', timeoutMs = 120_000): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`execution ${name} not ${status} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const list = this.waiters.get(name) ?? [];
+      list.push({
+        wanted: status,
+        resolve: (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      this.waiters.set(name, list);
+      this.timer ??= setInterval(() => void this.poll(), this.pollMs);
+    });
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      let nextToken: string | undefined;
+      const statuses = new Map<string, string>();
+      do {
+        const out = await this.sfn.send(
+          new ListExecutionsCommand({ stateMachineArn: this.stateMachineArn, maxResults: 1000, nextToken }),
+        );
+        for (const e of out.executions ?? []) if (e.name && e.status) statuses.set(e.name, e.status);
+        nextToken = out.nextToken;
+      } while (nextToken);
+      const now = performance.now();
+      for (const [name, list] of this.waiters) {
+        const status = statuses.get(name);
+        if (!status || status === 'RUNNING') continue;
+        this.waiters.delete(name);
+        for (const w of list) {
+          if (status === w.wanted) w.resolve(now);
+          else w.reject(new Error(`execution ${name} ended ${status}, not ${w.wanted}`));
+        }
+      }
+      if (this.waiters.size === 0) this.stop();
+    } catch {
+      // A failed poll is retried on the next tick.
+    } finally {
+      this.polling = false;
+    }
+  }
+}
