@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
+    // Vitest would use cores - 1 workers: one on a 2-core machine. Most files wait on I/O.
+    maxWorkers: 2,
   },
 });

@@ -1,6 +1,6 @@
 // Step Functions adapter for the CloseConsultation state: its Parameters carry only the proposal id.
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CloseConsultationResult, closeConsultation } from './close.js';
 
 const CloseConsultationEvent = z.object({ proposalId: z.string().min(1) });

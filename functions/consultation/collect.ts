@@ -2,7 +2,7 @@
 // early close. The task token stays in the back end: it is kept on the proposal, where the inbound
 // mail handler finds it when the last consultee's counted response comes in.
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sfn } from '../shared/clients.js';
 import { log } from '../shared/logger.js';
 import { updateProposal } from '../shared/store/proposals.js';

@@ -1,6 +1,6 @@
 // Step Functions adapter for the SendConsultation state: its Parameters carry only the proposal id.
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type SendConsultationResult, sendConsultation } from './send.js';
 
 const SendConsultationEvent = z.object({ proposalId: z.string().min(1) });

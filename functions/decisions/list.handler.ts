@@ -1,7 +1,7 @@
 // GET /decisions (auditor): decisions newest first, filtered by date and outcome, cursor-paged;
 // JSON by default, CSV with `format=csv` or `Accept: text/csv`.
 import { stringify } from 'csv-stringify/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireRole } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
 import { type HttpEvent, type HttpResult, header, httpHandler, json } from '../shared/http.js';

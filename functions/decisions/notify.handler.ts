@@ -1,5 +1,5 @@
 // NotifyOutcome: `{proposalId, decisionId}` in, `{mailed}` out.
-import { z } from 'zod';
+import * as z from 'zod';
 import { notifyOutcome } from './notify.js';
 
 const NotifyOutcomeEvent = z.object({ proposalId: z.string().min(1), decisionId: z.string().min(1) });

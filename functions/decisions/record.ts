@@ -1,7 +1,7 @@
 // RecordDecision: the one writer path into the decision chain, whether the system rejected an
 // insufficient proposal or the approver decided through the review link. A replay returns the
 // decision already recorded and appends nothing.
-import { z } from 'zod';
+import * as z from 'zod';
 import { log } from '../shared/logger.js';
 import { Outcome } from '../shared/model/decision.js';
 import {

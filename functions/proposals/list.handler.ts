@@ -1,5 +1,5 @@
 // GET /proposals?status=&limit=&cursor= (manager, auditor): newest first, a Query on an index.
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireRole } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
 import { httpHandler, json } from '../shared/http.js';

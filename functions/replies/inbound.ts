@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { closeCollectionEarly } from '../consultation/collect.js';
 import { everyoneHasResponded, refreshConsultationSummary } from '../consultation/summary.js';
 import { dynamo, s3 } from '../shared/clients.js';

@@ -2,7 +2,7 @@
 // the form post that decides it once. The signature is the only credential; the task token stays
 // on the review item and goes to Step Functions only after the decision is recorded.
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FACTOR_NAMES, formatUkDateTime } from '../consultation/letter.js';
 import { sfn } from '../shared/clients.js';
 import { type AppError, ConflictError, ForbiddenError } from '../shared/errors.js';

@@ -3,7 +3,7 @@
 // conditional update, `state = open → decided`.
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamo } from '../shared/clients.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';

@@ -1,6 +1,6 @@
 // The versioned scoring policy (SPEC §4): weights and band thresholds live in policy.json, and a
 // policy is used only after it has been checked, so a bad edit fails loudly instead of mis-scoring.
-import { z } from 'zod';
+import * as z from 'zod';
 import '../shared/model/zod-messages.js';
 import { ConfigurationError, formatPath } from '../shared/errors.js';
 import defaultPolicyFile from './policy.json' with { type: 'json' };

@@ -1,6 +1,6 @@
 // The event SES hands a Lambda receipt action (and the local SMTP server imitates): envelope,
 // headers and verdicts of one received message, never its body (that is in S3 under rawMailKey).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** SES receipt verdicts; DMARC, SPF and DKIM say GRAY when the sender publishes no policy. */
 export const SesVerdictStatus = z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED']);

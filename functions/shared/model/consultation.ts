@@ -1,5 +1,5 @@
 // What the consultation keeps about each consultee and each reply (SPEC §5, §7).
-import { z } from 'zod';
+import * as z from 'zod';
 import './zod-messages.js';
 import { EmailAddress } from './proposal.js';
 

@@ -1,5 +1,5 @@
 // The immutable decision record (SPEC §6): one link of the hash chain auditors re-check.
-import { z } from 'zod';
+import * as z from 'zod';
 import './zod-messages.js';
 import { Tally } from './consultation.js';
 

@@ -1,6 +1,6 @@
 // The proposal a manager opens (SPEC §3 and the optional governance fields of §10). The zod schema
 // is the one source of truth: types come from it, every edge parses with it.
-import { z } from 'zod';
+import * as z from 'zod';
 import './zod-messages.js';
 
 export const CAMERA_TYPES = ['ANPR', 'CCTV', 'BWV', 'DRONE', 'SPEED', 'OTHER'] as const;

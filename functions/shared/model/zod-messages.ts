@@ -1,5 +1,5 @@
 // Plain-English messages for the few zod defaults a manager would otherwise see as jargon.
-import { z } from 'zod';
+import * as z from 'zod';
 
 z.config({
   customError: (issue) => {
