@@ -541,13 +541,7 @@ export class StepFunctionsEngine {
         SdkResponseMetadata: { RequestId: cryptoName() },
         StatusCode: 200,
       };
-      this.event(live, 'TaskSucceeded', {
-        taskSucceededEventDetails: {
-          ...details,
-          output: JSON.stringify(envelope),
-          outputDetails: { truncated: false },
-        },
-      });
+      this.taskSucceededEvent(live, details, envelope);
       return envelope;
     } catch (error) {
       this.taskFailedEvent(live, details, error as Error);
@@ -613,23 +607,10 @@ export class StepFunctionsEngine {
     const token = task.token;
     try {
       const output = await this.awaitCallback(live, task);
-      this.event(live, 'TaskSucceeded', {
-        taskSucceededEventDetails: {
-          ...details,
-          output: JSON.stringify(output),
-          outputDetails: { truncated: false },
-        },
-      });
+      this.taskSucceededEvent(live, details, output);
       return output;
     } catch (error) {
-      const e = error as Error;
-      if (e.name === 'States.Timeout' || e.name === 'States.HeartbeatTimeout') {
-        this.event(live, 'TaskTimedOut', {
-          taskTimedOutEventDetails: { ...details, error: e.name, cause: e.message },
-        });
-      } else {
-        this.taskFailedEvent(live, details, e);
-      }
+      this.taskFailedEvent(live, details, error as Error);
       throw error;
     } finally {
       this.closeTask(live, token);
@@ -750,12 +731,27 @@ export class StepFunctionsEngine {
     live.timers.clear();
   }
 
+  private taskSucceededEvent(
+    live: LiveExecution,
+    details: { resourceType: string; resource: string },
+    output: Json,
+  ) {
+    this.event(live, 'TaskSucceeded', {
+      taskSucceededEventDetails: {
+        ...details,
+        output: JSON.stringify(output),
+        outputDetails: { truncated: false },
+      },
+    });
+  }
+
   private taskFailedEvent(
     live: LiveExecution,
     details: { resourceType: string; resource: string },
     error: Error,
   ) {
-    const type = error.name === 'States.Timeout' ? 'TaskTimedOut' : 'TaskFailed';
+    const timedOut = error.name === 'States.Timeout' || error.name === 'States.HeartbeatTimeout';
+    const type = timedOut ? 'TaskTimedOut' : 'TaskFailed';
     const key = type === 'TaskTimedOut' ? 'taskTimedOutEventDetails' : 'taskFailedEventDetails';
     this.event(live, type, { [key]: { ...details, error: error.name, cause: error.message } });
   }
