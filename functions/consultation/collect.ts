@@ -3,7 +3,7 @@
 // mail handler finds it when the last consultee's counted response comes in.
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import { sfn } from '../shared/clients.js';
+import { sfn } from '../shared/clients/sfn.js';
 import { log } from '../shared/logger.js';
 import { updateProposal } from '../shared/store/proposals.js';
 import { everyoneHasResponded } from './summary.js';

@@ -3,7 +3,7 @@
 // mail is preceded by a conditional "sending" marker on its consultee: a replay sends nothing twice.
 import { createHash, randomBytes } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/clients.js';
+import { dynamo } from '../shared/clients/dynamo.js';
 import { ENV } from '../shared/config.js';
 import { requiredEnv, tableName } from '../shared/env.js';
 import { consulteeKey, replyTokenKey } from '../shared/keys.js';

@@ -3,7 +3,7 @@
 // counted twice.
 
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/clients.js';
+import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { proposalKey } from '../shared/keys.js';
 import { emptyTally, isCounted, type Reply } from '../shared/model/consultation.js';

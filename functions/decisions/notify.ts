@@ -3,7 +3,7 @@
 // Each consultee is mailed at most once, guarded by a conditional marker on their item.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CAMERA_WORDING, formatUkDateTime, withoutSite } from '../consultation/letter.js';
-import { dynamo } from '../shared/clients.js';
+import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { consulteeKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';

@@ -2,7 +2,7 @@
 // next sequence slot), reading one decision, listing by date, and walking the chain for audit.
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { sealDecision } from '../shared/chain.js';
-import { dynamo } from '../shared/clients.js';
+import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { NotFoundError, ValidationError } from '../shared/errors.js';
 import {

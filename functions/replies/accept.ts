@@ -2,7 +2,7 @@
 // answering for a councillor, a personal mailbox): from then on it counts like any other.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { refreshConsultationSummary } from '../consultation/summary.js';
-import { dynamo } from '../shared/clients.js';
+import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { replyKey } from '../shared/keys.js';

@@ -4,7 +4,7 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import { FACTOR_NAMES, formatUkDateTime } from '../consultation/letter.js';
-import { sfn } from '../shared/clients.js';
+import { sfn } from '../shared/clients/sfn.js';
 import { type AppError, ConflictError, ForbiddenError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
 import { isCounted, type Stance, type Tally } from '../shared/model/consultation.js';

@@ -1,6 +1,6 @@
 // Sending e-mail through SES (the v1 SendEmail API, which the local SES emulator also serves).
 import { SendEmailCommand } from '@aws-sdk/client-ses';
-import { ses } from './clients.js';
+import { ses } from './clients/ses.js';
 import { ENV } from './config.js';
 import { requiredEnv } from './env.js';
 

@@ -1,7 +1,7 @@
 // The lifecycle's Step Functions execution: one per proposal, named after the proposal id, so
 // starting it twice is the same call (StartExecution is idempotent by name and input).
 import { SendTaskSuccessCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfn } from './clients.js';
+import { sfn } from './clients/sfn.js';
 import { ENV } from './config.js';
 import { requiredEnv } from './env.js';
 

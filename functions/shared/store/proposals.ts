@@ -10,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { PressingNeed } from '../../scoring/score.js';
-import { dynamo } from '../clients.js';
+import { dynamo } from '../clients/dynamo.js';
 import { tableName } from '../env.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import {
