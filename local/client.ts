@@ -30,8 +30,17 @@ export class LocalStackClient {
     return serviceUrl(this.config, 'api');
   }
 
-  async token(role: 'manager' | 'auditor', user = `${role}@police.example`): Promise<string> {
-    return mintToken({ dataDir: this.config.dataDir, role, user });
+  private readonly tokens = new Map<string, Promise<string>>();
+
+  /** A token per role and user, minted once: tokens last 12 hours, longer than any test or run. */
+  token(role: 'manager' | 'auditor', user = `${role}@police.example`): Promise<string> {
+    const key = `${role}/${user}`;
+    let token = this.tokens.get(key);
+    if (!token) {
+      token = mintToken({ dataDir: this.config.dataDir, role, user });
+      this.tokens.set(key, token);
+    }
+    return token;
   }
 
   async api<T = unknown>(

@@ -4,19 +4,16 @@
 // poll), requests are counted from Node's own `http.server.*` diagnostics channels, and executions
 // are watched with one ListExecutions per poll for all of them.
 import { type Channel, channel } from 'node:diagnostics_channel';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
-import { type LocalConfig, resolveLocalConfig, type ServiceName, serviceUrl } from '../../local/config.js';
-import { mintToken } from '../../local/jwt.js';
-import { type LocalStack, startLocalStack } from '../../local/runner.js';
+import type { LocalConfig, ServiceName } from '../../local/config.js';
+import type { LocalStack } from '../../local/runner.js';
+import { startScratchStack } from '../../local/scratch.js';
 
 /** Marks the benchmark's own polling clients, whose requests the RequestCounter leaves out. */
 export const WATCHER_AGENT = 'camera-dpia-bench-watcher';
@@ -45,25 +42,9 @@ export interface BenchStack {
 /** Starts a stack on free ports in a fresh temporary directory; close() removes the directory. */
 export async function startBenchStack(label: string): Promise<BenchStack> {
   process.env.DPIA_LOG_LEVEL = 'silent';
-  const dataDir = mkdtempSync(join(tmpdir(), `dpia-bench-${label}-`));
   // When run isolated, the parent removes the directory should this process be killed.
-  process.send?.({ tempDir: dataDir });
-  const config = resolveLocalConfig(
-    {},
-    { dataDir, ports: { api: 0, dynamodb: 0, ses: 0, sfn: 0, smtp: 0, s3: 0 } },
-  );
-  let stack: LocalStack;
-  try {
-    stack = await startLocalStack({ config });
-  } catch (error) {
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
-  const tokens = {
-    manager: `Bearer ${await mintToken({ dataDir, role: 'manager', user: 'bench-manager@police.example' })}`,
-    auditor: `Bearer ${await mintToken({ dataDir, role: 'auditor', user: 'bench-auditor@police.example' })}`,
-  };
-  const apiUrl = serviceUrl(stack.config, 'api');
+  const scratch = await startScratchStack(`bench-${label}`, (dir) => process.send?.({ tempDir: dir }));
+  const { stack, client } = scratch;
   const mail = new MailWatch();
   const requests = new RequestCounter(stack.config.ports);
   const executions = new ExecutionWatch(stack.stateMachineArn ?? '');
@@ -82,34 +63,13 @@ export async function startBenchStack(label: string): Promise<BenchStack> {
       body?: unknown,
       headers: Record<string, string> = {},
     ) {
-      const response = await fetch(`${apiUrl}${path}`, {
-        method,
-        headers: {
-          ...(role ? { authorization: tokens[role] } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-        redirect: 'manual',
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // HTML or CSV
-      }
-      return { status: response.status, body: parsed as T, text };
+      return client.api<T>(role, method, path, body, headers);
     },
     async close() {
       mail.stop();
       requests.stop();
       executions.stop();
-      try {
-        await stack.close();
-      } finally {
-        rmSync(dataDir, { recursive: true, force: true });
-      }
+      await scratch.close();
     },
   };
 }

@@ -1,24 +1,14 @@
 // dpia demo: the whole lifecycle on a fresh temporary local stack, each step printed: a proposal
 // with five consultees (support, concerns, an objection, an out-of-office and a late reply), the
 // approval through the mailed review link, and the verified decision chain.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LocalStackClient } from '../../local/client.js';
-import { resolveLocalConfig } from '../../local/config.js';
-import { startLocalStack } from '../../local/runner.js';
+import { readFileSync } from 'node:fs';
+import { startScratchStack } from '../../local/scratch.js';
 
 const DEADLINE_SECONDS = 12;
 
 export async function demoCommand(print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dpia-demo-'));
-  process.env.DPIA_LOG_LEVEL ??= 'silent';
-  const config = resolveLocalConfig(
-    {},
-    { dataDir, ports: { api: 0, dynamodb: 0, ses: 0, sfn: 0, smtp: 0, s3: 0 } },
-  );
-  const stack = await startLocalStack({ config });
-  const client = new LocalStackClient(stack.config);
+  const scratch = await startScratchStack('demo');
+  const { stack, client } = scratch;
   try {
     print(
       `1. Started a fresh local stack: API ${stack.urls.api}, SES ${stack.urls.ses}, SMTP ${stack.urls.smtp}`,
@@ -128,7 +118,6 @@ export async function demoCommand(print: (line: string) => void = (l) => process
     print(`14. Auditor verified the decision chain: ${verify.body.checked} record(s) intact`);
     print('Demo complete.');
   } finally {
-    await stack.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await scratch.close();
   }
 }

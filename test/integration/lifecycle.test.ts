@@ -72,9 +72,12 @@ describe('the clear path', () => {
       expect(everything).not.toContain('51.0686');
       expect(everything).not.toContain('0.6862');
     }
-    const d = await detail(created.proposalId);
+    // The mailed count is written once SendConsultation has sent every letter.
+    const d = await client.waitFor('the mailed count', async () => {
+      const x = await detail(created.proposalId);
+      return x.consultation.mailed === 4 ? x : undefined;
+    });
     expect(d.pressingNeed).toMatchObject({ score: 65, band: 'clear', policyVersion: '2026.1' });
-    expect(d.consultation.mailed).toBe(4);
   });
 
   it('counts the replies, closes early once everyone has answered, and asks the approver', async () => {

@@ -1,35 +1,11 @@
 // A real local stack for an integration test file: free ports, a temporary data directory, and a
 // client that acts only through the public surfaces.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LocalStackClient } from '../../local/client.js';
-import { resolveLocalConfig } from '../../local/config.js';
-import { type LocalStack, startLocalStack } from '../../local/runner.js';
+import { readFileSync } from 'node:fs';
+import { type ScratchStack, startScratchStack } from '../../local/scratch.js';
 
-export interface TestStack {
-  stack: LocalStack;
-  client: LocalStackClient;
-  close(): Promise<void>;
-}
+export type TestStack = ScratchStack;
 
-export async function startTestStack(): Promise<TestStack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dpia-it-'));
-  process.env.DPIA_LOG_LEVEL ??= 'silent';
-  const config = resolveLocalConfig(
-    {},
-    { dataDir, ports: { api: 0, dynamodb: 0, ses: 0, sfn: 0, smtp: 0, s3: 0 } },
-  );
-  const stack = await startLocalStack({ config });
-  return {
-    stack,
-    client: new LocalStackClient(stack.config),
-    close: async () => {
-      await stack.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+export const startTestStack = (): Promise<TestStack> => startScratchStack('it');
 
 const example = JSON.parse(
   readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
