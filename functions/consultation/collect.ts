@@ -1,11 +1,10 @@
 // CollectResponses: the workflow waits in this state (.waitForTaskToken) until the deadline or an
 // early close. The task token stays in the back end: it is kept on the proposal, where the inbound
 // mail handler finds it when the last consultee's counted response comes in.
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
-import { sfn } from '../shared/clients/sfn.js';
 import { log } from '../shared/logger.js';
 import { updateProposal } from '../shared/store/proposals.js';
+import { completeTask } from '../shared/workflow.js';
 import { everyoneHasResponded } from './summary.js';
 
 export const CollectResponsesInput = z.object({
@@ -17,26 +16,15 @@ export type CollectResponsesInput = z.infer<typeof CollectResponsesInput>;
 /** What CollectResponses hands on when it closes before the deadline. */
 export const EARLY_CLOSE_OUTPUT = { closedEarly: true } as const;
 
-/** The task is over already (closed by the other path, or timed out at the deadline): nothing to do. */
-const TASK_ALREADY_CLOSED = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
-
 /**
  * Ends the CollectResponses wait before the deadline. Both this Lambda and the inbound mail handler
  * may call it for the same token; whichever comes second finds the task closed, which is fine.
  * Returns whether this call was the one that closed it.
  */
 export async function closeCollectionEarly(proposalId: string, taskToken: string): Promise<boolean> {
-  try {
-    await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(EARLY_CLOSE_OUTPUT) }));
-    log.info('consultation closed early', { proposalId });
-    return true;
-  } catch (error) {
-    if (error instanceof Error && TASK_ALREADY_CLOSED.has(error.name)) {
-      log.info('consultation already closed', { proposalId, reason: error.name });
-      return false;
-    }
-    throw error;
-  }
+  const closed = await completeTask(taskToken, EARLY_CLOSE_OUTPUT);
+  log.info(closed ? 'consultation closed early' : 'consultation already closed', { proposalId });
+  return closed;
 }
 
 /**

@@ -1,14 +1,16 @@
 // The SendConsultation task: one consultation e-mail per consultee, each with its own reply
 // address. AWS retries tasks and the local stack re-drives executions after a crash, so every
 // mail is preceded by a conditional "sending" marker on its consultee: a replay sends nothing twice.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { ENV } from '../shared/config.js';
 import { requiredEnv, tableName } from '../shared/env.js';
+import { sha256hex } from '../shared/hash.js';
 import { consulteeKey, replyTokenKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
+import { isConditionFailure } from '../shared/store/conditions.js';
 import {
   addTimelineEvent,
   type ConsulteeRecord,
@@ -114,8 +116,6 @@ async function mailConsultee(
   return true;
 }
 
-const sha256hex = (text: string): string => createHash('sha256').update(text).digest('hex');
-
 /** Only the hash is stored: a leaked table cannot be used to reply as a consultee. */
 async function storeReplyToken(token: string, proposalId: string, email: string): Promise<void> {
   await dynamo.send(
@@ -148,7 +148,7 @@ async function claimConsultee(proposalId: string, email: string): Promise<boolea
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }

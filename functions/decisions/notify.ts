@@ -10,6 +10,7 @@ import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
 import type { Tally } from '../shared/model/consultation.js';
 import type { DecisionRecord, Outcome } from '../shared/model/decision.js';
+import { isConditionFailure } from '../shared/store/conditions.js';
 import {
   addTimelineEvent,
   type ConsulteeRecord,
@@ -159,7 +160,7 @@ async function setMarker(
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }

@@ -4,7 +4,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { sealDecision } from '../shared/chain.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
-import { NotFoundError, ValidationError } from '../shared/errors.js';
+import { NotFoundError } from '../shared/errors.js';
 import {
   CHAIN_PARTITION,
   DECISIONS_PARTITION,
@@ -15,6 +15,7 @@ import {
   sequenceOfDecisionId,
 } from '../shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH, type Outcome } from '../shared/model/decision.js';
+import { isConditionFailure } from '../shared/store/conditions.js';
 import { decodeCursor, encodeCursor } from '../shared/store/proposals.js';
 
 /** A decision before it takes its place in the chain. */
@@ -39,9 +40,6 @@ function toDecision(item: Record<string, unknown>): DecisionRecord {
   for (const field of STORAGE_FIELDS) delete record[field];
   return record as DecisionRecord;
 }
-
-const isConditionFailure = (error: unknown): boolean =>
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /**
  * The decision of a proposal, if it has one: by the decisions-by-proposal index, or by the id the
@@ -213,20 +211,10 @@ export async function listDecisions(
 
 /** A cursor this list handed out, or a 400: a forged one must not reach DynamoDB as a start key. */
 function decisionCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  const key = decodeCursor(cursor);
-  if (key === undefined) return undefined;
-  const fields = ['PK', 'SK', 'GSI1PK', 'GSI1SK'];
-  const valid =
-    Object.keys(key).length === fields.length &&
-    fields.every((f) => typeof key[f] === 'string') &&
-    key.PK === CHAIN_PARTITION &&
-    key.GSI1PK === DECISIONS_PARTITION;
-  if (!valid) {
-    throw new ValidationError([
-      { path: 'cursor', message: 'The cursor is not valid: start again without it.' },
-    ]);
-  }
-  return key;
+  return decodeCursor(cursor, ['PK', 'SK', 'GSI1PK', 'GSI1SK'], {
+    PK: CHAIN_PARTITION,
+    GSI1PK: DECISIONS_PARTITION,
+  });
 }
 
 /** A date alone starts at its first moment; a date-time is normalised to the stored UTC form. */

@@ -7,6 +7,7 @@ import { tableName } from '../shared/env.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { replyKey } from '../shared/keys.js';
 import type { Reply } from '../shared/model/consultation.js';
+import { isConditionFailure } from '../shared/store/conditions.js';
 import { addTimelineEvent, getProposal, listConsultees } from '../shared/store/proposals.js';
 import { closeEarlyIfComplete, recordResponse } from './inbound.js';
 
@@ -30,16 +31,23 @@ export async function acceptReply(proposalId: string, replyId: string, acceptedB
     throw new ConflictError('This reply arrived after the deadline: late replies stay out of the tally.');
   if (reply.acceptedBy) return { replyId, accepted: true, acceptedBy: reply.acceptedBy };
 
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: replyKey(proposalId, replyId),
-      UpdateExpression: 'SET #acceptedBy = :by, #acceptedAt = :at',
-      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#acceptedBy)',
-      ExpressionAttributeNames: { '#acceptedBy': 'acceptedBy', '#acceptedAt': 'acceptedAt' },
-      ExpressionAttributeValues: { ':by': acceptedBy, ':at': now.toISOString() },
-    }),
-  );
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: replyKey(proposalId, replyId),
+        UpdateExpression: 'SET #acceptedBy = :by, #acceptedAt = :at',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#acceptedBy)',
+        ExpressionAttributeNames: { '#acceptedBy': 'acceptedBy', '#acceptedAt': 'acceptedAt' },
+        ExpressionAttributeValues: { ':by': acceptedBy, ':at': now.toISOString() },
+      }),
+    );
+  } catch (error) {
+    // Another manager accepted it a moment ago: the same answer as accepting it twice.
+    if (isConditionFailure(error))
+      return { replyId, accepted: true, acceptedBy: reply.acceptedBy ?? acceptedBy };
+    throw error;
+  }
   // Counted as of when it was received, so a newer reply from the consultee still wins.
   await recordResponse(
     proposalId,

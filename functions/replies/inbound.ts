@@ -5,7 +5,6 @@
 //
 // Nothing here ever sends mail: a reply to an unknown or forged token is kept for triage, silently,
 // so no two robots can answer each other for ever.
-import { createHash } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -15,6 +14,7 @@ import { dynamo } from '../shared/clients/dynamo.js';
 import { s3 } from '../shared/clients/s3.js';
 import { ENV, rawMailKey } from '../shared/config.js';
 import { requiredEnv, tableName } from '../shared/env.js';
+import { sha256hex } from '../shared/hash.js';
 import { consulteeKey, type Key, replyKey, replyTokenKey, unmatchedReplyKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import {
@@ -25,6 +25,7 @@ import {
   type Stance,
 } from '../shared/model/consultation.js';
 import type { SesReceiptEvent, SesReceiptRecord } from '../shared/ses-event.js';
+import { isConditionFailure } from '../shared/store/conditions.js';
 import {
   addTimelineEvent,
   FINAL_STATUSES,
@@ -44,8 +45,6 @@ const TOKEN_ADDRESS = /^consult\+([0-9a-f]{32})@/i;
 /** Shortens text without splitting a character made of two UTF-16 units. */
 const clip = (text: string, max: number): string =>
   text.length <= max ? text : text.slice(0, max).replace(/[\uD800-\uDBFF]$/, '');
-
-export const sha256hex = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
 
 export interface InboundOutcome {
   messageIdHash: string;
@@ -194,9 +193,6 @@ async function putOnce(key: Key, reply: Reply): Promise<boolean> {
     throw error;
   }
 }
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 async function readStoredReply(proposalId: string, messageIdHash: string, fallback: Reply): Promise<Reply> {
   const item = await getItem(replyKey(proposalId, messageIdHash));

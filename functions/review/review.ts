@@ -1,10 +1,8 @@
 // The approver's side of the review link (SPEC §6): the page that shows the proposal in full, and
 // the form post that decides it once. The signature is the only credential; the task token stays
 // on the review item and goes to Step Functions only after the decision is recorded.
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import { FACTOR_NAMES, formatUkDateTime } from '../consultation/letter.js';
-import { sfn } from '../shared/clients/sfn.js';
 import { type AppError, ConflictError, ForbiddenError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
 import { isCounted, type Stance, type Tally } from '../shared/model/consultation.js';
@@ -16,6 +14,7 @@ import {
   type ProposalRecord,
 } from '../shared/store/proposals.js';
 import { renderPage } from '../shared/templates.js';
+import { completeTask } from '../shared/workflow.js';
 import { getReviewLinkKey, verifyReviewSignature } from './link.js';
 import {
   decideReview,
@@ -150,9 +149,6 @@ const STANCE_LABELS: Record<Stance, string> = {
   unclassified: 'Unclassified (for triage)',
 };
 
-/** Step Functions no longer waits for this token: the approval timed out or the run ended. */
-const WORKFLOW_MOVED_ON = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
-
 /** GET /review/{reviewId}?sig=: the proposal in full and the form, or the decision once made. */
 export async function showReview(request: ReviewRequest & { sig: string | null }): Promise<PageAnswer> {
   const now = request.now ?? new Date();
@@ -282,20 +278,10 @@ function decidedAlready(review: ReviewRecord): ConflictError {
  * dead (410); on any other failure the decision is taken back so the approver can post again.
  */
 async function tellWorkflow(review: ReviewRecord, decision: ReviewDecision): Promise<void> {
+  let delivered: boolean;
   try {
-    await sfn.send(
-      new SendTaskSuccessCommand({ taskToken: review.taskToken, output: JSON.stringify(decision) }),
-    );
+    delivered = await completeTask(review.taskToken, decision);
   } catch (error) {
-    const name = (error as Error).name;
-    if (WORKFLOW_MOVED_ON.has(name)) {
-      await voidReview(review.reviewId, 'workflow-not-waiting', ['decided']);
-      log.warn('review decided after the workflow stopped waiting', {
-        reviewId: review.reviewId,
-        error: name,
-      });
-      throw linkGone();
-    }
     try {
       await undoDecision(review.reviewId, decision.decidedAt);
     } catch (undoError) {
@@ -305,6 +291,14 @@ async function tellWorkflow(review: ReviewRecord, decision: ReviewDecision): Pro
       });
     }
     throw error;
+  }
+  if (!delivered) {
+    await voidReview(review.reviewId, 'workflow-not-waiting', ['decided']);
+    log.warn('review decided after the workflow stopped waiting', {
+      reviewId: review.reviewId,
+      error: 'TaskNotWaiting',
+    });
+    throw linkGone();
   }
 }
 

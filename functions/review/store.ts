@@ -9,6 +9,7 @@ import { tableName } from '../shared/env.js';
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
 import { reviewKey } from '../shared/keys.js';
 import { Outcome } from '../shared/model/decision.js';
+import { isConditionFailure } from '../shared/store/conditions.js';
 
 export const REVIEW_STATES = ['open', 'decided', 'void'] as const;
 
@@ -41,9 +42,6 @@ export type ReviewRecord = z.infer<typeof ReviewRecord>;
 
 /** 128 random bits: the id alone grants nothing (the signature does), but it is not guessable either. */
 export const newReviewId = (): string => randomBytes(16).toString('base64url');
-
-const isConditionFailure = (error: unknown): boolean =>
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 export async function createReview(
   review: Omit<ReviewRecord, 'state' | 'decision' | 'mailMarker'>,

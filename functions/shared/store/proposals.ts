@@ -29,6 +29,7 @@ import {
 } from '../keys.js';
 import type { Consultee, Reply, Tally } from '../model/consultation.js';
 import type { ProposalInput } from '../model/proposal.js';
+import { isConditionFailure } from './conditions.js';
 
 export const PROPOSAL_STATUSES = [
   'submitted',
@@ -210,7 +211,7 @@ export async function changeStatus(
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }
@@ -267,7 +268,7 @@ export async function addTimelineEvent(
       );
       return;
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt > 5) throw error;
+      if (!isConditionFailure(error) || attempt > 5) throw error;
     }
   }
 }
@@ -340,7 +341,11 @@ export async function listProposals(options: {
       },
       ScanIndexForward: false,
       Limit: options.limit,
-      ExclusiveStartKey: decodeCursor(options.cursor),
+      ExclusiveStartKey: byStatus
+        ? decodeCursor(options.cursor, ['PK', 'SK', 'GSI2PK', 'GSI2SK'], {
+            GSI2PK: proposalStatusPartition(options.status as ProposalStatus),
+          })
+        : decodeCursor(options.cursor, ['PK', 'SK', 'GSI1PK', 'GSI1SK'], { GSI1PK: PROPOSALS_PARTITION }),
     }),
   );
   return {
@@ -353,15 +358,32 @@ export function encodeCursor(key: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+/**
+ * The start key a cursor carries, only if it has exactly the key attributes of the list it came
+ * from (and the fixed partition values): anything else is a 400, never a DynamoDB error.
+ */
+export function decodeCursor(
+  cursor: string | undefined,
+  fields: readonly string[],
+  fixed: Record<string, string> = {},
+): Record<string, unknown> | undefined {
   if (!cursor) return undefined;
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    key = undefined;
   }
-  throw new ValidationError([
-    { path: 'cursor', message: 'The cursor is not valid: start again without it.' },
-  ]);
+  const record =
+    key && typeof key === 'object' && !Array.isArray(key) ? (key as Record<string, unknown>) : {};
+  const valid =
+    Object.keys(record).length === fields.length &&
+    fields.every((f) => typeof record[f] === 'string') &&
+    Object.entries(fixed).every(([f, v]) => record[f] === v);
+  if (!valid) {
+    throw new ValidationError([
+      { path: 'cursor', message: 'The cursor is not valid: start again without it.' },
+    ]);
+  }
+  return record;
 }
