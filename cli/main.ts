@@ -1,7 +1,8 @@
 // The `dpia` command line (SPEC §9). Commands whose issue has not landed say so plainly.
 // Each command's module is imported when it runs, so `dpia score` does not load the local stack.
 import { Command, CommanderError } from 'commander';
-import { CliError, EXIT_FAILURE } from './errors.js';
+import { LocalConfigError } from '../local/config.js';
+import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.js';
 
 const program = new Command()
   .name('dpia')
@@ -71,8 +72,7 @@ program
   .argument('[text...]', 'the comment')
   .requiredOption('--from <email>', "the consultee's address")
   .requiredOption('--stance <stance>', 'support, concerns or object')
-  .option('--api <url>', API_HELP)
-  .action(async (id: string, text: string[], options: { from: string; stance: string; api?: string }) => {
+  .action(async (id: string, text: string[], options: { from: string; stance: string }) => {
     const { replyCommand } = await import('./commands/reply.js');
     process.stdout.write(`${await replyCommand(id, text, options)}\n`);
   });
@@ -126,7 +126,10 @@ for (const [name, description] of notYet) {
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof CliError) {
+  if (error instanceof LocalConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = EXIT_USAGE;
+  } else if (error instanceof CliError) {
     for (const line of error.lines) process.stderr.write(`${line}\n`);
     process.exitCode = error.exitCode;
   } else if (error instanceof CommanderError) {

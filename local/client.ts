@@ -131,9 +131,10 @@ export class LocalStackClient {
     comment = '',
     from = address,
   ) {
-    const mail = (await this.mailTo(address, reference)).find((m) =>
-      (m.replyTo ?? [])[0]?.startsWith('consult+'),
-    );
+    // The newest consultation mail, as a person answers the latest one they received.
+    const mail = (await this.mailTo(address, reference))
+      .filter((m) => (m.replyTo ?? [])[0]?.startsWith('consult+'))
+      .at(-1);
     const replyTo = mail?.replyTo?.[0];
     if (!mail || !replyTo) throw new Error(`no consultation mail for ${reference} reached ${address}`);
     const quoted = (mail.body?.text ?? '')
