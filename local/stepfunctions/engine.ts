@@ -57,7 +57,8 @@ interface Waiter {
 
 interface LiveExecution {
   record: ExecutionRecord;
-  prepared: PreparedDefinition;
+  /** Prepared when the execution runs: finished ones are never prepared. */
+  prepared?: PreparedDefinition;
   abort?: () => void;
   signal: AbortController;
   waiters: Map<string, Waiter>;
@@ -92,7 +93,14 @@ export class StepFunctionsEngine {
     const running: LiveExecution[] = [];
     for (const record of this.store.loadExecutions()) {
       const live = this.track(record);
-      if (record.status === 'RUNNING') running.push(live);
+      if (record.status === 'RUNNING') {
+        // Events are appended without rewriting the record: the history file has the last id.
+        record.eventCount = Math.max(
+          record.eventCount,
+          this.store.loadHistory(record.executionArn).at(-1)?.id ?? 0,
+        );
+        running.push(live);
+      }
     }
     for (const live of running) this.launch(live, true);
   }
@@ -225,6 +233,7 @@ export class StepFunctionsEngine {
     this.event(live, 'ExecutionStarted', {
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.roleArn },
     });
+    this.store.saveExecution(record);
     this.launch(live, false);
     return { executionArn: arn, startDate };
   }
@@ -339,7 +348,6 @@ export class StepFunctionsEngine {
     let settle: () => void = () => {};
     const live: LiveExecution = {
       record,
-      prepared: prepareDefinition(parseDefinition(record.definition)),
       signal: new AbortController(),
       waiters: new Map(),
       timers: new Set(),
@@ -355,7 +363,8 @@ export class StepFunctionsEngine {
   }
 
   private launch(live: LiveExecution, resume: boolean): void {
-    const { record, prepared } = live;
+    const { record } = live;
+    const prepared = prepare(live);
     let definition = prepared.definition;
     let input = JSON.parse(record.input) as Json;
     if (resume && record.resumePoint) {
@@ -443,6 +452,7 @@ export class StepFunctionsEngine {
     for (const token of Object.keys(r.pendingTasks)) this.tokenOwners.delete(token);
     r.pendingTasks = {};
     this.event(live, eventType, details);
+    this.store.saveExecution(r);
   }
 
   /** Ends the library run and every wait of this execution. */
@@ -758,7 +768,8 @@ export class StepFunctionsEngine {
 
   private onLibraryEvent(live: LiveExecution, event: LibraryEvent): void {
     if (live.record.status !== 'RUNNING' || this.closed) return;
-    const { record, prepared } = live;
+    const { record } = live;
+    const prepared = prepare(live);
     if (event.type === 'StateEntered' || event.type === 'StateExited') {
       const state = event.state;
       const type = prepared.states.get(state.name)?.type ?? state.type;
@@ -815,8 +826,8 @@ export class StepFunctionsEngine {
       previousEventId: record.eventCount - 1,
       ...details,
     };
+    // Only the append: the record is rewritten when its status, resume point or tasks change.
     this.store.appendHistory(record.executionArn, event);
-    this.store.saveExecution(record);
   }
 
   // ---- lookups -------------------------------------------------------------------------------
@@ -875,6 +886,11 @@ interface LibraryEvent {
   state: { name: string; type: string; input?: unknown; output?: unknown };
   index?: number;
   parentState?: { name: string };
+}
+
+function prepare(live: LiveExecution): PreparedDefinition {
+  live.prepared ??= prepareDefinition(parseDefinition(live.record.definition));
+  return live.prepared;
 }
 
 function lambdaParameters(params: Json): { functionName: string; payload: Json } {
