@@ -237,10 +237,6 @@ export class RequestCounter {
     return sum;
   }
 
-  finishedCount(op: string): number {
-    return this.finished.get(op)?.count ?? 0;
-  }
-
   /** Response bytes (by Content-Length) the operation returned since the last reset. */
   bytesOut(op: string): number {
     return this.finished.get(op)?.bytes ?? 0;

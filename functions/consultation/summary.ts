@@ -6,7 +6,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { proposalKey } from '../shared/keys.js';
-import { emptyTally, isCounted, type Reply } from '../shared/model/consultation.js';
+import { emptyTally, type Reply } from '../shared/model/consultation.js';
 import {
   type ConsultationSummary,
   type ConsulteeRecord,
@@ -85,4 +85,3 @@ export async function everyoneHasResponded(proposalId: string): Promise<boolean>
   return reachable.length > 0 && reachable.every((c) => c.status === 'responded');
 }
 
-export { isCounted };
