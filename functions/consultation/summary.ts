@@ -84,4 +84,3 @@ export async function everyoneHasResponded(proposalId: string): Promise<boolean>
   const reachable = consultees.filter((c) => c.status !== 'bounced');
   return reachable.length > 0 && reachable.every((c) => c.status === 'responded');
 }
-
