@@ -1,6 +1,7 @@
 // `npm run bench`: measured figures, never asserted in tests. Every figure that has a goal is a
 // ratio against a floor measured in the same run (this machine is shared; absolute times drift),
-// or a count. Prints a table and writes bench/results.json (`--out FILE` to write elsewhere).
+// or a count. Prints a table and writes bench/results.json (`--out FILE` to write elsewhere;
+// `--only NAME` runs the benchmarks whose name contains NAME, e.g. `--only fan-out`).
 // `--quick` runs a small version of each benchmark: a smoke run whose correctness checks must hold
 // (exit 1 when a benchmark fails or a check does not hold; a missed goal is reported, not fatal).
 import { writeFileSync } from 'node:fs';
@@ -21,6 +22,9 @@ const outFile =
   outIndex > 0 && process.argv[outIndex + 1]
     ? resolve(process.argv[outIndex + 1] as string)
     : new URL('./results.json', import.meta.url).pathname;
+const onlyIndex = process.argv.indexOf('--only');
+/** `--only fan-out` (or any part of a benchmark's name) runs just the matching benchmarks. */
+const only = onlyIndex > 0 ? process.argv[onlyIndex + 1]?.toLowerCase() : undefined;
 const options: BenchOptions = { quick };
 const limit = (fullSeconds: number) => (quick ? 90 : fullSeconds) * 1000;
 
@@ -45,6 +49,7 @@ const benchmarks: { name: string; run: () => Promise<BenchResult[]> }[] = [
 const started = performance.now();
 const results: BenchResult[] = [];
 for (const benchmark of benchmarks) {
+  if (only && !benchmark.name.includes(only)) continue;
   const t = performance.now();
   process.stderr.write(`bench: ${benchmark.name}...`);
   try {
