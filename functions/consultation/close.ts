@@ -1,10 +1,14 @@
 // The CloseConsultation task: runs when every consultee has a counted response (early close) or
 // when CollectResponses times out at the deadline. It freezes the consultation and hands the
 // proposal to the approver; the returned timeout is RequestApproval's TimeoutSecondsPath.
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/clients/dynamo.js';
+import { tableName } from '../shared/env.js';
 import { ConfigurationError } from '../shared/errors.js';
+import { proposalKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
-import { addTimelineEvent, changeStatus, getProposal, updateProposal } from '../shared/store/proposals.js';
-import { refreshConsultationSummary } from './summary.js';
+import { addTimelineEvent, changeStatus, getProposal } from '../shared/store/proposals.js';
+import { rebuildConsultationCounts } from './summary.js';
 
 /** Days the approver has before the proposal expires (SPEC §10), unless the deployment says otherwise. */
 export const APPROVAL_TIMEOUT_ENV = 'DPIA_APPROVAL_TIMEOUT_DAYS';
@@ -29,11 +33,9 @@ export async function closeConsultation(proposalId: string): Promise<CloseConsul
 
   // A retry keeps the first closing time: it is when collection really stopped.
   const closedAt = proposal.consultation.closedAt ?? new Date().toISOString();
-  await updateProposal(proposalId, {
-    collectTaskToken: null,
-    consultation: { ...proposal.consultation, closedAt },
-  });
-  const summary = await refreshConsultationSummary(proposalId);
+  await markClosed(proposalId, closedAt);
+  // A fresh count from every consultee and reply: what the approver and the decision record read.
+  const summary = await rebuildConsultationCounts(proposalId);
 
   if (await changeStatus(proposalId, 'awaiting-approval', ['consulting'])) {
     const early = Date.parse(closedAt) < Date.parse(proposal.input.responseDeadline);
@@ -52,6 +54,28 @@ export async function closeConsultation(proposalId: string): Promise<CloseConsul
     mailed: summary.mailed,
   });
   return { approvalTimeoutSeconds };
+}
+
+/**
+ * Drops the collection token and sets only `consultation.closedAt`: the counts beside it are
+ * moved by replies at any moment, so the map is never written back whole.
+ */
+async function markClosed(proposalId: string, closedAt: string): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: proposalKey(proposalId),
+      UpdateExpression: 'SET #token = :null, #c.#closedAt = :closedAt, #updatedAt = :now',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: {
+        '#token': 'collectTaskToken',
+        '#c': 'consultation',
+        '#closedAt': 'closedAt',
+        '#updatedAt': 'updatedAt',
+      },
+      ExpressionAttributeValues: { ':null': null, ':closedAt': closedAt, ':now': new Date().toISOString() },
+    }),
+  );
 }
 
 /** Fractions of a day are allowed, so a test can watch an approval expire within seconds. */

@@ -20,7 +20,7 @@ import {
   type ProposalRecord,
 } from '../shared/store/proposals.js';
 import { renderConsultation } from './letter.js';
-import { refreshConsultationSummary } from './summary.js';
+import { rebuildConsultationCounts } from './summary.js';
 
 /** What CollectResponses reads: `$.consultation.secondsToDeadline` is its TimeoutSecondsPath. */
 export interface SendConsultationResult {
@@ -57,10 +57,11 @@ export async function sendConsultation(proposalId: string): Promise<SendConsulta
   return { mailed, secondsToDeadline: secondsToDeadline(proposal) };
 }
 
-/** Refreshes the counts and notes this attempt's mails on the timeline; returns the total mailed. */
+/** Recounts and notes this attempt's mails on the timeline; returns the total mailed. */
 async function recordMailing(proposal: ProposalRecord, sent: number, consultees: number): Promise<number> {
   const { proposalId, reference } = proposal;
-  const summary = await refreshConsultationSummary(proposalId);
+  // One recount after the whole mailing, rather than a count update per mail on the one proposal item.
+  const summary = await rebuildConsultationCounts(proposalId);
   if (sent > 0) {
     await addTimelineEvent(
       proposalId,
@@ -158,10 +159,18 @@ async function markMailed(proposalId: string, email: string): Promise<void> {
     new UpdateCommand({
       TableName: tableName(),
       Key: consulteeKey(proposalId, email),
-      UpdateExpression: 'SET #marker = :sent, #status = :mailed, #mailedAt = :now',
+      UpdateExpression:
+        'SET #marker = :sent, #status = :mailed, #mailedAt = :now, #countVersion = if_not_exists(#countVersion, :zero) + :one',
       ConditionExpression: '#marker = :sending',
-      ExpressionAttributeNames: { '#marker': 'mailMarker', '#status': 'status', '#mailedAt': 'mailedAt' },
+      ExpressionAttributeNames: {
+        '#marker': 'mailMarker',
+        '#status': 'status',
+        '#mailedAt': 'mailedAt',
+        '#countVersion': 'countVersion',
+      },
       ExpressionAttributeValues: {
+        ':zero': 0,
+        ':one': 1,
         ':sent': 'sent',
         ':sending': 'sending',
         ':mailed': 'mailed',

@@ -1,81 +1,290 @@
-// The consultation's counts and tally, derived from the consultee and reply items rather than
-// kept as counters: recomputing is idempotent, so a replayed or duplicated reply can never be
-// counted twice.
-
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+// The consultation's counts and tally on the proposal item, kept exact without re-reading the
+// partition on every reply.
+//
+// Each consultee item carries `countVersion`, raised by every write that can change what it
+// counts for (mailed, responded with a stance, bounced). The proposal item keeps, beside the
+// counts, `countedStates`: for each consultee (and each late reply) the state and version the
+// counts include. A sync moves one entry forward and adds the difference to the counts in ONE
+// conditional update of the proposal item, so counts and entries never disagree, a replay or a
+// duplicate adds nothing (same version), and an older view never overwrites a newer one.
+//
+// A rebuild recomputes everything from the partition (after the mailing, at the close): the
+// decision record's figures are always a fresh count. It is guarded by `countsVersion`, raised
+// by every sync, so a reply synced during the rebuild is never lost.
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
+import { sha256hex } from '../shared/hash.js';
 import { proposalKey } from '../shared/keys.js';
-import { emptyTally, type Reply } from '../shared/model/consultation.js';
+import { emptyTally, type Reply, STANCES, type Stance } from '../shared/model/consultation.js';
+import { isConditionFailure } from '../shared/store/conditions.js';
 import {
   type ConsultationSummary,
   type ConsulteeRecord,
   listConsultees,
   loadProposalPartition,
+  type ProposalRecord,
 } from '../shared/store/proposals.js';
 
-export function summarise(
-  deadline: string,
-  consultees: ConsulteeRecord[],
-  replies: Reply[],
-  closedAt: string | null,
-): ConsultationSummary {
-  const tally = emptyTally();
-  let responded = 0;
-  for (const c of consultees) {
-    if (c.status === 'responded' && c.stance) {
-      responded += 1;
-      tally[c.stance] += 1;
-    }
-  }
+/** What one consultee (or one late reply) adds to the counts, at a version of its item. */
+export interface CountedState {
+  mailed: boolean;
+  status: ConsulteeRecord['status'] | 'late-reply';
+  stance: Stance | null;
+  version: number;
+}
+
+type Counts = Pick<ConsultationSummary, 'mailed' | 'responded' | 'late' | 'bounced' | 'tally'>;
+const COUNTERS = ['mailed', 'responded', 'late', 'bounced'] as const;
+
+/** The consultee fields the counts depend on, with the version of the write that set them. */
+export type CountedConsultee = Pick<ConsulteeRecord, 'email' | 'status' | 'stance' | 'mailMarker'> & {
+  countVersion?: number;
+};
+
+export const consulteeCountKey = (email: string): string => `c${sha256hex(email.toLowerCase()).slice(0, 24)}`;
+const lateReplyCountKey = (replyId: string): string => `r${replyId}`;
+
+export function countedStateOf(consultee: CountedConsultee): CountedState {
   return {
-    deadline,
-    mailed: consultees.filter((c) => c.mailMarker === 'sent').length,
-    responded,
-    late: replies.filter((r) => r.kind === 'response' && r.late).length,
-    bounced: consultees.filter((c) => c.status === 'bounced').length,
-    tally,
-    closedAt,
+    mailed: consultee.mailMarker === 'sent',
+    status: consultee.status,
+    stance: consultee.status === 'responded' ? consultee.stance : null,
+    version: consultee.countVersion ?? 0,
   };
 }
 
+function contribution(state: CountedState | undefined): Counts {
+  const tally = emptyTally();
+  if (state?.status === 'responded' && state.stance) tally[state.stance] = 1;
+  return {
+    mailed: state?.mailed ? 1 : 0,
+    responded: state?.status === 'responded' && state.stance ? 1 : 0,
+    late: state?.status === 'late-reply' ? 1 : 0,
+    bounced: state?.status === 'bounced' ? 1 : 0,
+    tally,
+  };
+}
+
+export function summarise(
+  deadline: string,
+  consultees: CountedConsultee[],
+  replies: Reply[],
+  closedAt: string | null,
+): ConsultationSummary {
+  return { deadline, ...countAll(consultees, replies).counts, closedAt };
+}
+
+function countAll(consultees: CountedConsultee[], replies: Reply[]) {
+  const states: Record<string, CountedState> = {};
+  for (const c of consultees) states[consulteeCountKey(c.email)] = countedStateOf(c);
+  for (const r of replies) {
+    if (r.kind === 'response' && r.late) states[lateReplyCountKey(r.replyId)] = LATE_REPLY;
+  }
+  const counts: Counts = { mailed: 0, responded: 0, late: 0, bounced: 0, tally: emptyTally() };
+  for (const state of Object.values(states)) {
+    const add = contribution(state);
+    for (const name of COUNTERS) counts[name] += add[name];
+    for (const stance of STANCES) counts.tally[stance] += add.tally[stance];
+  }
+  return { states, counts };
+}
+
+const LATE_REPLY: CountedState = { mailed: false, status: 'late-reply', stance: null, version: 1 };
+
+/** The proposal as a sync leaves it: counts, the consultee total and the collection token. */
+export type SyncedProposal = Pick<
+  ProposalRecord,
+  'proposalId' | 'status' | 'input' | 'consultation' | 'collectTaskToken'
+>;
+
 /**
- * Recomputes and stores the proposal's consultation counts; returns the summary. Only the counts
- * are written (not the deadline or closedAt), so a refresh racing CloseConsultation cannot undo it.
+ * Brings the consultee's entry in the counts up to `consultee` (as its own write returned it).
+ * `known` is the proposal item if the caller has read it: its entry is the first guess, and a
+ * wrong guess only costs a retry. Returns the proposal as updated, or undefined when the counts
+ * already include this version or a newer one.
  */
-export async function refreshConsultationSummary(proposalId: string): Promise<ConsultationSummary> {
-  const { proposal, consultees, replies } = await loadProposalPartition(proposalId);
-  const summary = summarise(
-    proposal.consultation.deadline,
-    consultees,
-    replies,
-    proposal.consultation.closedAt,
+export function syncConsulteeCount(
+  proposalId: string,
+  consultee: CountedConsultee,
+  known?: ProposalRecord,
+): Promise<SyncedProposal | undefined> {
+  return syncEntry(proposalId, consulteeCountKey(consultee.email), countedStateOf(consultee), known);
+}
+
+/** Counts a late response once, however often its message is delivered. */
+export function countLateReply(
+  proposalId: string,
+  replyId: string,
+  known?: ProposalRecord,
+): Promise<SyncedProposal | undefined> {
+  return syncEntry(proposalId, lateReplyCountKey(replyId), LATE_REPLY, known);
+}
+
+const MAX_SYNC_ATTEMPTS = 20;
+
+async function syncEntry(
+  proposalId: string,
+  key: string,
+  next: CountedState,
+  known?: ProposalRecord,
+): Promise<SyncedProposal | undefined> {
+  let current: CountedState | undefined | null = known ? countedStatesOf(known)[key] : null;
+  for (let attempt = 0; attempt < MAX_SYNC_ATTEMPTS; attempt++) {
+    if (current === null) current = await readEntry(proposalId, key);
+    if (current && current.version >= next.version) return undefined;
+    try {
+      return await applyEntry(proposalId, key, current, next);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      current = null; // someone moved the entry (or the counts) first: read it and try again
+    }
+  }
+  throw new Error(`The consultation counts of proposal ${proposalId} kept changing; try again.`);
+}
+
+const countedStatesOf = (item: object): Record<string, CountedState> =>
+  ((item as { countedStates?: Record<string, CountedState> }).countedStates ?? {}) as Record<
+    string,
+    CountedState
+  >;
+
+async function readEntry(proposalId: string, key: string): Promise<CountedState | undefined> {
+  const out = await dynamo.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: proposalKey(proposalId),
+      ProjectionExpression: '#states.#key',
+      ExpressionAttributeNames: { '#states': 'countedStates', '#key': key },
+      ConsistentRead: true,
+    }),
   );
-  await dynamo.send(
+  return out.Item ? countedStatesOf(out.Item)[key] : undefined;
+}
+
+async function applyEntry(
+  proposalId: string,
+  key: string,
+  current: CountedState | undefined,
+  next: CountedState,
+): Promise<SyncedProposal> {
+  const before = contribution(current);
+  const after = contribution(next);
+  const names: Record<string, string> = {
+    '#states': 'countedStates',
+    '#key': key,
+    '#countsVersion': 'countsVersion',
+  };
+  const values: Record<string, unknown> = { ':entry': next, ':one': 1, ':zero': 0 };
+  const sets = ['#states.#key = :entry', '#countsVersion = if_not_exists(#countsVersion, :zero) + :one'];
+  // DynamoDB refuses a name or value the expressions do not use: only the changed counts appear.
+  const add = (path: Record<string, string>, delta: number) => {
+    if (delta === 0) return;
+    Object.assign(names, path);
+    const placeholder = `:d${Object.keys(values).length}`;
+    values[placeholder] = delta;
+    const expression = Object.keys(path).join('.');
+    sets.push(`${expression} = ${expression} + ${placeholder}`);
+  };
+  for (const name of COUNTERS) add({ '#c': 'consultation', [`#${name}`]: name }, after[name] - before[name]);
+  for (const stance of STANCES) {
+    add(
+      { '#c': 'consultation', '#tally': 'tally', [`#t_${stance}`]: stance },
+      after.tally[stance] - before.tally[stance],
+    );
+  }
+  if (current) values[':version'] = current.version;
+  const out = await dynamo.send(
     new UpdateCommand({
       TableName: tableName(),
       Key: proposalKey(proposalId),
-      UpdateExpression:
-        'SET #c.#mailed = :mailed, #c.#responded = :responded, #c.#late = :late, #c.#bounced = :bounced, #c.#tally = :tally',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: {
-        '#c': 'consultation',
-        '#mailed': 'mailed',
-        '#responded': 'responded',
-        '#late': 'late',
-        '#bounced': 'bounced',
-        '#tally': 'tally',
-      },
-      ExpressionAttributeValues: {
-        ':mailed': summary.mailed,
-        ':responded': summary.responded,
-        ':late': summary.late,
-        ':bounced': summary.bounced,
-        ':tally': summary.tally,
-      },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: current
+        ? 'attribute_exists(PK) AND #states.#key.#version = :version'
+        : 'attribute_exists(PK) AND attribute_not_exists(#states.#key)',
+      ExpressionAttributeNames: current ? { ...names, '#version': 'version' } : names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
     }),
   );
-  return summary;
+  return out.Attributes as SyncedProposal;
+}
+
+const MAX_REBUILD_ATTEMPTS = 10;
+
+/**
+ * Recounts the consultation from the whole partition and stores the counts with every entry;
+ * returns the summary. Only the counts are written (never the deadline or closedAt). Refused and
+ * tried again if a reply is synced meanwhile, so nothing counted during the recount is lost.
+ */
+export async function rebuildConsultationCounts(proposalId: string): Promise<ConsultationSummary> {
+  for (let attempt = 0; attempt < MAX_REBUILD_ATTEMPTS; attempt++) {
+    // The guard is read before the partition: a sync after this read changes it.
+    const guard = await readCountsVersion(proposalId);
+    const { proposal, consultees, replies } = await loadProposalPartition(proposalId);
+    const { states, counts } = countAll(consultees, replies);
+    try {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: proposalKey(proposalId),
+          UpdateExpression:
+            'SET #states = :states, #countsVersion = :nextVersion, #c.#mailed = :mailed, #c.#responded = :responded, #c.#late = :late, #c.#bounced = :bounced, #c.#tally = :tally',
+          ConditionExpression:
+            guard === undefined
+              ? 'attribute_exists(PK) AND attribute_not_exists(#countsVersion)'
+              : 'attribute_exists(PK) AND #countsVersion = :version',
+          ExpressionAttributeNames: {
+            '#states': 'countedStates',
+            '#countsVersion': 'countsVersion',
+            '#c': 'consultation',
+            '#mailed': 'mailed',
+            '#responded': 'responded',
+            '#late': 'late',
+            '#bounced': 'bounced',
+            '#tally': 'tally',
+          },
+          ExpressionAttributeValues: {
+            ':states': states,
+            ':nextVersion': (guard ?? 0) + 1,
+            ...(guard === undefined ? {} : { ':version': guard }),
+            ':mailed': counts.mailed,
+            ':responded': counts.responded,
+            ':late': counts.late,
+            ':bounced': counts.bounced,
+            ':tally': counts.tally,
+          },
+        }),
+      );
+      return { ...proposal.consultation, ...counts };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+  throw new Error(`The consultation counts of proposal ${proposalId} kept changing; try again.`);
+}
+
+async function readCountsVersion(proposalId: string): Promise<number | undefined> {
+  const out = await dynamo.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: proposalKey(proposalId),
+      ProjectionExpression: '#countsVersion',
+      ExpressionAttributeNames: { '#countsVersion': 'countsVersion' },
+      ConsistentRead: true,
+    }),
+  );
+  const version = out.Item?.countsVersion;
+  return typeof version === 'number' ? version : undefined;
+}
+
+/**
+ * True when the counts say every consultee who can answer (not bounced) has a counted response.
+ * Cheap, from the proposal item alone; `everyoneHasResponded` confirms it from the consultees.
+ */
+export function countsSayEveryoneResponded(proposal: Pick<ProposalRecord, 'input' | 'consultation'>) {
+  const reachable = proposal.input.consultees.length - proposal.consultation.bounced;
+  return reachable > 0 && proposal.consultation.responded >= reachable;
 }
 
 /** True when every consultee who can answer (not bounced) has a counted response. */

@@ -1,7 +1,7 @@
 // A manager accepts a reply that came from another address than the consultee's (a clerk
 // answering for a councillor, a personal mailbox): from then on it counts like any other.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { refreshConsultationSummary } from '../consultation/summary.js';
+import { syncConsulteeCount } from '../consultation/summary.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
@@ -49,22 +49,24 @@ export async function acceptReply(proposalId: string, replyId: string, acceptedB
     throw error;
   }
   // Counted as of when it was received, so a newer reply from the consultee still wins.
-  await recordResponse(
+  const standing = await recordResponse(
     proposalId,
     reply.consulteeEmail,
     { ...reply, senderMismatch: false },
     reply.receivedAt,
   );
-  const name = (await listConsultees(proposalId)).find(
-    (c) => c.email.toLowerCase() === reply.consulteeEmail?.toLowerCase(),
-  )?.name;
+  const synced = standing ? await syncConsulteeCount(proposalId, standing, proposal) : undefined;
+  const name =
+    standing?.name ??
+    (await listConsultees(proposalId)).find(
+      (c) => c.email.toLowerCase() === reply.consulteeEmail?.toLowerCase(),
+    )?.name;
   await addTimelineEvent(
     proposalId,
     'reply-accepted',
     `${acceptedBy} accepted the reply for ${name ?? 'a consultee'} sent from another address (${reply.stance ?? 'unclassified'}).`,
     now,
   );
-  await refreshConsultationSummary(proposalId);
-  if (proposal.status === 'consulting') await closeEarlyIfComplete(proposalId);
+  if (proposal.status === 'consulting') await closeEarlyIfComplete(proposalId, synced);
   return { replyId, accepted: true, acceptedBy };
 }

@@ -9,7 +9,14 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { closeCollectionEarly } from '../consultation/collect.js';
-import { everyoneHasResponded, refreshConsultationSummary } from '../consultation/summary.js';
+import {
+  type CountedConsultee,
+  countLateReply,
+  countsSayEveryoneResponded,
+  everyoneHasResponded,
+  type SyncedProposal,
+  syncConsulteeCount,
+} from '../consultation/summary.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { s3 } from '../shared/clients/s3.js';
 import { ENV, rawMailKey } from '../shared/config.js';
@@ -30,7 +37,7 @@ import {
   addTimelineEvent,
   FINAL_STATUSES,
   findProposal,
-  type ProposalStatus,
+  type ProposalRecord,
 } from '../shared/store/proposals.js';
 import { classifyStance } from './classify.js';
 import { type ParsedReply, parseReply } from './parse.js';
@@ -65,9 +72,8 @@ export async function receiveInboundMail(event: SesReceiptEvent): Promise<Inboun
 
 interface Match {
   proposalId: string;
-  reference: string;
-  status: ProposalStatus;
-  deadline: string;
+  /** As read when the reply was matched: its counts are the first guess of the count sync. */
+  proposal: ProposalRecord;
   consultee: { name: string; email: string };
 }
 
@@ -95,7 +101,7 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
     stance: parsed.kind === 'response' ? classifyStance(parsed.subject, parsed.text) : null,
     comment: clip(parsed.text, MAX_COMMENT_CHARS),
     // Judged by receipt time, never by where the workflow is (DESIGN.md "Late replies").
-    late: Date.parse(receivedAt) > Date.parse(match.deadline),
+    late: Date.parse(receivedAt) > Date.parse(match.proposal.consultation.deadline),
     senderMismatch: parsed.from !== match.consultee.email.toLowerCase(),
     rawKey,
   } satisfies Reply);
@@ -105,7 +111,7 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
   // if the first attempt failed half-way, the retry still counts the reply and closes early.
   const effective = stored ? reply : await readStoredReply(match.proposalId, messageIdHash, reply);
   // A withdrawn or decided proposal takes no more answers: the reply is kept, and changes nothing.
-  const open = !FINAL_STATUSES.includes(match.status);
+  const open = !FINAL_STATUSES.includes(match.proposal.status);
   const counted = open && (await applyReply(effective, parsed, match, { firstDelivery: stored }));
 
   const outcome: InboundOutcome = {
@@ -119,7 +125,7 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
   log.info(stored ? 'reply stored' : 'duplicate delivery of a stored reply', {
     messageIdHash,
     proposalId: match.proposalId,
-    reference: match.reference,
+    reference: match.proposal.reference,
     proposalOpen: open,
     kind: effective.kind,
     stance: effective.stance,
@@ -166,13 +172,7 @@ async function findConsultee(tokens: string[]): Promise<Match | undefined> {
     const proposal = await findProposal(proposalId);
     const consultee = ConsulteeItem.safeParse(await getItem(consulteeKey(proposalId, email)));
     if (!proposal || !consultee.success) continue;
-    return {
-      proposalId,
-      reference: proposal.reference,
-      status: proposal.status,
-      deadline: proposal.consultation.deadline,
-      consultee: { name: consultee.data.name, email: consultee.data.email },
-    };
+    return { proposalId, proposal, consultee: { name: consultee.data.name, email: consultee.data.email } };
   }
   return undefined;
 }
@@ -239,7 +239,7 @@ async function storeUnmatched(
 }
 
 /**
- * What a stored reply changes: the consultee, the timeline (first delivery only), the summary and,
+ * What a stored reply changes: the consultee, the timeline (first delivery only), the counts and,
  * after the last counted response, the workflow. Every step is safe to repeat. Returns whether the
  * reply is counted.
  */
@@ -253,6 +253,7 @@ async function applyReply(
   const counted = isCounted(reply);
   let event: { name: string; detail: string } | undefined;
   let mayCloseEarly = false;
+  let synced: SyncedProposal | undefined;
 
   if (reply.kind === 'auto-reply') return false;
 
@@ -264,31 +265,38 @@ async function applyReply(
       };
     } else {
       const bounced = await markBounced(proposalId, match.consultee.email);
+      if (bounced) synced = await syncConsulteeCount(proposalId, bounced, match.proposal);
       event = {
         name: 'consultee-bounced',
         detail: bounced
           ? `The consultation mail to ${match.consultee.name} could not be delivered.`
           : `A delivery failure for ${match.consultee.name} arrived after their counted response; it changes nothing.`,
       };
-      mayCloseEarly = bounced;
+      mayCloseEarly = bounced !== undefined;
     }
   } else if (counted) {
-    const current = await recordResponse(
+    const standing = await recordResponse(
       proposalId,
       match.consultee.email,
       reply,
       respondedAt(reply, parsed),
     );
-    event = { name: 'reply-received', detail: responseDetail(match.consultee.name, reply, current) };
+    if (standing) synced = await syncConsulteeCount(proposalId, standing, match.proposal);
+    event = {
+      name: 'reply-received',
+      detail: responseDetail(match.consultee.name, reply, standing !== undefined),
+    };
     mayCloseEarly = true;
   } else {
     await flagUncountedReply(proposalId, match.consultee.email, reply);
+    if (reply.kind === 'response' && reply.late) {
+      await countLateReply(proposalId, reply.replyId, match.proposal);
+    }
     event = { name: 'reply-received', detail: responseDetail(match.consultee.name, reply, false) };
   }
 
   if (options.firstDelivery && event) await addTimelineEvent(proposalId, event.name, event.detail);
-  await refreshConsultationSummary(proposalId);
-  if (mayCloseEarly) await closeEarlyIfComplete(proposalId);
+  if (mayCloseEarly) await closeEarlyIfComplete(proposalId, synced);
   return counted;
 }
 
@@ -304,22 +312,22 @@ function respondedAt(reply: Reply, parsed: ParsedReply): string {
 
 /**
  * Makes this reply the consultee's counted one, unless a reply written later is already counted:
- * a newer reply replaces the stance, an older one delivered late never does. Returns whether this
- * reply now stands.
+ * a newer reply replaces the stance, an older one delivered late never does. Returns the consultee
+ * as this write left it when the reply now stands, undefined when a newer one does.
  */
 export async function recordResponse(
   proposalId: string,
   email: string,
   reply: Reply,
   at: string,
-): Promise<boolean> {
+): Promise<(CountedConsultee & { name: string }) | undefined> {
   try {
-    await dynamo.send(
+    const out = await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: consulteeKey(proposalId, email),
         UpdateExpression:
-          'SET #status = :responded, #stance = :stance, #respondedAt = :at, #comment = :comment, #replyId = :replyId, #late = :false, #senderMismatch = :false',
+          'SET #status = :responded, #stance = :stance, #respondedAt = :at, #comment = :comment, #replyId = :replyId, #late = :false, #senderMismatch = :false, #countVersion = if_not_exists(#countVersion, :zero) + :one',
         ConditionExpression:
           'attribute_exists(PK) AND (attribute_not_exists(#respondedAt) OR attribute_type(#respondedAt, :nullType) OR #respondedAt < :at OR #replyId = :replyId)',
         ExpressionAttributeNames: {
@@ -330,8 +338,11 @@ export async function recordResponse(
           '#replyId': 'replyId',
           '#late': 'late',
           '#senderMismatch': 'senderMismatch',
+          '#countVersion': 'countVersion',
         },
         ExpressionAttributeValues: {
+          ':zero': 0,
+          ':one': 1,
           ':responded': 'responded',
           ':stance': reply.stance,
           ':at': at,
@@ -340,11 +351,12 @@ export async function recordResponse(
           ':false': false,
           ':nullType': 'NULL',
         },
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return true;
+    return out.Attributes as CountedConsultee & { name: string };
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
 }
@@ -386,22 +398,32 @@ function isBounceOf(parsed: ParsedReply, email: string): boolean {
   return bounce.failedRecipients.length === 0 || bounce.failedRecipients.includes(email.toLowerCase());
 }
 
-/** Marks the consultee bounced, unless they have a counted response (which proves the mail arrived). */
-async function markBounced(proposalId: string, email: string): Promise<boolean> {
+/**
+ * Marks the consultee bounced, unless they have a counted response (which proves the mail arrived).
+ * Returns the consultee as this write left it, undefined when nothing changed.
+ */
+async function markBounced(proposalId: string, email: string): Promise<CountedConsultee | undefined> {
   try {
-    await dynamo.send(
+    const out = await dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: consulteeKey(proposalId, email),
-        UpdateExpression: 'SET #status = :bounced',
+        UpdateExpression:
+          'SET #status = :bounced, #countVersion = if_not_exists(#countVersion, :zero) + :one',
         ConditionExpression: 'attribute_exists(PK) AND #status <> :responded',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':bounced': 'bounced', ':responded': 'responded' },
+        ExpressionAttributeNames: { '#status': 'status', '#countVersion': 'countVersion' },
+        ExpressionAttributeValues: {
+          ':bounced': 'bounced',
+          ':responded': 'responded',
+          ':zero': 0,
+          ':one': 1,
+        },
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return true;
+    return out.Attributes as CountedConsultee;
   } catch (error) {
-    if (isConditionFailure(error)) return false;
+    if (isConditionFailure(error)) return undefined;
     throw error;
   }
 }
@@ -420,11 +442,16 @@ function responseDetail(name: string, reply: Reply, stands: boolean): string {
   return `${name} replied: ${stance}.`;
 }
 
-/** The early close of DESIGN.md: the last counted response sends the stored task token. */
-export async function closeEarlyIfComplete(proposalId: string): Promise<void> {
-  if (!(await everyoneHasResponded(proposalId))) return;
-  // Read after the consultee write: if CollectResponses stores its token later, it sees everyone
-  // answered and closes itself, so one of the two always does.
-  const taskToken = (await findProposal(proposalId))?.collectTaskToken;
-  if (taskToken) await closeCollectionEarly(proposalId, taskToken);
+/**
+ * The early close of DESIGN.md: the last counted response sends the stored task token. `synced`
+ * is the proposal as the count sync after this reply's consultee write left it; without it the
+ * proposal is read. Either way it is read after the consultee write: if CollectResponses stores
+ * its token later, it sees everyone answered and closes itself, so one of the two always does.
+ * The counts decide cheaply; the consultees themselves confirm before the workflow moves on.
+ */
+export async function closeEarlyIfComplete(proposalId: string, synced?: SyncedProposal): Promise<void> {
+  const proposal = synced ?? (await findProposal(proposalId));
+  const taskToken = proposal?.collectTaskToken;
+  if (!proposal || !taskToken || !countsSayEveryoneResponded(proposal)) return;
+  if (await everyoneHasResponded(proposalId)) await closeCollectionEarly(proposalId, taskToken);
 }

@@ -14,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/send.handler.js';
 import { MAIL_CONCURRENCY, mapBounded, sendConsultation } from '../../functions/consultation/send.js';
+import { applyUpdate, checkPlaceholders, conditionHolds, type Item } from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESClient);
@@ -25,8 +26,6 @@ const SITE = {
   latitude: 51.0686,
   longitude: 0.6862,
 };
-
-type Item = Record<string, unknown>;
 
 /** An in-memory stand-in for the one table, just faithful enough for these tasks' writes. */
 class FakeTable {
@@ -116,6 +115,7 @@ class FakeTable {
       return {};
     });
     ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+      checkPlaceholders(input);
       const key = input.Key as { SK: string };
       const item = key.SK === 'META' ? this.proposal : this.consultees.get(key.SK);
       if (!item || !conditionHolds(item, input)) {
@@ -124,44 +124,11 @@ class FakeTable {
           $metadata: {},
         });
       }
-      applySet(item, input);
-      return {};
+      const next = applyUpdate(item, input);
+      if (key.SK === 'META') this.proposal = next;
+      else this.consultees.set(key.SK, next);
+      return input.ReturnValues === 'ALL_NEW' ? { Attributes: structuredClone(next) } : {};
     });
-  }
-}
-
-/** The conditions these tasks write, evaluated against one item. */
-function conditionHolds(item: Item, input: UpdateCommandInput): boolean {
-  const condition = input.ConditionExpression ?? '';
-  const names = input.ExpressionAttributeNames ?? {};
-  const values = input.ExpressionAttributeValues ?? {};
-  const marker = item[names['#marker'] ?? 'mailMarker'];
-  if (condition.includes('#status IN')) {
-    const allowed = Object.entries(values)
-      .filter(([k]) => k.startsWith(':from'))
-      .map(([, v]) => v);
-    return allowed.includes(item.status);
-  }
-  if (condition.includes('attribute_not_exists(#marker) OR #marker = :null')) return marker == null;
-  if (condition.includes('#marker = :sending')) return marker === 'sending';
-  return condition === '' || condition === 'attribute_exists(PK)';
-}
-
-function applySet(item: Item, input: UpdateCommandInput) {
-  const names = input.ExpressionAttributeNames ?? {};
-  const values = input.ExpressionAttributeValues ?? {};
-  const expression = (input.UpdateExpression ?? '').replace(/^SET /, '');
-  for (const assignment of expression.split(', ')) {
-    const [path, value] = assignment.split(' = ') as [string, string];
-    // A nested path such as #c.#mailed sets a field inside a map attribute.
-    const parts = path.split('.').map((part) => names[part] ?? part);
-    const last = parts.pop() as string;
-    let target = item;
-    for (const part of parts) {
-      target[part] ??= {};
-      target = target[part] as Item;
-    }
-    target[last] = structuredClone(values[value]);
   }
 }
 

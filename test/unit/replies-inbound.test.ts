@@ -26,6 +26,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { consulteeCountKey } from '../../functions/consultation/summary.js';
 import { handler } from '../../functions/replies/inbound.handler.js';
 import { rawMailKey } from '../../functions/shared/config.js';
 import {
@@ -37,6 +38,7 @@ import {
 } from '../../functions/shared/keys.js';
 import { Reply } from '../../functions/shared/model/consultation.js';
 import type { SesReceiptEvent } from '../../functions/shared/ses-event.js';
+import { applyUpdate, checkPlaceholders, conditionHolds, type Item } from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -55,7 +57,6 @@ const SES_EVENT: SesReceiptEvent = JSON.parse(
 
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
-type Item = Record<string, unknown>;
 const keyOf = (key: { PK?: unknown; SK?: unknown } | undefined): string =>
   `${String(key?.PK)}|${String(key?.SK)}`;
 const conditionFailed = () =>
@@ -90,35 +91,22 @@ class FakeTable {
     });
     ddb.on(PutCommand).callsFake(async (input: PutCommandInput) => {
       const item = input.Item as Item;
-      if (!this.holds(input, this.items.get(keyOf(item)))) throw conditionFailed();
+      if (!conditionHolds(this.items.get(keyOf(item)), input)) throw conditionFailed();
       this.put(item);
       return {};
     });
     ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+      checkPlaceholders(input);
       const key = keyOf(input.Key);
       if (this.failNextConsulteeUpdate && key.includes('|CONSULTEE#')) {
         this.failNextConsulteeUpdate = false;
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       }
       const current = this.items.get(key);
-      if (!this.holds(input, current)) throw conditionFailed();
-      const next = structuredClone(current ?? { ...input.Key });
-      const names = input.ExpressionAttributeNames ?? {};
-      const values = input.ExpressionAttributeValues ?? {};
-      for (const assignment of (input.UpdateExpression ?? '').replace(/^SET\s+/, '').split(/,\s*/)) {
-        const [path, value] = assignment.split(/\s*=\s*/) as [string, string];
-        // A nested path such as #c.#tally sets a field inside a map attribute.
-        const parts = path.split('.').map((part) => names[part] ?? part);
-        const last = parts.pop() as string;
-        let target: Item = next;
-        for (const part of parts) {
-          target[part] ??= {};
-          target = target[part] as Item;
-        }
-        target[last] = structuredClone(values[value]);
-      }
+      if (!conditionHolds(current, input)) throw conditionFailed();
+      const next = applyUpdate(current, input);
       this.items.set(key, next);
-      return {};
+      return input.ReturnValues === 'ALL_NEW' ? { Attributes: structuredClone(next) } : {};
     });
     ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
       const values = input.ExpressionAttributeValues ?? {};
@@ -129,110 +117,6 @@ class FakeTable {
       return { Items: structuredClone(items) };
     });
   }
-
-  private holds(
-    input: {
-      ConditionExpression?: string | undefined;
-      ExpressionAttributeNames?: Record<string, string> | undefined;
-      ExpressionAttributeValues?: Record<string, unknown> | undefined;
-    },
-    item: Item | undefined,
-  ): boolean {
-    if (!input.ConditionExpression) return true;
-    return evaluate(
-      input.ConditionExpression,
-      item,
-      input.ExpressionAttributeNames ?? {},
-      input.ExpressionAttributeValues ?? {},
-    );
-  }
-}
-
-/** A small recursive-descent reader of DynamoDB condition expressions. */
-function evaluate(
-  expression: string,
-  item: Item | undefined,
-  names: Record<string, string>,
-  values: Item,
-): boolean {
-  const tokens = expression.match(/\(|\)|,|<>|<=|>=|=|<|>|[#:]?[A-Za-z_][\w]*/g) ?? [];
-  let at = 0;
-  const peek = () => tokens[at];
-  const take = (expected?: string) => {
-    const token = tokens[at++];
-    if (expected !== undefined && token?.toUpperCase() !== expected) {
-      throw new Error(`expected ${expected} at ${at} in ${expression}`);
-    }
-    return token ?? '';
-  };
-  const attribute = (token: string) => names[token] ?? token;
-  const operand = (token: string): unknown =>
-    token.startsWith(':') ? values[token] : item === undefined ? undefined : item[attribute(token)];
-  const typeOf = (value: unknown): string =>
-    value === null
-      ? 'NULL'
-      : typeof value === 'string'
-        ? 'S'
-        : typeof value === 'number'
-          ? 'N'
-          : typeof value === 'boolean'
-            ? 'BOOL'
-            : Array.isArray(value)
-              ? 'L'
-              : 'M';
-
-  const factor = (): boolean => {
-    const token = take();
-    if (token === '(') {
-      const value = or();
-      take(')');
-      return value;
-    }
-    if (token.toUpperCase() === 'NOT') return !factor();
-    const fn = token.toLowerCase();
-    if (['attribute_exists', 'attribute_not_exists', 'attribute_type', 'begins_with'].includes(fn)) {
-      take('(');
-      const value = operand(take());
-      let argument: unknown;
-      if (peek() === ',') {
-        take(',');
-        argument = operand(take());
-      }
-      take(')');
-      if (fn === 'attribute_exists') return value !== undefined;
-      if (fn === 'attribute_not_exists') return value === undefined;
-      if (fn === 'attribute_type') return value !== undefined && typeOf(value) === argument;
-      return typeof value === 'string' && typeof argument === 'string' && value.startsWith(argument);
-    }
-    const left = operand(token);
-    const op = take();
-    const right = operand(take());
-    if (left === undefined || right === undefined) return false;
-    if (op === '=') return JSON.stringify(left) === JSON.stringify(right);
-    if (op === '<>') return JSON.stringify(left) !== JSON.stringify(right);
-    if (typeOf(left) !== typeOf(right) || !['S', 'N'].includes(typeOf(left))) return false;
-    const [a, b] = [left as string | number, right as string | number];
-    return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
-  };
-  const and = (): boolean => {
-    let value = factor();
-    while (peek()?.toUpperCase() === 'AND') {
-      take();
-      value = factor() && value;
-    }
-    return value;
-  };
-  const or = (): boolean => {
-    let value = and();
-    while (peek()?.toUpperCase() === 'OR') {
-      take();
-      value = and() || value;
-    }
-    return value;
-  };
-  const result = or();
-  if (at !== tokens.length) throw new Error(`unread tokens in ${expression}`);
-  return result;
 }
 
 const EMAIL_A = 'a.jones@tenterden.example';
@@ -256,8 +140,12 @@ function consulteeItem(email: string, name: string): Item {
     mailMarker: 'sent',
     replyId: null,
     mailedAt: '2026-12-07T10:02:13.000Z',
+    countVersion: 1,
   };
 }
+
+/** As SendConsultation's recount leaves a mailed consultee in the counts. */
+const MAILED_STATE = { mailed: true, status: 'mailed', stance: null, version: 1 };
 
 function seed(table: FakeTable, options: { collectTaskToken?: string | null } = {}): void {
   table.put({
@@ -266,7 +154,13 @@ function seed(table: FakeTable, options: { collectTaskToken?: string | null } = 
     proposalId: PROPOSAL_ID,
     reference: 'DPIA-2026-0001',
     status: 'consulting',
-    input: { responseDeadline: DEADLINE },
+    input: {
+      responseDeadline: DEADLINE,
+      consultees: [
+        { name: 'Cllr Siân Jones', email: EMAIL_A },
+        { name: 'Robin Hollis', email: EMAIL_B },
+      ],
+    },
     consultation: {
       deadline: DEADLINE,
       mailed: 2,
@@ -276,6 +170,11 @@ function seed(table: FakeTable, options: { collectTaskToken?: string | null } = 
       tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
       closedAt: null,
     },
+    countedStates: {
+      [consulteeCountKey(EMAIL_A)]: MAILED_STATE,
+      [consulteeCountKey(EMAIL_B)]: MAILED_STATE,
+    },
+    countsVersion: 1,
     collectTaskToken: options.collectTaskToken === undefined ? COLLECT_TOKEN : options.collectTaskToken,
   });
   table.put(consulteeItem(EMAIL_A, 'Cllr Siân Jones'));

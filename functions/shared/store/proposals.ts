@@ -72,6 +72,10 @@ export interface ProposalRecord {
   decisionId: string | null;
   /** MarkApprovalExpired's task token: a re-issued review link sends it. */
   reissueTaskToken?: string | null;
+  /** What `consultation`'s counts include, per consultee (functions/consultation/summary.ts). */
+  countedStates?: Record<string, unknown>;
+  /** Raised by every change of the counts: guards a recount. */
+  countsVersion?: number;
 }
 
 export interface TimelineEvent {
@@ -85,6 +89,8 @@ export type ConsulteeRecord = Consultee & {
   mailMarker: 'sending' | 'sent' | null;
   replyId: string | null;
   mailedAt: string | null;
+  /** Raised by every write that changes what the consultee counts for. */
+  countVersion?: number;
 };
 
 /** An item without its table and index keys: the record as the domain knows it. */
@@ -124,7 +130,14 @@ export async function putNewProposal(record: ProposalRecord): Promise<void> {
   await dynamo.send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...proposalKey(record.proposalId), ...proposalIndexKeys(record), type: 'proposal', ...record },
+      Item: {
+        ...proposalKey(record.proposalId),
+        ...proposalIndexKeys(record),
+        type: 'proposal',
+        countedStates: {},
+        countsVersion: 0,
+        ...record,
+      },
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );

@@ -1,0 +1,229 @@
+// DynamoDB expressions evaluated in memory, for the unit tests' stand-in tables: conditions
+// (comparisons, attribute_exists/not_exists/type, begins_with, AND/OR/NOT, nested paths) and SET
+// updates (values, paths, if_not_exists, + and -), so the tests exercise the real conditional
+// logic of the handlers rather than canned answers.
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+
+export type Item = Record<string, unknown>;
+
+/** An attribute by its (possibly nested, `#a.#b`) path, or undefined. */
+export function readPath(item: Item | undefined, path: string, names: Record<string, string>): unknown {
+  let value: unknown = item;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Item)[names[part] ?? part];
+  }
+  return value;
+}
+
+/** Splits at the commas outside parentheses: `SET a = if_not_exists(b, :z) + :one, c = :d`. */
+function splitTopLevel(expression: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < expression.length; i++) {
+    const char = expression[i];
+    if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === ',' && depth === 0) {
+      parts.push(expression.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(expression.slice(start).trim());
+  return parts;
+}
+
+/** The right of a SET: `:v`, a path, `if_not_exists(path, :v)`, or two of them added or subtracted. */
+function updateValue(
+  expression: string,
+  item: Item | undefined,
+  names: Record<string, string>,
+  values: Item,
+) {
+  const term = (text: string): unknown => {
+    const t = text.trim();
+    const fallback = /^if_not_exists\(\s*([^,]+?)\s*,\s*(:\w+)\s*\)$/.exec(t);
+    if (fallback) return readPath(item, fallback[1] as string, names) ?? values[fallback[2] as string];
+    return t.startsWith(':') ? values[t] : readPath(item, t, names);
+  };
+  const sum = /^(.+?)\s*([+-])\s*(:\w+)$/s.exec(expression.trim());
+  if (!sum) return term(expression);
+  const [left, right] = [term(sum[1] as string), term(sum[3] as string)];
+  if (typeof left !== 'number' || typeof right !== 'number') {
+    throw new Error(`arithmetic on a missing or non-number operand in ${expression}`);
+  }
+  return sum[2] === '+' ? left + right : left - right;
+}
+
+/** A small recursive-descent reader of DynamoDB condition expressions. */
+export function evaluate(
+  expression: string,
+  item: Item | undefined,
+  names: Record<string, string>,
+  values: Item,
+): boolean {
+  const tokens = expression.match(/\(|\)|,|<>|<=|>=|=|<|>|[#:]?[A-Za-z_]\w*(?:\.#?[A-Za-z_]\w*)*/g) ?? [];
+  let at = 0;
+  const peek = () => tokens[at];
+  const take = (expected?: string) => {
+    const token = tokens[at++];
+    if (expected !== undefined && token?.toUpperCase() !== expected) {
+      throw new Error(`expected ${expected} at ${at} in ${expression}`);
+    }
+    return token ?? '';
+  };
+  const operand = (token: string): unknown =>
+    token.startsWith(':') ? values[token] : readPath(item, token, names);
+  const typeOf = (value: unknown): string =>
+    value === null
+      ? 'NULL'
+      : typeof value === 'string'
+        ? 'S'
+        : typeof value === 'number'
+          ? 'N'
+          : typeof value === 'boolean'
+            ? 'BOOL'
+            : Array.isArray(value)
+              ? 'L'
+              : 'M';
+
+  const factor = (): boolean => {
+    const token = take();
+    if (token === '(') {
+      const value = or();
+      take(')');
+      return value;
+    }
+    if (token.toUpperCase() === 'NOT') return !factor();
+    const fn = token.toLowerCase();
+    if (['attribute_exists', 'attribute_not_exists', 'attribute_type', 'begins_with'].includes(fn)) {
+      take('(');
+      const value = operand(take());
+      let argument: unknown;
+      if (peek() === ',') {
+        take(',');
+        argument = operand(take());
+      }
+      take(')');
+      if (fn === 'attribute_exists') return value !== undefined;
+      if (fn === 'attribute_not_exists') return value === undefined;
+      if (fn === 'attribute_type') return value !== undefined && typeOf(value) === argument;
+      return typeof value === 'string' && typeof argument === 'string' && value.startsWith(argument);
+    }
+    const left = operand(token);
+    const op = take();
+    if (op.toUpperCase() === 'IN') {
+      take('(');
+      const candidates = [operand(take())];
+      while (peek() === ',') {
+        take(',');
+        candidates.push(operand(take()));
+      }
+      take(')');
+      return left !== undefined && candidates.some((c) => JSON.stringify(c) === JSON.stringify(left));
+    }
+    const right = operand(take());
+    if (left === undefined || right === undefined) return false;
+    if (op === '=') return JSON.stringify(left) === JSON.stringify(right);
+    if (op === '<>') return JSON.stringify(left) !== JSON.stringify(right);
+    if (typeOf(left) !== typeOf(right) || !['S', 'N'].includes(typeOf(left))) return false;
+    const [a, b] = [left as string | number, right as string | number];
+    return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+  };
+  const and = (): boolean => {
+    let value = factor();
+    while (peek()?.toUpperCase() === 'AND') {
+      take();
+      value = factor() && value;
+    }
+    return value;
+  };
+  const or = (): boolean => {
+    let value = and();
+    while (peek()?.toUpperCase() === 'OR') {
+      take();
+      value = and() || value;
+    }
+    return value;
+  };
+  const result = or();
+  if (at !== tokens.length) throw new Error(`unread tokens in ${expression}`);
+  return result;
+}
+
+/** True when the update's condition holds for the item (absent: undefined). */
+export function conditionHolds(
+  item: Item | undefined,
+  input: {
+    ConditionExpression?: string | undefined;
+    ExpressionAttributeNames?: Record<string, string> | undefined;
+    ExpressionAttributeValues?: Item | undefined;
+  },
+): boolean {
+  if (!input.ConditionExpression) return true;
+  return evaluate(
+    input.ConditionExpression,
+    item,
+    input.ExpressionAttributeNames ?? {},
+    (input.ExpressionAttributeValues ?? {}) as Item,
+  );
+}
+
+/** The item after the update's SET (every value read from the item as it was, as DynamoDB does). */
+export function applyUpdate(current: Item | undefined, input: UpdateCommandInput): Item {
+  const next = structuredClone(current ?? { ...input.Key });
+  const names = input.ExpressionAttributeNames ?? {};
+  const values = (input.ExpressionAttributeValues ?? {}) as Item;
+  const assignments = splitTopLevel((input.UpdateExpression ?? '').replace(/^SET\s+/, '')).map(
+    (assignment) => {
+      const [path, value] = assignment.split(/\s*=\s*(.*)/s) as [string, string];
+      return { path, value: updateValue(value, current, names, values) };
+    },
+  );
+  for (const { path, value } of assignments) {
+    // A nested path such as #c.#tally sets a field inside a map attribute.
+    const parts = path.split('.').map((part) => names[part] ?? part);
+    const last = parts.pop() as string;
+    let target: Item = next;
+    for (const part of parts) {
+      target[part] ??= {};
+      target = target[part] as Item;
+    }
+    target[last] = structuredClone(value);
+  }
+  return next;
+}
+
+/**
+ * DynamoDB's ValidationException for a name or value placeholder that no expression of the request
+ * uses (or one that is used but not defined).
+ */
+export function checkPlaceholders(input: {
+  UpdateExpression?: string | undefined;
+  ConditionExpression?: string | undefined;
+  ProjectionExpression?: string | undefined;
+  KeyConditionExpression?: string | undefined;
+  ExpressionAttributeNames?: Record<string, string> | undefined;
+  ExpressionAttributeValues?: Item | undefined;
+}): void {
+  const text = [
+    input.UpdateExpression,
+    input.ConditionExpression,
+    input.ProjectionExpression,
+    input.KeyConditionExpression,
+  ].join(' ');
+  const used = new Set(text.match(/[#:][A-Za-z0-9_]+/g) ?? []);
+  const defined = [
+    ...Object.keys(input.ExpressionAttributeNames ?? {}),
+    ...Object.keys(input.ExpressionAttributeValues ?? {}),
+  ];
+  const unused = defined.filter((placeholder) => !used.has(placeholder));
+  const undefinedOnes = [...used].filter((placeholder) => !defined.includes(placeholder));
+  if (unused.length > 0 || undefinedOnes.length > 0) {
+    throw Object.assign(
+      new Error(`Unused ${unused.join(', ')}; undefined ${undefinedOnes.join(', ')} in ${text.trim()}`),
+      { name: 'ValidationException' },
+    );
+  }
+}

@@ -1,0 +1,198 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  type CountedConsultee,
+  countLateReply,
+  countsSayEveryoneResponded,
+  rebuildConsultationCounts,
+  syncConsulteeCount,
+} from '../../functions/consultation/summary.js';
+import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
+import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { applyUpdate, checkPlaceholders, conditionHolds, type Item } from '../support/expressions.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ID = 'p-counts';
+const EMAILS = ['a@parish.example', 'b@parish.example', 'c@parish.example'];
+const keyOf = (key: unknown) => JSON.stringify([(key as Item).PK, (key as Item).SK]);
+
+/** One partition in memory; `beforeUpdate` runs just before an update is applied (a racing writer). */
+class Partition {
+  items = new Map<string, Item>();
+  beforeUpdate: ((input: UpdateCommandInput) => Promise<unknown>) | undefined;
+
+  constructor() {
+    this.items.set(keyOf(proposalKey(ID)), {
+      ...proposalKey(ID),
+      proposalId: ID,
+      status: 'consulting',
+      input: { consultees: EMAILS.map((email) => ({ name: email, email })) },
+      consultation: {
+        deadline: '2026-12-15T17:00:00.000Z',
+        mailed: 0,
+        responded: 0,
+        late: 0,
+        bounced: 0,
+        tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
+        closedAt: null,
+      },
+      countedStates: {},
+      countsVersion: 0,
+      collectTaskToken: 'token',
+    });
+    for (const email of EMAILS) {
+      this.items.set(keyOf(consulteeKey(ID, email)), {
+        ...consulteeKey(ID, email),
+        email,
+        status: 'mailed',
+        stance: null,
+        mailMarker: 'sent',
+        countVersion: 1,
+      });
+    }
+  }
+
+  get proposal(): ProposalRecord & Item {
+    return this.items.get(keyOf(proposalKey(ID))) as ProposalRecord & Item;
+  }
+
+  /** A consultee write as the inbound handler makes it: the state, with the version raised. */
+  write(email: string, fields: Partial<CountedConsultee>): CountedConsultee {
+    const key = keyOf(consulteeKey(ID, email));
+    const current = this.items.get(key) as CountedConsultee & Item;
+    const next = { ...current, ...fields, countVersion: (current.countVersion ?? 0) + 1 };
+    this.items.set(key, next);
+    return structuredClone(next);
+  }
+
+  install(): void {
+    ddb.on(GetCommand).callsFake(async (input: GetCommandInput) => ({
+      Item: structuredClone(this.items.get(keyOf(input.Key))),
+    }));
+    ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => ({
+      Items: [...this.items.values()]
+        .filter((item) => item.PK === input.ExpressionAttributeValues?.[':pk'])
+        .map((item) => structuredClone(item)),
+    }));
+    ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+      checkPlaceholders(input);
+      await this.beforeUpdate?.(input);
+      const current = this.items.get(keyOf(input.Key));
+      if (!conditionHolds(current, input)) {
+        throw new ConditionalCheckFailedException({
+          message: 'The conditional request failed',
+          $metadata: {},
+        });
+      }
+      const next = applyUpdate(current, input);
+      this.items.set(keyOf(input.Key), next);
+      return input.ReturnValues === 'ALL_NEW' ? { Attributes: structuredClone(next) } : {};
+    });
+  }
+}
+
+let table: Partition;
+
+beforeEach(async () => {
+  ddb.reset();
+  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
+  table = new Partition();
+  table.install();
+  await rebuildConsultationCounts(ID);
+});
+
+afterEach(() => vi.unstubAllEnvs());
+
+describe('consultation counts', () => {
+  it('counts what the recount finds: everyone mailed, nobody answered yet', () => {
+    expect(table.proposal.consultation).toMatchObject({ mailed: 3, responded: 0, bounced: 0 });
+  });
+
+  it('moves a stance from one side of the tally to the other when a newer reply replaces it', async () => {
+    await syncConsulteeCount(ID, table.write(EMAILS[0] as string, { status: 'responded', stance: 'object' }));
+    await syncConsulteeCount(
+      ID,
+      table.write(EMAILS[0] as string, { status: 'responded', stance: 'support' }),
+    );
+
+    expect(table.proposal.consultation).toMatchObject({
+      mailed: 3,
+      responded: 1,
+      tally: { support: 1, concerns: 0, object: 0, unclassified: 0 },
+    });
+  });
+
+  it('adds nothing when the same write is synced twice (a retried delivery)', async () => {
+    const written = table.write(EMAILS[0] as string, { status: 'responded', stance: 'concerns' });
+    await syncConsulteeCount(ID, written);
+    await syncConsulteeCount(ID, written);
+    await syncConsulteeCount(ID, written, table.proposal);
+
+    expect(table.proposal.consultation).toMatchObject({ responded: 1, tally: { concerns: 1 } });
+  });
+
+  it('never lets an older view of a consultee overwrite a newer one, whatever order the syncs run in', async () => {
+    const older = table.write(EMAILS[1] as string, { status: 'responded', stance: 'object' });
+    const newer = table.write(EMAILS[1] as string, { status: 'responded', stance: 'support' });
+    const stale = structuredClone(table.proposal);
+    await syncConsulteeCount(ID, newer);
+    // The older sync started from a proposal read before either: its guess is wrong, and it stops.
+    expect(await syncConsulteeCount(ID, older, stale)).toBeUndefined();
+
+    expect(table.proposal.consultation).toMatchObject({
+      responded: 1,
+      tally: { support: 1, concerns: 0, object: 0, unclassified: 0 },
+    });
+  });
+
+  it('loses nothing when two consultees are synced at the same moment', async () => {
+    const stale = structuredClone(table.proposal);
+    const a = table.write(EMAILS[0] as string, { status: 'responded', stance: 'support' });
+    const b = table.write(EMAILS[1] as string, { status: 'bounced' });
+    // Both start from the same read of the proposal; the second write meets a changed item.
+    await Promise.all([syncConsulteeCount(ID, a, stale), syncConsulteeCount(ID, b, stale)]);
+
+    expect(table.proposal.consultation).toMatchObject({ mailed: 3, responded: 1, bounced: 1 });
+    expect(countsSayEveryoneResponded(table.proposal)).toBe(false);
+    await syncConsulteeCount(ID, table.write(EMAILS[2] as string, { status: 'responded', stance: 'object' }));
+    expect(countsSayEveryoneResponded(table.proposal)).toBe(true);
+  });
+
+  it('counts a late reply once however often it is delivered', async () => {
+    await countLateReply(ID, 'reply-1');
+    await countLateReply(ID, 'reply-1', table.proposal);
+    await countLateReply(ID, 'reply-2');
+
+    expect(table.proposal.consultation.late).toBe(2);
+  });
+
+  it('starts a recount again when a reply is synced while it counts, and keeps that reply', async () => {
+    let raced = false;
+    table.beforeUpdate = async (input) => {
+      // A reply lands between the recount's read of the partition and its write.
+      if (!raced && input.UpdateExpression?.startsWith('SET #states = :states')) {
+        raced = true;
+        table.beforeUpdate = undefined;
+        await syncConsulteeCount(
+          ID,
+          table.write(EMAILS[2] as string, { status: 'responded', stance: 'concerns' }),
+        );
+      }
+    };
+    const summary = await rebuildConsultationCounts(ID);
+
+    expect(raced).toBe(true);
+    expect(summary).toMatchObject({ responded: 1, tally: { concerns: 1 } });
+    expect(table.proposal.consultation).toMatchObject({ mailed: 3, responded: 1, tally: { concerns: 1 } });
+  });
+});
