@@ -1,6 +1,6 @@
 // Reading the JSON files a user names on the command line, with errors a person can act on.
 import { readFile } from 'node:fs/promises';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { formatPath } from '../functions/shared/errors.js';
 import { CliError } from './errors.js';
 
@@ -26,8 +26,12 @@ export async function readJsonFile(path: string): Promise<unknown> {
 }
 
 /** Parses with a zod schema; every problem becomes one `path: message` line. */
-export function parseOrExplain<S extends z.ZodType>(schema: S, value: unknown, file: string): z.infer<S> {
-  const parsed = schema.safeParse(value);
+export function parseOrExplain<S extends z.core.$ZodType>(
+  schema: S,
+  value: unknown,
+  file: string,
+): z.infer<S> {
+  const parsed = z.safeParse(schema, value);
   if (parsed.success) return parsed.data;
   throw new CliError(
     parsed.error.issues.map((issue) => `${file}: ${formatPath(issue.path)}: ${issue.message}`),

@@ -1,39 +1,43 @@
 // GET /decisions (auditor): decisions newest first, filtered by date and outcome, cursor-paged;
 // JSON by default, CSV with `format=csv` or `Accept: text/csv`.
 import { stringify } from 'csv-stringify/sync';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/model/zod-messages.js';
 import { requireRole } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
 import { type HttpEvent, type HttpResult, header, httpHandler, json } from '../shared/http.js';
 import { type DecisionRecord, Outcome } from '../shared/model/decision.js';
+import { isoDate, isoDateTime } from '../shared/model/iso.js';
 import { listDecisions } from './store.js';
 
 const DAY_MS = 86_400_000;
 const DATE_HINT = 'Use an ISO date (2026-12-01) or date-time with a time zone (2026-12-01T09:00:00Z)';
-const DateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: DATE_HINT });
+const DateOrDateTime = z.union([isoDate(), isoDateTime({ offset: true })], { error: DATE_HINT });
 const LIMIT_HINT = 'limit must be a whole number from 1 to 200';
 
 export const DecisionListQuery = z
   .strictObject({
-    from: DateOrDateTime.optional(),
-    to: DateOrDateTime.optional(),
-    outcome: Outcome.optional(),
-    limit: z.coerce
-      .number({ error: LIMIT_HINT })
-      .int(LIMIT_HINT)
-      .min(1, LIMIT_HINT)
-      .max(200, LIMIT_HINT)
-      .default(50),
-    cursor: z.string().min(1).optional(),
-    format: z.enum(['json', 'csv']).optional(),
+    from: z.optional(DateOrDateTime),
+    to: z.optional(DateOrDateTime),
+    outcome: z.optional(Outcome),
+    limit: z._default(
+      z.coerce
+        .number({ error: LIMIT_HINT })
+        .check(z.int(LIMIT_HINT), z.gte(1, LIMIT_HINT), z.lte(200, LIMIT_HINT)),
+      50,
+    ),
+    cursor: z.optional(z.string().check(z.minLength(1))),
+    format: z.optional(z.enum(['json', 'csv'])),
   })
-  .superRefine((q, ctx) => {
-    if (!q.from || !q.to) return;
-    // A date alone as `to` takes in the whole of that day.
-    const toEnd = /^\d{4}-\d{2}-\d{2}$/.test(q.to) ? Date.parse(q.to) + DAY_MS - 1 : Date.parse(q.to);
-    if (Date.parse(q.from) > toEnd)
-      ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
-  });
+  .check(
+    z.superRefine((q, ctx) => {
+      if (!q.from || !q.to) return;
+      // A date alone as `to` takes in the whole of that day.
+      const toEnd = /^\d{4}-\d{2}-\d{2}$/.test(q.to) ? Date.parse(q.to) + DAY_MS - 1 : Date.parse(q.to);
+      if (Date.parse(q.from) > toEnd)
+        ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
+    }),
+  );
 
 /** The flat CSV columns, in order: every field of the record, nested ones spelled out. */
 const CSV_COLUMNS: [string, (d: DecisionRecord) => string | number | null | undefined][] = [

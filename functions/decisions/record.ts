@@ -1,9 +1,11 @@
 // RecordDecision: the one writer path into the decision chain, whether the system rejected an
 // insufficient proposal or the approver decided through the review link. A replay returns the
 // decision already recorded and appends nothing.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/model/zod-messages.js';
 import { log } from '../shared/logger.js';
 import { Outcome } from '../shared/model/decision.js';
+import { isoDate, isoDateTime } from '../shared/model/iso.js';
 import {
   addTimelineEvent,
   changeStatus,
@@ -23,20 +25,23 @@ export const SystemRejection = z.object({
 /** What the review handler sends with the RequestApproval task token. */
 export const ApproverChoice = z.object({
   outcome: Outcome,
-  rationale: z.string().trim().min(1),
-  conditions: z.string().nullable().optional(),
-  reviewDate: z.iso.date().nullable().optional(),
-  decidedBy: z
-    .string()
-    .min(1)
-    .refine((who) => who !== 'system', 'Only the workflow decides as the system'),
-  decidedAt: z.iso.datetime({ offset: true }),
+  rationale: z.string().check(z.trim(), z.minLength(1)),
+  conditions: z.optional(z.nullable(z.string())),
+  reviewDate: z.optional(z.nullable(isoDate())),
+  decidedBy: z.string().check(
+    z.minLength(1),
+    z.refine((who) => who !== 'system', 'Only the workflow decides as the system'),
+  ),
+  decidedAt: isoDateTime({ offset: true }),
 });
 
 export const Approval = z.union([SystemRejection, ApproverChoice]);
 export type Approval = z.infer<typeof Approval>;
 
-export const RecordDecisionInput = z.object({ proposalId: z.string().min(1), approval: Approval });
+export const RecordDecisionInput = z.object({
+  proposalId: z.string().check(z.minLength(1)),
+  approval: Approval,
+});
 export type RecordDecisionInput = z.infer<typeof RecordDecisionInput>;
 
 /** A decision ends every live stage: straight after scoring, after consultation, or after expiry. */

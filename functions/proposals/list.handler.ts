@@ -1,14 +1,15 @@
 // GET /proposals?status=&limit=&cursor= (manager, auditor): newest first, a Query on an index.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/model/zod-messages.js';
 import { requireRole } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
 import { httpHandler, json } from '../shared/http.js';
 import { listProposals, PROPOSAL_STATUSES } from '../shared/store/proposals.js';
 
 const Query = z.strictObject({
-  status: z.enum(PROPOSAL_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().optional(),
+  status: z.optional(z.enum(PROPOSAL_STATUSES)),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
+  cursor: z.optional(z.string()),
 });
 
 export const handler = httpHandler(async (event) => {

@@ -1,12 +1,14 @@
 // The approver's side of the review link (SPEC §6): the page that shows the proposal in full, and
 // the form post that decides it once. The signature is the only credential; the task token stays
 // on the review item and goes to Step Functions only after the decision is recorded.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/model/zod-messages.js';
 import { FACTOR_NAMES, formatUkDateTime } from '../consultation/letter.js';
 import { type AppError, ConflictError, ForbiddenError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
 import { isCounted, type Stance, type Tally } from '../shared/model/consultation.js';
 import { OUTCOMES, type Outcome } from '../shared/model/decision.js';
+import { isoDate as isoDateSchema } from '../shared/model/iso.js';
 import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal.js';
 import {
   loadProposalPartition,
@@ -308,32 +310,36 @@ function reviewFormSchema(today: string) {
       outcome: z.enum(OUTCOMES, { error: 'Choose whether to approve or reject the proposal.' }),
       rationale: z
         .string({ error: 'Give the reasons for your decision.' })
-        .trim()
-        .min(RATIONALE_MIN, `Give a rationale of at least ${RATIONALE_MIN} characters.`)
-        .max(TEXT_MAX, `Keep the rationale under ${TEXT_MAX} characters.`),
-      conditions: z
-        .string()
-        .trim()
-        .max(TEXT_MAX, `Keep the conditions under ${TEXT_MAX} characters.`)
-        .optional(),
-      reviewDate: z.string().trim().optional(),
+        .check(
+          z.trim(),
+          z.minLength(RATIONALE_MIN, `Give a rationale of at least ${RATIONALE_MIN} characters.`),
+          z.maxLength(TEXT_MAX, `Keep the rationale under ${TEXT_MAX} characters.`),
+        ),
+      conditions: z.optional(
+        z
+          .string()
+          .check(z.trim(), z.maxLength(TEXT_MAX, `Keep the conditions under ${TEXT_MAX} characters.`)),
+      ),
+      reviewDate: z.optional(z.string().check(z.trim())),
     })
-    .superRefine((form, ctx) => {
-      if (form.outcome !== 'approved' || !form.reviewDate) return;
-      if (!z.iso.date().safeParse(form.reviewDate).success) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reviewDate'],
-          message: 'Give the review date as a date, e.g. 2027-12-01.',
-        });
-      } else if (form.reviewDate <= today) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['reviewDate'],
-          message: 'The review date must be after today.',
-        });
-      }
-    });
+    .check(
+      z.superRefine((form, ctx) => {
+        if (form.outcome !== 'approved' || !form.reviewDate) return;
+        if (!isoDateSchema().safeParse(form.reviewDate).success) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reviewDate'],
+            message: 'Give the review date as a date, e.g. 2027-12-01.',
+          });
+        } else if (form.reviewDate <= today) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reviewDate'],
+            message: 'The review date must be after today.',
+          });
+        }
+      }),
+    );
 }
 
 function formView(

@@ -3,12 +3,14 @@
 // conditional update, `state = open → decided`.
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/model/zod-messages.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
 import { reviewKey } from '../shared/keys.js';
 import { Outcome } from '../shared/model/decision.js';
+import { isoDate, isoDateTime } from '../shared/model/iso.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 
 export const REVIEW_STATES = ['open', 'decided', 'void'] as const;
@@ -16,27 +18,27 @@ export const REVIEW_STATES = ['open', 'decided', 'void'] as const;
 export const ReviewDecision = z.object({
   outcome: Outcome,
   rationale: z.string(),
-  conditions: z.string().nullable(),
-  reviewDate: z.iso.date().nullable(),
+  conditions: z.nullable(z.string()),
+  reviewDate: z.nullable(isoDate()),
   decidedBy: z.string(),
-  decidedAt: z.iso.datetime({ offset: true }),
+  decidedAt: isoDateTime({ offset: true }),
 });
 export type ReviewDecision = z.infer<typeof ReviewDecision>;
 
 export const ReviewRecord = z.object({
-  reviewId: z.string().min(1),
-  proposalId: z.string().min(1),
-  approverEmail: z.string().min(1),
+  reviewId: z.string().check(z.minLength(1)),
+  proposalId: z.string().check(z.minLength(1)),
+  approverEmail: z.string().check(z.minLength(1)),
   approverName: z.string(),
-  expiresAt: z.iso.datetime({ offset: true }),
+  expiresAt: isoDateTime({ offset: true }),
   state: z.enum(REVIEW_STATES),
-  taskToken: z.string().min(1),
-  createdAt: z.iso.datetime({ offset: true }),
+  taskToken: z.string().check(z.minLength(1)),
+  createdAt: isoDateTime({ offset: true }),
   /** Set (conditionally) just before the review-request mail goes out: the approver is mailed once. */
-  mailMarker: z.enum(['sending', 'sent']).optional(),
-  decision: ReviewDecision.optional(),
-  voidedAt: z.string().optional(),
-  voidReason: z.string().optional(),
+  mailMarker: z.optional(z.enum(['sending', 'sent'])),
+  decision: z.optional(ReviewDecision),
+  voidedAt: z.optional(z.string()),
+  voidReason: z.optional(z.string()),
 });
 export type ReviewRecord = z.infer<typeof ReviewRecord>;
 

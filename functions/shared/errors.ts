@@ -1,6 +1,6 @@
 // Errors a caller may see, each mapped to its HTTP status in this one place. Anything that is not
 // an AppError is an internal fault: callers get a plain 500 with no detail.
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 
 export interface FieldIssue {
   path: string;
@@ -23,7 +23,7 @@ export class ValidationError extends AppError {
     super(message);
   }
 
-  static fromZod(error: z.ZodError, prefix: (string | number)[] = []): ValidationError {
+  static fromZod(error: core.$ZodError, prefix: (string | number)[] = []): ValidationError {
     return new ValidationError(
       error.issues.map((issue) => ({
         path: formatPath([...prefix, ...issue.path]),

@@ -2,7 +2,7 @@
 // errors.ts (unexpected ones a bare 500), and request bodies are checked before anything runs.
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   PayloadTooLargeError,
   toErrorResponse,
@@ -64,7 +64,7 @@ export function header(event: HttpEvent, name: string): string | undefined {
 }
 
 /** A JSON body checked against a schema: 415, 413 and 400 say exactly what is wrong. */
-export function parseJsonBody<S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> {
+export function parseJsonBody<S extends z.core.$ZodType>(event: HttpEvent, schema: S): z.infer<S> {
   const type = header(event, 'content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) {
     throw new UnsupportedMediaTypeError('Send the body as JSON with Content-Type: application/json.');
@@ -79,7 +79,7 @@ export function parseJsonBody<S extends z.ZodType>(event: HttpEvent, schema: S):
   } catch (error) {
     throw new ValidationError([{ path: '(root)', message: `Malformed JSON: ${(error as Error).message}` }]);
   }
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   return parsed.data;
 }

@@ -1,6 +1,8 @@
 // The event SES hands a Lambda receipt action (and the local SMTP server imitates): envelope,
 // headers and verdicts of one received message, never its body (that is in S3 under rawMailKey).
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './model/zod-messages.js';
+import { isoDateTime } from './model/iso.js';
 
 /** SES receipt verdicts; DMARC, SPF and DKIM say GRAY when the sender publishes no policy. */
 export const SesVerdictStatus = z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED']);
@@ -8,30 +10,30 @@ export type SesVerdictStatus = z.infer<typeof SesVerdictStatus>;
 
 const SesVerdict = z.object({ status: SesVerdictStatus });
 
-export const SesHeader = z.object({ name: z.string().min(1), value: z.string() });
+export const SesHeader = z.object({ name: z.string().check(z.minLength(1)), value: z.string() });
 export type SesHeader = z.infer<typeof SesHeader>;
 
 /** Present only when the message carried the header; address lists keep display names. */
 export const SesCommonHeaders = z.object({
-  returnPath: z.string().optional(),
-  from: z.array(z.string()).optional(),
-  sender: z.array(z.string()).optional(),
-  replyTo: z.array(z.string()).optional(),
-  date: z.string().optional(),
-  to: z.array(z.string()).optional(),
-  cc: z.array(z.string()).optional(),
-  bcc: z.array(z.string()).optional(),
-  messageId: z.string().optional(),
-  subject: z.string().optional(),
+  returnPath: z.optional(z.string()),
+  from: z.optional(z.array(z.string())),
+  sender: z.optional(z.array(z.string())),
+  replyTo: z.optional(z.array(z.string())),
+  date: z.optional(z.string()),
+  to: z.optional(z.array(z.string())),
+  cc: z.optional(z.array(z.string())),
+  bcc: z.optional(z.array(z.string())),
+  messageId: z.optional(z.string()),
+  subject: z.optional(z.string()),
 });
 export type SesCommonHeaders = z.infer<typeof SesCommonHeaders>;
 
 export const SesMail = z.object({
-  timestamp: z.iso.datetime(),
+  timestamp: isoDateTime(),
   /** The envelope MAIL FROM; empty for a null reverse-path (delivery reports use one). */
   source: z.string(),
   /** Also the S3 object key's last part: rawMailKey(messageId). */
-  messageId: z.string().min(1),
+  messageId: z.string().check(z.minLength(1)),
   destination: z.array(z.string()),
   headersTruncated: z.boolean(),
   headers: z.array(SesHeader),
@@ -41,22 +43,22 @@ export type SesMail = z.infer<typeof SesMail>;
 
 export const SesLambdaAction = z.object({
   type: z.literal('Lambda'),
-  functionArn: z.string().startsWith('arn:'),
+  functionArn: z.string().check(z.startsWith('arn:')),
   invocationType: z.enum(['Event', 'RequestResponse']),
 });
 
 export const SesReceipt = z.object({
-  timestamp: z.iso.datetime(),
-  processingTimeMillis: z.number().int().nonnegative(),
+  timestamp: isoDateTime(),
+  processingTimeMillis: z.number().check(z.int(), z.nonnegative()),
   /** The envelope RCPT TO addresses the receipt rule matched: where a reply token is read from. */
-  recipients: z.array(z.string().min(1)).min(1),
+  recipients: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
   spamVerdict: SesVerdict,
   virusVerdict: SesVerdict,
   spfVerdict: SesVerdict,
   dkimVerdict: SesVerdict,
   dmarcVerdict: SesVerdict,
   /** Only when the message failed DMARC. */
-  dmarcPolicy: z.enum(['none', 'quarantine', 'reject']).optional(),
+  dmarcPolicy: z.optional(z.enum(['none', 'quarantine', 'reject'])),
   action: SesLambdaAction,
 });
 export type SesReceipt = z.infer<typeof SesReceipt>;
@@ -70,5 +72,5 @@ export type SesReceiptRecord = z.infer<typeof SesReceiptRecord>;
 
 // z.object (not strictObject) throughout: AWS adds fields to its events without notice, and an
 // unknown field must never make a reply unreadable.
-export const SesReceiptEvent = z.object({ Records: z.array(SesReceiptRecord).min(1) });
+export const SesReceiptEvent = z.object({ Records: z.array(SesReceiptRecord).check(z.minLength(1)) });
 export type SesReceiptEvent = z.infer<typeof SesReceiptEvent>;

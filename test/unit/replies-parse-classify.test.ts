@@ -14,7 +14,7 @@ const SUBJECT = 'Re: Consultation on the use of ANPR in Tenterden [DPIA-2026-000
 const Expected = z.strictObject({
   file: z.string().endsWith('.eml'),
   kind: z.enum(['response', 'auto-reply', 'delivery-report']),
-  stance: Stance.nullable(),
+  stance: z.nullable(Stance),
   from: z.string().optional(),
   fromName: z.string().optional(),
   subject: z.string().optional(),

@@ -1,6 +1,7 @@
 // What the consultation keeps about each consultee and each reply (SPEC §5, §7).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import './zod-messages.js';
+import { isoDateTime } from './iso.js';
 import { EmailAddress } from './proposal.js';
 
 export const STANCES = ['support', 'concerns', 'object', 'unclassified'] as const;
@@ -8,10 +9,10 @@ export const Stance = z.enum(STANCES);
 export type Stance = z.infer<typeof Stance>;
 
 export const Tally = z.strictObject({
-  support: z.number().int().min(0),
-  concerns: z.number().int().min(0),
-  object: z.number().int().min(0),
-  unclassified: z.number().int().min(0),
+  support: z.number().check(z.int(), z.gte(0)),
+  concerns: z.number().check(z.int(), z.gte(0)),
+  object: z.number().check(z.int(), z.gte(0)),
+  unclassified: z.number().check(z.int(), z.gte(0)),
 });
 export type Tally = z.infer<typeof Tally>;
 
@@ -25,13 +26,13 @@ export type ConsulteeStatus = z.infer<typeof ConsulteeStatus>;
 export const Consultee = z.strictObject({
   name: z.string(),
   email: EmailAddress,
-  organisation: z.string().optional(),
+  organisation: z.optional(z.string()),
   status: ConsulteeStatus,
-  stance: Stance.nullable(),
-  respondedAt: z.iso.datetime({ offset: true }).nullable(),
+  stance: z.nullable(Stance),
+  respondedAt: z.nullable(isoDateTime({ offset: true })),
   late: z.boolean(),
   senderMismatch: z.boolean(),
-  comment: z.string().nullable(),
+  comment: z.nullable(z.string()),
 });
 export type Consultee = z.infer<typeof Consultee>;
 
@@ -44,20 +45,20 @@ export const ReplyKind = z.enum(REPLY_KINDS);
 export type ReplyKind = z.infer<typeof ReplyKind>;
 
 export const Reply = z.strictObject({
-  replyId: z.string().min(1),
-  proposalId: z.string().min(1).nullable(),
-  consulteeEmail: EmailAddress.nullable(),
+  replyId: z.string().check(z.minLength(1)),
+  proposalId: z.nullable(z.string().check(z.minLength(1))),
+  consulteeEmail: z.nullable(EmailAddress),
   kind: ReplyKind,
-  messageId: z.string().min(1),
+  messageId: z.string().check(z.minLength(1)),
   from: z.string(),
   subject: z.string(),
-  receivedAt: z.iso.datetime({ offset: true }),
-  stance: Stance.nullable(),
+  receivedAt: isoDateTime({ offset: true }),
+  stance: z.nullable(Stance),
   comment: z.string(),
   late: z.boolean(),
   senderMismatch: z.boolean(),
   /** Key of the raw message in the inbound-mail bucket: the original is always kept. */
-  rawKey: z.string().min(1),
+  rawKey: z.string().check(z.minLength(1)),
 });
 export type Reply = z.infer<typeof Reply>;
 

@@ -1,7 +1,8 @@
 // The immutable decision record (SPEC §6): one link of the hash chain auditors re-check.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import './zod-messages.js';
 import { Tally } from './consultation.js';
+import { isoDate, isoDateTime } from './iso.js';
 
 export const OUTCOMES = ['approved', 'rejected'] as const;
 export const Outcome = z.enum(OUTCOMES);
@@ -12,40 +13,40 @@ export const Band = z.enum(BANDS);
 export type Band = z.infer<typeof Band>;
 
 export const GENESIS_HASH = '0'.repeat(64);
-const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'Must be a SHA-256 digest in lower-case hex');
+const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'Must be a SHA-256 digest in lower-case hex'));
 
 export const DecisionRecord = z.strictObject({
-  decisionId: z.string().min(1),
-  proposalId: z.string().min(1),
-  reference: z.string().regex(/^DPIA-\d{4}-\d{4,}$/),
+  decisionId: z.string().check(z.minLength(1)),
+  proposalId: z.string().check(z.minLength(1)),
+  reference: z.string().check(z.regex(/^DPIA-\d{4}-\d{4,}$/)),
   outcome: Outcome,
-  rationale: z.string().min(1),
-  conditions: z.string().nullable(),
+  rationale: z.string().check(z.minLength(1)),
+  conditions: z.nullable(z.string()),
   /** `system` for automatic decisions (insufficient need, expiry), else the approver's address. */
-  decidedBy: z.string().min(1),
-  decidedAt: z.iso.datetime({ offset: true }),
-  reviewDate: z.iso.date().nullable(),
+  decidedBy: z.string().check(z.minLength(1)),
+  decidedAt: isoDateTime({ offset: true }),
+  reviewDate: z.nullable(isoDate()),
   pressingNeed: z.strictObject({
-    score: z.number().min(0).max(100),
+    score: z.number().check(z.gte(0), z.lte(100)),
     band: Band,
-    policyVersion: z.string().min(1),
+    policyVersion: z.string().check(z.minLength(1)),
   }),
   consultation: z.strictObject({
-    mailed: z.number().int().min(0),
-    responded: z.number().int().min(0),
-    late: z.number().int().min(0),
+    mailed: z.number().check(z.int(), z.gte(0)),
+    responded: z.number().check(z.int(), z.gte(0)),
+    late: z.number().check(z.int(), z.gte(0)),
     tally: Tally,
   }),
   /** §10: the DPO's advice and whether the approver accepted or overruled it. */
-  dpoAdvice: z
-    .strictObject({
+  dpoAdvice: z.optional(
+    z.strictObject({
       recommendation: z.enum(['proceed', 'proceed-with-conditions', 'do-not-proceed']),
       advice: z.string(),
       response: z.enum(['accepted', 'overruled']),
-      reasons: z.string().nullable(),
-    })
-    .optional(),
-  sequence: z.number().int().min(1),
+      reasons: z.nullable(z.string()),
+    }),
+  ),
+  sequence: z.number().check(z.int(), z.gte(1)),
   prevHash: Sha256Hex,
   hash: Sha256Hex,
 });

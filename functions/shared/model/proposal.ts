@@ -1,7 +1,8 @@
 // The proposal a manager opens (SPEC §3 and the optional governance fields of §10). The zod schema
 // is the one source of truth: types come from it, every edge parses with it.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import './zod-messages.js';
+import { isoDateTime } from './iso.js';
 
 export const CAMERA_TYPES = ['ANPR', 'CCTV', 'BWV', 'DRONE', 'SPEED', 'OTHER'] as const;
 export const CameraType = z.enum(CAMERA_TYPES);
@@ -21,22 +22,20 @@ const unlessMissing = (message: string) => (issue: { input?: unknown }) =>
 
 /** A whole number in [min, max], with one message for every way of getting it wrong. */
 const wholeNumber = (message: string, min: number, max: number) =>
-  z
-    .number({ error: unlessMissing(message) })
-    .int(message)
-    .min(min, message)
-    .max(max, message);
+  z.number({ error: unlessMissing(message) }).check(z.int(message), z.gte(min, message), z.lte(max, message));
 
 const text = (min: number, max: number) =>
   z
     .string()
-    .trim()
-    .min(min, min === 1 ? 'Required' : `Must be at least ${min} characters`)
-    .max(max, `Must be at most ${max} characters`);
+    .check(
+      z.trim(),
+      z.minLength(min, min === 1 ? 'Required' : `Must be at least ${min} characters`),
+      z.maxLength(max, `Must be at most ${max} characters`),
+    );
 
 export const EmailAddress = z
   .email({ error: unlessMissing('Invalid email address') })
-  .max(254, 'An e-mail address has at most 254 characters');
+  .check(z.maxLength(254, 'An e-mail address has at most 254 characters'));
 
 export const Person = z.strictObject({
   name: text(1, 200),
@@ -47,28 +46,30 @@ export type Person = z.infer<typeof Person>;
 export const ConsulteeInput = z.strictObject({
   name: text(1, 200),
   email: EmailAddress,
-  organisation: text(1, 200).optional(),
+  organisation: z.optional(text(1, 200)),
 });
 export type ConsulteeInput = z.infer<typeof ConsulteeInput>;
 
 export const Factor = z
   .strictObject({
     rating: wholeNumber(`Rating must be a whole number from 0 to ${MAX_RATING}`, 0, MAX_RATING),
-    evidence: z
-      .string()
-      .trim()
-      .max(EVIDENCE_MAX, `Evidence must be at most ${EVIDENCE_MAX} characters`)
-      .optional(),
+    evidence: z.optional(
+      z
+        .string()
+        .check(z.trim(), z.maxLength(EVIDENCE_MAX, `Evidence must be at most ${EVIDENCE_MAX} characters`)),
+    ),
   })
-  .superRefine((factor, ctx) => {
-    if (factor.rating > 0 && (factor.evidence ?? '').length < EVIDENCE_MIN) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['evidence'],
-        message: `Evidence of at least ${EVIDENCE_MIN} characters is required when the rating is above 0`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((factor, ctx) => {
+      if (factor.rating > 0 && (factor.evidence ?? '').length < EVIDENCE_MIN) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['evidence'],
+          message: `Evidence of at least ${EVIDENCE_MIN} characters is required when the rating is above 0`,
+        });
+      }
+    }),
+  );
 export type Factor = z.infer<typeof Factor>;
 
 export const Justification = z.strictObject({
@@ -87,31 +88,37 @@ export const DEFAULT_RETENTION = { localDays: 365, nationalDays: 365, standardAc
 
 export const Retention = z
   .strictObject({
-    localDays: days('localDays').default(DEFAULT_RETENTION.localDays),
-    nationalDays: days('nationalDays').default(DEFAULT_RETENTION.nationalDays),
-    standardAccessDays: days('standardAccessDays').default(DEFAULT_RETENTION.standardAccessDays),
+    localDays: z._default(days('localDays'), DEFAULT_RETENTION.localDays),
+    nationalDays: z._default(days('nationalDays'), DEFAULT_RETENTION.nationalDays),
+    standardAccessDays: z._default(days('standardAccessDays'), DEFAULT_RETENTION.standardAccessDays),
   })
-  .superRefine((r, ctx) => {
-    if (r.standardAccessDays > Math.max(r.localDays, r.nationalDays)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['standardAccessDays'],
-        message: 'Normal access cannot last longer than the data is kept',
-      });
-    }
-  });
+  .check(
+    z.superRefine((r, ctx) => {
+      if (r.standardAccessDays > Math.max(r.localDays, r.nationalDays)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['standardAccessDays'],
+          message: 'Normal access cannot last longer than the data is kept',
+        });
+      }
+    }),
+  );
 export type Retention = z.infer<typeof Retention>;
 
 export const Site = z.strictObject({
   description: text(1, 1000),
   latitude: z
     .number({ error: unlessMissing('Latitude must be a number from -90 to 90') })
-    .min(-90, 'Latitude must be a number from -90 to 90')
-    .max(90, 'Latitude must be a number from -90 to 90'),
+    .check(
+      z.gte(-90, 'Latitude must be a number from -90 to 90'),
+      z.lte(90, 'Latitude must be a number from -90 to 90'),
+    ),
   longitude: z
     .number({ error: unlessMissing('Longitude must be a number from -180 to 180') })
-    .min(-180, 'Longitude must be a number from -180 to 180')
-    .max(180, 'Longitude must be a number from -180 to 180'),
+    .check(
+      z.gte(-180, 'Longitude must be a number from -180 to 180'),
+      z.lte(180, 'Longitude must be a number from -180 to 180'),
+    ),
 });
 export type Site = z.infer<typeof Site>;
 
@@ -134,14 +141,13 @@ export const GUIDING_PRINCIPLES = [
 export const ChecklistEntry = z.strictObject({
   principle: wholeNumber('Principles are numbered 1 to 12', 1, 12),
   met: z.boolean(),
-  note: z.string().trim().max(4000).optional(),
+  note: z.optional(z.string().check(z.trim(), z.maxLength(4000))),
 });
 export type ChecklistEntry = z.infer<typeof ChecklistEntry>;
 
-export const Checklist = z
-  .array(ChecklistEntry)
-  .length(12, 'The checklist covers each of the 12 guiding principles once')
-  .superRefine((entries, ctx) => {
+export const Checklist = z.array(ChecklistEntry).check(
+  z.length(12, 'The checklist covers each of the 12 guiding principles once'),
+  z.superRefine((entries, ctx) => {
     const seen = new Set<number>();
     entries.forEach((entry, index) => {
       if (seen.has(entry.principle)) {
@@ -153,7 +159,8 @@ export const Checklist = z
       }
       seen.add(entry.principle);
     });
-  });
+  }),
+);
 
 const level = wholeNumber('Use a whole number: 1 (low), 2 or 3 (high)', 1, 3);
 
@@ -165,11 +172,10 @@ export const Risk = z.strictObject({
 });
 export type Risk = z.infer<typeof Risk>;
 
-const ConsulteeList = z
-  .array(ConsulteeInput)
-  .min(1, 'At least one consultee is required')
-  .max(MAX_CONSULTEES, `At most ${MAX_CONSULTEES} consultees per proposal`)
-  .superRefine((consultees, ctx) => {
+const ConsulteeList = z.array(ConsulteeInput).check(
+  z.minLength(1, 'At least one consultee is required'),
+  z.maxLength(MAX_CONSULTEES, `At most ${MAX_CONSULTEES} consultees per proposal`),
+  z.superRefine((consultees, ctx) => {
     const firstIndex = new Map<string, number>();
     consultees.forEach((consultee, index) => {
       const address = consultee.email.toLowerCase();
@@ -184,7 +190,8 @@ const ConsulteeList = z
         });
       }
     });
-  });
+  }),
+);
 
 export const ProposalInput = z.strictObject({
   title: text(3, 200),
@@ -192,17 +199,17 @@ export const ProposalInput = z.strictObject({
   publicArea: text(2, 200),
   site: Site,
   justification: Justification,
-  retention: Retention.default(DEFAULT_RETENTION),
+  retention: z._default(Retention, DEFAULT_RETENTION),
   consultees: ConsulteeList,
-  responseDeadline: z.iso.datetime({
+  responseDeadline: isoDateTime({
     offset: true,
     error: unlessMissing('Must be an ISO 8601 date-time with a time zone, e.g. 2026-12-15T17:00:00Z'),
   }),
   approver: Person,
-  dpo: Person.optional(),
-  checklist: Checklist.optional(),
-  alternativesConsidered: text(1, 8000).optional(),
-  risks: z.array(Risk).max(100, 'At most 100 risks').optional(),
+  dpo: z.optional(Person),
+  checklist: z.optional(Checklist),
+  alternativesConsidered: z.optional(text(1, 8000)),
+  risks: z.optional(z.array(Risk).check(z.maxLength(100, 'At most 100 risks'))),
 });
 /** What the manager sent, before defaults. */
 export type ProposalInputRaw = z.input<typeof ProposalInput>;
