@@ -1,15 +1,16 @@
 // CollectResponses: the workflow waits in this state (.waitForTaskToken) until the deadline or an
 // early close. The task token stays in the back end: it is kept on the proposal, where the inbound
 // mail handler finds it when the last consultee's counted response comes in.
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/model/zod-messages.js';
 import { log } from '../shared/logger.js';
 import { updateProposal } from '../shared/store/proposals.js';
 import { completeTask } from '../shared/workflow.js';
 import { everyoneHasResponded } from './summary.js';
 
 export const CollectResponsesInput = z.object({
-  proposalId: z.string().min(1),
-  taskToken: z.string().min(1),
+  proposalId: z.string().check(z.minLength(1)),
+  taskToken: z.string().check(z.minLength(1)),
 });
 export type CollectResponsesInput = z.infer<typeof CollectResponsesInput>;
 

@@ -7,7 +7,8 @@
 // so no two robots can answer each other for ever.
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../shared/model/zod-messages.js';
 import { closeCollectionEarly } from '../consultation/collect.js';
 import {
   type CountedConsultee,
@@ -155,8 +156,15 @@ function tokenCandidates(recipients: string[], parsed: ParsedReply): string[] {
   return [...new Set(tokens)];
 }
 
-const TokenItem = z.object({ proposalId: z.string().min(1), email: z.string().min(1) });
-const ConsulteeItem = z.object({ name: z.string(), email: z.string().min(1), status: ConsulteeStatus });
+const TokenItem = z.object({
+  proposalId: z.string().check(z.minLength(1)),
+  email: z.string().check(z.minLength(1)),
+});
+const ConsulteeItem = z.object({
+  name: z.string(),
+  email: z.string().check(z.minLength(1)),
+  status: ConsulteeStatus,
+});
 
 async function getItem(key: Key): Promise<Record<string, unknown> | undefined> {
   const out = await dynamo.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
