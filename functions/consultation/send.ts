@@ -2,7 +2,7 @@
 // address. AWS retries tasks and the local stack re-drives executions after a crash, so every
 // mail is preceded by a conditional "sending" marker on its consultee: a replay sends nothing twice.
 import { randomBytes } from 'node:crypto';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { ENV } from '../shared/config.js';
 import { requiredEnv, tableName } from '../shared/env.js';
@@ -18,6 +18,7 @@ import {
   getProposal,
   listConsultees,
   type ProposalRecord,
+  putAll,
 } from '../shared/store/proposals.js';
 import { renderConsultation } from './letter.js';
 import { rebuildConsultationCounts } from './summary.js';
@@ -42,10 +43,16 @@ export async function sendConsultation(proposalId: string): Promise<SendConsulta
 
   const inboundDomain = requiredEnv(ENV.inboundDomain);
   const consultees = await listConsultees(proposalId);
+  const unmarked = consultees.filter((c) => !c.mailMarker);
+  // Every reply token is stored before any mail goes out, 25 to a request rather than one write
+  // per mail. A token whose consultee another attempt mails meanwhile is never sent to anyone.
+  const tokens = new Map(unmarked.map((c) => [c.email, randomBytes(16).toString('hex')]));
+  await storeReplyTokens(proposalId, tokens);
   let sent = 0;
   try {
-    await mapBounded(consultees, MAIL_CONCURRENCY, async (consultee) => {
-      if (await mailConsultee(proposal, consultee, inboundDomain)) sent += 1;
+    await mapBounded(unmarked, MAIL_CONCURRENCY, async (consultee) => {
+      const token = tokens.get(consultee.email) as string;
+      if (await mailConsultee(proposal, consultee, `consult+${token}@${inboundDomain}`)) sent += 1;
     });
   } catch (error) {
     // The mails that did go out are recorded even when the task fails: the timeline and the
@@ -92,19 +99,15 @@ function secondsToDeadline(proposal: ProposalRecord): number {
 async function mailConsultee(
   proposal: ProposalRecord,
   consultee: ConsulteeRecord,
-  inboundDomain: string,
+  replyTo: string,
 ): Promise<boolean> {
-  if (consultee.mailMarker) return false;
   if (!(await claimConsultee(proposal.proposalId, consultee.email))) return false;
 
   try {
-    const token = randomBytes(16).toString('hex');
-    await storeReplyToken(token, proposal.proposalId, consultee.email);
-    const replyTo = `consult+${token}@${inboundDomain}`;
     await sendMail({ to: consultee.email, replyTo, ...renderConsultation(proposal, consultee, replyTo) });
   } catch (error) {
-    // Released so a retry mails this consultee. A stored token item stays: if SES accepted the
-    // mail before failing us, the consultee's reply to it must still find them.
+    // Released so a retry mails this consultee (with a new token). The token item stays: if SES
+    // accepted the mail before failing us, the consultee's reply to it must still find them.
     await releaseConsultee(proposal.proposalId, consultee.email).catch((releaseError: unknown) =>
       log.error('consultation marker not released', {
         proposalId: proposal.proposalId,
@@ -117,20 +120,20 @@ async function mailConsultee(
   return true;
 }
 
-/** Only the hash is stored: a leaked table cannot be used to reply as a consultee. */
-async function storeReplyToken(token: string, proposalId: string, email: string): Promise<void> {
-  await dynamo.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...replyTokenKey(sha256hex(token)),
-        type: 'reply-token',
-        proposalId,
-        email,
-        createdAt: new Date().toISOString(),
-      },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
+/**
+ * Only the hash is stored: a leaked table cannot be used to reply as a consultee. 128 random bits
+ * never repeat, so the items are put without a condition (a BatchWriteItem has none).
+ */
+async function storeReplyTokens(proposalId: string, tokens: Map<string, string>): Promise<void> {
+  const createdAt = new Date().toISOString();
+  await putAll(
+    [...tokens].map(([email, token]) => ({
+      ...replyTokenKey(sha256hex(token)),
+      type: 'reply-token',
+      proposalId,
+      email,
+      createdAt,
+    })),
   );
 }
 

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-ses';
 import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -107,6 +109,16 @@ class FakeTable {
           : [this.proposal, ...consultees];
       return { Items: structuredClone(items) };
     });
+    ddb.on(BatchWriteCommand).callsFake(async (input: BatchWriteCommandInput) => {
+      const requests = Object.values(input.RequestItems ?? {}).flat();
+      if (requests.length > 25) throw new Error('BatchWriteItem takes at most 25 items');
+      for (const request of requests) {
+        const item = request.PutRequest?.Item as Item;
+        if (!String(item.PK).startsWith('TOKEN#')) throw new Error(`unexpected batch put ${item.PK}`);
+        this.tokens.set(String(item.PK), structuredClone(item));
+      }
+      return {};
+    });
     ddb.on(PutCommand).callsFake(async (input: { Item: Item }) => {
       const { PK, SK } = input.Item as { PK: string; SK: string };
       if (PK.startsWith('TOKEN#')) this.tokens.set(PK, structuredClone(input.Item));
@@ -209,6 +221,24 @@ describe('SendConsultation', () => {
     expect(result.mailed).toBe(3);
   });
 
+  it('stores every reply token, 25 to a request, before the first mail goes out', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => `cllr${i}@parish.example`);
+    const table = new FakeTable('scoring', many);
+    table.install();
+    let tokensAtFirstMail = -1;
+    ses.on(SendEmailCommand).callsFake(async () => {
+      if (tokensAtFirstMail < 0) tokensAtFirstMail = table.tokens.size;
+      return { MessageId: 'ses-1' };
+    });
+
+    await sendConsultation(PROPOSAL_ID);
+
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(3);
+    expect(tokensAtFirstMail).toBe(60);
+    const stored = new Set([...table.tokens.keys()]);
+    for (const mail of mails()) expect(stored.has(`TOKEN#${sha256(tokenOf(mail) as string)}`)).toBe(true);
+  });
+
   it('sends nothing on a replay', async () => {
     const table = new FakeTable('scoring', EMAILS);
     table.install();
@@ -276,6 +306,7 @@ describe('SendConsultation', () => {
       expect(mails()).toHaveLength(0);
       expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
       expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
       expect(table.proposal.status).toBe(status);
       expect(result.mailed).toBe(0);
     },

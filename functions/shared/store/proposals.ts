@@ -155,16 +155,34 @@ export async function putNewProposal(record: ProposalRecord): Promise<void> {
     replyId: null,
     mailedAt: null,
   }));
-  for (let i = 0; i < consultees.length; i += 25) {
-    let requests = consultees.slice(i, i + 25).map((c) => ({
-      PutRequest: { Item: { ...consulteeKey(record.proposalId, c.email), type: 'consultee', ...c } },
-    }));
-    // BatchWrite may hand back unprocessed items under load: send them again until none are left.
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
-      requests = (out.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
-      if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-    }
+  await putAll(
+    consultees.map((c) => ({ ...consulteeKey(record.proposalId, c.email), type: 'consultee', ...c })),
+  );
+}
+
+/** DynamoDB's limit of items in one BatchWriteItem. */
+const BATCH_WRITE_ITEMS = 25;
+
+/** Puts new items (unconditionally) 25 to a request, two requests at a time. */
+export async function putAll(items: readonly Record<string, unknown>[]): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += BATCH_WRITE_ITEMS) {
+    batches.push(items.slice(i, i + BATCH_WRITE_ITEMS));
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) await putBatch(batches[next++] as Record<string, unknown>[]);
+  };
+  await Promise.all([worker(), worker()]);
+}
+
+async function putBatch(items: Record<string, unknown>[]): Promise<void> {
+  let requests = items.map((Item) => ({ PutRequest: { Item } }));
+  // BatchWrite may hand back unprocessed items under load: send them again until none are left.
+  for (let attempt = 0; requests.length > 0; attempt++) {
+    const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+    requests = (out.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
+    if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
   }
 }
 
