@@ -151,14 +151,17 @@ const STANCE_LABELS: Record<Stance, string> = {
   unclassified: 'Unclassified (for triage)',
 };
 
-/** GET /review/{reviewId}?sig=: the proposal in full and the form, or the decision once made. */
+/**
+ * GET /review/{reviewId}?sig=: the proposal in full and the form; once decided, 409 (SPEC §6: the
+ * link is single-use) with the same page saying who decided what and when instead of the form.
+ */
 export async function showReview(request: ReviewRequest & { sig: string | null }): Promise<PageAnswer> {
   const now = request.now ?? new Date();
   const review = await openSignedReview(request.reviewId, request.sig);
   const partition = await loadProposalPartition(review.proposalId);
   if (review.state === 'decided' && review.decision) {
     return {
-      status: 200,
+      status: 409,
       page: renderPage('review', pageView(partition, review, null, decidedView(review, review.decision))),
     };
   }

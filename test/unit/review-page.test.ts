@@ -286,7 +286,7 @@ describe('GET /review/{reviewId}', () => {
     expect(res.body).not.toContain(input.site.description);
   });
 
-  it('shows who decided what and when once decided, instead of the form', async () => {
+  it('answers 409 once decided, with a page saying who decided what and when instead of the form', async () => {
     const decidedAt = new Date(NOW - 3600_000).toISOString();
     given(
       review({
@@ -302,7 +302,8 @@ describe('GET /review/{reviewId}', () => {
       }),
     );
     const res = await call(event('GET', { sig: SIG }));
-    expect(res.statusCode).toBe(200);
+    expect(res.statusCode).toBe(409);
+    expect(res.headers?.['content-type']).toMatch(/^text\/html/);
     const view = JSON.parse(res.body.replace('<!-- review -->', ''));
     expect(view.form).toBeNull();
     expect(view.decided).toMatchObject({
