@@ -1,5 +1,6 @@
-// NotifyOutcome: "you said, we did" (SPEC §10). Every consultee who responded hears the tally, the
-// outcome, the rationale and any conditions: never the site (the restricted camera location).
+// NotifyOutcome: "you said, we did" (SPEC §10). Every consultee who replied (counted, late, or from
+// another address) hears the tally, the outcome, the rationale and any conditions: never the site
+// (the restricted camera location).
 // Each consultee is mailed at most once, guarded by a conditional marker on their item.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CAMERA_WORDING, formatUkDateTime, withoutSite } from '../consultation/letter.js';
@@ -62,16 +63,16 @@ export async function notifyOutcome(
   if (decision.decidedBy === 'system' || decision.pressingNeed.band === 'insufficient') return { mailed: 0 };
 
   const proposal = await getProposal(input.proposalId);
-  const responded = (await listConsultees(input.proposalId)).filter((c) => c.status === 'responded');
+  const replied = (await listConsultees(input.proposalId)).filter(hasReplied);
   let mailed = 0;
-  await inBatches(responded, CONCURRENCY, async (consultee) => {
+  await inBatches(replied, CONCURRENCY, async (consultee) => {
     if (await mailOutcome(proposal, decision, consultee)) mailed += 1;
   });
   if (mailed > 0) {
     await addTimelineEvent(
       proposal.proposalId,
       'outcome-mailed',
-      `The outcome was mailed to ${mailed} consultee${mailed === 1 ? '' : 's'} who responded.`,
+      `The outcome was mailed to ${mailed} consultee${mailed === 1 ? '' : 's'} who replied.`,
       now,
     );
   }
@@ -80,6 +81,16 @@ export async function notifyOutcome(
 }
 
 /** Sends one consultee their outcome mail unless a previous run already did (or is doing) so. */
+/**
+ * A consultee who wrote back: a counted response, or one kept out of the tally as late or from
+ * another address (the outcome still goes to the consultee's own address). An auto-reply or a
+ * bounce is not a reply; a bounced address is not written to again.
+ */
+function hasReplied(c: ConsulteeRecord): boolean {
+  if (c.status === 'bounced') return false;
+  return c.status === 'responded' || c.late || c.senderMismatch;
+}
+
 async function mailOutcome(
   proposal: ProposalRecord,
   decision: DecisionRecord,

@@ -105,6 +105,9 @@ const consultee = (c: typeof c1, status: string, stance: string | null) => ({
   mailedAt: null,
 });
 
+const lateReplier = { ...c2, name: 'Cllr Late Replier', email: 'late.replier@ashford.example' };
+const otherAddress = { ...c2, name: 'Cllr Other Address', email: 'other.address@ashford.example' };
+
 let claimed: Set<string>;
 
 function given(d: DecisionRecord) {
@@ -116,6 +119,10 @@ function given(d: DecisionRecord) {
       consultee(c2, 'mailed', null),
       consultee(c3, 'bounced', null),
       consultee(c4, 'responded', 'object'),
+      // Replied after the deadline: not counted, but told the outcome like everyone who replied.
+      { ...consultee(lateReplier, 'mailed', null), late: true },
+      // Replied from another address nobody accepted: the outcome goes to their own address.
+      { ...consultee(otherAddress, 'mailed', null), senderMismatch: true },
     ],
   });
 }
@@ -148,14 +155,14 @@ beforeEach(() => {
 });
 
 describe('notifyOutcome', () => {
-  it('mails every consultee who responded, and nobody else', async () => {
+  it('mails every consultee who replied, counted or not, and nobody else', async () => {
     given(decision());
-    expect(await handler({ proposalId: 'p-1', decisionId: 'DEC-000001' })).toEqual({ mailed: 2 });
+    expect(await handler({ proposalId: 'p-1', decisionId: 'DEC-000001' })).toEqual({ mailed: 4 });
     expect(
       mails()
         .map((m) => m.Destination?.ToAddresses?.[0])
         .sort(),
-    ).toEqual([c1.email, c4.email].sort());
+    ).toEqual([c1.email, c4.email, lateReplier.email, otherAddress.email].sort());
     const view = JSON.parse(mails()[0]?.Message?.Body?.Text?.Data ?? '{}');
     expect(view).toMatchObject({
       reference: 'DPIA-2026-0007',
@@ -173,7 +180,7 @@ describe('notifyOutcome', () => {
   it('never lets the site reach a consultee, even when the rationale quotes it', async () => {
     given(decision());
     await handler({ proposalId: 'p-1', decisionId: 'DEC-000001' });
-    expect(mails()).toHaveLength(2);
+    expect(mails()).toHaveLength(4);
     for (const mail of mails()) {
       const whole = JSON.stringify(mail);
       expect(whole).not.toContain(input.site.description);
