@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { type AddressObject, type EmailAddress, simpleParser } from 'mailparser';
+import { type Address, addressParser, decodeWords } from 'postal-mime';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { rawMailKey } from '../functions/shared/config.js';
 import { type SesCommonHeaders, type SesHeader, SesReceiptEvent } from '../functions/shared/ses-event.js';
@@ -108,7 +108,7 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
       );
       throw new SmtpReplyError(451, '4.3.0 Could not store the message: try again later');
     }
-    const event = await buildEvent(raw, session, receivedAt, id, options.functionArn);
+    const event = buildEvent(raw, session, receivedAt, id, options.functionArn);
     // The marker is what survives a crash between the 250 and the invocation.
     await writeMarker(pendingDir, id, event);
     return { id, event };
@@ -235,13 +235,13 @@ export function sesMessageId(): string {
   return id;
 }
 
-async function buildEvent(
+function buildEvent(
   raw: Buffer,
   session: SMTPServerSession,
   receivedAt: Date,
   id: string,
   functionArn: string,
-): Promise<SesReceiptEvent> {
+): SesReceiptEvent {
   const headerBlock = headerSection(raw);
   const { headers, truncated } = eventHeaders(headerBlock);
   const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);
@@ -260,7 +260,7 @@ async function buildEvent(
             destination: recipients,
             headersTruncated: truncated,
             headers,
-            commonHeaders: await commonHeaders(headerBlock, headers, source),
+            commonHeaders: commonHeaders(headerBlock, headers, source),
           },
           receipt: {
             timestamp: now.toISOString(),
@@ -314,47 +314,64 @@ function eventHeaders(block: string): { headers: SesHeader[]; truncated: boolean
   return { headers, truncated: false };
 }
 
-async function commonHeaders(block: string, headers: SesHeader[], source: string): Promise<SesCommonHeaders> {
+function commonHeaders(block: string, headers: SesHeader[], source: string): SesCommonHeaders {
   const common: SesCommonHeaders = {};
   // SES writes Return-Path from the envelope sender when it receives the message.
   if (source !== '') common.returnPath = source;
-  let parsed: Awaited<ReturnType<typeof simpleParser>>;
-  try {
-    parsed = await simpleParser(`${block}\r\n\r\n`);
-  } catch {
-    // A header block mailparser cannot read still reaches the handler, which reads the raw message.
-    return common;
-  }
-  const from = addressList(parsed.from);
+  const values = fieldValues(block);
+  const first = (name: string): string[] => values.get(name)?.slice(0, 1) ?? [];
+  const from = addressList(first('from'));
   if (from) common.from = from;
-  const sender = addressList(parsed.headers.get('sender'));
+  const sender = addressList(first('sender'));
   if (sender) common.sender = sender;
-  const replyTo = addressList(parsed.replyTo);
+  const replyTo = addressList(first('reply-to'));
   if (replyTo) common.replyTo = replyTo;
   // The Date header as written: a parsed Date would lose the sender's zone.
   const date = headers.find((h) => h.name.toLowerCase() === 'date')?.value;
   if (date !== undefined) common.date = date;
-  const to = addressList(parsed.to);
+  const to = addressList(values.get('to') ?? []);
   if (to) common.to = to;
-  const cc = addressList(parsed.cc);
+  const cc = addressList(values.get('cc') ?? []);
   if (cc) common.cc = cc;
-  const bcc = addressList(parsed.bcc);
+  const bcc = addressList(values.get('bcc') ?? []);
   if (bcc) common.bcc = bcc;
-  if (parsed.messageId !== undefined) common.messageId = parsed.messageId;
-  if (parsed.subject !== undefined) common.subject = parsed.subject;
+  const [messageId] = first('message-id');
+  if (messageId !== undefined) common.messageId = bracketed(decodeWords(messageId));
+  const [subject] = first('subject');
+  if (subject !== undefined) common.subject = decodeWords(subject);
   return common;
 }
 
-function addressList(value: unknown): string[] | undefined {
-  const objects = (Array.isArray(value) ? value : [value]).filter(isAddressObject);
-  const formatted = objects.flatMap((object) => object.value.flatMap(formatAddress));
+/** Header values by lower-case name, in order, each unfolded (a fold is one space); empty ones left out. */
+function fieldValues(block: string): Map<string, string[]> {
+  const values = new Map<string, string[]>();
+  for (const field of block.split(/\r?\n(?![ \t])/)) {
+    const colon = field.indexOf(':');
+    if (colon <= 0) continue;
+    const name = field.slice(0, colon).trim().toLowerCase();
+    // As in eventHeaders: a name is printable ASCII, so an mbox "From " line names no header.
+    if (!/^[!-9;-~]+$/.test(name)) continue;
+    const value = field
+      .slice(colon + 1)
+      .replace(/\r?\n[ \t]*/g, ' ')
+      .trim();
+    if (value === '') continue;
+    const list = values.get(name);
+    if (list) list.push(value);
+    else values.set(name, [value]);
+  }
+  return values;
+}
+
+const bracketed = (id: string): string =>
+  `${id.startsWith('<') ? '' : '<'}${id}${id.endsWith('>') ? '' : '>'}`;
+
+function addressList(values: string[]): string[] | undefined {
+  const formatted = values.flatMap((value) => addressParser(value).flatMap(formatAddress));
   return formatted.length > 0 ? formatted : undefined;
 }
 
-const isAddressObject = (value: unknown): value is AddressObject =>
-  typeof value === 'object' && value !== null && Array.isArray((value as { value?: unknown }).value);
-
-function formatAddress(entry: EmailAddress): string[] {
+function formatAddress(entry: Address): string[] {
   if (entry.group) return entry.group.flatMap(formatAddress);
   if (!entry.address) return [];
   if (!entry.name) return [entry.address];

@@ -2,8 +2,9 @@
 // what kind of mail it is (a response, an auto-reply or a delivery report) and the new text alone,
 // without quoted history or signatures, so a quoted consultation letter can never decide a stance.
 import EmailReplyParser from 'email-reply-parser';
-import { type AddressObject, type EmailAddress, type ParsedMail, simpleParser } from 'mailparser';
+import PostalMime, { type Address, addressParser, decodeWords, type Email, type Mailbox } from 'postal-mime';
 import type { ReplyKind } from '../shared/model/consultation.js';
+import { htmlToText } from './html-text.js';
 
 /** A received mail is one of these; 'unmatched' is decided later, by its reply token. */
 export type MailKind = Exclude<ReplyKind, 'unmatched'>;
@@ -40,24 +41,33 @@ export interface ParsedReply {
  * (ours and email-reply-parser's) slow down badly on megabytes of one line.
  */
 export const MAX_SCANNED_CHARS = 100_000;
+/** HTML is mostly markup: this much of it is plenty for MAX_SCANNED_CHARS of text. */
+const MAX_SCANNED_HTML_CHARS = 20 * MAX_SCANNED_CHARS;
 
 export async function parseReply(raw: Buffer): Promise<ParsedReply> {
-  // keepDeliveryStatus: the machine-readable part of a bounce stays an attachment we can read,
-  // instead of being appended to the text.
-  const mail = await simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true });
-  const sender = firstAddress(mail.from);
-  const subject = (mail.subject ?? '').trim();
-  const bounce = readBounce(mail, sender.address, subject);
-  const kind: MailKind = bounce ? 'delivery-report' : isAutoReply(mail, subject) ? 'auto-reply' : 'response';
+  // rfc822Attachments: an attached message/rfc822 (a bounced message, a forwarded one) stays an
+  // attachment rather than joining the text; a bounce's copy is read for its addresses.
+  const mail = await PostalMime.parse(raw, { rfc822Attachments: true });
+  const headers = headerValues(mail);
+  const from = sender(headers);
+  const subject = decodeWords(first(headers, 'subject') ?? '').trim();
+  // postal-mime gives no text for a message that has only HTML parts; read it as a person would.
+  const body = mail.text ?? htmlToText((mail.html ?? '').slice(0, MAX_SCANNED_HTML_CHARS));
+  const bounce = readBounce(mail, headers, body, from.address, subject);
+  const kind: MailKind = bounce
+    ? 'delivery-report'
+    : isAutoReply(headers, subject)
+      ? 'auto-reply'
+      : 'response';
   return {
-    messageId: mail.messageId?.trim() || null,
-    from: sender.address,
-    fromName: sender.name,
-    to: addresses(mail.to),
-    cc: addresses(mail.cc),
+    messageId: readMessageId(headers),
+    from: from.address,
+    fromName: from.name,
+    to: addresses(headers, 'to'),
+    cc: addresses(headers, 'cc'),
     subject,
-    date: readDate(mail),
-    text: extractNewText((mail.text ?? '').slice(0, MAX_SCANNED_CHARS)),
+    date: readDate(headers),
+    text: extractNewText(body.slice(0, MAX_SCANNED_CHARS)),
     kind,
     bounce,
   };
@@ -65,40 +75,67 @@ export async function parseReply(raw: Buffer): Promise<ParsedReply> {
 
 // ----- addresses and headers -----
 
-function addressEntries(value: AddressObject | AddressObject[] | undefined): EmailAddress[] {
-  const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  const flatten = (entry: EmailAddress): EmailAddress[] =>
-    entry.group ? entry.group.flatMap(flatten) : [entry];
-  return objects.flatMap((object) => object.value.flatMap(flatten));
+/** Header values by lower-case name, in message order, unfolded and trimmed; empty ones left out. */
+type HeaderValues = Map<string, string[]>;
+
+function headerValues(mail: Email): HeaderValues {
+  const headers: HeaderValues = new Map();
+  for (const { key, line } of mail.headerLines) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    // A folded line is one line again, each fold one space (a tab there is no part of a name).
+    const value = line
+      .slice(colon + 1)
+      .replace(/(?:\r?\n|\r)[ \t]*/g, ' ')
+      .trim();
+    if (value === '') continue;
+    const values = headers.get(key);
+    if (values) values.push(value);
+    else headers.set(key, [value]);
+  }
+  return headers;
 }
 
-function addresses(value: AddressObject | AddressObject[] | undefined): string[] {
-  return addressEntries(value)
-    .map((entry) => (entry.address ?? '').trim().toLowerCase())
+const first = (headers: HeaderValues, name: string): string | undefined => headers.get(name)?.[0];
+
+/** A header that may appear more than once, as one text (repeats joined by ", "). */
+const headerText = (headers: HeaderValues, name: string): string | undefined => headers.get(name)?.join(', ');
+
+/** Every mailbox of the header's addresses, group members included. */
+function mailboxes(values: string[]): Mailbox[] {
+  const flatten = (entry: Address): Mailbox[] => (entry.group ? entry.group.flatMap(flatten) : [entry]);
+  return values.flatMap((value) => addressParser(value).flatMap(flatten));
+}
+
+/**
+ * Lower-cased, an internationalised domain left in its ASCII (xn--) form: the form a consultee's
+ * address is stored in, so the two compare equal.
+ */
+const normaliseAddress = (address: string): string => address.trim().toLowerCase();
+
+function addresses(headers: HeaderValues, name: 'to' | 'cc'): string[] {
+  return mailboxes(headers.get(name) ?? [])
+    .map((entry) => normaliseAddress(entry.address))
     .filter((address) => address.includes('@'));
 }
 
-function firstAddress(value: AddressObject | AddressObject[] | undefined): { address: string; name: string } {
-  const entry = addressEntries(value).find((e) => e.address?.includes('@'));
-  return { address: (entry?.address ?? '').trim().toLowerCase(), name: (entry?.name ?? '').trim() };
+/** The first address of the (first) From header, with its display name, encoded words decoded. */
+function sender(headers: HeaderValues): { address: string; name: string } {
+  const from = first(headers, 'from');
+  const entry = mailboxes(from === undefined ? [] : [from]).find((e) => e.address.includes('@'));
+  return { address: normaliseAddress(entry?.address ?? ''), name: (entry?.name ?? '').trim() };
 }
 
-/** A header as plain text, whatever shape mailparser gave it (string, list, structured value). */
-function headerText(mail: ParsedMail, name: string): string | undefined {
-  const value: unknown = mail.headers.get(name);
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(String).join(', ');
-  if (typeof value === 'object' && 'value' in value) return String((value as { value: unknown }).value);
-  return String(value);
+function readMessageId(headers: HeaderValues): string | null {
+  const value = decodeWords(first(headers, 'message-id') ?? '').trim();
+  if (value === '') return null;
+  return `${value.startsWith('<') ? '' : '<'}${value}${value.endsWith('>') ? '' : '>'}`;
 }
 
-function readDate(mail: ParsedMail): string | null {
-  // mailparser turns an unreadable Date header into "now"; the raw line tells the two apart.
-  const rawLine = mail.headerLines.find((line) => line.key === 'date')?.line ?? '';
-  const written = Date.parse(rawLine.replace(/^date:\s*/i, '').replace(/\s*\([^)]*\)\s*$/, ''));
-  if (!mail.date || Number.isNaN(written)) return null;
-  return mail.date.toISOString();
+function readDate(headers: HeaderValues): string | null {
+  // A trailing comment ("(UTC)") is no part of the date.
+  const written = Date.parse((first(headers, 'date') ?? '').replace(/\s*\([^)]*\)\s*$/, ''));
+  return Number.isNaN(written) ? null : new Date(written).toISOString();
 }
 
 // ----- auto-replies -----
@@ -107,13 +144,11 @@ const AUTO_REPLY_PRECEDENCE = /^\s*(auto_reply|bulk|junk)\b/i;
 const AUTO_REPLY_SUBJECT =
   /\b(out of (the )?office|automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|abwesenheit\w*|i am (currently )?away|i'm (currently )?away|away from (the|my) (office|desk)|on annual leave|r[ée]ponse automatique|respuesta autom[áa]tica)\b/i;
 
-function isAutoReply(mail: ParsedMail, subject: string): boolean {
-  const autoSubmitted = headerText(mail, 'auto-submitted');
+function isAutoReply(headers: HeaderValues, subject: string): boolean {
+  const autoSubmitted = headerText(headers, 'auto-submitted');
   if (autoSubmitted !== undefined && autoSubmitted.split(';')[0]?.trim().toLowerCase() !== 'no') return true;
-  if (headerText(mail, 'x-autoreply') !== undefined || headerText(mail, 'x-autorespond') !== undefined) {
-    return true;
-  }
-  const precedence = headerText(mail, 'precedence') ?? headerText(mail, 'x-precedence');
+  if (headers.has('x-autoreply') || headers.has('x-autorespond')) return true;
+  const precedence = first(headers, 'precedence') ?? headerText(headers, 'x-precedence');
   if (precedence !== undefined && AUTO_REPLY_PRECEDENCE.test(precedence)) return true;
   return AUTO_REPLY_SUBJECT.test(subject);
 }
@@ -125,28 +160,33 @@ const BOUNCE_SUBJECT =
   /\b(undeliver(able|ed)|delivery (status notification|has failed|failure|failed)|mail delivery (failed|failure|subsystem)|returned mail|returned to sender|failure notice|could not be delivered|unzustellbar|non remis)\b/i;
 const ADDRESS = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+\.[^\s<>"'(),;:[\]]+/g;
 
-function readBounce(mail: ParsedMail, from: string, subject: string): BounceReport | null {
-  const contentType = mail.headers.get('content-type');
-  const reportType =
-    typeof contentType === 'object' && contentType !== null && 'params' in contentType
-      ? (contentType as { value: string; params: Record<string, string> })
-      : undefined;
+function readBounce(
+  mail: Email,
+  headers: HeaderValues,
+  body: string,
+  from: string,
+  subject: string,
+): BounceReport | null {
+  const [mediaType = '', ...params] = (first(headers, 'content-type') ?? '').split(';');
+  const reportType = params
+    .map((param) => /^\s*report-type\s*=\s*"?([^"]*)"?\s*$/i.exec(param)?.[1])
+    .find((value) => value !== undefined);
   const isReport =
-    reportType?.value.toLowerCase() === 'multipart/report' &&
-    (reportType.params['report-type'] ?? '').toLowerCase() === 'delivery-status';
+    mediaType.trim().toLowerCase() === 'multipart/report' &&
+    (reportType ?? '').trim().toLowerCase() === 'delivery-status';
   const isDaemonBounce = DAEMON_SENDER.test(from) && BOUNCE_SUBJECT.test(subject);
   if (!isReport && !isDaemonBounce) return null;
 
-  const statusParts = mail.attachments.filter(
-    (a) => a.contentType.toLowerCase() === 'message/delivery-status',
-  );
-  const headerParts = mail.attachments.filter((a) =>
-    ['text/rfc822-headers', 'message/rfc822', 'message/rfc822-headers'].includes(a.contentType.toLowerCase()),
-  );
-  const originalAddresses = unique(headerParts.flatMap((part) => originalHeaderAddresses(part.content)));
+  const partsOf = (...types: string[]): string[] =>
+    mail.attachments
+      .filter((a) => types.includes(a.mimeType.toLowerCase()))
+      .map((a) => attachmentText(a.content));
+  const statusParts = partsOf('message/delivery-status');
+  const headerParts = partsOf('text/rfc822-headers', 'message/rfc822', 'message/rfc822-headers');
+  const originalAddresses = unique(headerParts.flatMap(originalHeaderAddresses));
 
   if (statusParts.length > 0) {
-    const recipients = statusParts.flatMap((part) => statusRecipients(part.content.toString('utf8')));
+    const recipients = statusParts.flatMap(statusRecipients);
     const failed = recipients.filter((r) => r.failed);
     return {
       failed: failed.length > 0,
@@ -156,13 +196,18 @@ function readBounce(mail: ParsedMail, from: string, subject: string): BounceRepo
   }
   // A bounce without the standard report part (qmail's "failure notice" and the like): the failed
   // addresses are the `<address>:` lines of the text.
-  const listed = [...(mail.text ?? '').matchAll(/^<([^<>\s]+@[^<>\s]+)>:/gm)].map((m) => m[1] ?? '');
+  const listed = [...body.matchAll(/^<([^<>\s]+@[^<>\s]+)>:/gm)].map((m) => m[1] ?? '');
   return {
     failed: true,
     failedRecipients: unique(listed.map((a) => a.toLowerCase())),
     originalAddresses,
   };
 }
+
+const utf8 = new TextDecoder();
+/** An attachment's bytes as text (postal-mime hands them over as an ArrayBuffer by default). */
+const attachmentText = (content: ArrayBuffer | Uint8Array | string): string =>
+  typeof content === 'string' ? content : utf8.decode(content);
 
 interface StatusRecipient {
   failed: boolean;
@@ -209,8 +254,8 @@ function unfold(block: string): [string, string][] {
   return fields;
 }
 
-function originalHeaderAddresses(content: Buffer): string[] {
-  const text = content.toString('utf8').replace(/\r\n/g, '\n');
+function originalHeaderAddresses(content: string): string[] {
+  const text = content.replace(/\r\n/g, '\n');
   const headerBlock = text.split(/\n\s*\n/)[0] ?? '';
   return unfold(headerBlock)
     .filter(([name]) => name === 'to' || name === 'cc' || name === 'reply-to')

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { classifyStance } from '../../functions/replies/classify.js';
 import { extractNewText, parseReply } from '../../functions/replies/parse.js';
 import { Stance } from '../../functions/shared/model/consultation.js';
+import { EmailAddress } from '../../functions/shared/model/proposal.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'replies');
 const SUBJECT = 'Re: Consultation on the use of ANPR in Tenterden [DPIA-2026-0001]';
@@ -125,6 +126,201 @@ describe('reply fixtures (real-looking mail from common clients)', () => {
   it('keeps a date of null when the Date header cannot be read', async () => {
     const raw = Buffer.from('From: a@example.org\r\nDate: yesterday-ish\r\nSubject: x\r\n\r\nSUPPORT\r\n');
     expect((await parseReply(raw)).date).toBeNull();
+  });
+});
+
+describe('parseReply corners', () => {
+  const REPLY_ADDRESS = 'consult+0f4c2a9b7d1e3f5a6b8c9d0e1f2a3b4c@replies.camera-dpia.test';
+  const LETTER =
+    'Dear Sian,\r\nPut SUPPORT, CONCERNS or OBJECT on the first line.\r\nYours faithfully,\r\nDPIA Team';
+  const mail = (headers: string[], body: string | Buffer): Buffer =>
+    Buffer.concat([Buffer.from(`${headers.join('\r\n')}\r\n\r\n`), Buffer.from(body)]);
+
+  it.each([
+    ['windows-1252', '8bit'],
+    ['windows-1252', 'quoted-printable'],
+    ['iso-8859-1', 'base64'],
+    // Labelled ASCII but written by a Windows client: read as browsers read it, not as U+FFFD.
+    ['us-ascii', '8bit'],
+  ])('reads a %s body sent as %s', async (charset, encoding) => {
+    const bytes = Buffer.from(
+      charset === 'iso-8859-1'
+        ? 'OBJECT \xb7 Si\xe2n, caf\xe9\r\n'
+        : 'OBJECT \x96 I don\x92t support \x93this\x94\r\n',
+      'latin1',
+    );
+    const body =
+      encoding === 'base64'
+        ? bytes.toString('base64')
+        : encoding === 'quoted-printable'
+          ? [...bytes]
+              .map((b) => (b > 126 || b === 61 ? `=${b.toString(16).toUpperCase()}` : String.fromCharCode(b)))
+              .join('')
+          : bytes;
+    const parsed = await parseReply(
+      mail(
+        [
+          'From: a@example.org',
+          `Subject: ${SUBJECT}`,
+          `Content-Type: text/plain; charset=${charset}`,
+          `Content-Transfer-Encoding: ${encoding}`,
+        ],
+        body,
+      ),
+    );
+    expect(parsed.text).toBe(
+      charset === 'iso-8859-1' ? 'OBJECT · Siân, café' : 'OBJECT – I don’t support “this”',
+    );
+  });
+
+  it('reads an HTML-only reply with an inline image (multipart/related) as text', async () => {
+    const raw = await build({
+      from: 'a@example.org',
+      to: REPLY_ADDRESS,
+      subject: SUBJECT,
+      html: '<p>OBJECT &ndash; the site is wrong.</p><p><img src="cid:logo@x"></p><p>Jo</p>',
+      attachments: [{ filename: 'logo.png', content: Buffer.from('png'), cid: 'logo@x' }],
+    });
+    const parsed = await parseReply(raw);
+    expect(parsed.text).toBe('OBJECT – the site is wrong.\n\nJo');
+    expect(classifyStance(parsed.subject, parsed.text)).toBe('object');
+  });
+
+  it('keeps the answers an HTML reply writes between quoted passages', async () => {
+    const raw = await build({
+      from: 'a@example.org',
+      to: REPLY_ADDRESS,
+      subject: SUBJECT,
+      html: '<blockquote>Do you support it?</blockquote><div>Yes.</div><blockquote>Any concerns?</blockquote><div>No.</div>',
+    });
+    expect((await parseReply(raw)).text).toBe('Yes.\n\nNo.');
+  });
+
+  it('reads a delivery report that returns the whole bounced message, and keeps its letter out of the text', async () => {
+    const raw = mail(
+      [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>',
+        `To: ${REPLY_ADDRESS}`,
+        'Subject: Undelivered Mail Returned to Sender',
+        'Content-Type: multipart/report; report-type="delivery-status"; boundary="b1"',
+      ],
+      [
+        '--b1',
+        'Content-Type: text/plain',
+        '',
+        'Your message could not be delivered.',
+        '--b1',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.example.org',
+        '',
+        'Final-Recipient: rfc822; Gone@Example.org',
+        'Action: failed',
+        'Status: 5.1.1',
+        '--b1',
+        'Content-Type: message/rfc822',
+        '',
+        'From: DPIA Team <dpia@camera-dpia.test>',
+        `Reply-To: ${REPLY_ADDRESS}`,
+        'To: Gone@Example.org',
+        'Subject: Consultation',
+        '',
+        LETTER,
+        '--b1--',
+        '',
+      ].join('\r\n'),
+    );
+    const parsed = await parseReply(raw);
+    expect(parsed.kind).toBe('delivery-report');
+    expect(parsed.bounce).toEqual({
+      failed: true,
+      failedRecipients: ['gone@example.org'],
+      originalAddresses: [REPLY_ADDRESS, 'gone@example.org'],
+    });
+    expect(parsed.text).not.toContain('OBJECT');
+  });
+
+  it('reads the returned copy of a daemon bounce that has no report part', async () => {
+    const raw = mail(
+      [
+        'From: Mail Delivery Subsystem <postmaster@mx.example.org>',
+        `To: ${REPLY_ADDRESS}`,
+        'Subject: Delivery Status Notification (Failure)',
+        'Content-Type: multipart/mixed; boundary="b1"',
+      ],
+      [
+        '--b1',
+        'Content-Type: text/plain',
+        '',
+        '<gone@example.org>: no such user',
+        '--b1',
+        'Content-Type: message/rfc822',
+        '',
+        `To: Gone@Example.org, ${REPLY_ADDRESS}`,
+        'Subject: Consultation',
+        '',
+        LETTER,
+        '--b1--',
+        '',
+      ].join('\r\n'),
+    );
+    expect((await parseReply(raw)).bounce).toEqual({
+      failed: true,
+      failedRecipients: ['gone@example.org'],
+      originalAddresses: ['gone@example.org', REPLY_ADDRESS],
+    });
+  });
+
+  it('leaves a forwarded message attached to a reply out of its text', async () => {
+    const raw = mail(
+      ['From: a@example.org', `Subject: ${SUBJECT}`, 'Content-Type: multipart/mixed; boundary="b1"'],
+      [
+        '--b1',
+        'Content-Type: text/plain',
+        '',
+        'CONCERNS, see the letter below.',
+        '--b1',
+        'Content-Type: message/rfc822',
+        '',
+        'From: DPIA Team <dpia@camera-dpia.test>',
+        'Subject: Consultation',
+        '',
+        LETTER,
+        '--b1--',
+        '',
+      ].join('\r\n'),
+    );
+    expect((await parseReply(raw)).text).toBe('CONCERNS, see the letter below.');
+  });
+
+  it('keeps an internationalised domain in the ASCII form a consultee address is stored in', async () => {
+    const raw = mail(['From: Siân <Sian@xn--mnchen-3ya.DE>', `Subject: ${SUBJECT}`], 'SUPPORT\r\n');
+    const parsed = await parseReply(raw);
+    expect(parsed.from).toBe('sian@xn--mnchen-3ya.de');
+    expect(EmailAddress.safeParse(parsed.from).success).toBe(true);
+  });
+
+  it('reads folded and repeated address headers, groups included, and brackets a bare Message-ID', async () => {
+    const raw = mail(
+      [
+        'From: =?utf-8?Q?Si=C3=A2n?=\r\n\tJones <Sian@Example.org>',
+        `To: Council: A <A@x.example>, b@x.example;, ${REPLY_ADDRESS}`,
+        'To: c@x.example',
+        'Cc: d@x.example',
+        'Message-ID: 1234@mail.example.org',
+        'Subject: =?utf-8?Q?Re:_Consultation?=\r\n =?utf-8?Q?_on_ANPR?=',
+      ],
+      'SUPPORT\r\n',
+    );
+    expect(await parseReply(raw)).toMatchObject({
+      from: 'sian@example.org',
+      fromName: 'Siân Jones',
+      to: ['a@x.example', 'b@x.example', REPLY_ADDRESS, 'c@x.example'],
+      cc: ['d@x.example'],
+      messageId: '<1234@mail.example.org>',
+      subject: 'Re: Consultation on ANPR',
+      date: null,
+    });
   });
 });
 
