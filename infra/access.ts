@@ -43,7 +43,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'mark-failed': { table: ['PutItem', 'UpdateItem'] },
   'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'send-consultation': {
-    table: READ_WRITE,
+    // BatchWriteItem: the reply tokens, 25 to a request, before the mails go out.
+    table: [...READ_WRITE, 'BatchWriteItem'],
     sendsMail: true,
     settings: ['inboundDomain'],
     templates: true,
