@@ -1,10 +1,11 @@
-// The DynamoDB API on the local stack: dynalite with its LevelDB under <dataDir>/dynamodb, and the
-// one table created from the same definition the CDK stack uses.
+// The DynamoDB API on the local stack: dynalite with its LevelDB under <dataDir>/dynamodb, in a
+// worker thread of its own (dynamodb-worker.mjs), and the one table created from the same
+// definition the CDK stack uses.
 // dynalite has no TransactWriteItems: the table design needs none (conditional single-item writes only).
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -14,7 +15,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../functions/shared/table.js';
-import { boundPort, listen, type RunningService } from './service.js';
+import { PortInUseError, type RunningService } from './service.js';
 
 const SERVICE = 'DynamoDB';
 
@@ -28,13 +29,7 @@ export class DataDirLockedError extends Error {
   }
 }
 
-// dynalite and level ship no types: these are the parts we call.
-type DynaliteFactory = (options: {
-  path: string;
-  createTableMs: number;
-  deleteTableMs: number;
-  updateTableMs: number;
-}) => Server;
+// level ships no types: these are the parts we call.
 interface LevelDb {
   open(): Promise<void>;
   close(): Promise<void>;
@@ -52,20 +47,56 @@ export async function startDynamoDb(options: {
   mkdirSync(path, { recursive: true });
   await assertNotLocked(path);
 
-  const dynalite = loadDynalite();
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  try {
-    await listen(server, SERVICE, options.host, options.port);
-  } catch (error) {
-    await closeUnbound(server, options.host);
-    throw error;
-  }
+  const worker = new Worker(new URL('./dynamodb-worker.mjs', import.meta.url), {
+    workerData: { path, host: options.host, port: options.port },
+  });
+  let onError: (error: Error) => void = () => undefined;
+  let onExit: (code: number) => void = () => undefined;
+  let onMessage: (message: WorkerMessage) => void = () => undefined;
+  const port = await new Promise<number>((resolve, reject) => {
+    onError = reject;
+    onExit = (code) => reject(new Error(`${SERVICE}: the dynalite thread stopped (exit ${code})`));
+    onMessage = (message) => {
+      if (message.type === 'listening') resolve(message.port);
+      else if (message.type === 'error') {
+        reject(
+          message.code === 'EADDRINUSE'
+            ? new PortInUseError(SERVICE, options.port)
+            : new Error(`${SERVICE}: ${message.message}`),
+        );
+      }
+    };
+    worker.on('error', onError).on('exit', onExit).on('message', onMessage);
+  })
+    .catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    })
+    .finally(() => {
+      // Only ours: Worker keeps listeners of its own (removeAllListeners would stop its messages).
+      worker.off('error', onError).off('exit', onExit).off('message', onMessage);
+    });
   return {
     name: SERVICE,
-    url: `http://${options.host}:${boundPort(server)}`,
+    url: `http://${options.host}:${port}`,
     // dynalite's close() stops HTTP, then waits for pending writes and closes the LevelDB.
-    close: () => closeServer(server),
+    close: () => closeWorker(worker),
   };
+}
+
+type WorkerMessage =
+  | { type: 'listening'; port: number }
+  | { type: 'error'; code?: string; message: string }
+  | { type: 'closed' };
+
+async function closeWorker(worker: Worker): Promise<void> {
+  await new Promise<void>((resolve) => {
+    worker.once('exit', () => resolve());
+    worker.once('message', (message: WorkerMessage) => {
+      if (message.type === 'closed') void worker.terminate();
+    });
+    worker.postMessage('close');
+  });
 }
 
 /** Creates the table from the shared definition unless it exists; returns once it is ACTIVE. */
@@ -91,12 +122,6 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   );
 }
 
-function loadDynalite(): DynaliteFactory {
-  const mod: unknown = require('dynalite');
-  if (typeof mod !== 'function') throw new Error('dynalite: unexpected module shape (expected a function)');
-  return mod as DynaliteFactory;
-}
-
 // A second dynalite on a locked LevelDB listens fine but dies on its first request with an uncaught
 // error, so find out now. Opening and closing an idle LevelDB takes a few milliseconds.
 async function assertNotLocked(path: string): Promise<void> {
@@ -116,15 +141,4 @@ async function assertNotLocked(path: string): Promise<void> {
 function isLocked(error: unknown): boolean {
   const cause = error instanceof Error ? error.cause : undefined;
   return typeof cause === 'object' && cause !== null && 'code' in cause && cause.code === 'LEVEL_LOCKED';
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-}
-
-// dynalite opens its LevelDB when created but closes it only from server.close(), which refuses to
-// run on a server that never listened. Listen on a throwaway port so the lock is released.
-async function closeUnbound(server: Server, host: string): Promise<void> {
-  await listen(server, SERVICE, host, 0);
-  await closeServer(server);
 }

@@ -1,10 +1,12 @@
 // A local stack for one benchmark: free ports, a temporary data directory, silent handlers, and
 // observers that cost the measured system next to nothing: sent mail is read from the SES
 // emulator's in-process store (the array `GET /store` serves, without serialising megabytes per
-// poll), requests are counted from Node's own `http.server.*` diagnostics channels, and executions
-// are watched with one ListExecutions per poll for all of them.
+// poll), requests are counted from Node's own `http.client.*` diagnostics channels (the services
+// may run in threads of their own, whose server channels this thread cannot see; every AWS SDK
+// client of the stack runs in this one), and executions are watched with one ListExecutions per
+// poll for all of them.
 import { type Channel, channel } from 'node:diagnostics_channel';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -173,10 +175,9 @@ export class MailWatch {
   }
 }
 
-interface ServerEvent {
-  request: IncomingMessage;
-  response?: ServerResponse;
-  server: Server;
+interface ClientEvent {
+  request: ClientRequest;
+  response?: IncomingMessage;
 }
 
 /**
@@ -187,26 +188,25 @@ export class RequestCounter {
   private counts = new Map<string, number>();
   private finished = new Map<string, { count: number; lastAt: number; bytes: number }>();
   private readonly byPort = new Map<number, ServiceName>();
-  private readonly byServer = new WeakMap<Server, ServiceName | null>();
-  private readonly started: Channel = channel('http.server.request.start');
-  private readonly done: Channel = channel('http.server.response.finish');
+  private readonly started: Channel = channel('http.client.request.start');
+  private readonly done: Channel = channel('http.client.response.finish');
 
   constructor(ports: Record<ServiceName, number>) {
     for (const [service, port] of Object.entries(ports)) this.byPort.set(port, service as ServiceName);
   }
 
   private readonly onStart = (message: unknown) => {
-    const op = this.operation(message as ServerEvent);
+    const op = this.operation(message as ClientEvent);
     if (op) this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
   };
 
   private readonly onDone = (message: unknown) => {
-    const op = this.operation(message as ServerEvent);
+    const op = this.operation(message as ClientEvent);
     if (!op) return;
     const entry = this.finished.get(op) ?? { count: 0, lastAt: 0, bytes: 0 };
     entry.count += 1;
     entry.lastAt = performance.now();
-    entry.bytes += Number((message as ServerEvent).response?.getHeader('content-length') ?? 0);
+    entry.bytes += Number((message as ClientEvent).response?.headers['content-length'] ?? 0);
     this.finished.set(op, entry);
   };
 
@@ -246,24 +246,19 @@ export class RequestCounter {
     return this.finished.get(op)?.lastAt ?? Number.NaN;
   }
 
-  private operation({ request, server }: ServerEvent): string | undefined {
-    let service = this.byServer.get(server);
-    if (service === undefined) {
-      const address = server.address();
-      const port = address && typeof address === 'object' ? address.port : undefined;
-      service = (port === undefined ? undefined : this.byPort.get(port)) ?? null;
-      this.byServer.set(server, service);
-    }
+  private operation({ request }: ClientEvent): string | undefined {
+    const port = Number(/:(\d+)$/.exec(String(request.getHeader('host') ?? ''))?.[1]);
+    const service = this.byPort.get(port);
     if (!service || service === 'api') return undefined;
     // The benchmark watching is not the system working.
-    if (String(request.headers['user-agent'] ?? '').includes(WATCHER_AGENT)) return undefined;
-    const target = request.headers['x-amz-target'];
+    if (String(request.getHeader('user-agent') ?? '').includes(WATCHER_AGENT)) return undefined;
+    const target = request.getHeader('x-amz-target');
     if (typeof target === 'string') return `${service}:${target.split('.').at(-1)}`;
     if (service === 'ses') {
       // The handlers use SES v1, whose every call is a POST to `/`; SendEmail is the only one they make.
-      return request.method === 'POST' && request.url === '/'
+      return request.method === 'POST' && request.path === '/'
         ? 'ses:SendEmail'
-        : `ses:${request.method} ${request.url}`;
+        : `ses:${request.method} ${request.path}`;
     }
     if (service === 's3') {
       const op = { PUT: 'PutObject', GET: 'GetObject', HEAD: 'HeadObject', DELETE: 'DeleteObject' }[

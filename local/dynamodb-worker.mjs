@@ -1,0 +1,34 @@
+// dynalite in a thread of its own: the emulated DynamoDB parses expressions and walks its LevelDB
+// on the second core while the handlers, SES, S3 and Step Functions run on the first, as they
+// would on separate machines in AWS. Plain JavaScript, so it runs without the TypeScript loader.
+// Messages in: 'close'. Messages out: { type: 'listening', port } | { type: 'error', code, message }
+// | { type: 'closed' }.
+import { createRequire } from 'node:module';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const require = createRequire(import.meta.url);
+const dynalite = require('dynalite');
+const { path, host, port } = workerData;
+const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+
+const close = () =>
+  new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+
+const onListening = () => parentPort.postMessage({ type: 'listening', port: server.address().port });
+server.once('error', (error) => {
+  // dynalite opened its LevelDB when created and closes it only from close(), which needs a
+  // listening server: listen on a throwaway port so the lock is released, then report.
+  server.off('listening', onListening);
+  server.listen(0, host, async () => {
+    await close().catch(() => undefined);
+    parentPort.postMessage({ type: 'error', code: error.code, message: error.message });
+  });
+});
+server.once('listening', onListening);
+server.listen(port, host);
+
+parentPort.on('message', async (message) => {
+  if (message !== 'close') return;
+  await close().catch(() => undefined);
+  parentPort.postMessage({ type: 'closed' });
+});
