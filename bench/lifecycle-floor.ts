@@ -162,7 +162,7 @@ async function floorProposal(
       consultation: s.proposal.consultation ?? {},
     });
   };
-  /** One consultee's entry and counts on the proposal item (the real one also returns ALL_NEW). */
+  /** One consultee's entry and counts on the proposal item. */
   const countOne = (email: string) =>
     dynamo.send(
       new UpdateCommand({
@@ -180,7 +180,7 @@ async function floorProposal(
           ':entry': { mailed: true, status: 'responded', stance: 'support', version: 2 },
           ':one': 1,
         },
-        ReturnValues: 'ALL_NEW',
+        ReturnValues: 'UPDATED_NEW',
       }),
     );
   const mail = (to: string, m: Email, replyTo?: string) =>

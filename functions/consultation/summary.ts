@@ -92,11 +92,63 @@ function countAll(consultees: CountedConsultee[], replies: Reply[]) {
 
 const LATE_REPLY: CountedState = { mailed: false, status: 'late-reply', stance: null, version: 1 };
 
-/** The proposal as a sync leaves it: counts, the consultee total and the collection token. */
-export type SyncedProposal = Pick<
-  ProposalRecord,
-  'proposalId' | 'status' | 'input' | 'consultation' | 'collectTaskToken'
->;
+/**
+ * What the early close reads of the proposal: the counts, the consultee total and the collection
+ * token. Never the whole item, whose consultee list and count entries grow with the consultation.
+ */
+export interface CountsView {
+  consultation: Pick<ConsultationSummary, 'responded' | 'bounced'>;
+  collectTaskToken: string | null;
+  /** Written at creation; null on an item older than it (then the consultees are counted). */
+  consulteeCount?: number | null;
+}
+
+/** The proposal as a sync leaves it. */
+export type SyncedProposal = CountsView;
+
+/** The reply path's read of the proposal: its own fields, the counts, and one consultee's entry. */
+export type ProposalForReply = Pick<ProposalRecord, 'proposalId' | 'reference' | 'status'> &
+  CountsView & {
+    consultation: ConsultationSummary;
+    countedStates?: Record<string, CountedState>;
+  };
+
+/** The proposal's counts, consultee total and collection token, or undefined. */
+export async function readCountsView(proposalId: string): Promise<CountsView | undefined> {
+  const out = await dynamo.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: proposalKey(proposalId),
+      ProjectionExpression: 'consultation, collectTaskToken, consulteeCount',
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as CountsView | undefined;
+}
+
+/** Reads what a reply needs of its proposal (with the consultee's count entry), or undefined. */
+export async function findProposalForReply(
+  proposalId: string,
+  email: string,
+): Promise<ProposalForReply | undefined> {
+  const out = await dynamo.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: proposalKey(proposalId),
+      ProjectionExpression:
+        'proposalId, #reference, #status, consultation, collectTaskToken, consulteeCount, #states.#key',
+      // `reference` and `status` are DynamoDB reserved words.
+      ExpressionAttributeNames: {
+        '#reference': 'reference',
+        '#status': 'status',
+        '#states': 'countedStates',
+        '#key': consulteeCountKey(email),
+      },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item as ProposalForReply | undefined;
+}
 
 /**
  * Brings the consultee's entry in the counts up to `consultee` (as its own write returned it).
@@ -107,7 +159,7 @@ export type SyncedProposal = Pick<
 export function syncConsulteeCount(
   proposalId: string,
   consultee: CountedConsultee,
-  known?: ProposalRecord,
+  known?: object,
 ): Promise<SyncedProposal | undefined> {
   return syncEntry(proposalId, consulteeCountKey(consultee.email), countedStateOf(consultee), known);
 }
@@ -116,7 +168,7 @@ export function syncConsulteeCount(
 export function countLateReply(
   proposalId: string,
   replyId: string,
-  known?: ProposalRecord,
+  known?: object,
 ): Promise<SyncedProposal | undefined> {
   return syncEntry(proposalId, lateReplyCountKey(replyId), LATE_REPLY, known);
 }
@@ -127,7 +179,7 @@ async function syncEntry(
   proposalId: string,
   key: string,
   next: CountedState,
-  known?: ProposalRecord,
+  known?: object,
 ): Promise<SyncedProposal | undefined> {
   let current: CountedState | undefined | null = known ? countedStatesOf(known)[key] : null;
   for (let attempt = 0; attempt < MAX_SYNC_ATTEMPTS; attempt++) {
@@ -174,19 +226,33 @@ async function applyEntry(
     '#states': 'countedStates',
     '#key': key,
     '#countsVersion': 'countsVersion',
+    '#c': 'consultation',
+    '#responded': 'responded',
+    '#bounced': 'bounced',
+    '#token': 'collectTaskToken',
+    '#count': 'consulteeCount',
   };
-  const values: Record<string, unknown> = { ':entry': next, ':one': 1, ':zero': 0 };
-  const sets = ['#states.#key = :entry', '#countsVersion = if_not_exists(#countsVersion, :zero) + :one'];
-  // DynamoDB refuses a name or value the expressions do not use: only the changed counts appear.
-  const add = (path: Record<string, string>, delta: number) => {
-    if (delta === 0) return;
+  const values: Record<string, unknown> = { ':entry': next, ':one': 1, ':zero': 0, ':null': null };
+  const sets = [
+    '#states.#key = :entry',
+    '#countsVersion = if_not_exists(#countsVersion, :zero) + :one',
+    // Set to themselves so that UPDATED_NEW returns them (a CountsView) without the whole item.
+    '#token = if_not_exists(#token, :null)',
+    '#count = if_not_exists(#count, :null)',
+  ];
+  // Responded and bounced always appear (plus 0 when unchanged), for the same reason; other counts
+  // only when they change: DynamoDB refuses a name or value the expressions do not use.
+  const add = (path: Record<string, string>, delta: number, always = false) => {
+    if (delta === 0 && !always) return;
     Object.assign(names, path);
     const placeholder = `:d${Object.keys(values).length}`;
     values[placeholder] = delta;
     const expression = Object.keys(path).join('.');
     sets.push(`${expression} = ${expression} + ${placeholder}`);
   };
-  for (const name of COUNTERS) add({ '#c': 'consultation', [`#${name}`]: name }, after[name] - before[name]);
+  for (const name of COUNTERS) {
+    add({ '#c': 'consultation', [`#${name}`]: name }, after[name] - before[name], name in SHOWN);
+  }
   for (const stance of STANCES) {
     add(
       { '#c': 'consultation', '#tally': 'tally', [`#t_${stance}`]: stance },
@@ -204,11 +270,14 @@ async function applyEntry(
         : 'attribute_exists(PK) AND attribute_not_exists(#states.#key)',
       ExpressionAttributeNames: current ? { ...names, '#version': 'version' } : names,
       ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
+      ReturnValues: 'UPDATED_NEW',
     }),
   );
   return out.Attributes as SyncedProposal;
 }
+
+/** The counts an early close reads, always returned by a sync. */
+const SHOWN = { responded: true, bounced: true };
 
 const MAX_REBUILD_ATTEMPTS = 10;
 
@@ -282,8 +351,10 @@ async function readCountsVersion(proposalId: string): Promise<number | undefined
  * True when the counts say every consultee who can answer (not bounced) has a counted response.
  * Cheap, from the proposal item alone; `everyoneHasResponded` confirms it from the consultees.
  */
-export function countsSayEveryoneResponded(proposal: Pick<ProposalRecord, 'input' | 'consultation'>) {
-  const reachable = proposal.input.consultees.length - proposal.consultation.bounced;
+export function countsSayEveryoneResponded(proposal: CountsView): boolean {
+  // An item from before consulteeCount: only the consultees can say.
+  if (typeof proposal.consulteeCount !== 'number') return true;
+  const reachable = proposal.consulteeCount - proposal.consultation.bounced;
   return reachable > 0 && proposal.consultation.responded >= reachable;
 }
 

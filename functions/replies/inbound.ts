@@ -12,9 +12,13 @@ import '../shared/model/zod-messages.js';
 import { closeCollectionEarly } from '../consultation/collect.js';
 import {
   type CountedConsultee,
+  type CountsView,
   countLateReply,
   countsSayEveryoneResponded,
   everyoneHasResponded,
+  findProposalForReply,
+  type ProposalForReply,
+  readCountsView,
   type SyncedProposal,
   syncConsulteeCount,
 } from '../consultation/summary.js';
@@ -34,12 +38,7 @@ import {
 } from '../shared/model/consultation.js';
 import type { SesReceiptEvent, SesReceiptRecord } from '../shared/ses-event.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
-import {
-  addTimelineEvent,
-  FINAL_STATUSES,
-  findProposal,
-  type ProposalRecord,
-} from '../shared/store/proposals.js';
+import { addTimelineEvent, FINAL_STATUSES } from '../shared/store/proposals.js';
 import { classifyStance } from './classify.js';
 import { type ParsedReply, parseReply } from './parse.js';
 
@@ -73,8 +72,8 @@ export async function receiveInboundMail(event: SesReceiptEvent): Promise<Inboun
 
 interface Match {
   proposalId: string;
-  /** As read when the reply was matched: its counts are the first guess of the count sync. */
-  proposal: ProposalRecord;
+  /** As read when the reply was matched: its count entry is the first guess of the count sync. */
+  proposal: ProposalForReply;
   consultee: { name: string; email: string };
 }
 
@@ -177,7 +176,7 @@ async function findConsultee(tokens: string[]): Promise<Match | undefined> {
     const tokenItem = TokenItem.safeParse(await getItem(replyTokenKey(sha256hex(token))));
     if (!tokenItem.success) continue;
     const { proposalId, email } = tokenItem.data;
-    const proposal = await findProposal(proposalId);
+    const proposal = await findProposalForReply(proposalId, email);
     const consultee = ConsulteeItem.safeParse(await getItem(consulteeKey(proposalId, email)));
     if (!proposal || !consultee.success) continue;
     return { proposalId, proposal, consultee: { name: consultee.data.name, email: consultee.data.email } };
@@ -457,8 +456,8 @@ function responseDetail(name: string, reply: Reply, stands: boolean): string {
  * its token later, it sees everyone answered and closes itself, so one of the two always does.
  * The counts decide cheaply; the consultees themselves confirm before the workflow moves on.
  */
-export async function closeEarlyIfComplete(proposalId: string, synced?: SyncedProposal): Promise<void> {
-  const proposal = synced ?? (await findProposal(proposalId));
+export async function closeEarlyIfComplete(proposalId: string, synced?: CountsView): Promise<void> {
+  const proposal = synced ?? (await readCountsView(proposalId));
   const taskToken = proposal?.collectTaskToken;
   if (!proposal || !taskToken || !countsSayEveryoneResponded(proposal)) return;
   if (await everyoneHasResponded(proposalId)) await closeCollectionEarly(proposalId, taskToken);

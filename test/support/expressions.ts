@@ -218,6 +218,18 @@ export function checkPlaceholders(input: {
     ...Object.keys(input.ExpressionAttributeNames ?? {}),
     ...Object.keys(input.ExpressionAttributeValues ?? {}),
   ];
+  // A bare attribute name that DynamoDB reserves must be a #placeholder (functions and keywords aside).
+  const reserved = [...text.matchAll(/(?<![#:\w])([A-Za-z_]\w*)(?!\s*\()/g)]
+    .map((m) => m[1] as string)
+    .filter((word) => RESERVED_WORDS.has(word.toUpperCase()));
+  if (reserved.length > 0) {
+    throw Object.assign(
+      new Error(`Attribute name is a reserved keyword: ${reserved.join(', ')} in ${text.trim()}`),
+      {
+        name: 'ValidationException',
+      },
+    );
+  }
   const unused = defined.filter((placeholder) => !used.has(placeholder));
   const undefinedOnes = [...used].filter((placeholder) => !defined.includes(placeholder));
   if (unused.length > 0 || undefinedOnes.length > 0) {
@@ -227,3 +239,33 @@ export function checkPlaceholders(input: {
     );
   }
 }
+
+/** What an UpdateItem returns for its ReturnValues: the whole item, or only the paths it set. */
+export function returnValues(next: Item, input: UpdateCommandInput): { Attributes?: Item } {
+  if (input.ReturnValues === 'ALL_NEW') return { Attributes: structuredClone(next) };
+  if (input.ReturnValues !== 'UPDATED_NEW') return {};
+  const names = input.ExpressionAttributeNames ?? {};
+  const attributes: Item = {};
+  for (const assignment of splitTopLevel((input.UpdateExpression ?? '').replace(/^SET\s+/, ''))) {
+    const parts = (assignment.split(/\s*=\s*/)[0] as string).split('.').map((part) => names[part] ?? part);
+    let source: unknown = next;
+    let target = attributes;
+    parts.forEach((part, i) => {
+      source = (source as Item | undefined)?.[part];
+      if (i === parts.length - 1) target[part] = structuredClone(source);
+      else {
+        target[part] ??= {};
+        target = target[part] as Item;
+      }
+    });
+  }
+  return { Attributes: attributes };
+}
+
+/** Some of DynamoDB's 573 reserved words: those an attribute of this table could plausibly be named. */
+const RESERVED_WORDS = new Set(
+  (
+    'BY COMMENT COUNT DATA DATE FROM GROUP HASH KEY KEYS LEVEL NAME ORDER REFERENCE REGION ROLE SESSION ' +
+    'SIZE SOURCE STATE STATUS TIME TIMESTAMP TO TYPE USER VALUE VALUES YEAR'
+  ).split(' '),
+);

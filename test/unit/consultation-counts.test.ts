@@ -19,7 +19,13 @@ import {
 } from '../../functions/consultation/summary.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
-import { applyUpdate, checkPlaceholders, conditionHolds, type Item } from '../support/expressions.js';
+import {
+  applyUpdate,
+  checkPlaceholders,
+  conditionHolds,
+  type Item,
+  returnValues,
+} from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ID = 'p-counts';
@@ -48,6 +54,7 @@ class Partition {
       },
       countedStates: {},
       countsVersion: 0,
+      consulteeCount: EMAILS.length,
       collectTaskToken: 'token',
     });
     for (const email of EMAILS) {
@@ -76,9 +83,10 @@ class Partition {
   }
 
   install(): void {
-    ddb.on(GetCommand).callsFake(async (input: GetCommandInput) => ({
-      Item: structuredClone(this.items.get(keyOf(input.Key))),
-    }));
+    ddb.on(GetCommand).callsFake(async (input: GetCommandInput) => {
+      checkPlaceholders(input);
+      return { Item: structuredClone(this.items.get(keyOf(input.Key))) };
+    });
     ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => ({
       Items: [...this.items.values()]
         .filter((item) => item.PK === input.ExpressionAttributeValues?.[':pk'])
@@ -96,7 +104,7 @@ class Partition {
       }
       const next = applyUpdate(current, input);
       this.items.set(keyOf(input.Key), next);
-      return input.ReturnValues === 'ALL_NEW' ? { Attributes: structuredClone(next) } : {};
+      return returnValues(next, input);
     });
   }
 }
@@ -120,10 +128,18 @@ describe('consultation counts', () => {
 
   it('moves a stance from one side of the tally to the other when a newer reply replaces it', async () => {
     await syncConsulteeCount(ID, table.write(EMAILS[0] as string, { status: 'responded', stance: 'object' }));
-    await syncConsulteeCount(
+    const synced = await syncConsulteeCount(
       ID,
       table.write(EMAILS[0] as string, { status: 'responded', stance: 'support' }),
     );
+
+    // What the early close reads comes back with the update, not the whole proposal item.
+    expect(synced).toMatchObject({
+      consultation: { responded: 1, bounced: 0 },
+      collectTaskToken: 'token',
+      consulteeCount: 3,
+    });
+    expect(synced).not.toHaveProperty('input');
 
     expect(table.proposal.consultation).toMatchObject({
       mailed: 3,

@@ -16,7 +16,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/send.handler.js';
 import { MAIL_CONCURRENCY, mapBounded, sendConsultation } from '../../functions/consultation/send.js';
-import { applyUpdate, checkPlaceholders, conditionHolds, type Item } from '../support/expressions.js';
+import {
+  applyUpdate,
+  checkPlaceholders,
+  conditionHolds,
+  type Item,
+  returnValues,
+} from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESClient);
@@ -139,7 +145,7 @@ class FakeTable {
       const next = applyUpdate(item, input);
       if (key.SK === 'META') this.proposal = next;
       else this.consultees.set(key.SK, next);
-      return input.ReturnValues === 'ALL_NEW' ? { Attributes: structuredClone(next) } : {};
+      return returnValues(next, input);
     });
   }
 }

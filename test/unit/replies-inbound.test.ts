@@ -38,7 +38,13 @@ import {
 } from '../../functions/shared/keys.js';
 import { Reply } from '../../functions/shared/model/consultation.js';
 import type { SesReceiptEvent } from '../../functions/shared/ses-event.js';
-import { applyUpdate, checkPlaceholders, conditionHolds, type Item } from '../support/expressions.js';
+import {
+  applyUpdate,
+  checkPlaceholders,
+  conditionHolds,
+  type Item,
+  returnValues,
+} from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -86,6 +92,7 @@ class FakeTable {
 
   install(): void {
     ddb.on(GetCommand).callsFake(async (input: GetCommandInput) => {
+      checkPlaceholders(input);
       const item = this.items.get(keyOf(input.Key));
       return { Item: item ? structuredClone(item) : undefined };
     });
@@ -106,7 +113,7 @@ class FakeTable {
       if (!conditionHolds(current, input)) throw conditionFailed();
       const next = applyUpdate(current, input);
       this.items.set(key, next);
-      return input.ReturnValues === 'ALL_NEW' ? { Attributes: structuredClone(next) } : {};
+      return returnValues(next, input);
     });
     ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
       const values = input.ExpressionAttributeValues ?? {};
@@ -175,6 +182,7 @@ function seed(table: FakeTable, options: { collectTaskToken?: string | null } = 
       [consulteeCountKey(EMAIL_B)]: MAILED_STATE,
     },
     countsVersion: 1,
+    consulteeCount: 2,
     collectTaskToken: options.collectTaskToken === undefined ? COLLECT_TOKEN : options.collectTaskToken,
   });
   table.put(consulteeItem(EMAIL_A, 'Cllr Siân Jones'));

@@ -76,6 +76,8 @@ export interface ProposalRecord {
   countedStates?: Record<string, unknown>;
   /** Raised by every change of the counts: guards a recount. */
   countsVersion?: number;
+  /** How many consultees the proposal has (the early close compares the counts with it). */
+  consulteeCount?: number | null;
 }
 
 export interface TimelineEvent {
@@ -136,6 +138,7 @@ export async function putNewProposal(record: ProposalRecord): Promise<void> {
         type: 'proposal',
         countedStates: {},
         countsVersion: 0,
+        consulteeCount: record.input.consultees.length,
         ...record,
       },
       ConditionExpression: 'attribute_not_exists(PK)',
