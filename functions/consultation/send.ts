@@ -47,7 +47,7 @@ export async function sendConsultation(proposalId: string): Promise<SendConsulta
   // Every reply token is stored before any mail goes out, 25 to a request rather than one write
   // per mail. A token whose consultee another attempt mails meanwhile is never sent to anyone.
   const tokens = new Map(unmarked.map((c) => [c.email, randomBytes(16).toString('hex')]));
-  await storeReplyTokens(proposalId, tokens);
+  await storeReplyTokens(proposalId, unmarked, tokens);
   let sent = 0;
   try {
     await mapBounded(unmarked, MAIL_CONCURRENCY, async (consultee) => {
@@ -124,14 +124,20 @@ async function mailConsultee(
  * Only the hash is stored: a leaked table cannot be used to reply as a consultee. 128 random bits
  * never repeat, so the items are put without a condition (a BatchWriteItem has none).
  */
-async function storeReplyTokens(proposalId: string, tokens: Map<string, string>): Promise<void> {
+async function storeReplyTokens(
+  proposalId: string,
+  consultees: ConsulteeRecord[],
+  tokens: Map<string, string>,
+): Promise<void> {
   const createdAt = new Date().toISOString();
   await putAll(
-    [...tokens].map(([email, token]) => ({
-      ...replyTokenKey(sha256hex(token)),
+    consultees.map(({ email, name }) => ({
+      ...replyTokenKey(sha256hex(tokens.get(email) as string)),
       type: 'reply-token',
       proposalId,
+      // The consultee's name and address: a reply is matched without reading the consultee.
       email,
+      name,
       createdAt,
     })),
   );

@@ -158,6 +158,7 @@ function tokenCandidates(recipients: string[], parsed: ParsedReply): string[] {
 const TokenItem = z.object({
   proposalId: z.string().check(z.minLength(1)),
   email: z.string().check(z.minLength(1)),
+  name: z.optional(z.string()),
 });
 const ConsulteeItem = z.object({
   name: z.string(),
@@ -175,13 +176,21 @@ async function findConsultee(tokens: string[]): Promise<Match | undefined> {
   for (const token of tokens) {
     const tokenItem = TokenItem.safeParse(await getItem(replyTokenKey(sha256hex(token))));
     if (!tokenItem.success) continue;
-    const { proposalId, email } = tokenItem.data;
-    const proposal = await findProposalForReply(proposalId, email);
-    const consultee = ConsulteeItem.safeParse(await getItem(consulteeKey(proposalId, email)));
-    if (!proposal || !consultee.success) continue;
-    return { proposalId, proposal, consultee: { name: consultee.data.name, email: consultee.data.email } };
+    const { proposalId, email, name } = tokenItem.data;
+    // The token names its consultee; one stored before it did is looked up.
+    const [proposal, consultee] = await Promise.all([
+      findProposalForReply(proposalId, email),
+      name === undefined ? readConsultee(proposalId, email) : { name, email },
+    ]);
+    if (!proposal || !consultee) continue;
+    return { proposalId, proposal, consultee };
   }
   return undefined;
+}
+
+async function readConsultee(proposalId: string, email: string) {
+  const consultee = ConsulteeItem.safeParse(await getItem(consulteeKey(proposalId, email)));
+  return consultee.success ? { name: consultee.data.name, email: consultee.data.email } : undefined;
 }
 
 /** Writes the item unless one is already at its key; false means it was there (a duplicate). */

@@ -187,12 +187,20 @@ function seed(table: FakeTable, options: { collectTaskToken?: string | null } = 
   });
   table.put(consulteeItem(EMAIL_A, 'Cllr Siân Jones'));
   table.put(consulteeItem(EMAIL_B, 'Robin Hollis'));
-  for (const [token, email] of [
-    [TOKEN_A, EMAIL_A],
-    [TOKEN_B, EMAIL_B],
-  ] as const) {
-    table.put({ ...replyTokenKey(sha256(token)), type: 'reply-token', proposalId: PROPOSAL_ID, email });
-  }
+  // Token A names its consultee, as SendConsultation stores tokens now; token B is from before.
+  table.put({
+    ...replyTokenKey(sha256(TOKEN_A)),
+    type: 'reply-token',
+    proposalId: PROPOSAL_ID,
+    email: EMAIL_A,
+    name: 'Cllr Siân Jones',
+  });
+  table.put({
+    ...replyTokenKey(sha256(TOKEN_B)),
+    type: 'reply-token',
+    proposalId: PROPOSAL_ID,
+    email: EMAIL_B,
+  });
 }
 
 const objects = new Map<string, Buffer>();
@@ -283,6 +291,28 @@ afterEach(() => {
 });
 
 describe('InboundMail: counted responses', () => {
+  it('matches the consultee from a token that names them, and reads the consultee for an older token', async () => {
+    const consulteeReads = (email: string) =>
+      ddb
+        .commandCalls(GetCommand)
+        .filter((c) => keyOf(c.args[0].input.Key) === keyOf(consulteeKey(PROPOSAL_ID, email))).length;
+    await deliver(await buildMail({ messageId: '<named-token@mail.example>' }));
+    await deliver(await buildMail({ from: EMAIL_B, messageId: '<older-token@mail.example>' }), {
+      to: `consult+${TOKEN_B}@${DOMAIN}`,
+    });
+
+    expect(consulteeReads(EMAIL_A)).toBe(0);
+    expect(consulteeReads(EMAIL_B)).toBe(1);
+    expect(table.get(consulteeKey(PROPOSAL_ID, EMAIL_A))).toMatchObject({ status: 'responded' });
+    expect(table.get(consulteeKey(PROPOSAL_ID, EMAIL_B))).toMatchObject({ status: 'responded' });
+    expect(events().map((e) => e.detail)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Cllr Siân Jones'),
+        expect.stringContaining('Robin Hollis'),
+      ]),
+    );
+  });
+
   it('stores the reply, updates the consultee, the summary and the timeline', async () => {
     const messageId = '<first-reply-1@mail.example>';
     await expect(deliver(await buildMail({ messageId }), { sesId: 'ses-1' })).resolves.toEqual({
