@@ -49,14 +49,21 @@ export async function sendConsultation(proposalId: string): Promise<SendConsulta
   const tokens = new Map(unmarked.map((c) => [c.email, randomBytes(16).toString('hex')]));
   await storeReplyTokens(proposalId, unmarked, tokens);
   let sent = 0;
+  // A lane is free for the next mail once SES has this one; its "mailed" mark follows beside it.
+  const marks = boundedBackground(MAIL_CONCURRENCY);
   try {
     await mapBounded(unmarked, MAIL_CONCURRENCY, async (consultee) => {
       const token = tokens.get(consultee.email) as string;
-      if (await mailConsultee(proposal, consultee, `consult+${token}@${inboundDomain}`)) sent += 1;
+      if (await mailConsultee(proposal, consultee, `consult+${token}@${inboundDomain}`)) {
+        sent += 1;
+        await marks.start(() => markMailed(proposalId, consultee.email));
+      }
     });
+    await marks.settle();
   } catch (error) {
     // The mails that did go out are recorded even when the task fails: the timeline and the
     // counts must show who was written to, whether or not a retry follows.
+    await marks.settle().catch(() => undefined);
     await recordMailing(proposal, sent, consultees.length).catch(() => undefined);
     throw error;
   }
@@ -95,7 +102,11 @@ function secondsToDeadline(proposal: ProposalRecord): number {
   return Math.max(1, Math.ceil((deadline - Date.now()) / 1000));
 }
 
-/** True when this call sent the mail; false when another attempt has (or had) this consultee. */
+/**
+ * True when this call sent the mail; false when another attempt has (or had) this consultee. The
+ * caller marks the consultee mailed. Should that mark never be written, the consultee keeps the
+ * "sending" marker: never mailed again, and not counted as mailed.
+ */
 async function mailConsultee(
   proposal: ProposalRecord,
   consultee: ConsulteeRecord,
@@ -116,8 +127,31 @@ async function mailConsultee(
     );
     throw error;
   }
-  await markMailed(proposal.proposalId, consultee.email);
   return true;
+}
+
+/**
+ * Work started in the background, at most `limit` at a time (start() waits for a free slot);
+ * settle() waits for all of it and throws the first failure.
+ */
+function boundedBackground(limit: number) {
+  const running = new Set<Promise<void>>();
+  const failures: unknown[] = [];
+  return {
+    async start(work: () => Promise<void>): Promise<void> {
+      while (running.size >= limit) await Promise.race(running);
+      const task: Promise<void> = work()
+        .catch((error: unknown) => {
+          failures.push(error);
+        })
+        .finally(() => running.delete(task));
+      running.add(task);
+    },
+    async settle(): Promise<void> {
+      await Promise.all(running);
+      if (failures.length > 0) throw failures[0];
+    },
+  };
 }
 
 /**
