@@ -16,7 +16,8 @@ import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { sha256hex } from '../shared/hash.js';
 import { proposalKey } from '../shared/keys.js';
-import { emptyTally, type Reply, STANCES, type Stance } from '../shared/model/consultation.js';
+import type { Reply, Stance } from '../shared/model/consultation.js';
+import { emptyTally, STANCES } from '../shared/model/stances.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import {
   type ConsultationSummary,

@@ -1,8 +1,8 @@
 // Opening a proposal: allocate its reference, store it with its consultees, start its lifecycle.
 import { randomUUID } from 'node:crypto';
 import { log } from '../shared/logger.js';
-import { emptyTally } from '../shared/model/consultation.js';
 import type { ProposalInput } from '../shared/model/proposal.js';
+import { emptyTally } from '../shared/model/stances.js';
 import {
   addTimelineEvent,
   allocateReference,

@@ -3,8 +3,8 @@ import * as z from 'zod/mini';
 import './zod-messages.js';
 import { isoDateTime } from './iso.js';
 import { EmailAddress } from './proposal.js';
+import { STANCES } from './stances.js';
 
-export const STANCES = ['support', 'concerns', 'object', 'unclassified'] as const;
 export const Stance = z.enum(STANCES);
 export type Stance = z.infer<typeof Stance>;
 
@@ -15,8 +15,6 @@ export const Tally = z.strictObject({
   unclassified: z.number().check(z.int(), z.gte(0)),
 });
 export type Tally = z.infer<typeof Tally>;
-
-export const emptyTally = (): Tally => ({ support: 0, concerns: 0, object: 0, unclassified: 0 });
 
 /** pending: not yet mailed; mailed: waiting for a reply; responded: has a counted reply. */
 export const CONSULTEE_STATUSES = ['pending', 'mailed', 'responded', 'bounced'] as const;

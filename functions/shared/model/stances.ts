@@ -1,0 +1,10 @@
+// The four stances a response is classified into, and an empty tally of them. Plain values with no
+// schema behind them, so the counting code does not carry the consultation schemas into its bundle.
+export const STANCES = ['support', 'concerns', 'object', 'unclassified'] as const;
+
+export const emptyTally = (): Record<(typeof STANCES)[number], number> => ({
+  support: 0,
+  concerns: 0,
+  object: 0,
+  unclassified: 0,
+});
