@@ -2,6 +2,7 @@
 // (comparisons, attribute_exists/not_exists/type, begins_with, AND/OR/NOT, nested paths) and SET
 // updates (values, paths, if_not_exists, + and -), so the tests exercise the real conditional
 // logic of the handlers rather than canned answers.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export type Item = Record<string, unknown>;
@@ -269,3 +270,20 @@ const RESERVED_WORDS = new Set(
     'SIZE SOURCE STATE STATUS TIME TIMESTAMP TO TYPE USER VALUE VALUES YEAR'
   ).split(' '),
 );
+
+/**
+ * One UpdateItem against the item as it is (undefined: absent), as DynamoDB answers it: refuses an
+ * unused or reserved name, throws ConditionalCheckFailedException when the condition fails, and
+ * gives the item to store and the command's output.
+ */
+export function updateItem(
+  current: Item | undefined,
+  input: UpdateCommandInput,
+): { next: Item; output: { Attributes?: Item } } {
+  checkPlaceholders(input);
+  if (!conditionHolds(current, input)) {
+    throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+  }
+  const next = applyUpdate(current, input);
+  return { next, output: returnValues(next, input) };
+}

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -19,13 +18,7 @@ import {
 } from '../../functions/consultation/summary.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
-import {
-  applyUpdate,
-  checkPlaceholders,
-  conditionHolds,
-  type Item,
-  returnValues,
-} from '../support/expressions.js';
+import { checkPlaceholders, type Item, updateItem } from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ID = 'p-counts';
@@ -93,18 +86,10 @@ class Partition {
         .map((item) => structuredClone(item)),
     }));
     ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
-      checkPlaceholders(input);
       await this.beforeUpdate?.(input);
-      const current = this.items.get(keyOf(input.Key));
-      if (!conditionHolds(current, input)) {
-        throw new ConditionalCheckFailedException({
-          message: 'The conditional request failed',
-          $metadata: {},
-        });
-      }
-      const next = applyUpdate(current, input);
+      const { next, output } = updateItem(this.items.get(keyOf(input.Key)), input);
       this.items.set(keyOf(input.Key), next);
-      return returnValues(next, input);
+      return output;
     });
   }
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-ses';
 import {
   BatchWriteCommand,
@@ -16,13 +15,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/send.handler.js';
 import { MAIL_CONCURRENCY, mapBounded, sendConsultation } from '../../functions/consultation/send.js';
-import {
-  applyUpdate,
-  checkPlaceholders,
-  conditionHolds,
-  type Item,
-  returnValues,
-} from '../support/expressions.js';
+import { type Item, updateItem } from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESClient);
@@ -133,19 +126,13 @@ class FakeTable {
       return {};
     });
     ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
-      checkPlaceholders(input);
       const key = input.Key as { SK: string };
       const item = key.SK === 'META' ? this.proposal : this.consultees.get(key.SK);
-      if (!item || !conditionHolds(item, input)) {
-        throw new ConditionalCheckFailedException({
-          message: 'The conditional request failed',
-          $metadata: {},
-        });
-      }
-      const next = applyUpdate(item, input);
+      if (!item) throw new Error(`unexpected update ${key.SK}`);
+      const { next, output } = updateItem(item, input);
       if (key.SK === 'META') this.proposal = next;
       else this.consultees.set(key.SK, next);
-      return returnValues(next, input);
+      return output;
     });
   }
 }

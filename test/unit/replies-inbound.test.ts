@@ -38,13 +38,7 @@ import {
 } from '../../functions/shared/keys.js';
 import { Reply } from '../../functions/shared/model/consultation.js';
 import type { SesReceiptEvent } from '../../functions/shared/ses-event.js';
-import {
-  applyUpdate,
-  checkPlaceholders,
-  conditionHolds,
-  type Item,
-  returnValues,
-} from '../support/expressions.js';
+import { checkPlaceholders, conditionHolds, type Item, updateItem } from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -103,17 +97,14 @@ class FakeTable {
       return {};
     });
     ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
-      checkPlaceholders(input);
       const key = keyOf(input.Key);
       if (this.failNextConsulteeUpdate && key.includes('|CONSULTEE#')) {
         this.failNextConsulteeUpdate = false;
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       }
-      const current = this.items.get(key);
-      if (!conditionHolds(current, input)) throw conditionFailed();
-      const next = applyUpdate(current, input);
+      const { next, output } = updateItem(this.items.get(key), input);
       this.items.set(key, next);
-      return returnValues(next, input);
+      return output;
     });
     ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
       const values = input.ExpressionAttributeValues ?? {};
