@@ -26,8 +26,9 @@ export interface NodeFunctionProps {
 export const NODE_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
 /**
- * CommonJS dependencies (mailparser's iconv-lite, for one) call `require`, which an ES module does
- * not have: esbuild's shim finds this one.
+ * A CommonJS dependency that calls `require` fails in an ES module, which has none: esbuild's shim
+ * finds this one. No bundle needs it since mailparser went; it costs one line and keeps a future
+ * dependency from failing only at cold start on AWS.
  */
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
