@@ -115,6 +115,8 @@ export async function approve(b: BenchStack, opened: Opened, approver: string): 
     sig: url.searchParams.get('sig') ?? '',
     outcome: 'approved',
     rationale: 'Clear pressing need; the concerns raised are answered by the retention and access rules.',
+    // Needed when the checklist marks a principle as not met, and harmless otherwise.
+    conditions: 'Review the camera after twelve months and report the read rate to the council.',
   }).toString();
   const answer = await b.api(null, 'POST', url.pathname, form, FORM);
   if (answer.status !== 200) throw new Error(`POST ${url.pathname} answered ${answer.status}`);

@@ -9,7 +9,7 @@ import { log } from '../shared/logger.js';
 import { isCounted, type Stance, type Tally } from '../shared/model/consultation.js';
 import { OUTCOMES, type Outcome } from '../shared/model/decision.js';
 import { isoDate as isoDateSchema } from '../shared/model/iso.js';
-import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal.js';
+import { GUIDING_PRINCIPLES, MAX_RATING, type ProposalInput } from '../shared/model/proposal.js';
 import {
   loadProposalPartition,
   type ProposalPartition,
@@ -116,6 +116,8 @@ export interface ReviewFormView {
   rationaleMin: number;
   /** Tomorrow: the earliest review date the form accepts. */
   minReviewDate: string;
+  /** Set when a principle of the Code is not met: an approval then needs conditions (SPEC §10). */
+  conditionsRequiredFor: string | null;
   fieldErrors: Record<FormField, string | null>;
 }
 
@@ -166,11 +168,17 @@ export async function showReview(request: ReviewRequest & { sig: string | null }
     };
   }
   assertStillOpen(review, partition.proposal, now);
-  const form = formView(request.actionPath, request.sig ?? '', now, {
-    rationale: '',
-    conditions: '',
-    reviewDate: defaultReviewDate(now),
-  });
+  const form = formView(
+    request.actionPath,
+    request.sig ?? '',
+    now,
+    unmetPrinciples(partition.proposal.input),
+    {
+      rationale: '',
+      conditions: '',
+      reviewDate: defaultReviewDate(now),
+    },
+  );
   return { status: 200, page: renderPage('review', pageView(partition, review, form, null)) };
 }
 
@@ -184,7 +192,8 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
   assertStillOpen(review, partition.proposal, now);
 
   const submitted = Object.fromEntries(FORM_FIELDS.map((f) => [f, request.form.get(f) ?? undefined]));
-  const parsed = reviewFormSchema(isoDate(now)).safeParse(submitted);
+  const unmet = unmetPrinciples(partition.proposal.input);
+  const parsed = reviewFormSchema(isoDate(now), unmet).safeParse(submitted);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({
       field: (FORM_FIELDS as readonly PropertyKey[]).includes(issue.path[0] ?? '')
@@ -192,7 +201,7 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
         : 'outcome',
       message: issue.message,
     }));
-    const form = formView(request.actionPath, sig ?? '', now, {
+    const form = formView(request.actionPath, sig ?? '', now, unmet, {
       outcome: submitted.outcome,
       rationale: submitted.rationale ?? '',
       conditions: submitted.conditions ?? '',
@@ -307,7 +316,18 @@ async function tellWorkflow(review: ReviewRecord, decision: ReviewDecision): Pro
   }
 }
 
-function reviewFormSchema(today: string) {
+/** The numbers of the Code's guiding principles the proposal's checklist marks as not met. */
+function unmetPrinciples(input: ProposalInput): number[] {
+  return (input.checklist ?? []).filter((item) => !item.met).map((item) => item.principle);
+}
+
+/** "principle 9", "principles 3 and 9", "principles 1, 3 and 9". */
+function principlesPhrase(numbers: number[]): string {
+  if (numbers.length === 1) return `principle ${numbers[0]}`;
+  return `principles ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`;
+}
+
+function reviewFormSchema(today: string, unmet: number[]) {
   return z
     .object({
       outcome: z.enum(OUTCOMES, { error: 'Choose whether to approve or reject the proposal.' }),
@@ -327,6 +347,13 @@ function reviewFormSchema(today: string) {
     })
     .check(
       z.superRefine((form, ctx) => {
+        if (form.outcome === 'approved' && unmet.length > 0 && !form.conditions) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['conditions'],
+            message: `The checklist marks ${principlesPhrase(unmet)} of the Surveillance Camera Code as not met: to approve, give conditions saying how ${unmet.length === 1 ? 'it' : 'each'} will be met.`,
+          });
+        }
         if (form.outcome !== 'approved' || !form.reviewDate) return;
         if (!isoDateSchema().safeParse(form.reviewDate).success) {
           ctx.addIssue({
@@ -349,6 +376,7 @@ function formView(
   action: string,
   sig: string,
   now: Date,
+  unmet: number[],
   values: {
     outcome?: string | undefined;
     rationale: string;
@@ -372,6 +400,7 @@ function formView(
     reviewDate: values.reviewDate,
     rationaleMin: RATIONALE_MIN,
     minReviewDate: isoDate(new Date(now.getTime() + 86_400_000)),
+    conditionsRequiredFor: unmet.length > 0 ? principlesPhrase(unmet) : null,
     fieldErrors,
   };
 }

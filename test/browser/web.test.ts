@@ -91,6 +91,7 @@ describe('the lifecycle through the web pages', () => {
     await audit(review);
     await review.check('#outcome-approved');
     await review.fill('#rationale', 'Pressing need is clear and the consultation raised no objection.');
+    await review.fill('#conditions', 'Encrypt the back-office link (principle 9) before go-live.');
     await Promise.all([review.waitForLoadState(), review.click('button:has-text("Record decision")')]);
     expect(await review.textContent('h1')).toBe('Decision recorded');
     await audit(review);

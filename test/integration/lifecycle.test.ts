@@ -134,11 +134,22 @@ describe('the clear path', () => {
     expect(tooShort.status).toBe(400);
 
     const rationale = 'Clear pressing need; concerns answered by the retention and access rules.';
-    const decided = await client.api(
+    // The example's checklist marks principle 9 as not met: without conditions, no approval.
+    const unconditional = await client.api(
       null,
       'POST',
       path,
       reviewForm(sig, { outcome: 'approved', rationale }),
+      FORM,
+    );
+    expect(unconditional.status).toBe(400);
+    expect(unconditional.text).toContain('principle 9');
+    const conditions = 'Encrypt the back-office link (principle 9) before go-live.';
+    const decided = await client.api(
+      null,
+      'POST',
+      path,
+      reviewForm(sig, { outcome: 'approved', rationale, conditions }),
       FORM,
     );
     expect(decided.status).toBe(200);
@@ -156,6 +167,7 @@ describe('the clear path', () => {
     expect(d.decision).toMatchObject({
       outcome: 'approved',
       rationale,
+      conditions,
       reference: created.reference,
       decidedBy: input.approver.email,
       pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },

@@ -193,6 +193,8 @@ function event(
 const call = async (e: HttpEvent) => (await handler(e, {} as Context)) as HttpResult & { body: string };
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const RATIONALE = 'Clear pressing need; the objection is answered by the retention and access rules.';
+/** The example's checklist marks principle 9 (security) as not met: an approval needs conditions. */
+const CONDITIONS = 'Encrypt the back-office link (principle 9) before go-live.';
 
 const writes = () => ddb.commandCalls(UpdateCommand).length + ddb.commandCalls(PutCommand).length;
 
@@ -238,7 +240,12 @@ describe('GET /review/{reviewId}', () => {
     expect(view.checklist).toHaveLength(12);
     expect(view.checklist[8]).toMatchObject({ principle: 9, met: false });
     expect(view.risks?.length).toBeGreaterThan(0);
-    expect(view.form).toMatchObject({ action: `/review/${REVIEW_ID}`, sig: SIG, rationaleMin: 20 });
+    expect(view.form).toMatchObject({
+      action: `/review/${REVIEW_ID}`,
+      sig: SIG,
+      rationaleMin: 20,
+      conditionsRequiredFor: 'principle 9',
+    });
     expect(view.form.reviewDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(Number(view.form.reviewDate.slice(0, 4))).toBe(new Date(NOW).getUTCFullYear() + 1);
     expect(view.decided).toBeNull();
@@ -321,7 +328,9 @@ describe('POST /review/{reviewId}', () => {
   it('records the decision once, sends it with the task token, and confirms', async () => {
     given(review());
     const res = await call(
-      event('POST', { body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE }) }),
+      event('POST', {
+        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS }),
+      }),
     );
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<!-- review-confirmation -->');
@@ -338,7 +347,7 @@ describe('POST /review/{reviewId}', () => {
     expect(output).toEqual({
       outcome: 'approved',
       rationale: RATIONALE,
-      conditions: null,
+      conditions: CONDITIONS,
       reviewDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
       decidedBy: 's.okafor@police.example',
       decidedAt: expect.any(String),
@@ -393,6 +402,16 @@ describe('POST /review/{reviewId}', () => {
       { outcome: 'approved', rationale: RATIONALE, reviewDate: '2020-01-01' },
       'reviewDate',
     ],
+    [
+      'an approval without conditions while principle 9 of the Code is not met',
+      { outcome: 'approved', rationale: RATIONALE },
+      'conditions',
+    ],
+    [
+      'an approval whose conditions are only spaces while principle 9 is not met',
+      { outcome: 'approved', rationale: RATIONALE, conditions: '   ' },
+      'conditions',
+    ],
   ])(
     'answers 400 to %s, re-renders the form with the error and changes nothing',
     async (_case, fields, field) => {
@@ -405,6 +424,7 @@ describe('POST /review/{reviewId}', () => {
       expect(view.errors.map((e: { field: string }) => e.field)).toContain(field);
       expect(view.form.sig).toBe(SIG);
       if ('rationale' in fields) expect(view.form.rationale).toBe(fields.rationale);
+      if (field === 'conditions') expect(view.form.fieldErrors.conditions).toContain('principle 9');
       expect(res.body).not.toContain(TASK_TOKEN);
       expectNothingChanged();
     },
@@ -443,7 +463,9 @@ describe('POST /review/{reviewId}', () => {
   it('answers 410 when the proposal was withdrawn and changes nothing', async () => {
     given(review(), proposal({ status: 'withdrawn' }));
     const res = await call(
-      event('POST', { body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE }) }),
+      event('POST', {
+        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS }),
+      }),
     );
     expect(res.statusCode).toBe(410);
     expectNothingChanged();
@@ -492,7 +514,9 @@ describe('POST /review/{reviewId}', () => {
       .on(UpdateCommand)
       .rejects(Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' }));
     const res = await call(
-      event('POST', { body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE }) }),
+      event('POST', {
+        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS }),
+      }),
     );
     expect(res.statusCode).toBe(409);
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
@@ -502,7 +526,9 @@ describe('POST /review/{reviewId}', () => {
     given(review());
     sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('timed out'), { name: 'TaskTimedOut' }));
     const res = await call(
-      event('POST', { body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE }) }),
+      event('POST', {
+        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS }),
+      }),
     );
     expect(res.statusCode).toBe(410);
     const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
@@ -513,7 +539,9 @@ describe('POST /review/{reviewId}', () => {
     given(review());
     sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('boom'), { name: 'ServiceUnavailable' }));
     const res = await call(
-      event('POST', { body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE }) }),
+      event('POST', {
+        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS }),
+      }),
     );
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body)).toEqual({ error: 'InternalError', message: expect.any(String) });
