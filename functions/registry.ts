@@ -76,6 +76,7 @@ export const functionRegistry: FunctionSpec[] = [
     description: 'NotifyOutcome state',
   },
   { name: 'list-decisions', entry: 'functions/decisions/list.handler.ts', description: 'GET /decisions' },
+  { name: 'list-reviews-due', entry: 'functions/decisions/due.handler.ts', description: 'GET /reviews/due' },
   {
     name: 'get-decision',
     entry: 'functions/decisions/get.handler.ts',

@@ -24,6 +24,8 @@ export const routeTable: RouteSpec[] = [
   { method: 'GET', path: '/decisions', function: 'list-decisions', auth: 'jwt' },
   { method: 'GET', path: '/decisions/{decisionId}', function: 'get-decision', auth: 'jwt' },
   { method: 'GET', path: '/audit/verify', function: 'verify-audit', auth: 'jwt' },
+  // SPEC 10: approved installations due for review.
+  { method: 'GET', path: '/reviews/due', function: 'list-reviews-due', auth: 'jwt' },
   // The web pages: one function; each page checks its own session cookie (functions/web/).
   ...[
     'GET /',

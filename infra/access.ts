@@ -70,6 +70,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'record-decision': { table: READ_WRITE },
   'notify-outcome': { table: READ_WRITE, sendsMail: true, templates: true },
   'list-decisions': { table: ['Query'] },
+  'list-reviews-due': { table: ['Query', 'GetItem'] },
   'get-decision': { table: ['GetItem'] },
   'verify-audit': { table: ['Query'] },
   // The web pages act for a signed-in manager or auditor, so they need what those routes need;

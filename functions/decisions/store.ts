@@ -12,6 +12,7 @@ import {
   decisionIndexKeys,
   decisionKey,
   proposalPartition,
+  REVIEW_DUE_PARTITION,
   sequenceOfDecisionId,
 } from '../shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH, type Outcome } from '../shared/model/decision.js';
@@ -206,6 +207,37 @@ export async function listDecisions(
       more && last && items.length === query.limit
         ? encodeCursor({ PK: last.PK, SK: last.SK, GSI1PK: last.GSI1PK, GSI1SK: last.GSI1SK })
         : null,
+  };
+}
+
+/**
+ * Approvals whose review date is on or before `before` (an ISO date), soonest first: one Query on
+ * GSI2, where only approvals with a review date are indexed.
+ */
+export async function listReviewsDue(query: {
+  before: string;
+  limit: number;
+  cursor?: string | undefined;
+}): Promise<{ items: DecisionRecord[]; nextCursor: string | null }> {
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'GSI2',
+      KeyConditionExpression: '#pk = :pk AND #sk <= :before',
+      ExpressionAttributeNames: { '#pk': 'GSI2PK', '#sk': 'GSI2SK' },
+      // `<date>#\uffff` takes in every decision due on the day itself.
+      ExpressionAttributeValues: { ':pk': REVIEW_DUE_PARTITION, ':before': `${query.before}#\uffff` },
+      Limit: query.limit,
+      ExclusiveStartKey: decodeCursor(query.cursor, ['PK', 'SK', 'GSI2PK', 'GSI2SK'], {
+        PK: CHAIN_PARTITION,
+        GSI2PK: REVIEW_DUE_PARTITION,
+      }),
+    }),
+  );
+  const items = out.Items ?? [];
+  return {
+    items: items.map(toDecision),
+    nextCursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : null,
   };
 }
 

@@ -184,6 +184,22 @@ describe('the clear path', () => {
     expect(list.body.items.map((i) => i.decisionId)).toContain(d.decision?.decisionId);
     const verify = await client.api('auditor', 'GET', '/audit/verify');
     expect(verify.body).toMatchObject({ ok: true });
+
+    // SPEC 10: the approval is due for review on its review date, not before.
+    const reviewDate = d.decision?.reviewDate as string;
+    const dayBefore = new Date(Date.parse(reviewDate) - 86_400_000).toISOString().slice(0, 10);
+    type Due = { items: { decisionId: string; reference: string; reviewDate: string }[] };
+    const due = await client.api<Due>('manager', 'GET', `/reviews/due?before=${reviewDate}`);
+    expect(due.status).toBe(200);
+    expect(due.body.items).toContainEqual(
+      expect.objectContaining({
+        decisionId: d.decision?.decisionId,
+        reference: created.reference,
+        reviewDate,
+      }),
+    );
+    const notYet = await client.api<Due>('auditor', 'GET', `/reviews/due?before=${dayBefore}`);
+    expect(notYet.body.items.map((i) => i.decisionId)).not.toContain(d.decision?.decisionId);
   });
 });
 
