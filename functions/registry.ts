@@ -61,6 +61,11 @@ export const functionRegistry: FunctionSpec[] = [
   },
   { name: 'review', entry: 'functions/review/review.handler.ts', description: 'GET/POST /review/{reviewId}' },
   {
+    name: 'reissue-review-link',
+    entry: 'functions/review/reissue.handler.ts',
+    description: 'POST /proposals/{id}/review-link',
+  },
+  {
     name: 'mark-expired',
     entry: 'functions/review/expire.handler.ts',
     description: 'MarkApprovalExpired state',

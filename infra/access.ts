@@ -66,6 +66,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
     readsReviewKey: true,
     templates: true,
   },
+  'reissue-review-link': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['SendTaskSuccess'] },
   'mark-expired': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'record-decision': { table: READ_WRITE },
   'notify-outcome': { table: READ_WRITE, sendsMail: true, templates: true },

@@ -105,6 +105,34 @@ describe('the dpia command line against the local stack', () => {
       `/proposals/${created.proposalId}`,
     );
     expect(detail.body.timeline.map((e) => e.event)).toContain('approval-expired');
+
+    // SPEC 10: a manager re-issues a fresh link; the old one stays void.
+    const path = `/proposals/${created.proposalId}/review-link`;
+    expect((await t.client.api('auditor', 'POST', path)).status).toBe(403);
+    const reissued = await t.client.api<{ status: string }>('manager', 'POST', path);
+    expect(reissued.status).toBe(202);
+    expect(reissued.body.status).toBe('awaiting-approval');
+    const fresh = await t.client.waitFor('a second review link', async () => {
+      const next = await t.client.reviewLink(input.approver.email, created.reference);
+      return next !== link ? next : undefined;
+    });
+    expect(fresh).not.toBe(link);
+    expect((await t.client.api(null, 'GET', link)).status).toBe(410);
+    const after = await t.client.api<{ timeline: { event: string }[] }>(
+      'manager',
+      'GET',
+      `/proposals/${created.proposalId}`,
+    );
+    expect(after.body.timeline.map((e) => e.event)).toEqual(
+      expect.arrayContaining(['review-link-reissued', 'approval-requested']),
+    );
+    // Only an expired approval gets a new link, and the waiting token is used once.
+    await t.client.waitForStatus(created.proposalId, ['expired'], 20_000);
+    const [first, second] = await Promise.all([
+      t.client.api('manager', 'POST', path),
+      t.client.api('manager', 'POST', path),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([202, 409]);
   });
 
   it('lists decisions as CSV and JSON, and catches a tampered decision in the API and the CLI', async () => {

@@ -1,0 +1,99 @@
+// POST /proposals/{id}/review-link (SPEC 10): only an expired approval, only a manager, and the
+// waiting task token is sent once.
+import { SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler } from '../../functions/review/reissue.handler.js';
+import { proposalKey } from '../../functions/shared/keys.js';
+import { httpEvent, lambdaContext } from '../support/events.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const TOKEN = 'reissue-task-token-secret';
+
+function given(status: string, reissueTaskToken: string | null = TOKEN) {
+  ddb.on(GetCommand).resolves({
+    Item: { ...proposalKey('p-1'), proposalId: 'p-1', reference: 'DPIA-2026-0009', status, reissueTaskToken },
+  });
+}
+
+async function call(role: 'manager' | 'auditor' = 'manager') {
+  const event = httpEvent({
+    method: 'POST',
+    path: '/proposals/p-1/review-link',
+    role,
+    pathParameters: { id: 'p-1' },
+  });
+  const result = (await handler(event, lambdaContext)) as APIGatewayProxyStructuredResultV2;
+  return { status: result.statusCode, body: JSON.parse(String(result.body)), raw: String(result.body) };
+}
+
+beforeAll(() => {
+  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
+  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
+});
+afterAll(() => vi.unstubAllEnvs());
+beforeEach(() => {
+  ddb.reset();
+  sfn.reset();
+  ddb.on(UpdateCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+  sfn.on(SendTaskSuccessCommand).resolves({});
+});
+
+describe('POST /proposals/{id}/review-link', () => {
+  it('sends the waiting token once, clears it, notes it in the timeline and answers 202', async () => {
+    given('expired');
+    const res = await call();
+
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({
+      proposalId: 'p-1',
+      reference: 'DPIA-2026-0009',
+      status: 'awaiting-approval',
+    });
+    expect(res.raw).not.toContain(TOKEN);
+    const sent = sfn.commandCalls(SendTaskSuccessCommand);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.args[0].input.taskToken).toBe(TOKEN);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':f_reissueTaskToken': null,
+    });
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
+      event: 'review-link-reissued',
+    });
+  });
+
+  it.each(['awaiting-approval', 'approved', 'withdrawn', 'consulting'])(
+    'answers 409 for a proposal that is %s, and sends nothing',
+    async (status) => {
+      given(status);
+      const res = await call();
+      expect(res.status).toBe(409);
+      expect(res.body.message).toContain(status);
+      expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    },
+  );
+
+  it('answers 409 while the expiry has not stored its token yet', async () => {
+    given('expired', null);
+    expect((await call()).status).toBe(409);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('answers 409 when the token was used a moment ago, and changes nothing', async () => {
+    given('expired');
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskDoesNotExist({ message: 'gone', $metadata: {} }));
+    expect((await call()).status).toBe(409);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('refuses an auditor', async () => {
+    given('expired');
+    expect((await call('auditor')).status).toBe(403);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+});
