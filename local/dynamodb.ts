@@ -5,7 +5,6 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -15,7 +14,8 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../functions/shared/table.js';
-import { PortInUseError, type RunningService } from './service.js';
+import type { RunningService } from './service.js';
+import { startWorkerService } from './worker-service.js';
 
 const SERVICE = 'DynamoDB';
 
@@ -47,56 +47,17 @@ export async function startDynamoDb(options: {
   mkdirSync(path, { recursive: true });
   await assertNotLocked(path);
 
-  const worker = new Worker(new URL('./dynamodb-worker.mjs', import.meta.url), {
-    workerData: { path, host: options.host, port: options.port },
+  const worker = await startWorkerService(SERVICE, new URL('./dynamodb-worker.mjs', import.meta.url), {
+    path,
+    host: options.host,
+    port: options.port,
   });
-  let onError: (error: Error) => void = () => undefined;
-  let onExit: (code: number) => void = () => undefined;
-  let onMessage: (message: WorkerMessage) => void = () => undefined;
-  const port = await new Promise<number>((resolve, reject) => {
-    onError = reject;
-    onExit = (code) => reject(new Error(`${SERVICE}: the dynalite thread stopped (exit ${code})`));
-    onMessage = (message) => {
-      if (message.type === 'listening') resolve(message.port);
-      else if (message.type === 'error') {
-        reject(
-          message.code === 'EADDRINUSE'
-            ? new PortInUseError(SERVICE, options.port)
-            : new Error(`${SERVICE}: ${message.message}`),
-        );
-      }
-    };
-    worker.on('error', onError).on('exit', onExit).on('message', onMessage);
-  })
-    .catch(async (error: unknown) => {
-      await worker.terminate();
-      throw error;
-    })
-    .finally(() => {
-      // Only ours: Worker keeps listeners of its own (removeAllListeners would stop its messages).
-      worker.off('error', onError).off('exit', onExit).off('message', onMessage);
-    });
   return {
     name: SERVICE,
-    url: `http://${options.host}:${port}`,
+    url: `http://${options.host}:${worker.port}`,
     // dynalite's close() stops HTTP, then waits for pending writes and closes the LevelDB.
-    close: () => closeWorker(worker),
+    close: worker.close,
   };
-}
-
-type WorkerMessage =
-  | { type: 'listening'; port: number }
-  | { type: 'error'; code?: string; message: string }
-  | { type: 'closed' };
-
-async function closeWorker(worker: Worker): Promise<void> {
-  await new Promise<void>((resolve) => {
-    worker.once('exit', () => resolve());
-    worker.once('message', (message: WorkerMessage) => {
-      if (message.type === 'closed') void worker.terminate();
-    });
-    worker.postMessage('close');
-  });
 }
 
 /** Creates the table from the shared definition unless it exists; returns once it is ACTIVE. */

@@ -1,0 +1,62 @@
+// An emulated service in a worker thread of its own, so the local stack uses both cores as the
+// services would use separate machines in AWS. The worker script (plain .mjs, no TypeScript
+// loader there) listens on workerData.host/port and speaks a three-message protocol:
+//   in: 'close'   out: { type: 'listening', port } | { type: 'error', code, message } | { type: 'closed' }
+import { Worker } from 'node:worker_threads';
+import { PortInUseError } from './service.js';
+
+type WorkerMessage =
+  | { type: 'listening'; port: number }
+  | { type: 'error'; code?: string; message: string }
+  | { type: 'closed' };
+
+export interface WorkerService {
+  port: number;
+  /** Asks the service to close (it flushes what it holds), then ends the thread. */
+  close(): Promise<void>;
+}
+
+export async function startWorkerService(
+  service: string,
+  script: URL,
+  workerData: { host: string; port: number } & Record<string, unknown>,
+): Promise<WorkerService> {
+  const worker = new Worker(script, { workerData });
+  let onError: (error: Error) => void = () => undefined;
+  let onExit: (code: number) => void = () => undefined;
+  let onMessage: (message: WorkerMessage) => void = () => undefined;
+  const port = await new Promise<number>((resolve, reject) => {
+    onError = reject;
+    onExit = (code) => reject(new Error(`${service}: its thread stopped (exit ${code})`));
+    onMessage = (message) => {
+      if (message.type === 'listening') resolve(message.port);
+      else if (message.type === 'error') {
+        reject(
+          message.code === 'EADDRINUSE'
+            ? new PortInUseError(service, workerData.port)
+            : new Error(`${service}: ${message.message}`),
+        );
+      }
+    };
+    worker.on('error', onError).on('exit', onExit).on('message', onMessage);
+  })
+    .catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    })
+    .finally(() => {
+      // Only ours: Worker keeps listeners of its own (removeAllListeners would stop its messages).
+      worker.off('error', onError).off('exit', onExit).off('message', onMessage);
+    });
+  return { port, close: () => closeWorker(worker) };
+}
+
+async function closeWorker(worker: Worker): Promise<void> {
+  await new Promise<void>((resolve) => {
+    worker.once('exit', () => resolve());
+    worker.once('message', (message: WorkerMessage) => {
+      if (message.type === 'closed') void worker.terminate();
+    });
+    worker.postMessage('close');
+  });
+}
