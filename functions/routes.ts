@@ -42,6 +42,7 @@ export const routeTable: RouteSpec[] = [
     'GET /app/proposals/{id}',
     'GET /app/proposals/{id}/withdraw',
     'POST /app/proposals/{id}/withdraw',
+    'POST /app/proposals/{id}/review-link',
     'GET /app/decisions',
     'GET /app/decisions/export',
     'GET /app/decisions/{decisionId}',

@@ -78,7 +78,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   // their session cookies are signed with the review-link key.
   web: {
     table: [...READ_WRITE, 'BatchWriteItem'],
-    workflow: ['StartExecution', 'StopExecution'],
+    // SendTaskSuccess: a manager's "new review link" button (functions/review/reissue.ts).
+    workflow: ['StartExecution', 'StopExecution', 'SendTaskSuccess'],
     readsReviewKey: true,
     settings: ['publicBaseUrl', 'cognitoDomain', 'cognitoClientId', 'cognitoIssuer'],
     templates: true,

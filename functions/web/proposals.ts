@@ -4,6 +4,7 @@ import { FACTOR_NAMES, formatUkDateTime } from '../consultation/letter.js';
 import { createProposal } from '../proposals/create.js';
 import { proposalDetail } from '../proposals/detail.js';
 import { WITHDRAWABLE, withdrawProposal } from '../proposals/withdraw.js';
+import { reissueReviewLink } from '../review/reissue.js';
 import { ValidationError } from '../shared/errors.js';
 import { pathParameter } from '../shared/http.js';
 import { deadlineIssue, MAX_RATING, ProposalInput } from '../shared/model/proposal.js';
@@ -138,7 +139,18 @@ export async function proposalPage(request: PageRequest) {
     refresh: refresh ? REFRESH_SECONDS : null,
     canWithdraw: signedIn.session.role === 'manager' && WITHDRAWABLE.includes(detail.status),
     withdrawHref: `/app/proposals/${encode(id)}/withdraw`,
+    // SPEC 10: after an approval expired, a manager asks for a fresh review link.
+    canReissue: signedIn.session.role === 'manager' && detail.status === 'expired',
+    reissueAction: `/app/proposals/${encode(id)}/review-link`,
   });
+}
+
+/** POST /app/proposals/{id}/review-link: a fresh review link for an expired approval. */
+export async function reissueFromForm(request: PageRequest) {
+  const signedIn = await requireSession(request, ['manager']);
+  await readVerifiedForm(signedIn);
+  const reissued = await reissueReviewLink(pathParameter(request.event, 'id'), signedIn.session.sub);
+  return redirect(`/app/proposals/${encode(reissued.proposalId)}`);
 }
 
 export function proposalView(d: Detail) {

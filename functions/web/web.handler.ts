@@ -18,6 +18,7 @@ import {
   newProposalPage,
   proposalPage,
   proposalsList,
+  reissueFromForm,
   withdrawConfirmPage,
   withdrawFromForm,
 } from './proposals.js';
@@ -40,6 +41,7 @@ export const PAGES: Record<string, Page> = {
   'GET /app/proposals/{id}': proposalPage,
   'GET /app/proposals/{id}/withdraw': withdrawConfirmPage,
   'POST /app/proposals/{id}/withdraw': withdrawFromForm,
+  'POST /app/proposals/{id}/review-link': reissueFromForm,
   'GET /app/decisions': decisionsList,
   'GET /app/decisions/export': decisionsExport,
   'GET /app/decisions/{decisionId}': decisionPage,

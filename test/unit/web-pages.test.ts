@@ -2,15 +2,21 @@
 // roles, CSRF refusals that change nothing, the form's field errors, the diagram, and the routes.
 import { randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { routeKey, routeTable } from '../../functions/routes.js';
 import type { HttpEvent } from '../../functions/shared/http.js';
 import { lifecycleDiagram } from '../../functions/web/diagram.js';
 import { parseProposalForm, proposalFormView, ukLocalToIso } from '../../functions/web/proposal-form.js';
-import { SESSION_COOKIE, signSession } from '../../functions/web/session.js';
+import { csrfToken, SESSION_COOKIE, signSession } from '../../functions/web/session.js';
 import { PAGES, servePage } from '../../functions/web/web.handler.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -92,8 +98,40 @@ describe('sessions and roles', () => {
       event('POST /app/proposals/{id}/withdraw', { cookie, body: 'confirm=yes', path: { id: 'p-1' } }),
     );
     expect(withdraw.statusCode).toBe(403);
+    const reissue = await servePage(
+      event('POST /app/proposals/{id}/review-link', { cookie, body: 'csrf=forged', path: { id: 'p-1' } }),
+    );
+    expect(reissue.statusCode).toBe(403);
     expect(ddb.calls()).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('sends the waiting token when a manager asks for a new review link, then shows the proposal', async () => {
+    const { token, session } = await signSession({ sub: 'manager@police.example', role: 'manager' });
+    const cookie = `${SESSION_COOKIE}=${token}`;
+    ddb.on(GetCommand).resolves({
+      Item: { proposalId: 'p-1', reference: 'DPIA-2026-0009', status: 'expired', reissueTaskToken: 'tt' },
+    });
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    const body = new URLSearchParams({ csrf: await csrfToken(session.csrf) }).toString();
+
+    const answer = await servePage(
+      event('POST /app/proposals/{id}/review-link', { cookie, body, path: { id: 'p-1' } }),
+    );
+
+    expect(answer.statusCode).toBe(303);
+    expect(answer.headers?.location).toBe('/app/proposals/p-1');
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.taskToken).toBe('tt');
+    const auditor = await servePage(
+      event('POST /app/proposals/{id}/review-link', {
+        cookie: await sessionOf('auditor'),
+        body,
+        path: { id: 'p-1' },
+      }),
+    );
+    expect(auditor.statusCode).toBe(403);
   });
 
   it('signs in locally only with the sign-in form token, then sets a strict, HttpOnly session cookie', async () => {
