@@ -2,7 +2,7 @@
 // domain is stored raw in S3 under the SES key scheme, then handed to the inbound-mail function as the
 // event an SES Lambda receipt action sends.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type Address, addressParser, decodeWords } from 'postal-mime';
@@ -65,7 +65,7 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
     Promise.resolve()
       .then(() => options.invoke(structuredClone(event)))
       .then(
-        () => rm(markerPath(pendingDir, id), { force: true }),
+        () => removeMarker(markerPath(pendingDir, id)),
         (error: unknown) => {
           // After close() the marker stays in pending/: the next start re-invokes it, as after a crash.
           if (closing) return;
@@ -383,6 +383,15 @@ function formatAddress(entry: Address): string[] {
 }
 
 const markerPath = (dir: string, id: string): string => join(dir, `${id}.json`);
+
+/** One unlink (rm would lstat first); a marker already gone is fine. */
+async function removeMarker(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
 
 async function writeMarker(dir: string, id: string, event: SesReceiptEvent): Promise<void> {
   const temporary = join(dir, `${id}.json.tmp`);
