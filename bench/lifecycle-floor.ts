@@ -47,7 +47,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
-import { MAIL_CONCURRENCY, mapBounded } from '../functions/consultation/send.js';
+import { MAIL_CONCURRENCY } from '../functions/consultation/send.js';
+import { mapBounded } from '../functions/shared/bounded.js';
 import { DEFAULTS } from '../functions/shared/config.js';
 import {
   consulteeKey,

@@ -8,6 +8,7 @@ import type { Consultee } from '../shared/model/consultation.js';
 import type { CameraType, FactorKey, ProposalInput, Retention, Site } from '../shared/model/proposal.js';
 import type { ProposalRecord } from '../shared/store/proposals.js';
 import { type RenderedMessage, renderMessage } from '../shared/templates.js';
+import { formatUkDateTime } from '../shared/uk-dates.js';
 
 /** What the letter says about one camera type. Plain text: the HTML template escapes it. */
 export interface CameraWording {
@@ -237,24 +238,6 @@ export function durationPhrase(days: number): string {
     return `${NUMBER_WORDS[years] ?? String(years)} years`;
   }
   return days === 1 ? '1 day' : `${days} days`;
-}
-
-const UK_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  hour12: true,
-});
-
-/** "5:00pm on Tuesday 15 December 2026": UK local time, GMT or BST as the date falls. */
-export function formatUkDateTime(iso: string): string {
-  const parts = new Map(UK_DATE_TIME.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.get(type) ?? '';
-  return `${part('hour')}:${part('minute')}${part('dayPeriod').toLowerCase()} on ${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
 }
 
 const WITHHELD = '[location withheld]';

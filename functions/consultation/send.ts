@@ -3,6 +3,7 @@
 // mail is preceded by a conditional "sending" marker on its consultee: a replay sends nothing twice.
 import { randomBytes } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mapBounded } from '../shared/bounded.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { ENV } from '../shared/config.js';
 import { requiredEnv, tableName } from '../shared/env.js';
@@ -234,31 +235,4 @@ async function releaseConsultee(proposalId: string, email: string): Promise<void
       ExpressionAttributeValues: { ':null': null, ':sending': 'sending' },
     }),
   );
-}
-
-/**
- * Runs `work` over `items` with at most `limit` in flight. After the first failure no new item
- * starts (a failing SES would only fail again); those in flight finish, then the error is thrown.
- */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (failure === undefined && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await work(items[index] as T);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
-  return results;
 }

@@ -7,20 +7,14 @@ import { requireRole } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
 import { type HttpEvent, type HttpResult, httpHandler, json } from '../shared/http.js';
 import { isoDate } from '../shared/model/iso.js';
+import { PageCursor, PageLimit } from '../shared/model/paging.js';
 import { findProposal } from '../shared/store/proposals.js';
 import { listReviewsDue } from './store.js';
 
-const LIMIT_HINT = 'limit must be a whole number from 1 to 200';
-
 export const ReviewsDueQuery = z.strictObject({
   before: z.optional(isoDate({ error: 'before must be an ISO date, e.g. 2027-12-01' })),
-  limit: z._default(
-    z.coerce
-      .number({ error: LIMIT_HINT })
-      .check(z.int(LIMIT_HINT), z.gte(1, LIMIT_HINT), z.lte(200, LIMIT_HINT)),
-    50,
-  ),
-  cursor: z.optional(z.string().check(z.minLength(1))),
+  limit: PageLimit,
+  cursor: PageCursor,
 });
 
 export const handler = httpHandler(async (event: HttpEvent): Promise<HttpResult> => {

@@ -5,28 +5,23 @@ import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { requireRole } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
-import { type HttpEvent, type HttpResult, header, httpHandler, json } from '../shared/http.js';
+import { csv, type HttpEvent, type HttpResult, header, httpHandler, json } from '../shared/http.js';
 import { type DecisionRecord, Outcome } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
+import { PageCursor, PageLimit } from '../shared/model/paging.js';
 import { listDecisions } from './store.js';
 
 const DAY_MS = 86_400_000;
 const DATE_HINT = 'Use an ISO date (2026-12-01) or date-time with a time zone (2026-12-01T09:00:00Z)';
 const DateOrDateTime = z.union([isoDate(), isoDateTime({ offset: true })], { error: DATE_HINT });
-const LIMIT_HINT = 'limit must be a whole number from 1 to 200';
 
 export const DecisionListQuery = z
   .strictObject({
     from: z.optional(DateOrDateTime),
     to: z.optional(DateOrDateTime),
     outcome: z.optional(Outcome),
-    limit: z._default(
-      z.coerce
-        .number({ error: LIMIT_HINT })
-        .check(z.int(LIMIT_HINT), z.gte(1, LIMIT_HINT), z.lte(200, LIMIT_HINT)),
-      50,
-    ),
-    cursor: z.optional(z.string().check(z.minLength(1))),
+    limit: PageLimit,
+    cursor: PageCursor,
     format: z.optional(z.enum(['json', 'csv'])),
   })
   .check(
@@ -81,14 +76,10 @@ export const handler = httpHandler(async (event: HttpEvent): Promise<HttpResult>
   const wantsCsv =
     format === 'csv' || (format === undefined && /\btext\/csv\b/i.test(header(event, 'accept') ?? ''));
   if (!wantsCsv) return json(200, page);
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': 'attachment; filename="decisions.csv"',
-      'cache-control': 'no-store',
-      ...(page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {}),
-    },
-    body: decisionsCsv(page.items),
-  };
+  return csv(
+    200,
+    decisionsCsv(page.items),
+    'decisions.csv',
+    page.nextCursor ? { 'x-next-cursor': page.nextCursor } : {},
+  );
 });

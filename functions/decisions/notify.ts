@@ -3,7 +3,8 @@
 // (the restricted camera location).
 // Each consultee is mailed at most once, guarded by a conditional marker on their item.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CAMERA_WORDING, formatUkDateTime, withoutSite } from '../consultation/letter.js';
+import { CAMERA_WORDING, withoutSite } from '../consultation/letter.js';
+import { mapBounded } from '../shared/bounded.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { consulteeKey } from '../shared/keys.js';
@@ -20,6 +21,7 @@ import {
   type ProposalRecord,
 } from '../shared/store/proposals.js';
 import { renderMessage } from '../shared/templates.js';
+import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 import { getDecision } from './store.js';
 
 export interface NotifyOutcomeInput {
@@ -49,8 +51,6 @@ export interface OutcomeMailView {
 /** Mails in flight at once: quick enough for 500 consultees, gentle on the SES sending rate. */
 const CONCURRENCY = 8;
 
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
-
 export async function notifyOutcome(
   input: NotifyOutcomeInput,
   now = new Date(),
@@ -65,7 +65,7 @@ export async function notifyOutcome(
   const proposal = await getProposal(input.proposalId);
   const replied = (await listConsultees(input.proposalId)).filter(hasReplied);
   let mailed = 0;
-  await inBatches(replied, CONCURRENCY, async (consultee) => {
+  await mapBounded(replied, CONCURRENCY, async (consultee) => {
     if (await mailOutcome(proposal, decision, consultee)) mailed += 1;
   });
   if (mailed > 0) {
@@ -80,7 +80,6 @@ export async function notifyOutcome(
   return { mailed };
 }
 
-/** Sends one consultee their outcome mail unless a previous run already did (or is doing) so. */
 /**
  * A consultee who wrote back: a counted response, or one kept out of the tally as late or from
  * another address (the outcome still goes to the consultee's own address). An auto-reply or a
@@ -91,6 +90,7 @@ function hasReplied(c: ConsulteeRecord): boolean {
   return c.status === 'responded' || c.late || c.senderMismatch;
 }
 
+/** Sends one consultee their outcome mail unless a previous run already did (or is doing) so. */
 async function mailOutcome(
   proposal: ProposalRecord,
   decision: DecisionRecord,
@@ -128,7 +128,7 @@ export function outcomeView(
     rationale: withoutSite(decision.rationale, site),
     conditions: decision.conditions ? withoutSite(decision.conditions, site) : null,
     decidedAt: formatUkDateTime(decision.decidedAt),
-    reviewDate: decision.reviewDate ? LONG_DATE.format(new Date(`${decision.reviewDate}T00:00:00Z`)) : null,
+    reviewDate: decision.reviewDate ? formatUkLongDate(decision.reviewDate) : null,
     responded: decision.consultation.responded,
     tally: { ...decision.consultation.tally },
   };
@@ -173,14 +173,5 @@ async function setMarker(
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw error;
-  }
-}
-
-/** Runs `work` over the items, `size` at a time; the first failure is rethrown once all have settled. */
-async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) {
-    const results = await Promise.allSettled(items.slice(i, i + size).map(work));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
   }
 }

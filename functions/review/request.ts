@@ -2,7 +2,6 @@
 // it, and mails the approver a signed link. A replay of the same task mails nobody twice.
 
 import { approvalTimeoutSecondsFromEnv } from '../consultation/close.js';
-import { formatUkDateTime } from '../consultation/letter.js';
 import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
 import type { Tally } from '../shared/model/consultation.js';
@@ -15,6 +14,7 @@ import {
   updateProposal,
 } from '../shared/store/proposals.js';
 import { renderMessage } from '../shared/templates.js';
+import { formatUkDateTime } from '../shared/uk-dates.js';
 import { getReviewLinkKey, publicBaseUrl, reviewUrl, signReview } from './link.js';
 import {
   claimRequestMail,

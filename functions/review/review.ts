@@ -3,19 +3,21 @@
 // on the review item and goes to Step Functions only after the decision is recorded.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
-import { FACTOR_NAMES, formatUkDateTime } from '../consultation/letter.js';
+import { FACTOR_NAMES } from '../consultation/letter.js';
 import { type AppError, ConflictError, ForbiddenError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
-import { isCounted, type Stance, type Tally } from '../shared/model/consultation.js';
+import { isCounted, type Tally } from '../shared/model/consultation.js';
 import { OUTCOMES, type Outcome } from '../shared/model/decision.js';
 import { isoDate as isoDateSchema } from '../shared/model/iso.js';
 import { GUIDING_PRINCIPLES, MAX_RATING, type ProposalInput } from '../shared/model/proposal.js';
+import { STANCE_LABELS } from '../shared/model/stances.js';
 import {
   loadProposalPartition,
   type ProposalPartition,
   type ProposalRecord,
 } from '../shared/store/proposals.js';
 import { renderPage } from '../shared/templates.js';
+import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 import { completeTask } from '../shared/workflow.js';
 import { getReviewLinkKey, verifyReviewSignature } from './link.js';
 import {
@@ -145,13 +147,6 @@ export interface ErrorPageView {
   heading: string;
   message: string;
 }
-
-const STANCE_LABELS: Record<Stance, string> = {
-  support: 'Support',
-  concerns: 'Concerns',
-  object: 'Object',
-  unclassified: 'Unclassified (for triage)',
-};
 
 /**
  * GET /review/{reviewId}?sig=: the proposal in full and the form; once decided, 409 (SPEC §6: the
@@ -415,7 +410,7 @@ function decidedView(review: Pick<ReviewRecord, 'approverName'>, d: ReviewDecisi
     decidedAt: formatUkDateTime(d.decidedAt),
     rationale: d.rationale,
     conditions: d.conditions,
-    reviewDate: d.reviewDate ? longDate(d.reviewDate) : null,
+    reviewDate: d.reviewDate ? formatUkLongDate(d.reviewDate) : null,
   };
 }
 
@@ -521,6 +516,3 @@ export function defaultReviewDate(now: Date): string {
   date.setUTCFullYear(date.getUTCFullYear() + 1);
   return isoDate(date);
 }
-
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
-const longDate = (isoDay: string): string => LONG_DATE.format(new Date(`${isoDay}T00:00:00Z`));

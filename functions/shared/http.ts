@@ -37,6 +37,25 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
+/** A CSV download: the browser saves it as `filename` rather than showing it. */
+export function csv(
+  statusCode: number,
+  body: string,
+  filename: string,
+  headers: Record<string, string> = {},
+): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}"`,
+      'cache-control': 'no-store',
+      ...headers,
+    },
+    body,
+  };
+}
+
 /** HTML pages carry a strict CSP: no scripts, no third-party anything. */
 export function html(statusCode: number, body: string): HttpResult {
   return {

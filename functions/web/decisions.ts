@@ -1,15 +1,15 @@
 // The auditor's pages: decisions with filters, the CSV of what is filtered, one decision with its
 // place in the hash chain, and the chain verified end to end.
 import { verifyDecisionChain } from '../audit/verify.js';
-import { formatUkDateTime } from '../consultation/letter.js';
 import { DecisionListQuery, decisionsCsv } from '../decisions/list.handler.js';
 import { getDecision, listDecisions } from '../decisions/store.js';
 import { ValidationError } from '../shared/errors.js';
-import type { HttpResult } from '../shared/http.js';
+import { csv, type HttpResult } from '../shared/http.js';
 import { decisionIdFor } from '../shared/keys.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
 import { CAMERA_TYPES, type CameraType } from '../shared/model/proposal.js';
 import { findProposal, type ProposalRecord } from '../shared/store/proposals.js';
+import { formatUkDateTime } from '../shared/uk-dates.js';
 import { layout, type PageRequest, page, requireSession } from './page.js';
 
 const PAGE_SIZE = 25;
@@ -142,16 +142,9 @@ export async function decisionsExport(request: PageRequest): Promise<HttpResult>
     all.push(...rows.map((r) => r.decision));
     cursor = nextCursor ?? undefined;
   } while (cursor && all.length < CSV_MAX);
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': 'attachment; filename="decisions.csv"',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    },
-    body: decisionsCsv(all.slice(0, CSV_MAX)),
-  };
+  return csv(200, decisionsCsv(all.slice(0, CSV_MAX)), 'decisions.csv', {
+    'x-content-type-options': 'nosniff',
+  });
 }
 
 /** GET /app/decisions/{decisionId} */

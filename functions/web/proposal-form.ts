@@ -52,6 +52,23 @@ export function splitCsvLine(line: string): string[] {
   return fields;
 }
 
+// What a clock in the UK shows at an instant, in the digits `<input type=datetime-local>` uses.
+const UK_CLOCK = new Intl.DateTimeFormat('en-GB', {
+  timeZone: ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+function ukClock(date: Date): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
+  const parts = UK_CLOCK.formatToParts(date);
+  const p = (type: string) => parts.find((x) => x.type === type)?.value ?? '';
+  return { year: p('year'), month: p('month'), day: p('day'), hour: p('hour'), minute: p('minute') };
+}
+
 /** A local date-time from `<input type=datetime-local>`, read as UK time, in ISO 8601 UTC. */
 export function ukLocalToIso(value: string): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value.trim());
@@ -59,33 +76,21 @@ export function ukLocalToIso(value: string): string | undefined {
   const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
   const guess = Date.UTC(y, mo - 1, d, h, mi);
   // The zone's offset at that moment (BST or GMT), from what the clock there shows.
-  const shown = new Intl.DateTimeFormat('en-GB', {
-    timeZone: ZONE,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(guess));
-  const part = (type: string) => Number(shown.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'));
+  const shown = ukClock(new Date(guess));
+  const asUtc = Date.UTC(
+    Number(shown.year),
+    Number(shown.month) - 1,
+    Number(shown.day),
+    Number(shown.hour),
+    Number(shown.minute),
+  );
   return new Date(guess - (asUtc - guess)).toISOString();
 }
 
 /** An ISO instant as the datetime-local value it was typed as (UK time). */
 export function isoToUkLocal(iso: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: ZONE,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(iso));
-  const p = (type: string) => parts.find((x) => x.type === type)?.value ?? '';
-  return `${p('year')}-${p('month')}-${p('day')}T${p('hour')}:${p('minute')}`;
+  const c = ukClock(new Date(iso));
+  return `${c.year}-${c.month}-${c.day}T${c.hour}:${c.minute}`;
 }
 
 export function rowCount(form: URLSearchParams): number {

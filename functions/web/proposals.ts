@@ -1,6 +1,6 @@
 // The proposal pages: the list (managers and auditors), the "new proposal" form and the withdraw
 // confirmation (managers), and one proposal's page. Each calls the same use case as the JSON API.
-import { FACTOR_NAMES, formatUkDateTime } from '../consultation/letter.js';
+import { FACTOR_NAMES } from '../consultation/letter.js';
 import { createProposal } from '../proposals/create.js';
 import { proposalDetail } from '../proposals/detail.js';
 import { WITHDRAWABLE, withdrawProposal } from '../proposals/withdraw.js';
@@ -8,12 +8,14 @@ import { reissueReviewLink } from '../review/reissue.js';
 import { ValidationError } from '../shared/errors.js';
 import { pathParameter } from '../shared/http.js';
 import { deadlineIssue, MAX_RATING, ProposalInput } from '../shared/model/proposal.js';
+import { STANCE_LABELS } from '../shared/model/stances.js';
 import {
   getProposal,
   listProposals,
   PROPOSAL_STATUSES,
   type ProposalStatus,
 } from '../shared/store/proposals.js';
+import { formatUkDateTime } from '../shared/uk-dates.js';
 import { lifecycleDiagram } from './diagram.js';
 import { layout, type PageRequest, page, readVerifiedForm, redirect, requireSession } from './page.js';
 import { DEFAULT_ROWS, parseProposalForm, proposalFormView } from './proposal-form.js';
@@ -116,13 +118,6 @@ export async function createProposalFromForm(request: PageRequest) {
 }
 
 type Detail = Awaited<ReturnType<typeof proposalDetail>>;
-
-const STANCE_LABELS: Record<string, string> = {
-  support: 'Support',
-  concerns: 'Concerns',
-  object: 'Object',
-  unclassified: 'Unclassified (for triage)',
-};
 
 /** GET /app/proposals/{id}[?refresh=on] */
 export async function proposalPage(request: PageRequest) {

@@ -2,7 +2,7 @@
 // derived from the review-link secret (no second secret to provision), and the CSRF token every
 // form carries: HMAC(session key, the session's nonce), so it is bound to the one session.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
+import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { getReviewLinkKey } from '../review/link.js';
 import { ROLES, type Role } from '../shared/auth.js';
 import { type HttpEvent, header } from '../shared/http.js';
@@ -64,23 +64,13 @@ export async function signSession(
 
 /** The session in the request's cookie, or undefined when there is none or it does not verify. */
 export async function readSession(event: HttpEvent, now = new Date()): Promise<Session | undefined> {
-  const token = cookieValue(event, SESSION_COOKIE);
-  if (!token) return undefined;
-  try {
-    const { payload } = await jwtVerify(token, await sessionKey(), {
-      algorithms: ['HS256'],
-      issuer: ISSUER,
-      audience: SESSION_AUDIENCE,
-      currentDate: now,
-    });
-    const role = payload.role;
-    if (typeof payload.sub !== 'string' || payload.sub === '') return undefined;
-    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return undefined;
-    if (typeof payload.csrf !== 'string' || payload.csrf.length < 16) return undefined;
-    return { sub: payload.sub, role: role as Role, csrf: payload.csrf };
-  } catch {
-    return undefined;
-  }
+  const payload = await readSignedCookie(event, SESSION_COOKIE, SESSION_AUDIENCE, now);
+  if (!payload) return undefined;
+  const role = payload.role;
+  if (typeof payload.sub !== 'string' || payload.sub === '') return undefined;
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return undefined;
+  if (typeof payload.csrf !== 'string' || payload.csrf.length < 16) return undefined;
+  return { sub: payload.sub, role: role as Role, csrf: payload.csrf };
 }
 
 export async function signSignInAttempt(attempt: SignInAttempt, now = new Date()): Promise<string> {
@@ -96,20 +86,31 @@ export async function readSignInAttempt(
   event: HttpEvent,
   now = new Date(),
 ): Promise<SignInAttempt | undefined> {
-  const token = cookieValue(event, SIGNIN_COOKIE);
+  const payload = await readSignedCookie(event, SIGNIN_COOKIE, SIGNIN_AUDIENCE, now);
+  if (typeof payload?.nonce !== 'string') return undefined;
+  return {
+    nonce: payload.nonce,
+    ...(typeof payload.verifier === 'string' ? { verifier: payload.verifier } : {}),
+  };
+}
+
+/** The claims of one of our JWT cookies for `audience`; undefined when absent, forged or expired. */
+async function readSignedCookie(
+  event: HttpEvent,
+  cookie: string,
+  audience: string,
+  now: Date,
+): Promise<JWTPayload | undefined> {
+  const token = cookieValue(event, cookie);
   if (!token) return undefined;
   try {
     const { payload } = await jwtVerify(token, await sessionKey(), {
       algorithms: ['HS256'],
       issuer: ISSUER,
-      audience: SIGNIN_AUDIENCE,
+      audience,
       currentDate: now,
     });
-    if (typeof payload.nonce !== 'string') return undefined;
-    return {
-      nonce: payload.nonce,
-      ...(typeof payload.verifier === 'string' ? { verifier: payload.verifier } : {}),
-    };
+    return payload;
   } catch {
     return undefined;
   }

@@ -4,13 +4,13 @@ import {
   CAMERA_WORDING,
   consultationView,
   durationPhrase,
-  formatUkDateTime,
   type ProposalForLetter,
   renderConsultation,
   withoutSite,
 } from '../../functions/consultation/letter.js';
 import { CAMERA_TYPES, type CameraType, ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { RenderedMessage } from '../../functions/shared/templates.js';
+import { formatUkDateTime } from '../../functions/shared/uk-dates.js';
 
 const REPLY = 'consult+0123456789abcdef0123456789abcdef@replies.example';
 

@@ -14,7 +14,8 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/send.handler.js';
-import { MAIL_CONCURRENCY, mapBounded, sendConsultation } from '../../functions/consultation/send.js';
+import { MAIL_CONCURRENCY, sendConsultation } from '../../functions/consultation/send.js';
+import { mapBounded } from '../../functions/shared/bounded.js';
 import { type Item, updateItem } from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);

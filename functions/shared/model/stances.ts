@@ -8,3 +8,11 @@ export const emptyTally = (): Record<(typeof STANCES)[number], number> => ({
   object: 0,
   unclassified: 0,
 });
+
+/** A stance as the approver's page and the manager's proposal page show it. */
+export const STANCE_LABELS: Record<(typeof STANCES)[number], string> = {
+  support: 'Support',
+  concerns: 'Concerns',
+  object: 'Object',
+  unclassified: 'Unclassified (for triage)',
+};
