@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { BatchWriteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
@@ -12,7 +13,7 @@ import { MAIL_CONCURRENCY } from '../functions/consultation/send.js';
 import { mapBounded } from '../functions/shared/bounded.js';
 import { DEFAULTS } from '../functions/shared/config.js';
 import { consulteeKey, replyTokenKey } from '../functions/shared/keys.js';
-import { floorClients } from './lifecycle-floor.js';
+import { type FloorClients, floorClients } from './lifecycle-floor.js';
 import { benchProposal, consultationMails, openProposal } from './support/drive.js';
 import { profiled } from './support/profile.js';
 import { type BenchOptions, type BenchResult, check, ratio, seconds } from './support/result.js';
@@ -47,7 +48,7 @@ export async function benchFanOut({ quick }: BenchOptions): Promise<BenchResult>
     // Not the floor, but where the difference goes: the same mails with the writes SendConsultation
     // makes (reply tokens in batches of 25; per consultee a conditional claim and mailed mark),
     // issued directly.
-    const withWrites = await floor(ses, sample.mail, consultees, floorClients().dynamo);
+    const withWrites = await floor(ses, sample.mail, consultees, floorClients());
     const overhead = system / floorMs;
 
     // Let a late duplicate show up, should there be one, before counting.
@@ -71,7 +72,7 @@ export async function benchFanOut({ quick }: BenchOptions): Promise<BenchResult>
         `${consultees} consultees: POST to last letter accepted ${seconds(system)} ` +
         `(${(consultees / (system / 1000)).toFixed(0)} mails/s), ${consultees} direct SendEmail at ` +
         `concurrency ${MAIL_CONCURRENCY} ${seconds(floorMs)} (${seconds(floorBefore)} before, ${seconds(floorAfter)} after); ` +
-        `the same mails with SendConsultation's writes (batched tokens, 2 conditional writes per consultee) issued directly ${seconds(withWrites)}`,
+        `the same mails with SendConsultation's writes (batched tokens, 2 conditional writes and an evidence copy per consultee) issued directly ${seconds(withWrites)}`,
       checks: [
         check(
           'every consultee mailed exactly once',
@@ -91,12 +92,8 @@ export async function benchFanOut({ quick }: BenchOptions): Promise<BenchResult>
   }
 }
 
-async function floor(
-  ses: SESClient,
-  letter: Email,
-  count: number,
-  dynamo?: DynamoDBDocumentClient,
-): Promise<number> {
+async function floor(ses: SESClient, letter: Email, count: number, writes?: FloorClients): Promise<number> {
+  const dynamo = writes?.dynamo;
   const recipients = Array.from({ length: count }, (_, i) => `floor${i}@parish.example`);
   const id = randomUUID();
   if (dynamo) await storeConsultees(dynamo, id, recipients);
@@ -127,7 +124,7 @@ async function floor(
         ExpressionAttributeValues: { ':sending': 'sending', ':null': null },
       }),
     );
-    await ses.send(
+    const sent = await ses.send(
       new SendEmailCommand({
         Source: letter.from,
         Destination: { ToAddresses: [to] },
@@ -139,6 +136,15 @@ async function floor(
             Html: { Data: letter.body.html ?? '', Charset: 'UTF-8' },
           },
         },
+      }),
+    );
+    // Its copy in the evidence bucket, as sendMail keeps one.
+    await writes?.s3.send(
+      new PutObjectCommand({
+        Bucket: DEFAULTS.evidenceBucket,
+        Key: `evidence/floor-${id}/mail/${new Date().toISOString()}-${sent.MessageId}.json`,
+        Body: JSON.stringify({ to, subject: letter.subject, text: letter.body.text, html: letter.body.html }),
+        ContentType: 'application/json',
       }),
     );
     await dynamo?.send(

@@ -11,7 +11,7 @@
 // | POST /proposals (create.ts)            | Update counter, Put proposal, BatchWrite 10       |     |    |
 // |                                        | consultees, Put event, Update executionArn   = 5  |     |    |
 // | ScorePressingNeed (score.handler.ts)   | Get, Update status, Update score, Put event  = 4  |     |    |
-// | SendConsultation (send.ts)             | Get, Update status, Query consultees, BatchWrite  | 10  |    |
+// | SendConsultation (send.ts)             | Get, Update status, Query consultees, BatchWrite  | 10  | 10 |
 // |                                        | 10 tokens; per consultee (8 at a time) Update     |     |    |
 // |                                        | claim, Update mailed; recount (Get version, Query |     |    |
 // |                                        | partition, Update counts), Put event        = 28  |     |    |
@@ -22,15 +22,17 @@
 // | CloseConsultation (close.ts)           | Get, Update closedAt, recount (Get version, Query |     |    |
 // |                                        | partition, Update counts), Update status,         |     |    |
 // |                                        | Put event                                    = 7  |     |    |
-// | RequestApproval (request.ts)           | Get, Update status, Update reviewId, Put review,  | 1   |    |
+// | RequestApproval (request.ts)           | Get, Update status, Update reviewId, Put review,  | 1   | 1  |
 // |                                        | Update claim, Update settle, Put event       = 7  |     |    |
 // | POST /review/{id} (review.ts)          | Get review, Query partition, Update decided  = 3  |     |    |
 // | RecordDecision (record.ts, store.ts)   | Get, Query GSI3, Query chain head, Put decision   |     |    |
 // |                                        | (again on a lost race), Update status, Put event = 6 |  |    |
-// | NotifyOutcome (notify.ts)              | Get decision, Get proposal, Query consultees; per | 10  |    |
+// | NotifyOutcome (notify.ts)              | Get decision, Get proposal, Query consultees; per | 10  | 10 |
 // |                                        | consultee (8 at a time) Update claim, Update sent;|     |    |
 // |                                        | Put event                                   = 24  |     |    |
-// | total per proposal                     | 147                                               | 21  | 20 |
+// | total per proposal                     | 147                                               | 21  | 41 |
+//
+// S3 beside each SES mail: its copy in the evidence bucket (functions/shared/mail-archive.ts).
 //
 // The benchmark counts the requests both runs make (diagnostics channels), so a drift between
 // this table and the handlers shows in its detail column.
@@ -184,8 +186,8 @@ async function floorProposal(
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-  const mail = (to: string, m: Email, replyTo?: string) =>
-    c.ses.send(
+  const mail = async (to: string, m: Email, replyTo?: string) => {
+    const sent = await c.ses.send(
       new SendEmailCommand({
         Source: m.from,
         Destination: { ToAddresses: [to] },
@@ -199,6 +201,16 @@ async function floorProposal(
         },
       }),
     );
+    const copy = { to, replyTo: replyTo ?? null, subject: m.subject, text: m.body.text, html: m.body.html };
+    await c.s3.send(
+      new PutObjectCommand({
+        Bucket: DEFAULTS.evidenceBucket,
+        Key: `evidence/floor-${id}/mail/${new Date().toISOString()}-${sent.MessageId}.json`,
+        Body: JSON.stringify(copy),
+        ContentType: 'application/json',
+      }),
+    );
+  };
 
   // POST /proposals
   await dynamo.send(

@@ -111,17 +111,15 @@ program
     await demoCommand();
   });
 
-const notYet: [name: string, description: string][] = [['evidence', "print a proposal's evidence pack"]];
-for (const [name, description] of notYet) {
-  program
-    .command(name)
-    .description(`${description} (not available yet)`)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new CliError([`dpia ${name}: not available yet in this version of camera-dpia.`], EXIT_FAILURE);
-    });
-}
+program
+  .command('evidence')
+  .description("print a proposal's evidence pack as JSON (dpia evidence ID > pack.json)")
+  .argument('<id>', 'proposal id')
+  .option('--api <url>', API_HELP)
+  .action(async (id: string, options: { api?: string }) => {
+    const { evidenceCommand } = await import('./commands/lifecycle.js');
+    process.stdout.write(`${await evidenceCommand(id, options)}\n`);
+  });
 
 try {
   await program.parseAsync(process.argv);

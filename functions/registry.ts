@@ -17,6 +17,12 @@ export const functionRegistry: FunctionSpec[] = [
   { name: 'list-proposals', entry: 'functions/proposals/list.handler.ts', description: 'GET /proposals' },
   { name: 'get-proposal', entry: 'functions/proposals/get.handler.ts', description: 'GET /proposals/{id}' },
   {
+    name: 'get-evidence',
+    entry: 'functions/proposals/evidence.handler.ts',
+    description: 'GET /proposals/{id}/evidence',
+    timeoutSeconds: 60,
+  },
+  {
     name: 'withdraw-proposal',
     entry: 'functions/proposals/withdraw.handler.ts',
     description: 'POST /proposals/{id}/withdraw',

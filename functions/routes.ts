@@ -15,6 +15,8 @@ export const routeTable: RouteSpec[] = [
   { method: 'POST', path: '/proposals', function: 'create-proposal', auth: 'jwt' },
   { method: 'GET', path: '/proposals', function: 'list-proposals', auth: 'jwt' },
   { method: 'GET', path: '/proposals/{id}', function: 'get-proposal', auth: 'jwt' },
+  // SPEC 10: the evidence pack (auditor).
+  { method: 'GET', path: '/proposals/{id}/evidence', function: 'get-evidence', auth: 'jwt' },
   { method: 'POST', path: '/proposals/{id}/withdraw', function: 'withdraw-proposal', auth: 'jwt' },
   // SPEC 10: after an approval expired, a manager asks for a fresh review link.
   { method: 'POST', path: '/proposals/{id}/review-link', function: 'reissue-review-link', auth: 'jwt' },

@@ -26,6 +26,10 @@ export interface FunctionAccess {
   sendsMail?: true;
   /** s3:GetObject under inbound/ in the raw-mail bucket; sets DPIA_RAW_MAIL_BUCKET. */
   readsRawMail?: true;
+  /** s3:PutObject under evidence/ in the evidence bucket (copies of sent mail); sets DPIA_EVIDENCE_BUCKET. */
+  archivesMail?: true;
+  /** s3:ListBucket and s3:GetObject under evidence/ in the evidence bucket; sets DPIA_EVIDENCE_BUCKET. */
+  readsEvidence?: true;
   /** secretsmanager:GetSecretValue on the review-link key; sets DPIA_REVIEW_KEY_SECRET_ID. */
   readsReviewKey?: true;
   settings?: Setting[];
@@ -39,6 +43,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'create-proposal': { table: ['PutItem', 'UpdateItem', 'BatchWriteItem'], workflow: ['StartExecution'] },
   'list-proposals': { table: ['Query'] },
   'get-proposal': { table: ['GetItem', 'Query'] },
+  'get-evidence': { table: ['GetItem', 'Query'], readsRawMail: true, readsEvidence: true },
   'withdraw-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['StopExecution'] },
   'mark-failed': { table: ['PutItem', 'UpdateItem'] },
   'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
@@ -46,6 +51,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
     // BatchWriteItem: the reply tokens, 25 to a request, before the mails go out.
     table: [...READ_WRITE, 'BatchWriteItem'],
     sendsMail: true,
+    archivesMail: true,
     settings: ['inboundDomain'],
     templates: true,
   },
@@ -56,6 +62,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'request-approval': {
     table: ['GetItem', 'PutItem', 'UpdateItem'],
     sendsMail: true,
+    archivesMail: true,
     readsReviewKey: true,
     settings: ['publicBaseUrl', 'approvalTimeoutDays'],
     templates: true,
@@ -69,7 +76,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'reissue-review-link': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['SendTaskSuccess'] },
   'mark-expired': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'record-decision': { table: READ_WRITE },
-  'notify-outcome': { table: READ_WRITE, sendsMail: true, templates: true },
+  'notify-outcome': { table: READ_WRITE, sendsMail: true, archivesMail: true, templates: true },
   'list-decisions': { table: ['Query'] },
   'list-reviews-due': { table: ['Query', 'GetItem'] },
   'get-decision': { table: ['GetItem'] },

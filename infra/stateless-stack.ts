@@ -23,6 +23,25 @@ import { acknowledgeWildcardResource } from './nag.js';
 import { NAMES } from './names.js';
 import type { StatefulStack } from './stateful-stack.js';
 
+/** Every object the functions write to or read from the evidence bucket is under this prefix. */
+const EVIDENCE_PREFIX = 'evidence/';
+
+const exported = new WeakMap<StatefulStack, Map<string, string>>();
+
+/**
+ * A value of the stateful stack exported under a fixed name (the nag acknowledgments can then name
+ * the resource exactly), once however many functions use it.
+ */
+function exportOnce(stateful: StatefulStack, value: string, name: string): string {
+  const names = exported.get(stateful) ?? new Map<string, string>();
+  exported.set(stateful, names);
+  const existing = names.get(name);
+  if (existing !== undefined) return existing;
+  const token = stateful.exportValue(value, { name });
+  names.set(name, token);
+  return token;
+}
+
 export interface StatelessStackProps extends StackProps {
   config: DeploymentConfig;
   stateful: StatefulStack;
@@ -89,6 +108,7 @@ export class StatelessStack extends Stack {
     const values: SettingValues = {
       tableName: stateful.table.tableName,
       rawMailBucket: stateful.rawMailBucket.bucketName,
+      evidenceBucket: stateful.evidenceBucket.bucketName,
       inboundDomain: config.inboundDomain,
       senderAddress: config.senderAddress,
       publicBaseUrl,
@@ -179,6 +199,7 @@ export function settingsFor(
   const keys: (keyof typeof ENV)[] = ['tableName'];
   if (access.sendsMail) keys.push('senderAddress');
   if (access.readsRawMail) keys.push('rawMailBucket');
+  if (access.archivesMail || access.readsEvidence) keys.push('evidenceBucket');
   if (access.readsReviewKey) keys.push('reviewKeySecretId');
   if (access.workflow?.includes('StartExecution')) keys.push('stateMachineArn');
   keys.push(...(access.settings ?? []));
@@ -258,9 +279,11 @@ function grantAccess(fn: NodeFunction, access: FunctionAccess, ctx: GrantContext
 
   if (access.readsRawMail) {
     // An export with a fixed name: the acknowledgment below can then name the resource exactly.
-    const bucketArn = stateful.exportValue(stateful.rawMailBucket.bucketArn, {
-      name: 'camera-dpia-raw-mail-bucket-arn',
-    });
+    const bucketArn = exportOnce(
+      stateful,
+      stateful.rawMailBucket.bucketArn,
+      'camera-dpia-raw-mail-bucket-arn',
+    );
     const receivedMail = `${bucketArn}/${DEFAULTS.rawMailPrefix}*`;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [receivedMail] }),
@@ -269,6 +292,34 @@ function grantAccess(fn: NodeFunction, access: FunctionAccess, ctx: GrantContext
       role,
       receivedMail,
       'SES stores each reply as inbound/<SES message id>, a key known only when mail arrives: the grant is read-only and limited to that prefix.',
+    );
+  }
+
+  if (access.archivesMail || access.readsEvidence) {
+    const bucketArn = exportOnce(
+      stateful,
+      stateful.evidenceBucket.bucketArn,
+      'camera-dpia-evidence-bucket-arn',
+    );
+    const evidence = `${bucketArn}/${EVIDENCE_PREFIX}*`;
+    const actions = [
+      ...(access.archivesMail ? ['s3:PutObject'] : []),
+      ...(access.readsEvidence ? ['s3:GetObject'] : []),
+    ];
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [evidence] }));
+    if (access.readsEvidence) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${EVIDENCE_PREFIX}*`] } },
+        }),
+      );
+    }
+    acknowledgeWildcardResource(
+      role,
+      evidence,
+      'Each evidence object is named by its proposal and sending time, known only at run time: the grant is limited to the evidence/ prefix, and the objects are encrypted with the data key the role already uses for the table.',
     );
   }
 

@@ -116,7 +116,10 @@ async function mailConsultee(
   if (!(await claimConsultee(proposal.proposalId, consultee.email))) return false;
 
   try {
-    await sendMail({ to: consultee.email, replyTo, ...renderConsultation(proposal, consultee, replyTo) });
+    await sendMail(
+      { to: consultee.email, replyTo, ...renderConsultation(proposal, consultee, replyTo) },
+      { proposalId: proposal.proposalId, kind: 'consultation' },
+    );
   } catch (error) {
     // Released so a retry mails this consultee (with a new token). The token item stays: if SES
     // accepted the mail before failing us, the consultee's reply to it must still find them.

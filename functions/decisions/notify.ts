@@ -99,7 +99,7 @@ async function mailOutcome(
   if (!(await setMarker(proposal.proposalId, consultee.email, 'claim'))) return false;
   try {
     const message = renderMessage('outcome', outcomeView(proposal, decision, consultee));
-    await sendMail({ to: consultee.email, ...message });
+    await sendMail({ to: consultee.email, ...message }, { proposalId: proposal.proposalId, kind: 'outcome' });
   } catch (error) {
     // Nothing went out: release the claim so the task's retry can send it.
     await setMarker(proposal.proposalId, consultee.email, 'release');

@@ -77,7 +77,10 @@ export async function requestApproval(
     reviewUrl(publicBaseUrl(), review.reviewId, signReview(key, review)),
   );
   try {
-    await sendMail({ to: review.approverEmail, ...renderMessage('review-request', view) });
+    await sendMail(
+      { to: review.approverEmail, ...renderMessage('review-request', view) },
+      { proposalId: proposal.proposalId, kind: 'review-request' },
+    );
   } catch (error) {
     await settleRequestMail(review.reviewId, false);
     throw error;

@@ -3,6 +3,7 @@ import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { ses } from './clients/ses.js';
 import { ENV } from './config.js';
 import { requiredEnv } from './env.js';
+import { archiveMail, type MailKind } from './mail-archive.js';
 
 export interface OutgoingMail {
   to: string;
@@ -12,8 +13,14 @@ export interface OutgoingMail {
   replyTo?: string;
 }
 
-/** Sends one message; returns the SES message id. */
-export async function sendMail(mail: OutgoingMail): Promise<string> {
+/**
+ * Sends one message; returns the SES message id. With `archive`, a copy goes to the proposal's
+ * evidence (credentials withheld) once SES has accepted it.
+ */
+export async function sendMail(
+  mail: OutgoingMail,
+  archive?: { proposalId: string; kind: MailKind },
+): Promise<string> {
   const out = await ses.send(
     new SendEmailCommand({
       Source: requiredEnv(ENV.senderAddress),
@@ -25,5 +32,15 @@ export async function sendMail(mail: OutgoingMail): Promise<string> {
       },
     }),
   );
-  return out.MessageId ?? '';
+  const messageId = out.MessageId ?? '';
+  if (archive) {
+    await archiveMail(
+      archive.proposalId,
+      { kind: archive.kind, to: mail.to, replyTo: mail.replyTo ?? null, ...pick(mail) },
+      messageId,
+    );
+  }
+  return messageId;
 }
+
+const pick = ({ subject, text, html }: OutgoingMail) => ({ subject, text, html });

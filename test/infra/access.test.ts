@@ -103,7 +103,9 @@ function grantedActions(access: FunctionAccess): string[] {
     ...access.table.map((action) => `dynamodb:${action}`),
     ...(access.workflow ?? []).map((action) => `states:${action}`),
     ...(access.sendsMail ? ['ses:SendEmail'] : []),
-    ...(access.readsRawMail ? ['s3:GetObject'] : []),
+    ...(access.readsRawMail || access.readsEvidence ? ['s3:GetObject'] : []),
+    ...(access.readsEvidence ? ['s3:ListObjectsV2'] : []),
+    ...(access.archivesMail ? ['s3:PutObject'] : []),
     ...(access.readsReviewKey ? ['secretsmanager:GetSecretValue'] : []),
   ].sort();
 }

@@ -209,12 +209,15 @@ describe('dpia score: invalid proposals, one line per problem naming its path', 
   });
 });
 
-describe('dpia: commands not yet available', () => {
-  it('evidence (a later issue) says it is not available yet and exits non-zero', () => {
-    const run = dpia('evidence', 'some-id');
-    expect(run.status).not.toBe(0);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('not available yet');
-    expect(run.stderr).not.toContain('    at ');
+describe('dpia evidence: the user mistakes', () => {
+  it('asks for the proposal id, and for a token for another API, in one line each', () => {
+    const missing = dpia('evidence');
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain("missing required argument 'id'");
+    const unreachable = dpia('evidence', 'some-id', '--api', 'http://127.0.0.1:1');
+    expect(unreachable.status).not.toBe(0);
+    expect(unreachable.stdout).toBe('');
+    expect(unreachable.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unreachable.stderr).not.toContain('    at ');
   });
 });

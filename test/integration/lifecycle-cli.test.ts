@@ -133,6 +133,19 @@ describe('the dpia command line against the local stack', () => {
       t.client.api('manager', 'POST', path),
     ]);
     expect([first.status, second.status].sort()).toEqual([202, 409]);
+
+    // The evidence pack keeps both review-request mails, the consultation letter and the reply.
+    const evidence = await dpia('evidence', created.proposalId);
+    expect(evidence.code, evidence.stderr).toBe(0);
+    const pack = JSON.parse(evidence.stdout) as {
+      evidencePack: { reference: string };
+      mails: { kind: string }[];
+      replies: { raw: string | null; stance: string | null }[];
+    };
+    expect(pack.evidencePack.reference).toBe(created.reference);
+    expect(pack.mails.filter((m) => m.kind === 'consultation')).toHaveLength(1);
+    expect(pack.mails.filter((m) => m.kind === 'review-request').length).toBeGreaterThanOrEqual(2);
+    expect(pack.replies).toEqual([expect.objectContaining({ stance: 'support', raw: expect.any(String) })]);
   });
 
   it('lists decisions as CSV and JSON, and catches a tampered decision in the API and the CLI', async () => {

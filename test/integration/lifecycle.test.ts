@@ -200,6 +200,45 @@ describe('the clear path', () => {
     );
     const notYet = await client.api<Due>('auditor', 'GET', `/reviews/due?before=${dayBefore}`);
     expect(notYet.body.items.map((i) => i.decisionId)).not.toContain(d.decision?.decisionId);
+
+    // SPEC 10: the evidence pack, for auditors only.
+    const evidencePath = `/proposals/${created.proposalId}/evidence`;
+    expect((await client.api('manager', 'GET', evidencePath)).status).toBe(403);
+    type Pack = {
+      evidencePack: { reference: string; generatedBy: string };
+      proposal: { site: { description: string } };
+      pressingNeed: { score: number; factors: unknown };
+      mails: { kind: string; to: string; text: string; html: string }[];
+      replies: { raw: string | null; stance: string | null; consulteeEmail: string | null }[];
+      timeline: { event: string }[];
+      decision: { decisionId: string; chainPosition: { sequence: number; prevHash: string; hash: string } };
+    };
+    // The outcome mails go out after the decision is recorded: wait for their copies too.
+    const pack = await client.waitFor('the outcome mails in the evidence pack', async () => {
+      const answer = await client.api<Pack>('auditor', 'GET', evidencePath);
+      return answer.body.mails?.filter((m) => m.kind === 'outcome').length === 4 ? answer : undefined;
+    });
+    expect(pack.status).toBe(200);
+    const p = pack.body;
+    expect(p.evidencePack.reference).toBe(created.reference);
+    expect(p.proposal.site.description).toBe((input.site as { description: string }).description);
+    expect(p.pressingNeed).toMatchObject({ score: 65 });
+    expect(p.pressingNeed.factors).toBeDefined();
+    const kinds = p.mails.map((m) => m.kind);
+    expect(kinds.filter((k) => k === 'consultation')).toHaveLength(4);
+    expect(kinds.filter((k) => k === 'review-request')).toHaveLength(1);
+    // No copy lets its reader reply as a consultee or decide as the approver; no letter names the site.
+    const copies = JSON.stringify(p.mails);
+    expect(copies).not.toMatch(/consult\+[0-9a-f]{32}@/i);
+    expect(copies).not.toMatch(/sig=[A-Za-z0-9_-]{16,}/);
+    for (const m of p.mails.filter((x) => x.kind !== 'review-request')) {
+      expect(`${m.text}${m.html}`).not.toContain((input.site as { description: string }).description);
+    }
+    expect(p.replies).toHaveLength(4);
+    for (const r of p.replies) expect(r.raw).toMatch(/^(?:[\s\S]*\r?\n)?Subject: /im);
+    expect(p.timeline.map((e) => e.event)).toContain('decided');
+    expect(p.decision.decisionId).toBe(d.decision?.decisionId);
+    expect(p.decision.chainPosition.hash).toBe(d.decision?.hash);
   });
 });
 

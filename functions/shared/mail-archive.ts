@@ -1,0 +1,65 @@
+// Copies of the mail the system sends, kept in the evidence bucket for the evidence pack (SPEC 10):
+// SES keeps none. A copy withholds what would let its reader act as someone: the consultee's reply
+// token and the review link's signature. Keeping a copy never fails a send that SES accepted (a
+// retried task would mail the same person twice): a lost copy is logged instead.
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3 } from './clients/s3.js';
+import { ENV } from './config.js';
+import { requiredEnv } from './env.js';
+import { log } from './logger.js';
+
+export const MAIL_KINDS = ['consultation', 'review-request', 'outcome'] as const;
+export type MailKind = (typeof MAIL_KINDS)[number];
+
+export interface ArchivedMail {
+  kind: MailKind;
+  to: string;
+  replyTo: string | null;
+  subject: string;
+  text: string;
+  html: string;
+  sentAt: string;
+  /** SES's message id. */
+  messageId: string;
+}
+
+export const mailArchivePrefix = (proposalId: string): string => `evidence/${proposalId}/mail/`;
+
+/** The text with every reply token and review-link signature replaced by a note saying so. */
+export function withholdCredentials(text: string): string {
+  return text
+    .replace(/consult\+[0-9a-f]{32}@/gi, 'consult+[reply token withheld]@')
+    .replace(/([?&]|&amp;)sig=[A-Za-z0-9_.~%-]+/g, '$1sig=[withheld]');
+}
+
+export async function archiveMail(
+  proposalId: string,
+  mail: Omit<ArchivedMail, 'sentAt' | 'messageId'>,
+  messageId: string,
+  sentAt = new Date(),
+): Promise<void> {
+  const copy: ArchivedMail = {
+    kind: mail.kind,
+    to: mail.to,
+    replyTo: mail.replyTo === null ? null : withholdCredentials(mail.replyTo),
+    subject: withholdCredentials(mail.subject),
+    text: withholdCredentials(mail.text),
+    html: withholdCredentials(mail.html),
+    sentAt: sentAt.toISOString(),
+    messageId,
+  };
+  // Sorted by time when listed; the message id keeps two copies of one millisecond apart.
+  const key = `${mailArchivePrefix(proposalId)}${copy.sentAt}-${messageId || 'unknown'}.json`;
+  try {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: requiredEnv(ENV.evidenceBucket),
+        Key: key,
+        Body: JSON.stringify(copy),
+        ContentType: 'application/json',
+      }),
+    );
+  } catch (error) {
+    log.error('copy of a sent mail not kept', { proposalId, kind: mail.kind, error: (error as Error).name });
+  }
+}
