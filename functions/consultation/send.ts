@@ -10,7 +10,8 @@ import { requiredEnv, tableName } from '../shared/env.js';
 import { sha256hex } from '../shared/hash.js';
 import { consulteeKey, replyTokenKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
-import { sendMail } from '../shared/mailer.js';
+import { type ArchivedMail, keepMailCopies } from '../shared/mail-archive.js';
+import { copyOfSent, sendMail } from '../shared/mailer.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import {
   addTimelineEvent,
@@ -31,6 +32,9 @@ export interface SendConsultationResult {
   secondsToDeadline: number;
 }
 
+/** Evidence copies of consultation letters kept in one object (about 10 KiB each). */
+const COPIES_PER_OBJECT = 50;
+
 /** Enough to keep SES busy without tripping its send-rate limit or a Lambda's sockets. */
 export const MAIL_CONCURRENCY = 8;
 
@@ -50,21 +54,29 @@ export async function sendConsultation(proposalId: string): Promise<SendConsulta
   const tokens = new Map(unmarked.map((c) => [c.email, randomBytes(16).toString('hex')]));
   await storeReplyTokens(proposalId, unmarked, tokens);
   let sent = 0;
-  // A lane is free for the next mail once SES has this one; its "mailed" mark follows beside it.
-  const marks = boundedBackground(MAIL_CONCURRENCY);
+  // A lane is free for the next mail once SES has this one; its "mailed" mark, and the evidence
+  // copies (COPIES_PER_OBJECT to an object), follow beside it.
+  const background = boundedBackground(MAIL_CONCURRENCY);
+  const copies: ArchivedMail[] = [];
+  const keepCopies = () => background.start(() => keepMailCopies(proposalId, copies.splice(0)));
   try {
     await mapBounded(unmarked, MAIL_CONCURRENCY, async (consultee) => {
       const token = tokens.get(consultee.email) as string;
-      if (await mailConsultee(proposal, consultee, `consult+${token}@${inboundDomain}`)) {
+      const copy = await mailConsultee(proposal, consultee, `consult+${token}@${inboundDomain}`);
+      if (copy) {
         sent += 1;
-        await marks.start(() => markMailed(proposalId, consultee.email));
+        copies.push(copy);
+        await background.start(() => markMailed(proposalId, consultee.email));
+        if (copies.length >= COPIES_PER_OBJECT) await keepCopies();
       }
     });
-    await marks.settle();
+    await keepCopies();
+    await background.settle();
   } catch (error) {
     // The mails that did go out are recorded even when the task fails: the timeline and the
-    // counts must show who was written to, whether or not a retry follows.
-    await marks.settle().catch(() => undefined);
+    // counts must show who was written to, and the evidence what they were sent, retry or not.
+    await keepCopies().catch(() => undefined);
+    await background.settle().catch(() => undefined);
     await recordMailing(proposal, sent, consultees.length).catch(() => undefined);
     throw error;
   }
@@ -104,22 +116,21 @@ function secondsToDeadline(proposal: ProposalRecord): number {
 }
 
 /**
- * True when this call sent the mail; false when another attempt has (or had) this consultee. The
- * caller marks the consultee mailed. Should that mark never be written, the consultee keeps the
- * "sending" marker: never mailed again, and not counted as mailed.
+ * The evidence copy of the mail when this call sent it; null when another attempt has (or had)
+ * this consultee. The caller marks the consultee mailed. Should that mark never be written, the
+ * consultee keeps the "sending" marker: never mailed again, and not counted as mailed.
  */
 async function mailConsultee(
   proposal: ProposalRecord,
   consultee: ConsulteeRecord,
   replyTo: string,
-): Promise<boolean> {
-  if (!(await claimConsultee(proposal.proposalId, consultee.email))) return false;
+): Promise<ArchivedMail | null> {
+  if (!(await claimConsultee(proposal.proposalId, consultee.email))) return null;
 
+  let copy: ArchivedMail;
   try {
-    await sendMail(
-      { to: consultee.email, replyTo, ...renderConsultation(proposal, consultee, replyTo) },
-      { proposalId: proposal.proposalId, kind: 'consultation' },
-    );
+    const mail = { to: consultee.email, replyTo, ...renderConsultation(proposal, consultee, replyTo) };
+    copy = copyOfSent(mail, 'consultation', await sendMail(mail));
   } catch (error) {
     // Released so a retry mails this consultee (with a new token). The token item stays: if SES
     // accepted the mail before failing us, the consultee's reply to it must still find them.
@@ -131,7 +142,7 @@ async function mailConsultee(
     );
     throw error;
   }
-  return true;
+  return copy;
 }
 
 /**

@@ -59,10 +59,13 @@ async function archivedMails(proposalId: string): Promise<ArchivedMail[]> {
     ContinuationToken = out.IsTruncated ? out.NextContinuationToken : undefined;
   } while (ContinuationToken);
   keys.sort();
-  return mapBounded(keys, READ_CONCURRENCY, async (Key) => {
+  const objects = await mapBounded(keys, READ_CONCURRENCY, async (Key) => {
     const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
-    return JSON.parse((await out.Body?.transformToString('utf8')) ?? '{}') as ArchivedMail;
+    // One copy, or the list a mailing kept together.
+    const body: unknown = JSON.parse((await out.Body?.transformToString('utf8')) ?? '[]');
+    return (Array.isArray(body) ? body : [body]) as ArchivedMail[];
   });
+  return objects.flat().sort((a, b) => a.sentAt.localeCompare(b.sentAt));
 }
 
 /** A reply's message as SES stored it, as text (mail is 7- or 8-bit); null if it is gone. */

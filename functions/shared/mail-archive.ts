@@ -32,13 +32,13 @@ export function withholdCredentials(text: string): string {
     .replace(/([?&]|&amp;)sig=[A-Za-z0-9_.~%-]+/g, '$1sig=[withheld]');
 }
 
-export async function archiveMail(
-  proposalId: string,
+/** The copy of a sent mail that the evidence keeps: credentials withheld. */
+export function mailCopy(
   mail: Omit<ArchivedMail, 'sentAt' | 'messageId'>,
   messageId: string,
   sentAt = new Date(),
-): Promise<void> {
-  const copy: ArchivedMail = {
+): ArchivedMail {
+  return {
     kind: mail.kind,
     to: mail.to,
     replyTo: mail.replyTo === null ? null : withholdCredentials(mail.replyTo),
@@ -48,18 +48,32 @@ export async function archiveMail(
     sentAt: sentAt.toISOString(),
     messageId,
   };
-  // Sorted by time when listed; the message id keeps two copies of one millisecond apart.
-  const key = `${mailArchivePrefix(proposalId)}${copy.sentAt}-${messageId || 'unknown'}.json`;
+}
+
+/**
+ * Keeps copies in the evidence bucket: one object holding them all (a list when more than one),
+ * named by the first sending time and SES id, so a listing sorts by time. A mailing of many keeps
+ * its copies in a few objects rather than one write per mail.
+ */
+export async function keepMailCopies(proposalId: string, copies: ArchivedMail[]): Promise<void> {
+  const [first] = copies;
+  if (!first) return;
+  const key = `${mailArchivePrefix(proposalId)}${first.sentAt}-${first.messageId || 'unknown'}.json`;
   try {
     await s3.send(
       new PutObjectCommand({
         Bucket: requiredEnv(ENV.evidenceBucket),
         Key: key,
-        Body: JSON.stringify(copy),
+        Body: JSON.stringify(copies.length === 1 ? first : copies),
         ContentType: 'application/json',
       }),
     );
   } catch (error) {
-    log.error('copy of a sent mail not kept', { proposalId, kind: mail.kind, error: (error as Error).name });
+    log.error('copies of sent mail not kept', {
+      proposalId,
+      kind: first.kind,
+      copies: copies.length,
+      error: (error as Error).name,
+    });
   }
 }

@@ -3,7 +3,7 @@ import { SendEmailCommand } from '@aws-sdk/client-ses';
 import { ses } from './clients/ses.js';
 import { ENV } from './config.js';
 import { requiredEnv } from './env.js';
-import { archiveMail, type MailKind } from './mail-archive.js';
+import { type ArchivedMail, keepMailCopies, type MailKind, mailCopy } from './mail-archive.js';
 
 export interface OutgoingMail {
   to: string;
@@ -33,14 +33,20 @@ export async function sendMail(
     }),
   );
   const messageId = out.MessageId ?? '';
-  if (archive) {
-    await archiveMail(
-      archive.proposalId,
-      { kind: archive.kind, to: mail.to, replyTo: mail.replyTo ?? null, ...pick(mail) },
-      messageId,
-    );
-  }
+  if (archive) await keepMailCopies(archive.proposalId, [copyOfSent(mail, archive.kind, messageId)]);
   return messageId;
 }
 
-const pick = ({ subject, text, html }: OutgoingMail) => ({ subject, text, html });
+/** The evidence copy of a mail SES accepted (see mail-archive.ts). */
+export const copyOfSent = (mail: OutgoingMail, kind: MailKind, messageId: string): ArchivedMail =>
+  mailCopy(
+    {
+      kind,
+      to: mail.to,
+      replyTo: mail.replyTo ?? null,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+    },
+    messageId,
+  );

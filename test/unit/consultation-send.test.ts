@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESClient, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-ses';
 import {
   BatchWriteCommand,
@@ -19,6 +20,7 @@ import { mapBounded } from '../../functions/shared/bounded.js';
 import { type Item, updateItem } from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
 const ses = mockClient(SESClient);
 
 const PROPOSAL_ID = 'p-123';
@@ -152,6 +154,9 @@ beforeEach(() => {
   ses.reset();
   ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
   vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
+  vi.stubEnv('DPIA_EVIDENCE_BUCKET', 'camera-dpia-evidence');
+  s3.reset();
+  s3.on(PutObjectCommand).resolves({});
   vi.stubEnv('DPIA_INBOUND_DOMAIN', 'replies.example');
   vi.stubEnv('DPIA_SENDER_ADDRESS', 'dpia@police.example');
   vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
@@ -229,6 +234,13 @@ describe('SendConsultation', () => {
 
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(3);
     expect(tokensAtFirstMail).toBe(60);
+    // The evidence keeps a copy of every letter, 50 to an object, without the reply tokens.
+    const kept = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    const copies = kept.flatMap((put) => JSON.parse(String(put.Body)));
+    expect(kept.map((put) => put.Bucket)).toEqual(['camera-dpia-evidence', 'camera-dpia-evidence']);
+    expect(copies).toHaveLength(60);
+    expect(new Set(copies.map((c: { to: string }) => c.to)).size).toBe(60);
+    expect(JSON.stringify(copies)).not.toMatch(/consult\+[0-9a-f]{32}@/);
     const stored = new Set([...table.tokens.keys()]);
     for (const mail of mails()) expect(stored.has(`TOKEN#${sha256(tokenOf(mail) as string)}`)).toBe(true);
   });
