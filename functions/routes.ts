@@ -45,6 +45,7 @@ export const routeTable: RouteSpec[] = [
     'GET /app/proposals/{id}/withdraw',
     'POST /app/proposals/{id}/withdraw',
     'POST /app/proposals/{id}/review-link',
+    'GET /app/proposals/{id}/evidence',
     'GET /app/decisions',
     'GET /app/decisions/export',
     'GET /app/decisions/{decisionId}',

@@ -85,6 +85,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
   // their session cookies are signed with the review-link key.
   web: {
     table: [...READ_WRITE, 'BatchWriteItem'],
+    // The evidence pack download for auditors (functions/proposals/evidence.ts).
+    readsRawMail: true,
+    readsEvidence: true,
     // SendTaskSuccess: a manager's "new review link" button (functions/review/reissue.ts).
     workflow: ['StartExecution', 'StopExecution', 'SendTaskSuccess'],
     readsReviewKey: true,

@@ -3,10 +3,11 @@
 import { FACTOR_NAMES } from '../consultation/letter.js';
 import { createProposal } from '../proposals/create.js';
 import { proposalDetail } from '../proposals/detail.js';
+import { evidencePack } from '../proposals/evidence.js';
 import { WITHDRAWABLE, withdrawProposal } from '../proposals/withdraw.js';
 import { reissueReviewLink } from '../review/reissue.js';
 import { ValidationError } from '../shared/errors.js';
-import { pathParameter } from '../shared/http.js';
+import { type HttpResult, pathParameter } from '../shared/http.js';
 import { deadlineIssue, MAX_RATING, ProposalInput } from '../shared/model/proposal.js';
 import { STANCE_LABELS } from '../shared/model/stances.js';
 import {
@@ -136,8 +137,26 @@ export async function proposalPage(request: PageRequest) {
     withdrawHref: `/app/proposals/${encode(id)}/withdraw`,
     // SPEC 10: after an approval expired, a manager asks for a fresh review link.
     canReissue: signedIn.session.role === 'manager' && detail.status === 'expired',
+    // SPEC 10: auditors take the evidence pack away as one JSON file.
+    evidenceHref: signedIn.session.role === 'auditor' ? `/app/proposals/${encode(id)}/evidence` : null,
     reissueAction: `/app/proposals/${encode(id)}/review-link`,
   });
+}
+
+/** GET /app/proposals/{id}/evidence: the evidence pack as a JSON download (auditor). */
+export async function evidenceDownload(request: PageRequest): Promise<HttpResult> {
+  const signedIn = await requireSession(request, ['auditor']);
+  const pack = await evidencePack(pathParameter(request.event, 'id'), signedIn.session.sub);
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'content-disposition': `attachment; filename="evidence-${pack.evidencePack.reference}.json"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+    body: JSON.stringify(pack, null, 2),
+  };
 }
 
 /** POST /app/proposals/{id}/review-link: a fresh review link for an expired approval. */

@@ -15,6 +15,7 @@ import {
 } from './page.js';
 import {
   createProposalFromForm,
+  evidenceDownload,
   newProposalPage,
   proposalPage,
   proposalsList,
@@ -42,6 +43,7 @@ export const PAGES: Record<string, Page> = {
   'GET /app/proposals/{id}/withdraw': withdrawConfirmPage,
   'POST /app/proposals/{id}/withdraw': withdrawFromForm,
   'POST /app/proposals/{id}/review-link': reissueFromForm,
+  'GET /app/proposals/{id}/evidence': evidenceDownload,
   'GET /app/decisions': decisionsList,
   'GET /app/decisions/export': decisionsExport,
   'GET /app/decisions/{decisionId}': decisionPage,

@@ -1,6 +1,7 @@
 // The web function's pages with DynamoDB, Step Functions and Secrets Manager mocked: sessions and
 // roles, CSRF refusals that change nothing, the form's field errors, the diagram, and the routes.
 import { randomBytes } from 'node:crypto';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
@@ -21,9 +22,12 @@ import { PAGES, servePage } from '../../functions/web/web.handler.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
+const s3 = mockClient(S3Client);
 const secrets = mockClient(SecretsManagerClient);
 process.env.DPIA_REVIEW_KEY_SECRET_ID = 'camera-dpia/review-link-key';
 process.env.DPIA_TABLE_NAME = 'camera-dpia';
+process.env.DPIA_EVIDENCE_BUCKET = 'camera-dpia-evidence';
+process.env.DPIA_RAW_MAIL_BUCKET = 'camera-dpia-inbound-mail';
 process.env.DPIA_LOCAL_SIGNIN = 'true';
 process.env.DPIA_MAIL_VIEWER_URL = 'http://127.0.0.1:8005';
 
@@ -33,6 +37,7 @@ beforeAll(() => {
 beforeEach(() => {
   ddb.reset();
   sfn.reset();
+  s3.reset();
   ddb.on(QueryCommand).resolves({ Items: [] });
 });
 
@@ -104,6 +109,44 @@ describe('sessions and roles', () => {
     expect(reissue.statusCode).toBe(403);
     expect(ddb.calls()).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('gives an auditor the evidence pack as a JSON download, and a manager a 403', async () => {
+    const meta = {
+      PK: 'PROPOSAL#p-1',
+      SK: 'META',
+      proposalId: 'p-1',
+      reference: 'DPIA-2026-0009',
+      status: 'consulting',
+      createdAt: '2026-11-20T10:00:00.000Z',
+      createdBy: 'manager@police.example',
+      updatedAt: '2026-11-20T10:00:00.000Z',
+      input: { title: 'ANPR - A28', cameraType: 'ANPR', publicArea: 'Tenterden', site: { description: 'x' } },
+      pressingNeed: null,
+      consultation: { deadline: '2026-12-15T17:00:00.000Z', mailed: 0, responded: 0, late: 0, bounced: 0 },
+      decisionId: null,
+    };
+    ddb.on(QueryCommand).resolves({ Items: [meta] });
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    const path = { id: 'p-1' };
+
+    const answer = await servePage(
+      event('GET /app/proposals/{id}/evidence', { cookie: await sessionOf('auditor'), path }),
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers?.['content-disposition']).toBe(
+      'attachment; filename="evidence-DPIA-2026-0009.json"',
+    );
+    expect(JSON.parse(String(answer.body))).toMatchObject({
+      evidencePack: { reference: 'DPIA-2026-0009', generatedBy: 'auditor@police.example' },
+      mails: [],
+      replies: [],
+      decision: null,
+    });
+    const manager = await servePage(
+      event('GET /app/proposals/{id}/evidence', { cookie: await sessionOf('manager'), path }),
+    );
+    expect(manager.statusCode).toBe(403);
   });
 
   it('sends the waiting token when a manager asks for a new review link, then shows the proposal', async () => {
