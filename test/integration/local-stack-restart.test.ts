@@ -96,12 +96,18 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms 
   }
 }
 
-const tokens = () =>
+/** The tokens the task recorded; a line still being written is read on the next probe. */
+const tokens = (): string[] =>
   existsSync(recordTo)
     ? readFileSync(recordTo, 'utf8')
-        .trim()
         .split('\n')
-        .map((line) => (JSON.parse(line) as { token: string }).token)
+        .flatMap((line) => {
+          try {
+            return [(JSON.parse(line) as { token: string }).token];
+          } catch {
+            return [];
+          }
+        })
     : [];
 
 afterAll(async () => {
