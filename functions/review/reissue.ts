@@ -3,6 +3,7 @@
 // the approver a fresh link; the old one stays void (410).
 import { ConflictError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
+import { isConditionFailure } from '../shared/store/conditions.js';
 import { addTimelineEvent, getProposal, updateProposal } from '../shared/store/proposals.js';
 import { completeTask } from '../shared/workflow.js';
 
@@ -39,7 +40,14 @@ export async function reissueReviewLink(
       `Proposal ${proposal.reference}: a new review link has already been asked for, or the lifecycle has stopped.`,
     );
   }
-  await updateProposal(proposal.proposalId, { reissueTaskToken: null });
+  // Only this token: should the new link expire too, its own token must stay.
+  await updateProposal(
+    proposal.proposalId,
+    { reissueTaskToken: null },
+    { expression: '#used = :used', names: { '#used': 'reissueTaskToken' }, values: { ':used': token } },
+  ).catch((error: unknown) => {
+    if (!isConditionFailure(error)) throw error;
+  });
   await addTimelineEvent(
     proposal.proposalId,
     'review-link-reissued',

@@ -58,9 +58,10 @@ describe('POST /proposals/{id}/review-link', () => {
     const sent = sfn.commandCalls(SendTaskSuccessCommand);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.args[0].input.taskToken).toBe(TOKEN);
-    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
-      ':f_reissueTaskToken': null,
-    });
+    // Cleared only while it is still this token: a later expiry's own token must stay.
+    const clear = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(clear?.ExpressionAttributeValues).toMatchObject({ ':f_reissueTaskToken': null, ':used': TOKEN });
+    expect(clear?.ConditionExpression).toContain('#used = :used');
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
       event: 'review-link-reissued',
     });
