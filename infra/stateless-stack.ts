@@ -23,9 +23,6 @@ import { acknowledgeWildcardResource } from './nag.js';
 import { NAMES } from './names.js';
 import type { StatefulStack } from './stateful-stack.js';
 
-/** Every object the functions write to or read from the evidence bucket is under this prefix. */
-const EVIDENCE_PREFIX = 'evidence/';
-
 const exported = new WeakMap<StatefulStack, Map<string, string>>();
 
 /**
@@ -301,7 +298,7 @@ function grantAccess(fn: NodeFunction, access: FunctionAccess, ctx: GrantContext
       stateful.evidenceBucket.bucketArn,
       'camera-dpia-evidence-bucket-arn',
     );
-    const evidence = `${bucketArn}/${EVIDENCE_PREFIX}*`;
+    const evidence = `${bucketArn}/${DEFAULTS.evidencePrefix}*`;
     const actions = [
       ...(access.archivesMail ? ['s3:PutObject'] : []),
       ...(access.readsEvidence ? ['s3:GetObject'] : []),
@@ -312,7 +309,7 @@ function grantAccess(fn: NodeFunction, access: FunctionAccess, ctx: GrantContext
         new iam.PolicyStatement({
           actions: ['s3:ListBucket'],
           resources: [bucketArn],
-          conditions: { StringLike: { 's3:prefix': [`${EVIDENCE_PREFIX}*`] } },
+          conditions: { StringLike: { 's3:prefix': [`${DEFAULTS.evidencePrefix}*`] } },
         }),
       );
     }

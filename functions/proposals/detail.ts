@@ -1,9 +1,13 @@
 // The proposal as managers and auditors see it (SPEC §7): everything but the back end's tokens.
 import { findDecision } from '../decisions/store.js';
-import { loadProposalPartition } from '../shared/store/proposals.js';
+import { loadProposalPartition, type ProposalPartition } from '../shared/store/proposals.js';
 
 export async function proposalDetail(proposalId: string) {
-  const { proposal, consultees, replies, timeline } = await loadProposalPartition(proposalId);
+  return detailOf(await loadProposalPartition(proposalId));
+}
+
+/** The detail of a partition already read (the evidence pack reads it once for all it needs). */
+export async function detailOf({ proposal, consultees, replies, timeline }: ProposalPartition) {
   const { input } = proposal;
   return {
     proposalId: proposal.proposalId,

@@ -2,39 +2,45 @@
 // ICO: the proposal as managers see it (site included), the score and its factors, every mail the
 // system sent (the copies kept in the evidence bucket, credentials withheld), every reply raw and
 // parsed, the timeline, and the decision with its position in the hash chain.
+
+import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { mapBounded } from '../shared/bounded.js';
 import { s3 } from '../shared/clients/s3.js';
 import { ENV } from '../shared/config.js';
 import { requiredEnv } from '../shared/env.js';
-import { type ArchivedMail, mailArchivePrefix } from '../shared/mail-archive.js';
+import { type ArchivedMail, mailArchivePrefix, withholdCredentials } from '../shared/mail-archive.js';
+import { readRawMail } from '../shared/raw-mail.js';
 import { loadProposalPartition } from '../shared/store/proposals.js';
-import { proposalDetail } from './detail.js';
+import { detailOf } from './detail.js';
 
 /** Objects read at once: enough to be quick, few enough not to crowd one Lambda's sockets. */
 const READ_CONCURRENCY = 8;
 
 export async function evidencePack(proposalId: string, generatedBy: string, now = new Date()) {
-  const detail = await proposalDetail(proposalId);
-  const { replies } = await loadProposalPartition(proposalId);
+  const partition = await loadProposalPartition(proposalId);
+  const detail = await detailOf(partition);
+  const { replies } = partition;
   const [mails, raws] = await Promise.all([
     archivedMails(proposalId),
     mapBounded(replies, READ_CONCURRENCY, (r) => readRaw(r.rawKey)),
   ]);
   const { decision, timeline, pressingNeed, ...proposal } = detail;
+  // The replies appear once, below, raw and parsed.
+  const { replies: _parsedOnly, ...consultation } = proposal.consultation;
   return {
     evidencePack: {
       proposalId: detail.proposalId,
       reference: detail.reference,
       generatedAt: now.toISOString(),
       generatedBy,
-      note: 'Mail copies withhold reply tokens and review-link signatures; replies are as received (raw) and as read (parsed).',
+      note: 'Mail copies and raw replies withhold reply tokens and review-link signatures; rawSha256 is the hash of each reply exactly as received.',
     },
-    proposal,
+    proposal: { ...proposal, consultation },
     pressingNeed,
     mails,
     replies: replies
-      .map((r, i) => ({ ...r, raw: raws[i] ?? null }))
+      .map((r, i) => ({ ...r, raw: raws[i]?.text ?? null, rawSha256: raws[i]?.sha256 ?? null }))
       .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)),
     timeline,
     decision: decision
@@ -68,13 +74,21 @@ async function archivedMails(proposalId: string): Promise<ArchivedMail[]> {
   return objects.flat().sort((a, b) => a.sentAt.localeCompare(b.sentAt));
 }
 
-/** A reply's message as SES stored it, as text (mail is 7- or 8-bit); null if it is gone. */
-async function readRaw(key: string): Promise<string | null> {
+/**
+ * A reply's message as SES stored it, as text, with the reply token in its addresses and quoted
+ * letter withheld (a pack must not let its reader reply as the consultee), and the SHA-256 of the
+ * stored bytes, which proves the original. Null when the object is gone (raw mail is kept for
+ * less time than decisions; without ListBucket, S3 answers a missing key with AccessDenied).
+ */
+async function readRaw(key: string): Promise<{ text: string; sha256: string } | null> {
   try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: requiredEnv(ENV.rawMailBucket), Key: key }));
-    return (await out.Body?.transformToString('utf8')) ?? null;
+    const bytes = await readRawMail(key);
+    return {
+      text: withholdCredentials(bytes.toString('utf8')),
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
   } catch (error) {
-    if ((error as Error).name === 'NoSuchKey') return null;
+    if (['NoSuchKey', 'AccessDenied'].includes((error as Error).name)) return null;
     throw error;
   }
 }

@@ -5,7 +5,6 @@
 //
 // Nothing here ever sends mail: a reply to an unknown or forged token is kept for triage, silently,
 // so no two robots can answer each other for ever.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
@@ -19,13 +18,11 @@ import {
   findProposalForReply,
   type ProposalForReply,
   readCountsView,
-  type SyncedProposal,
   syncConsulteeCount,
 } from '../consultation/summary.js';
 import { dynamo } from '../shared/clients/dynamo.js';
-import { s3 } from '../shared/clients/s3.js';
-import { ENV, rawMailKey } from '../shared/config.js';
-import { requiredEnv, tableName } from '../shared/env.js';
+import { rawMailKey } from '../shared/config.js';
+import { tableName } from '../shared/env.js';
 import { sha256hex } from '../shared/hash.js';
 import { consulteeKey, type Key, replyKey, replyTokenKey, unmatchedReplyKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
@@ -36,6 +33,7 @@ import {
   type ReplyKind,
   type Stance,
 } from '../shared/model/consultation.js';
+import { readRawMail } from '../shared/raw-mail.js';
 import type { SesReceiptEvent, SesReceiptRecord } from '../shared/ses-event.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import { addTimelineEvent, FINAL_STATUSES } from '../shared/store/proposals.js';
@@ -134,12 +132,6 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
     senderMismatch: effective.senderMismatch,
   });
   return outcome;
-}
-
-async function readRawMail(key: string): Promise<Buffer> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: requiredEnv(ENV.rawMailBucket), Key: key }));
-  if (!out.Body) throw new Error(`The raw message ${key} has no body in the inbound-mail bucket`);
-  return Buffer.from(await out.Body.transformToByteArray());
 }
 
 /**
@@ -269,7 +261,7 @@ async function applyReply(
   const counted = isCounted(reply);
   let event: { name: string; detail: string } | undefined;
   let mayCloseEarly = false;
-  let synced: SyncedProposal | undefined;
+  let synced: CountsView | undefined;
 
   if (reply.kind === 'auto-reply') return false;
 

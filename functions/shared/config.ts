@@ -29,6 +29,8 @@ export const DEFAULTS = {
   evidenceBucket: 'camera-dpia-evidence',
   /** SES stores each received message under this prefix, keyed by the SES message id. */
   rawMailPrefix: 'inbound/',
+  /** Everything kept in the evidence bucket is under this prefix (functions/shared/mail-archive.ts). */
+  evidencePrefix: 'evidence/',
   inboundDomain: 'replies.camera-dpia.test',
   senderAddress: 'dpia@camera-dpia.test',
   stateMachineName: 'camera-dpia-lifecycle',

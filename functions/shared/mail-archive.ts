@@ -4,7 +4,7 @@
 // retried task would mail the same person twice): a lost copy is logged instead.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from './clients/s3.js';
-import { ENV } from './config.js';
+import { DEFAULTS, ENV } from './config.js';
 import { requiredEnv } from './env.js';
 import { log } from './logger.js';
 
@@ -23,7 +23,8 @@ export interface ArchivedMail {
   messageId: string;
 }
 
-export const mailArchivePrefix = (proposalId: string): string => `evidence/${proposalId}/mail/`;
+export const mailArchivePrefix = (proposalId: string): string =>
+  `${DEFAULTS.evidencePrefix}${proposalId}/mail/`;
 
 /** The text with every reply token and review-link signature replaced by a note saying so. */
 export function withholdCredentials(text: string): string {
