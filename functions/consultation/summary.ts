@@ -67,15 +67,6 @@ function contribution(state: CountedState | undefined): Counts {
   };
 }
 
-export function summarise(
-  deadline: string,
-  consultees: CountedConsultee[],
-  replies: Reply[],
-  closedAt: string | null,
-): ConsultationSummary {
-  return { deadline, ...countAll(consultees, replies).counts, closedAt };
-}
-
 function countAll(consultees: CountedConsultee[], replies: Reply[]) {
   const states: Record<string, CountedState> = {};
   for (const c of consultees) states[consulteeCountKey(c.email)] = countedStateOf(c);
@@ -103,9 +94,6 @@ export interface CountsView {
   /** Written at creation; null on an item older than it (then the consultees are counted). */
   consulteeCount?: number | null;
 }
-
-/** The proposal as a sync leaves it. */
-export type SyncedProposal = CountsView;
 
 /** The reply path's read of the proposal: its own fields, the counts, and one consultee's entry. */
 export type ProposalForReply = Pick<ProposalRecord, 'proposalId' | 'reference' | 'status'> &
@@ -161,7 +149,7 @@ export function syncConsulteeCount(
   proposalId: string,
   consultee: CountedConsultee,
   known?: object,
-): Promise<SyncedProposal | undefined> {
+): Promise<CountsView | undefined> {
   return syncEntry(proposalId, consulteeCountKey(consultee.email), countedStateOf(consultee), known);
 }
 
@@ -170,18 +158,23 @@ export function countLateReply(
   proposalId: string,
   replyId: string,
   known?: object,
-): Promise<SyncedProposal | undefined> {
+): Promise<CountsView | undefined> {
   return syncEntry(proposalId, lateReplyCountKey(replyId), LATE_REPLY, known);
 }
 
 const MAX_SYNC_ATTEMPTS = 20;
+
+/** DynamoDB refuses to set a path inside a map the item does not have. */
+const isMissingEntries = (error: unknown): boolean =>
+  (error as Error).name === 'ValidationException' &&
+  /document path provided in the update expression is invalid/i.test((error as Error).message);
 
 async function syncEntry(
   proposalId: string,
   key: string,
   next: CountedState,
   known?: object,
-): Promise<SyncedProposal | undefined> {
+): Promise<CountsView | undefined> {
   let current: CountedState | undefined | null = known ? countedStatesOf(known)[key] : null;
   for (let attempt = 0; attempt < MAX_SYNC_ATTEMPTS; attempt++) {
     if (current === null) current = await readEntry(proposalId, key);
@@ -189,6 +182,11 @@ async function syncEntry(
     try {
       return await applyEntry(proposalId, key, current, next);
     } catch (error) {
+      if (isMissingEntries(error)) {
+        // A proposal from before the counts kept their entries: a recount creates them.
+        await rebuildConsultationCounts(proposalId);
+        return undefined;
+      }
       if (!isConditionFailure(error)) throw error;
       current = null; // someone moved the entry (or the counts) first: read it and try again
     }
@@ -220,7 +218,7 @@ async function applyEntry(
   key: string,
   current: CountedState | undefined,
   next: CountedState,
-): Promise<SyncedProposal> {
+): Promise<CountsView> {
   const before = contribution(current);
   const after = contribution(next);
   const names: Record<string, string> = {
@@ -274,7 +272,7 @@ async function applyEntry(
       ReturnValues: 'UPDATED_NEW',
     }),
   );
-  return out.Attributes as SyncedProposal;
+  return out.Attributes as CountsView;
 }
 
 /** The counts an early close reads, always returned by a sync. */

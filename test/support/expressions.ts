@@ -188,7 +188,13 @@ export function applyUpdate(current: Item | undefined, input: UpdateCommandInput
     const last = parts.pop() as string;
     let target: Item = next;
     for (const part of parts) {
-      target[part] ??= {};
+      // As DynamoDB: a path into a map the item does not have is refused, not created.
+      if (target[part] === null || typeof target[part] !== 'object') {
+        throw Object.assign(
+          new Error('The document path provided in the update expression is invalid for update'),
+          { name: 'ValidationException' },
+        );
+      }
       target = target[part] as Item;
     }
     target[last] = structuredClone(value);

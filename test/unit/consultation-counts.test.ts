@@ -169,6 +169,19 @@ describe('consultation counts', () => {
     expect(countsSayEveryoneResponded(table.proposal)).toBe(true);
   });
 
+  it('recounts a proposal from before the counts kept their entries, rather than failing the reply', async () => {
+    const { countedStates: _gone, ...older } = table.proposal;
+    table.items.set(JSON.stringify([older.PK, older.SK]), older);
+    const synced = await syncConsulteeCount(
+      ID,
+      table.write(EMAILS[0] as string, { status: 'responded', stance: 'support' }),
+    );
+
+    expect(synced).toBeUndefined();
+    expect(table.proposal.consultation).toMatchObject({ mailed: 3, responded: 1, tally: { support: 1 } });
+    expect(Object.keys(table.proposal.countedStates ?? {})).toHaveLength(3);
+  });
+
   it('counts a late reply once however often it is delivered', async () => {
     await countLateReply(ID, 'reply-1');
     await countLateReply(ID, 'reply-1', table.proposal);
