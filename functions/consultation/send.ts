@@ -212,30 +212,40 @@ async function claimConsultee(proposalId: string, email: string): Promise<boolea
   }
 }
 
+/**
+ * Marks the consultee mailed. A bounce or a reply may already have arrived (the mark runs beside
+ * the next mail): then their status stands, and only the marker and time are set.
+ */
 async function markMailed(proposalId: string, email: string): Promise<void> {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: consulteeKey(proposalId, email),
-      UpdateExpression:
-        'SET #marker = :sent, #status = :mailed, #mailedAt = :now, #countVersion = if_not_exists(#countVersion, :zero) + :one',
-      ConditionExpression: '#marker = :sending',
-      ExpressionAttributeNames: {
-        '#marker': 'mailMarker',
-        '#status': 'status',
-        '#mailedAt': 'mailedAt',
-        '#countVersion': 'countVersion',
-      },
-      ExpressionAttributeValues: {
-        ':zero': 0,
-        ':one': 1,
-        ':sent': 'sent',
-        ':sending': 'sending',
-        ':mailed': 'mailed',
-        ':now': new Date().toISOString(),
-      },
-    }),
-  );
+  const update = (setStatus: boolean) =>
+    dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: consulteeKey(proposalId, email),
+        UpdateExpression: `SET #marker = :sent, #mailedAt = :now, #countVersion = if_not_exists(#countVersion, :zero) + :one${setStatus ? ', #status = :mailed' : ''}`,
+        ConditionExpression: setStatus ? '#marker = :sending AND #status = :pending' : '#marker = :sending',
+        ExpressionAttributeNames: {
+          '#marker': 'mailMarker',
+          '#mailedAt': 'mailedAt',
+          '#countVersion': 'countVersion',
+          ...(setStatus ? { '#status': 'status' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':zero': 0,
+          ':one': 1,
+          ':sent': 'sent',
+          ':sending': 'sending',
+          ':now': new Date().toISOString(),
+          ...(setStatus ? { ':mailed': 'mailed', ':pending': 'pending' } : {}),
+        },
+      }),
+    );
+  try {
+    await update(true);
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    await update(false);
+  }
 }
 
 async function releaseConsultee(proposalId: string, email: string): Promise<void> {

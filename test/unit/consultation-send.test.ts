@@ -245,6 +245,22 @@ describe('SendConsultation', () => {
     for (const mail of mails()) expect(stored.has(`TOKEN#${sha256(tokenOf(mail) as string)}`)).toBe(true);
   });
 
+  it('keeps a bounce that came back before the consultee was marked mailed', async () => {
+    const table = new FakeTable('scoring', EMAILS);
+    table.install();
+    ses.on(SendEmailCommand).callsFake(async (input: SendEmailCommandInput) => {
+      // The bounce handler's write, landing between the send and the mailed mark.
+      if (recipient(input) === 'b@council.example') table.consultee('b@council.example').status = 'bounced';
+      return { MessageId: 'ses-1' };
+    });
+
+    await sendConsultation(PROPOSAL_ID);
+
+    expect(table.consultee('b@council.example')).toMatchObject({ status: 'bounced', mailMarker: 'sent' });
+    expect(table.consultee('a@council.example')).toMatchObject({ status: 'mailed', mailMarker: 'sent' });
+    expect(table.proposal.consultation).toMatchObject({ mailed: 3, bounced: 1 });
+  });
+
   it('sends nothing on a replay', async () => {
     const table = new FakeTable('scoring', EMAILS);
     table.install();
