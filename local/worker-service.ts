@@ -22,6 +22,10 @@ export async function startWorkerService(
   workerData: { host: string; port: number } & Record<string, unknown>,
 ): Promise<WorkerService> {
   const worker = new Worker(script, { workerData });
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+  });
   let onError: (error: Error) => void = () => undefined;
   let onExit: (code: number) => void = () => undefined;
   let onMessage: (message: WorkerMessage) => void = () => undefined;
@@ -48,7 +52,9 @@ export async function startWorkerService(
       // Only ours: Worker keeps listeners of its own (removeAllListeners would stop its messages).
       worker.off('error', onError).off('exit', onExit).off('message', onMessage);
     });
-  return { port, close: () => closeWorker(worker) };
+  // A thread that fails later ends its service with one line naming it, not the whole stack.
+  worker.on('error', (error) => process.stderr.write(`${service}: its thread failed: ${error.message}\n`));
+  return { port, close: () => (exited ? Promise.resolve() : closeWorker(worker)) };
 }
 
 async function closeWorker(worker: Worker): Promise<void> {

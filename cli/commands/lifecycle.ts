@@ -105,13 +105,14 @@ export async function decisionsCommand(
   ].join('\n');
 }
 
-/** Exit 0 when the chain is intact; exit 1 naming the first broken record. */
 /** The evidence pack as the API gives it, pretty-printed for a file. */
 export async function evidenceCommand(id: string, options: ApiOptions): Promise<string> {
   const response = await callApi(options, 'auditor', 'GET', `/proposals/${encodeURIComponent(id)}/evidence`);
   if (response.status !== 200) throw explainError(response);
   return JSON.stringify(response.body, null, 2);
 }
+
+/** Exit 0 when the chain is intact; exit 1 naming the first broken record. */
 
 export async function auditVerifyCommand(options: ApiOptions): Promise<string> {
   const response = await callApi(options, 'auditor', 'GET', '/audit/verify');

@@ -30,7 +30,7 @@ export async function reissueReviewLink(
   const token = proposal.reissueTaskToken;
   if (!token) {
     throw new ConflictError(
-      `Proposal ${proposal.reference} is still being marked expired; try again in a moment.`,
+      `Proposal ${proposal.reference}: a new review link has already been asked for, or the expiry is still being recorded; reload the proposal in a moment.`,
     );
   }
   const reissuedAt = now.toISOString();

@@ -112,11 +112,10 @@ describe('the dpia command line against the local stack', () => {
     const reissued = await t.client.api<{ status: string }>('manager', 'POST', path);
     expect(reissued.status).toBe(202);
     expect(reissued.body.status).toBe('awaiting-approval');
-    const fresh = await t.client.waitFor('a second review link', async () => {
+    await t.client.waitFor('a second review link', async () => {
       const next = await t.client.reviewLink(input.approver.email, created.reference);
       return next !== link ? next : undefined;
     });
-    expect(fresh).not.toBe(link);
     expect((await t.client.api(null, 'GET', link)).status).toBe(410);
     const after = await t.client.api<{ timeline: { event: string }[] }>(
       'manager',
