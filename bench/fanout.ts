@@ -10,7 +10,7 @@ import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { BatchWriteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
 import { MAIL_CONCURRENCY } from '../functions/consultation/send.js';
-import { mapBounded } from '../functions/shared/bounded.js';
+import { boundedBackground, mapBounded } from '../functions/shared/bounded.js';
 import { DEFAULTS } from '../functions/shared/config.js';
 import { consulteeKey, replyTokenKey } from '../functions/shared/keys.js';
 import { type FloorClients, floorClients } from './lifecycle-floor.js';
@@ -123,6 +123,7 @@ async function floor(ses: SESClient, letter: Email, count: number, writes?: Floo
         ContentType: 'application/json',
       }),
     );
+  const background = boundedBackground(MAIL_CONCURRENCY);
   await mapBounded(recipients, MAIL_CONCURRENCY, async (to) => {
     await dynamo?.send(
       new UpdateCommand({
@@ -156,24 +157,34 @@ async function floor(ses: SESClient, letter: Email, count: number, writes?: Floo
       text: letter.body.text,
       html: letter.body.html,
     });
-    if (writes && copies.length >= 50) await keep(writes, copies.splice(0));
-    await dynamo?.send(
-      new UpdateCommand({
-        TableName: DEFAULTS.tableName,
-        Key: consulteeKey(id, to),
-        UpdateExpression: 'SET #marker = :sent, #status = :mailed, #mailedAt = :now',
-        ConditionExpression: '#marker = :sending',
-        ExpressionAttributeNames: { '#marker': 'mailMarker', '#status': 'status', '#mailedAt': 'mailedAt' },
-        ExpressionAttributeValues: {
-          ':sent': 'sent',
-          ':sending': 'sending',
-          ':mailed': 'mailed',
-          ':now': new Date().toISOString(),
-        },
-      }),
-    );
+    // As SendConsultation: the copies and the mailed mark run beside the next mail.
+    if (writes && copies.length >= 50) {
+      const batch = copies.splice(0);
+      await background.start(async () => {
+        await keep(writes, batch);
+      });
+    }
+    if (!dynamo) return;
+    await background.start(async () => {
+      await dynamo.send(
+        new UpdateCommand({
+          TableName: DEFAULTS.tableName,
+          Key: consulteeKey(id, to),
+          UpdateExpression: 'SET #marker = :sent, #status = :mailed, #mailedAt = :now',
+          ConditionExpression: '#marker = :sending',
+          ExpressionAttributeNames: { '#marker': 'mailMarker', '#status': 'status', '#mailedAt': 'mailedAt' },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':sending': 'sending',
+            ':mailed': 'mailed',
+            ':now': new Date().toISOString(),
+          },
+        }),
+      );
+    });
   });
   if (writes && copies.length > 0) await keep(writes, copies);
+  await background.settle();
   return performance.now() - start;
 }
 

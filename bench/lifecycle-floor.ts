@@ -51,7 +51,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
 import { MAIL_CONCURRENCY } from '../functions/consultation/send.js';
-import { mapBounded } from '../functions/shared/bounded.js';
+import { boundedBackground, mapBounded } from '../functions/shared/bounded.js';
 import { DEFAULTS } from '../functions/shared/config.js';
 import {
   consulteeKey,
@@ -278,13 +278,20 @@ async function floorProposal(
     }),
   );
   const letters: unknown[] = [];
+  // As SendConsultation: the mailed mark runs beside the next mail, not before it.
+  const marks = boundedBackground(MAIL_CONCURRENCY);
   await mapBounded(emails, MAIL_CONCURRENCY, async (email) => {
     await set(consulteeKey(id, email), { mailMarker: 'sending' });
     const token = tokens.get(email) ?? '';
     await mail(email, s.letter, `consult+${token}@${DEFAULTS.inboundDomain}`, letters);
-    await set(consulteeKey(id, email), { mailMarker: 'sent', status: 'mailed' });
+    await marks.start(async () => {
+      await set(consulteeKey(id, email), { mailMarker: 'sent', status: 'mailed' });
+    });
   });
-  await keep(letters);
+  await marks.start(async () => {
+    await keep(letters);
+  });
+  await marks.settle();
   await recount();
   await event('consultation-mailed');
 
@@ -365,15 +372,12 @@ async function floorProposal(
   await get({ PK: FLOOR_CHAIN, SK: decisionSk });
   await get(pk);
   await query('CONSULTEE#');
-  for (let i = 0; i < emails.length; i += MAIL_CONCURRENCY) {
-    await Promise.all(
-      emails.slice(i, i + MAIL_CONCURRENCY).map(async (email) => {
-        await set(consulteeKey(id, email), { outcomeMailed: 'sending' });
-        await mail(email, s.outcome);
-        await set(consulteeKey(id, email), { outcomeMailed: 'sent' });
-      }),
-    );
-  }
+  // As NotifyOutcome: a rolling window of MAIL_CONCURRENCY, not waves.
+  await mapBounded(emails, MAIL_CONCURRENCY, async (email) => {
+    await set(consulteeKey(id, email), { outcomeMailed: 'sending' });
+    await mail(email, s.outcome);
+    await set(consulteeKey(id, email), { outcomeMailed: 'sent' });
+  });
   await event('outcome-mailed');
 }
 

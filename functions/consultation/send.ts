@@ -3,7 +3,7 @@
 // mail is preceded by a conditional "sending" marker on its consultee: a replay sends nothing twice.
 import { randomBytes } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mapBounded } from '../shared/bounded.js';
+import { boundedBackground, mapBounded } from '../shared/bounded.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { ENV } from '../shared/config.js';
 import { requiredEnv, tableName } from '../shared/env.js';
@@ -143,30 +143,6 @@ async function mailConsultee(
     throw error;
   }
   return copy;
-}
-
-/**
- * Work started in the background, at most `limit` at a time (start() waits for a free slot);
- * settle() waits for all of it and throws the first failure.
- */
-function boundedBackground(limit: number) {
-  const running = new Set<Promise<void>>();
-  const failures: unknown[] = [];
-  return {
-    async start(work: () => Promise<void>): Promise<void> {
-      while (running.size >= limit) await Promise.race(running);
-      const task: Promise<void> = work()
-        .catch((error: unknown) => {
-          failures.push(error);
-        })
-        .finally(() => running.delete(task));
-      running.add(task);
-    },
-    async settle(): Promise<void> {
-      await Promise.all(running);
-      if (failures.length > 0) throw failures[0];
-    },
-  };
 }
 
 /**

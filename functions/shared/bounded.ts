@@ -28,3 +28,27 @@ export async function mapBounded<T, R>(
   if (failure) throw failure.error;
   return results;
 }
+
+/**
+ * Work started in the background, at most `limit` at a time (start() waits for a free slot);
+ * settle() waits for all of it and throws the first failure.
+ */
+export function boundedBackground(limit: number) {
+  const running = new Set<Promise<void>>();
+  const failures: unknown[] = [];
+  return {
+    async start(work: () => Promise<void>): Promise<void> {
+      while (running.size >= limit) await Promise.race(running);
+      const task: Promise<void> = work()
+        .catch((error: unknown) => {
+          failures.push(error);
+        })
+        .finally(() => running.delete(task));
+      running.add(task);
+    },
+    async settle(): Promise<void> {
+      await Promise.all(running);
+      if (failures.length > 0) throw failures[0];
+    },
+  };
+}
