@@ -37,17 +37,18 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-/** A CSV download: the browser saves it as `filename` rather than showing it. */
-export function csv(
+/** A download: the browser saves it as `filename` rather than showing it. */
+export function download(
   statusCode: number,
   body: string,
   filename: string,
+  contentType: string,
   headers: Record<string, string> = {},
 ): HttpResult {
   return {
     statusCode,
     headers: {
-      'content-type': 'text/csv; charset=utf-8',
+      'content-type': contentType,
       'content-disposition': `attachment; filename="${filename}"`,
       'cache-control': 'no-store',
       ...headers,
@@ -55,6 +56,14 @@ export function csv(
     body,
   };
 }
+
+/** A CSV download. */
+export const csv = (
+  statusCode: number,
+  body: string,
+  filename: string,
+  headers: Record<string, string> = {},
+) => download(statusCode, body, filename, 'text/csv; charset=utf-8', headers);
 
 /** HTML pages carry a strict CSP: no scripts, no third-party anything. */
 export function html(statusCode: number, body: string): HttpResult {

@@ -7,7 +7,7 @@ import { evidencePack } from '../proposals/evidence.js';
 import { WITHDRAWABLE, withdrawProposal } from '../proposals/withdraw.js';
 import { reissueReviewLink } from '../review/reissue.js';
 import { ValidationError } from '../shared/errors.js';
-import { type HttpResult, pathParameter } from '../shared/http.js';
+import { download, type HttpResult, pathParameter } from '../shared/http.js';
 import { deadlineIssue, MAX_RATING, ProposalInput } from '../shared/model/proposal.js';
 import { STANCE_LABELS } from '../shared/model/stances.js';
 import {
@@ -147,16 +147,13 @@ export async function proposalPage(request: PageRequest) {
 export async function evidenceDownload(request: PageRequest): Promise<HttpResult> {
   const signedIn = await requireSession(request, ['auditor']);
   const pack = await evidencePack(pathParameter(request.event, 'id'), signedIn.session.sub);
-  return {
-    statusCode: 200,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      'content-disposition': `attachment; filename="evidence-${pack.evidencePack.reference}.json"`,
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    },
-    body: JSON.stringify(pack, null, 2),
-  };
+  return download(
+    200,
+    JSON.stringify(pack, null, 2),
+    `evidence-${pack.evidencePack.reference}.json`,
+    'application/json; charset=utf-8',
+    { 'x-content-type-options': 'nosniff' },
+  );
 }
 
 /** POST /app/proposals/{id}/review-link: a fresh review link for an expired approval. */

@@ -10,6 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { PressingNeed } from '../../scoring/score.js';
+import { mapBounded } from '../bounded.js';
 import { dynamo } from '../clients/dynamo.js';
 import { tableName } from '../env.js';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -172,11 +173,7 @@ export async function putAll(items: readonly Record<string, unknown>[]): Promise
   for (let i = 0; i < items.length; i += BATCH_WRITE_ITEMS) {
     batches.push(items.slice(i, i + BATCH_WRITE_ITEMS));
   }
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) await putBatch(batches[next++] as Record<string, unknown>[]);
-  };
-  await Promise.all([worker(), worker()]);
+  await mapBounded(batches, 2, putBatch);
 }
 
 async function putBatch(items: Record<string, unknown>[]): Promise<void> {
