@@ -1,24 +1,9 @@
-// Shared by the browser tests and the screenshot script: Debian's Chromium driven by
-// playwright-core (no downloaded browsers), signing in through the local sign-in page, and axe.
+// Shared by the browser tests and the screenshot script: the packaged Chromium (or DPIA_CHROMIUM)
+// driven by playwright-core, signing in through the local sign-in page, and axe.
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.DPIA_CHROMIUM ?? '/usr/bin/chromium';
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+export { launchChromium } from '../../functions/shared/chromium.js';
 
 export async function signIn(
   page: Page,
