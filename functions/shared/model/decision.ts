@@ -46,6 +46,23 @@ export const DecisionRecord = z.strictObject({
       reasons: z.nullable(z.string()),
     }),
   ),
+  /** §10: the DPO was asked but did not answer within dpoTimeoutDays. */
+  dpoNoResponse: z.optional(
+    z.strictObject({ requestedAt: isoDateTime({ offset: true }), timedOutAt: isoDateTime({ offset: true }) }),
+  ),
+  /** §11: the highest overall risk left after the measures, when the proposal lists risks. */
+  residualRisk: z.optional(z.enum(['low', 'medium', 'high'])),
+  /** §11: the prior consultation with the Information Commissioner (DPA 2018 s.65), when recorded. */
+  icoConsultation: z.optional(
+    z.strictObject({
+      submittedOn: isoDate(),
+      reference: z.string(),
+      outcome: z.enum(['advice-received', 'no-response-in-time']),
+      summary: z.string(),
+      recordedBy: z.string(),
+      recordedAt: isoDateTime({ offset: true }),
+    }),
+  ),
   sequence: z.number().check(z.int(), z.gte(1)),
   prevHash: Sha256Hex,
   hash: Sha256Hex,

@@ -24,7 +24,7 @@ const unlessMissing = (message: string) => (issue: { input?: unknown }) =>
 const wholeNumber = (message: string, min: number, max: number) =>
   z.number({ error: unlessMissing(message) }).check(z.int(message), z.gte(min, message), z.lte(max, message));
 
-const text = (min: number, max: number) =>
+export const text = (min: number, max: number) =>
   z
     .string()
     .check(
@@ -164,11 +164,17 @@ export const Checklist = z.array(ChecklistEntry).check(
 
 const level = wholeNumber('Use a whole number: 1 (low), 2 or 3 (high)', 1, 3);
 
+/**
+ * A risk to individuals before the measures (likelihood, severity) and, when the measures change
+ * it, after them (SPEC 11: residualLikelihood and residualSeverity default to the values before).
+ */
 export const Risk = z.strictObject({
   description: text(1, 2000),
   likelihood: level,
   severity: level,
   mitigation: text(1, 2000),
+  residualLikelihood: z.optional(level),
+  residualSeverity: z.optional(level),
 });
 export type Risk = z.infer<typeof Risk>;
 

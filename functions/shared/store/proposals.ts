@@ -29,6 +29,7 @@ import {
   REPLY_PREFIX,
 } from '../keys.js';
 import type { Consultee, Reply, Tally } from '../model/consultation.js';
+import type { DpoStage, IcoConsultation } from '../model/governance.js';
 import type { ProposalInput } from '../model/proposal.js';
 import { isConditionFailure } from './conditions.js';
 
@@ -79,6 +80,10 @@ export interface ProposalRecord {
   countsVersion?: number;
   /** How many consultees the proposal has (the early close compares the counts with it). */
   consulteeCount?: number | null;
+  /** SPEC 10: the DPO stage, when the proposal names a DPO and consultation has closed. */
+  dpo?: DpoStage;
+  /** SPEC 11: the prior consultation with the Information Commissioner, once a manager records it. */
+  icoConsultation?: IcoConsultation;
 }
 
 export interface TimelineEvent {

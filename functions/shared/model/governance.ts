@@ -1,0 +1,59 @@
+// The governance stages around the approver's decision (SPEC 10, 11): the Data Protection Officer's
+// advice, and the prior consultation with the Information Commissioner that a high residual risk
+// requires (DPA 2018 s.65). Both are kept on the proposal and go into the decision record.
+import * as z from 'zod/mini';
+import './zod-messages.js';
+import { isoDate, isoDateTime } from './iso.js';
+import { text } from './proposal.js';
+
+export const DPO_RECOMMENDATIONS = ['proceed', 'proceed-with-conditions', 'do-not-proceed'] as const;
+export const DpoRecommendation = z.enum(DPO_RECOMMENDATIONS, {
+  error: 'Choose proceed, proceed with conditions, or do not proceed.',
+});
+export type DpoRecommendation = z.infer<typeof DpoRecommendation>;
+export const DPO_RECOMMENDATION_LABELS: Record<DpoRecommendation, string> = {
+  proceed: 'Proceed',
+  'proceed-with-conditions': 'Proceed with conditions',
+  'do-not-proceed': 'Do not proceed',
+};
+
+/** The approver's answer to the DPO's advice. */
+export const DPO_RESPONSES = ['accepted', 'overruled'] as const;
+export type DpoResponse = (typeof DPO_RESPONSES)[number];
+
+/**
+ * The DPO stage as the proposal keeps it: requested (a signed link is out), advised (the DPO
+ * answered), or no-response (the DPO did not answer within dpoTimeoutDays; the approver decides).
+ */
+export const DpoStage = z.object({
+  adviceId: z.string().check(z.minLength(1)),
+  dpoName: z.string(),
+  requestedAt: isoDateTime({ offset: true }),
+  expiresAt: isoDateTime({ offset: true }),
+  status: z.enum(['requested', 'advised', 'no-response']),
+  recommendation: z.optional(DpoRecommendation),
+  advice: z.optional(z.string()),
+  advisedAt: z.optional(isoDateTime({ offset: true })),
+  timedOutAt: z.optional(isoDateTime({ offset: true })),
+});
+export type DpoStage = z.infer<typeof DpoStage>;
+
+export const ICO_OUTCOMES = ['advice-received', 'no-response-in-time'] as const;
+export const ICO_OUTCOME_LABELS: Record<(typeof ICO_OUTCOMES)[number], string> = {
+  'advice-received': 'Written advice received from the Commissioner',
+  'no-response-in-time': 'No response from the Commissioner within the statutory period',
+};
+/** DPA 2018 s.65: the Commissioner has six weeks to give written advice (extendable by a month). */
+export const ICO_RESPONSE_DAYS = 42;
+
+/** POST /proposals/{id}/ico-consultation (SPEC 11). */
+export const IcoConsultationInput = z.strictObject({
+  submittedOn: isoDate({ error: 'Give the date the consultation was submitted, e.g. 2026-10-01.' }),
+  reference: text(1, 200),
+  outcome: z.enum(ICO_OUTCOMES, { error: 'Outcome must be advice-received or no-response-in-time.' }),
+  summary: text(1, 8000),
+});
+export type IcoConsultationInput = z.infer<typeof IcoConsultationInput>;
+
+/** As recorded: who recorded it and when, beside what they entered. */
+export type IcoConsultation = IcoConsultationInput & { recordedBy: string; recordedAt: string };
