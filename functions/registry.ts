@@ -27,6 +27,11 @@ export const functionRegistry: FunctionSpec[] = [
     entry: 'functions/proposals/withdraw.handler.ts',
     description: 'POST /proposals/{id}/withdraw',
   },
+  {
+    name: 'record-ico-consultation',
+    entry: 'functions/proposals/ico.handler.ts',
+    description: 'POST /proposals/{id}/ico-consultation',
+  },
   { name: 'mark-failed', entry: 'functions/proposals/fail.handler.ts', description: 'RecordFailure state' },
   {
     name: 'score-proposal',

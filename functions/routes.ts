@@ -20,6 +20,13 @@ export const routeTable: RouteSpec[] = [
   { method: 'POST', path: '/proposals/{id}/withdraw', function: 'withdraw-proposal', auth: 'jwt' },
   // SPEC 10: after an approval expired, a manager asks for a fresh review link.
   { method: 'POST', path: '/proposals/{id}/review-link', function: 'reissue-review-link', auth: 'jwt' },
+  // SPEC 11: the prior consultation with the Information Commissioner (DPA 2018 s.65).
+  {
+    method: 'POST',
+    path: '/proposals/{id}/ico-consultation',
+    function: 'record-ico-consultation',
+    auth: 'jwt',
+  },
   // SPEC 5: a reply from another address counts once a manager accepts it.
   { method: 'POST', path: '/proposals/{id}/replies/{replyId}/accept', function: 'accept-reply', auth: 'jwt' },
   // The review link is its own credential: an HMAC-signed, expiring, single-use signature.

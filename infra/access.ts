@@ -45,6 +45,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'get-proposal': { table: ['GetItem', 'Query'] },
   'get-evidence': { table: ['GetItem', 'Query'], readsRawMail: true, readsEvidence: true },
   'withdraw-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['StopExecution'] },
+  'record-ico-consultation': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'mark-failed': { table: ['PutItem', 'UpdateItem'] },
   'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'send-consultation': {

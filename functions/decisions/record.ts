@@ -6,6 +6,7 @@ import '../shared/model/zod-messages.js';
 import { log } from '../shared/logger.js';
 import { Outcome } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
+import { highestLevel, residualLevel } from '../shared/model/risk.js';
 import {
   addTimelineEvent,
   changeStatus,
@@ -33,6 +34,8 @@ export const ApproverChoice = z.object({
     z.refine((who) => who !== 'system', 'Only the workflow decides as the system'),
   ),
   decidedAt: isoDateTime({ offset: true }),
+  dpoAdvice: z.optional(z.enum(['accepted', 'overruled'])),
+  dpoReasons: z.optional(z.nullable(z.string())),
 });
 
 export const Approval = z.union([SystemRejection, ApproverChoice]);
@@ -92,6 +95,7 @@ export function decisionDraft(proposal: ProposalRecord, approval: Approval, now:
   const { pressingNeed, consultation } = proposal;
   if (!pressingNeed) throw new Error(`Proposal ${proposal.proposalId} has no pressing-need score yet.`);
   const common = {
+    ...governance(proposal, approval),
     proposalId: proposal.proposalId,
     reference: proposal.reference,
     pressingNeed: {
@@ -127,6 +131,36 @@ export function decisionDraft(proposal: ProposalRecord, approval: Approval, now:
     // Only an approval is reviewed later; a rejection has nothing to review.
     reviewDate: approval.outcome === 'approved' ? (approval.reviewDate ?? null) : null,
   };
+}
+
+/**
+ * SPEC 10 and 11 in the record: the DPO's advice and the approver's answer to it (or that the DPO
+ * did not answer), the highest residual risk, and the prior consultation with the Commissioner.
+ * Each only when it applies, so a record without them hashes as before.
+ */
+function governance(
+  proposal: ProposalRecord,
+  approval: Approval,
+): Pick<DecisionDraft, 'dpoAdvice' | 'dpoNoResponse' | 'residualRisk' | 'icoConsultation'> {
+  const out: Pick<DecisionDraft, 'dpoAdvice' | 'dpoNoResponse' | 'residualRisk' | 'icoConsultation'> = {};
+  const { dpo, icoConsultation } = proposal;
+  if (dpo?.status === 'advised' && dpo.recommendation && !('reason' in approval)) {
+    const response = approval.dpoAdvice ?? 'accepted';
+    out.dpoAdvice = {
+      recommendation: dpo.recommendation,
+      advice: dpo.advice ?? '',
+      response,
+      reasons: response === 'overruled' ? (approval.dpoReasons?.trim() ?? null) : null,
+    };
+  }
+  if (dpo?.status === 'no-response' && dpo.timedOutAt) {
+    out.dpoNoResponse = { requestedAt: dpo.requestedAt, timedOutAt: dpo.timedOutAt };
+  }
+  const levels = (proposal.input.risks ?? []).map(residualLevel);
+  const highest = highestLevel(levels);
+  if (highest) out.residualRisk = highest;
+  if (icoConsultation) out.icoConsultation = { ...icoConsultation };
+  return out;
 }
 
 function decider(proposal: ProposalRecord, decidedBy: string): string {

@@ -8,8 +8,22 @@ import { type AppError, ConflictError, ForbiddenError } from '../shared/errors.j
 import { log } from '../shared/logger.js';
 import { isCounted, type Tally } from '../shared/model/consultation.js';
 import { OUTCOMES, type Outcome } from '../shared/model/decision.js';
+import {
+  DPO_RECOMMENDATION_LABELS,
+  DPO_RESPONSES,
+  type DpoStage,
+  ICO_OUTCOME_LABELS,
+} from '../shared/model/governance.js';
 import { isoDate as isoDateSchema } from '../shared/model/iso.js';
 import { GUIDING_PRINCIPLES, MAX_RATING, type ProposalInput } from '../shared/model/proposal.js';
+import {
+  LIKELIHOOD_LABELS,
+  needsPriorConsultation,
+  RISK_LEVEL_LABELS,
+  residual,
+  riskLevel,
+  SEVERITY_LABELS,
+} from '../shared/model/risk.js';
 import { STANCE_LABELS } from '../shared/model/stances.js';
 import {
   loadProposalPartition,
@@ -33,7 +47,7 @@ import {
 
 export const RATIONALE_MIN = 20;
 const TEXT_MAX = 10_000;
-const FORM_FIELDS = ['outcome', 'rationale', 'conditions', 'reviewDate'] as const;
+const FORM_FIELDS = ['outcome', 'rationale', 'conditions', 'reviewDate', 'dpoAdvice', 'dpoReasons'] as const;
 type FormField = (typeof FORM_FIELDS)[number];
 
 /** A rendered page and its status: the handler turns it into the HTTP answer. */
@@ -98,13 +112,38 @@ export interface ReviewPageView {
   hasReplies: boolean;
   checklist: { principle: number; text: string; met: boolean; note: string | null }[] | null;
   alternativesConsidered: string | null;
-  risks: { description: string; likelihood: number; severity: number; mitigation: string }[] | null;
+  risks: RiskView[] | null;
+  /** SPEC 11: a residual risk is high, so the Commissioner must be consulted before approval. */
+  priorConsultation: {
+    required: boolean;
+    recorded: { submittedOn: string; reference: string; outcome: string; summary: string } | null;
+    missing: boolean;
+  };
+  /** SPEC 10: the DPO's advice, or that the DPO did not answer in time; null when no DPO was named. */
+  dpo: DpoView | null;
   /** The form, while the review is open; null once decided. */
   form: ReviewFormView | null;
   /** Who decided what and when, once decided; null while open. */
   decided: DecidedView | null;
   errors: { field: FormField; message: string }[];
   hasErrors: boolean;
+}
+
+export interface RiskView {
+  description: string;
+  mitigation: string;
+  before: { likelihood: string; severity: string; level: string };
+  after: { likelihood: string; severity: string; level: string };
+  high: boolean;
+}
+
+export interface DpoView {
+  advised: boolean;
+  noResponse: boolean;
+  requested: boolean;
+  recommendation: string | null;
+  advice: string | null;
+  at: string | null;
 }
 
 export interface ReviewFormView {
@@ -120,6 +159,11 @@ export interface ReviewFormView {
   minReviewDate: string;
   /** Set when a principle of the Code is not met: an approval then needs conditions (SPEC §10). */
   conditionsRequiredFor: string | null;
+  /** The DPO advised: the approver says whether the decision accepts or overrules the advice. */
+  dpoAdviceAsked: boolean;
+  dpoAccepted: boolean;
+  dpoOverruled: boolean;
+  dpoReasons: string;
   fieldErrors: Record<FormField, string | null>;
 }
 
@@ -133,6 +177,8 @@ export interface DecidedView {
   rationale: string;
   conditions: string | null;
   reviewDate: string | null;
+  dpoAdvice: string | null;
+  dpoReasons: string | null;
 }
 
 /** What templates/pages/review-confirmation.html is rendered with. */
@@ -163,17 +209,12 @@ export async function showReview(request: ReviewRequest & { sig: string | null }
     };
   }
   assertStillOpen(review, partition.proposal, now);
-  const form = formView(
-    request.actionPath,
-    request.sig ?? '',
-    now,
-    unmetPrinciples(partition.proposal.input),
-    {
-      rationale: '',
-      conditions: '',
-      reviewDate: defaultReviewDate(now),
-    },
-  );
+  const form = formView(request.actionPath, request.sig ?? '', now, rulesFor(partition.proposal), {
+    rationale: '',
+    conditions: '',
+    reviewDate: defaultReviewDate(now),
+    dpoReasons: '',
+  });
   return { status: 200, page: renderPage('review', pageView(partition, review, form, null)) };
 }
 
@@ -187,8 +228,8 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
   assertStillOpen(review, partition.proposal, now);
 
   const submitted = Object.fromEntries(FORM_FIELDS.map((f) => [f, request.form.get(f) ?? undefined]));
-  const unmet = unmetPrinciples(partition.proposal.input);
-  const parsed = reviewFormSchema(isoDate(now), unmet).safeParse(submitted);
+  const rules = rulesFor(partition.proposal);
+  const parsed = reviewFormSchema(isoDate(now), rules).safeParse(submitted);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({
       field: (FORM_FIELDS as readonly PropertyKey[]).includes(issue.path[0] ?? '')
@@ -196,17 +237,19 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
         : 'outcome',
       message: issue.message,
     }));
-    const form = formView(request.actionPath, sig ?? '', now, unmet, {
+    const form = formView(request.actionPath, sig ?? '', now, rules, {
       outcome: submitted.outcome,
       rationale: submitted.rationale ?? '',
       conditions: submitted.conditions ?? '',
       reviewDate: submitted.reviewDate || defaultReviewDate(now),
+      dpoAdvice: submitted.dpoAdvice,
+      dpoReasons: submitted.dpoReasons ?? '',
       errors,
     });
     return { status: 400, page: renderPage('review', pageView(partition, review, form, null, errors)) };
   }
 
-  const { outcome, rationale, conditions, reviewDate } = parsed.data;
+  const { outcome, rationale, conditions, reviewDate, dpoAdvice, dpoReasons } = parsed.data;
   const decision: ReviewDecision = {
     outcome,
     rationale,
@@ -214,6 +257,12 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
     reviewDate: outcome === 'approved' ? reviewDate || defaultReviewDate(now) : null,
     decidedBy: review.approverEmail,
     decidedAt: now.toISOString(),
+    ...(rules.dpoAdvice
+      ? {
+          dpoAdvice: dpoAdvice ?? 'accepted',
+          dpoReasons: dpoAdvice === 'overruled' ? dpoReasons || null : null,
+        }
+      : {}),
   };
   await decideReview(review.reviewId, decision, now);
   await tellWorkflow(review, decision);
@@ -311,9 +360,42 @@ async function tellWorkflow(review: ReviewRecord, decision: ReviewDecision): Pro
   }
 }
 
+/** What the form must enforce for this proposal, beside the rationale (SPEC 10, 11). */
+interface FormRules {
+  /** Principles of the Code the checklist marks as not met: an approval needs conditions. */
+  unmet: number[];
+  /** A residual risk is high and no prior consultation with the Commissioner is recorded. */
+  priorConsultationMissing: boolean;
+  /** The DPO's advice, when given: the decision accepts it or overrules it with reasons. */
+  dpoAdvice: Pick<DpoStage, 'recommendation'> | null;
+}
+
+function rulesFor(proposal: ProposalRecord): FormRules {
+  return {
+    unmet: unmetPrinciples(proposal.input),
+    priorConsultationMissing: needsPriorConsultation(proposal.input.risks) && !proposal.icoConsultation,
+    dpoAdvice: proposal.dpo?.status === 'advised' ? { recommendation: proposal.dpo.recommendation } : null,
+  };
+}
+
 /** The numbers of the Code's guiding principles the proposal's checklist marks as not met. */
 function unmetPrinciples(input: ProposalInput): number[] {
   return (input.checklist ?? []).filter((item) => !item.met).map((item) => item.principle);
+}
+
+/**
+ * A decision departs from the DPO's advice when it approves against "do not proceed", approves
+ * without conditions against "proceed with conditions", or rejects against advice to proceed.
+ */
+export function departsFromDpoAdvice(
+  recommendation: DpoStage['recommendation'],
+  outcome: Outcome,
+  conditions: string | undefined,
+): boolean {
+  if (!recommendation) return false;
+  if (outcome === 'rejected') return recommendation !== 'do-not-proceed';
+  if (recommendation === 'do-not-proceed') return true;
+  return recommendation === 'proceed-with-conditions' && !conditions;
 }
 
 /** "principle 9", "principles 3 and 9", "principles 1, 3 and 9". */
@@ -322,7 +404,8 @@ function principlesPhrase(numbers: number[]): string {
   return `principles ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`;
 }
 
-function reviewFormSchema(today: string, unmet: number[]) {
+function reviewFormSchema(today: string, rules: FormRules) {
+  const { unmet } = rules;
   return z
     .object({
       outcome: z.enum(OUTCOMES, { error: 'Choose whether to approve or reject the proposal.' }),
@@ -339,9 +422,41 @@ function reviewFormSchema(today: string, unmet: number[]) {
           .check(z.trim(), z.maxLength(TEXT_MAX, `Keep the conditions under ${TEXT_MAX} characters.`)),
       ),
       reviewDate: z.optional(z.string().check(z.trim())),
+      dpoAdvice: z.optional(
+        z.enum(DPO_RESPONSES, { error: "Say whether your decision accepts or overrules the DPO's advice." }),
+      ),
+      dpoReasons: z.optional(
+        z.string().check(z.trim(), z.maxLength(TEXT_MAX, `Keep the reasons under ${TEXT_MAX} characters.`)),
+      ),
     })
     .check(
       z.superRefine((form, ctx) => {
+        if (form.outcome === 'approved' && rules.priorConsultationMissing) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['outcome'],
+            message:
+              'A risk stays high after the measures: the Information Commissioner must be consulted before approval (DPA 2018 s.65). Ask the DPIA team to record the prior consultation, then approve; or reject.',
+          });
+        }
+        if (rules.dpoAdvice) {
+          const departs = departsFromDpoAdvice(rules.dpoAdvice.recommendation, form.outcome, form.conditions);
+          if (departs && form.dpoAdvice !== 'overruled') {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['dpoAdvice'],
+              message:
+                "This decision departs from the DPO's advice: mark the advice as overruled and give your reasons.",
+            });
+          }
+          if (form.dpoAdvice === 'overruled' && (form.dpoReasons ?? '').length < RATIONALE_MIN) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['dpoReasons'],
+              message: `Give your reasons for overruling the DPO's advice, in at least ${RATIONALE_MIN} characters.`,
+            });
+          }
+        }
         if (form.outcome === 'approved' && unmet.length > 0 && !form.conditions) {
           ctx.addIssue({
             code: 'custom',
@@ -371,15 +486,18 @@ function formView(
   action: string,
   sig: string,
   now: Date,
-  unmet: number[],
+  rules: FormRules,
   values: {
     outcome?: string | undefined;
     rationale: string;
     conditions: string;
     reviewDate: string;
+    dpoAdvice?: string | undefined;
+    dpoReasons: string;
     errors?: { field: FormField; message: string }[];
   },
 ): ReviewFormView {
+  const { unmet } = rules;
   const fieldErrors = Object.fromEntries(FORM_FIELDS.map((f) => [f, null])) as Record<
     FormField,
     string | null
@@ -396,6 +514,10 @@ function formView(
     rationaleMin: RATIONALE_MIN,
     minReviewDate: isoDate(new Date(now.getTime() + 86_400_000)),
     conditionsRequiredFor: unmet.length > 0 ? principlesPhrase(unmet) : null,
+    dpoAdviceAsked: rules.dpoAdvice !== null,
+    dpoAccepted: values.dpoAdvice === 'accepted',
+    dpoOverruled: values.dpoAdvice === 'overruled',
+    dpoReasons: values.dpoReasons,
     fieldErrors,
   };
 }
@@ -411,6 +533,8 @@ function decidedView(review: Pick<ReviewRecord, 'approverName'>, d: ReviewDecisi
     rationale: d.rationale,
     conditions: d.conditions,
     reviewDate: d.reviewDate ? formatUkLongDate(d.reviewDate) : null,
+    dpoAdvice: d.dpoAdvice ?? null,
+    dpoReasons: d.dpoReasons ?? null,
   };
 }
 
@@ -500,7 +624,9 @@ export function pageView(
           }))
       : null,
     alternativesConsidered: input.alternativesConsidered ?? null,
-    risks: input.risks?.length ? input.risks.map((r) => ({ ...r })) : null,
+    risks: input.risks?.length ? input.risks.map(riskView) : null,
+    priorConsultation: priorConsultationView(proposal),
+    dpo: dpoView(proposal.dpo),
     form,
     decided,
     errors,
@@ -515,4 +641,53 @@ export function defaultReviewDate(now: Date): string {
   const date = new Date(now);
   date.setUTCFullYear(date.getUTCFullYear() + 1);
   return isoDate(date);
+}
+
+function riskView(risk: NonNullable<ProposalInput['risks']>[number]): RiskView {
+  const after = residual(risk);
+  const level = (likelihood: number, severity: number) => ({
+    likelihood: LIKELIHOOD_LABELS[likelihood] ?? String(likelihood),
+    severity: SEVERITY_LABELS[severity] ?? String(severity),
+    level: RISK_LEVEL_LABELS[riskLevel(likelihood, severity)],
+  });
+  return {
+    description: risk.description,
+    mitigation: risk.mitigation,
+    before: level(risk.likelihood, risk.severity),
+    after: level(after.likelihood, after.severity),
+    high: riskLevel(after.likelihood, after.severity) === 'high',
+  };
+}
+
+function priorConsultationView(proposal: ProposalRecord): ReviewPageView['priorConsultation'] {
+  const required = needsPriorConsultation(proposal.input.risks);
+  const ico = proposal.icoConsultation;
+  return {
+    required,
+    recorded: ico
+      ? {
+          submittedOn: formatUkLongDate(ico.submittedOn),
+          reference: ico.reference,
+          outcome: ICO_OUTCOME_LABELS[ico.outcome],
+          summary: ico.summary,
+        }
+      : null,
+    missing: required && !ico,
+  };
+}
+
+function dpoView(dpo: DpoStage | undefined): DpoView | null {
+  if (!dpo) return null;
+  return {
+    advised: dpo.status === 'advised',
+    noResponse: dpo.status === 'no-response',
+    requested: dpo.status === 'requested',
+    recommendation: dpo.recommendation ? DPO_RECOMMENDATION_LABELS[dpo.recommendation] : null,
+    advice: dpo.advice ?? null,
+    at: dpo.advisedAt
+      ? formatUkDateTime(dpo.advisedAt)
+      : dpo.timedOutAt
+        ? formatUkDateTime(dpo.timedOutAt)
+        : null,
+  };
 }

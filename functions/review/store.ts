@@ -22,6 +22,9 @@ export const ReviewDecision = z.object({
   reviewDate: z.nullable(isoDate()),
   decidedBy: z.string(),
   decidedAt: isoDateTime({ offset: true }),
+  /** SPEC 10: whether the decision accepts or overrules the DPO's advice, when the DPO advised. */
+  dpoAdvice: z.optional(z.enum(['accepted', 'overruled'])),
+  dpoReasons: z.optional(z.nullable(z.string())),
 });
 export type ReviewDecision = z.infer<typeof ReviewDecision>;
 

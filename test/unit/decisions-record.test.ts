@@ -151,6 +151,8 @@ describe('recordDecision: the system path', () => {
         late: 0,
         tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
       },
+      // The example's two risks are medium (3 x 1 and 2 x 2) and no residual values lower them.
+      residualRisk: 'medium',
       sequence: 1,
       prevHash: GENESIS_HASH,
       hash: hashDecision(record),
@@ -212,6 +214,79 @@ describe('recordDecision: the approver path', () => {
     const again = await recordDecision({ proposalId: 'p-1', approval: choice() }, NOW);
     expect(again).toEqual({ decisionId: first.decisionId, outcome: 'approved' });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it("carries the DPO's advice with the approver's answer, the residual risk and the ICO consultation, hashed", async () => {
+    const ico = {
+      submittedOn: '2026-09-01',
+      reference: 'ICO/PC/2026/0042',
+      outcome: 'advice-received' as const,
+      summary: 'Limit access to listed offences.',
+      recordedBy: 'manager@police.example',
+      recordedAt: '2026-10-20T10:00:00.000Z',
+    };
+    given(
+      proposal({
+        input: {
+          ...input,
+          risks: [
+            { description: 'Creep', mitigation: 'Audit', likelihood: 3, severity: 3, residualLikelihood: 2 },
+          ],
+        },
+        icoConsultation: ico,
+        dpo: {
+          adviceId: 'adv-1',
+          dpoName: 'Data Protection Officer',
+          requestedAt: '2026-12-15T17:05:00.000Z',
+          expiresAt: '2026-12-22T17:05:00.000Z',
+          status: 'advised',
+          recommendation: 'do-not-proceed',
+          advice: 'Encrypt the link first.',
+          advisedAt: '2026-12-16T08:00:00.000Z',
+        },
+      }),
+    );
+    await recordDecision(
+      {
+        proposalId: 'p-1',
+        approval: choice({ dpoAdvice: 'overruled', dpoReasons: 'Encryption is contracted.' }),
+      },
+      NOW,
+    );
+    const record = written();
+    expect(record).toMatchObject({
+      dpoAdvice: {
+        recommendation: 'do-not-proceed',
+        advice: 'Encrypt the link first.',
+        response: 'overruled',
+        reasons: 'Encryption is contracted.',
+      },
+      residualRisk: 'high',
+      icoConsultation: ico,
+    });
+    expect(record.hash).toBe(hashDecision(record));
+  });
+
+  it('records that the DPO did not answer in time', async () => {
+    given(
+      proposal({
+        dpo: {
+          adviceId: 'adv-1',
+          dpoName: 'Data Protection Officer',
+          requestedAt: '2026-12-08T17:05:00.000Z',
+          expiresAt: '2026-12-15T17:05:00.000Z',
+          status: 'no-response',
+          timedOutAt: '2026-12-15T17:05:00.000Z',
+        },
+      }),
+    );
+    await recordDecision({ proposalId: 'p-1', approval: choice() }, NOW);
+    const record = written();
+    expect(record.dpoNoResponse).toEqual({
+      requestedAt: '2026-12-08T17:05:00.000Z',
+      timedOutAt: '2026-12-15T17:05:00.000Z',
+    });
+    expect(record.dpoAdvice).toBeUndefined();
   });
 
   it('decides nothing for a withdrawn proposal', async () => {

@@ -562,3 +562,167 @@ describe('POST /review/{reviewId}', () => {
     expectNothingChanged();
   });
 });
+
+describe('the governance rules of the review form (SPEC 10, 11)', () => {
+  const HIGH_RISK = {
+    description: 'Function creep: reads used to track lawful protest traffic',
+    likelihood: 3,
+    severity: 3,
+    mitigation: 'Access only for listed offence types, audited monthly.',
+    residualLikelihood: 2,
+    residualSeverity: 3,
+  };
+  const highRisk = (over: Partial<ProposalRecord> = {}) =>
+    proposal({ input: { ...input, risks: [...(input.risks ?? []), HIGH_RISK] }, ...over });
+  const ICO = {
+    submittedOn: '2026-09-01',
+    reference: 'ICO/PC/2026/0042',
+    outcome: 'advice-received' as const,
+    summary: 'The Commissioner advised limiting access to listed offences, as now proposed.',
+    recordedBy: 'manager@police.example',
+    recordedAt: new Date(NOW - 86_400_000).toISOString(),
+  };
+  const advised = (recommendation: 'proceed' | 'proceed-with-conditions' | 'do-not-proceed') =>
+    proposal({
+      dpo: {
+        adviceId: 'adv-1',
+        dpoName: 'Data Protection Officer',
+        requestedAt: new Date(NOW - 5 * 86_400_000).toISOString(),
+        expiresAt: new Date(NOW + 2 * 86_400_000).toISOString(),
+        status: 'advised',
+        recommendation,
+        advice: 'Proceed only once the back-office link is encrypted.',
+        advisedAt: new Date(NOW - 2 * 86_400_000).toISOString(),
+      },
+    });
+  const view = (res: { body: string }) => JSON.parse(res.body.replace('<!-- review -->', ''));
+  const output = () => JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
+  const approve = (extra: Record<string, string> = {}) =>
+    call(
+      event('POST', {
+        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS, ...extra }),
+      }),
+    );
+
+  it('says at the top that the Commissioner must be consulted when a residual risk is high', async () => {
+    given(review(), highRisk());
+    const v = view(await call(event('GET', { sig: SIG })));
+    expect(v.priorConsultation).toEqual({ required: true, recorded: null, missing: true });
+    expect(v.risks.at(-1)).toMatchObject({
+      before: { likelihood: 'Probable', severity: 'Severe', level: 'High' },
+      after: { likelihood: 'Possible', severity: 'Severe', level: 'High' },
+      high: true,
+    });
+  });
+
+  it('refuses an approval while a high residual risk has no prior consultation, and changes nothing', async () => {
+    given(review(), highRisk());
+    const res = await approve();
+    expect(res.statusCode).toBe(400);
+    expect(view(res).form.fieldErrors.outcome).toContain('Information Commissioner must be consulted');
+    expectNothingChanged();
+  });
+
+  it('still lets the approver reject it', async () => {
+    given(review(), highRisk());
+    const res = await call(
+      event('POST', { body: form({ sig: SIG, outcome: 'rejected', rationale: RATIONALE }) }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(output()).toMatchObject({ outcome: 'rejected' });
+  });
+
+  it('approves once the prior consultation is recorded, and shows it', async () => {
+    given(review(), highRisk({ icoConsultation: ICO }));
+    const page = view(await call(event('GET', { sig: SIG })));
+    expect(page.priorConsultation).toMatchObject({ required: true, missing: false });
+    expect(page.priorConsultation.recorded).toMatchObject({
+      reference: 'ICO/PC/2026/0042',
+      submittedOn: '1 September 2026',
+    });
+    const res = await approve();
+    expect(res.statusCode).toBe(200);
+  });
+
+  it("shows the DPO's advice and asks whether the decision accepts it", async () => {
+    given(review(), advised('proceed-with-conditions'));
+    const v = view(await call(event('GET', { sig: SIG })));
+    expect(v.dpo).toMatchObject({ advised: true, recommendation: 'Proceed with conditions' });
+    expect(v.dpo.advice).toContain('back-office link');
+    expect(v.form.dpoAdviceAsked).toBe(true);
+  });
+
+  it('records an approval that follows the advice as accepted', async () => {
+    given(review(), advised('proceed-with-conditions'));
+    const res = await approve();
+    expect(res.statusCode).toBe(200);
+    expect(output()).toMatchObject({ outcome: 'approved', dpoAdvice: 'accepted', dpoReasons: null });
+  });
+
+  it.each([
+    ['approves against advice not to proceed', 'do-not-proceed', { outcome: 'approved' }],
+    ['rejects against advice to proceed', 'proceed', { outcome: 'rejected' }],
+    [
+      'approves without conditions against advice to proceed with conditions',
+      'proceed-with-conditions',
+      { conditions: '' },
+    ],
+  ] as const)(
+    'refuses a decision that %s unless it is marked overruled (400, nothing changes)',
+    async (_c, rec, fields) => {
+      given(review(), proposal({ ...advised(rec), input: { ...input, checklist: undefined } }));
+      const res = await call(
+        event('POST', {
+          body: form({
+            sig: SIG,
+            outcome: 'approved',
+            rationale: RATIONALE,
+            conditions: CONDITIONS,
+            ...fields,
+          }),
+        }),
+      );
+      expect(res.statusCode).toBe(400);
+      expect(view(res).form.fieldErrors.dpoAdvice).toContain('departs from the DPO');
+      expectNothingChanged();
+    },
+  );
+
+  it('refuses overruling the DPO without reasons (400, nothing changes)', async () => {
+    given(review(), advised('do-not-proceed'));
+    const res = await approve({ dpoAdvice: 'overruled', dpoReasons: 'No.' });
+    expect(res.statusCode).toBe(400);
+    expect(view(res).form.fieldErrors.dpoReasons).toContain('reasons for overruling');
+    expectNothingChanged();
+  });
+
+  it('records an overruling with its reasons', async () => {
+    given(review(), advised('do-not-proceed'));
+    const reasons =
+      'The encryption is already contracted for go-live; the risk the DPO names is met by condition.';
+    const res = await approve({ dpoAdvice: 'overruled', dpoReasons: reasons });
+    expect(res.statusCode).toBe(200);
+    expect(output()).toMatchObject({ outcome: 'approved', dpoAdvice: 'overruled', dpoReasons: reasons });
+  });
+
+  it('says when the DPO did not answer in time, and asks nothing about advice', async () => {
+    given(
+      review(),
+      proposal({
+        dpo: {
+          adviceId: 'adv-1',
+          dpoName: 'Data Protection Officer',
+          requestedAt: new Date(NOW - 8 * 86_400_000).toISOString(),
+          expiresAt: new Date(NOW - 86_400_000).toISOString(),
+          status: 'no-response',
+          timedOutAt: new Date(NOW - 86_400_000).toISOString(),
+        },
+      }),
+    );
+    const v = view(await call(event('GET', { sig: SIG })));
+    expect(v.dpo).toMatchObject({ noResponse: true, advised: false });
+    expect(v.form.dpoAdviceAsked).toBe(false);
+    expect((await approve()).statusCode).toBe(200);
+    expect(output().dpoAdvice).toBeUndefined();
+  });
+});
