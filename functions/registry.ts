@@ -72,6 +72,17 @@ export const functionRegistry: FunctionSpec[] = [
   },
   { name: 'review', entry: 'functions/review/review.handler.ts', description: 'GET/POST /review/{reviewId}' },
   {
+    name: 'request-dpo-advice',
+    entry: 'functions/dpo/request.handler.ts',
+    description: 'RequestDpoAdvice state: mails the DPO a signed link',
+  },
+  { name: 'dpo-advice', entry: 'functions/dpo/advice.handler.ts', description: 'GET/POST /dpo/{adviceId}' },
+  {
+    name: 'record-dpo-silence',
+    entry: 'functions/dpo/silence.handler.ts',
+    description: 'RecordDpoSilence state: the DPO did not advise in time',
+  },
+  {
     name: 'reissue-review-link',
     entry: 'functions/review/reissue.handler.ts',
     description: 'POST /proposals/{id}/review-link',

@@ -32,6 +32,9 @@ export const routeTable: RouteSpec[] = [
   // The review link is its own credential: an HMAC-signed, expiring, single-use signature.
   { method: 'GET', path: '/review/{reviewId}', function: 'review', auth: 'none' },
   { method: 'POST', path: '/review/{reviewId}', function: 'review', auth: 'none' },
+  // SPEC 10: the DPO's advice link, signed as the review link is.
+  { method: 'GET', path: '/dpo/{adviceId}', function: 'dpo-advice', auth: 'none' },
+  { method: 'POST', path: '/dpo/{adviceId}', function: 'dpo-advice', auth: 'none' },
   { method: 'GET', path: '/decisions', function: 'list-decisions', auth: 'jwt' },
   { method: 'GET', path: '/decisions/{decisionId}', function: 'get-decision', auth: 'jwt' },
   { method: 'GET', path: '/audit/verify', function: 'verify-audit', auth: 'jwt' },

@@ -14,6 +14,7 @@ export type Setting = keyof Pick<
   | 'inboundDomain'
   | 'publicBaseUrl'
   | 'approvalTimeoutDays'
+  | 'dpoTimeoutDays'
   | 'cognitoDomain'
   | 'cognitoClientId'
   | 'cognitoIssuer'
@@ -57,7 +58,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
     templates: true,
   },
   'collect-responses': { table: ['Query', 'UpdateItem'], workflow: ['SendTaskSuccess'] },
-  'close-consultation': { table: READ_WRITE, settings: ['approvalTimeoutDays'] },
+  'close-consultation': { table: READ_WRITE, settings: ['approvalTimeoutDays', 'dpoTimeoutDays'] },
   'inbound-mail': { table: READ_WRITE, workflow: ['SendTaskSuccess'], readsRawMail: true },
   'accept-reply': { table: READ_WRITE, workflow: ['SendTaskSuccess'] },
   'request-approval': {
@@ -74,6 +75,21 @@ export const functionAccess: Record<string, FunctionAccess> = {
     readsReviewKey: true,
     templates: true,
   },
+  'request-dpo-advice': {
+    table: ['GetItem', 'PutItem', 'UpdateItem'],
+    sendsMail: true,
+    archivesMail: true,
+    readsReviewKey: true,
+    settings: ['publicBaseUrl', 'dpoTimeoutDays'],
+    templates: true,
+  },
+  'dpo-advice': {
+    table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+    workflow: ['SendTaskSuccess'],
+    readsReviewKey: true,
+    templates: true,
+  },
+  'record-dpo-silence': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'reissue-review-link': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['SendTaskSuccess'] },
   'mark-expired': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'record-decision': { table: READ_WRITE },

@@ -39,6 +39,7 @@ const DeploymentConfigSchema = z
       .number()
       .refine((n) => LOG_RETENTION_DAYS.includes(n), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`),
     approvalTimeoutDays: z.coerce.number().positive().default(14),
+    dpoTimeoutDays: z.coerce.number().positive().default(7),
     publicBaseUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
     signInDomainPrefix: z
       .string()
@@ -72,6 +73,7 @@ const HINTS: Record<ParameterName, string> = {
   evidenceRetentionDays: 'days an evidence pack is kept in S3, e.g. 2190',
   logRetentionDays: 'days CloudWatch keeps function, workflow and access logs, e.g. 365',
   approvalTimeoutDays: 'days an approver has before the proposal expires; default 14',
+  dpoTimeoutDays: 'days the DPO has to advise before the proposal goes to the approver without it; default 7',
   publicBaseUrl: 'the https URL review links start with, when a custom domain fronts the API',
   signInDomainPrefix: 'the Cognito hosted-UI prefix for the web sign-in; default camera-dpia-<account id>',
 };

@@ -112,6 +112,7 @@ export class StatelessStack extends Stack {
       stateMachineArn,
       reviewKeySecretId: stateful.reviewLinkKey.secretArn,
       approvalTimeoutDays: String(config.approvalTimeoutDays),
+      dpoTimeoutDays: String(config.dpoTimeoutDays),
     };
     const webSignIn = [...this.functions.keys()].some((name) =>
       accessOf(name).settings?.includes('cognitoClientId'),

@@ -176,10 +176,20 @@ export class LocalStackClient {
   }
 
   /** The review link mailed to the approver, as `/review/<id>?sig=...` (path and query). */
-  async reviewLink(approver: string, reference: string): Promise<string> {
-    const mail = (await this.mailTo(approver, reference)).at(-1);
-    const match = mail?.body?.text?.match(/https?:\/\/[^\s]+\/review\/[^\s?]+\?sig=[^\s]+/);
-    if (!match) throw new Error(`no review link for ${reference} reached ${approver}`);
+  reviewLink(approver: string, reference: string): Promise<string> {
+    return this.signedLink(approver, reference, 'review');
+  }
+
+  /** The advice link mailed to the DPO, as `/dpo/<id>?sig=...` (path and query). */
+  adviceLink(dpo: string, reference: string): Promise<string> {
+    return this.signedLink(dpo, reference, 'dpo');
+  }
+
+  private async signedLink(to: string, reference: string, kind: 'review' | 'dpo'): Promise<string> {
+    const pattern = new RegExp(`https?://[^\\s]+/${kind}/[^\\s?]+\\?sig=[^\\s]+`);
+    const mail = (await this.mailTo(to, reference)).filter((m) => pattern.test(m.body?.text ?? '')).at(-1);
+    const match = mail?.body?.text?.match(pattern);
+    if (!match) throw new Error(`no ${kind} link for ${reference} reached ${to}`);
     return new URL(match[0]).pathname + new URL(match[0]).search;
   }
 }

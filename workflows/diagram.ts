@@ -7,7 +7,7 @@ interface State {
   Next?: string;
   Default?: string;
   End?: boolean;
-  Choices?: { Next: string; Variable?: string; StringEquals?: string }[];
+  Choices?: { Next: string; Variable?: string; StringEquals?: string; IsPresent?: boolean }[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
 }
 
@@ -22,7 +22,12 @@ export function mermaidFromAsl(definition: { StartAt: string; States: Record<str
           : `${name}[${name}]`;
     lines.push(`  ${shape}`);
     for (const choice of state.Choices ?? []) {
-      const label = choice.StringEquals ? `|${choice.StringEquals}|` : '';
+      const field = choice.Variable?.split('.').pop();
+      const label = choice.StringEquals
+        ? `|${choice.StringEquals}|`
+        : choice.IsPresent && field
+          ? `|${field} set|`
+          : '';
       lines.push(`  ${name} -->${label} ${choice.Next}`);
     }
     if (state.Default) lines.push(`  ${name} -->|otherwise| ${state.Default}`);

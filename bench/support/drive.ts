@@ -9,6 +9,7 @@ import type { BenchStack, WatchedMail } from './stack.js';
 export interface ProposalInputShape extends Record<string, unknown> {
   consultees: { name: string; email: string; organisation?: string }[];
   approver: { name: string; email: string };
+  dpo?: { name: string; email: string };
   responseDeadline: string;
 }
 
@@ -19,6 +20,8 @@ const example = JSON.parse(
 /** The Tenterden example with `consultees` generated consultees (unique per tag) and a deadline. */
 export function benchProposal(options: { consultees: number; tag: string; deadlineSeconds: number }) {
   const input = structuredClone(example);
+  // Without a DPO: the benchmarks time consultation and approval, not a person's advice.
+  delete input.dpo;
   input.consultees = Array.from({ length: options.consultees }, (_, i) => ({
     name: `Cllr ${options.tag.toUpperCase()} Consultee ${i + 1}`,
     email: `c${i + 1}.${options.tag}@parish${i % 7}.example`,

@@ -1,6 +1,7 @@
 // dpia demo: the whole lifecycle on a fresh temporary local stack, each step printed: a proposal
 // with five consultees (support, concerns, an objection, an out-of-office and a late reply), the
-// approval through the mailed review link, and the verified decision chain.
+// DPO's advice through the mailed advice link, the approval through the mailed review link, and
+// the verified decision chain.
 import { readFileSync } from 'node:fs';
 import { startScratchStack } from '../../local/scratch.js';
 
@@ -19,6 +20,7 @@ export async function demoCommand(print: (line: string) => void = (l) => process
     ) as {
       consultees: { name: string; email: string }[];
       approver: { email: string };
+      dpo: { name: string; email: string };
       responseDeadline: string;
     };
     example.consultees = example.consultees.slice(0, 5);
@@ -71,7 +73,7 @@ export async function demoCommand(print: (line: string) => void = (l) => process
     print(`8. ${away} sent an out-of-office auto-reply (kept, not counted)`);
 
     print(`9. Waiting for the response deadline...`);
-    await client.waitForStatus(proposalId, ['awaiting-approval'], (DEADLINE_SECONDS + 20) * 1000);
+    await client.waitForStatus(proposalId, ['awaiting-dpo-advice'], (DEADLINE_SECONDS + 20) * 1000);
     await client.replyAsConsultee(late, reference, 'SUPPORT', 'Sorry for the delay.');
     print(`10. ${late} replied after the deadline: kept as late, left out of the tally`);
     const tallied = await client.waitFor('the late reply', async () => {
@@ -87,18 +89,42 @@ export async function demoCommand(print: (line: string) => void = (l) => process
       `11. Consultation closed: support ${t.support}, concerns ${t.concerns}, object ${t.object}, unclassified ${t.unclassified}; late ${tallied.late}`,
     );
 
+    const adviceLink = await client.waitFor("the DPO's advice link", async () =>
+      client.adviceLink(example.dpo.email, reference).catch(() => undefined),
+    );
+    const adviceUrl = new URL(adviceLink, client.apiUrl);
+    const advised = await client.api(
+      null,
+      'POST',
+      adviceUrl.pathname,
+      new URLSearchParams({
+        sig: adviceUrl.searchParams.get('sig') ?? '',
+        recommendation: 'proceed-with-conditions',
+        advice:
+          'Lawful under DPA 2018 Part 3 and proportionate to the need shown; proceed once the back-office link is encrypted (principle 9).',
+      }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
+    if (advised.status !== 200) throw new Error(`the DPO's advice was refused: HTTP ${advised.status}`);
+    print(`12. ${example.dpo.name} (DPO) advised through the mailed link: proceed with conditions`);
+    await client.waitForStatus(proposalId, ['awaiting-approval']);
+
     const link = await client.waitFor('the review link', async () =>
       client.reviewLink(example.approver.email, reference).catch(() => undefined),
     );
     const page = await client.api(null, 'GET', link);
-    print(`12. Approver opened the review link from the mail: HTTP ${page.status}`);
+    print(
+      `13. Approver opened the review link from the mail (the DPO's advice is on it): HTTP ${page.status}`,
+    );
     const url = new URL(link, client.apiUrl);
     const form = new URLSearchParams({
       sig: url.searchParams.get('sig') ?? '',
       outcome: 'approved',
       rationale:
         'A clear pressing need; the concerns raised are met by the 90-day access limit and annual review.',
-      conditions: 'Review the camera after twelve months and report the read rate to the council.',
+      conditions:
+        'Encrypt the back-office link before go-live (principle 9); review the camera after twelve months and report the read rate to the council.',
+      dpoAdvice: 'accepted',
     });
     const decided = await client.api(null, 'POST', url.pathname, form.toString(), {
       'content-type': 'application/x-www-form-urlencoded',
@@ -110,12 +136,12 @@ export async function demoCommand(print: (line: string) => void = (l) => process
     }>('manager', 'GET', `/proposals/${proposalId}`);
     const d = final.body.decision;
     print(
-      `13. Decision ${d.decisionId}: ${d.outcome}, chain position ${d.sequence}, hash ${d.hash.slice(0, 16)}...`,
+      `14. Decision ${d.decisionId}: ${d.outcome}, chain position ${d.sequence}, hash ${d.hash.slice(0, 16)}...`,
     );
 
     const verify = await client.api<{ ok: boolean; checked: number }>('auditor', 'GET', '/audit/verify');
     if (!verify.body.ok) throw new Error('the decision chain did not verify');
-    print(`14. Auditor verified the decision chain: ${verify.body.checked} record(s) intact`);
+    print(`15. Auditor verified the decision chain: ${verify.body.checked} record(s) intact`);
     print('Demo complete.');
   } finally {
     await scratch.close();

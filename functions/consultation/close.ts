@@ -1,6 +1,7 @@
 // The CloseConsultation task: runs when every consultee has a counted response (early close) or
 // when CollectResponses times out at the deadline. It freezes the consultation and hands the
-// proposal to the approver; the returned timeout is RequestApproval's TimeoutSecondsPath.
+// proposal on: to the DPO when the proposal names one (SPEC 10), else to the approver. The returned
+// timeouts are RequestDpoAdvice's and RequestApproval's TimeoutSecondsPath.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
@@ -14,21 +15,31 @@ import { rebuildConsultationCounts } from './summary.js';
 export const APPROVAL_TIMEOUT_ENV = 'DPIA_APPROVAL_TIMEOUT_DAYS';
 export const DEFAULT_APPROVAL_TIMEOUT_DAYS = 14;
 
+/** Days the DPO has to advise before the proposal goes on to the approver without it (SPEC 10). */
+export const DPO_TIMEOUT_ENV = 'DPIA_DPO_TIMEOUT_DAYS';
+export const DEFAULT_DPO_TIMEOUT_DAYS = 7;
+
 export interface CloseConsultationResult {
   approvalTimeoutSeconds: number;
+  /** Present only when the proposal names a DPO: the workflow's IsDpoNamed choice reads it. */
+  dpoTimeoutSeconds?: number;
 }
 
 export async function closeConsultation(proposalId: string): Promise<CloseConsultationResult> {
   // Read first, so a bad setting fails the task before anything changes and a retry can succeed.
   const approvalTimeoutSeconds = approvalTimeoutSecondsFromEnv();
+  const dpoTimeoutSeconds = dpoTimeoutSecondsFromEnv();
   const proposal = await getProposal(proposalId);
-  if (proposal.status !== 'consulting' && proposal.status !== 'awaiting-approval') {
+  const result: CloseConsultationResult = proposal.input.dpo
+    ? { approvalTimeoutSeconds, dpoTimeoutSeconds }
+    : { approvalTimeoutSeconds };
+  if (!['consulting', 'awaiting-dpo-advice', 'awaiting-approval'].includes(proposal.status)) {
     log.info('consultation not closed', {
       proposalId,
       reference: proposal.reference,
       status: proposal.status,
     });
-    return { approvalTimeoutSeconds };
+    return result;
   }
 
   // A retry keeps the first closing time: it is when collection really stopped.
@@ -37,7 +48,8 @@ export async function closeConsultation(proposalId: string): Promise<CloseConsul
   // A fresh count from every consultee and reply: what the approver and the decision record read.
   const summary = await rebuildConsultationCounts(proposalId);
 
-  if (await changeStatus(proposalId, 'awaiting-approval', ['consulting'])) {
+  const next = proposal.input.dpo ? 'awaiting-dpo-advice' : 'awaiting-approval';
+  if (await changeStatus(proposalId, next, ['consulting'])) {
     const early = Date.parse(closedAt) < Date.parse(proposal.input.responseDeadline);
     await addTimelineEvent(
       proposalId,
@@ -53,7 +65,7 @@ export async function closeConsultation(proposalId: string): Promise<CloseConsul
     responded: summary.responded,
     mailed: summary.mailed,
   });
-  return { approvalTimeoutSeconds };
+  return result;
 }
 
 /**
@@ -79,12 +91,20 @@ async function markClosed(proposalId: string, closedAt: string): Promise<void> {
 }
 
 /** Fractions of a day are allowed, so a test can watch an approval expire within seconds. */
-export function approvalTimeoutSecondsFromEnv(): number {
-  const configured = process.env[APPROVAL_TIMEOUT_ENV]?.trim();
-  const days = configured ? Number(configured) : DEFAULT_APPROVAL_TIMEOUT_DAYS;
+export const approvalTimeoutSecondsFromEnv = (): number =>
+  daysToSeconds(APPROVAL_TIMEOUT_ENV, process.env[APPROVAL_TIMEOUT_ENV], DEFAULT_APPROVAL_TIMEOUT_DAYS);
+
+/** The DPO's time to advise; fractions of a day allowed, as for the approver. */
+export const dpoTimeoutSecondsFromEnv = (): number =>
+  daysToSeconds(DPO_TIMEOUT_ENV, process.env[DPO_TIMEOUT_ENV], DEFAULT_DPO_TIMEOUT_DAYS);
+
+/** Each caller reads its own variable, so a bundle names exactly the settings it uses. */
+function daysToSeconds(variable: string, value: string | undefined, fallback: number): number {
+  const configured = value?.trim();
+  const days = configured ? Number(configured) : fallback;
   if (!Number.isFinite(days) || days <= 0) {
     throw new ConfigurationError(
-      `${APPROVAL_TIMEOUT_ENV} must be a positive number of days (got "${configured}"); unset it for the default of ${DEFAULT_APPROVAL_TIMEOUT_DAYS}.`,
+      `${variable} must be a positive number of days (got "${configured}"); unset it for the default of ${fallback}.`,
     );
   }
   return Math.max(1, Math.round(days * 24 * 60 * 60));

@@ -48,7 +48,13 @@ export const RecordDecisionInput = z.object({
 export type RecordDecisionInput = z.infer<typeof RecordDecisionInput>;
 
 /** A decision ends every live stage: straight after scoring, after consultation, or after expiry. */
-const DECIDABLE: readonly ProposalStatus[] = ['scoring', 'consulting', 'awaiting-approval', 'expired'];
+const DECIDABLE: readonly ProposalStatus[] = [
+  'scoring',
+  'consulting',
+  'awaiting-dpo-advice',
+  'awaiting-approval',
+  'expired',
+];
 const CLOSED: readonly ProposalStatus[] = ['withdrawn', 'failed'];
 
 export class ProposalClosedError extends Error {

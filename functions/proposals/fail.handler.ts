@@ -14,6 +14,7 @@ export const handler = async (event: FailureEvent) => {
     'submitted',
     'scoring',
     'consulting',
+    'awaiting-dpo-advice',
     'awaiting-approval',
     'expired',
   ]);

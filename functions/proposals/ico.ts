@@ -24,6 +24,7 @@ const OPEN: readonly ProposalStatus[] = [
   'submitted',
   'scoring',
   'consulting',
+  'awaiting-dpo-advice',
   'awaiting-approval',
   'expired',
 ];

@@ -1,5 +1,6 @@
 // Withdrawing a proposal (manager): stop its lifecycle, void any open review link (it then answers
 // 410) and say so in the timeline. The API handler and the web page both call this.
+import { voidAdvice } from '../dpo/store.js';
 import { voidReview } from '../review/store.js';
 import { ConflictError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
@@ -15,6 +16,7 @@ export const WITHDRAWABLE: readonly ProposalStatus[] = [
   'submitted',
   'scoring',
   'consulting',
+  'awaiting-dpo-advice',
   'awaiting-approval',
   'expired',
 ];
@@ -34,6 +36,7 @@ export async function withdrawProposal(proposalId: string, withdrawnBy: string):
   }
   if (proposal.executionArn) await stopLifecycle(proposal.executionArn, `Withdrawn by ${withdrawnBy}`);
   if (proposal.reviewId) await voidReview(proposal.reviewId, 'withdrawn');
+  if (proposal.dpo) await voidAdvice(proposal.dpo.adviceId, 'withdrawn');
   await addTimelineEvent(proposal.proposalId, 'withdrawn', `Withdrawn by ${withdrawnBy}`);
   log.info('proposal withdrawn', { proposalId: proposal.proposalId, reference: proposal.reference });
   return { proposalId: proposal.proposalId, reference: proposal.reference, status: 'withdrawn' };

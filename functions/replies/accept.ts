@@ -13,7 +13,7 @@ import { closeEarlyIfComplete, recordResponse } from './inbound.js';
 
 export async function acceptReply(proposalId: string, replyId: string, acceptedBy: string, now = new Date()) {
   const proposal = await getProposal(proposalId);
-  if (proposal.status !== 'consulting' && proposal.status !== 'awaiting-approval') {
+  if (!['consulting', 'awaiting-dpo-advice', 'awaiting-approval'].includes(proposal.status)) {
     throw new ConflictError(
       `Proposal ${proposal.reference} is ${proposal.status}: its replies can no longer change.`,
     );

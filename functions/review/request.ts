@@ -32,7 +32,12 @@ export interface RequestApprovalInput {
 }
 
 /** Approval follows consultation; `expired` comes back here when a manager re-issues the link. */
-const REQUESTABLE: readonly ProposalStatus[] = ['consulting', 'awaiting-approval', 'expired'];
+const REQUESTABLE: readonly ProposalStatus[] = [
+  'consulting',
+  'awaiting-dpo-advice',
+  'awaiting-approval',
+  'expired',
+];
 
 /** What templates/review-request/ is rendered with. The site is left to the signed page. */
 export interface ReviewRequestView {

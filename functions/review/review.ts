@@ -281,10 +281,14 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
 }
 
 /** A refused request as a page: a clear heading and what to do next. */
-export function errorPage(error: AppError): PageAnswer {
+export function errorPage(error: AppError, link: 'review' | 'advice' = 'review'): PageAnswer {
+  const heading = ERROR_HEADINGS[error.status]?.replace('review link', `${link} link`);
   const view: ErrorPageView = {
     status: error.status,
-    heading: ERROR_HEADINGS[error.status] ?? 'This request cannot be completed',
+    heading:
+      link === 'advice' && error.status === 409
+        ? 'The advice on this proposal has already been given'
+        : (heading ?? 'This request cannot be completed'),
     message: error.message,
   };
   return { status: error.status, page: renderPage('review-error', view) };
@@ -541,7 +545,7 @@ function decidedView(review: Pick<ReviewRecord, 'approverName'>, d: ReviewDecisi
 /** The proposal in full, from an allow-list of fields: the approver may see the site. */
 export function pageView(
   { proposal, consultees, replies }: ProposalPartition,
-  review: ReviewRecord,
+  review: Pick<ReviewRecord, 'expiresAt'>,
   form: ReviewFormView | null,
   decided: DecidedView | null,
   errors: { field: FormField; message: string }[] = [],

@@ -11,6 +11,7 @@ export const ENV = {
   stateMachineArn: 'DPIA_STATE_MACHINE_ARN',
   reviewKeySecretId: 'DPIA_REVIEW_KEY_SECRET_ID',
   approvalTimeoutDays: 'DPIA_APPROVAL_TIMEOUT_DAYS',
+  dpoTimeoutDays: 'DPIA_DPO_TIMEOUT_DAYS',
   /** `true` on the local stack only: the web pages offer a pick-a-role sign-in instead of Cognito. */
   localSignIn: 'DPIA_LOCAL_SIGNIN',
   /** The local SES sent-mail viewer, linked from the front page so a person sees what was mailed. */

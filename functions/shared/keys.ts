@@ -11,6 +11,7 @@
 // | timeline of a proposal (in order)         | PK=PROPOSAL#<id>, SK begins EVENT#   | detail, evidence pack       |
 // | consultee by reply token                  | PK=TOKEN#<sha256(token)>, SK=TOKEN   | inbound mail                |
 // | review by id                              | PK=REVIEW#<reviewId>, SK=REVIEW      | review link handler         |
+// | DPO advice request by id                  | PK=ADVICE#<adviceId>, SK=ADVICE      | DPO link handler            |
 // | proposals, newest first                   | GSI1: GSI1PK=PROPOSALS, GSI1SK=<createdAt>#<id> | manager/auditor list |
 // | proposals by status, newest first         | GSI2: GSI2PK=STATUS#<status>, GSI2SK=<createdAt>#<id> | list ?status=  |
 // | decisions by date (from/to, cursor paging)| GSI1: GSI1PK=DECISIONS, GSI1SK=<decidedAt>#<decisionId> | auditor list |
@@ -70,6 +71,7 @@ export const eventKey = (proposalId: string, at: string, n: number): Key => ({
 export const replyTokenKey = (tokenHash: string): Key => ({ PK: `TOKEN#${tokenHash}`, SK: 'TOKEN' });
 
 export const reviewKey = (reviewId: string): Key => ({ PK: `REVIEW#${reviewId}`, SK: 'REVIEW' });
+export const adviceKey = (adviceId: string): Key => ({ PK: `ADVICE#${adviceId}`, SK: 'ADVICE' });
 
 export const CHAIN_PARTITION = 'CHAIN';
 export const SEQUENCE_PREFIX = 'SEQ#';

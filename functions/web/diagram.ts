@@ -30,8 +30,10 @@ const FAILURE_STATE = 'RecordFailure';
 const EVENT_STATES: Record<string, string[]> = {
   scored: ['ScorePressingNeed', 'IsNeedSufficient'],
   'consultation-mailed': ['SendConsultation'],
-  'consultation-closed': ['CollectResponses', 'CloseConsultation'],
+  'consultation-closed': ['CollectResponses', 'CloseConsultation', 'IsDpoNamed'],
   'approval-requested': ['RequestApproval'],
+  'dpo-advice-requested': ['RequestDpoAdvice'],
+  'dpo-no-response': ['RecordDpoSilence'],
   'approval-expired': ['MarkApprovalExpired'],
   decided: ['RecordDecision'],
   'outcome-mailed': ['NotifyOutcome', 'Done'],
@@ -46,6 +48,8 @@ function currentState(status: ProposalStatus, reached: Set<string>): string | nu
       return 'ScorePressingNeed';
     case 'consulting':
       return 'CollectResponses';
+    case 'awaiting-dpo-advice':
+      return 'RequestDpoAdvice';
     case 'awaiting-approval':
       return 'RequestApproval';
     case 'expired':
@@ -148,7 +152,13 @@ export function lifecycleDiagram(
     for (const s of ['ScorePressingNeed', 'IsNeedSufficient']) reached.add(s);
   }
   if (band !== 'insufficient' && reached.has('RecordDecision')) {
-    for (const s of ['SendConsultation', 'CollectResponses', 'CloseConsultation', 'RequestApproval'])
+    for (const s of [
+      'SendConsultation',
+      'CollectResponses',
+      'CloseConsultation',
+      'IsDpoNamed',
+      'RequestApproval',
+    ])
       reached.add(s);
   }
   const current = currentState(status, reached);

@@ -29,6 +29,7 @@ export const STATUS_LABELS: Record<ProposalStatus, string> = {
   submitted: 'Submitted',
   scoring: 'Scoring',
   consulting: 'Consulting',
+  'awaiting-dpo-advice': "Awaiting the DPO's advice",
   'awaiting-approval': 'Awaiting approval',
   approved: 'Approved',
   rejected: 'Rejected',

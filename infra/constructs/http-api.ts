@@ -30,6 +30,8 @@ export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 export const OPEN_ROUTE_REASONS: Record<string, string> = {
   review:
     'Approvers are not Cognito users: the review page is reached from a mailed link whose HMAC signature (bound to review, approver and expiry) the handler verifies in constant time; the link is single-use.',
+  'dpo-advice':
+    'The DPO is not necessarily a Cognito user: the advice page is reached from a mailed link signed exactly as a review link (HMAC bound to the advice request, the DPO and the expiry), verified in constant time; the link is single-use.',
   web: 'Browser pages: /, /sign-in and the Cognito callback must be reachable signed out, and every /app page checks its own signed session cookie and the role in it (set after the hosted-UI sign-in, the ID token verified against the user pool keys).',
 };
 

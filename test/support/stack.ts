@@ -12,11 +12,19 @@ const example = JSON.parse(
 ) as Record<string, unknown> & {
   consultees: { name: string; email: string; organisation?: string }[];
   approver: { name: string; email: string };
+  dpo?: { name: string; email: string };
+  risks?: Record<string, unknown>[];
 };
 
-/** The Tenterden example with its first `consultees` consultees and a deadline `seconds` ahead. */
-export function proposalInput(options: { consultees?: number; deadlineSeconds?: number; tag?: string } = {}) {
+/**
+ * The Tenterden example with its first `consultees` consultees and a deadline `seconds` ahead;
+ * without its DPO (so approval follows consultation) unless `dpo` is set.
+ */
+export function proposalInput(
+  options: { consultees?: number; deadlineSeconds?: number; tag?: string; dpo?: boolean } = {},
+) {
   const input = structuredClone(example);
+  if (!options.dpo) delete input.dpo;
   input.consultees = input.consultees.slice(0, options.consultees ?? 4).map((c) => ({
     ...c,
     email: options.tag ? c.email.replace('@', `+${options.tag}@`) : c.email,

@@ -254,11 +254,12 @@ describe('the state diagram', () => {
       'SendConsultation',
       'CollectResponses',
       'CloseConsultation',
+      'IsDpoNamed',
     ]);
     const classes = Object.fromEntries(view.boxes.map((b) => [b.name, b.className]));
     expect(classes.RequestApproval).toBe('current');
     expect(classes.RecordDecision).toBe('future');
-    expect(view.boxes).toHaveLength(13);
+    expect(view.boxes).toHaveLength(16);
   });
 
   it('shows the insufficient-need path and a withdrawn run with no current state', () => {

@@ -37,6 +37,7 @@ export const PROPOSAL_STATUSES = [
   'submitted',
   'scoring',
   'consulting',
+  'awaiting-dpo-advice',
   'awaiting-approval',
   'approved',
   'rejected',

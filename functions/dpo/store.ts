@@ -1,0 +1,160 @@
+// The item behind a DPO's advice link (SPEC 10): who is asked, until when, the advice once given,
+// and the RequestDpoAdvice task token (which never leaves the back end). Single use comes from one
+// conditional update, `open → given`; the DPO's silence voids it (`open → void`) the same way.
+import { randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import '../shared/model/zod-messages.js';
+import { dynamo } from '../shared/clients/dynamo.js';
+import { tableName } from '../shared/env.js';
+import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
+import { adviceKey } from '../shared/keys.js';
+import { DpoRecommendation } from '../shared/model/governance.js';
+import { isoDateTime } from '../shared/model/iso.js';
+import { isConditionFailure } from '../shared/store/conditions.js';
+
+export const AdviceGiven = z.object({
+  recommendation: DpoRecommendation,
+  advice: z.string(),
+  givenAt: isoDateTime({ offset: true }),
+});
+export type AdviceGiven = z.infer<typeof AdviceGiven>;
+
+export const AdviceRecord = z.object({
+  adviceId: z.string().check(z.minLength(1)),
+  proposalId: z.string().check(z.minLength(1)),
+  dpoEmail: z.string().check(z.minLength(1)),
+  dpoName: z.string(),
+  expiresAt: isoDateTime({ offset: true }),
+  state: z.enum(['open', 'given', 'void']),
+  taskToken: z.string().check(z.minLength(1)),
+  createdAt: isoDateTime({ offset: true }),
+  /** Set (conditionally) just before the request mail goes out: the DPO is mailed once. */
+  mailMarker: z.optional(z.enum(['sending', 'sent'])),
+  given: z.optional(AdviceGiven),
+  voidReason: z.optional(z.string()),
+});
+export type AdviceRecord = z.infer<typeof AdviceRecord>;
+
+export const newAdviceId = (): string => randomBytes(16).toString('base64url');
+
+export async function createAdvice(
+  advice: Omit<AdviceRecord, 'state' | 'given' | 'mailMarker' | 'voidReason'>,
+): Promise<AdviceRecord> {
+  const record: AdviceRecord = { ...advice, state: 'open' };
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...adviceKey(advice.adviceId), type: 'advice', ...record },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  );
+  return record;
+}
+
+export async function findAdvice(adviceId: string): Promise<AdviceRecord | undefined> {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: adviceKey(adviceId), ConsistentRead: true }),
+  );
+  if (!out.Item) return undefined;
+  const { PK: _pk, SK: _sk, type: _type, ...item } = out.Item;
+  return AdviceRecord.parse(item);
+}
+
+export async function getAdvice(adviceId: string): Promise<AdviceRecord> {
+  const advice = await findAdvice(adviceId);
+  if (!advice)
+    throw new NotFoundError('There is no advice request with this id: check the link in your e-mail.');
+  return advice;
+}
+
+/** Records the advice once, while the link is open and in date; 409 when given, 410 when void or late. */
+export async function giveAdvice(adviceId: string, given: AdviceGiven, now: Date): Promise<void> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: adviceKey(adviceId),
+        UpdateExpression: 'SET #state = :given, #given = :advice',
+        ConditionExpression: 'attribute_exists(PK) AND #state = :open AND #expiresAt > :now',
+        ExpressionAttributeNames: { '#state': 'state', '#given': 'given', '#expiresAt': 'expiresAt' },
+        ExpressionAttributeValues: {
+          ':given': 'given',
+          ':open': 'open',
+          ':advice': given,
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const current = await getAdvice(adviceId);
+    throw current.state === 'given' ? adviceGivenAlready() : adviceLinkGone();
+  }
+}
+
+/** Voids an open request (the DPO's time ran out, or the proposal was withdrawn); false if not open. */
+export async function voidAdvice(adviceId: string, reason: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: adviceKey(adviceId),
+        UpdateExpression: 'SET #state = :void, #reason = :reason',
+        ConditionExpression: 'attribute_exists(PK) AND #state = :open',
+        ExpressionAttributeNames: { '#state': 'state', '#reason': 'voidReason' },
+        ExpressionAttributeValues: { ':void': 'void', ':open': 'open', ':reason': reason },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Claims the one request mail of this advice item; false when claimed before (a replay). */
+export async function claimAdviceMail(adviceId: string): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: adviceKey(adviceId),
+        UpdateExpression: 'SET #marker = :sending',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#marker)',
+        ExpressionAttributeNames: { '#marker': 'mailMarker' },
+        ExpressionAttributeValues: { ':sending': 'sending' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** After the mail went out; or, when sending failed, the claim is released so a retry can send it. */
+export async function settleAdviceMail(adviceId: string, sent: boolean): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: adviceKey(adviceId),
+      UpdateExpression: sent ? 'SET #marker = :sent' : 'REMOVE #marker',
+      ConditionExpression: '#marker = :sending',
+      ExpressionAttributeNames: { '#marker': 'mailMarker' },
+      ExpressionAttributeValues: sent
+        ? { ':sent': 'sent', ':sending': 'sending' }
+        : { ':sending': 'sending' },
+    }),
+  );
+}
+
+export const adviceGivenAlready = (): ConflictError =>
+  new ConflictError(
+    'The advice on this proposal has already been given through this link; a link can be used once.',
+  );
+
+export const adviceLinkGone = (): GoneError =>
+  new GoneError(
+    'This advice link has expired or been withdrawn: the proposal has gone on to the approver without it, or was withdrawn.',
+  );

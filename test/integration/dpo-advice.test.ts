@@ -1,0 +1,208 @@
+// SPEC 10 and 11 on the real local stack, through the HTTP API, SMTP, the SES store and the signed
+// links only: the DPO's advice accepted and overruled, and a high residual risk that blocks
+// approval until the prior consultation with the Information Commissioner is recorded.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStackClient } from '../../local/client.js';
+import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+
+interface Detail {
+  status: string;
+  reference: string;
+  decision: Record<string, unknown> | null;
+  timeline: { event: string; detail: string }[];
+}
+
+let t: TestStack;
+let client: LocalStackClient;
+
+beforeAll(async () => {
+  t = await startTestStack();
+  client = t.client;
+});
+afterAll(async () => t?.close());
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const RATIONALE = 'Clear pressing need; concerns answered by the retention and access rules.';
+const CONDITIONS = 'Encrypt the back-office link (principle 9) before go-live.';
+const detail = async (id: string) => (await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body;
+
+/** Opens a proposal and has every consultee answer, so consultation closes at once. */
+async function consulted(tag: string, extra: Record<string, unknown> = {}) {
+  const input = { ...proposalInput({ consultees: 2, tag, dpo: true }), ...extra };
+  const created = await client.api<{ proposalId: string; reference: string }>(
+    'manager',
+    'POST',
+    '/proposals',
+    input,
+  );
+  expect(created.status).toBe(201);
+  const { proposalId, reference } = created.body;
+  await client.waitForStatus(proposalId, ['consulting']);
+  for (const c of input.consultees) {
+    await client.waitFor('the letter', async () => (await client.mailTo(c.email, reference)).length > 0);
+    await client.replyAsConsultee(c.email, reference, 'SUPPORT', 'Long overdue.');
+  }
+  return { input, proposalId, reference };
+}
+
+async function post(link: string, fields: Record<string, string>) {
+  const url = new URL(link, 'http://x');
+  const body = new URLSearchParams({ sig: url.searchParams.get('sig') ?? '', ...fields }).toString();
+  return client.api(null, 'POST', url.pathname, body, FORM);
+}
+
+describe('the DPO advice stage', () => {
+  it('asks the DPO first, shows the advice to the approver, and records it as accepted', async () => {
+    const { input, proposalId, reference } = await consulted('dpo-accept');
+    await client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
+    const dpoEmail = input.dpo?.email as string;
+    const link = await client.waitFor('the advice link', () =>
+      client.adviceLink(dpoEmail, reference).catch(() => undefined),
+    );
+    // Nobody asked the approver yet.
+    await expect(client.reviewLink(input.approver.email, reference)).rejects.toThrow();
+
+    const page = await client.api(null, 'GET', link);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Smallhythe'); // the DPO reads the assessment in full
+    const forged = await client.api(null, 'GET', link.replace(/sig=.{4}/, 'sig=AAAA'));
+    expect(forged.status).toBe(403);
+
+    const short = await post(link, { recommendation: 'proceed-with-conditions', advice: 'ok' });
+    expect(short.status).toBe(400);
+    expect(short.text).toContain('at least 20 characters');
+    const advice = 'Lawful and proportionate; proceed once the back-office link is encrypted.';
+    expect((await post(link, { recommendation: 'proceed-with-conditions', advice })).status).toBe(200);
+    expect((await post(link, { recommendation: 'do-not-proceed', advice })).status).toBe(409);
+    expect((await client.api(null, 'GET', link)).status).toBe(409);
+
+    await client.waitForStatus(proposalId, ['awaiting-approval']);
+    const review = await client.waitFor('the review link', () =>
+      client.reviewLink(input.approver.email, reference).catch(() => undefined),
+    );
+    const reviewPage = await client.api(null, 'GET', review);
+    expect(reviewPage.text).toContain('Proceed with conditions');
+    expect(reviewPage.text).toContain(advice);
+    expect(
+      (
+        await post(review, {
+          outcome: 'approved',
+          rationale: RATIONALE,
+          conditions: CONDITIONS,
+          dpoAdvice: 'accepted',
+        })
+      ).status,
+    ).toBe(200);
+    await client.waitForStatus(proposalId, ['approved']);
+    const d = await detail(proposalId);
+    expect(d.decision?.dpoAdvice).toEqual({
+      recommendation: 'proceed-with-conditions',
+      advice,
+      response: 'accepted',
+      reasons: null,
+    });
+    expect(d.timeline.map((e) => e.event)).toEqual(
+      expect.arrayContaining(['dpo-advice-requested', 'dpo-advised']),
+    );
+    expect((await client.api('auditor', 'GET', '/audit/verify')).body).toMatchObject({ ok: true });
+  });
+
+  it('refuses a decision against the advice until it is marked overruled with reasons, then records both', async () => {
+    const { input, proposalId, reference } = await consulted('dpo-overrule');
+    const dpoEmail = input.dpo?.email as string;
+    const link = await client.waitFor('the advice link', () =>
+      client.adviceLink(dpoEmail, reference).catch(() => undefined),
+    );
+    const advice = 'The need shown does not justify a fixed camera on this road; do not proceed.';
+    expect((await post(link, { recommendation: 'do-not-proceed', advice })).status).toBe(200);
+    await client.waitForStatus(proposalId, ['awaiting-approval']);
+    const review = await client.waitFor('the review link', () =>
+      client.reviewLink(input.approver.email, reference).catch(() => undefined),
+    );
+    const approve = { outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS };
+    const unmarked = await post(review, approve);
+    expect(unmarked.status).toBe(400);
+    expect(unmarked.text).toContain('departs from the DPO');
+    const noReasons = await post(review, { ...approve, dpoAdvice: 'overruled' });
+    expect(noReasons.status).toBe(400);
+    expect(noReasons.text).toContain('reasons for overruling');
+    expect((await detail(proposalId)).status).toBe('awaiting-approval');
+
+    const reasons = 'Vehicle crime on this road has doubled; the council supports it unanimously.';
+    expect((await post(review, { ...approve, dpoAdvice: 'overruled', dpoReasons: reasons })).status).toBe(
+      200,
+    );
+    await client.waitForStatus(proposalId, ['approved']);
+    expect((await detail(proposalId)).decision?.dpoAdvice).toEqual({
+      recommendation: 'do-not-proceed',
+      advice,
+      response: 'overruled',
+      reasons,
+    });
+  });
+});
+
+describe('ICO prior consultation (DPA 2018 s.65)', () => {
+  it('blocks approval of a high residual risk until the consultation is recorded', async () => {
+    const highRisk = {
+      description: 'Function creep: reads used to track people attending lawful protests',
+      likelihood: 3,
+      severity: 3,
+      mitigation: 'Access only for listed offence types, audited monthly.',
+      residualLikelihood: 2,
+      residualSeverity: 3,
+    };
+    const base = proposalInput({ consultees: 1, tag: 'ico' });
+    const input = { ...base, risks: [...(base.risks ?? []), highRisk] };
+    const created = await client.api<{ proposalId: string; reference: string }>(
+      'manager',
+      'POST',
+      '/proposals',
+      input,
+    );
+    expect(created.status).toBe(201);
+    const { proposalId, reference } = created.body;
+    await client.waitForStatus(proposalId, ['consulting']);
+    const consultee = input.consultees[0]?.email as string;
+    await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
+    await client.replyAsConsultee(consultee, reference, 'SUPPORT');
+    await client.waitForStatus(proposalId, ['awaiting-approval']);
+    const review = await client.waitFor('the review link', () =>
+      client.reviewLink(input.approver.email, reference).catch(() => undefined),
+    );
+    const page = await client.api(null, 'GET', review);
+    expect(page.text).toContain('Prior consultation with the Information Commissioner needed');
+
+    const approve = { outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS };
+    const refused = await post(review, approve);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Information Commissioner must be consulted');
+    expect((await detail(proposalId)).status).toBe('awaiting-approval');
+
+    const ico = {
+      submittedOn: '2026-09-01',
+      reference: 'ICO/PC/2026/0042',
+      outcome: 'advice-received',
+      summary: 'The Commissioner advised limiting access to listed offence types, as now proposed.',
+    };
+    expect(
+      (await client.api('auditor', 'POST', `/proposals/${proposalId}/ico-consultation`, ico)).status,
+    ).toBe(403);
+    const bad = await client.api('manager', 'POST', `/proposals/${proposalId}/ico-consultation`, {
+      ...ico,
+      outcome: 'maybe',
+    });
+    expect(bad.status).toBe(400);
+    const recorded = await client.api('manager', 'POST', `/proposals/${proposalId}/ico-consultation`, ico);
+    expect(recorded.status).toBe(200);
+    expect(recorded.body).toMatchObject({ required: true, icoConsultation: ico });
+
+    expect((await post(review, approve)).status).toBe(200);
+    await client.waitForStatus(proposalId, ['approved']);
+    const d = await detail(proposalId);
+    expect(d.decision).toMatchObject({ residualRisk: 'high', icoConsultation: ico });
+    expect(d.timeline.map((e) => e.event)).toContain('ico-consultation-recorded');
+    const late = await client.api('manager', 'POST', `/proposals/${proposalId}/ico-consultation`, ico);
+    expect(late.status).toBe(409);
+  });
+});

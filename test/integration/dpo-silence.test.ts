@@ -1,0 +1,76 @@
+// SPEC 10: a DPO who does not advise within dpoTimeoutDays is recorded as such, the link stops
+// working (410), the workflow goes on to the approver, and the timeline and the record say so.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+
+const DPO_SECONDS = 3;
+let t: TestStack;
+
+beforeAll(async () => {
+  // Read by the handlers at run time; the stack runs them in this process.
+  process.env.DPIA_DPO_TIMEOUT_DAYS = String(DPO_SECONDS / 86_400);
+  t = await startTestStack();
+});
+afterAll(async () => {
+  delete process.env.DPIA_DPO_TIMEOUT_DAYS;
+  await t?.close();
+});
+
+describe('a silent DPO', () => {
+  it('times out to the approver, voids the advice link and records the silence', async () => {
+    const { client } = t;
+    const input = proposalInput({ consultees: 1, tag: 'dpo-silent', dpo: true });
+    const created = await client.api<{ proposalId: string; reference: string }>(
+      'manager',
+      'POST',
+      '/proposals',
+      input,
+    );
+    const { proposalId, reference } = created.body;
+    await client.waitForStatus(proposalId, ['consulting']);
+    const consultee = input.consultees[0]?.email as string;
+    await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
+    await client.replyAsConsultee(consultee, reference, 'SUPPORT');
+    await client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
+    const link = await client.waitFor('the advice link', () =>
+      client.adviceLink(input.dpo?.email as string, reference).catch(() => undefined),
+    );
+
+    await client.waitForStatus(proposalId, ['awaiting-approval'], (DPO_SECONDS + 15) * 1000);
+    expect((await client.api(null, 'GET', link)).status).toBe(410);
+    const review = await client.waitFor('the review link', () =>
+      client.reviewLink(input.approver.email, reference).catch(() => undefined),
+    );
+    const page = await client.api(null, 'GET', review);
+    expect(page.text).toContain('did not answer in time');
+    const url = new URL(review, 'http://x');
+    const decided = await client.api(
+      null,
+      'POST',
+      url.pathname,
+      new URLSearchParams({
+        sig: url.searchParams.get('sig') ?? '',
+        outcome: 'approved',
+        rationale: 'Clear pressing need; concerns answered by the retention and access rules.',
+        conditions: 'Encrypt the back-office link (principle 9) before go-live.',
+      }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
+    expect(decided.status).toBe(200);
+    await client.waitForStatus(proposalId, ['approved']);
+    const d = (
+      await client.api<{ decision: Record<string, unknown>; timeline: { event: string; detail: string }[] }>(
+        'manager',
+        'GET',
+        `/proposals/${proposalId}`,
+      )
+    ).body;
+    expect(d.decision.dpoNoResponse).toEqual({
+      requestedAt: expect.any(String),
+      timedOutAt: expect.any(String),
+    });
+    expect(d.decision.dpoAdvice).toBeUndefined();
+    const silence = d.timeline.find((e) => e.event === 'dpo-no-response');
+    expect(silence?.detail).toContain('did not advise');
+  });
+});
