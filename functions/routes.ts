@@ -55,6 +55,7 @@ export const routeTable: RouteSpec[] = [
     'GET /app/proposals/{id}/withdraw',
     'POST /app/proposals/{id}/withdraw',
     'POST /app/proposals/{id}/review-link',
+    'POST /app/proposals/{id}/ico-consultation',
     'GET /app/proposals/{id}/evidence',
     'GET /app/decisions',
     'GET /app/decisions/export',

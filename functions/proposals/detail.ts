@@ -1,5 +1,7 @@
 // The proposal as managers and auditors see it (SPEC §7): everything but the back end's tokens.
 import { findDecision } from '../decisions/store.js';
+import type { DpoStage } from '../shared/model/governance.js';
+import { highestLevel, needsPriorConsultation, residualLevel } from '../shared/model/risk.js';
 import { loadProposalPartition, type ProposalPartition } from '../shared/store/proposals.js';
 
 export async function proposalDetail(proposalId: string) {
@@ -28,6 +30,12 @@ export async function detailOf({ proposal, consultees, replies, timeline }: Prop
     ...(input.checklist ? { checklist: input.checklist } : {}),
     ...(input.alternativesConsidered ? { alternativesConsidered: input.alternativesConsidered } : {}),
     ...(input.risks ? { risks: input.risks } : {}),
+    // SPEC 11: the highest risk left after the measures, and whether the Commissioner must be consulted.
+    residualRisk: highestLevel((input.risks ?? []).map(residualLevel)),
+    priorConsultationRequired: needsPriorConsultation(input.risks),
+    icoConsultation: proposal.icoConsultation ?? null,
+    // SPEC 10: the DPO stage (requested, advised or no-response), without the link's id.
+    dpoAdvice: proposal.dpo ? dpoStageView(proposal.dpo) : null,
     pressingNeed: proposal.pressingNeed,
     consultation: {
       ...proposal.consultation,
@@ -58,4 +66,8 @@ export async function detailOf({ proposal, consultees, replies, timeline }: Prop
     decision: proposal.decisionId ? ((await findDecision(proposal.decisionId)) ?? null) : null,
     timeline: timeline.sort((a, b) => a.at.localeCompare(b.at)),
   };
+}
+
+function dpoStageView({ adviceId: _id, ...stage }: DpoStage) {
+  return stage;
 }

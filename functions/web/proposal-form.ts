@@ -4,8 +4,19 @@
 import { FACTOR_NAMES } from '../consultation/letter.js';
 import type { FieldIssue } from '../shared/errors.js';
 import { CAMERA_TYPES, DEFAULT_RETENTION, FACTOR_KEYS, MAX_RATING } from '../shared/model/proposal.js';
+import { LIKELIHOOD_LABELS, SEVERITY_LABELS } from '../shared/model/risk.js';
 
 export const DEFAULT_ROWS = 2;
+/** Risk rows on the form (SPEC 10, 11): an empty row is left out. */
+export const RISK_ROWS = 3;
+const RISK_FIELDS = [
+  'description',
+  'likelihood',
+  'severity',
+  'mitigation',
+  'residualLikelihood',
+  'residualSeverity',
+] as const;
 const MAX_ROWS = 50;
 const ZONE = 'Europe/London';
 
@@ -15,6 +26,8 @@ type ConsulteeSource = { kind: 'csv'; line: number } | { kind: 'row'; row: numbe
 export interface ParsedForm {
   raw: Record<string, unknown>;
   sources: ConsulteeSource[];
+  /** The form row of each entry of `risks`. */
+  riskSources: number[];
   /** Problems found before the schema runs (a CSV line with too few columns). */
   issues: FieldIssue[];
   rows: number;
@@ -145,6 +158,26 @@ export function parseProposalForm(form: URLSearchParams): ParsedForm {
       return value === undefined ? [] : [[k, value]];
     }),
   );
+  const risks: Record<string, unknown>[] = [];
+  const riskSources: number[] = [];
+  for (let row = 0; row < RISK_ROWS; row++) {
+    const values = Object.fromEntries(RISK_FIELDS.map((f) => [f, text(form, `risk.${row}.${f}`)]));
+    if (Object.values(values).every((v) => v.trim() === '')) continue;
+    riskSources.push(row);
+    risks.push({
+      description: values.description,
+      likelihood: numeric(values.likelihood ?? ''),
+      severity: numeric(values.severity ?? ''),
+      mitigation: values.mitigation,
+      ...(optional(values.residualLikelihood ?? '')
+        ? { residualLikelihood: numeric(values.residualLikelihood ?? '') }
+        : {}),
+      ...(optional(values.residualSeverity ?? '')
+        ? { residualSeverity: numeric(values.residualSeverity ?? '') }
+        : {}),
+    });
+  }
+  const alternatives = optional(text(form, 'alternativesConsidered'));
   const dpoName = text(form, 'dpo.name');
   const dpoEmail = text(form, 'dpo.email');
   const deadline = ukLocalToIso(text(form, 'responseDeadline'));
@@ -163,12 +196,20 @@ export function parseProposalForm(form: URLSearchParams): ParsedForm {
     ...(deadline ? { responseDeadline: deadline } : {}),
     approver: { name: text(form, 'approver.name'), email: optional(text(form, 'approver.email')) },
     ...(`${dpoName}${dpoEmail}`.trim() !== '' ? { dpo: { name: dpoName, email: optional(dpoEmail) } } : {}),
+    ...(alternatives ? { alternativesConsidered: alternatives } : {}),
+    ...(risks.length > 0 ? { risks } : {}),
   };
-  return { raw, sources, issues, rows };
+  return { raw, sources, riskSources, issues, rows };
 }
 
 /** A schema path as the form field it belongs to (consultee n maps back to its CSV line or row). */
-export function fieldOf(path: string, sources: ConsulteeSource[]): { field: string; prefix: string } {
+export function fieldOf(
+  path: string,
+  sources: ConsulteeSource[],
+  riskSources: number[] = [],
+): { field: string; prefix: string } {
+  const risk = /^risks\.(\d+)\.(\w+)/.exec(path);
+  if (risk) return { field: `risk.${riskSources[Number(risk[1])] ?? risk[1]}.${risk[2]}`, prefix: '' };
   const consultee = /^consultees\.(\d+)\.(\w+)/.exec(path);
   if (consultee) {
     const source = sources[Number(consultee[1])];
@@ -183,7 +224,17 @@ export function fieldOf(path: string, sources: ConsulteeSource[]): { field: stri
   return { field: path, prefix: '' };
 }
 
+const RISK_LABELS: Record<(typeof RISK_FIELDS)[number], string> = {
+  description: 'description',
+  likelihood: 'likelihood',
+  severity: 'severity',
+  mitigation: 'measure',
+  residualLikelihood: 'likelihood after the measure',
+  residualSeverity: 'severity after the measure',
+};
+
 const LABELS: Record<string, string> = {
+  alternativesConsidered: 'Alternatives considered',
   title: 'Title',
   cameraType: 'Camera type',
   publicArea: 'Public area',
@@ -205,6 +256,9 @@ const LABELS: Record<string, string> = {
 export function fieldLabel(field: string): string {
   const factor = /^justification\.(\w+)\.(rating|evidence)$/.exec(field);
   if (factor) return `${FACTOR_NAMES[factor[1] as keyof typeof FACTOR_NAMES] ?? factor[1]} ${factor[2]}`;
+  const risk = /^risk\.(\d+)\.(\w+)$/.exec(field);
+  if (risk)
+    return `Risk ${Number(risk[1]) + 1} ${RISK_LABELS[risk[2] as (typeof RISK_FIELDS)[number]] ?? risk[2]}`;
   const row = /^consultee\.(\d+)\.(\w+)$/.exec(field);
   if (row) return `Consultee ${Number(row[1]) + 1} ${row[2] === 'email' ? 'e-mail' : row[2]}`;
   return LABELS[field] ?? field;
@@ -213,9 +267,14 @@ export function fieldLabel(field: string): string {
 export const fieldId = (field: string): string => `f-${field.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
 /** What templates/pages/app-proposal-new.html is rendered with. */
-export function proposalFormView(form: URLSearchParams, issues: FieldIssue[], sources: ConsulteeSource[]) {
+export function proposalFormView(
+  form: URLSearchParams,
+  issues: FieldIssue[],
+  sources: ConsulteeSource[],
+  riskSources: number[] = [],
+) {
   const errors = issues.map((issue) => {
-    const { field, prefix } = fieldOf(issue.path, sources);
+    const { field, prefix } = fieldOf(issue.path, sources, riskSources);
     const message = `${prefix}${issue.message}`;
     return { field, id: fieldId(field), message, summary: `${fieldLabel(field)}: ${message}` };
   });
@@ -280,5 +339,31 @@ export function proposalFormView(form: URLSearchParams, issues: FieldIssue[], so
     responseDeadline: input('responseDeadline'),
     approver: { name: input('approver.name'), email: input('approver.email') },
     dpo: { name: input('dpo.name'), email: input('dpo.email') },
+    alternativesConsidered: input('alternativesConsidered'),
+    riskRows: Array.from({ length: RISK_ROWS }, (_, row) => {
+      const level = (field: (typeof RISK_FIELDS)[number], labels: Record<number, string>, blank: string) => {
+        const entry = input(`risk.${row}.${field}`);
+        return {
+          ...entry,
+          options: [
+            { value: '', label: blank, selected: entry.value === '' },
+            ...[1, 2, 3].map((n) => ({
+              value: String(n),
+              label: `${n}: ${labels[n]}`,
+              selected: entry.value === String(n),
+            })),
+          ],
+        };
+      };
+      return {
+        number: row + 1,
+        description: input(`risk.${row}.description`),
+        likelihood: level('likelihood', LIKELIHOOD_LABELS, 'Choose'),
+        severity: level('severity', SEVERITY_LABELS, 'Choose'),
+        mitigation: input(`risk.${row}.mitigation`),
+        residualLikelihood: level('residualLikelihood', LIKELIHOOD_LABELS, 'Unchanged'),
+        residualSeverity: level('residualSeverity', SEVERITY_LABELS, 'Unchanged'),
+      };
+    }),
   };
 }

@@ -4,11 +4,25 @@ import { FACTOR_NAMES } from '../consultation/letter.js';
 import { createProposal } from '../proposals/create.js';
 import { proposalDetail } from '../proposals/detail.js';
 import { evidencePack } from '../proposals/evidence.js';
+import { recordIcoConsultation } from '../proposals/ico.js';
 import { WITHDRAWABLE, withdrawProposal } from '../proposals/withdraw.js';
 import { reissueReviewLink } from '../review/reissue.js';
 import { ValidationError } from '../shared/errors.js';
 import { download, type HttpResult, pathParameter } from '../shared/http.js';
+import {
+  DPO_RECOMMENDATION_LABELS,
+  ICO_OUTCOME_LABELS,
+  ICO_OUTCOMES,
+  IcoConsultationInput,
+} from '../shared/model/governance.js';
 import { deadlineIssue, MAX_RATING, ProposalInput } from '../shared/model/proposal.js';
+import {
+  LIKELIHOOD_LABELS,
+  RISK_LEVEL_LABELS,
+  residual,
+  riskLevel,
+  SEVERITY_LABELS,
+} from '../shared/model/risk.js';
 import { STANCE_LABELS } from '../shared/model/stances.js';
 import {
   getProposal,
@@ -16,7 +30,7 @@ import {
   PROPOSAL_STATUSES,
   type ProposalStatus,
 } from '../shared/store/proposals.js';
-import { formatUkDateTime } from '../shared/uk-dates.js';
+import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 import { lifecycleDiagram } from './diagram.js';
 import { layout, type PageRequest, page, readVerifiedForm, redirect, requireSession } from './page.js';
 import { DEFAULT_ROWS, parseProposalForm, proposalFormView } from './proposal-form.js';
@@ -98,7 +112,7 @@ export async function createProposalFromForm(request: PageRequest) {
   ) =>
     page(status, 'app-proposal-new', {
       ...layout(signedIn, '/app/proposals/new'),
-      ...proposalFormView(form, issues, sources),
+      ...proposalFormView(form, issues, sources, parsed.riskSources),
     });
   const parsed = parseProposalForm(form);
   if (form.get('action') === 'add-row') {
@@ -141,7 +155,33 @@ export async function proposalPage(request: PageRequest) {
     // SPEC 10: auditors take the evidence pack away as one JSON file.
     evidenceHref: signedIn.session.role === 'auditor' ? `/app/proposals/${encode(id)}/evidence` : null,
     reissueAction: `/app/proposals/${encode(id)}/review-link`,
+    // SPEC 11: a manager records the prior consultation with the Commissioner before the decision.
+    canRecordIco:
+      signedIn.session.role === 'manager' &&
+      detail.priorConsultationRequired &&
+      !detail.decision &&
+      !['withdrawn', 'failed'].includes(detail.status),
+    icoAction: `/app/proposals/${encode(id)}/ico-consultation`,
+    icoOutcomes: ICO_OUTCOMES.map((value) => ({
+      value,
+      label: ICO_OUTCOME_LABELS[value],
+      id: `ico-${value}`,
+    })),
   });
+}
+
+/** POST /app/proposals/{id}/ico-consultation: the prior consultation, from the proposal page's form. */
+export async function icoConsultationFromForm(request: PageRequest) {
+  const signedIn = await requireSession(request, ['manager']);
+  const form = await readVerifiedForm(signedIn);
+  const fields = Object.fromEntries(
+    ['submittedOn', 'reference', 'outcome', 'summary'].map((f) => [f, form.get(f) ?? undefined]),
+  );
+  const parsed = IcoConsultationInput.safeParse(fields);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const id = pathParameter(request.event, 'id');
+  await recordIcoConsultation(id, parsed.data, signedIn.session.sub, request.now);
+  return redirect(`/app/proposals/${encode(id)}`);
 }
 
 /** GET /app/proposals/{id}/evidence: the evidence pack as a JSON download (auditor). */
@@ -242,6 +282,38 @@ export function proposalView(d: Detail) {
       event: t.event,
       detail: t.detail,
     })),
+    risks: (d.risks ?? []).map((risk) => {
+      const after = residual(risk);
+      const text = (l: number, s: number) =>
+        `${LIKELIHOOD_LABELS[l]}, ${SEVERITY_LABELS[s]}: ${RISK_LEVEL_LABELS[riskLevel(l, s)]}`;
+      return {
+        description: risk.description,
+        mitigation: risk.mitigation,
+        before: text(risk.likelihood, risk.severity),
+        after: text(after.likelihood, after.severity),
+        high: riskLevel(after.likelihood, after.severity) === 'high',
+      };
+    }),
+    hasRisks: (d.risks ?? []).length > 0,
+    priorConsultationRequired: d.priorConsultationRequired,
+    icoConsultation: d.icoConsultation
+      ? {
+          ...d.icoConsultation,
+          submittedOnText: formatUkLongDate(d.icoConsultation.submittedOn),
+          outcomeLabel: ICO_OUTCOME_LABELS[d.icoConsultation.outcome],
+        }
+      : null,
+    dpoAdvice: d.dpoAdvice
+      ? {
+          ...d.dpoAdvice,
+          advised: d.dpoAdvice.status === 'advised',
+          noResponse: d.dpoAdvice.status === 'no-response',
+          requested: d.dpoAdvice.status === 'requested',
+          recommendationLabel: d.dpoAdvice.recommendation
+            ? DPO_RECOMMENDATION_LABELS[d.dpoAdvice.recommendation]
+            : null,
+        }
+      : null,
     decision: d.decision
       ? {
           ...d.decision,

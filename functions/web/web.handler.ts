@@ -16,6 +16,7 @@ import {
 import {
   createProposalFromForm,
   evidenceDownload,
+  icoConsultationFromForm,
   newProposalPage,
   proposalPage,
   proposalsList,
@@ -43,6 +44,7 @@ export const PAGES: Record<string, Page> = {
   'GET /app/proposals/{id}/withdraw': withdrawConfirmPage,
   'POST /app/proposals/{id}/withdraw': withdrawFromForm,
   'POST /app/proposals/{id}/review-link': reissueFromForm,
+  'POST /app/proposals/{id}/ico-consultation': icoConsultationFromForm,
   'GET /app/proposals/{id}/evidence': evidenceDownload,
   'GET /app/decisions': decisionsList,
   'GET /app/decisions/export': decisionsExport,

@@ -232,6 +232,47 @@ describe('the new proposal form', () => {
     expect(view.consulteesCsv.value).toContain('not-an-address');
   });
 
+  it('reads risks before and after the measures, skipping empty rows, and names a bad one by its row', () => {
+    const form = new URLSearchParams({
+      'risk.0.description': 'Collateral intrusion',
+      'risk.0.likelihood': '3',
+      'risk.0.severity': '2',
+      'risk.0.mitigation': 'Ninety-day access limit',
+      'risk.0.residualLikelihood': '1',
+      'risk.2.description': 'Location disclosed',
+      'risk.2.likelihood': '2',
+      'risk.2.severity': '',
+      'risk.2.mitigation': 'Restricted location',
+      alternativesConsidered: 'Mobile ANPR was tried for six months.',
+    });
+    const parsed = parseProposalForm(form);
+    expect(parsed.raw.risks).toEqual([
+      {
+        description: 'Collateral intrusion',
+        likelihood: 3,
+        severity: 2,
+        mitigation: 'Ninety-day access limit',
+        residualLikelihood: 1,
+      },
+      {
+        description: 'Location disclosed',
+        likelihood: 2,
+        severity: undefined,
+        mitigation: 'Restricted location',
+      },
+    ]);
+    expect(parsed.raw.alternativesConsidered).toBe('Mobile ANPR was tried for six months.');
+    const view = proposalFormView(
+      form,
+      [{ path: 'risks.1.severity', message: 'Required' }],
+      [],
+      parsed.riskSources,
+    );
+    expect(view.errors[0]).toMatchObject({ field: 'risk.2.severity', summary: 'Risk 3 severity: Required' });
+    expect(view.riskRows[0]?.residualLikelihood.options.find((o) => o.selected)?.label).toBe('1: Remote');
+    expect(view.riskRows[0]?.residualSeverity.options.find((o) => o.selected)?.label).toBe('Unchanged');
+  });
+
   it('reads the deadline as UK time, GMT or BST', () => {
     expect(ukLocalToIso('2026-12-15T17:00')).toBe('2026-12-15T17:00:00.000Z');
     expect(ukLocalToIso('2026-07-01T09:30')).toBe('2026-07-01T08:30:00.000Z');
