@@ -67,6 +67,11 @@ describe('the DPO advice stage', () => {
     expect(page.text).toContain('Smallhythe'); // the DPO reads the assessment in full
     const forged = await client.api(null, 'GET', link.replace(/sig=.{4}/, 'sig=AAAA'));
     expect(forged.status).toBe(403);
+    expect(forged.text).not.toContain('Smallhythe');
+    expect((await client.api(null, 'GET', '/dpo/no-such-request?sig=x')).status).toBe(404);
+    // A DPO's signature does not open a review, nor a review's an advice request.
+    const [, adviceId, sig] = /\/dpo\/([^?]+)\?sig=(.+)$/.exec(link) ?? [];
+    expect((await client.api(null, 'GET', `/review/${adviceId}?sig=${sig}`)).status).toBe(404);
 
     const short = await post(link, { recommendation: 'proceed-with-conditions', advice: 'ok' });
     expect(short.status).toBe(400);
