@@ -30,6 +30,10 @@ export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 export const OPEN_ROUTE_REASONS: Record<string, string> = {
   review:
     'Approvers are not Cognito users: the review page is reached from a mailed link whose HMAC signature (bound to review, approver and expiry) the handler verifies in constant time; the link is single-use.',
+  'get-dpia':
+    'Only GET /review/{reviewId}/dpia is open: the approver reads the DPIA document from the mailed review link, whose HMAC signature the handler verifies exactly as the review page does; GET /proposals/{id}/dpia keeps the JWT authorizer.',
+  'get-dpia-pdf':
+    'Only GET /app/proposals/{id}/dpia.pdf is open: a browser page that checks the web session cookie itself, as every /app page does; GET /proposals/{id}/dpia.pdf keeps the JWT authorizer.',
   web: 'Browser pages: /, /sign-in and the Cognito callback must be reachable signed out, and every /app page checks its own signed session cookie and the role in it (set after the hosted-UI sign-in, the ID token verified against the user pool keys).',
 };
 
