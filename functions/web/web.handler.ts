@@ -15,6 +15,7 @@ import {
 } from './page.js';
 import {
   createProposalFromForm,
+  dpiaPage,
   evidenceDownload,
   newProposalPage,
   proposalPage,
@@ -44,6 +45,7 @@ export const PAGES: Record<string, Page> = {
   'POST /app/proposals/{id}/withdraw': withdrawFromForm,
   'POST /app/proposals/{id}/review-link': reissueFromForm,
   'GET /app/proposals/{id}/evidence': evidenceDownload,
+  'GET /app/proposals/{id}/dpia': dpiaPage,
   'GET /app/decisions': decisionsList,
   'GET /app/decisions/export': decisionsExport,
   'GET /app/decisions/{decisionId}': decisionPage,
