@@ -2,9 +2,14 @@
 // HTTP API, SMTP and the mailed review link, then its document fetched as HTML and as a PDF (read
 // back with unpdf, as a reader's PDF viewer would see it), by managers, auditors and the approver's
 // link, with the public edition shown to hold none of the restricted strings planted in the input.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECTION_HEADINGS } from '../../functions/dpia/document.js';
+import { deliver, LAMBDA_RESPONSE_BYTES } from '../../functions/shared/large-body.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
 const PLANTED = {
@@ -190,5 +195,78 @@ describe('GET /review/{reviewId}/dpia?sig=', () => {
     expect(await tampered.text()).toContain('This review link is not valid');
     const unknown = await get(`/review/nonexistent/dpia${url.search}`, null);
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('dpia document ID [--pdf] [--public] [--out FILE]', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dpia-document-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function dpia(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const { ports, dataDir } = t.stack.config;
+    const child = spawn(process.execPath, [new URL('../../bin/dpia.js', import.meta.url).pathname, ...args], {
+      cwd: dir,
+      env: { ...process.env, DPIA_DATA_DIR: dataDir, DPIA_API_PORT: String(ports.api) },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  }
+
+  it('writes the HTML under the reference by default and says where', async () => {
+    const run = await dpia('document', proposalId);
+    expect(run.code, run.stderr).toBe(0);
+    const file = join(dir, `${reference}.html`);
+    expect(run.stdout).toContain(`Wrote ${file} (full edition, HTML`);
+    expect(readFileSync(file, 'utf8')).toContain(hash);
+  });
+
+  it('writes the public PDF where --out says, with none of the planted strings', async () => {
+    const file = join(dir, 'public.pdf');
+    const run = await dpia('document', proposalId, '--pdf', '--public', '--out', file);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Wrote ${file} (public edition, PDF`);
+    const text = await pdfText(readFileSync(file).buffer as ArrayBuffer);
+    expect(text).toContain('Step 7: Sign off and record outcomes');
+    for (const [what, value] of Object.entries(PLANTED)) expect(text, what).not.toContain(value);
+  }, 60_000);
+
+  it('explains an unknown proposal in one line and exits non-zero', async () => {
+    const run = await dpia('document', 'no-such-proposal');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^NotFoundError: No proposal with id no-such-proposal\.$/);
+  });
+});
+
+describe('a body over the Lambda response cap', () => {
+  it('is answered with a 303 to a short-lived presigned URL that serves it (s3rver here, S3 on AWS)', async () => {
+    const body = Buffer.alloc(LAMBDA_RESPONSE_BYTES + 1024, 'x');
+    const answer = await deliver({
+      body,
+      contentType: 'application/json; charset=utf-8',
+      filename: 'evidence-DPIA-2026-9999.json',
+      disposition: 'attachment',
+    });
+    expect(answer.statusCode).toBe(303);
+    const location = String(answer.headers?.location);
+    expect(location).toContain('/downloads/');
+    expect(location).toContain('X-Amz-Expires=300');
+    const fetched = await fetch(location);
+    expect(fetched.status).toBe(200);
+    expect((await fetched.arrayBuffer()).byteLength).toBe(body.length);
+    // A small body stays in the Lambda response.
+    const small = await deliver({
+      body: Buffer.from('{}'),
+      contentType: 'application/json',
+      filename: 'x.json',
+      disposition: 'inline',
+    });
+    expect(small).toMatchObject({ statusCode: 200, body: '{}' });
   });
 });
