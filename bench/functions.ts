@@ -81,7 +81,8 @@ async function bundle(entry: string, outDir: string): Promise<Bundle> {
     mainFields: ['module', 'main'],
     minify: true,
     banner: { js: BANNER },
-    external: ['@aws-sdk/*', '@smithy/*'],
+    // As deployed: playwright-core is copied beside a Chromium function's bundle, not bundled.
+    external: ['@aws-sdk/*', '@smithy/*', 'playwright-core'],
     metafile: true,
     logLevel: 'silent',
   });

@@ -42,6 +42,7 @@ const benchmarks: { name: string; run: () => Promise<BenchResult[]> }[] = [
     name: 'state transitions',
     run: () => runIsolated('transitions.ts', 'benchTransitions', options, limit(120)),
   },
+  { name: 'dpia document', run: () => runIsolated('dpia.ts', 'benchDpia', options, limit(180)) },
   { name: 'npm start time-to-ready', run: async () => [await benchStartup(options)] },
   { name: 'test suite and synth', run: () => benchSuite(options) },
 ];

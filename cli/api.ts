@@ -51,6 +51,43 @@ export async function callApi(
   return { status: response.status, body: parsed, text };
 }
 
+export interface ApiDownload {
+  status: number;
+  bytes: Buffer;
+  contentType: string;
+  /** The name the server suggests (Content-Disposition), if any. */
+  filename: string | null;
+}
+
+/**
+ * A GET whose answer is kept as bytes (a PDF, say). fetch follows a 303 to a presigned S3 URL by
+ * itself, without sending our token there, so a body too big for Lambda arrives the same way.
+ */
+export async function downloadFromApi(
+  options: ApiOptions,
+  role: 'manager' | 'auditor',
+  path: string,
+): Promise<ApiDownload> {
+  const base = (options.api ?? serviceUrl(resolveLocalConfig(), 'api')).replace(/\/$/, '');
+  const token = process.env.DPIA_TOKEN ?? (await localToken(role, options));
+  let response: Response;
+  try {
+    response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  } catch {
+    throw new CliError(
+      [`Cannot reach the camera-dpia API at ${base}: is the local stack running (npm start)?`],
+      EXIT_FAILURE,
+    );
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  return {
+    status: response.status,
+    bytes: Buffer.from(await response.arrayBuffer()),
+    contentType: response.headers.get('content-type') ?? '',
+    filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? null,
+  };
+}
+
 async function localToken(role: 'manager' | 'auditor', options: ApiOptions): Promise<string> {
   if (options.api) throw new CliError(['Set DPIA_TOKEN to a bearer token for that API.'], EXIT_FAILURE);
   return mintToken({ dataDir: resolveLocalConfig().dataDir, role, user: `cli-${role}` });

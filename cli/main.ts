@@ -106,9 +106,10 @@ program
 program
   .command('demo')
   .description('a full scripted lifecycle on a fresh temporary stack, printing each step')
-  .action(async () => {
+  .option('--out <dir>', 'where to write the DPIA document (default: dpia-demo/ in the temp directory)')
+  .action(async (options: { out?: string }) => {
     const { demoCommand } = await import('./commands/demo.js');
-    await demoCommand();
+    await demoCommand(undefined, options);
   });
 
 program
@@ -119,6 +120,19 @@ program
   .action(async (id: string, options: { api?: string }) => {
     const { evidenceCommand } = await import('./commands/lifecycle.js');
     process.stdout.write(`${await evidenceCommand(id, options)}\n`);
+  });
+
+program
+  .command('document')
+  .description("write a proposal's DPIA document (SPEC 11) to a file and print where")
+  .argument('<id>', 'proposal id')
+  .option('--pdf', 'the PDF instead of the HTML page')
+  .option('--public', 'the public edition: no site, personal names or e-mail addresses')
+  .option('--out <file>', 'where to write it (default: the reference, e.g. DPIA-2026-0001.pdf)')
+  .option('--api <url>', API_HELP)
+  .action(async (id: string, options: { pdf?: boolean; public?: boolean; out?: string; api?: string }) => {
+    const { documentCommand } = await import('./commands/document.js');
+    process.stdout.write(`${await documentCommand(id, options)}\n`);
   });
 
 try {

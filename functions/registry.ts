@@ -8,6 +8,13 @@ export interface FunctionSpec {
   entry: string;
   description: string;
   timeoutSeconds?: number;
+  /** Default 512. */
+  memoryMB?: number;
+  /**
+   * Prints with headless Chromium: deployed on x86_64 (the only build @sparticuz/chromium ships)
+   * with the package's bin/ directory and playwright-core copied into the bundle.
+   */
+  chromium?: true;
 }
 
 export const FUNCTION_PREFIX = 'camera-dpia-';
@@ -21,6 +28,21 @@ export const functionRegistry: FunctionSpec[] = [
     entry: 'functions/proposals/evidence.handler.ts',
     description: 'GET /proposals/{id}/evidence',
     timeoutSeconds: 60,
+  },
+  // SPEC 11: the DPIA document, HTML (also from the approver's signed link) and PDF.
+  {
+    name: 'get-dpia',
+    entry: 'functions/dpia/dpia.handler.ts',
+    description: 'GET /proposals/{id}/dpia, GET /review/{reviewId}/dpia',
+  },
+  {
+    name: 'get-dpia-pdf',
+    entry: 'functions/dpia/pdf.handler.ts',
+    description: 'GET /proposals/{id}/dpia.pdf, GET /app/proposals/{id}/dpia.pdf',
+    // Within API Gateway's 30 s; a cold start that unpacks Chromium takes a few seconds of it.
+    timeoutSeconds: 28,
+    memoryMB: 2048,
+    chromium: true,
   },
   {
     name: 'withdraw-proposal',

@@ -17,6 +17,9 @@ export const routeTable: RouteSpec[] = [
   { method: 'GET', path: '/proposals/{id}', function: 'get-proposal', auth: 'jwt' },
   // SPEC 10: the evidence pack (auditor).
   { method: 'GET', path: '/proposals/{id}/evidence', function: 'get-evidence', auth: 'jwt' },
+  // SPEC 11: the DPIA document (manager, auditor; ?edition=public), HTML and PDF.
+  { method: 'GET', path: '/proposals/{id}/dpia', function: 'get-dpia', auth: 'jwt' },
+  { method: 'GET', path: '/proposals/{id}/dpia.pdf', function: 'get-dpia-pdf', auth: 'jwt' },
   { method: 'POST', path: '/proposals/{id}/withdraw', function: 'withdraw-proposal', auth: 'jwt' },
   // SPEC 10: after an approval expired, a manager asks for a fresh review link.
   { method: 'POST', path: '/proposals/{id}/review-link', function: 'reissue-review-link', auth: 'jwt' },
@@ -35,6 +38,12 @@ export const routeTable: RouteSpec[] = [
   // SPEC 10: the DPO's advice link, signed as the review link is.
   { method: 'GET', path: '/dpo/{adviceId}', function: 'dpo-advice', auth: 'none' },
   { method: 'POST', path: '/dpo/{adviceId}', function: 'dpo-advice', auth: 'none' },
+  // SPEC 11: the approver reads the DPIA document from the same signed link.
+  { method: 'GET', path: '/review/{reviewId}/dpia', function: 'get-dpia', auth: 'none' },
+  // SPEC 10: the DPO reads the document so far from the advice link.
+  { method: 'GET', path: '/dpo/{adviceId}/dpia', function: 'get-dpia', auth: 'none' },
+  // The PDF for the web pages: its own function (Chromium), checking the web session cookie itself.
+  { method: 'GET', path: '/app/proposals/{id}/dpia.pdf', function: 'get-dpia-pdf', auth: 'none' },
   { method: 'GET', path: '/decisions', function: 'list-decisions', auth: 'jwt' },
   { method: 'GET', path: '/decisions/{decisionId}', function: 'get-decision', auth: 'jwt' },
   { method: 'GET', path: '/audit/verify', function: 'verify-audit', auth: 'jwt' },
@@ -57,6 +66,7 @@ export const routeTable: RouteSpec[] = [
     'POST /app/proposals/{id}/review-link',
     'POST /app/proposals/{id}/ico-consultation',
     'GET /app/proposals/{id}/evidence',
+    'GET /app/proposals/{id}/dpia',
     'GET /app/decisions',
     'GET /app/decisions/export',
     'GET /app/decisions/{decisionId}',

@@ -18,6 +18,7 @@ export type Setting = keyof Pick<
   | 'cognitoDomain'
   | 'cognitoClientId'
   | 'cognitoIssuer'
+  | 'chromiumBin'
 >;
 
 export interface FunctionAccess {
@@ -31,6 +32,11 @@ export interface FunctionAccess {
   archivesMail?: true;
   /** s3:ListBucket and s3:GetObject under evidence/ in the evidence bucket; sets DPIA_EVIDENCE_BUCKET. */
   readsEvidence?: true;
+  /**
+   * s3:PutObject and s3:GetObject under downloads/ in the evidence bucket: a body over Lambda's 6 MB
+   * goes there and the caller gets a presigned URL (functions/shared/large-body.ts); sets DPIA_EVIDENCE_BUCKET.
+   */
+  servesLargeBodies?: true;
   /** secretsmanager:GetSecretValue on the review-link key; sets DPIA_REVIEW_KEY_SECRET_ID. */
   readsReviewKey?: true;
   settings?: Setting[];
@@ -44,7 +50,22 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'create-proposal': { table: ['PutItem', 'UpdateItem', 'BatchWriteItem'], workflow: ['StartExecution'] },
   'list-proposals': { table: ['Query'] },
   'get-proposal': { table: ['GetItem', 'Query'] },
-  'get-evidence': { table: ['GetItem', 'Query'], readsRawMail: true, readsEvidence: true },
+  'get-evidence': {
+    table: ['GetItem', 'Query'],
+    readsRawMail: true,
+    readsEvidence: true,
+    servesLargeBodies: true,
+  },
+  // SPEC 11: the DPIA document; the review key checks the approver's signed link.
+  'get-dpia': { table: ['GetItem', 'Query'], readsReviewKey: true, servesLargeBodies: true, templates: true },
+  // The review key signs the web session cookie that the /app route of the PDF checks.
+  'get-dpia-pdf': {
+    table: ['GetItem', 'Query'],
+    readsReviewKey: true,
+    servesLargeBodies: true,
+    templates: true,
+    settings: ['chromiumBin'],
+  },
   'withdraw-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['StopExecution'] },
   'record-ico-consultation': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'mark-failed': { table: ['PutItem', 'UpdateItem'] },
@@ -105,6 +126,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
     // The evidence pack download for auditors (functions/proposals/evidence.ts).
     readsRawMail: true,
     readsEvidence: true,
+    // The evidence pack and the DPIA document past Lambda's 6 MB.
+    servesLargeBodies: true,
     // SendTaskSuccess: a manager's "new review link" button (functions/review/reissue.ts).
     workflow: ['StartExecution', 'StopExecution', 'SendTaskSuccess'],
     readsReviewKey: true,

@@ -89,8 +89,19 @@ export class StatefulStack extends Stack {
       }),
     );
 
+    const evidenceDefaults = dataBucketDefaults(accessLogs, 'evidence/', config.evidenceRetentionDays);
     this.evidenceBucket = new s3.Bucket(this, 'Evidence', {
-      ...dataBucketDefaults(accessLogs, 'evidence/', config.evidenceRetentionDays),
+      ...evidenceDefaults,
+      lifecycleRules: [
+        ...(evidenceDefaults.lifecycleRules ?? []),
+        // Bodies too big for a Lambda response live here for one presigned download (large-body.ts).
+        {
+          id: 'downloads',
+          prefix: DEFAULTS.downloadsPrefix,
+          expiration: Duration.days(1),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+      ],
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.dataKey,
       bucketKeyEnabled: true,

@@ -18,7 +18,7 @@ import { Alarms } from './constructs/alarms.js';
 import { DpiaHttpApi } from './constructs/http-api.js';
 import { Lifecycle } from './constructs/lifecycle.js';
 import { Mail } from './constructs/mail.js';
-import { NodeFunction } from './constructs/node-function.js';
+import { CHROMIUM_BIN_ON_LAMBDA, NodeFunction } from './constructs/node-function.js';
 import { acknowledgeWildcardResource } from './nag.js';
 import { NAMES } from './names.js';
 import type { StatefulStack } from './stateful-stack.js';
@@ -113,6 +113,8 @@ export class StatelessStack extends Stack {
       reviewKeySecretId: stateful.reviewLinkKey.secretArn,
       approvalTimeoutDays: String(config.approvalTimeoutDays),
       dpoTimeoutDays: String(config.dpoTimeoutDays),
+      // Where infra/constructs/node-function.ts copies @sparticuz/chromium's bin/ in the bundle.
+      chromiumBin: CHROMIUM_BIN_ON_LAMBDA,
     };
     const webSignIn = [...this.functions.keys()].some((name) =>
       accessOf(name).settings?.includes('cognitoClientId'),
@@ -197,7 +199,7 @@ export function settingsFor(
   const keys: (keyof typeof ENV)[] = ['tableName'];
   if (access.sendsMail) keys.push('senderAddress');
   if (access.readsRawMail) keys.push('rawMailBucket');
-  if (access.archivesMail || access.readsEvidence) keys.push('evidenceBucket');
+  if (access.archivesMail || access.readsEvidence || access.servesLargeBodies) keys.push('evidenceBucket');
   if (access.readsReviewKey) keys.push('reviewKeySecretId');
   if (access.workflow?.includes('StartExecution')) keys.push('stateMachineArn');
   keys.push(...(access.settings ?? []));
@@ -318,6 +320,25 @@ function grantAccess(fn: NodeFunction, access: FunctionAccess, ctx: GrantContext
       role,
       evidence,
       'Each evidence object is named by its proposal and sending time, known only at run time: the grant is limited to the evidence/ prefix, and the objects are encrypted with the data key the role already uses for the table.',
+    );
+  }
+
+  if (access.servesLargeBodies) {
+    const bucketArn = exportOnce(
+      stateful,
+      stateful.evidenceBucket.bucketArn,
+      'camera-dpia-evidence-bucket-arn',
+    );
+    const downloads = `${bucketArn}/${DEFAULTS.downloadsPrefix}*`;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [downloads] }),
+    );
+    // The bucket's objects are encrypted with the data key: writing one needs a data key from it.
+    stateful.dataKey.grant(role, 'kms:GenerateDataKey', 'kms:Encrypt');
+    acknowledgeWildcardResource(
+      role,
+      downloads,
+      'A body over the Lambda response cap is written once under downloads/<random id>/ and fetched through a five-minute presigned URL: the key is made at run time, and the grant is limited to that prefix (expired by a lifecycle rule).',
     );
   }
 

@@ -2,12 +2,18 @@
 // with five consultees (support, concerns, an objection, an out-of-office and a late reply), the
 // DPO's advice through the mailed advice link, the approval through the mailed review link, and
 // the verified decision chain.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { LocalStackClient } from '../../local/client.js';
 import { startScratchStack } from '../../local/scratch.js';
 
 const DEADLINE_SECONDS = 12;
 
-export async function demoCommand(print: (line: string) => void = (l) => process.stdout.write(`${l}\n`)) {
+export async function demoCommand(
+  print: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  options: { out?: string } = {},
+) {
   const scratch = await startScratchStack('demo');
   const { stack, client } = scratch;
   try {
@@ -142,8 +148,30 @@ export async function demoCommand(print: (line: string) => void = (l) => process
     const verify = await client.api<{ ok: boolean; checked: number }>('auditor', 'GET', '/audit/verify');
     if (!verify.body.ok) throw new Error('the decision chain did not verify');
     print(`15. Auditor verified the decision chain: ${verify.body.checked} record(s) intact`);
+    const dir = resolve(options.out ?? join(tmpdir(), 'dpia-demo'));
+    const files = await writeDocument(client, proposalId, dir);
+    print(`16. The DPIA document, as signed, is in ${dir}: ${files.join(', ')}`);
     print('Demo complete.');
   } finally {
     await scratch.close();
   }
+}
+
+/** The decided proposal's DPIA, full and public editions, as HTML and PDF, written into `dir`. */
+async function writeDocument(client: LocalStackClient, proposalId: string, dir: string): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const token = await client.token('manager');
+  const written: string[] = [];
+  for (const path of ['dpia', 'dpia.pdf', 'dpia?edition=public', 'dpia.pdf?edition=public']) {
+    const response = await fetch(`${client.apiUrl}/proposals/${proposalId}/${path}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (response.status !== 200)
+      throw new Error(`the DPIA document (${path}) failed: HTTP ${response.status}`);
+    const name = /filename="([^"/]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1];
+    if (!name) throw new Error(`the DPIA document (${path}) came without a file name`);
+    writeFileSync(join(dir, name), Buffer.from(await response.arrayBuffer()));
+    written.push(name);
+  }
+  return written;
 }

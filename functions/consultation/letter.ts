@@ -209,7 +209,7 @@ export function renderConsultation(
   return renderMessage('consultation', consultationView(proposal, consultee, replyAddress, senderAddress));
 }
 
-function retentionView(retention: Retention): ConsultationView['retention'] {
+export function retentionView(retention: Retention): ConsultationView['retention'] {
   const local = durationPhrase(retention.localDays);
   const national = durationPhrase(retention.nationalDays);
   const longestDays = Math.max(retention.localDays, retention.nationalDays);

@@ -3,9 +3,7 @@
 // rules: 403 bad signature, 404 unknown, 410 expired or void, 409 once given.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
-import { getReviewLinkKey } from '../review/link.js';
 import { type PageAnswer, pageView, type ReviewPageView } from '../review/review.js';
-import { ForbiddenError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
 import {
   DPO_RECOMMENDATION_LABELS,
@@ -21,7 +19,7 @@ import {
 import { renderPage } from '../shared/templates.js';
 import { formatUkDateTime } from '../shared/uk-dates.js';
 import { completeTask } from '../shared/workflow.js';
-import { verifyAdviceSignature } from './link.js';
+import { openSignedAdvice } from './signed.js';
 import { type AdviceRecord, adviceGivenAlready, adviceLinkGone, getAdvice, giveAdvice } from './store.js';
 
 export const ADVICE_MIN = 20;
@@ -72,7 +70,9 @@ export async function showAdvice(request: AdviceRequest & { sig: string | null }
   }
   assertStillOpen(advice, partition.proposal, now);
   const form = formView(request.actionPath, request.sig ?? '', {});
-  return { status: 200, page: renderPage('dpo', view(partition, advice, form)) };
+  // SPEC 10: the document so far, from the same signed link.
+  const dpiaHref = `/dpo/${encodeURIComponent(advice.adviceId)}/dpia?${new URLSearchParams({ sig: request.sig ?? '' })}`;
+  return { status: 200, page: renderPage('dpo', { ...view(partition, advice, form), dpiaHref }) };
 }
 
 /** POST /dpo/{adviceId}: records the advice once, then lets the waiting workflow go on to the approver. */
@@ -136,20 +136,6 @@ export async function submitAdvice(request: AdviceRequest & { form: URLSearchPar
   });
   const done = { ...advice, state: 'given' as const, given };
   return { status: 200, page: renderPage('dpo-confirmation', view(partition, done, null)) };
-}
-
-async function openSignedAdvice(adviceId: string, sig: string | null): Promise<AdviceRecord> {
-  const advice = await getAdvice(adviceId);
-  const key = await getReviewLinkKey();
-  if (!verifyAdviceSignature(key, advice, sig)) {
-    log.info('advice link refused: bad signature', { adviceId });
-    throw new ForbiddenError(
-      sig
-        ? 'The signature in this link does not match. Open the link exactly as it arrived in your e-mail.'
-        : 'This link has no signature. Open the link exactly as it arrived in your e-mail.',
-    );
-  }
-  return advice;
 }
 
 function assertStillOpen(advice: AdviceRecord, proposal: ProposalRecord, now: Date): void {

@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { FACTOR_NAMES } from '../consultation/letter.js';
-import { type AppError, ConflictError, ForbiddenError } from '../shared/errors.js';
+import { type AppError, ConflictError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
 import { isCounted, type Tally } from '../shared/model/consultation.js';
 import { OUTCOMES, type Outcome } from '../shared/model/decision.js';
@@ -33,10 +33,9 @@ import {
 import { renderPage } from '../shared/templates.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 import { completeTask } from '../shared/workflow.js';
-import { getReviewLinkKey, verifyReviewSignature } from './link.js';
+import { openSignedReview } from './signed.js';
 import {
   decideReview,
-  getReview,
   isExpired,
   linkGone,
   type ReviewDecision,
@@ -203,10 +202,8 @@ export async function showReview(request: ReviewRequest & { sig: string | null }
   const review = await openSignedReview(request.reviewId, request.sig);
   const partition = await loadProposalPartition(review.proposalId);
   if (review.state === 'decided' && review.decision) {
-    return {
-      status: 409,
-      page: renderPage('review', pageView(partition, review, null, decidedView(review, review.decision))),
-    };
+    const view = pageView(partition, review, null, decidedView(review, review.decision));
+    return { status: 409, page: renderPage('review', withDocumentLink(view, request)) };
   }
   assertStillOpen(review, partition.proposal, now);
   const form = formView(request.actionPath, request.sig ?? '', now, rulesFor(partition.proposal), {
@@ -215,7 +212,14 @@ export async function showReview(request: ReviewRequest & { sig: string | null }
     reviewDate: defaultReviewDate(now),
     dpoReasons: '',
   });
-  return { status: 200, page: renderPage('review', pageView(partition, review, form, null)) };
+  const view = pageView(partition, review, form, null);
+  return { status: 200, page: renderPage('review', withDocumentLink(view, request)) };
+}
+
+/** SPEC 11: the approver reads the DPIA document from the same signed link. */
+function withDocumentLink(view: ReviewPageView, request: { reviewId: string; sig: string | null }) {
+  const query = new URLSearchParams({ sig: request.sig ?? '' });
+  return { ...view, dpiaHref: `/review/${encodeURIComponent(request.reviewId)}/dpia?${query}` };
 }
 
 /** POST /review/{reviewId}: decides once, then hands the choice to the waiting workflow. */
@@ -246,7 +250,11 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
       dpoReasons: submitted.dpoReasons ?? '',
       errors,
     });
-    return { status: 400, page: renderPage('review', pageView(partition, review, form, null, errors)) };
+    const view = pageView(partition, review, form, null, errors);
+    return {
+      status: 400,
+      page: renderPage('review', withDocumentLink(view, { reviewId: request.reviewId, sig })),
+    };
   }
 
   const { outcome, rationale, conditions, reviewDate, dpoAdvice, dpoReasons } = parsed.data;
@@ -303,21 +311,6 @@ const ERROR_HEADINGS: Record<number, string> = {
   413: 'The form is too large',
   415: 'This form could not be read',
 };
-
-/** 404 for an unknown review, 403 unless the signature is the one the review was issued with. */
-async function openSignedReview(reviewId: string, sig: string | null): Promise<ReviewRecord> {
-  const review = await getReview(reviewId);
-  const key = await getReviewLinkKey();
-  if (!verifyReviewSignature(key, review, sig)) {
-    log.info('review link refused: bad signature', { reviewId });
-    throw new ForbiddenError(
-      sig
-        ? 'The signature in this link does not match. Open the link exactly as it arrived in your e-mail.'
-        : 'This link has no signature. Open the link exactly as it arrived in your e-mail.',
-    );
-  }
-  return review;
-}
 
 /** 410 when the link was voided, has run out, or the proposal no longer awaits approval. */
 function assertStillOpen(review: ReviewRecord, proposal: ProposalRecord, now: Date): void {

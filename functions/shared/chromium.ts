@@ -1,7 +1,8 @@
 // Headless Chromium for the browser tests, the screenshots and the DPIA document's PDF: by default the
 // build shipped inside the npm package @sparticuz/chromium (pinned in package-lock.json, so `npm ci`
 // alone brings it, and the same build runs in Lambda); DPIA_CHROMIUM names another one instead
-// (e.g. Debian's /usr/bin/chromium).
+// (e.g. Debian's /usr/bin/chromium). In a Lambda bundle, where node_modules is gone, DPIA_CHROMIUM_BIN
+// names the copy of the package's bin/ directory that the deployment put beside the code.
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -84,7 +85,7 @@ async function extractPackaged(): Promise<string> {
       for (const leftover of ['chromium', 'fonts', 'libGLESv2.so']) {
         rmSync(join(tmpdir(), leftover), { recursive: true, force: true });
       }
-      const path = await Chromium.executablePath();
+      const path = await Chromium.executablePath(packagedBin());
       writeFileSync(ready, path);
       return path;
     } finally {
@@ -93,11 +94,16 @@ async function extractPackaged(): Promise<string> {
   }
 }
 
+/** The package's bin/ directory: DPIA_CHROMIUM_BIN when set (a bundle), else node_modules (the package's default). */
+const packagedBin = (): string | undefined => process.env.DPIA_CHROMIUM_BIN || undefined;
+
 function packageVersion(): string {
-  const entry = createRequire(import.meta.url).resolve('@sparticuz/chromium');
-  const manifest = JSON.parse(readFileSync(join(dirname(entry), '..', 'package.json'), 'utf8')) as {
-    version: string;
-  };
+  const bin = packagedBin();
+  // The deployment copies the package's package.json beside bin/, so the marker names the version there too.
+  const manifestPath = bin
+    ? join(bin, '..', 'package.json')
+    : join(dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')), '..', 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { version: string };
   return manifest.version;
 }
 

@@ -21,6 +21,8 @@ export const ENV = {
   cognitoClientId: 'DPIA_COGNITO_CLIENT_ID',
   /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`: the ID token's issuer and JWKS. */
   cognitoIssuer: 'DPIA_COGNITO_ISSUER',
+  /** Where the deployment put @sparticuz/chromium's bin/ directory (the PDF function only). */
+  chromiumBin: 'DPIA_CHROMIUM_BIN',
 } as const;
 
 export const DEFAULTS = {
@@ -32,6 +34,8 @@ export const DEFAULTS = {
   rawMailPrefix: 'inbound/',
   /** Everything kept in the evidence bucket is under this prefix (functions/shared/mail-archive.ts). */
   evidencePrefix: 'evidence/',
+  /** Bodies too big for a Lambda response, fetched once through a presigned URL (shared/large-body.ts). */
+  downloadsPrefix: 'downloads/',
   inboundDomain: 'replies.camera-dpia.test',
   senderAddress: 'dpia@camera-dpia.test',
   stateMachineName: 'camera-dpia-lifecycle',

@@ -1,6 +1,8 @@
 // The proposal pages: the list (managers and auditors), the "new proposal" form and the withdraw
 // confirmation (managers), and one proposal's page. Each calls the same use case as the JSON API.
 import { FACTOR_NAMES } from '../consultation/letter.js';
+import { loadDpiaSources } from '../dpia/document.js';
+import { documentAnswer, parseEdition } from '../dpia/serve.js';
 import { createProposal } from '../proposals/create.js';
 import { proposalDetail } from '../proposals/detail.js';
 import { evidencePack } from '../proposals/evidence.js';
@@ -8,7 +10,8 @@ import { recordIcoConsultation } from '../proposals/ico.js';
 import { WITHDRAWABLE, withdrawProposal } from '../proposals/withdraw.js';
 import { reissueReviewLink } from '../review/reissue.js';
 import { ValidationError } from '../shared/errors.js';
-import { download, type HttpResult, pathParameter } from '../shared/http.js';
+import { type HttpResult, pathParameter } from '../shared/http.js';
+import { deliver } from '../shared/large-body.js';
 import {
   DPO_RECOMMENDATION_LABELS,
   ICO_OUTCOME_LABELS,
@@ -155,6 +158,13 @@ export async function proposalPage(request: PageRequest) {
     // SPEC 10: auditors take the evidence pack away as one JSON file.
     evidenceHref: signedIn.session.role === 'auditor' ? `/app/proposals/${encode(id)}/evidence` : null,
     reissueAction: `/app/proposals/${encode(id)}/review-link`,
+    // SPEC 11: the DPIA document, full and public editions, as a page and as a PDF.
+    dpia: {
+      href: `/app/proposals/${encode(id)}/dpia`,
+      publicHref: `/app/proposals/${encode(id)}/dpia?edition=public`,
+      pdfHref: `/app/proposals/${encode(id)}/dpia.pdf`,
+      publicPdfHref: `/app/proposals/${encode(id)}/dpia.pdf?edition=public`,
+    },
     // SPEC 11: a manager records the prior consultation with the Commissioner before the decision.
     canRecordIco:
       signedIn.session.role === 'manager' &&
@@ -184,17 +194,25 @@ export async function icoConsultationFromForm(request: PageRequest) {
   return redirect(`/app/proposals/${encode(id)}`);
 }
 
+/** GET /app/proposals/{id}/dpia[?edition=public]: the DPIA document (manager, auditor). */
+export async function dpiaPage(request: PageRequest): Promise<HttpResult> {
+  await requireSession(request, ['manager', 'auditor']);
+  const edition = parseEdition(request.event.queryStringParameters);
+  return documentAnswer(await loadDpiaSources(pathParameter(request.event, 'id')), edition);
+}
+
 /** GET /app/proposals/{id}/evidence: the evidence pack as a JSON download (auditor). */
 export async function evidenceDownload(request: PageRequest): Promise<HttpResult> {
   const signedIn = await requireSession(request, ['auditor']);
   const pack = await evidencePack(pathParameter(request.event, 'id'), signedIn.session.sub);
-  return download(
-    200,
-    JSON.stringify(pack, null, 2),
-    `evidence-${pack.evidencePack.reference}.json`,
-    'application/json; charset=utf-8',
-    { 'x-content-type-options': 'nosniff' },
-  );
+  // A pack with hundreds of raw replies can pass Lambda's 6 MB: deliver() then redirects to S3.
+  return deliver({
+    body: Buffer.from(JSON.stringify(pack, null, 2), 'utf8'),
+    contentType: 'application/json; charset=utf-8',
+    filename: `evidence-${pack.evidencePack.reference}.json`,
+    disposition: 'attachment',
+    headers: { 'x-content-type-options': 'nosniff' },
+  });
 }
 
 /** POST /app/proposals/{id}/review-link: a fresh review link for an expired approval. */

@@ -15,6 +15,7 @@ import {
 } from './page.js';
 import {
   createProposalFromForm,
+  dpiaPage,
   evidenceDownload,
   icoConsultationFromForm,
   newProposalPage,
@@ -46,6 +47,7 @@ export const PAGES: Record<string, Page> = {
   'POST /app/proposals/{id}/review-link': reissueFromForm,
   'POST /app/proposals/{id}/ico-consultation': icoConsultationFromForm,
   'GET /app/proposals/{id}/evidence': evidenceDownload,
+  'GET /app/proposals/{id}/dpia': dpiaPage,
   'GET /app/decisions': decisionsList,
   'GET /app/decisions/export': decisionsExport,
   'GET /app/decisions/{decisionId}': decisionPage,

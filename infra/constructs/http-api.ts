@@ -32,6 +32,10 @@ export const OPEN_ROUTE_REASONS: Record<string, string> = {
     'Approvers are not Cognito users: the review page is reached from a mailed link whose HMAC signature (bound to review, approver and expiry) the handler verifies in constant time; the link is single-use.',
   'dpo-advice':
     'The DPO is not necessarily a Cognito user: the advice page is reached from a mailed link signed exactly as a review link (HMAC bound to the advice request, the DPO and the expiry), verified in constant time; the link is single-use.',
+  'get-dpia':
+    'Only GET /review/{reviewId}/dpia and GET /dpo/{adviceId}/dpia are open: the approver and the DPO read the DPIA document from their mailed links, whose HMAC signatures the handler verifies exactly as the review and advice pages do; GET /proposals/{id}/dpia keeps the JWT authorizer.',
+  'get-dpia-pdf':
+    'Only GET /app/proposals/{id}/dpia.pdf is open: a browser page that checks the web session cookie itself, as every /app page does; GET /proposals/{id}/dpia.pdf keeps the JWT authorizer.',
   web: 'Browser pages: /, /sign-in and the Cognito callback must be reachable signed out, and every /app page checks its own signed session cookie and the role in it (set after the hosted-UI sign-in, the ID token verified against the user pool keys).',
 };
 

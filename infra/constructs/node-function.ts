@@ -35,6 +35,22 @@ const ESM_REQUIRE_BANNER =
 
 const DEFAULT_TIMEOUT_SECONDS = 15;
 
+/** Where a Chromium function finds @sparticuz/chromium's bin/ (Lambda unpacks the bundle in /var/task). */
+export const CHROMIUM_BIN_ON_LAMBDA = '/var/task/chromium/bin';
+
+/**
+ * What a Chromium function's bundle gets beside index.mjs, all copied from node_modules (no npm
+ * install at synth, so it stays offline): the package's brotli-packed x64 Chromium, fonts and
+ * libraries in chromium/bin with its package.json (the launcher's extraction marker names the
+ * version), and playwright-core, which esbuild cannot bundle (it loads its own files at run time).
+ */
+const chromiumCopies = (inputDir: string, outputDir: string): string[] => [
+  `mkdir -p "${outputDir}/chromium" "${outputDir}/node_modules"`,
+  `cp -R "${inputDir}/node_modules/@sparticuz/chromium/bin" "${outputDir}/chromium/bin"`,
+  `cp "${inputDir}/node_modules/@sparticuz/chromium/package.json" "${outputDir}/chromium/package.json"`,
+  `cp -R "${inputDir}/node_modules/playwright-core" "${outputDir}/node_modules/playwright-core"`,
+];
+
 export class NodeFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly role: iam.Role;
@@ -64,8 +80,9 @@ export class NodeFunction extends Construct {
       projectRoot: repoPath(),
       depsLockFilePath: repoPath('package-lock.json'),
       runtime: NODE_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
+      // @sparticuz/chromium ships an x86_64 build only.
+      architecture: spec.chromium ? lambda.Architecture.X86_64 : lambda.Architecture.ARM_64,
+      memorySize: spec.memoryMB ?? 512,
       timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       role: this.role,
       logGroup: this.logGroup,
@@ -88,16 +105,19 @@ export class NodeFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        externalModules: ['@aws-sdk/*', '@smithy/*'],
+        externalModules: ['@aws-sdk/*', '@smithy/*', ...(spec.chromium ? ['playwright-core'] : [])],
         forceDockerBundling: false,
         logLevel: nodejs.LogLevel.WARNING,
-        ...(props.includeTemplates
+        ...(props.includeTemplates || spec.chromium
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
                 afterBundling: (inputDir: string, outputDir: string) => [
-                  `cp -R "${inputDir}/templates" "${outputDir}/templates"`,
+                  ...(props.includeTemplates
+                    ? [`cp -R "${inputDir}/templates" "${outputDir}/templates"`]
+                    : []),
+                  ...(spec.chromium ? chromiumCopies(inputDir, outputDir) : []),
                 ],
               },
             }

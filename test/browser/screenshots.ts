@@ -3,7 +3,7 @@
 // walks one proposal from the form to a verified decision, as the browser test does.
 import { mkdirSync } from 'node:fs';
 import type { Browser, Cookie } from 'playwright-core';
-import { startTestStack } from '../support/stack.js';
+import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 import { deadlineInHours, fillProposalForm, launchChromium, signIn } from './support.js';
 
 const OUT = new URL('../../docs/screenshots/', import.meta.url).pathname;
@@ -127,10 +127,94 @@ async function main() {
       auditorCookies,
     );
     await shoot(browser, 'verify', `${api}/app/audit/verify`, auditorCookies);
+    await documentShots(browser, t, managerCookies);
   } finally {
     await browser.close();
     await t.close();
   }
+}
+
+/**
+ * The DPIA document (SPEC 11) of a decided proposal that lists risks: its first page, the risk
+ * section with the matrix, and the public edition's first page.
+ */
+async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) {
+  const api = t.client.apiUrl;
+  const input = proposalInput({ consultees: 2, tag: 'doc' });
+  Object.assign(input, {
+    alternativesConsidered:
+      'Mobile ANPR patrols cover the A28 twice a week and cannot give investigators continuous movement data; better street lighting addresses shop burglary but not vehicles travelling in.',
+    risks: [
+      {
+        description: 'Vehicles of local residents are read routinely, beyond what the purpose needs',
+        likelihood: 3,
+        severity: 2,
+        mitigation:
+          'Standard access limited to 90 days; after that a senior officer must authorise each search',
+        residualLikelihood: 2,
+        residualSeverity: 1,
+      },
+      {
+        description: 'Unauthorised access to stored reads by staff without a policing purpose',
+        likelihood: 2,
+        severity: 3,
+        mitigation: 'Role-based access, every search logged and audited monthly',
+        residualLikelihood: 1,
+      },
+      {
+        description: 'Function creep into non-policing uses of the data',
+        likelihood: 2,
+        severity: 2,
+        mitigation: 'Published purpose, annual review of the DPIA',
+      },
+    ],
+  });
+  const created = await t.client.api<{ proposalId: string; reference: string }>(
+    'manager',
+    'POST',
+    '/proposals',
+    input,
+  );
+  const { proposalId, reference } = created.body;
+  await t.client.waitForStatus(proposalId, ['consulting']);
+  const [first, second] = input.consultees.map((c) => c.email) as [string, string];
+  await t.client.waitFor('the consultation mails', async () =>
+    (await t.client.mailTo(second, reference)).length > 0 ? true : undefined,
+  );
+  await t.client.replyAsConsultee(first, reference, 'SUPPORT', 'We welcome the camera on the A28.');
+  await t.client.replyAsConsultee(second, reference, 'CONCERNS', 'Please publish who can see the data.');
+  await t.client.waitForStatus(proposalId, ['awaiting-approval']);
+  const link = new URL(
+    await t.client.waitFor('the review link', () =>
+      t.client.reviewLink(input.approver.email, reference).catch(() => undefined),
+    ),
+    api,
+  );
+  await t.client.api(
+    null,
+    'POST',
+    link.pathname,
+    new URLSearchParams({
+      sig: link.searchParams.get('sig') ?? '',
+      outcome: 'approved',
+      rationale:
+        'A clear pressing need; the concerns raised are met by the 90-day access limit and the annual review.',
+      conditions: 'Confirm encryption at rest (principle 9) with the supplier before go-live.',
+    }).toString(),
+    { 'content-type': 'application/x-www-form-urlencoded' },
+  );
+  await t.client.waitForStatus(proposalId, ['approved']);
+
+  const context = await browser.newContext({ viewport: { width: 1000, height: 1300 } });
+  await context.addCookies(cookies);
+  const page = await context.newPage();
+  await page.goto(`${api}/app/proposals/${proposalId}/dpia`);
+  await page.screenshot({ path: `${OUT}dpia-document-first-page.png` });
+  await page.locator('section[aria-labelledby=step-5]').screenshot({ path: `${OUT}dpia-document-risks.png` });
+  await page.goto(`${api}/app/proposals/${proposalId}/dpia?edition=public`);
+  await page.screenshot({ path: `${OUT}dpia-document-public.png` });
+  await context.close();
+  process.stdout.write('dpia-document\n');
 }
 
 await main();

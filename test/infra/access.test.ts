@@ -23,6 +23,8 @@ const NOT_SET_ON_AWS = new Set<string>([
   ENV.localSignIn,
   ENV.mailViewerUrl,
   'DPIA_TEMPLATES_DIR',
+  // Another Chromium for local runs; the deployment uses the packaged one (DPIA_CHROMIUM_BIN).
+  'DPIA_CHROMIUM',
   'DPIA_LOG_LEVEL',
 ]);
 
@@ -58,7 +60,8 @@ async function codeNeeds(entry: string): Promise<CodeNeeds> {
     platform: 'node',
     format: 'esm',
     target: 'node22',
-    external: ['@aws-sdk/*', '@smithy/*'],
+    // As deployed: playwright-core is copied beside the bundle (infra/constructs/node-function.ts).
+    external: ['@aws-sdk/*', '@smithy/*', 'playwright-core'],
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]?.text ?? '';
@@ -99,15 +102,18 @@ async function codeNeeds(entry: string): Promise<CodeNeeds> {
 }
 
 function grantedActions(access: FunctionAccess): string[] {
-  return [
+  const actions = new Set([
     ...access.table.map((action) => `dynamodb:${action}`),
     ...(access.workflow ?? []).map((action) => `states:${action}`),
     ...(access.sendsMail ? ['ses:SendEmail'] : []),
     ...(access.readsRawMail || access.readsEvidence ? ['s3:GetObject'] : []),
     ...(access.readsEvidence ? ['s3:ListObjectsV2'] : []),
     ...(access.archivesMail ? ['s3:PutObject'] : []),
+    // A presigned GET is signed with the function's own credentials: it needs s3:GetObject too.
+    ...(access.servesLargeBodies ? ['s3:PutObject', 's3:GetObject'] : []),
     ...(access.readsReviewKey ? ['secretsmanager:GetSecretValue'] : []),
-  ].sort();
+  ]);
+  return [...actions].sort();
 }
 
 const needs = new Map<string, CodeNeeds>();

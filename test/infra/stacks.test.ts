@@ -103,10 +103,24 @@ describe('stateful stack', () => {
         BucketEncryption: { ServerSideEncryptionConfiguration: [expect.anything()] },
         LoggingConfiguration: { DestinationBucketName: expect.anything() },
         LifecycleConfiguration: {
-          Rules: [expect.objectContaining({ ExpirationInDays: days, Status: 'Enabled' })],
+          Rules: expect.arrayContaining([
+            expect.objectContaining({ Id: 'retention', ExpirationInDays: days, Status: 'Enabled' }),
+          ]),
         },
       });
+      // Only the retention rule applies to the whole bucket; others are scoped to a prefix.
+      const rules = (bucket.Properties.LifecycleConfiguration as { Rules: { Id: string; Prefix?: string }[] })
+        .Rules;
+      expect(rules.filter((r) => r.Prefix === undefined).map((r) => r.Id)).toEqual(['retention']);
     }
+    // Bodies too big for a Lambda response are kept a day, for their one presigned download.
+    const [, evidence] = only(
+      resourcesOf(stateful, 'AWS::S3::Bucket').filter(([id]) => id.startsWith('Evidence')),
+      'Evidence bucket',
+    );
+    expect((evidence.Properties.LifecycleConfiguration as { Rules: unknown[] }).Rules).toContainEqual(
+      expect.objectContaining({ Id: 'downloads', Prefix: 'downloads/', ExpirationInDays: 1 }),
+    );
     const denyInsecure = resourcesOf(stateful, 'AWS::S3::BucketPolicy').filter(([, policy]) =>
       JSON.stringify(policy.Properties).includes('"aws:SecureTransport":"false"'),
     );
@@ -154,13 +168,17 @@ describe('stateful stack', () => {
 describe('functions', () => {
   const functions = () => resourcesOf(stateless, 'AWS::Lambda::Function');
 
-  it('deploys every registry function, each on Node.js 22, arm64, traced, JSON logs with a retention', () => {
+  it('deploys every registry function, each on Node.js 22, arm64 (x86_64 for Chromium), traced, JSON logs with a retention', () => {
     const names = functions().map(([, fn]) => fn.Properties.FunctionName);
     expect(names.sort()).toEqual(functionRegistry.map((spec) => deployedFunctionName(spec.name)).sort());
     for (const [id, fn] of functions()) {
+      // @sparticuz/chromium ships an x86_64 build only.
+      const chromium = functionRegistry.find(
+        (spec) => deployedFunctionName(spec.name) === fn.Properties.FunctionName,
+      )?.chromium;
       expect(fn.Properties, id).toMatchObject({
         Runtime: 'nodejs22.x',
-        Architectures: ['arm64'],
+        Architectures: [chromium ? 'x86_64' : 'arm64'],
         Handler: 'index.handler',
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
@@ -435,7 +453,7 @@ describe('cdk-nag', () => {
 
 function expectedActions(name: string, access: FunctionAccess): string[] {
   const writes = access.table.some((a) => a !== 'GetItem' && a !== 'Query');
-  return [
+  const actions = [
     ...access.table.map((a) => `dynamodb:${a}`),
     'kms:Decrypt',
     'kms:DescribeKey',
@@ -445,6 +463,8 @@ function expectedActions(name: string, access: FunctionAccess): string[] {
     ...(access.readsRawMail || access.readsEvidence ? ['s3:GetObject'] : []),
     ...(access.readsEvidence ? ['s3:ListBucket'] : []),
     ...(access.archivesMail ? ['s3:PutObject'] : []),
+    ...(access.servesLargeBodies ? ['s3:PutObject', 's3:GetObject'] : []),
+    ...(access.servesLargeBodies && !writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
     ...(access.readsReviewKey ? ['secretsmanager:GetSecretValue'] : []),
     ...(name === 'inbound-mail' ? ['sqs:SendMessage'] : []),
     'logs:CreateLogStream',
@@ -452,6 +472,8 @@ function expectedActions(name: string, access: FunctionAccess): string[] {
     'xray:PutTraceSegments',
     'xray:PutTelemetryRecords',
   ];
+  // Two grants may name the same action (reading evidence and serving large bodies both read S3).
+  return [...new Set(actions)];
 }
 
 /** Every policy statement in a template, with the resource that holds it and the roles it applies to. */

@@ -55,6 +55,7 @@ describe('npm run bench -- --quick', () => {
     'auditor queries',
     'function ',
     'state transitions',
+    'dpia document',
     'npm start time-to-ready',
   ])('completes %s', (name) => {
     const rows = results.filter((r) => r.name.startsWith(name));

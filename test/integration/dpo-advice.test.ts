@@ -65,6 +65,17 @@ describe('the DPO advice stage', () => {
     const page = await client.api(null, 'GET', link);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Smallhythe'); // the DPO reads the assessment in full
+    // ...and the DPIA document so far, from the same link.
+    const unescaped = page.text.replaceAll('&#x2F;', '/').replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
+    const documentHref = /href="(\/dpo\/[^"]+\/dpia\?sig=[^"]+)"/.exec(unescaped)?.[1];
+    expect(documentHref).toBeDefined();
+    const document = await client.api(null, 'GET', documentHref ?? '');
+    expect(document.status).toBe(200);
+    expect(document.text).toContain('Step 1: Identify the need for a DPIA');
+    expect(document.text).toContain('DRAFT');
+    expect((await client.api(null, 'GET', (documentHref ?? '').replace(/sig=.{4}/, 'sig=AAAA'))).status).toBe(
+      403,
+    );
     const forged = await client.api(null, 'GET', link.replace(/sig=.{4}/, 'sig=AAAA'));
     expect(forged.status).toBe(403);
     expect(forged.text).not.toContain('Smallhythe');

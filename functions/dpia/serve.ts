@@ -1,0 +1,92 @@
+// Serving the DPIA document (SPEC 11) to whoever may read it: managers and auditors by token or web
+// session, the approver by the signed review link. The same functions serve the DPO's signed link.
+import * as z from 'zod/mini';
+import '../shared/model/zod-messages.js';
+import { openSignedAdvice } from '../dpo/signed.js';
+import { openSignedReview } from '../review/signed.js';
+import { isExpired } from '../review/store.js';
+import { type AppError, GoneError, ValidationError } from '../shared/errors.js';
+import { type HttpResult, html } from '../shared/http.js';
+import { deliver } from '../shared/large-body.js';
+import { renderPage } from '../shared/templates.js';
+import {
+  type DpiaSources,
+  dpiaFilename,
+  EDITIONS,
+  type Edition,
+  loadDpiaSources,
+  renderDpia,
+} from './document.js';
+
+const EditionQuery = z.optional(z.enum(EDITIONS, { error: 'edition must be full or public.' }));
+
+/** `?edition=public` for the public edition; the full one otherwise. 400 for anything else. */
+export function parseEdition(query: Record<string, string | undefined> | undefined): Edition {
+  const parsed = EditionQuery.safeParse(query?.edition);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error, ['edition']);
+  return parsed.data ?? 'full';
+}
+
+/** The document as an HTML answer (or, past Lambda's 6 MB, a redirect to a presigned download). */
+export async function documentAnswer(sources: DpiaSources, edition: Edition): Promise<HttpResult> {
+  const { html: page, view } = renderDpia(sources, edition);
+  return deliver({
+    body: Buffer.from(page, 'utf8'),
+    contentType: 'text/html; charset=utf-8',
+    filename: dpiaFilename(view.reference, edition, 'html'),
+    disposition: 'inline',
+    headers: htmlHeaders(),
+  });
+}
+
+/** The strict CSP and the other headers every page carries. */
+const htmlHeaders = (): Record<string, string> => {
+  const { 'content-type': _type, ...headers } = (html(200, '').headers ?? {}) as Record<string, string>;
+  return headers;
+};
+
+/**
+ * The sources of the document an approver's signed link may see: 403 for a bad signature, 404 for
+ * an unknown review, 410 for a link that was voided or has run out. A decided review may still
+ * read the document it decided (the link is single-use for deciding, not for reading).
+ */
+export async function sourcesForReviewLink(reviewId: string, sig: string | null, now = new Date()) {
+  const review = await openSignedReview(reviewId, sig);
+  if (review.state !== 'decided' && (review.state === 'void' || isExpired(review, now))) {
+    throw new GoneError(
+      'This review link has expired or been withdrawn. Ask the DPIA team to issue a new link if a decision is still needed.',
+    );
+  }
+  return loadDpiaSources(review.proposalId);
+}
+
+/**
+ * The sources of the document a DPO's signed link may see (SPEC 10: "the document so far"): the
+ * same rules, 403, 404, and 410 once the request was voided (the DPO's time ran out, withdrawal).
+ */
+export async function sourcesForAdviceLink(adviceId: string, sig: string | null, now = new Date()) {
+  const advice = await openSignedAdvice(adviceId, sig);
+  if (advice.state === 'void' || (advice.state === 'open' && Date.parse(advice.expiresAt) <= now.getTime())) {
+    throw new GoneError('This advice link has expired or been withdrawn.');
+  }
+  return loadDpiaSources(advice.proposalId);
+}
+
+const ERROR_HEADINGS: Record<number, string> = {
+  400: 'Something is wrong with this request',
+  403: 'This review link is not valid',
+  404: 'Review not found',
+  410: 'This review link is no longer valid',
+};
+
+/** A refusal on a signed link, as a page: the reader is a person in a browser. */
+export function linkErrorPage(error: AppError): HttpResult {
+  return html(
+    error.status,
+    renderPage('review-error', {
+      status: error.status,
+      heading: ERROR_HEADINGS[error.status] ?? 'This request cannot be completed',
+      message: error.message,
+    }),
+  );
+}
