@@ -102,6 +102,7 @@ function grantedActions(access: FunctionAccess): string[] {
   return [
     ...access.table.map((action) => `dynamodb:${action}`),
     ...(access.workflow ?? []).map((action) => `states:${action}`),
+    ...(access.schedulesReminders ? ['states:StartExecution'] : []),
     ...(access.sendsMail ? ['ses:SendEmail'] : []),
     ...(access.readsRawMail || access.readsEvidence ? ['s3:GetObject'] : []),
     ...(access.readsEvidence ? ['s3:ListObjectsV2'] : []),
