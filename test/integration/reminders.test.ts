@@ -32,7 +32,10 @@ beforeAll(async () => {
   sfn = new SFNClient({});
   reminderArn = t.stack.reminderStateMachineArn as string;
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await t?.close();
+  delete process.env.DPIA_APPROVAL_REMINDER_HOURS;
+});
 
 const detail = async (id: string) => (await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body;
 
