@@ -102,26 +102,44 @@ export async function scheduleConsulteeReminder(
 }
 
 /**
- * The approver's reminder: `approvalReminderHours` after the review was opened (its link mailed
- * then), unless the link expires first. One per review: a re-issued link gets its own.
+ * A signed link's reminder: `approvalReminderHours` after the link was opened, unless the link
+ * expires first. One per round (a re-issued link is a new round with its own reminder). The
+ * approver's review link uses it; the DPO's advice link is meant to (kind `dpo`, round = adviceId).
  */
-export async function scheduleApproverReminder(
-  review: { proposalId: string; reviewId: string; createdAt: string; expiresAt: string },
+export async function scheduleLinkReminder(
+  kind: ReminderKind,
+  link: { proposalId: string; roundId: string; openedAt: string; expiresAt: string },
   now = new Date(),
 ): Promise<ScheduleOutcome> {
   let hours: number;
   try {
     hours = approvalReminderHoursFromEnv();
   } catch (error) {
-    log.error('reminder not scheduled', { proposalId: review.proposalId, error: (error as Error).name });
+    log.error('reminder not scheduled', { proposalId: link.proposalId, kind, error: (error as Error).name });
     return 'failed';
   }
   return scheduleReminder({
-    proposalId: review.proposalId,
-    kind: 'approver',
-    roundId: review.reviewId,
-    remindAt: new Date(Date.parse(review.createdAt) + hours * HOUR_MS),
-    notAfter: new Date(review.expiresAt),
+    proposalId: link.proposalId,
+    kind,
+    roundId: link.roundId,
+    remindAt: new Date(Date.parse(link.openedAt) + hours * HOUR_MS),
+    notAfter: new Date(link.expiresAt),
     now,
   });
 }
+
+/** The approver's reminder, timed from when the review opened (its link was mailed then). */
+export const scheduleApproverReminder = (
+  review: { proposalId: string; reviewId: string; createdAt: string; expiresAt: string },
+  now = new Date(),
+): Promise<ScheduleOutcome> =>
+  scheduleLinkReminder(
+    'approver',
+    {
+      proposalId: review.proposalId,
+      roundId: review.reviewId,
+      openedAt: review.createdAt,
+      expiresAt: review.expiresAt,
+    },
+    now,
+  );
