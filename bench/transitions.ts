@@ -3,8 +3,15 @@
 // 10 and 50), run side by side through the same path: consultation closed at the deadline (a few
 // seconds ahead, so no 500 replies are needed), approved through the review link, decision,
 // outcome. Transitions are counted from GetExecutionHistory as AWS bills them: every
-// `…StateEntered` event.
-import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+// `…StateEntered` event. The consultees' reminder (SPEC 10) runs beside each lifecycle in the
+// reminder state machine, due shortly before the deadline: its transitions are counted too, and
+// must not grow with the consultees either.
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { approve, benchProposal, openProposal } from './support/drive.js';
 import { type BenchOptions, type BenchResult, check } from './support/result.js';
 import { startBenchStack } from './support/stack.js';
@@ -18,7 +25,12 @@ export async function benchTransitions({ quick }: BenchOptions): Promise<BenchRe
   try {
     // Long enough for 500 letters to go out before the deadline closes the consultation.
     const deadlineSeconds = quick ? 3 : 12;
-    const inputs = sizes.map((n) => benchProposal({ consultees: n, tag: `t${n}`, deadlineSeconds }));
+    // The reminder falls due at 90% of the way to the deadline: after the letters, before the close.
+    const reminderHours = (deadlineSeconds * 0.1) / 3600;
+    const inputs = sizes.map((n) => ({
+      ...benchProposal({ consultees: n, tag: `t${n}`, deadlineSeconds }),
+      reminderHours,
+    }));
     const opened = await Promise.all(inputs.map((input) => openProposal(b, input)));
     await Promise.all(
       opened.map(async (o, i) => {
@@ -42,6 +54,14 @@ export async function benchTransitions({ quick }: BenchOptions): Promise<BenchRe
       }),
     );
     const [few, many] = counted as [(typeof counted)[number], (typeof counted)[number]];
+    const reminders = await Promise.all(
+      opened.map((o) =>
+        reminderTransitions(sfn, b.stack.reminderStateMachineArn, `${o.proposalId}-consultees`),
+      ),
+    );
+    const reminderDetail = reminders.every((r) => r !== undefined)
+      ? `; reminder workflow ${reminders.map((r) => r?.transitions).join(' and ')} transitions (${reminders[0]?.states.join(' > ')})`
+      : '; reminder not scheduled (the letters took longer than the reminder period)';
     const sameStates = JSON.stringify(few.states) === JSON.stringify(many.states);
     return {
       name: 'state transitions',
@@ -52,18 +72,43 @@ export async function benchTransitions({ quick }: BenchOptions): Promise<BenchRe
       detail:
         `${sizes[0]} consultees ${few.transitions} transitions (${few.events} events), ${sizes[1]} consultees ` +
         `${many.transitions} (${many.events} events); $${(few.transitions * USD_PER_TRANSITION * 1000).toFixed(3)} per ` +
-        `1,000 lifecycles; path ${few.states.join(' > ')}`,
+        `1,000 lifecycles; path ${few.states.join(' > ')}${reminderDetail}`,
       checks: [
         check(
           'both executions succeeded through the same states',
           sameStates,
           `${few.states.join(',')} | ${many.states.join(',')}`,
         ),
+        check(
+          'a reminder costs the same transitions at both sizes',
+          reminders.every((r) => r === undefined) || reminders[0]?.transitions === reminders[1]?.transitions,
+          reminders.map((r) => r?.transitions ?? 'none').join(' | '),
+        ),
       ],
+      data: { reminderTransitions: reminders.map((r) => r?.transitions ?? null) },
     };
   } finally {
     await b.close();
   }
+}
+
+/** StateEntered events of a finished reminder execution; undefined when none was started. */
+async function reminderTransitions(sfn: SFNClient, machineArn: string | null, name: string) {
+  if (!machineArn) return undefined;
+  const executionArn = `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  for (;;) {
+    let status: string | undefined;
+    try {
+      status = (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status;
+    } catch (error) {
+      if ((error as Error).name === 'ExecutionDoesNotExist') return undefined;
+      throw error;
+    }
+    if (status !== 'RUNNING') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const entered = (await history(sfn, executionArn)).filter((e) => e.type?.endsWith('StateEntered'));
+  return { transitions: entered.length, states: entered.map((e) => e.stateEnteredEventDetails?.name) };
 }
 
 async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {

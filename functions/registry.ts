@@ -115,6 +115,12 @@ export const functionRegistry: FunctionSpec[] = [
     description: 'MarkApprovalExpired state',
   },
   {
+    name: 'send-reminder',
+    entry: 'functions/reminders/send.handler.ts',
+    description: 'SendReminder state of the reminder workflow: one reminder, once',
+    timeoutSeconds: 600,
+  },
+  {
     name: 'record-decision',
     entry: 'functions/decisions/record.handler.ts',
     description: 'RecordDecision state',

@@ -15,6 +15,8 @@ export type Setting = keyof Pick<
   | 'publicBaseUrl'
   | 'approvalTimeoutDays'
   | 'dpoTimeoutDays'
+  | 'reminderHours'
+  | 'approvalReminderHours'
   | 'cognitoDomain'
   | 'cognitoClientId'
   | 'cognitoIssuer'
@@ -39,6 +41,11 @@ export interface FunctionAccess {
   servesLargeBodies?: true;
   /** secretsmanager:GetSecretValue on the review-link key; sets DPIA_REVIEW_KEY_SECRET_ID. */
   readsReviewKey?: true;
+  /**
+   * states:StartExecution on the reminder state machine only (never the lifecycle): the function
+   * schedules reminders (functions/reminders/schedule.ts); sets DPIA_REMINDER_STATE_MACHINE_ARN.
+   */
+  schedulesReminders?: true;
   settings?: Setting[];
   /** Renders templates/: the bundle gets a copy of the directory next to index.mjs. */
   templates?: true;
@@ -75,7 +82,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
     table: [...READ_WRITE, 'BatchWriteItem'],
     sendsMail: true,
     archivesMail: true,
-    settings: ['inboundDomain'],
+    // The consultees' reminder is scheduled once the letters are out.
+    schedulesReminders: true,
+    settings: ['inboundDomain', 'reminderHours'],
     templates: true,
   },
   'collect-responses': { table: ['Query', 'UpdateItem'], workflow: ['SendTaskSuccess'] },
@@ -87,7 +96,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
     sendsMail: true,
     archivesMail: true,
     readsReviewKey: true,
-    settings: ['publicBaseUrl', 'approvalTimeoutDays'],
+    // The approver's reminder is scheduled once the review link is out.
+    schedulesReminders: true,
+    settings: ['publicBaseUrl', 'approvalTimeoutDays', 'approvalReminderHours'],
     templates: true,
   },
   review: {
@@ -101,7 +112,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
     sendsMail: true,
     archivesMail: true,
     readsReviewKey: true,
-    settings: ['publicBaseUrl', 'dpoTimeoutDays'],
+    // The DPO's reminder is scheduled once the advice link is out.
+    schedulesReminders: true,
+    settings: ['publicBaseUrl', 'dpoTimeoutDays', 'approvalReminderHours'],
     templates: true,
   },
   'dpo-advice': {
@@ -113,6 +126,16 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'record-dpo-silence': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'reissue-review-link': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['SendTaskSuccess'] },
   'mark-expired': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  'send-reminder': {
+    // BatchWriteItem: fresh reply tokens for the consultees' reminders, 25 to a request.
+    table: [...READ_WRITE, 'BatchWriteItem'],
+    sendsMail: true,
+    archivesMail: true,
+    // The approver's and the DPO's reminders repeat their signed links.
+    readsReviewKey: true,
+    settings: ['inboundDomain', 'publicBaseUrl'],
+    templates: true,
+  },
   'record-decision': { table: READ_WRITE },
   'notify-outcome': { table: READ_WRITE, sendsMail: true, archivesMail: true, templates: true },
   'list-decisions': { table: ['Query'] },

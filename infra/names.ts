@@ -5,6 +5,7 @@ import { DEFAULTS } from '../functions/shared/config.js';
 
 export const NAMES = {
   stateMachine: DEFAULTS.stateMachineName,
+  reminderStateMachine: DEFAULTS.reminderStateMachineName,
   receiptRuleSet: 'camera-dpia-inbound',
   receiptRule: 'camera-dpia-replies',
   configurationSet: 'camera-dpia',

@@ -16,11 +16,12 @@ import { accessOf, type FunctionAccess } from './access.js';
 import type { DeploymentConfig } from './config.js';
 import { Alarms } from './constructs/alarms.js';
 import { DpiaHttpApi } from './constructs/http-api.js';
-import { Lifecycle } from './constructs/lifecycle.js';
+import { Lifecycle, REMINDER_DEFINITION_FILE } from './constructs/lifecycle.js';
 import { Mail } from './constructs/mail.js';
 import { CHROMIUM_BIN_ON_LAMBDA, NodeFunction } from './constructs/node-function.js';
 import { acknowledgeWildcardResource } from './nag.js';
 import { NAMES } from './names.js';
+import { repoPath } from './paths.js';
 import type { StatefulStack } from './stateful-stack.js';
 
 const exported = new WeakMap<StatefulStack, Map<string, string>>();
@@ -50,6 +51,8 @@ export class StatelessStack extends Stack {
   /** Deployed functions by registry name. */
   readonly functions = new Map<string, NodeFunction>();
   readonly lifecycle: Lifecycle;
+  /** One execution per reminder, waiting beside the lifecycle (README, Reminders). */
+  readonly reminders: Lifecycle;
   readonly api: DpiaHttpApi;
   readonly mail: Mail;
   readonly alarms: Alarms;
@@ -60,6 +63,7 @@ export class StatelessStack extends Stack {
     const { config, stateful } = props;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const stateMachineArn = Lifecycle.arn(this);
+    const reminderStateMachineArn = Lifecycle.arn(this, NAMES.reminderStateMachine);
 
     this.inboundMailDeadLetters = new sqs.Queue(this, 'InboundMailDeadLetters', {
       queueName: 'camera-dpia-inbound-mail-dlq',
@@ -81,6 +85,7 @@ export class StatelessStack extends Stack {
         config,
         stateful,
         stateMachineArn,
+        reminderStateMachineArn,
         executionsArn: Lifecycle.executionsArn(this),
       });
     }
@@ -92,6 +97,12 @@ export class StatelessStack extends Stack {
       functions,
       logRetention,
       ...(props.definitionFile ? { definitionFile: props.definitionFile } : {}),
+    });
+    this.reminders = new Lifecycle(this, 'Reminders', {
+      functions,
+      logRetention,
+      definitionFile: repoPath(REMINDER_DEFINITION_FILE),
+      stateMachineName: NAMES.reminderStateMachine,
     });
     this.api = new DpiaHttpApi(this, 'Api', {
       routes: routeTable,
@@ -115,6 +126,9 @@ export class StatelessStack extends Stack {
       dpoTimeoutDays: String(config.dpoTimeoutDays),
       // Where infra/constructs/node-function.ts copies @sparticuz/chromium's bin/ in the bundle.
       chromiumBin: CHROMIUM_BIN_ON_LAMBDA,
+      reminderStateMachineArn,
+      reminderHours: String(config.reminderHours),
+      approvalReminderHours: String(config.approvalReminderHours),
     };
     const webSignIn = [...this.functions.keys()].some((name) =>
       accessOf(name).settings?.includes('cognitoClientId'),
@@ -134,6 +148,7 @@ export class StatelessStack extends Stack {
       alarmEmail: config.alarmEmail,
       functions,
       stateMachine: this.lifecycle.stateMachine,
+      reminderStateMachine: this.reminders.stateMachine,
       inboundMailDeadLetters: this.inboundMailDeadLetters,
       api: this.api.api,
     });
@@ -141,6 +156,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.endpoint });
     new CfnOutput(this, 'ReviewLinkBaseUrl', { value: publicBaseUrl });
     new CfnOutput(this, 'StateMachineArn', { value: this.lifecycle.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'ReminderStateMachineArn', { value: this.reminders.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
   }
 
@@ -202,6 +218,7 @@ export function settingsFor(
   if (access.archivesMail || access.readsEvidence || access.servesLargeBodies) keys.push('evidenceBucket');
   if (access.readsReviewKey) keys.push('reviewKeySecretId');
   if (access.workflow?.includes('StartExecution')) keys.push('stateMachineArn');
+  if (access.schedulesReminders) keys.push('reminderStateMachineArn');
   keys.push(...(access.settings ?? []));
   const env: Record<string, string> = {};
   for (const key of keys) {
@@ -216,6 +233,7 @@ interface GrantContext {
   config: DeploymentConfig;
   stateful: StatefulStack;
   stateMachineArn: string;
+  reminderStateMachineArn: string;
   executionsArn: string;
 }
 
@@ -258,6 +276,16 @@ function grantAccess(fn: NodeFunction, access: FunctionAccess, ctx: GrantContext
         'Executions are named after proposal ids, created at run time: the grant covers the executions of the lifecycle state machine only.',
       );
     }
+  }
+
+  if (access.schedulesReminders) {
+    // Reminders only: this grant cannot start (or re-start) a lifecycle.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [ctx.reminderStateMachineArn],
+      }),
+    );
   }
 
   if (access.sendsMail) {

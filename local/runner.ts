@@ -29,6 +29,8 @@ import { substituteDefinition } from './stepfunctions/substitutions.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const LIFECYCLE_DEFINITION = join(ROOT, 'workflows', 'dpia-lifecycle.asl.json');
+/** One execution per reminder, beside the lifecycle (README, Reminders); deployed as the CDK does. */
+export const REMINDER_DEFINITION = join(ROOT, 'workflows', 'dpia-reminder.asl.json');
 /** The function that SES's receipt rule (and our SMTP server) hands received mail to. */
 export const INBOUND_MAIL_FUNCTION = 'inbound-mail';
 
@@ -37,6 +39,7 @@ export interface LocalStack {
   urls: Record<ServiceName, string>;
   lambda: LambdaRuntime;
   stateMachineArn: string | null;
+  reminderStateMachineArn: string | null;
   close(): Promise<void>;
 }
 
@@ -110,8 +113,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     // Ports asked for as 0 (tests) are known only now.
     Object.assign(process.env, sdkEnvironment(config));
-    const stateMachineArn = deployLifecycle(engine, lambda, config);
+    const substitutions = lifecycleSubstitutions(lambda, config);
+    const stateMachineArn = deployStateMachine(
+      engine,
+      config,
+      DEFAULTS.stateMachineName,
+      LIFECYCLE_DEFINITION,
+      substitutions,
+    );
     if (stateMachineArn) process.env[ENV.stateMachineArn] = stateMachineArn;
+    const reminderStateMachineArn = deployStateMachine(
+      engine,
+      config,
+      DEFAULTS.reminderStateMachineName,
+      REMINDER_DEFINITION,
+      substitutions,
+    );
+    if (reminderStateMachineArn) process.env[ENV.reminderStateMachineArn] = reminderStateMachineArn;
     // Executions that were running when the stack last stopped continue now.
     engine.start();
 
@@ -146,7 +164,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       (['api', 'dynamodb', 'ses', 'sfn', 'smtp', 's3'] as const).map((s) => [s, serviceUrl(config, s)]),
     ) as Record<ServiceName, string>;
     urls.smtp = `smtp://${host}:${config.ports.smtp}`;
-    return { config, urls, lambda, stateMachineArn, close: stopAll };
+    return { config, urls, lambda, stateMachineArn, reminderStateMachineArn, close: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
@@ -165,22 +183,28 @@ function handlerEnvironment(config: LocalConfig): Record<string, string> {
     [ENV.reviewKeySecretId]: REVIEW_KEY_SECRET_ID,
     [ENV.localSignIn]: 'true',
     [ENV.mailViewerUrl]: serviceUrl(config, 'ses'),
+    // As the CDK sets them from dpia:reminderHours and dpia:approvalReminderHours; the shell may
+    // override them (tests use fractions of an hour).
+    [ENV.reminderHours]: process.env[ENV.reminderHours] || String(DEFAULTS.reminderHours),
+    [ENV.approvalReminderHours]:
+      process.env[ENV.approvalReminderHours] || String(DEFAULTS.approvalReminderHours),
     DPIA_LOG_LEVEL: process.env.DPIA_LOG_LEVEL ?? 'warn',
   };
 }
 
-/** Creates the lifecycle state machine from the one ASL file, or updates it when the file changed. */
-function deployLifecycle(
+/**
+ * Creates a state machine from its one ASL file (the file the CDK deploys), or updates it when
+ * the file changed.
+ */
+function deployStateMachine(
   engine: StepFunctionsEngine,
-  lambda: LambdaRuntime,
   config: LocalConfig,
+  name: string,
+  file: string,
+  substitutions: Record<string, string>,
 ): string | null {
-  if (!existsSync(LIFECYCLE_DEFINITION)) return null;
-  const definition = substituteDefinition(
-    readFileSync(LIFECYCLE_DEFINITION, 'utf8'),
-    lifecycleSubstitutions(lambda, config),
-  );
-  const name = DEFAULTS.stateMachineName;
+  if (!existsSync(file)) return null;
+  const definition = substituteDefinition(readFileSync(file, 'utf8'), substitutions);
   const arn = `arn:aws:states:${config.region}:${config.account}:stateMachine:${name}`;
   try {
     engine.createStateMachine({ name, definition, roleArn: `arn:aws:iam::${config.account}:role/${name}` });

@@ -3,6 +3,7 @@
 // mail is preceded by a conditional "sending" marker on its consultee: a replay sends nothing twice.
 import { randomBytes } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { scheduleConsulteeReminder } from '../reminders/schedule.js';
 import { boundedBackground, mapBounded } from '../shared/bounded.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { ENV } from '../shared/config.js';
@@ -81,6 +82,9 @@ export async function sendConsultation(proposalId: string): Promise<SendConsulta
     throw error;
   }
   const mailed = await recordMailing(proposal, sent, consultees.length);
+  // A timer beside the CollectResponses wait, not a step of it (README, Reminders): started by
+  // name, so a retry of this task schedules nothing twice, and never failing this task.
+  await scheduleConsulteeReminder(proposal);
   return { mailed, secondsToDeadline: secondsToDeadline(proposal) };
 }
 

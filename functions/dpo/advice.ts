@@ -20,7 +20,7 @@ import { renderPage } from '../shared/templates.js';
 import { formatUkDateTime } from '../shared/uk-dates.js';
 import { completeTask } from '../shared/workflow.js';
 import { openSignedAdvice } from './signed.js';
-import { type AdviceRecord, adviceGivenAlready, adviceLinkGone, getAdvice, giveAdvice } from './store.js';
+import { type AdviceRecord, adviceGivenAlready, adviceLinkGone, giveAdvice } from './store.js';
 
 export const ADVICE_MIN = 20;
 const ADVICE_MAX = 10_000;

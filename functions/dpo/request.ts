@@ -2,6 +2,7 @@
 // advice request that keeps the workflow's task token, and mails the DPO a signed link. A replay of
 // the same task mails nobody twice; the DPO's silence is RecordDpoSilence's (silence.ts).
 import { dpoTimeoutSecondsFromEnv } from '../consultation/close.js';
+import { scheduleLinkReminder } from '../reminders/schedule.js';
 import { getReviewLinkKey, publicBaseUrl } from '../review/link.js';
 import { reviewRequestView } from '../review/request.js';
 import { log } from '../shared/logger.js';
@@ -44,6 +45,8 @@ export async function requestDpoAdvice(
   if (!advice || advice.taskToken !== input.taskToken)
     advice = await openAdvice(proposal, input.taskToken, now);
   if (advice.state !== 'open' || !(await claimAdviceMail(advice.adviceId))) {
+    // A replay: the reminder is scheduled again by name (a no-op if the first attempt did it).
+    if (advice.state === 'open') await scheduleDpoReminder(advice, now);
     return { adviceId: advice.adviceId, mailed: false };
   }
 
@@ -71,6 +74,8 @@ export async function requestDpoAdvice(
     `Advice requested from the Data Protection Officer, ${advice.dpoName}; the link expires ${formatUkDateTime(advice.expiresAt)}.`,
     now,
   );
+  // One reminder, approvalReminderHours after the link went out, unless the link expires first.
+  await scheduleDpoReminder(advice, now);
   log.info('dpo advice requested', { proposalId: proposal.proposalId, reference: proposal.reference });
   return { adviceId: advice.adviceId, mailed: true };
 }
@@ -94,3 +99,15 @@ async function openAdvice(proposal: ProposalRecord, taskToken: string, now: Date
     createdAt: now.toISOString(),
   });
 }
+
+const scheduleDpoReminder = (advice: AdviceRecord, now: Date) =>
+  scheduleLinkReminder(
+    'dpo',
+    {
+      proposalId: advice.proposalId,
+      roundId: advice.adviceId,
+      openedAt: advice.createdAt,
+      expiresAt: advice.expiresAt,
+    },
+    now,
+  );

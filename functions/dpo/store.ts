@@ -31,6 +31,8 @@ export const AdviceRecord = z.object({
   createdAt: isoDateTime({ offset: true }),
   /** Set (conditionally) just before the request mail goes out: the DPO is mailed once. */
   mailMarker: z.optional(z.enum(['sending', 'sent'])),
+  /** SPEC 10: the one reminder to the DPO, claimed (sending) before it goes, then sent. */
+  reminderMarker: z.optional(z.enum(['sending', 'sent'])),
   given: z.optional(AdviceGiven),
   voidReason: z.optional(z.string()),
 });
@@ -39,7 +41,7 @@ export type AdviceRecord = z.infer<typeof AdviceRecord>;
 export const newAdviceId = (): string => randomBytes(16).toString('base64url');
 
 export async function createAdvice(
-  advice: Omit<AdviceRecord, 'state' | 'given' | 'mailMarker' | 'voidReason'>,
+  advice: Omit<AdviceRecord, 'state' | 'given' | 'mailMarker' | 'reminderMarker' | 'voidReason'>,
 ): Promise<AdviceRecord> {
   const record: AdviceRecord = { ...advice, state: 'open' };
   await dynamo.send(

@@ -2,6 +2,7 @@
 // it, and mails the approver a signed link. A replay of the same task mails nobody twice.
 
 import { approvalTimeoutSecondsFromEnv } from '../consultation/close.js';
+import { scheduleApproverReminder } from '../reminders/schedule.js';
 import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
 import type { Tally } from '../shared/model/consultation.js';
@@ -72,6 +73,8 @@ export async function requestApproval(
     review = await openReview(proposal, input.taskToken, now);
   }
   if (review.state !== 'open' || !(await claimRequestMail(review.reviewId))) {
+    // A replay: the reminder is scheduled again by name (a no-op if the first attempt did it).
+    if (review.state === 'open') await scheduleApproverReminder(review, now);
     return { reviewId: review.reviewId, mailed: false };
   }
 
@@ -97,6 +100,8 @@ export async function requestApproval(
     `Review link sent to the approver, ${review.approverName}; it expires ${view.expiresAt}.`,
     now,
   );
+  // One reminder per review, timed from when it was opened; never holding up this task.
+  await scheduleApproverReminder(review, now);
   log.info('approval requested', {
     proposalId: proposal.proposalId,
     reference: proposal.reference,

@@ -39,6 +39,8 @@ export const ReviewRecord = z.object({
   createdAt: isoDateTime({ offset: true }),
   /** Set (conditionally) just before the review-request mail goes out: the approver is mailed once. */
   mailMarker: z.optional(z.enum(['sending', 'sent'])),
+  /** Set (conditionally) just before the approver's one reminder goes out (functions/reminders/). */
+  reminderMarker: z.optional(z.enum(['sending', 'sent'])),
   decision: z.optional(ReviewDecision),
   voidedAt: z.optional(z.string()),
   voidReason: z.optional(z.string()),
@@ -49,7 +51,7 @@ export type ReviewRecord = z.infer<typeof ReviewRecord>;
 export const newReviewId = (): string => randomBytes(16).toString('base64url');
 
 export async function createReview(
-  review: Omit<ReviewRecord, 'state' | 'decision' | 'mailMarker'>,
+  review: Omit<ReviewRecord, 'state' | 'decision' | 'mailMarker' | 'reminderMarker'>,
 ): Promise<ReviewRecord> {
   const record: ReviewRecord = { ...review, state: 'open' };
   await dynamo.send(

@@ -12,6 +12,12 @@ export const ENV = {
   reviewKeySecretId: 'DPIA_REVIEW_KEY_SECRET_ID',
   approvalTimeoutDays: 'DPIA_APPROVAL_TIMEOUT_DAYS',
   dpoTimeoutDays: 'DPIA_DPO_TIMEOUT_DAYS',
+  /** The reminder state machine (workflows/dpia-reminder.asl.json): one execution per reminder. */
+  reminderStateMachineArn: 'DPIA_REMINDER_STATE_MACHINE_ARN',
+  /** Hours before the consultation deadline that consultees with no reply are reminded (SPEC 10). */
+  reminderHours: 'DPIA_REMINDER_HOURS',
+  /** Hours after the review link was sent that an undecided approver is reminded (SPEC 10). */
+  approvalReminderHours: 'DPIA_APPROVAL_REMINDER_HOURS',
   /** `true` on the local stack only: the web pages offer a pick-a-role sign-in instead of Cognito. */
   localSignIn: 'DPIA_LOCAL_SIGNIN',
   /** The local SES sent-mail viewer, linked from the front page so a person sees what was mailed. */
@@ -39,6 +45,10 @@ export const DEFAULTS = {
   inboundDomain: 'replies.camera-dpia.test',
   senderAddress: 'dpia@camera-dpia.test',
   stateMachineName: 'camera-dpia-lifecycle',
+  reminderStateMachineName: 'camera-dpia-reminder',
+  /** SPEC 10: both reminders default to 72 hours. */
+  reminderHours: 72,
+  approvalReminderHours: 72,
 } as const;
 
 /** The S3 key of a received message: the same scheme the SES receipt rule's S3 action uses. */

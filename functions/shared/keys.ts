@@ -9,6 +9,7 @@
 // | consultees of a proposal                  | PK=PROPOSAL#<id>, SK begins CONSULTEE# | tally, mailing, reminders |
 // | replies of a proposal                     | PK=PROPOSAL#<id>, SK begins REPLY#   | detail, review page         |
 // | timeline of a proposal (in order)         | PK=PROPOSAL#<id>, SK begins EVENT#   | detail, evidence pack       |
+// | one reminder of a proposal (SPEC 10)      | PK=PROPOSAL#<id>, SK=REMINDER#<kind>[#<round>] | SendReminder      |
 // | consultee by reply token                  | PK=TOKEN#<sha256(token)>, SK=TOKEN   | inbound mail                |
 // | review by id                              | PK=REVIEW#<reviewId>, SK=REVIEW      | review link handler         |
 // | DPO advice request by id                  | PK=ADVICE#<adviceId>, SK=ADVICE      | DPO link handler            |
@@ -66,6 +67,12 @@ export const EVENT_PREFIX = 'EVENT#';
 export const eventKey = (proposalId: string, at: string, n: number): Key => ({
   PK: proposalPartition(proposalId),
   SK: `${EVENT_PREFIX}${at}#${String(n).padStart(4, '0')}`,
+});
+
+/** A reminder's own record: when its first attempt began (its timeline event is written once). */
+export const reminderKey = (proposalId: string, kind: string, roundId: string | null): Key => ({
+  PK: proposalPartition(proposalId),
+  SK: `REMINDER#${kind}${roundId === null ? '' : `#${roundId}`}`,
 });
 
 export const replyTokenKey = (tokenHash: string): Key => ({ PK: `TOKEN#${tokenHash}`, SK: 'TOKEN' });

@@ -8,7 +8,15 @@ import { DEFAULTS, ENV } from './config.js';
 import { requiredEnv } from './env.js';
 import { log } from './logger.js';
 
-export const MAIL_KINDS = ['consultation', 'review-request', 'dpo-advice-request', 'outcome'] as const;
+export const MAIL_KINDS = [
+  'consultation',
+  'review-request',
+  'dpo-advice-request',
+  'outcome',
+  'consultation-reminder',
+  'review-reminder',
+  'dpo-reminder',
+] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export interface ArchivedMail {

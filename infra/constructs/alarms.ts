@@ -18,6 +18,8 @@ export interface AlarmsProps {
   alarmEmail: string;
   functions: ReadonlyMap<string, lambda.IFunction>;
   stateMachine: sfn.IStateMachine;
+  /** The reminder workflow: a failed reminder means someone was not reminded. */
+  reminderStateMachine?: sfn.IStateMachine;
   inboundMailDeadLetters: sqs.IQueue;
   api: apigw.HttpApi;
 }
@@ -73,6 +75,13 @@ export class Alarms extends Construct {
       metric: sm.metricThrottled({ period: FIVE_MINUTES, statistic: 'Sum' }),
       description: 'Step Functions throttled the DPIA lifecycle.',
     });
+    if (props.reminderStateMachine) {
+      this.add('reminder-failed', {
+        metric: props.reminderStateMachine.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        description:
+          'A reminder execution failed after retries: its consultees or approver may not have been reminded (the lifecycle is unaffected).',
+      });
+    }
     this.add('inbound-mail-dead-letters', {
       metric: props.inboundMailDeadLetters.metricApproximateNumberOfMessagesVisible({
         period: FIVE_MINUTES,

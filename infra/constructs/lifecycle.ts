@@ -1,6 +1,6 @@
-// The lifecycle state machine, deployed from the one definition file the local stack also runs:
-// each `${<PascalName>FunctionArn}` placeholder is filled with the ARN of the registry function of
-// that name, and the state machine may invoke exactly those functions.
+// A state machine deployed from a definition file the local stack also runs: the lifecycle, and
+// the reminder workflow beside it. Each `${<PascalName>FunctionArn}` placeholder is filled with the
+// ARN of the registry function of that name, and the state machine may invoke exactly those.
 import { readFileSync } from 'node:fs';
 import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,13 +12,16 @@ import { NAMES } from '../names.js';
 import { repoPath } from '../paths.js';
 
 export const LIFECYCLE_DEFINITION_FILE = 'workflows/dpia-lifecycle.asl.json';
+export const REMINDER_DEFINITION_FILE = 'workflows/dpia-reminder.asl.json';
 
 export interface LifecycleProps {
   /** Deployed functions by registry name. */
   functions: ReadonlyMap<string, lambda.IFunction>;
   logRetention: logs.RetentionDays;
-  /** Defaults to the repository's file; tests point it at an edited copy. */
+  /** Defaults to the repository's lifecycle file; tests point it at an edited copy. */
   definitionFile?: string;
+  /** Defaults to the lifecycle's fixed name (infra/names.ts). */
+  stateMachineName?: string;
 }
 
 /** `send-consultation` → `SendConsultation`: the naming rule of the placeholders. */
@@ -39,6 +42,7 @@ export class Lifecycle extends Construct {
   constructor(scope: Construct, id: string, props: LifecycleProps) {
     super(scope, id);
     const file = props.definitionFile ?? repoPath(LIFECYCLE_DEFINITION_FILE);
+    const stateMachineName = props.stateMachineName ?? NAMES.stateMachine;
     const byPlaceholder = new Map<string, lambda.IFunction>(
       [...props.functions].map(([name, fn]) => [`${pascalCase(name)}FunctionArn`, fn]),
     );
@@ -54,12 +58,12 @@ export class Lifecycle extends Construct {
     }
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/vendedlogs/states/${NAMES.stateMachine}`,
+      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: NAMES.stateMachine,
+      stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromFile(file),
       definitionSubstitutions,
@@ -84,11 +88,11 @@ export class Lifecycle extends Construct {
   }
 
   /** The state machine's ARN, built from its fixed name (see infra/names.ts). */
-  static arn(scope: Construct): string {
+  static arn(scope: Construct, stateMachineName: string = NAMES.stateMachine): string {
     return Stack.of(scope).formatArn({
       service: 'states',
       resource: 'stateMachine',
-      resourceName: NAMES.stateMachine,
+      resourceName: stateMachineName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }

@@ -105,6 +105,7 @@ function grantedActions(access: FunctionAccess): string[] {
   const actions = new Set([
     ...access.table.map((action) => `dynamodb:${action}`),
     ...(access.workflow ?? []).map((action) => `states:${action}`),
+    ...(access.schedulesReminders ? ['states:StartExecution'] : []),
     ...(access.sendsMail ? ['ses:SendEmail'] : []),
     ...(access.readsRawMail || access.readsEvidence ? ['s3:GetObject'] : []),
     ...(access.readsEvidence ? ['s3:ListObjectsV2'] : []),

@@ -12,7 +12,11 @@ import { routeKey, routeTable } from '../../functions/routes.js';
 import { DEFAULTS, ENV } from '../../functions/shared/config.js';
 import { createTableInput } from '../../functions/shared/table.js';
 import { accessOf, type FunctionAccess } from '../../infra/access.js';
-import { LIFECYCLE_DEFINITION_FILE, placeholdersOf } from '../../infra/constructs/lifecycle.js';
+import {
+  LIFECYCLE_DEFINITION_FILE,
+  placeholdersOf,
+  REMINDER_DEFINITION_FILE,
+} from '../../infra/constructs/lifecycle.js';
 import { repoPath } from '../../infra/paths.js';
 import { settingsFor } from '../../infra/stateless-stack.js';
 import { cdkJsonContext, type Synthesized, synthesize } from './synth.js';
@@ -37,6 +41,15 @@ const resourcesOf = (template: Template, type: string): [string, Resource][] =>
   Object.entries(template.findResources(type)) as [string, Resource][];
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 /** The one element of a list, or a failure naming what was looked for. */
+/** The state machine of that fixed name (the lifecycle, or the reminder workflow beside it). */
+const stateMachineNamed = (template: Template, name: string): [string, Resource] =>
+  only(
+    resourcesOf(template, 'AWS::StepFunctions::StateMachine').filter(
+      ([, sm]) => sm.Properties.StateMachineName === name,
+    ),
+    `state machine ${name}`,
+  );
+
 function only<T>(list: T[], what: string): T {
   const [first] = list;
   if (first === undefined || list.length !== 1) throw new Error(`expected one ${what}, found ${list.length}`);
@@ -233,7 +246,7 @@ describe('functions', () => {
 describe('lifecycle state machine', () => {
   it('is the ASL file, every placeholder filled with the ARN of the registry function of that name', () => {
     const file = readFileSync(repoPath(LIFECYCLE_DEFINITION_FILE), 'utf8');
-    const [, sm] = only(resourcesOf(stateless, 'AWS::StepFunctions::StateMachine'), 'state machine');
+    const [, sm] = stateMachineNamed(stateless, DEFAULTS.stateMachineName);
     expect(definitionOf(synth, sm)).toEqual(JSON.parse(file));
     const substitutions = sm.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string] }>;
     expect(Object.keys(substitutions).sort()).toEqual(placeholdersOf(file).sort());
@@ -272,10 +285,7 @@ describe('lifecycle state machine', () => {
       readFileSync(copy, 'utf8').replaceAll('"CloseConsultation"', '"CloseTheConsultation"'),
     );
     const edited = synthesize({ bundle: false, stateless: { definitionFile: copy } });
-    const [, sm] = only(
-      resourcesOf(Template.fromStack(edited.stateless), 'AWS::StepFunctions::StateMachine'),
-      'state machine',
-    );
+    const [, sm] = stateMachineNamed(Template.fromStack(edited.stateless), DEFAULTS.stateMachineName);
     const states = Object.keys((definitionOf(edited, sm) as { States: object }).States);
     expect(states).toContain('CloseTheConsultation');
     expect(states).not.toContain('CloseConsultation');
@@ -292,6 +302,62 @@ describe('lifecycle state machine', () => {
     );
     const file = readFileSync(repoPath(LIFECYCLE_DEFINITION_FILE), 'utf8');
     expect(invoked.size).toBe(placeholdersOf(file).filter((p) => p.endsWith('FunctionArn')).length);
+  });
+});
+
+describe('reminder state machine', () => {
+  it('is its own ASL file, deployed like the lifecycle (logged without data, traced), invoking only SendReminder', () => {
+    const file = readFileSync(repoPath(REMINDER_DEFINITION_FILE), 'utf8');
+    const [, sm] = stateMachineNamed(stateless, DEFAULTS.reminderStateMachineName);
+    expect(definitionOf(synth, sm)).toEqual(JSON.parse(file));
+    const substitutions = sm.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string] }>;
+    const [, sendReminderId] = only(
+      functionsByName(stateless).filter(([name]) => name === 'send-reminder'),
+      'send-reminder function',
+    );
+    expect(substitutions).toEqual({ SendReminderFunctionArn: { 'Fn::GetAtt': [sendReminderId, 'Arn'] } });
+    expect(sm.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+      TracingConfiguration: { Enabled: true },
+    });
+    const invoked = statementsOf(stateless)
+      .filter(({ owner }) => owner.startsWith('Reminders'))
+      .flatMap(({ statement }) =>
+        asList(statement.Action).includes('lambda:InvokeFunction') ? asList(statement.Resource) : [],
+      );
+    expect(invoked).toEqual([{ 'Fn::GetAtt': [sendReminderId, 'Arn'] }]);
+  });
+
+  it('may be started only by the functions that schedule reminders, and they may start nothing else', () => {
+    const starters = new Map<string, unknown[]>();
+    for (const [name, roleId] of functionRoles(stateless)) {
+      const resources = statementsOf(stateless)
+        .filter(({ owner, roles }) => owner === roleId || roles.includes(roleId))
+        .filter(({ statement }) => asList(statement.Action).includes('states:StartExecution'))
+        .flatMap(({ statement }) => asList(statement.Resource));
+      if (resources.length > 0) starters.set(name, resources);
+    }
+    const reminderArn = new RegExp(`:stateMachine:${DEFAULTS.reminderStateMachineName}"`);
+    const schedulers = [...starters].filter(([, resources]) => reminderArn.test(JSON.stringify(resources)));
+    expect(schedulers.map(([name]) => name).sort()).toEqual([
+      'request-approval',
+      'request-dpo-advice',
+      'send-consultation',
+    ]);
+    for (const [name, resources] of schedulers) {
+      expect(resources, name).toHaveLength(1);
+      expect(JSON.stringify(resources), name).not.toContain(`stateMachine:${DEFAULTS.stateMachineName}"`);
+    }
+    const [, sendConsultation] = only(
+      resourcesOf(stateless, 'AWS::Lambda::Function').filter(
+        ([, f]) => f.Properties.FunctionName === deployedFunctionName('send-consultation'),
+      ),
+      'send-consultation function',
+    );
+    const env = (sendConsultation.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(JSON.stringify(env.DPIA_REMINDER_STATE_MACHINE_ARN)).toMatch(reminderArn);
+    expect(env.DPIA_REMINDER_HOURS).toBe(String(cdkJsonContext()['dpia:reminderHours']));
   });
 });
 
@@ -459,6 +525,7 @@ function expectedActions(name: string, access: FunctionAccess): string[] {
     'kms:DescribeKey',
     ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
     ...(access.workflow ?? []).map((a) => `states:${a}`),
+    ...(access.schedulesReminders ? ['states:StartExecution'] : []),
     ...(access.sendsMail ? ['ses:SendEmail'] : []),
     ...(access.readsRawMail || access.readsEvidence ? ['s3:GetObject'] : []),
     ...(access.readsEvidence ? ['s3:ListBucket'] : []),

@@ -1,18 +1,23 @@
-// SPEC 10: a DPO who does not advise within dpoTimeoutDays is recorded as such, the link stops
-// working (410), the workflow goes on to the approver, and the timeline and the record say so.
+// SPEC 10: a DPO who does not advise within dpoTimeoutDays gets one reminder first, is then recorded
+// as silent, the link stops working (410), the workflow goes on to the approver, and the timeline
+// and the record say so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
-const DPO_SECONDS = 3;
+const DPO_SECONDS = 4;
+/** The DPO's (and the approver's) reminder comes this long after the link. */
+const REMINDER_SECONDS = 1;
 let t: TestStack;
 
 beforeAll(async () => {
   // Read by the handlers at run time; the stack runs them in this process.
   process.env.DPIA_DPO_TIMEOUT_DAYS = String(DPO_SECONDS / 86_400);
+  process.env.DPIA_APPROVAL_REMINDER_HOURS = String(REMINDER_SECONDS / 3600);
   t = await startTestStack();
 });
 afterAll(async () => {
   delete process.env.DPIA_DPO_TIMEOUT_DAYS;
+  delete process.env.DPIA_APPROVAL_REMINDER_HOURS;
   await t?.close();
 });
 
@@ -38,6 +43,12 @@ describe('a silent DPO', () => {
 
     await client.waitForStatus(proposalId, ['awaiting-approval'], (DPO_SECONDS + 15) * 1000);
     expect((await client.api(null, 'GET', link)).status).toBe(410);
+    // One reminder, with the very link first sent, before the DPO's time ran out; never a second.
+    const dpoMail = await client.mailTo(input.dpo?.email as string, reference);
+    const reminders = dpoMail.filter((m) => m.subject.startsWith('Reminder:'));
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]?.body?.text).toContain(link.split('?')[0]);
+    expect(dpoMail).toHaveLength(2);
     const review = await client.waitFor('the review link', () =>
       client.reviewLink(input.approver.email, reference).catch(() => undefined),
     );
@@ -72,5 +83,6 @@ describe('a silent DPO', () => {
     expect(d.decision.dpoAdvice).toBeUndefined();
     const silence = d.timeline.find((e) => e.event === 'dpo-no-response');
     expect(silence?.detail).toContain('did not advise');
+    expect(d.timeline.filter((e) => e.event === 'dpo-reminded')).toHaveLength(1);
   });
 });

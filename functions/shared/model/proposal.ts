@@ -212,6 +212,15 @@ export const ProposalInput = z.strictObject({
     error: unlessMissing('Must be an ISO 8601 date-time with a time zone, e.g. 2026-12-15T17:00:00Z'),
   }),
   approver: Person,
+  /** SPEC 10: hours before the deadline that consultees with no reply are reminded (default: the deployment's). */
+  reminderHours: z.optional(
+    z
+      .number({ error: 'reminderHours must be a number of hours' })
+      .check(
+        z.gt(0, 'reminderHours must be more than 0'),
+        z.lte(8760, 'reminderHours must be at most 8760 (a year)'),
+      ),
+  ),
   dpo: z.optional(Person),
   checklist: z.optional(Checklist),
   alternativesConsidered: z.optional(text(1, 8000)),

@@ -1,0 +1,122 @@
+// The DPO's reminder (SPEC 10): the same signed advice link again (its signature is computed from
+// the advice item, so it is the very link first sent), once, while the DPO may still advise. The
+// claim is a conditional write on the advice item that fails once advice is given, void or late.
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { adviceUrl, signAdvice } from '../dpo/link.js';
+import { type AdviceRecord, findAdvice } from '../dpo/store.js';
+import { getReviewLinkKey, publicBaseUrl } from '../review/link.js';
+import { reviewRequestView } from '../review/request.js';
+import { dynamo } from '../shared/clients/dynamo.js';
+import { tableName } from '../shared/env.js';
+import { adviceKey } from '../shared/keys.js';
+import { log } from '../shared/logger.js';
+import { sendMail } from '../shared/mailer.js';
+import { isConditionFailure } from '../shared/store/conditions.js';
+import { getProposal, type ProposalRecord } from '../shared/store/proposals.js';
+import { renderMessage } from '../shared/templates.js';
+import { formatUkDateTime } from '../shared/uk-dates.js';
+import type { KindOutcome, ReminderRequest } from './kinds.js';
+
+const reminded = (advice: AdviceRecord): KindOutcome['event'] => ({
+  name: 'dpo-reminded',
+  detail: `Reminder sent to the Data Protection Officer, ${advice.dpoName}; the advice link expires ${formatUkDateTime(advice.expiresAt)}.`,
+});
+
+/** Why this request takes no reminder now; undefined while the DPO may still advise through it. */
+function closedReason(
+  proposal: ProposalRecord,
+  advice: AdviceRecord | undefined,
+  now: Date,
+): string | undefined {
+  if (proposal.status !== 'awaiting-dpo-advice') return `proposal ${proposal.status}`;
+  if (!advice || proposal.dpo?.adviceId !== advice.adviceId) return 'advice request superseded';
+  if (advice.state !== 'open') return `advice ${advice.state}`;
+  if (Date.parse(advice.expiresAt) <= now.getTime()) return 'advice link expired';
+  if (advice.mailMarker !== 'sent') return 'advice link not sent';
+  return undefined;
+}
+
+export async function remindDpo(request: ReminderRequest, now: Date): Promise<KindOutcome> {
+  const adviceId = request.roundId;
+  if (adviceId === null) return { reminded: 0, sent: 0, skipped: 'no advice request named', event: null };
+  const [proposal, advice] = await Promise.all([getProposal(request.proposalId), findAdvice(adviceId)]);
+  const closed = closedReason(proposal, advice, now);
+  if (closed || !advice) return { reminded: 0, sent: 0, skipped: closed ?? 'no advice request', event: null };
+  // Sent by an attempt that stopped before its timeline event: the event is still owed.
+  if (advice.reminderMarker === 'sent') return { reminded: 1, sent: 0, event: reminded(advice) };
+  if (!(await claim(adviceId, now))) {
+    return { reminded: 0, sent: 0, skipped: 'claimed by another attempt, or advised', event: null };
+  }
+  try {
+    const key = await getReviewLinkKey();
+    const url = adviceUrl(publicBaseUrl(), adviceId, signAdvice(key, advice));
+    const {
+      reviewUrl: _unused,
+      approverName: _name,
+      ...summary
+    } = reviewRequestView(proposal, { approverName: advice.dpoName, expiresAt: advice.expiresAt }, url);
+    await sendMail(
+      {
+        to: advice.dpoEmail,
+        ...renderMessage('dpo-reminder', { ...summary, dpoName: advice.dpoName, adviceUrl: url }),
+      },
+      { proposalId: proposal.proposalId, kind: 'dpo-reminder' },
+    );
+  } catch (error) {
+    await settle(adviceId, false).catch((releaseError: unknown) =>
+      log.error('reminder marker not released', {
+        proposalId: proposal.proposalId,
+        error: (releaseError as Error).name,
+      }),
+    );
+    throw error;
+  }
+  await settle(adviceId, true);
+  return { reminded: 1, sent: 1, event: reminded(advice) };
+}
+
+async function claim(adviceId: string, now: Date): Promise<boolean> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: adviceKey(adviceId),
+        UpdateExpression: 'SET #marker = :sending',
+        ConditionExpression:
+          'attribute_exists(PK) AND #state = :open AND #expiresAt > :now AND #mailMarker = :sent' +
+          ' AND attribute_not_exists(#marker)',
+        ExpressionAttributeNames: {
+          '#marker': 'reminderMarker',
+          '#state': 'state',
+          '#expiresAt': 'expiresAt',
+          '#mailMarker': 'mailMarker',
+        },
+        ExpressionAttributeValues: {
+          ':sending': 'sending',
+          ':open': 'open',
+          ':now': now.toISOString(),
+          ':sent': 'sent',
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+async function settle(adviceId: string, sent: boolean): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: adviceKey(adviceId),
+      UpdateExpression: sent ? 'SET #marker = :sent' : 'REMOVE #marker',
+      ConditionExpression: '#marker = :sending',
+      ExpressionAttributeNames: { '#marker': 'reminderMarker' },
+      ExpressionAttributeValues: sent
+        ? { ':sent': 'sent', ':sending': 'sending' }
+        : { ':sending': 'sending' },
+    }),
+  );
+}

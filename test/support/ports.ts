@@ -1,0 +1,28 @@
+// A free TCP port for a stack that must keep its ports across a restart (the kill -9 tests). Chosen
+// below the kernel's ephemeral range (32768-60999 on Linux), where every `listen(0)` of the other
+// test files draws from: a port asked for by number is then never taken meanwhile by one of theirs.
+import { createServer } from 'node:net';
+
+const LOW = 20_000;
+const HIGH = 32_000;
+/** Handed out already in this process: free until the stack binds them, so never twice. */
+const given = new Set<number>();
+
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
+    if (!given.has(port) && (await isFree(port))) {
+      given.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port found between ${LOW} and ${HIGH}`);
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
