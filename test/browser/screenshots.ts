@@ -135,12 +135,12 @@ async function main() {
 }
 
 /**
- * The DPIA document (SPEC 11) of a decided proposal that lists risks: its first page, the risk
- * section with the matrix, and the public edition's first page.
+ * The DPO's advice page (SPEC 10), then the DPIA document (SPEC 11) of the decided proposal, which
+ * lists risks: its first page, the risk section with the matrix, and the public edition's first page.
  */
 async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) {
   const api = t.client.apiUrl;
-  const input = proposalInput({ consultees: 2, tag: 'doc' });
+  const input = proposalInput({ consultees: 2, tag: 'doc', dpo: true });
   Object.assign(input, {
     alternativesConsidered:
       'Mobile ANPR patrols cover the A28 twice a week and cannot give investigators continuous movement data; better street lighting addresses shop burglary but not vehicles travelling in.',
@@ -183,6 +183,26 @@ async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) 
   );
   await t.client.replyAsConsultee(first, reference, 'SUPPORT', 'We welcome the camera on the A28.');
   await t.client.replyAsConsultee(second, reference, 'CONCERNS', 'Please publish who can see the data.');
+  await t.client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
+  const advice = new URL(
+    await t.client.waitFor('the advice link', () =>
+      t.client.adviceLink(input.dpo?.email ?? '', reference).catch(() => undefined),
+    ),
+    api,
+  );
+  await shoot(browser, 'dpo-advice', advice.href, []);
+  await t.client.api(
+    null,
+    'POST',
+    advice.pathname,
+    new URLSearchParams({
+      sig: advice.searchParams.get('sig') ?? '',
+      recommendation: 'proceed-with-conditions',
+      advice:
+        'Lawful under DPA 2018 Part 3 and proportionate to the need shown; proceed once encryption at rest is confirmed (principle 9).',
+    }).toString(),
+    { 'content-type': 'application/x-www-form-urlencoded' },
+  );
   await t.client.waitForStatus(proposalId, ['awaiting-approval']);
   const link = new URL(
     await t.client.waitFor('the review link', () =>
@@ -200,6 +220,7 @@ async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) 
       rationale:
         'A clear pressing need; the concerns raised are met by the 90-day access limit and the annual review.',
       conditions: 'Confirm encryption at rest (principle 9) with the supplier before go-live.',
+      dpoAdvice: 'accepted',
     }).toString(),
     { 'content-type': 'application/x-www-form-urlencoded' },
   );
