@@ -135,6 +135,28 @@ program
     process.stdout.write(`${await documentCommand(id, options)}\n`);
   });
 
+const reviews = program.command('reviews').description('the review cycle of approved installations');
+reviews
+  .command('start')
+  .description('open the review of an approved installation: a new proposal, pre-filled and linked')
+  .argument('<id>', 'proposal id of the approved installation')
+  .option('--deadline <iso>', 'the response deadline of the new consultation (default: 28 days on)')
+  .option('--api <url>', API_HELP)
+  .action(async (id: string, options: { deadline?: string; api?: string }) => {
+    const { reviewStartCommand } = await import('./commands/reviews.js');
+    process.stdout.write(`${await reviewStartCommand(id, options)}\n`);
+  });
+reviews
+  .command('digest')
+  .description(
+    "mail managers this month's reviews overdue or due in 60 days (the scheduled handler; once a month each)",
+  )
+  .option('--to <addresses>', 'comma-separated manager addresses (default: DPIA_REVIEW_DIGEST_TO)')
+  .action(async (options: { to?: string }) => {
+    const { reviewDigestCommand } = await import('./commands/reviews.js');
+    process.stdout.write(`${await reviewDigestCommand(options)}\n`);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

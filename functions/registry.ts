@@ -137,6 +137,12 @@ export const functionRegistry: FunctionSpec[] = [
     entry: 'functions/decisions/get.handler.ts',
     description: 'GET /decisions/{decisionId}',
   },
+  {
+    name: 'send-review-digest',
+    entry: 'functions/reviews/digest.handler.ts',
+    description: 'Monthly: mails managers the reviews overdue or due in 60 days',
+    timeoutSeconds: 120,
+  },
   { name: 'verify-audit', entry: 'functions/audit/verify.handler.ts', description: 'GET /audit/verify' },
   { name: 'web', entry: 'functions/web/web.handler.ts', description: 'The web pages: /, /sign-in, /app/...' },
 ];

@@ -15,6 +15,7 @@ export type Setting = keyof Pick<
   | 'publicBaseUrl'
   | 'approvalTimeoutDays'
   | 'dpoTimeoutDays'
+  | 'reviewDigestTo'
   | 'reminderHours'
   | 'approvalReminderHours'
   | 'cognitoDomain'
@@ -54,7 +55,10 @@ export interface FunctionAccess {
 const READ_WRITE: TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem'];
 
 export const functionAccess: Record<string, FunctionAccess> = {
-  'create-proposal': { table: ['PutItem', 'UpdateItem', 'BatchWriteItem'], workflow: ['StartExecution'] },
+  'create-proposal': {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+    workflow: ['StartExecution'],
+  },
   'list-proposals': { table: ['Query'] },
   'get-proposal': { table: ['GetItem', 'Query'] },
   'get-evidence': {
@@ -141,6 +145,15 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'list-decisions': { table: ['Query'] },
   'list-reviews-due': { table: ['Query', 'GetItem'] },
   'get-decision': { table: ['GetItem'] },
+  // Issue 14: the monthly reviews digest, claimed once a month for each manager on the list.
+  'send-review-digest': {
+    table: ['Query', 'GetItem', 'PutItem', 'UpdateItem'],
+    sendsMail: true,
+    // The shared mailer can keep evidence copies; the digest belongs to no proposal and keeps none.
+    archivesMail: true,
+    settings: ['publicBaseUrl', 'reviewDigestTo'],
+    templates: true,
+  },
   'verify-audit': { table: ['Query'] },
   // The web pages act for a signed-in manager or auditor, so they need what those routes need;
   // their session cookies are signed with the review-link key.

@@ -40,6 +40,14 @@ const DeploymentConfigSchema = z
       .refine((n) => LOG_RETENTION_DAYS.includes(n), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`),
     approvalTimeoutDays: z.coerce.number().positive().default(14),
     dpoTimeoutDays: z.coerce.number().positive().default(7),
+    reviewDigestTo: z
+      .string()
+      .trim()
+      .refine(
+        (list) => list === '' || list.split(',').every((a) => z.email().safeParse(a.trim()).success),
+        'must be e-mail addresses separated by commas',
+      )
+      .default(''),
     reminderHours: z.coerce.number().positive().default(72),
     approvalReminderHours: z.coerce.number().positive().default(72),
     publicBaseUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
@@ -76,6 +84,8 @@ const HINTS: Record<ParameterName, string> = {
   logRetentionDays: 'days CloudWatch keeps function, workflow and access logs, e.g. 365',
   approvalTimeoutDays: 'days an approver has before the proposal expires; default 14',
   dpoTimeoutDays: 'days the DPO has to advise before the proposal goes to the approver without it; default 7',
+  reviewDigestTo:
+    'managers who get the monthly reviews digest, comma-separated e-mail addresses; default none',
   reminderHours: 'hours before the deadline that consultees with no reply are reminded; default 72',
   approvalReminderHours: 'hours after the review link that an undecided approver is reminded; default 72',
   publicBaseUrl: 'the https URL review links start with, when a custom domain fronts the API',

@@ -3,6 +3,8 @@
 // file, the HTTP API from the route table, SES sending and receiving, and the alarms.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -124,6 +126,7 @@ export class StatelessStack extends Stack {
       reviewKeySecretId: stateful.reviewLinkKey.secretArn,
       approvalTimeoutDays: String(config.approvalTimeoutDays),
       dpoTimeoutDays: String(config.dpoTimeoutDays),
+      reviewDigestTo: config.reviewDigestTo,
       // Where infra/constructs/node-function.ts copies @sparticuz/chromium's bin/ in the bundle.
       chromiumBin: CHROMIUM_BIN_ON_LAMBDA,
       reminderStateMachineArn,
@@ -139,6 +142,17 @@ export class StatelessStack extends Stack {
       for (const [key, value] of Object.entries(settingsFor(name, accessOf(name), values))) {
         fn.function.addEnvironment(key, value);
       }
+    }
+
+    // Issue 14: the reviews digest on the 1st of every month, 07:00 UTC.
+    const digest = functions.get('send-review-digest');
+    if (digest) {
+      new events.Rule(this, 'MonthlyReviewDigest', {
+        ruleName: 'camera-dpia-review-digest',
+        description: 'Mails managers the camera reviews overdue or due in the next 60 days',
+        schedule: events.Schedule.cron({ minute: '0', hour: '7', day: '1' }),
+        targets: [new targets.LambdaFunction(digest, { retryAttempts: 2 })],
+      });
     }
 
     const inboundMail = functions.get('inbound-mail');

@@ -172,7 +172,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 /** What the handlers read from their environment (the CDK sets the same names on AWS). */
-function handlerEnvironment(config: LocalConfig): Record<string, string> {
+export function handlerEnvironment(config: LocalConfig): Record<string, string> {
   return {
     [ENV.tableName]: DEFAULTS.tableName,
     [ENV.rawMailBucket]: DEFAULTS.rawMailBucket,

@@ -3,6 +3,7 @@
 // decision already recorded and appends nothing.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
+import { retireReviewedApproval } from '../proposals/review-cycle.js';
 import { log } from '../shared/logger.js';
 import { Outcome } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
@@ -79,6 +80,8 @@ export async function recordDecision(
     decisionId: record.decisionId,
   });
   if (moved) {
+    // Issue 14: a decided review ends the reviewed approval's time on the reviews-due list.
+    await retireReviewedApproval(proposal);
     await addTimelineEvent(
       proposal.proposalId,
       'decided',

@@ -12,6 +12,7 @@ import {
   updateProposal,
 } from '../shared/store/proposals.js';
 import { startLifecycle } from '../shared/workflow.js';
+import { claimReview } from './review-cycle.js';
 
 export interface CreatedProposal {
   proposalId: string;
@@ -25,6 +26,8 @@ export async function createProposal(
   now = new Date(),
 ): Promise<CreatedProposal> {
   const proposalId = randomUUID();
+  // A review of an approved installation: checked and linked before anything is stored.
+  const reviewed = input.reviewOf ? await claimReview(input.reviewOf, proposalId) : undefined;
   const reference = await allocateReference(ukYear(now));
   const at = now.toISOString();
   const record: ProposalRecord = {
@@ -54,9 +57,18 @@ export async function createProposal(
   await addTimelineEvent(
     proposalId,
     'submitted',
-    `Proposal ${reference} opened with ${input.consultees.length} consultees`,
+    `Proposal ${reference} opened with ${input.consultees.length} consultees` +
+      (reviewed ? `, to review ${reviewed.reference}` : ''),
     now,
   );
+  if (reviewed) {
+    await addTimelineEvent(
+      reviewed.proposalId,
+      'review-opened',
+      `Review opened: ${reference} reviews this installation.`,
+      now,
+    );
+  }
   try {
     const executionArn = await startLifecycle(proposalId);
     await updateProposal(proposalId, { executionArn });

@@ -3,6 +3,7 @@ import { findDecision } from '../decisions/store.js';
 import type { DpoStage } from '../shared/model/governance.js';
 import { highestLevel, needsPriorConsultation, residualLevel } from '../shared/model/risk.js';
 import { loadProposalPartition, type ProposalPartition } from '../shared/store/proposals.js';
+import { cameraHistory } from './review-cycle.js';
 
 export async function proposalDetail(proposalId: string) {
   return detailOf(await loadProposalPartition(proposalId));
@@ -64,6 +65,9 @@ export async function detailOf({ proposal, consultees, replies, timeline }: Prop
         .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)),
     },
     decision: proposal.decisionId ? ((await findDecision(proposal.decisionId)) ?? null) : null,
+    // Issue 14: the camera's history, the proposals before this one and the reviews after it.
+    reviewOf: input.reviewOf ?? null,
+    history: input.reviewOf || proposal.nextReviewId ? await cameraHistory(proposal) : [],
     timeline: timeline.sort((a, b) => a.at.localeCompare(b.at)),
   };
 }

@@ -12,6 +12,8 @@ export const ENV = {
   reviewKeySecretId: 'DPIA_REVIEW_KEY_SECRET_ID',
   approvalTimeoutDays: 'DPIA_APPROVAL_TIMEOUT_DAYS',
   dpoTimeoutDays: 'DPIA_DPO_TIMEOUT_DAYS',
+  /** Issue 14: who gets the monthly reviews digest (comma-separated addresses of managers). */
+  reviewDigestTo: 'DPIA_REVIEW_DIGEST_TO',
   /** The reminder state machine (workflows/dpia-reminder.asl.json): one execution per reminder. */
   reminderStateMachineArn: 'DPIA_REMINDER_STATE_MACHINE_ARN',
   /** Hours before the consultation deadline that consultees with no reply are reminded (SPEC 10). */

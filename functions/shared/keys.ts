@@ -13,6 +13,7 @@
 // | consultee by reply token                  | PK=TOKEN#<sha256(token)>, SK=TOKEN   | inbound mail                |
 // | review by id                              | PK=REVIEW#<reviewId>, SK=REVIEW      | review link handler         |
 // | DPO advice request by id                  | PK=ADVICE#<adviceId>, SK=ADVICE      | DPO link handler            |
+// | reviews digest sent to a manager, a month | PK=DIGEST#<yyyy-mm>, SK=TO#<sha256>  | monthly digest (once each)  |
 // | proposals, newest first                   | GSI1: GSI1PK=PROPOSALS, GSI1SK=<createdAt>#<id> | manager/auditor list |
 // | proposals by status, newest first         | GSI2: GSI2PK=STATUS#<status>, GSI2SK=<createdAt>#<id> | list ?status=  |
 // | decisions by date (from/to, cursor paging)| GSI1: GSI1PK=DECISIONS, GSI1SK=<decidedAt>#<decisionId> | auditor list |
@@ -79,6 +80,11 @@ export const replyTokenKey = (tokenHash: string): Key => ({ PK: `TOKEN#${tokenHa
 
 export const reviewKey = (reviewId: string): Key => ({ PK: `REVIEW#${reviewId}`, SK: 'REVIEW' });
 export const adviceKey = (adviceId: string): Key => ({ PK: `ADVICE#${adviceId}`, SK: 'ADVICE' });
+/** The monthly reviews digest to one manager (the address hashed): claimed once per month. */
+export const digestKey = (month: string, recipientHash: string): Key => ({
+  PK: `DIGEST#${month}`,
+  SK: `TO#${recipientHash}`,
+});
 
 export const CHAIN_PARTITION = 'CHAIN';
 export const SEQUENCE_PREFIX = 'SEQ#';

@@ -3,12 +3,25 @@
 // are the schema's paths (`site.latitude`), so a ValidationError's path names its field.
 import { FACTOR_NAMES } from '../consultation/letter.js';
 import type { FieldIssue } from '../shared/errors.js';
-import { CAMERA_TYPES, DEFAULT_RETENTION, FACTOR_KEYS, MAX_RATING } from '../shared/model/proposal.js';
+import {
+  CAMERA_TYPES,
+  DEFAULT_RETENTION,
+  FACTOR_KEYS,
+  MAX_RATING,
+  type ProposalInput,
+} from '../shared/model/proposal.js';
 import { LIKELIHOOD_LABELS, SEVERITY_LABELS } from '../shared/model/risk.js';
 
 export const DEFAULT_ROWS = 2;
-/** Risk rows on the form (SPEC 10, 11): an empty row is left out. */
+/** Risk rows on the form (SPEC 10, 11), at least; an empty row is left out. */
 export const RISK_ROWS = 3;
+const MAX_RISK_ROWS = 100;
+
+/** As many risk rows as the form says it has (a review pre-filled with more risks has more). */
+export function riskRowCount(form: URLSearchParams): number {
+  const n = Number(form.get('riskRows'));
+  return Number.isInteger(n) && n > RISK_ROWS ? Math.min(n, MAX_RISK_ROWS) : RISK_ROWS;
+}
 const RISK_FIELDS = [
   'description',
   'likelihood',
@@ -160,7 +173,7 @@ export function parseProposalForm(form: URLSearchParams): ParsedForm {
   );
   const risks: Record<string, unknown>[] = [];
   const riskSources: number[] = [];
-  for (let row = 0; row < RISK_ROWS; row++) {
+  for (let row = 0; row < riskRowCount(form); row++) {
     const values = Object.fromEntries(RISK_FIELDS.map((f) => [f, text(form, `risk.${row}.${f}`)]));
     if (Object.values(values).every((v) => v.trim() === '')) continue;
     riskSources.push(row);
@@ -198,6 +211,7 @@ export function parseProposalForm(form: URLSearchParams): ParsedForm {
     ...(`${dpoName}${dpoEmail}`.trim() !== '' ? { dpo: { name: dpoName, email: optional(dpoEmail) } } : {}),
     ...(alternatives ? { alternativesConsidered: alternatives } : {}),
     ...(risks.length > 0 ? { risks } : {}),
+    ...(optional(text(form, 'reviewOf')) ? { reviewOf: text(form, 'reviewOf').trim() } : {}),
   };
   return { raw, sources, riskSources, issues, rows };
 }
@@ -340,7 +354,9 @@ export function proposalFormView(
     approver: { name: input('approver.name'), email: input('approver.email') },
     dpo: { name: input('dpo.name'), email: input('dpo.email') },
     alternativesConsidered: input('alternativesConsidered'),
-    riskRows: Array.from({ length: RISK_ROWS }, (_, row) => {
+    riskRowCount: riskRowCount(form),
+    reviewOf: optional(text(form, 'reviewOf')) ?? null,
+    riskRows: Array.from({ length: riskRowCount(form) }, (_, row) => {
       const level = (field: (typeof RISK_FIELDS)[number], labels: Record<number, string>, blank: string) => {
         const entry = input(`risk.${row}.${field}`);
         return {
@@ -366,4 +382,45 @@ export function proposalFormView(
       };
     }),
   };
+}
+
+/**
+ * A stored proposal as the fields of this form (issue 14: a review opens pre-filled from the
+ * proposal it reviews). The deadline is left empty: a review consults afresh.
+ */
+export function formFromInput(input: ProposalInput, reviewOf: string): URLSearchParams {
+  const form = new URLSearchParams({ rows: String(DEFAULT_ROWS), reviewOf });
+  const set = (name: string, value: string | number | undefined) => {
+    if (value !== undefined) form.set(name, String(value));
+  };
+  set('title', input.title);
+  set('cameraType', input.cameraType);
+  set('publicArea', input.publicArea);
+  set('site.description', input.site.description);
+  set('site.latitude', input.site.latitude);
+  set('site.longitude', input.site.longitude);
+  for (const key of FACTOR_KEYS) {
+    set(`justification.${key}.rating`, input.justification[key].rating);
+    set(`justification.${key}.evidence`, input.justification[key].evidence);
+  }
+  for (const key of ['localDays', 'nationalDays', 'standardAccessDays'] as const)
+    set(`retention.${key}`, input.retention[key]);
+  form.set('consulteesCsv', input.consultees.map(csvLine).join('\n'));
+  set('approver.name', input.approver.name);
+  set('approver.email', input.approver.email);
+  set('dpo.name', input.dpo?.name);
+  set('dpo.email', input.dpo?.email);
+  set('alternativesConsidered', input.alternativesConsidered);
+  const risks = input.risks ?? [];
+  form.set('riskRows', String(Math.max(RISK_ROWS, risks.length)));
+  risks.forEach((risk, row) => {
+    for (const field of RISK_FIELDS) set(`risk.${row}.${field}`, risk[field]);
+  });
+  return form;
+}
+
+/** One consultee as a line of the paste box, quoting a field that holds a comma or a quote. */
+function csvLine(c: ProposalInput['consultees'][number]): string {
+  const quote = (v: string) => (/[",]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+  return [c.name, c.email, c.organisation ?? ''].map(quote).join(', ').replace(/, $/, '');
 }

@@ -9,7 +9,7 @@ import { evidencePack } from '../proposals/evidence.js';
 import { recordIcoConsultation } from '../proposals/ico.js';
 import { WITHDRAWABLE, withdrawProposal } from '../proposals/withdraw.js';
 import { reissueReviewLink } from '../review/reissue.js';
-import { ValidationError } from '../shared/errors.js';
+import { ConflictError, ValidationError } from '../shared/errors.js';
 import { type HttpResult, pathParameter } from '../shared/http.js';
 import { deliver } from '../shared/large-body.js';
 import {
@@ -28,6 +28,7 @@ import {
 } from '../shared/model/risk.js';
 import { STANCE_LABELS } from '../shared/model/stances.js';
 import {
+  findProposal,
   getProposal,
   listProposals,
   PROPOSAL_STATUSES,
@@ -36,7 +37,7 @@ import {
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 import { lifecycleDiagram } from './diagram.js';
 import { layout, type PageRequest, page, readVerifiedForm, redirect, requireSession } from './page.js';
-import { DEFAULT_ROWS, parseProposalForm, proposalFormView } from './proposal-form.js';
+import { DEFAULT_ROWS, formFromInput, parseProposalForm, proposalFormView } from './proposal-form.js';
 
 const PAGE_SIZE = 20;
 /** Seconds between reloads when the reader turns automatic refresh on. */
@@ -97,12 +98,35 @@ export async function proposalsList(request: PageRequest) {
 /** GET /app/proposals/new */
 export async function newProposalPage(request: PageRequest) {
   const signedIn = await requireSession(request, ['manager']);
-  const form = new URLSearchParams({ rows: String(DEFAULT_ROWS) });
+  // Issue 14: `?reviewOf=<id>` opens a review of an approved installation, pre-filled from it.
+  const reviewOf = request.event.queryStringParameters?.reviewOf;
+  const reviewed = reviewOf ? await reviewable(reviewOf) : undefined;
+  const form = reviewed
+    ? formFromInput(reviewed.input, reviewed.proposalId)
+    : new URLSearchParams({ rows: String(DEFAULT_ROWS) });
   return page(200, 'app-proposal-new', {
     ...layout(signedIn, '/app/proposals/new'),
     ...proposalFormView(form, [], []),
+    reviewing: reviewed ? reviewingView(reviewed) : null,
   });
 }
+
+/** The approved proposal a review is opened from; 404 or 409 as a page otherwise. */
+async function reviewable(proposalId: string) {
+  const proposal = await getProposal(proposalId);
+  if (proposal.status !== 'approved') {
+    throw new ConflictError(
+      `Only an approved installation can be reviewed: ${proposal.reference} is ${proposal.status}.`,
+    );
+  }
+  return proposal;
+}
+
+const reviewingView = (p: { proposalId: string; reference: string; input: { title: string } }) => ({
+  reference: p.reference,
+  title: p.input.title,
+  href: `/app/proposals/${encode(p.proposalId)}`,
+});
 
 /** POST /app/proposals: validate on the server, then open it (or show every error, nothing stored). */
 export async function createProposalFromForm(request: PageRequest) {
@@ -116,8 +140,14 @@ export async function createProposalFromForm(request: PageRequest) {
     page(status, 'app-proposal-new', {
       ...layout(signedIn, '/app/proposals/new'),
       ...proposalFormView(form, issues, sources, parsed.riskSources),
+      reviewing: reviewed ? reviewingView(reviewed) : null,
     });
   const parsed = parseProposalForm(form);
+  const reviewOf = typeof parsed.raw.reviewOf === 'string' ? parsed.raw.reviewOf : undefined;
+  const reviewed = reviewOf ? await findProposal(reviewOf) : undefined;
+  // The checklist is not on this form yet: a review carries the reviewed proposal's forward.
+  if (reviewed?.input.checklist && parsed.raw.checklist === undefined)
+    parsed.raw.checklist = reviewed.input.checklist;
   if (form.get('action') === 'add-row') {
     form.set('rows', String(parsed.rows + 1));
     return view(200, [], parsed.sources);
@@ -155,6 +185,11 @@ export async function proposalPage(request: PageRequest) {
     withdrawHref: `/app/proposals/${encode(id)}/withdraw`,
     // SPEC 10: after an approval expired, a manager asks for a fresh review link.
     canReissue: signedIn.session.role === 'manager' && detail.status === 'expired',
+    // Issue 14: an approved installation is reviewed as a new proposal, pre-filled from this one.
+    reviewHref:
+      signedIn.session.role === 'manager' && detail.status === 'approved' && !openReview(detail.history, id)
+        ? `/app/proposals/new?reviewOf=${encode(id)}`
+        : null,
     // SPEC 10: auditors take the evidence pack away as one JSON file.
     evidenceHref: signedIn.session.role === 'auditor' ? `/app/proposals/${encode(id)}/evidence` : null,
     reissueAction: `/app/proposals/${encode(id)}/review-link`,
@@ -341,7 +376,21 @@ export function proposalView(d: Detail) {
         }
       : null,
     diagram,
+    history: d.history.map((h) => ({
+      ...h,
+      href: `/app/proposals/${encode(h.proposalId)}`,
+      statusLabel: STATUS_LABELS[h.status],
+      opened: formatUkDateTime(h.createdAt),
+    })),
+    hasHistory: d.history.length > 1,
   };
+}
+
+/** A review of this proposal still in progress (or decided): no second one is offered. */
+function openReview(history: Detail['history'], proposalId: string): boolean {
+  const at = history.findIndex((h) => h.proposalId === proposalId);
+  const next = at >= 0 ? history[at + 1] : undefined;
+  return next !== undefined && !['withdrawn', 'failed'].includes(next.status);
 }
 
 /** GET /app/proposals/{id}/withdraw: the confirm step. */

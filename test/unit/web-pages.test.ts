@@ -1,6 +1,7 @@
 // The web function's pages with DynamoDB, Step Functions and Secrets Manager mocked: sessions and
 // roles, CSRF refusals that change nothing, the form's field errors, the diagram, and the routes.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -15,8 +16,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { routeKey, routeTable } from '../../functions/routes.js';
 import type { HttpEvent } from '../../functions/shared/http.js';
+import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { lifecycleDiagram } from '../../functions/web/diagram.js';
-import { parseProposalForm, proposalFormView, ukLocalToIso } from '../../functions/web/proposal-form.js';
+import {
+  formFromInput,
+  parseProposalForm,
+  proposalFormView,
+  ukLocalToIso,
+} from '../../functions/web/proposal-form.js';
 import { csrfToken, SESSION_COOKIE, signSession } from '../../functions/web/session.js';
 import { PAGES, servePage } from '../../functions/web/web.handler.js';
 
@@ -271,6 +278,28 @@ describe('the new proposal form', () => {
     expect(view.errors[0]).toMatchObject({ field: 'risk.2.severity', summary: 'Risk 3 severity: Required' });
     expect(view.riskRows[0]?.residualLikelihood.options.find((o) => o.selected)?.label).toBe('1: Remote');
     expect(view.riskRows[0]?.residualSeverity.options.find((o) => o.selected)?.label).toBe('Unchanged');
+  });
+
+  it('pre-fills a review from the reviewed proposal: every field it edits comes back the same', () => {
+    const example = ProposalInput.parse(
+      JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
+    );
+    const form = formFromInput(
+      { ...example, consultees: [...example.consultees, { name: 'Cllr "Q", Jr', email: 'q@x.example' }] },
+      '7d3f7a52-1c1e-4b7e-9a51-0d6f7f0b8c11',
+    );
+    const view = proposalFormView(form, [], []);
+    expect(view.reviewOf).toBe('7d3f7a52-1c1e-4b7e-9a51-0d6f7f0b8c11');
+    expect(view.responseDeadline.value).toBe('');
+    form.set('responseDeadline', '2030-01-01T12:00');
+    const parsed = parseProposalForm(form);
+    const { checklist: _c, responseDeadline: _d, ...expected } = example;
+    const { responseDeadline: _r, ...round } = ProposalInput.parse(parsed.raw);
+    expect(round).toEqual({
+      ...expected,
+      consultees: [...example.consultees, { name: 'Cllr "Q", Jr', email: 'q@x.example' }],
+      reviewOf: '7d3f7a52-1c1e-4b7e-9a51-0d6f7f0b8c11',
+    });
   });
 
   it('reads the deadline as UK time, GMT or BST', () => {

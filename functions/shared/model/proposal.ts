@@ -222,6 +222,11 @@ export const ProposalInput = z.strictObject({
       ),
   ),
   dpo: z.optional(Person),
+  /**
+   * Issue 14: the id of the approved proposal this one reviews (its review date came due). The new
+   * proposal is opened pre-filled from it; the two are linked, so each camera's history is a chain.
+   */
+  reviewOf: z.optional(z.uuid({ error: 'reviewOf must be the id of the approved proposal under review' })),
   checklist: z.optional(Checklist),
   alternativesConsidered: z.optional(text(1, 8000)),
   risks: z.optional(z.array(Risk).check(z.maxLength(100, 'At most 100 risks'))),

@@ -85,6 +85,8 @@ export interface ProposalRecord {
   dpo?: DpoStage;
   /** SPEC 11: the prior consultation with the Information Commissioner, once a manager records it. */
   icoConsultation?: IcoConsultation;
+  /** Issue 14: the proposal opened to review this approved one (input.reviewOf points back here). */
+  nextReviewId?: string;
 }
 
 export interface TimelineEvent {
