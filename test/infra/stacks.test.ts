@@ -361,6 +361,30 @@ describe('reminder state machine', () => {
   });
 });
 
+describe('review cycle', () => {
+  it('runs the reviews digest on the 1st of every month, and may invoke only that function', () => {
+    stateless.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'camera-dpia-review-digest',
+      ScheduleExpression: 'cron(0 7 1 * ? *)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: Match.objectLike({
+            'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^sendreviewdigest')]),
+          }),
+        }),
+      ],
+    });
+    stateless.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: Match.objectLike({
+        'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('^sendreviewdigest')]),
+      }),
+    });
+  });
+});
+
 describe('HTTP API', () => {
   it('has every route of the route table, the JWT authorizer on jwt routes and none on the others', () => {
     const routes = resourcesOf(stateless, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
