@@ -702,3 +702,37 @@ describe('ProposalInput: messages a manager can act on', () => {
     );
   });
 });
+
+describe('ProposalInput: single-line fields', () => {
+  it.each([
+    ['title', 'ANPR camera\r\nBcc: everyone@example.test'],
+    ['publicArea', 'Ashford\nCentre'],
+    ['consultees.0.name', 'Cllr Jane\r\nMarsh'],
+    ['consultees.1.organisation', 'Council\u0000'],
+    ['approver.name', 'Supt\tMark Ellison'],
+    ['dpo.name', 'Ms\u001bDPO'],
+  ])('refuses a control character in %s, naming the field', (path, value) => {
+    const input =
+      path === 'dpo.name'
+        ? { ...proposal(), dpo: { name: value, email: 'dpo@police.example' } }
+        : proposal({ [path]: value });
+    expect(onlyIssue(input)).toEqual({
+      path,
+      message: 'Must be one line, without line breaks or control characters',
+    });
+  });
+
+  it('still takes line breaks where a field is prose (site description, evidence, alternatives)', () => {
+    const input = accepted(
+      proposal({
+        'site.description': 'A2070 northbound.\nOn the existing lighting column.',
+        alternativesConsidered: 'Mobile ANPR.\nBetter lighting.',
+      }),
+    );
+    expect(input.site.description).toContain('\n');
+  });
+
+  it('trims a trailing line break rather than refusing it', () => {
+    expect(accepted(proposal({ title: 'Car park cameras\r\n' })).title).toBe('Car park cameras');
+  });
+});

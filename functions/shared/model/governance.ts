@@ -4,7 +4,7 @@
 import * as z from 'zod/mini';
 import './zod-messages.js';
 import { isoDate, isoDateTime } from './iso.js';
-import { text } from './proposal.js';
+import { line, text } from './proposal.js';
 
 export const DPO_RECOMMENDATIONS = ['proceed', 'proceed-with-conditions', 'do-not-proceed'] as const;
 export const DpoRecommendation = z.enum(DPO_RECOMMENDATIONS, {
@@ -49,7 +49,7 @@ export const ICO_RESPONSE_DAYS = 42;
 /** POST /proposals/{id}/ico-consultation (SPEC 11). */
 export const IcoConsultationInput = z.strictObject({
   submittedOn: isoDate({ error: 'Give the date the consultation was submitted, e.g. 2026-10-01.' }),
-  reference: text(1, 200),
+  reference: line(1, 200),
   outcome: z.enum(ICO_OUTCOMES, { error: 'Outcome must be advice-received or no-response-in-time.' }),
   summary: text(1, 8000),
 });

@@ -33,20 +33,29 @@ export const text = (min: number, max: number) =>
       z.maxLength(max, `Must be at most ${max} characters`),
     );
 
+/**
+ * A single-line field (names, titles, organisations, the public area): text that can never carry a
+ * line break or another control character into a mail header, a CSV row or a log line.
+ */
+export const line = (min: number, max: number) =>
+  text(min, max).check(
+    z.regex(/^[^\u0000-\u001f\u007f]*$/, 'Must be one line, without line breaks or control characters'),
+  );
+
 export const EmailAddress = z
   .email({ error: unlessMissing('Invalid email address') })
   .check(z.maxLength(254, 'An e-mail address has at most 254 characters'));
 
 export const Person = z.strictObject({
-  name: text(1, 200),
+  name: line(1, 200),
   email: EmailAddress,
 });
 export type Person = z.infer<typeof Person>;
 
 export const ConsulteeInput = z.strictObject({
-  name: text(1, 200),
+  name: line(1, 200),
   email: EmailAddress,
-  organisation: z.optional(text(1, 200)),
+  organisation: z.optional(line(1, 200)),
 });
 export type ConsulteeInput = z.infer<typeof ConsulteeInput>;
 
@@ -200,9 +209,9 @@ const ConsulteeList = z.array(ConsulteeInput).check(
 );
 
 export const ProposalInput = z.strictObject({
-  title: text(3, 200),
+  title: line(3, 200),
   cameraType: CameraType,
-  publicArea: text(2, 200),
+  publicArea: line(2, 200),
   site: Site,
   justification: Justification,
   retention: z._default(Retention, DEFAULT_RETENTION),
