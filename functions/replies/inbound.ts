@@ -98,8 +98,9 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
     receivedAt,
     stance: parsed.kind === 'response' ? classifyStance(parsed.subject, parsed.text) : null,
     comment: clip(parsed.text, MAX_COMMENT_CHARS),
-    // Judged by receipt time, never by where the workflow is (DESIGN.md "Late replies").
-    late: Date.parse(receivedAt) > Date.parse(match.proposal.consultation.deadline),
+    // Judged by receipt time, never by where the workflow is (DESIGN.md "Late replies"): after the
+    // deadline, or after an early close, which freezes the tally (issue 15).
+    ...lateness(receivedAt, match.proposal.consultation),
     senderMismatch: parsed.from !== match.consultee.email.toLowerCase(),
     rawKey,
   } satisfies Reply);
@@ -436,9 +437,24 @@ async function markBounced(proposalId: string, email: string): Promise<CountedCo
   }
 }
 
+/** Late is after the deadline, or after the close when the consultation closed early. */
+function lateness(
+  receivedAt: string,
+  consultation: { deadline: string; closedAt?: string | null },
+): { late: boolean; afterClose?: true } {
+  const at = Date.parse(receivedAt);
+  if (at > Date.parse(consultation.deadline)) return { late: true };
+  if (consultation.closedAt && at > Date.parse(consultation.closedAt))
+    return { late: true, afterClose: true };
+  return { late: false };
+}
+
 /** The timeline's words for a response: the consultee's name and the stance, never address or text. */
 function responseDetail(name: string, reply: Reply, stands: boolean): string {
   const stance = reply.stance ?? 'unclassified';
+  if (reply.afterClose) {
+    return `${name}: reply after the consultation closed (${stance}); kept and listed, not counted.`;
+  }
   if (reply.late && reply.senderMismatch) {
     return `${name}: reply after the deadline, from a different address (${stance}); not counted.`;
   }

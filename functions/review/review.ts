@@ -104,6 +104,8 @@ export interface ReviewPageView {
     stance: string;
     receivedAt: string;
     late: boolean;
+    /** Issue 15: received after an early close froze the tally (also `late`). */
+    afterClose: boolean;
     senderMismatch: boolean;
     counted: boolean;
     comment: string;
@@ -556,6 +558,7 @@ export function pageView(
         stance: STANCE_LABELS[r.stance ?? 'unclassified'],
         receivedAt: formatUkDateTime(r.receivedAt),
         late: r.late,
+        afterClose: r.afterClose === true,
         senderMismatch: r.senderMismatch,
         counted: isCounted(r),
         comment: r.comment,

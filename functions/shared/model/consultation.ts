@@ -55,6 +55,11 @@ export const Reply = z.strictObject({
   comment: z.string(),
   late: z.boolean(),
   senderMismatch: z.boolean(),
+  /**
+   * Received after the consultation closed early (every consultee had answered) but before the
+   * deadline: the tally is frozen at the close, so it is kept, listed, and counted as late.
+   */
+  afterClose: z.optional(z.boolean()),
   /** Key of the raw message in the inbound-mail bucket: the original is always kept. */
   rawKey: z.string().check(z.minLength(1)),
 });
