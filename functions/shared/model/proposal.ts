@@ -39,7 +39,11 @@ export const text = (min: number, max: number) =>
  */
 export const line = (min: number, max: number) =>
   text(min, max).check(
-    z.regex(/^[^\u0000-\u001f\u007f]*$/, 'Must be one line, without line breaks or control characters'),
+    // \p{Cc}: C0 (CR, LF, NUL, tab...), DEL and C1 controls.
+    z.refine(
+      (value) => !/\p{Cc}/u.test(value),
+      'Must be one line, without line breaks or control characters',
+    ),
   );
 
 export const EmailAddress = z
