@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { requireRole } from '../shared/auth.js';
+import { spreadsheetSafe } from '../shared/csv-cells.js';
 import { ValidationError } from '../shared/errors.js';
 import { csv, type HttpEvent, type HttpResult, header, httpHandler, json } from '../shared/http.js';
 import { type DecisionRecord, Outcome } from '../shared/model/decision.js';
@@ -62,7 +63,7 @@ const CSV_COLUMNS: [string, (d: DecisionRecord) => string | number | null | unde
 
 export function decisionsCsv(items: DecisionRecord[]): string {
   return stringify(
-    items.map((d) => CSV_COLUMNS.map(([, value]) => value(d) ?? '')),
+    items.map((d) => CSV_COLUMNS.map(([, value]) => spreadsheetSafe(value(d)))),
     { header: true, columns: CSV_COLUMNS.map(([name]) => name) },
   );
 }

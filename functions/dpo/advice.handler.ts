@@ -1,8 +1,8 @@
 // GET and POST /dpo/{adviceId}: no JWT, the link's signature is the credential. Every answer is an
 // HTML page, refusals included, because the reader is a person in a browser.
 import { errorPage } from '../review/review.js';
-import { AppError, UnsupportedMediaTypeError } from '../shared/errors.js';
-import { header, html, httpHandler, parseFormBody, pathParameter } from '../shared/http.js';
+import { AppError } from '../shared/errors.js';
+import { html, httpHandler, parseFormPost, pathParameter } from '../shared/http.js';
 import { showAdvice, submitAdvice } from './advice.js';
 
 export const handler = httpHandler(async (event) => {
@@ -11,7 +11,7 @@ export const handler = httpHandler(async (event) => {
     const actionPath = event.rawPath || `/dpo/${encodeURIComponent(adviceId)}`;
     const answer =
       event.requestContext.http.method === 'POST'
-        ? await submitAdvice({ adviceId, actionPath, form: readForm(event) })
+        ? await submitAdvice({ adviceId, actionPath, form: parseFormPost(event, 'the advice page') })
         : await showAdvice({ adviceId, actionPath, sig: event.queryStringParameters?.sig ?? null });
     return html(answer.status, answer.page);
   } catch (error) {
@@ -20,11 +20,3 @@ export const handler = httpHandler(async (event) => {
     return html(answer.status, answer.page);
   }
 });
-
-function readForm(event: Parameters<typeof parseFormBody>[0]): URLSearchParams {
-  const type = header(event, 'content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-    throw new UnsupportedMediaTypeError('Send the advice form from the advice page (a form post).');
-  }
-  return parseFormBody(event);
-}

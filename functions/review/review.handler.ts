@@ -1,7 +1,7 @@
 // GET and POST /review/{reviewId}: no JWT, the link's signature is the credential. Every answer is
 // an HTML page, refusals included, because the reader is a person in a browser.
-import { AppError, UnsupportedMediaTypeError } from '../shared/errors.js';
-import { header, html, httpHandler, parseFormBody, pathParameter } from '../shared/http.js';
+import { AppError } from '../shared/errors.js';
+import { html, httpHandler, parseFormPost, pathParameter } from '../shared/http.js';
 import { errorPage, showReview, submitReview } from './review.js';
 
 export const handler = httpHandler(async (event) => {
@@ -10,7 +10,7 @@ export const handler = httpHandler(async (event) => {
     const actionPath = event.rawPath || `/review/${encodeURIComponent(reviewId)}`;
     const answer =
       event.requestContext.http.method === 'POST'
-        ? await submitReview({ reviewId, actionPath, form: readForm(event) })
+        ? await submitReview({ reviewId, actionPath, form: parseFormPost(event, 'the review page') })
         : await showReview({ reviewId, actionPath, sig: event.queryStringParameters?.sig ?? null });
     return html(answer.status, answer.page);
   } catch (error) {
@@ -19,11 +19,3 @@ export const handler = httpHandler(async (event) => {
     return html(answer.status, answer.page);
   }
 });
-
-function readForm(event: Parameters<typeof parseFormBody>[0]): URLSearchParams {
-  const type = header(event, 'content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-    throw new UnsupportedMediaTypeError('Send the review form from the review page (a form post).');
-  }
-  return parseFormBody(event);
-}

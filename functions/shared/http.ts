@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import {
+  NotFoundError,
   PayloadTooLargeError,
   toErrorResponse,
   UnsupportedMediaTypeError,
@@ -93,13 +94,14 @@ export function header(event: HttpEvent, name: string): string | undefined {
 
 /** A JSON body checked against a schema: 415, 413 and 400 say exactly what is wrong. */
 export function parseJsonBody<S extends z.core.$ZodType>(event: HttpEvent, schema: S): z.infer<S> {
-  const type = header(event, 'content-type') ?? '';
-  if (!/^application\/json\b/i.test(type)) {
-    throw new UnsupportedMediaTypeError('Send the body as JSON with Content-Type: application/json.');
-  }
+  // Size first (SPEC 3: over 256 KiB is 413), whatever the body claims to be.
   const text = bodyText(event);
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`The body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+  }
+  const type = header(event, 'content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    throw new UnsupportedMediaTypeError('Send the body as JSON with Content-Type: application/json.');
   }
   let value: unknown;
   try {
@@ -121,8 +123,22 @@ export function parseFormBody(event: HttpEvent): URLSearchParams {
   return new URLSearchParams(text);
 }
 
+/** A form post from one of our pages: 413 when too large, then 415 unless it is a form post. */
+export function parseFormPost(event: HttpEvent, from: string): URLSearchParams {
+  const form = parseFormBody(event);
+  if (!/^application\/x-www-form-urlencoded\b/i.test(header(event, 'content-type') ?? '')) {
+    throw new UnsupportedMediaTypeError(`Send this form from ${from} (a form post).`);
+  }
+  return form;
+}
+
+/** Every id in a path is short and URL-safe (UUIDs, base64url, DEC-000123, hex digests, references). */
+const ID_SHAPE = /^[A-Za-z0-9._~-]{1,128}$/;
+
 export function pathParameter(event: HttpEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new ValidationError([{ path: name, message: `Missing path parameter ${name}` }]);
+  // Nothing else can exist: answer 404 here rather than let a 2 KB id reach DynamoDB's key limit.
+  if (!ID_SHAPE.test(value)) throw new NotFoundError(`There is nothing at this address (${name} is not an id).`);
   return value;
 }

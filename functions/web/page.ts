@@ -2,8 +2,8 @@
 // CSRF check of form posts, redirects, and refusals as pages.
 import type { Role } from '../shared/auth.js';
 import { ENV } from '../shared/config.js';
-import { AppError, ForbiddenError, UnsupportedMediaTypeError } from '../shared/errors.js';
-import { type HttpEvent, type HttpResult, header, html, parseFormBody } from '../shared/http.js';
+import { AppError, ForbiddenError } from '../shared/errors.js';
+import { type HttpEvent, type HttpResult, html, parseFormPost } from '../shared/http.js';
 import { renderPage } from '../shared/templates.js';
 import { csrfToken, readSession, type Session, verifyCsrf } from './session.js';
 
@@ -55,13 +55,7 @@ export async function readVerifiedForm(request: SignedInRequest): Promise<URLSea
   return form;
 }
 
-export function readForm(event: HttpEvent): URLSearchParams {
-  const type = header(event, 'content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-    throw new UnsupportedMediaTypeError('Send this form from its page (a form post).');
-  }
-  return parseFormBody(event);
-}
+export const readForm = (event: HttpEvent): URLSearchParams => parseFormPost(event, 'its page');
 
 interface NavLink {
   href: string;

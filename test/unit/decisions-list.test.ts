@@ -287,6 +287,18 @@ describe('GET /decisions', () => {
     }
   });
 
+  it('neutralises cells a spreadsheet would run as formulas (= + - @ tab CR), keeping the text', async () => {
+    const { decisionsCsv } = await import('../../functions/decisions/list.handler.js');
+    const base = records[2] as DecisionRecord;
+    const risky = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1'];
+    const rows = parseCsv(
+      decisionsCsv(risky.map((rationale) => ({ ...base, rationale, conditions: rationale }))),
+    );
+    expect(rows.map((r) => r.rationale)).toEqual(risky.map((r) => `'${r}`));
+    expect(rows.map((r) => r.conditions)).toEqual(risky.map((r) => `'${r}`));
+    expect(rows[0]?.score).toBe('63'); // numbers stay numbers
+  });
+
   it('gives JSON when format=json asks for it, whatever the Accept header', async () => {
     const res = await list({ query: { format: 'json' }, accept: 'text/csv' });
     expect(res.headers['content-type']).toMatch(/^application\/json/);

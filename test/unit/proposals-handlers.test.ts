@@ -75,6 +75,16 @@ describe('POST /proposals', () => {
       [future(), null, {}, 401],
       [{ ...future(), alternativesConsidered: 'x'.repeat(262_144) }, 'manager', {}, 413],
       [future(), 'manager', { 'content-type': 'text/plain' }, 415],
+      // SPEC 3: too large is 413 first, whatever the body claims to be (it was 415).
+      [
+        { ...future(), alternativesConsidered: 'x'.repeat(262_144) },
+        'manager',
+        { 'content-type': 'text/plain' },
+        413,
+      ],
+      [{ ...future(), alternativesConsidered: 'x'.repeat(262_144) }, 'manager', { 'content-type': '' }, 413],
+      // Far beyond any consultation (and any Step Functions wait): refused with the field named.
+      [{ ...future(), responseDeadline: '9999-12-31T17:00:00Z' }, 'manager', {}, 400],
     ];
     for (const [body, role, headers, status] of cases) {
       const answer = await post(body, role, headers);
@@ -241,6 +251,18 @@ describe('GET /proposals/{id}', () => {
     expect(answer.body).not.toContain('mailMarker');
     const none = await get(httpEvent({ pathParameters: { id: 'p1' }, role: null }), lambdaContext);
     expect(none.statusCode).toBe(401);
+  });
+
+  it.each([
+    ['3 KB long', 'a'.repeat(3000)],
+    ['with a slash', 'p1/../x'],
+    ['with a space', 'p 1'],
+  ])('answers 404 to an id %s, without reaching DynamoDB (it was a 500)', async (_case, id) => {
+    const { handler: get } = await import('../../functions/proposals/get.handler.js');
+    const answer = await get(httpEvent({ pathParameters: { id }, role: 'manager' }), lambdaContext);
+    expect(answer.statusCode).toBe(404);
+    expect(JSON.parse(answer.body as string).error).toBe('NotFoundError');
+    expect(dynamo.calls()).toHaveLength(0);
   });
 });
 

@@ -253,6 +253,15 @@ describe('GET /review/{reviewId}', () => {
     expect(writes()).toBe(0);
   });
 
+  it('answers 404 as a page to a review id of 3 KB, without reaching DynamoDB (it was a 500)', async () => {
+    const e = event('GET', { sig: SIG });
+    const long = 'x'.repeat(3000);
+    const res = await call({ ...e, pathParameters: { reviewId: long }, rawPath: `/review/${long}` });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toContain('review-error');
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
   it('answers 404 for an unknown review, as a page', async () => {
     given(undefined);
     const res = await call(event('GET', { sig: SIG }));

@@ -12,6 +12,8 @@ export const FACTOR_KEYS = ['nationalSecurity', 'seriousCrime', 'localCrime', 'c
 export type FactorKey = (typeof FACTOR_KEYS)[number];
 
 export const MAX_CONSULTEES = 500;
+/** The longest consultation a proposal may set (its response deadline from the day it is opened). */
+export const MAX_CONSULTATION_DAYS = 365;
 export const MAX_RATING = 5;
 export const EVIDENCE_MIN = 20;
 export const EVIDENCE_MAX = 4000;
@@ -254,7 +256,17 @@ export function deadlineIssue(
   input: ProposalInput,
   now: Date,
 ): { path: string; message: string } | undefined {
-  return Date.parse(input.responseDeadline) <= now.getTime()
-    ? { path: 'responseDeadline', message: 'The response deadline must be in the future' }
-    : undefined;
+  const deadline = Date.parse(input.responseDeadline);
+  if (deadline <= now.getTime()) {
+    return { path: 'responseDeadline', message: 'The response deadline must be in the future' };
+  }
+  // A consultation is weeks long; a year is the most a force would allow, and far below what a
+  // Step Functions wait can hold (9999-12-31 used to reach the workflow and fail there).
+  if (deadline > now.getTime() + MAX_CONSULTATION_DAYS * 86_400_000) {
+    return {
+      path: 'responseDeadline',
+      message: `The response deadline must be within ${MAX_CONSULTATION_DAYS} days of today`,
+    };
+  }
+  return undefined;
 }
