@@ -139,6 +139,7 @@ export function pathParameter(event: HttpEvent, name: string): string {
   const value = event.pathParameters?.[name];
   if (!value) throw new ValidationError([{ path: name, message: `Missing path parameter ${name}` }]);
   // Nothing else can exist: answer 404 here rather than let a 2 KB id reach DynamoDB's key limit.
-  if (!ID_SHAPE.test(value)) throw new NotFoundError(`There is nothing at this address (${name} is not an id).`);
+  if (!ID_SHAPE.test(value))
+    throw new NotFoundError(`There is nothing at this address (${name} is not an id).`);
   return value;
 }
