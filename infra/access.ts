@@ -154,7 +154,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
     settings: ['publicBaseUrl', 'reviewDigestTo'],
     templates: true,
   },
-  'verify-audit': { table: ['Query'] },
+  'verify-audit': { table: ['Query', 'GetItem'] },
   // The web pages act for a signed-in manager or auditor, so they need what those routes need;
   // their session cookies are signed with the review-link key.
   web: {

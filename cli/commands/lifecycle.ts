@@ -117,12 +117,21 @@ export async function evidenceCommand(id: string, options: ApiOptions): Promise<
 export async function auditVerifyCommand(options: ApiOptions): Promise<string> {
   const response = await callApi(options, 'auditor', 'GET', '/audit/verify');
   if (response.status !== 200) throw explainError(response);
-  const verdict = response.body as { ok: boolean; checked: number; firstBroken?: string };
+  const verdict = response.body as {
+    ok: boolean;
+    checked: number;
+    firstBroken?: string;
+    reason?: string;
+    head?: { sequence: number; hash: string } | null;
+  };
   if (!verdict.ok) {
     throw new CliError(
-      [`Decision chain BROKEN at ${verdict.firstBroken} (${verdict.checked} records intact before it).`],
+      [
+        `Decision chain BROKEN at ${verdict.firstBroken} (${verdict.checked} records intact before it)${verdict.reason ? `: ${verdict.reason}` : ''}.`,
+      ],
       EXIT_FAILURE,
     );
   }
-  return `Decision chain intact: ${verdict.checked} records checked.`;
+  const head = verdict.head ? ` Anchored head: ${verdict.head.sequence} ${verdict.head.hash}.` : '';
+  return `Decision chain intact: ${verdict.checked} records checked.${head}`;
 }

@@ -1,12 +1,13 @@
 // The decision chain in the single table: appending without a lock (one conditional Put on the
 // next sequence slot), reading one decision, listing by date, and walking the chain for audit.
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sealDecision } from '../shared/chain.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { NotFoundError } from '../shared/errors.js';
 import {
   CHAIN_PARTITION,
+  chainAnchorKey,
   DECISIONS_PARTITION,
   decisionIdFor,
   decisionIndexKeys,
@@ -15,6 +16,7 @@ import {
   REVIEW_DUE_PARTITION,
   sequenceOfDecisionId,
 } from '../shared/keys.js';
+import { log } from '../shared/logger.js';
 import { type DecisionRecord, GENESIS_HASH, type Outcome } from '../shared/model/decision.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import { decodeCursor, encodeCursor } from '../shared/store/proposals.js';
@@ -90,7 +92,11 @@ export async function appendDecision(
   knownDecisionId: string | null = null,
 ): Promise<{ record: DecisionRecord; appended: boolean }> {
   const existing = await findDecisionOfProposal(draft.proposalId, knownDecisionId);
-  if (existing) return { record: existing, appended: false };
+  if (existing) {
+    // A replay after a crash between the append and the anchor: the anchor catches up.
+    await advanceAnchor(existing);
+    return { record: existing, appended: false };
+  }
 
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
     const head = await chainHead();
@@ -109,6 +115,7 @@ export async function appendDecision(
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
+      await advanceAnchor(record);
       return { record, appended: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -280,4 +287,49 @@ export async function* iterateChain(pageSize = CHAIN_PAGE_SIZE): AsyncGenerator<
     if (page.length > 0) yield page;
     startKey = out.LastEvaluatedKey;
   } while (startKey);
+}
+
+export interface ChainAnchor {
+  sequence: number;
+  hash: string;
+  anchoredAt: string;
+}
+
+/**
+ * Moves the anchored head forward to this record, never back (a slower writer with an older
+ * record changes nothing). A failure is logged, not thrown: the decision stands, and the next
+ * append (or this one's replay) brings the anchor up to date.
+ */
+export async function advanceAnchor(record: Pick<DecisionRecord, 'sequence' | 'hash'>): Promise<void> {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: chainAnchorKey(),
+        UpdateExpression: 'SET #sequence = :sequence, #hash = :hash, #at = :at',
+        ConditionExpression: 'attribute_not_exists(PK) OR #sequence < :sequence',
+        ExpressionAttributeNames: { '#sequence': 'sequence', '#hash': 'hash', '#at': 'anchoredAt' },
+        ExpressionAttributeValues: {
+          ':sequence': record.sequence,
+          ':hash': record.hash,
+          ':at': new Date().toISOString(),
+        },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) return;
+    log.error('chain anchor not advanced', { sequence: record.sequence, error: (error as Error).name });
+  }
+}
+
+export async function readAnchor(): Promise<ChainAnchor | undefined> {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: chainAnchorKey(), ConsistentRead: true }),
+  );
+  if (!out.Item) return undefined;
+  return {
+    sequence: Number(out.Item.sequence),
+    hash: String(out.Item.hash),
+    anchoredAt: String(out.Item.anchoredAt),
+  };
 }

@@ -22,6 +22,7 @@
 // | decision chain head (latest)              | PK=CHAIN, Query descending, Limit 1  | chain append                |
 // | decision by id                            | PK=CHAIN, SK=SEQ#<sequence from id>  | GET /decisions/{id}         |
 // | whole chain in order                      | PK=CHAIN, Query ascending, paged     | audit verify                |
+// | the chain's anchored head                 | PK=CHAIN#ANCHOR, SK=ANCHOR           | chain append, audit verify  |
 // | next reference number of a year           | PK=COUNTER#<year>, SK=REFERENCE (ADD) | proposal creation          |
 //
 // Reply items are keyed by a hash of the Message-ID, so a message delivered twice is stored once
@@ -87,6 +88,11 @@ export const digestKey = (month: string, recipientHash: string): Key => ({
 });
 
 export const CHAIN_PARTITION = 'CHAIN';
+/**
+ * The chain's anchored head (issue 21): the latest sequence and hash, advanced by every append and
+ * never moved back. Outside the CHAIN partition, so no chain Query ever meets it.
+ */
+export const chainAnchorKey = (): Key => ({ PK: 'CHAIN#ANCHOR', SK: 'ANCHOR' });
 export const SEQUENCE_PREFIX = 'SEQ#';
 export const decisionKey = (sequence: number): Key => ({
   PK: CHAIN_PARTITION,

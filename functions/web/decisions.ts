@@ -188,5 +188,7 @@ export async function verifyPage(request: PageRequest) {
           href: `/app/decisions/${encode(report.firstBroken)}`,
         },
     at: formatUkDateTime(request.now.toISOString()),
+    // Published so a reader can note it and compare later: a chain cut short or rewritten no longer reaches it.
+    head: report.head,
   });
 }

@@ -1,5 +1,5 @@
 // GET /audit/verify: the chain re-checked page by page, intact and tampered, with DynamoDB mocked.
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -48,6 +48,12 @@ function buildChain(length: number): Record<string, unknown>[] {
 }
 
 let stored: Record<string, unknown>[];
+/** The anchored head as the appends left it: the last record of the chain as built. */
+let anchor: { sequence: number; hash: string } | undefined;
+const headOf = (items: Record<string, unknown>[]) => {
+  const last = items.at(-1);
+  return last ? { sequence: last.sequence as number, hash: last.hash as string } : undefined;
+};
 
 function event(role: string | null): HttpEvent {
   return {
@@ -96,7 +102,11 @@ beforeAll(() => {
 afterAll(() => vi.unstubAllEnvs());
 beforeEach(() => {
   stored = buildChain(7);
+  anchor = headOf(stored);
   ddb.reset();
+  ddb.on(GetCommand).callsFake(() => ({
+    Item: anchor && { PK: 'CHAIN#ANCHOR', SK: 'ANCHOR', ...anchor, anchoredAt: '2026-12-01T09:07:00.000Z' },
+  }));
   // The CHAIN partition in sort-key order, a few records per page so verification crosses pages.
   ddb.on(QueryCommand).callsFake((input) => {
     const start = input.ExclusiveStartKey
@@ -110,7 +120,7 @@ beforeEach(() => {
 
 describe('GET /audit/verify', () => {
   it('answers ok with the number of records checked for an intact chain, across pages', async () => {
-    expect(await verify()).toEqual({ status: 200, body: { ok: true, checked: 7 } });
+    expect(await verify()).toEqual({ status: 200, body: { ok: true, checked: 7, head: anchor } });
     expect(ddb.commandCalls(QueryCommand).length).toBe(3);
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
       KeyConditionExpression: 'PK = :pk',
@@ -122,7 +132,8 @@ describe('GET /audit/verify', () => {
 
   it('answers ok with 0 for an empty chain', async () => {
     stored = [];
-    expect(await verify()).toEqual({ status: 200, body: { ok: true, checked: 0 } });
+    anchor = undefined;
+    expect(await verify()).toEqual({ status: 200, body: { ok: true, checked: 0, head: null } });
   });
 
   it('names the first broken record when one was edited (on a later page)', async () => {
@@ -157,6 +168,35 @@ describe('GET /audit/verify', () => {
     expect((await verify()).body).toMatchObject({ ok: false, checked: 2, firstBroken: 'DEC-000003' });
   });
 
+  it('catches the newest records deleted, though what is left still links up (issue 21)', async () => {
+    stored = stored.slice(0, 5);
+    expect((await verify()).body).toMatchObject({
+      ok: false,
+      checked: 5,
+      firstBroken: 'DEC-000006',
+      reason: expect.stringContaining('before its anchored head 7'),
+    });
+  });
+
+  it('catches records rewritten and re-hashed all the way to the head (issue 21)', async () => {
+    const unsealed = (item: Record<string, unknown>) => {
+      const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, type, hash, ...rest } = item;
+      return rest as Omit<DecisionRecord, 'hash'>;
+    };
+    // Rewrite record 6 and re-chain record 7 after it: every link is consistent again...
+    const six = sealDecision({ ...unsealed(stored[5] as Record<string, unknown>), outcome: 'rejected' });
+    const seven = sealDecision({ ...unsealed(stored[6] as Record<string, unknown>), prevHash: six.hash });
+    stored[5] = { ...stored[5], ...six };
+    stored[6] = { ...stored[6], ...seven };
+    // ...but the head no longer has the hash the appends anchored.
+    expect((await verify()).body).toMatchObject({
+      ok: false,
+      checked: 7,
+      firstBroken: 'DEC-000007',
+      reason: expect.stringContaining('rewritten'),
+    });
+  });
+
   it('catches a field added to a record', async () => {
     (stored[0] as Record<string, unknown>).note = 'added later';
     expect((await verify()).body).toMatchObject({ ok: false, checked: 0, firstBroken: 'DEC-000001' });
@@ -172,6 +212,6 @@ describe('GET /audit/verify', () => {
 describe('verifyDecisionChain', () => {
   it('carries the previous hash across page boundaries', async () => {
     const pages = iterateChain(2);
-    expect(await verifyDecisionChain(pages)).toEqual({ ok: true, checked: 7 });
+    expect(await verifyDecisionChain(pages)).toEqual({ ok: true, checked: 7, head: anchor });
   });
 });

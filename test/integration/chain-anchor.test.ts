@@ -1,0 +1,71 @@
+// Issue 21: the chain's tail is anchored. Deleting the newest decision leaves a chain whose links
+// still check out; the anchored head, advanced by every append, is what shows the loss (API, CLI).
+import { spawn } from 'node:child_process';
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../functions/shared/config.js';
+import { decisionKey } from '../../functions/shared/keys.js';
+import { insufficientInput, startTestStack, type TestStack } from '../support/stack.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+let t: TestStack;
+beforeAll(async () => {
+  t = await startTestStack();
+});
+afterAll(async () => t?.close());
+
+function verifyWithCli(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { ports, dataDir } = t.stack.config;
+  const child = spawn(process.execPath, ['bin/dpia.js', 'audit', 'verify'], {
+    cwd: root,
+    env: { ...process.env, DPIA_DATA_DIR: dataDir, DPIA_API_PORT: String(ports.api) },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('the anchored head of the decision chain', () => {
+  it('is published by verify, and catches the newest decision deleted', async () => {
+    for (let n = 0; n < 2; n++) {
+      const created = await t.client.api<{ proposalId: string }>(
+        'manager',
+        'POST',
+        '/proposals',
+        insufficientInput(),
+      );
+      await t.client.waitForStatus(created.body.proposalId, ['rejected']);
+    }
+    type Report = { ok: boolean; checked: number; reason?: string; head: { sequence: number; hash: string } };
+    const intact = await t.client.api<Report>('auditor', 'GET', '/audit/verify');
+    expect(intact.body).toMatchObject({ ok: true, checked: 2, head: { sequence: 2 } });
+    const cli = await verifyWithCli();
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain(`Anchored head: 2 ${intact.body.head.hash}`);
+
+    // Someone with write access to the table quietly deletes the newest record: record 1 alone still checks out.
+    await new DynamoDBClient({}).send(
+      new DeleteItemCommand({
+        TableName: DEFAULTS.tableName,
+        Key: { PK: { S: decisionKey(2).PK }, SK: { S: decisionKey(2).SK } },
+      }),
+    );
+    const cut = await t.client.api<Report>('auditor', 'GET', '/audit/verify');
+    expect(cut.body).toMatchObject({
+      ok: false,
+      checked: 1,
+      firstBroken: 'DEC-000002',
+      head: { sequence: 2 },
+    });
+    expect(cut.body.reason).toContain('records are missing');
+    const broken = await verifyWithCli();
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('records are missing');
+  });
+});
