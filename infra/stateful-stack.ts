@@ -51,6 +51,8 @@ export class StatefulStack extends Stack {
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.dataKey),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Revoked web sessions (functions/web/session.ts) are deleted once they would have expired.
+      timeToLiveAttribute: 'expiresAtEpoch',
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -14,6 +14,7 @@
 // | review by id                              | PK=REVIEW#<reviewId>, SK=REVIEW      | review link handler         |
 // | DPO advice request by id                  | PK=ADVICE#<adviceId>, SK=ADVICE      | DPO link handler            |
 // | reviews digest sent to a manager, a month | PK=DIGEST#<yyyy-mm>, SK=TO#<sha256>  | monthly digest (once each)  |
+// | a signed-out web session                  | PK=SESSION#<sha256(nonce)>, SK=REVOKED | every web page (GetItem)  |
 // | proposals, newest first                   | GSI1: GSI1PK=PROPOSALS, GSI1SK=<createdAt>#<id> | manager/auditor list |
 // | proposals by status, newest first         | GSI2: GSI2PK=STATUS#<status>, GSI2SK=<createdAt>#<id> | list ?status=  |
 // | decisions by date (from/to, cursor paging)| GSI1: GSI1PK=DECISIONS, GSI1SK=<decidedAt>#<decisionId> | auditor list |
@@ -81,6 +82,8 @@ export const replyTokenKey = (tokenHash: string): Key => ({ PK: `TOKEN#${tokenHa
 
 export const reviewKey = (reviewId: string): Key => ({ PK: `REVIEW#${reviewId}`, SK: 'REVIEW' });
 export const adviceKey = (adviceId: string): Key => ({ PK: `ADVICE#${adviceId}`, SK: 'ADVICE' });
+/** A signed-out web session (issue 21), by the hash of its per-session nonce, until it would expire. */
+export const revokedSessionKey = (nonceHash: string): Key => ({ PK: `SESSION#${nonceHash}`, SK: 'REVOKED' });
 /** The monthly reviews digest to one manager (the address hashed): claimed once per month. */
 export const digestKey = (month: string, recipientHash: string): Key => ({
   PK: `DIGEST#${month}`,

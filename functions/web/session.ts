@@ -2,10 +2,15 @@
 // derived from the review-link secret (no second secret to provision), and the CSRF token every
 // form carries: HMAC(session key, the session's nonce), so it is bound to the one session.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { getReviewLinkKey } from '../review/link.js';
 import { ROLES, type Role } from '../shared/auth.js';
+import { dynamo } from '../shared/clients/dynamo.js';
+import { tableName } from '../shared/env.js';
+import { sha256hex } from '../shared/hash.js';
 import { type HttpEvent, header } from '../shared/http.js';
+import { revokedSessionKey } from '../shared/keys.js';
 
 export const SESSION_COOKIE = 'dpia_session';
 /** Holds the sign-in attempt (login CSRF nonce, or Cognito's state and PKCE verifier) for 10 minutes. */
@@ -19,8 +24,10 @@ const SIGNIN_AUDIENCE = 'camera-dpia-web-signin';
 export interface Session {
   sub: string;
   role: Role;
-  /** Random per session: the CSRF token is derived from it. */
+  /** Random per session: the CSRF token is derived from it, and a sign-out revokes it. */
   csrf: string;
+  /** When the session's cookie stops being accepted anyway. */
+  expiresAt?: string;
 }
 
 /** What a sign-in attempt remembers between the sign-in page and its answer. */
@@ -50,19 +57,27 @@ export async function signSession(
   session: Pick<Session, 'sub' | 'role'>,
   now = new Date(),
 ): Promise<{ token: string; session: Session }> {
-  const full: Session = { ...session, csrf: randomToken() };
+  const expires = Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600;
+  const full: Session = {
+    ...session,
+    csrf: randomToken(),
+    expiresAt: new Date(expires * 1000).toISOString(),
+  };
   const token = await new SignJWT({ role: full.role, csrf: full.csrf })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(full.sub)
     .setIssuer(ISSUER)
     .setAudience(SESSION_AUDIENCE)
     .setIssuedAt(Math.floor(now.getTime() / 1000))
-    .setExpirationTime(Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600)
+    .setExpirationTime(expires)
     .sign(await sessionKey());
   return { token, session: full };
 }
 
-/** The session in the request's cookie, or undefined when there is none or it does not verify. */
+/**
+ * The session in the request's cookie, or undefined when there is none, it does not verify, or it
+ * was signed out (issue 21: a copied cookie stops working at sign-out, not 8 hours later).
+ */
 export async function readSession(event: HttpEvent, now = new Date()): Promise<Session | undefined> {
   const payload = await readSignedCookie(event, SESSION_COOKIE, SESSION_AUDIENCE, now);
   if (!payload) return undefined;
@@ -70,7 +85,41 @@ export async function readSession(event: HttpEvent, now = new Date()): Promise<S
   if (typeof payload.sub !== 'string' || payload.sub === '') return undefined;
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return undefined;
   if (typeof payload.csrf !== 'string' || payload.csrf.length < 16) return undefined;
-  return { sub: payload.sub, role: role as Role, csrf: payload.csrf };
+  if (await isRevoked(payload.csrf)) return undefined;
+  return {
+    sub: payload.sub,
+    role: role as Role,
+    csrf: payload.csrf,
+    ...(typeof payload.exp === 'number' ? { expiresAt: new Date(payload.exp * 1000).toISOString() } : {}),
+  };
+}
+
+/** Sign-out: the session's nonce is recorded as revoked until the session would have expired. */
+export async function revokeSession(session: Session, now = new Date()): Promise<void> {
+  const expiresAt = session.expiresAt ?? new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString();
+  await dynamo.send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...revokedSessionKey(sha256hex(session.csrf)),
+        type: 'revoked-session',
+        revokedAt: now.toISOString(),
+        // DynamoDB's TTL deletes the item once the session could no longer be used anyway.
+        expiresAtEpoch: Math.ceil(Date.parse(expiresAt) / 1000),
+      },
+    }),
+  );
+}
+
+async function isRevoked(nonce: string): Promise<boolean> {
+  const out = await dynamo.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: revokedSessionKey(sha256hex(nonce)),
+      ConsistentRead: true,
+    }),
+  );
+  return out?.Item !== undefined;
 }
 
 export async function signSignInAttempt(attempt: SignInAttempt, now = new Date()): Promise<string> {

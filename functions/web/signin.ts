@@ -19,6 +19,7 @@ import {
   randomToken,
   readSession,
   readSignInAttempt,
+  revokeSession,
   SESSION_COOKIE,
   SESSION_MAX_AGE,
   SIGNIN_COOKIE,
@@ -142,6 +143,8 @@ export async function signOut(request: PageRequest) {
   if (session && !(await verifyCsrf(session.csrf, form.get('csrf')))) {
     throw new ForbiddenError('The sign-out form could not be accepted. Reload the page and try again.');
   }
+  // The cookie goes from this browser, and the session is revoked for any copy of it elsewhere.
+  if (session) await revokeSession(session, request.now);
   const cookies = [clearCookie(request.event, SESSION_COOKIE)];
   if (isLocalSignIn()) return redirect('/sign-in', cookies);
   const settings = cognitoSettings();

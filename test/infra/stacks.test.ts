@@ -27,12 +27,9 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown;
 let synth: Synthesized;
 let stateful: Template;
 let stateless: Template;
-let synthSeconds: number;
 
 beforeAll(() => {
-  const started = performance.now();
   synth = synthesize();
-  synthSeconds = (performance.now() - started) / 1000;
   stateful = Template.fromStack(synth.stateful);
   stateless = Template.fromStack(synth.stateless);
 }, 120_000);
@@ -534,10 +531,6 @@ describe('cdk-nag', () => {
     for (const stack of [synth.stateful, synth.stateless]) {
       expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
     }
-  });
-
-  it('synthesizes, bundling every function, well inside the test budget', () => {
-    expect(synthSeconds).toBeLessThan(45);
   });
 });
 

@@ -114,7 +114,8 @@ describe('sessions and roles', () => {
       event('POST /app/proposals/{id}/review-link', { cookie, body: 'csrf=forged', path: { id: 'p-1' } }),
     );
     expect(reissue.statusCode).toBe(403);
-    expect(ddb.calls()).toHaveLength(0);
+    // Reads only (the session's revocation check): nothing written.
+    expect(ddb.calls().filter((c) => c.args[0].constructor.name !== 'GetCommand')).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
   });
 
@@ -159,7 +160,7 @@ describe('sessions and roles', () => {
   it('sends the waiting token when a manager asks for a new review link, then shows the proposal', async () => {
     const { token, session } = await signSession({ sub: 'manager@police.example', role: 'manager' });
     const cookie = `${SESSION_COOKIE}=${token}`;
-    ddb.on(GetCommand).resolves({
+    ddb.on(GetCommand, { Key: { PK: 'PROPOSAL#p-1', SK: 'META' } }).resolves({
       Item: { proposalId: 'p-1', reference: 'DPIA-2026-0009', status: 'expired', reissueTaskToken: 'tt' },
     });
     ddb.on(UpdateCommand).resolves({});

@@ -2,6 +2,7 @@
 // no network: the ID token is signed here and checked against a local key set.
 import { randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import {
 import {
   csrfToken,
   readSession,
+  revokeSession,
   SESSION_COOKIE,
   setCookie,
   signSession,
@@ -22,10 +24,20 @@ import {
 } from '../../functions/web/session.js';
 
 const secrets = mockClient(SecretsManagerClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 process.env.DPIA_REVIEW_KEY_SECRET_ID = 'camera-dpia/review-link-key';
+process.env.DPIA_TABLE_NAME = 'camera-dpia';
+
+/** The revoked sessions the table holds, by key. */
+const revoked = new Map<string, Record<string, unknown>>();
 
 beforeAll(() => {
   secrets.on(GetSecretValueCommand).resolves({ SecretString: randomBytes(32).toString('base64') });
+  ddb.on(GetCommand).callsFake((input) => ({ Item: revoked.get(`${input.Key.PK}|${input.Key.SK}`) }));
+  ddb.on(PutCommand).callsFake((input) => {
+    revoked.set(`${input.Item.PK}|${input.Item.SK}`, input.Item);
+    return {};
+  });
 });
 
 const eventWith = (cookies: string[], headers: Record<string, string> = {}) =>
@@ -37,6 +49,19 @@ describe('session cookie', () => {
     const read = await readSession(eventWith([`${SESSION_COOKIE}=${token}`]));
     expect(read).toEqual(session);
     expect(session.csrf.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('stops accepting a session once signed out, in any browser holding a copy (issue 21)', async () => {
+    const { token, session } = await signSession({ sub: 'm@police.example', role: 'manager' });
+    const copy = eventWith([`${SESSION_COOKIE}=${token}`]);
+    expect(await readSession(copy)).toEqual(session);
+    await revokeSession(session);
+    expect(await readSession(copy)).toBeUndefined();
+    const item = [...revoked.values()].at(-1);
+    expect(item?.expiresAtEpoch).toBe(Math.ceil(Date.parse(session.expiresAt ?? '') / 1000));
+    expect(JSON.stringify(item)).not.toContain(session.csrf); // only its hash is kept
+    const other = await signSession({ sub: 'm@police.example', role: 'manager' });
+    expect(await readSession(eventWith([`${SESSION_COOKIE}=${other.token}`]))).toEqual(other.session);
   });
 
   it('refuses a tampered, expired or foreign token', async () => {
