@@ -3,6 +3,7 @@
 // decision already recorded and appends nothing.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
+import { addToRegister } from '../register/entry.js';
 import { log } from '../shared/logger.js';
 import { Outcome } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
@@ -86,6 +87,7 @@ export async function recordDecision(
       now,
     );
   }
+  await addToRegister(proposal, record);
   log.info('decision recorded', {
     proposalId: proposal.proposalId,
     reference: proposal.reference,
