@@ -142,6 +142,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'list-reviews-due': { table: ['Query', 'GetItem'] },
   'get-decision': { table: ['GetItem'] },
   'verify-audit': { table: ['Query'] },
+  // SPEC 11: reads register entries (Query on the register's index partitions, GetItem by
+  // reference) and, for a listed proposal only, what its public DPIA edition is rendered from.
+  'public-register': { table: ['GetItem', 'Query'], settings: ['publicBaseUrl'], templates: true },
   // The web pages act for a signed-in manager or auditor, so they need what those routes need;
   // their session cookies are signed with the review-link key.
   web: {
