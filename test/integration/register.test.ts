@@ -5,14 +5,12 @@
 // of the public, a spreadsheet or a crawler would see: no site, no name, no address, only approved
 // installations, the same rows and pages in HTML, CSV and JSON, cache headers, and no cookie.
 import { spawn } from 'node:child_process';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerItem } from '../../functions/register/entry.js';
 import type { RegisterRow } from '../../functions/register/rows.js';
-import { dynamo } from '../../functions/shared/clients/dynamo.js';
-import { DEFAULTS } from '../../functions/shared/config.js';
 import { CAMERA_TYPES } from '../../functions/shared/model/proposal.js';
+import { putItems } from '../support/register.js';
 import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
 const PLANTED = {
@@ -179,18 +177,7 @@ function seeded(n: number) {
   });
 }
 
-async function seedRegister(): Promise<void> {
-  const items = Array.from({ length: SEEDED }, (_, i) => seeded(i + 1));
-  for (let i = 0; i < items.length; i += 25) {
-    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    while (requests.length > 0) {
-      const out = await dynamo.send(
-        new BatchWriteCommand({ RequestItems: { [DEFAULTS.tableName]: requests } }),
-      );
-      requests = (out.UnprocessedItems?.[DEFAULTS.tableName] ?? []) as typeof requests;
-    }
-  }
-}
+const seedRegister = () => putItems(Array.from({ length: SEEDED }, (_, i) => seeded(i + 1)));
 
 async function publicGet(path: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${t.client.apiUrl}${path}`, { headers });
