@@ -7,7 +7,6 @@ import { AppError, NotFoundError } from '../shared/errors.js';
 import { csv, type HttpEvent, type HttpResult, html, httpHandler, json } from '../shared/http.js';
 import { CAMERA_TYPES } from '../shared/model/proposal.js';
 import { renderPage } from '../shared/templates.js';
-import { formatUkLongDate } from '../shared/uk-dates.js';
 import { CAMERA_USE } from './entry.js';
 import { cacheable, parseRegisterQuery, publicBase, type RegisterQuery, registerHref } from './public.js';
 import { CAMERA_TYPE_NAMES, type RegisterRow, registerCsv, registerRow } from './rows.js';
@@ -86,15 +85,29 @@ export function registerView(query: RegisterQuery, rows: readonly RegisterRow[],
       use: CAMERA_USE[group.type],
       rows: group.rows.map((row) => ({
         ...row,
-        approvedOnText: formatUkLongDate(row.approvedOn),
-        lastReviewText: formatUkLongDate(row.lastReview),
-        nextReviewText: row.nextReview ? formatUkLongDate(row.nextReview) : null,
+        // The heading above already says what this type of camera does: the row says why here.
+        purposeHere: withoutPrefix(row.purpose, CAMERA_USE[group.type]),
+        approvedOnText: shortDate(row.approvedOn),
+        lastReviewText: shortDate(row.lastReview),
+        nextReviewText: row.nextReview ? shortDate(row.nextReview) : null,
         dpiaHref: row.dpiaUrl,
       })),
     })),
     paged: firstHref || nextHref ? { firstHref, nextHref } : null,
   };
 }
+
+// "25 Sept 2024": three dates a row fit the table; the full date is in each <time datetime>.
+const SHORT_DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const shortDate = (isoDay: string): string => SHORT_DATE.format(new Date(`${isoDay}T00:00:00Z`));
+
+const withoutPrefix = (text: string, prefix: string): string =>
+  text.startsWith(prefix) && text.length > prefix.length ? text.slice(prefix.length).trim() : text;
 
 /**
  * The public edition of a DPIA, only for a proposal on the register (approved): anything else,

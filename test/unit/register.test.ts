@@ -279,8 +279,8 @@ describe('the page view', () => {
       ['Closed Circuit Television (CCTV)', 1],
     ]);
     expect(view.groups[0]?.rows[0]).toMatchObject({
-      approvedOnText: '1 July 2026',
-      nextReviewText: '30 June 2027',
+      approvedOnText: '1 Jul 2026',
+      nextReviewText: '30 Jun 2027',
       dpiaHref: '/register/DPIA-2026-0001/dpia',
     });
     expect(view.groups[1]?.rows[0]?.nextReviewText).toBeNull();
