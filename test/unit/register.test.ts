@@ -28,6 +28,7 @@ import {
   type ProposalInput,
   ProposalInput as ProposalSchema,
 } from '../../functions/shared/model/proposal.js';
+import { parseProposalForm, proposalFormView } from '../../functions/web/proposal-form.js';
 import { httpEvent } from '../support/events.js';
 
 const example = (): ProposalInput =>
@@ -160,6 +161,23 @@ describe('the owner in the proposal schema', () => {
     expect(issues('owner@police.example')[0]?.[1]).toMatch(/not an e-mail address/);
     expect(issues(`${input.approver.name}, Chief Superintendent`)[0]?.[1]).toMatch(/not the name/);
     expect(issues(`Office of ${input.dpo?.name}`)[0]?.[1]).toMatch(/not the name/);
+  });
+});
+
+describe('the owner on the new-proposal form', () => {
+  it('sends owner.role when filled, nothing when blank, and puts its error next to the field', () => {
+    const role = 'Head of Roads Policing (Superintendent)';
+    expect(parseProposalForm(new URLSearchParams({ 'owner.role': role })).raw.owner).toEqual({ role });
+    expect(parseProposalForm(new URLSearchParams({ 'owner.role': '  ' })).raw).not.toHaveProperty('owner');
+    const view = proposalFormView(
+      new URLSearchParams({ 'owner.role': 'x@y.example' }),
+      [{ path: 'owner.role', message: 'Give the post, not an e-mail address: the role is published' }],
+      [],
+    );
+    expect(view.ownerRole).toMatchObject({ id: 'f-owner-role', value: 'x@y.example', invalid: true });
+    expect(view.errors[0]?.summary).toBe(
+      'Accountable owner: Give the post, not an e-mail address: the role is published',
+    );
   });
 });
 
