@@ -37,6 +37,7 @@ const benchmarks: { name: string; run: () => Promise<BenchResult[]> }[] = [
   { name: 'fan-out', run: () => runIsolated('fanout.ts', 'benchFanOut', options, limit(120)) },
   { name: 'reply ingestion', run: () => runIsolated('ingestion.ts', 'benchIngestion', options, limit(300)) },
   { name: 'auditor queries', run: () => runIsolated('queries.ts', 'benchQueries', options, limit(240)) },
+  { name: 'public register', run: () => runIsolated('register.ts', 'benchRegister', options, limit(240)) },
   { name: 'functions', run: () => runIsolated('functions.ts', 'benchFunctions', options, limit(180)) },
   {
     name: 'state transitions',

@@ -93,6 +93,18 @@ program
   );
 
 program
+  .command('register')
+  .description('print the public camera register (SPEC 11): every approved installation')
+  .option('--format <format>', 'table, csv or json', 'table')
+  .option('--area <area>', 'only this public area')
+  .option('--type <type>', 'only this camera type (ANPR, CCTV, BWV, DRONE, SPEED, OTHER)')
+  .option('--api <url>', API_HELP)
+  .action(async (options: { format?: string; area?: string; type?: string; api?: string }) => {
+    const { registerCommand } = await import('./commands/register.js');
+    process.stdout.write(`${await registerCommand(options)}\n`);
+  });
+
+program
   .command('audit')
   .description('audit commands')
   .command('verify')

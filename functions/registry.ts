@@ -144,6 +144,12 @@ export const functionRegistry: FunctionSpec[] = [
     timeoutSeconds: 120,
   },
   { name: 'verify-audit', entry: 'functions/audit/verify.handler.ts', description: 'GET /audit/verify' },
+  // SPEC 11: the public camera register (HTML, CSV, JSON) and the public edition of listed DPIAs.
+  {
+    name: 'public-register',
+    entry: 'functions/register/register.handler.ts',
+    description: 'GET /register[.csv|.json], GET /register/{reference}/dpia',
+  },
   { name: 'web', entry: 'functions/web/web.handler.ts', description: 'The web pages: /, /sign-in, /app/...' },
 ];
 

@@ -49,6 +49,11 @@ export const routeTable: RouteSpec[] = [
   { method: 'GET', path: '/audit/verify', function: 'verify-audit', auth: 'jwt' },
   // SPEC 10: approved installations due for review.
   { method: 'GET', path: '/reviews/due', function: 'list-reviews-due', auth: 'jwt' },
+  // SPEC 11: the public camera register and the public edition of each listed DPIA (no sign-in).
+  { method: 'GET', path: '/register', function: 'public-register', auth: 'none' },
+  { method: 'GET', path: '/register.csv', function: 'public-register', auth: 'none' },
+  { method: 'GET', path: '/register.json', function: 'public-register', auth: 'none' },
+  { method: 'GET', path: '/register/{reference}/dpia', function: 'public-register', auth: 'none' },
   // The web pages: one function; each page checks its own session cookie (functions/web/).
   ...[
     'GET /',

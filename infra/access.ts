@@ -5,7 +5,7 @@
 import type { ENV } from '../functions/shared/config.js';
 
 /** DynamoDB actions, granted on the table and its named indexes (never `index/*`). */
-export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'BatchWriteItem';
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
 /** Step Functions actions: StartExecution on the lifecycle state machine, the others on its executions. */
 export type WorkflowAction = 'StartExecution' | 'StopExecution' | 'SendTaskSuccess';
 /** Settings a function reads that no grant below implies. */
@@ -140,7 +140,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
     settings: ['inboundDomain', 'publicBaseUrl'],
     templates: true,
   },
-  'record-decision': { table: READ_WRITE },
+  // DeleteItem: a decided review takes the reviewed installation's own entry off the public register.
+  'record-decision': { table: [...READ_WRITE, 'DeleteItem'] },
   'notify-outcome': { table: READ_WRITE, sendsMail: true, archivesMail: true, templates: true },
   'list-decisions': { table: ['Query'] },
   'list-reviews-due': { table: ['Query', 'GetItem'] },
@@ -155,6 +156,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
     templates: true,
   },
   'verify-audit': { table: ['Query', 'GetItem'] },
+  // SPEC 11: reads register entries (Query on the register's index partitions, GetItem by
+  // reference) and, for a listed proposal only, what its public DPIA edition is rendered from.
+  'public-register': { table: ['GetItem', 'Query'], settings: ['publicBaseUrl'], templates: true },
   // The web pages act for a signed-in manager or auditor, so they need what those routes need;
   // their session cookies are signed with the review-link key.
   web: {

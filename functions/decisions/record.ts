@@ -3,7 +3,8 @@
 // decision already recorded and appends nothing.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
-import { retireReviewedApproval } from '../proposals/review-cycle.js';
+import { retireReviewedApproval, reviewedRegisterEntry } from '../proposals/review-cycle.js';
+import { addToRegister } from '../register/entry.js';
 import { log } from '../shared/logger.js';
 import { Outcome } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
@@ -80,8 +81,6 @@ export async function recordDecision(
     decisionId: record.decisionId,
   });
   if (moved) {
-    // Issue 14: a decided review ends the reviewed approval's time on the reviews-due list.
-    await retireReviewedApproval(proposal);
     await addTimelineEvent(
       proposal.proposalId,
       'decided',
@@ -89,6 +88,10 @@ export async function recordDecision(
       now,
     );
   }
+  // Issue 14: a review's entry takes its dates from the reviewed one's, which then goes, and the
+  // reviewed approval leaves the reviews-due list. Every step is idempotent: a replay repeats them.
+  await addToRegister(proposal, record, await reviewedRegisterEntry(proposal));
+  await retireReviewedApproval(proposal);
   log.info('decision recorded', {
     proposalId: proposal.proposalId,
     reference: proposal.reference,

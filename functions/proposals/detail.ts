@@ -18,6 +18,8 @@ export async function detailOf({ proposal, consultees, replies, timeline }: Prop
     title: input.title,
     cameraType: input.cameraType,
     publicArea: input.publicArea,
+    // SPEC 11: the accountable owner's post, as the public register names it.
+    owner: input.owner ?? null,
     site: input.site,
     status: proposal.status,
     createdAt: proposal.createdAt,

@@ -2,6 +2,7 @@
 // a review of it as a new proposal, pre-filled from the last one and linked to it (`reviewOf` on
 // the new one, `nextReviewId` on the old). Each camera's history is then a chain of proposals.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { findRegisterEntry, type RegisterEntry, removeFromRegister } from '../register/entry.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
@@ -73,6 +74,8 @@ export async function retireReviewedApproval(proposal: ProposalRecord): Promise<
   const reviewOf = proposal.input.reviewOf;
   if (!reviewOf) return;
   const previous = await findProposal(reviewOf);
+  // The camera is listed under the review now (approved), or no longer (rejected).
+  if (previous) await removeFromRegister(previous.reference);
   const sequence = previous?.decisionId ? sequenceOfDecisionId(previous.decisionId) : undefined;
   if (sequence === undefined) return;
   try {
@@ -130,4 +133,11 @@ export async function cameraHistory(proposal: ProposalRecord): Promise<HistoryEn
     forward = p.nextReviewId;
   }
   return [...before, entry(proposal), ...after];
+}
+
+/** The reviewed installation's register entry, read before the review's own entry is written. */
+export async function reviewedRegisterEntry(proposal: ProposalRecord): Promise<RegisterEntry | undefined> {
+  const reviewOf = proposal.input.reviewOf;
+  const previous = reviewOf ? await findProposal(reviewOf) : undefined;
+  return previous ? findRegisterEntry(previous.reference) : undefined;
 }

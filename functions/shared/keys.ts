@@ -25,6 +25,9 @@
 // | whole chain in order                      | PK=CHAIN, Query ascending, paged     | audit verify                |
 // | the chain's anchored head                 | PK=CHAIN#ANCHOR, SK=ANCHOR           | chain append, audit verify  |
 // | next reference number of a year           | PK=COUNTER#<year>, SK=REFERENCE (ADD) | proposal creation          |
+// | public register entry by reference (SPEC 11) | PK=REGISTER#<reference>, SK=ENTRY | RecordDecision (put), public DPIA |
+// | public register, by type, area, approval  | GSI1: GSI1PK=REGISTER, GSI1SK=<type>#<area>#<approvedAt>#<reference> | GET /register (?type= begins_with) |
+// | public register of one public area        | GSI2: GSI2PK=REGISTER#AREA#<area>, GSI2SK=<type>#<approvedAt>#<reference> | GET /register?area= |
 //
 // Reply items are keyed by a hash of the Message-ID, so a message delivered twice is stored once
 // (conditional put on attribute_not_exists).
@@ -131,3 +134,29 @@ export const decisionIndexKeys = (d: {
 export const counterKey = (year: number): Key => ({ PK: `COUNTER#${year}`, SK: 'REFERENCE' });
 export const formatReference = (year: number, n: number): string =>
   `DPIA-${year}-${String(n).padStart(4, '0')}`;
+
+// The public register (SPEC 11): one entry per approved installation, written once by RecordDecision.
+// `<area>` is the public area folded (case, spacing), so `?area=tenterden` finds "Tenterden".
+export const REGISTER_PARTITION = 'REGISTER';
+export const REGISTER_ENTRY_PREFIX = 'REGISTER#';
+export const registerEntryKey = (reference: string): Key => ({
+  PK: `${REGISTER_ENTRY_PREFIX}${reference}`,
+  SK: 'ENTRY',
+});
+export const foldPublicArea = (area: string): string =>
+  area.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+export const registerAreaPartition = (area: string): string =>
+  `${REGISTER_PARTITION}#AREA#${foldPublicArea(area)}`;
+/** The sort keys of both register indexes start with the camera type, so `?type=` is a begins_with. */
+export const registerTypePrefix = (cameraType: string): string => `${cameraType}#`;
+export const registerIndexKeys = (e: {
+  reference: string;
+  cameraType: string;
+  publicArea: string;
+  approvedAt: string;
+}) => ({
+  GSI1PK: REGISTER_PARTITION,
+  GSI1SK: `${registerTypePrefix(e.cameraType)}${foldPublicArea(e.publicArea)}#${e.approvedAt}#${e.reference}`,
+  GSI2PK: registerAreaPartition(e.publicArea),
+  GSI2SK: `${registerTypePrefix(e.cameraType)}${e.approvedAt}#${e.reference}`,
+});

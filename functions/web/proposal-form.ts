@@ -194,10 +194,12 @@ export function parseProposalForm(form: URLSearchParams): ParsedForm {
   const dpoName = text(form, 'dpo.name');
   const dpoEmail = text(form, 'dpo.email');
   const deadline = ukLocalToIso(text(form, 'responseDeadline'));
+  const ownerRole = optional(text(form, 'owner.role'));
   const raw: Record<string, unknown> = {
     title: text(form, 'title'),
     cameraType: optional(text(form, 'cameraType')),
     publicArea: text(form, 'publicArea'),
+    ...(ownerRole ? { owner: { role: ownerRole } } : {}),
     site: {
       description: text(form, 'site.description'),
       latitude: numeric(text(form, 'site.latitude')),
@@ -235,6 +237,7 @@ export function fieldOf(
   if (path.startsWith('retention'))
     return { field: path === 'retention' ? 'retention.localDays' : path, prefix: '' };
   if (path === 'site') return { field: 'site.description', prefix: '' };
+  if (path === 'owner') return { field: 'owner.role', prefix: '' };
   return { field: path, prefix: '' };
 }
 
@@ -252,6 +255,7 @@ const LABELS: Record<string, string> = {
   title: 'Title',
   cameraType: 'Camera type',
   publicArea: 'Public area',
+  'owner.role': 'Accountable owner',
   'site.description': 'Site description',
   'site.latitude': 'Latitude',
   'site.longitude': 'Longitude',
@@ -316,6 +320,7 @@ export function proposalFormView(
       options: CAMERA_TYPES.map((t) => ({ value: t, selected: t === cameraType })),
     },
     publicArea: input('publicArea'),
+    ownerRole: input('owner.role'),
     site: {
       description: input('site.description'),
       latitude: input('site.latitude'),
@@ -411,6 +416,7 @@ export function formFromInput(input: ProposalInput, reviewOf: string): URLSearch
   set('dpo.name', input.dpo?.name);
   set('dpo.email', input.dpo?.email);
   set('alternativesConsidered', input.alternativesConsidered);
+  set('owner.role', input.owner?.role);
   const risks = input.risks ?? [];
   form.set('riskRows', String(Math.max(RISK_ROWS, risks.length)));
   risks.forEach((risk, row) => {

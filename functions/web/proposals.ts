@@ -269,6 +269,7 @@ export function proposalView(d: Detail) {
     title: d.title,
     cameraType: d.cameraType,
     publicArea: d.publicArea,
+    ownerRole: d.owner?.role ?? 'Not recorded',
     site: d.site,
     status: STATUS_LABELS[d.status],
     statusClass: `status-${d.status}`,

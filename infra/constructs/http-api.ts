@@ -36,6 +36,8 @@ export const OPEN_ROUTE_REASONS: Record<string, string> = {
     'Only GET /review/{reviewId}/dpia and GET /dpo/{adviceId}/dpia are open: the approver and the DPO read the DPIA document from their mailed links, whose HMAC signatures the handler verifies exactly as the review and advice pages do; GET /proposals/{id}/dpia keeps the JWT authorizer.',
   'get-dpia-pdf':
     'Only GET /app/proposals/{id}/dpia.pdf is open: a browser page that checks the web session cookie itself, as every /app page does; GET /proposals/{id}/dpia.pdf keeps the JWT authorizer.',
+  'public-register':
+    'The public camera register is published to everyone (SPEC 11): it reads only the register entries, which hold no site, no personal name and no e-mail address, and the public edition of the DPIA of a listed (approved) proposal; it is read-only, sets no cookie and its answers are cacheable for five minutes.',
   web: 'Browser pages: /, /sign-in and the Cognito callback must be reachable signed out, and every /app page checks its own signed session cookie and the role in it (set after the hosted-UI sign-in, the ID token verified against the user pool keys).',
 };
 

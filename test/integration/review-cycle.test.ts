@@ -3,6 +3,7 @@
 // installation as a new proposal, linked both ways, which takes it off the reviews-due list.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ukDay } from '../../functions/register/entry.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -185,6 +186,23 @@ describe('starting a review', () => {
     const refs = dueAfter.body.items.map((i) => i.reference);
     expect(refs).not.toContain(approved.reference);
     expect(refs).toContain(reference);
+    // The public register lists the camera once, under its review: first approved, then reviewed.
+    type Register = { items: { reference: string; approvedOn: string; lastReview: string }[] };
+    const register = (await client.api<Register>(null, 'GET', '/register.json')).body.items;
+    expect(register.map((r) => r.reference)).not.toContain(approved.reference);
+    const listed = register.find((r) => r.reference === reference);
+    const first =
+      register.length > 0
+        ? (
+            await client.api<Detail & { decision: { decidedAt: string } }>(
+              'manager',
+              'GET',
+              `/proposals/${approved.proposalId}`,
+            )
+          ).body.decision.decidedAt
+        : '';
+    expect(listed?.approvedOn).toBe(first.slice(0, 10));
+    expect(listed?.lastReview).toBe(new Date().toISOString().slice(0, 10));
     const verify = await client.api('auditor', 'GET', '/audit/verify');
     expect(verify.body, verify.text).toMatchObject({ ok: true });
   });

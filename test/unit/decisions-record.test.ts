@@ -213,7 +213,12 @@ describe('recordDecision: the approver path', () => {
     refuseStatus = true;
     const again = await recordDecision({ proposalId: 'p-1', approval: choice() }, NOW);
     expect(again).toEqual({ decisionId: first.decisionId, outcome: 'approved' });
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    // Only the register entry is put again, conditionally (it is there already, or a crash came
+    // between the decision and the entry): nothing goes on the chain or the timeline.
+    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(puts.map((p) => [p.Item?.type, p.ConditionExpression])).toEqual([
+      ['register-entry', 'attribute_not_exists(PK)'],
+    ]);
   });
 
   it("carries the DPO's advice with the approver's answer, the residual risk and the ICO consultation, hashed", async () => {

@@ -193,6 +193,22 @@ export const Risk = z.strictObject({
 });
 export type Risk = z.infer<typeof Risk>;
 
+/**
+ * SPEC 11: the post accountable for the camera, as the public register names it ("Deputy Head of
+ * the Serious Crime Directorate (Chief Superintendent)"). It is published, so it is one line, holds
+ * no e-mail address, and never names the approver or the DPO (checked on ProposalInput below).
+ */
+export const Owner = z.strictObject({
+  role: text(3, 200).check(
+    z.regex(
+      /^[^\r\n]*$/,
+      'The role is one line: the post and rank, such as Head of Tactical Operations (Chief Superintendent)',
+    ),
+    z.refine((role) => !role.includes('@'), 'Give the post, not an e-mail address: the role is published'),
+  ),
+});
+export type Owner = z.infer<typeof Owner>;
+
 const ConsulteeList = z.array(ConsulteeInput).check(
   z.minLength(1, 'At least one consultee is required'),
   z.maxLength(MAX_CONSULTEES, `At most ${MAX_CONSULTEES} consultees per proposal`),
@@ -214,7 +230,7 @@ const ConsulteeList = z.array(ConsulteeInput).check(
   }),
 );
 
-export const ProposalInput = z.strictObject({
+const ProposalFields = z.strictObject({
   title: line(3, 200),
   cameraType: CameraType,
   publicArea: line(2, 200),
@@ -245,7 +261,26 @@ export const ProposalInput = z.strictObject({
   checklist: z.optional(Checklist),
   alternativesConsidered: z.optional(text(1, 8000)),
   risks: z.optional(z.array(Risk).check(z.maxLength(100, 'At most 100 risks'))),
+  owner: z.optional(Owner),
 });
+
+/** The register publishes the owner's role: a post, never the name of the person who holds it. */
+const ownerIsAPost = z.superRefine((input: z.infer<typeof ProposalFields>, ctx) => {
+  const role = input.owner?.role.toLowerCase();
+  if (!role) return;
+  const people = [input.approver.name, ...(input.dpo ? [input.dpo.name] : [])].map((n) =>
+    n.trim().toLowerCase(),
+  );
+  if (people.some((name) => name.length >= 3 && role.includes(name))) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['owner', 'role'],
+      message: 'Give the post, not the name of the person who holds it: the role is published',
+    });
+  }
+});
+
+export const ProposalInput = ProposalFields.check(ownerIsAPost);
 /** What the manager sent, before defaults. */
 export type ProposalInputRaw = z.input<typeof ProposalInput>;
 /** The proposal as the system keeps it, defaults applied. */

@@ -1,0 +1,167 @@
+// The public register: GET /register?limit=50 (the HTML page, as the public reads it) latency with
+// 1,000 and with 100,000 approvals on the register (quick: 200 and 2,000). Register entries are
+// written directly with BatchWriteItem in parallel batches, as RecordDecision writes them, not
+// through the workflow. A page is one Query on the register's index partition, reading 51 items
+// whatever the register holds, so the p50 ratio should stay near 1; a Scan would grow with it.
+import { performance } from 'node:perf_hooks';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { registerItem } from '../functions/register/entry.js';
+import { DEFAULTS } from '../functions/shared/config.js';
+import { CAMERA_TYPES } from '../functions/shared/model/proposal.js';
+import { floorClients } from './lifecycle-floor.js';
+import { limiter } from './support/drive.js';
+import { type BenchOptions, type BenchResult, check, percentile, seconds } from './support/result.js';
+import { startBenchStack } from './support/stack.js';
+
+const GOAL = 1.2;
+const BATCH = 25;
+const LOAD_CONCURRENCY = 8;
+const WARM_UP = 20;
+const PAGE = 50;
+const AREAS = [
+  'Ashford',
+  'Canterbury',
+  'Dartford',
+  'Dover',
+  'Faversham',
+  'Folkestone',
+  'Gravesend',
+  'Maidstone',
+  'Margate',
+  'Sevenoaks',
+  'Tenterden',
+  'Tonbridge',
+];
+
+export async function benchRegister({ quick }: BenchOptions): Promise<BenchResult> {
+  const small = quick ? 200 : 1_000;
+  const large = quick ? 2_000 : 100_000;
+  const requests = quick ? 40 : 200;
+  const b = await startBenchStack('register');
+  const dynamo = floorClients().dynamo;
+  try {
+    const loadSmall = await load(dynamo, 1, small);
+    const atSmall = await measure(b, requests, firstOf(1, small));
+    const loadLarge = await load(dynamo, small + 1, large);
+    const atLarge = await measure(b, requests, firstOf(1, large));
+    const p50Ratio = atLarge.p50 / atSmall.p50;
+    return {
+      name: 'public register',
+      figure: p50Ratio,
+      unit: `p50 ${large / 1000}k/${small / 1000}k`,
+      goal: `<= ${GOAL}`,
+      pass: p50Ratio <= GOAL,
+      detail:
+        `GET /register?limit=${PAGE} (HTML), ${requests} requests each: ${small} approvals p50 ` +
+        `${atSmall.p50.toFixed(1)} ms p95 ${atSmall.p95.toFixed(1)} ms; ${large} approvals p50 ` +
+        `${atLarge.p50.toFixed(1)} ms p95 ${atLarge.p95.toFixed(1)} ms; loading ${large} took ` +
+        `${seconds(loadSmall + loadLarge)} (BatchWriteItem x${LOAD_CONCURRENCY})`,
+      checks: [
+        check(
+          `each page is the first ${PAGE} entries in register order (type, area, approval), with a next-page link`,
+          atSmall.correct && atLarge.correct,
+          `${small}: ${atSmall.problem ?? 'ok'}; ${large}: ${atLarge.problem ?? 'ok'}`,
+        ),
+      ],
+      data: { small, large, atSmall, atLarge, loadSmall, loadLarge },
+    };
+  } finally {
+    await b.close();
+  }
+}
+
+const BASE = Date.parse('2020-01-01T00:00:00Z');
+
+function entry(n: number) {
+  const approvedAt = new Date(BASE + n * 60_000).toISOString();
+  return registerItem({
+    reference: `DPIA-${2020 + Math.floor(n / 10_000)}-${String(n % 10_000).padStart(4, '0')}`,
+    proposalId: `bench-${n}`,
+    decisionId: `DEC-${String(n).padStart(6, '0')}`,
+    cameraType: CAMERA_TYPES[n % CAMERA_TYPES.length] ?? 'OTHER',
+    purpose:
+      'Reads vehicle registration numbers and checks them against records of vehicles of interest to the police. Pressing need: serious and organised crime; local crime.',
+    publicArea: AREAS[n % AREAS.length] ?? 'Ashford',
+    ownerRole: n % 5 === 0 ? null : 'Deputy Head of the Serious Crime Directorate (Chief Superintendent)',
+    approvedAt,
+    approvedOn: approvedAt.slice(0, 10),
+    lastReviewedOn: approvedAt.slice(0, 10),
+    nextReviewOn: new Date(BASE + n * 60_000 + 365 * 86_400_000).toISOString().slice(0, 10),
+  });
+}
+
+/** The reference the register lists first among entries `from`..`to`: the smallest index sort key. */
+function firstOf(from: number, to: number): string {
+  let best = entry(from);
+  for (let n = from + 1; n <= to; n++) {
+    const candidate = entry(n);
+    if (candidate.GSI1SK < best.GSI1SK) best = candidate;
+  }
+  return best.reference;
+}
+
+async function load(dynamo: ReturnType<typeof floorClients>['dynamo'], from: number, to: number) {
+  const start = performance.now();
+  const slot = limiter(LOAD_CONCURRENCY);
+  const batches: number[] = [];
+  for (let first = from; first <= to; first += BATCH) batches.push(first);
+  await Promise.all(
+    batches.map((first) =>
+      slot(async () => {
+        let requests = Array.from({ length: Math.min(BATCH, to - first + 1) }, (_, i) => ({
+          PutRequest: { Item: entry(first + i) },
+        }));
+        for (let attempt = 0; requests.length > 0; attempt++) {
+          const out = await dynamo.send(
+            new BatchWriteCommand({ RequestItems: { [DEFAULTS.tableName]: requests } }),
+          );
+          requests = (out.UnprocessedItems?.[DEFAULTS.tableName] ?? []) as typeof requests;
+          if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        }
+      }),
+    ),
+  );
+  return performance.now() - start;
+}
+
+interface Latency {
+  p50: number;
+  p95: number;
+  correct: boolean;
+  problem?: string;
+}
+
+/** One request at a time, so each latency is the request's own. */
+async function measure(
+  b: Awaited<ReturnType<typeof startBenchStack>>,
+  count: number,
+  expectedFirst: string,
+): Promise<Latency> {
+  const times: number[] = [];
+  let problem: string | undefined;
+  for (let i = 0; i < WARM_UP + count; i++) {
+    const start = performance.now();
+    const answer = await b.api<string>(null, 'GET', `/register?limit=${PAGE}`);
+    const elapsed = performance.now() - start;
+    if (i >= WARM_UP) times.push(elapsed);
+    if (i === 0) problem = pageProblem(answer.status, answer.text, expectedFirst);
+  }
+  return {
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    correct: problem === undefined,
+    ...(problem ? { problem } : {}),
+  };
+}
+
+function pageProblem(status: number, html: string, expectedFirst: string): string | undefined {
+  if (status !== 200) return `status ${status}`;
+  // The template escapes `/` in attributes as `&#x2F;`.
+  const references = [...html.replace(/&#x2F;/g, '/').matchAll(/\/register\/(DPIA-[\d-]+)\/dpia/g)].map(
+    (m) => m[1],
+  );
+  if (references.length !== PAGE) return `${references.length} rows`;
+  if (references[0] !== expectedFirst) return `starts at ${references[0]}, not ${expectedFirst}`;
+  if (!/rel="next">Next page</.test(html)) return 'no next-page link';
+  return undefined;
+}

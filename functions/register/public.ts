@@ -1,0 +1,95 @@
+// What the public register's answers share: the query every format accepts, and the caching rules
+// (a public cache may keep any answer five minutes; a strong ETag lets it revalidate for free).
+import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
+import '../shared/model/zod-messages.js';
+import { ENV } from '../shared/config.js';
+import { ValidationError } from '../shared/errors.js';
+import { type HttpEvent, type HttpResult, header } from '../shared/http.js';
+import { PageCursor, PageLimit } from '../shared/model/paging.js';
+import { CAMERA_TYPES } from '../shared/model/proposal.js';
+
+const TYPE_HINT = `type must be one of ${CAMERA_TYPES.join(', ')}`;
+
+/** `?area=&type=&limit=&cursor=`, the same for the page, the CSV and the JSON. */
+export const RegisterQuery = z.object({
+  area: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.minLength(2, 'area must be at least 2 characters'),
+        z.maxLength(200, 'area must be at most 200 characters'),
+      ),
+  ),
+  // `anpr` reads as ANPR: people type filters in a URL by hand.
+  type: z.optional(
+    z.pipe(z.string().check(z.trim(), z.toUpperCase()), z.enum(CAMERA_TYPES, { error: TYPE_HINT })),
+  ),
+  limit: PageLimit,
+  cursor: PageCursor,
+});
+export type RegisterQuery = z.infer<typeof RegisterQuery>;
+
+/**
+ * The query of a request, or a ValidationError. An empty field is no filter (the page's form sends
+ * `area=&type=` when left blank); parameters the register does not know are ignored, so a shared
+ * link with tracking parameters still opens.
+ */
+export function parseRegisterQuery(event: HttpEvent): RegisterQuery {
+  const given = Object.fromEntries(
+    Object.entries(event.queryStringParameters ?? {}).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = RegisterQuery.safeParse(given);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  return parsed.data;
+}
+
+/** `/register.csv?area=Tenterden&cursor=...`: a link to the same rows in another form or page. */
+export function registerHref(
+  path: string,
+  query: Partial<RegisterQuery>,
+  options: { cursor?: string | null; keepLimit?: boolean } = {},
+): string {
+  const params = new URLSearchParams();
+  if (query.area) params.set('area', query.area);
+  if (query.type) params.set('type', query.type);
+  if (options.keepLimit !== false && query.limit !== undefined && query.limit !== 50)
+    params.set('limit', String(query.limit));
+  if (options.cursor) params.set('cursor', options.cursor);
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
+/** The deployment's public address for links in the open data; relative links without it. */
+export const publicBase = (): string => process.env[ENV.publicBaseUrl] ?? '';
+
+export const CACHE_CONTROL = 'public, max-age=300';
+
+/**
+ * A 200 made cacheable: `Cache-Control: public, max-age=300` and a strong ETag of the body. When
+ * the request's If-None-Match names that ETag (or `*`), a 304 with no body instead.
+ */
+export function cacheable(event: HttpEvent, result: HttpResult): HttpResult {
+  const body = typeof result.body === 'string' ? result.body : '';
+  const etag = `"${createHash('sha256').update(body, 'utf8').digest('base64url')}"`;
+  const headers: Record<string, string | number | boolean> = {
+    ...(result.headers ?? {}),
+    'cache-control': CACHE_CONTROL,
+    etag,
+  };
+  if (matchesETag(header(event, 'if-none-match'), etag)) {
+    const { 'content-type': _type, 'content-disposition': _disposition, ...kept } = headers;
+    return { statusCode: 304, headers: kept, body: '' };
+  }
+  return { ...result, headers };
+}
+
+/** If-None-Match compares weakly (RFC 9110 13.1.2): `W/"x"` matches `"x"`. */
+function matchesETag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === etag);
+}
