@@ -14,6 +14,7 @@ import {
   type ProposalRecord,
   type ProposalStatus,
 } from '../shared/store/proposals.js';
+import { countDecision } from '../stats/counters.js';
 import { appendDecision, type DecisionDraft } from './store.js';
 
 /** What RejectForInsufficientNeed puts in `$.approval`. */
@@ -86,6 +87,8 @@ export async function recordDecision(
       now,
     );
   }
+  // Every attempt, not only the first: the counter's own marker makes a replay add nothing.
+  await countDecision(proposal, record);
   log.info('decision recorded', {
     proposalId: proposal.proposalId,
     reference: proposal.reference,

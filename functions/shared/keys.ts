@@ -22,6 +22,8 @@
 // | decision by id                            | PK=CHAIN, SK=SEQ#<sequence from id>  | GET /decisions/{id}         |
 // | whole chain in order                      | PK=CHAIN, Query ascending, paged     | audit verify                |
 // | next reference number of a year           | PK=COUNTER#<year>, SK=REFERENCE (ADD) | proposal creation          |
+// | dashboard figures of a month (counters)   | PK=STATS, SK=MONTH#<yyyy-mm> (ADD; Query BETWEEN) | auditor dashboard |
+// | "counted once" marker of a lifecycle event | PK=PROPOSAL#<id>, SK=STATS#<event>  | functions/stats/ counters   |
 //
 // Reply items are keyed by a hash of the Message-ID, so a message delivered twice is stored once
 // (conditional put on attribute_not_exists).
@@ -116,3 +118,19 @@ export const decisionIndexKeys = (d: {
 export const counterKey = (year: number): Key => ({ PK: `COUNTER#${year}`, SK: 'REFERENCE' });
 export const formatReference = (year: number, n: number): string =>
   `DPIA-${year}-${String(n).padStart(4, '0')}`;
+
+/**
+ * The auditor dashboard's counters (functions/stats/): one item per calendar month, in one
+ * partition so the last 36 months are one Query; raised with ADD where the lifecycle events happen.
+ */
+export const STATS_PARTITION = 'STATS';
+export const STATS_MONTH_PREFIX = 'MONTH#';
+export const statsMonthKey = (month: string): Key => ({
+  PK: STATS_PARTITION,
+  SK: `${STATS_MONTH_PREFIX}${month}`,
+});
+/** Put once (attribute_not_exists) before an event is counted: a replay finds it and adds nothing. */
+export const statsMarkerKey = (proposalId: string, event: string): Key => ({
+  PK: proposalPartition(proposalId),
+  SK: `STATS#${event}`,
+});

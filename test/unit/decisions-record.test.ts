@@ -213,7 +213,10 @@ describe('recordDecision: the approver path', () => {
     refuseStatus = true;
     const again = await recordDecision({ proposalId: 'p-1', approval: choice() }, NOW);
     expect(again).toEqual({ decisionId: first.decisionId, outcome: 'approved' });
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    // Only the dashboard counter's marker is tried again, and only where none exists yet.
+    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(puts.filter((p) => p.Item?.type !== 'stats-marker')).toHaveLength(0);
+    expect(puts.every((p) => p.ConditionExpression === 'attribute_not_exists(PK)')).toBe(true);
   });
 
   it("carries the DPO's advice with the approver's answer, the residual risk and the ICO consultation, hashed", async () => {
