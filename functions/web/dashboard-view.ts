@@ -65,18 +65,15 @@ export function niceScale(max: number, ticks = 4): { top: number; step: number }
 /** Month labels under the columns: every month when they fit, else every 2nd, 3rd or 6th. */
 function monthAxis(months: string[], x: (i: number) => number) {
   const every = months.length <= 12 ? 1 : months.length <= 18 ? 2 : months.length <= 24 ? 3 : 6;
-  return months.flatMap((month, i) =>
-    (months.length - 1 - i) % every === 0
-      ? [
-          {
-            x: x(i),
-            label: monthShort(month),
-            // The year under the first label and under each January.
-            year: i < every || month.endsWith('-01') ? month.slice(0, 4) : '',
-          },
-        ]
-      : [],
-  );
+  let lastYear = '';
+  return months.flatMap((month, i) => {
+    if ((months.length - 1 - i) % every !== 0) return [];
+    // The year under the first label and under the first label of each new year.
+    const year = month.slice(0, 4);
+    const label = { x: x(i), label: monthShort(month), year: year === lastYear ? '' : year };
+    lastYear = year;
+    return [label];
+  });
 }
 
 function yGrid(top: number, step: number, y: (v: number) => number, suffix = '') {

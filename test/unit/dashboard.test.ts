@@ -221,6 +221,7 @@ describe('the chart view model', () => {
     const axis = dashboardView({ months: long, overdue: noOverdue, today: '2026-05-20' }).decisions.axis;
     expect(axis.length).toBeLessThanOrEqual(12);
     expect(axis.at(-1)?.label).toBe('May');
+    expect(axis.map((a) => a.year).filter(Boolean)).toEqual(['2023', '2024', '2025', '2026']);
   });
 
   it('says so when there is nothing yet', () => {
