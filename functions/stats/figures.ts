@@ -103,7 +103,7 @@ export async function readMonths(months: readonly string[]): Promise<MonthFigure
 }
 
 /** Counting stops here: past it the dashboard says "more than". One Query page at most. */
-export const OVERDUE_COUNT_CAP = 1000;
+export const OVERDUE_COUNT_CAP = 500;
 
 export interface OverdueReviews {
   count: number;

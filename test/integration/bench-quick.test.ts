@@ -53,6 +53,7 @@ describe('npm run bench -- --quick', () => {
     'fan-out',
     'reply ingestion',
     'auditor queries',
+    'auditor dashboard',
     'function ',
     'state transitions',
     'dpia document',
