@@ -76,6 +76,7 @@ export const routeTable: RouteSpec[] = [
     'GET /app/decisions/export',
     'GET /app/decisions/{decisionId}',
     'GET /app/audit/verify',
+    'GET /app/dashboard',
   ].map((key): RouteSpec => {
     const [method, path] = key.split(' ') as [RouteSpec['method'], string];
     return { method, path, function: 'web', auth: 'none' };

@@ -9,6 +9,7 @@ import { ConfigurationError } from '../shared/errors.js';
 import { proposalKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { addTimelineEvent, changeStatus, getProposal } from '../shared/store/proposals.js';
+import { countConsultationClosed } from '../stats/counters.js';
 import { rebuildConsultationCounts } from './summary.js';
 
 /** Days the approver has before the proposal expires (SPEC §10), unless the deployment says otherwise. */
@@ -59,6 +60,7 @@ export async function closeConsultation(proposalId: string): Promise<CloseConsul
         (summary.late > 0 ? ` (${summary.late} late)` : ''),
     );
   }
+  await countConsultationClosed(proposal, closedAt, summary);
   log.info('consultation closed', {
     proposalId,
     reference: proposal.reference,

@@ -23,6 +23,7 @@ import {
   type ProposalRecord,
   putAll,
 } from '../shared/store/proposals.js';
+import { countConsultationMailed } from '../stats/counters.js';
 import { renderConsultation } from './letter.js';
 import { rebuildConsultationCounts } from './summary.js';
 
@@ -82,6 +83,7 @@ export async function sendConsultation(proposalId: string): Promise<SendConsulta
     throw error;
   }
   const mailed = await recordMailing(proposal, sent, consultees.length);
+  if (mailed > 0) await countConsultationMailed(proposal);
   // A timer beside the CollectResponses wait, not a step of it (README, Reminders): started by
   // name, so a retry of this task schedules nothing twice, and never failing this task.
   await scheduleConsulteeReminder(proposal);

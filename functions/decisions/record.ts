@@ -16,6 +16,7 @@ import {
   type ProposalRecord,
   type ProposalStatus,
 } from '../shared/store/proposals.js';
+import { countDecision } from '../stats/counters.js';
 import { appendDecision, type DecisionDraft } from './store.js';
 
 /** What RejectForInsufficientNeed puts in `$.approval`. */
@@ -92,6 +93,8 @@ export async function recordDecision(
   // reviewed approval leaves the reviews-due list. Every step is idempotent: a replay repeats them.
   await addToRegister(proposal, record, await reviewedRegisterEntry(proposal));
   await retireReviewedApproval(proposal);
+  // Every attempt, not only the first: the counter's own marker makes a replay add nothing.
+  await countDecision(proposal, record);
   log.info('decision recorded', {
     proposalId: proposal.proposalId,
     reference: proposal.reference,

@@ -11,6 +11,7 @@ import {
   type ProposalStatus,
 } from '../shared/store/proposals.js';
 import { stopLifecycle } from '../shared/workflow.js';
+import { countWithdrawal } from '../stats/counters.js';
 
 export const WITHDRAWABLE: readonly ProposalStatus[] = [
   'submitted',
@@ -34,6 +35,7 @@ export async function withdrawProposal(proposalId: string, withdrawnBy: string):
       `Proposal ${proposal.reference} is ${proposal.status} and can no longer be withdrawn.`,
     );
   }
+  await countWithdrawal(proposal);
   if (proposal.executionArn) await stopLifecycle(proposal.executionArn, `Withdrawn by ${withdrawnBy}`);
   if (proposal.reviewId) await voidReview(proposal.reviewId, 'withdrawn');
   if (proposal.dpo) await voidAdvice(proposal.dpo.adviceId, 'withdrawn');

@@ -3,6 +3,7 @@
 // manager to re-issue a fresh link (which sends it and so returns the workflow to RequestApproval).
 import { log } from '../shared/logger.js';
 import { addTimelineEvent, changeStatus, getProposal, updateProposal } from '../shared/store/proposals.js';
+import { countApprovalExpired } from '../stats/counters.js';
 import { voidReview } from './store.js';
 
 export interface MarkApprovalExpiredInput {
@@ -28,5 +29,7 @@ export async function markApprovalExpired(
     );
     log.info('approval expired', { proposalId: proposal.proposalId, reference: proposal.reference });
   }
+  // A replay (already expired) tries again: the counter's marker for this link makes it count once.
+  if (expired || proposal.status === 'expired') await countApprovalExpired(proposal, proposal.reviewId, now);
   return { expired };
 }

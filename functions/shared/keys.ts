@@ -28,6 +28,8 @@
 // | public register entry by reference (SPEC 11) | PK=REGISTER#<reference>, SK=ENTRY | RecordDecision (put), public DPIA |
 // | public register, by type, area, approval  | GSI1: GSI1PK=REGISTER, GSI1SK=<type>#<area>#<approvedAt>#<reference> | GET /register (?type= begins_with) |
 // | public register of one public area        | GSI2: GSI2PK=REGISTER#AREA#<area>, GSI2SK=<type>#<approvedAt>#<reference> | GET /register?area= |
+// | dashboard figures of a month (counters)   | PK=STATS, SK=MONTH#<yyyy-mm> (ADD; Query BETWEEN) | auditor dashboard |
+// | "counted once" marker of a lifecycle event | PK=PROPOSAL#<id>, SK=STATS#<event>  | functions/stats/ counters   |
 //
 // Reply items are keyed by a hash of the Message-ID, so a message delivered twice is stored once
 // (conditional put on attribute_not_exists).
@@ -159,4 +161,20 @@ export const registerIndexKeys = (e: {
   GSI1SK: `${registerTypePrefix(e.cameraType)}${foldPublicArea(e.publicArea)}#${e.approvedAt}#${e.reference}`,
   GSI2PK: registerAreaPartition(e.publicArea),
   GSI2SK: `${registerTypePrefix(e.cameraType)}${e.approvedAt}#${e.reference}`,
+});
+
+/**
+ * The auditor dashboard's counters (functions/stats/): one item per calendar month, in one
+ * partition so the last 36 months are one Query; raised with ADD where the lifecycle events happen.
+ */
+export const STATS_PARTITION = 'STATS';
+export const STATS_MONTH_PREFIX = 'MONTH#';
+export const statsMonthKey = (month: string): Key => ({
+  PK: STATS_PARTITION,
+  SK: `${STATS_MONTH_PREFIX}${month}`,
+});
+/** Put once (attribute_not_exists) before an event is counted: a replay finds it and adds nothing. */
+export const statsMarkerKey = (proposalId: string, event: string): Key => ({
+  PK: proposalPartition(proposalId),
+  SK: `STATS#${event}`,
 });

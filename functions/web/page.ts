@@ -67,11 +67,13 @@ const NAV: Record<Role, { href: string; label: string }[]> = {
   manager: [
     { href: '/app/proposals', label: 'Proposals' },
     { href: '/app/proposals/new', label: 'New proposal' },
+    { href: '/app/dashboard', label: 'Dashboard' },
   ],
   auditor: [
     { href: '/app/proposals', label: 'Proposals' },
     { href: '/app/decisions', label: 'Decisions' },
     { href: '/app/audit/verify', label: 'Verify the chain' },
+    { href: '/app/dashboard', label: 'Dashboard' },
   ],
 };
 

@@ -4,6 +4,7 @@
 import { AppError, NotFoundError } from '../shared/errors.js';
 import { type HttpEvent, type HttpResult, httpHandler } from '../shared/http.js';
 import { log } from '../shared/logger.js';
+import { dashboardPage } from './dashboard.js';
 import { decisionPage, decisionsExport, decisionsList, verifyPage } from './decisions.js';
 import {
   errorPage,
@@ -52,6 +53,7 @@ export const PAGES: Record<string, Page> = {
   'GET /app/decisions/export': decisionsExport,
   'GET /app/decisions/{decisionId}': decisionPage,
   'GET /app/audit/verify': verifyPage,
+  'GET /app/dashboard': dashboardPage,
 };
 
 export async function servePage(event: HttpEvent, now = new Date()): Promise<HttpResult> {

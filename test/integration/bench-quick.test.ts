@@ -54,6 +54,7 @@ describe('npm run bench -- --quick', () => {
     'reply ingestion',
     'auditor queries',
     'public register',
+    'auditor dashboard',
     'function ',
     'state transitions',
     'dpia document',

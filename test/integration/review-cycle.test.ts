@@ -191,18 +191,13 @@ describe('starting a review', () => {
     const register = (await client.api<Register>(null, 'GET', '/register.json')).body.items;
     expect(register.map((r) => r.reference)).not.toContain(approved.reference);
     const listed = register.find((r) => r.reference === reference);
-    const first =
-      register.length > 0
-        ? (
-            await client.api<Detail & { decision: { decidedAt: string } }>(
-              'manager',
-              'GET',
-              `/proposals/${approved.proposalId}`,
-            )
-          ).body.decision.decidedAt
-        : '';
-    expect(listed?.approvedOn).toBe(first.slice(0, 10));
-    expect(listed?.lastReview).toBe(new Date().toISOString().slice(0, 10));
+    const reviewed = await client.api<{ decision: { decidedAt: string } }>(
+      'manager',
+      'GET',
+      `/proposals/${approved.proposalId}`,
+    );
+    expect(listed?.approvedOn).toBe(ukDay(reviewed.body.decision.decidedAt));
+    expect(listed?.lastReview).toBe(ukDay(new Date().toISOString()));
     const verify = await client.api('auditor', 'GET', '/audit/verify');
     expect(verify.body, verify.text).toMatchObject({ ok: true });
   });

@@ -68,16 +68,40 @@ class FakeTable {
     this.partition = consultees;
   }
 
+  /** The dashboard's counter markers and month items (functions/stats/), kept apart. */
+  statsMarkers = new Map<string, Item>();
+  statsUpdates: UpdateCommandInput[] = [];
+
   install() {
-    ddb.on(GetCommand).callsFake(async () => ({ Item: structuredClone(this.proposal) }));
+    ddb
+      .on(GetCommand)
+      .callsFake(async (input: { Key: Item }) =>
+        String(input.Key.SK).startsWith('STATS#')
+          ? { Item: this.statsMarkers.get(String(input.Key.SK)) }
+          : { Item: structuredClone(this.proposal) },
+      );
     ddb
       .on(QueryCommand)
       .callsFake(async () => ({ Items: structuredClone([this.proposal, ...this.partition]) }));
     ddb.on(PutCommand).callsFake(async (input: { Item: Item }) => {
+      if (input.Item.type === 'stats-marker') {
+        if (this.statsMarkers.has(String(input.Item.SK))) {
+          throw new ConditionalCheckFailedException({
+            message: 'The conditional request failed',
+            $metadata: {},
+          });
+        }
+        this.statsMarkers.set(String(input.Item.SK), structuredClone(input.Item));
+        return {};
+      }
       this.events.push(structuredClone(input.Item));
       return {};
     });
     ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+      if (input.Key?.PK === 'STATS') {
+        this.statsUpdates.push(structuredClone(input));
+        return {};
+      }
       const values = input.ExpressionAttributeValues ?? {};
       const names = input.ExpressionAttributeNames ?? {};
       if (input.ConditionExpression?.includes('#status IN')) {
@@ -182,6 +206,9 @@ describe('CloseConsultation', () => {
     expect(table.consultation.closedAt).toBe(firstClosedAt);
     expect(table.proposal.status).toBe('awaiting-approval');
     expect(table.events).toHaveLength(1);
+    // The dashboard counts this consultation's close once, in the month it first closed.
+    expect(table.statsUpdates).toHaveLength(1);
+    expect(table.statsUpdates[0]?.Key).toEqual({ PK: 'STATS', SK: 'MONTH#2026-12' });
     expect(again.approvalTimeoutSeconds).toBe(14 * DAY);
   });
 

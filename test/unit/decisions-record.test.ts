@@ -214,11 +214,13 @@ describe('recordDecision: the approver path', () => {
     const again = await recordDecision({ proposalId: 'p-1', approval: choice() }, NOW);
     expect(again).toEqual({ decisionId: first.decisionId, outcome: 'approved' });
     // Only the register entry is put again, conditionally (it is there already, or a crash came
-    // between the decision and the entry): nothing goes on the chain or the timeline.
+    // between the decision and the entry), and the dashboard counter's marker is tried again where
+    // none exists yet: nothing goes on the chain or the timeline.
     const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
-    expect(puts.map((p) => [p.Item?.type, p.ConditionExpression])).toEqual([
-      ['register-entry', 'attribute_not_exists(PK)'],
-    ]);
+    expect(
+      puts.filter((p) => p.Item?.type !== 'stats-marker').map((p) => [p.Item?.type, p.ConditionExpression]),
+    ).toEqual([['register-entry', 'attribute_not_exists(PK)']]);
+    expect(puts.every((p) => p.ConditionExpression === 'attribute_not_exists(PK)')).toBe(true);
   });
 
   it("carries the DPO's advice with the approver's answer, the residual risk and the ICO consultation, hashed", async () => {
