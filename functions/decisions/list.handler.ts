@@ -4,7 +4,6 @@ import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { requireRole } from '../shared/auth.js';
-import { spreadsheetSafe } from '../shared/csv-cells.js';
 import { ValidationError } from '../shared/errors.js';
 import { csv, type HttpEvent, type HttpResult, header, httpHandler, json } from '../shared/http.js';
 import { type DecisionRecord, Outcome } from '../shared/model/decision.js';
@@ -63,8 +62,10 @@ const CSV_COLUMNS: [string, (d: DecisionRecord) => string | number | null | unde
 
 export function decisionsCsv(items: DecisionRecord[]): string {
   return stringify(
-    items.map((d) => CSV_COLUMNS.map(([, value]) => spreadsheetSafe(value(d)))),
-    { header: true, columns: CSV_COLUMNS.map(([name]) => name) },
+    items.map((d) => CSV_COLUMNS.map(([, value]) => value(d) ?? '')),
+    // A cell starting = + - @ tab or CR gets a leading apostrophe: an exported rationale never runs
+    // as a spreadsheet formula on an auditor's machine (issue 21).
+    { header: true, columns: CSV_COLUMNS.map(([name]) => name), escape_formulas: true },
   );
 }
 
