@@ -62,6 +62,8 @@ export async function detailOf({ proposal, consultees, replies, timeline }: Prop
           stance: r.stance,
           late: r.late,
           senderMismatch: r.senderMismatch,
+          ...(r.afterClose ? { afterClose: true } : {}),
+          ...(r.authFailed ? { authFailed: true } : {}),
           comment: r.comment,
         }))
         .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)),

@@ -101,7 +101,10 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
     // Judged by receipt time, never by where the workflow is (DESIGN.md "Late replies"): after the
     // deadline, or after an early close, which freezes the tally (issue 15).
     ...lateness(receivedAt, match.proposal.consultation),
-    senderMismatch: parsed.from !== match.consultee.email.toLowerCase(),
+    // A From that is not the consultee's, or one that failed sender authentication (issue 21),
+    // is held for a manager to accept: a forged From equal to the consultee's is not counted.
+    senderMismatch: parsed.from !== match.consultee.email.toLowerCase() || authenticationFailed(receipt),
+    ...(authenticationFailed(receipt) ? { authFailed: true } : {}),
     rawKey,
   } satisfies Reply);
 
@@ -437,6 +440,20 @@ async function markBounced(proposalId: string, email: string): Promise<CountedCo
   }
 }
 
+/**
+ * SES's verdicts on the sender: DMARC FAIL, or SPF FAIL with no passing DKIM signature. GRAY (the
+ * sender's domain publishes no policy) and PROCESSING_FAILED hold nothing back: many councils
+ * publish no DMARC policy, and their councillors' replies must still count.
+ */
+function authenticationFailed(receipt: {
+  spfVerdict: { status: string };
+  dkimVerdict: { status: string };
+  dmarcVerdict: { status: string };
+}): boolean {
+  if (receipt.dmarcVerdict.status === 'FAIL') return true;
+  return receipt.spfVerdict.status === 'FAIL' && receipt.dkimVerdict.status !== 'PASS';
+}
+
 /** Late is after the deadline, or after the close when the consultation closed early. */
 function lateness(
   receivedAt: string,
@@ -459,6 +476,9 @@ function responseDetail(name: string, reply: Reply, stands: boolean): string {
     return `${name}: reply after the deadline, from a different address (${stance}); not counted.`;
   }
   if (reply.late) return `${name}: reply after the deadline (${stance}); kept, not counted.`;
+  if (reply.authFailed) {
+    return `${name}: reply that failed sender authentication (SPF/DKIM/DMARC) (${stance}); not counted until a manager accepts it.`;
+  }
   if (reply.senderMismatch) {
     return `${name}: reply from a different address (${stance}); not counted until a manager accepts it.`;
   }

@@ -106,6 +106,8 @@ export interface ReviewPageView {
     late: boolean;
     /** Issue 15: received after an early close froze the tally (also `late`). */
     afterClose: boolean;
+    /** Issue 21: failed sender authentication (also `senderMismatch`). */
+    authFailed: boolean;
     senderMismatch: boolean;
     counted: boolean;
     comment: string;
@@ -559,6 +561,7 @@ export function pageView(
         receivedAt: formatUkDateTime(r.receivedAt),
         late: r.late,
         afterClose: r.afterClose === true,
+        authFailed: r.authFailed === true,
         senderMismatch: r.senderMismatch,
         counted: isCounted(r),
         comment: r.comment,

@@ -395,3 +395,60 @@ describe('a reply from another address', () => {
     expect((await detail(created.proposalId)).consultation.tally.support).toBe(1);
   });
 });
+
+describe('a reply that fails sender authentication (issue 21)', () => {
+  it("is held like one from another address, though its From is the consultee's, until a manager accepts it", async () => {
+    const input = proposalInput({ consultees: 1, tag: 'forged' });
+    const consultee = input.consultees[0]?.email as string;
+    const created = await open(input);
+    const letter = await client.waitFor(
+      'mail',
+      async () => (await client.mailTo(consultee, created.reference))[0],
+    );
+    // The relay in front of the local stack found DMARC failing: the From is forged.
+    await client.sendMail({
+      from: consultee,
+      to: letter.replyTo?.[0] ?? '',
+      subject: `Re: ${letter.subject}`,
+      text: "OBJECT\n\nForged in the councillor's name.",
+      headers: {
+        'Authentication-Results': 'local-smtp; spf=fail smtp.mailfrom=forger.example; dkim=none; dmarc=fail',
+      },
+    });
+    type Replies = Detail & { consultation: { replies: { replyId: string; authFailed?: boolean }[] } };
+    const held = await client.waitFor('the reply', async () => {
+      const d = await client.api<Replies>('manager', 'GET', `/proposals/${created.proposalId}`);
+      return d.body.consultation.replies.length ? d.body : undefined;
+    });
+    expect(held.consultation.tally).toEqual({ support: 0, concerns: 0, object: 0, unclassified: 0 });
+    expect(held.consultation.replies[0]).toMatchObject({ authFailed: true });
+    await client.waitFor('the timeline entry', async () =>
+      (await detail(created.proposalId)).timeline.some((e) =>
+        (e as { detail?: string }).detail?.includes('failed sender authentication'),
+      ),
+    );
+    const path = `/proposals/${created.proposalId}/replies/${held.consultation.replies[0]?.replyId}/accept`;
+    expect((await client.api('manager', 'POST', path)).status).toBe(200);
+    await client.waitForStatus(created.proposalId, ['awaiting-approval']);
+    expect((await detail(created.proposalId)).consultation.tally.object).toBe(1);
+  });
+
+  it('takes no verdicts from a header any sender could write', async () => {
+    const input = proposalInput({ consultees: 1, tag: 'selfcert' });
+    const consultee = input.consultees[0]?.email as string;
+    const created = await open(input);
+    const letter = await client.waitFor(
+      'mail',
+      async () => (await client.mailTo(consultee, created.reference))[0],
+    );
+    await client.sendMail({
+      from: consultee,
+      to: letter.replyTo?.[0] ?? '',
+      subject: `Re: ${letter.subject}`,
+      text: 'SUPPORT',
+      headers: { 'Authentication-Results': 'mx.forger.example; dmarc=fail' },
+    });
+    await client.waitForStatus(created.proposalId, ['awaiting-approval']);
+    expect((await detail(created.proposalId)).consultation.tally.support).toBe(1);
+  });
+});

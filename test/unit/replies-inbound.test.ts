@@ -223,7 +223,12 @@ const buildMail = (mail: Mail): Promise<Buffer> =>
 /** Stores the raw mail where SES puts it and invokes the handler with the receipt event. */
 async function deliver(
   raw: Buffer,
-  options: { to?: string; receivedAt?: string; sesId?: string } = {},
+  options: {
+    to?: string;
+    receivedAt?: string;
+    sesId?: string;
+    verdicts?: { spf?: string; dkim?: string; dmarc?: string };
+  } = {},
 ): Promise<unknown> {
   const sesId = options.sesId ?? randomBytes(20).toString('hex');
   const recipient = options.to ?? `consult+${TOKEN_A}@${DOMAIN}`;
@@ -237,6 +242,10 @@ async function deliver(
   record.ses.mail.destination = [recipient];
   record.ses.receipt.timestamp = receivedAt;
   record.ses.receipt.recipients = [recipient];
+  const receipt = record.ses.receipt as unknown as Record<string, { status: string }>;
+  for (const [method, status] of Object.entries(options.verdicts ?? {})) {
+    receipt[`${method}Verdict`] = { status: status as string };
+  }
   return handler(event, {} as Context);
 }
 
@@ -510,6 +519,26 @@ describe('InboundMail: replies that are kept but not counted', () => {
     expect(events()[0]?.detail).toContain('not counted until a manager accepts it');
     expect(taskSuccesses()).toHaveLength(0);
   });
+
+  it.each([
+    ['DMARC fails', { spf: 'PASS', dkim: 'PASS', dmarc: 'FAIL' }, true],
+    ['SPF fails with no DKIM signature', { spf: 'FAIL', dkim: 'GRAY', dmarc: 'GRAY' }, true],
+    ['SPF fails but DKIM passes', { spf: 'FAIL', dkim: 'PASS', dmarc: 'GRAY' }, false],
+    ['the domain publishes no policy', { spf: 'GRAY', dkim: 'GRAY', dmarc: 'GRAY' }, false],
+    [
+      'the checks could not run',
+      { spf: 'PROCESSING_FAILED', dkim: 'PROCESSING_FAILED', dmarc: 'PROCESSING_FAILED' },
+      false,
+    ],
+  ])(
+    "holds a reply in the consultee's name when %s: %s -> held %s (issue 21)",
+    async (_c, verdicts, held) => {
+      await deliver(await buildMail({ text: 'SUPPORT' }), { verdicts });
+      expect(replies()[0]).toMatchObject({ senderMismatch: held, ...(held ? { authFailed: true } : {}) });
+      expect(proposal().consultation).toMatchObject({ tally: { support: held ? 0 : 1 } });
+      if (held) expect(events()[0]?.detail).toContain('failed sender authentication');
+    },
+  );
 
   it('stores an auto-reply and changes nothing else', async () => {
     const raw = readFileSync(join(FIXTURES, 'replies', '20-out-of-office.eml'));

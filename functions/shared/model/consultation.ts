@@ -60,6 +60,11 @@ export const Reply = z.strictObject({
    * deadline: the tally is frozen at the close, so it is kept, listed, and counted as late.
    */
   afterClose: z.optional(z.boolean()),
+  /**
+   * Issue 21: SES's DMARC verdict failed, or SPF failed without a passing DKIM signature: the From
+   * may be forged, so the reply is held (senderMismatch) until a manager accepts it.
+   */
+  authFailed: z.optional(z.boolean()),
   /** Key of the raw message in the inbound-mail bucket: the original is always kept. */
   rawKey: z.string().check(z.minLength(1)),
 });
