@@ -78,7 +78,21 @@ interface Match {
 async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
   const { mail, receipt } = record.ses;
   const rawKey = rawMailKey(mail.messageId);
-  const parsed = await parseReply(await readRawMail(rawKey));
+  const raw = await readRawMail(rawKey);
+  let parsed: ParsedReply;
+  let unreadable = false;
+  try {
+    parsed = await parseReply(raw);
+  } catch (error) {
+    // The bytes are the problem, not the moment: a retry would fail the same way, and the
+    // message would be parked unseen. Keep it, matched by its envelope, for a person to read.
+    log.warn('reply could not be parsed: kept as unclassified', {
+      sesMessageId: mail.messageId,
+      error: (error as Error).name,
+    });
+    parsed = fromSesHeaders(mail);
+    unreadable = true;
+  }
   // The Message-ID is what a second delivery of the same message shares; SES's own id differs per delivery.
   const messageId = parsed.messageId ?? mail.commonHeaders.messageId ?? `<${mail.messageId}@ses>`;
   const messageIdHash = sha256hex(messageId);
@@ -96,8 +110,13 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
     from: parsed.from,
     subject: clip(parsed.subject, MAX_SUBJECT_CHARS),
     receivedAt,
-    stance: parsed.kind === 'response' ? classifyStance(parsed.subject, parsed.text) : null,
-    comment: clip(parsed.text, MAX_COMMENT_CHARS),
+    stance: unreadable
+      ? 'unclassified'
+      : parsed.kind === 'response'
+        ? classifyStance(parsed.subject, parsed.text)
+        : null,
+    comment: unreadable ? UNREADABLE_COMMENT : clip(parsed.text, MAX_COMMENT_CHARS),
+    ...(unreadable ? { unreadable: true } : {}),
     // Judged by receipt time, never by where the workflow is (DESIGN.md "Late replies"): after the
     // deadline, or after an early close, which freezes the tally (issue 15).
     ...lateness(receivedAt, match.proposal.consultation),
@@ -452,6 +471,27 @@ function authenticationFailed(receipt: {
 }): boolean {
   if (receipt.dmarcVerdict.status === 'FAIL') return true;
   return receipt.spfVerdict.status === 'FAIL' && receipt.dkimVerdict.status !== 'PASS';
+}
+
+const UNREADABLE_COMMENT =
+  '(This message could not be read: its structure is malformed or nested too deeply. The raw message is kept; open the evidence pack to read it.)';
+
+/** What SES read of the headers, for a message the parser refused: a response to read by hand. */
+function fromSesHeaders(mail: SesReceiptRecord['ses']['mail']): ParsedReply {
+  const from = mail.commonHeaders.from?.[0] ?? mail.source;
+  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  return {
+    messageId: mail.commonHeaders.messageId ?? null,
+    from: address.trim().toLowerCase(),
+    fromName: '',
+    to: [],
+    cc: [],
+    subject: mail.commonHeaders.subject ?? '',
+    date: null,
+    text: '',
+    kind: 'response',
+    bounce: null,
+  };
 }
 
 /** Late is after the deadline, or after the close when the consultation closed early. */

@@ -452,3 +452,39 @@ describe('a reply that fails sender authentication (issue 21)', () => {
     expect((await detail(created.proposalId)).consultation.tally.support).toBe(1);
   });
 });
+
+describe('a reply the parser cannot read (issue 21)', () => {
+  it('is kept, matched by its envelope, and counted as unclassified for a person to read, not parked', async () => {
+    const input = proposalInput({ consultees: 1, tag: 'nested' });
+    const consultee = input.consultees[0]?.email as string;
+    const created = await open(input);
+    const letter = await client.waitFor(
+      'mail',
+      async () => (await client.mailTo(consultee, created.reference))[0],
+    );
+    const to = letter.replyTo?.[0] ?? '';
+    // 900 levels of multipart: beyond any MIME parser's limit (postal-mime stops at 256).
+    let body = 'Content-Type: text/plain\r\n\r\nSUPPORT\r\n';
+    for (let level = 0; level < 900; level++) {
+      body = `Content-Type: multipart/mixed; boundary="b${level}"\r\n\r\n--b${level}\r\n${body}\r\n--b${level}--\r\n`;
+    }
+    const raw = [
+      `From: ${consultee}`,
+      `To: ${to}`,
+      `Subject: Re: ${letter.subject}`,
+      `Message-ID: <nested.${Date.now()}@tenterden.example>`,
+      'MIME-Version: 1.0',
+      body,
+    ].join('\r\n');
+    await client.sendMail({ from: consultee, to, subject: '', raw });
+    type Replies = Detail & { consultation: { replies: { stance: string; comment: string }[] } };
+    const d = await client.waitFor('the kept reply', async () => {
+      const x = await client.api<Replies>('manager', 'GET', `/proposals/${created.proposalId}`);
+      return x.body.consultation.replies.length ? x.body : undefined;
+    });
+    expect(d.consultation.replies[0]).toMatchObject({ stance: 'unclassified' });
+    expect(d.consultation.replies[0]?.comment).toContain('could not be read');
+    await client.waitForStatus(created.proposalId, ['awaiting-approval']);
+    expect((await detail(created.proposalId)).consultation.tally.unclassified).toBe(1);
+  });
+});

@@ -65,6 +65,11 @@ export const Reply = z.strictObject({
    * may be forged, so the reply is held (senderMismatch) until a manager accepts it.
    */
   authFailed: z.optional(z.boolean()),
+  /**
+   * Issue 21: the message could not be parsed (MIME nested beyond the parser's limit, say): kept
+   * raw, matched by its envelope, and recorded as unclassified for a person to read.
+   */
+  unreadable: z.optional(z.boolean()),
   /** Key of the raw message in the inbound-mail bucket: the original is always kept. */
   rawKey: z.string().check(z.minLength(1)),
 });
