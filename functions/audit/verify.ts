@@ -5,8 +5,9 @@
 
 import { type ChainAnchor, iterateChain, readAnchor } from '../decisions/store.js';
 import { verifyChain } from '../shared/chain.js';
-import { decisionIdFor } from '../shared/keys.js';
+import { decisionIdFor, sequenceOfDecisionId } from '../shared/keys.js';
 import { GENESIS_HASH } from '../shared/model/decision.js';
+import { listProposals, type ProposalRecord } from '../shared/store/proposals.js';
 
 type Head = { sequence: number; hash: string } | null;
 
@@ -17,6 +18,7 @@ export type ChainReport =
 export async function verifyDecisionChain(
   pages = iterateChain(),
   anchor: Promise<ChainAnchor | undefined> = readAnchor(),
+  decided: Decided = decidedProposals,
 ): Promise<ChainReport> {
   // Read before the chain: an append while this runs only moves the anchor past what is checked.
   const anchored = await anchor;
@@ -24,12 +26,17 @@ export async function verifyDecisionChain(
   let checked = 0;
   let previous = { sequence: 0, hash: GENESIS_HASH };
   let atAnchor: string | undefined;
+  /** Which proposal each checked record decides: every decided proposal must be among them. */
+  const decides = new Map<number, string>();
   for await (const page of pages) {
     const verdict = verifyChain(page, previous);
     checked += verdict.checked;
     if (!verdict.ok)
       return { ok: false, checked, firstBroken: verdict.firstBroken, reason: verdict.reason, head };
-    for (const record of page) if (anchored && record.sequence === anchored.sequence) atAnchor = record.hash;
+    for (const record of page) {
+      if (anchored && record.sequence === anchored.sequence) atAnchor = record.hash;
+      decides.set(record.sequence, record.proposalId);
+    }
     const last = page[page.length - 1];
     if (last) previous = { sequence: last.sequence, hash: last.hash };
   }
@@ -51,5 +58,46 @@ export async function verifyDecisionChain(
       head,
     };
   }
+  const missing = await decidedWithoutRecord(decides, previous.sequence, decided);
+  if (missing) return { ok: false, checked, ...missing, head };
   return { ok: true, checked, head };
+}
+
+type Decided = () => AsyncGenerator<
+  Pick<ProposalRecord, 'proposalId' | 'reference' | 'status' | 'decisionId'>
+>;
+
+/** Every approved and rejected proposal, page by page (the status index: a Query, never a Scan). */
+async function* decidedProposals() {
+  for (const status of ['approved', 'rejected'] as const) {
+    let cursor: string | undefined;
+    do {
+      const page = await listProposals({ status, limit: 100, ...(cursor ? { cursor } : {}) });
+      yield* page.items;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+}
+
+/**
+ * A proposal whose status says decided must have its decision in the chain (issue 21: removing a
+ * record and re-linking the rest leaves the proposal saying "approved" with no record behind it).
+ * A decision newer than the chain as read (made while this ran) is not judged.
+ */
+async function decidedWithoutRecord(
+  decides: Map<number, string>,
+  lastChecked: number,
+  decided: Decided,
+): Promise<{ firstBroken: string; reason: string } | undefined> {
+  for await (const p of decided()) {
+    const sequence = p.decisionId ? sequenceOfDecisionId(p.decisionId) : undefined;
+    if (sequence !== undefined && sequence > lastChecked) continue;
+    if (sequence === undefined || decides.get(sequence) !== p.proposalId) {
+      return {
+        firstBroken: p.decisionId ?? p.reference,
+        reason: `${p.reference} is ${p.status}, but its decision ${p.decisionId ?? '(none)'} is not in the chain`,
+      };
+    }
+  }
+  return undefined;
 }

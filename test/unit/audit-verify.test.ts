@@ -48,6 +48,8 @@ function buildChain(length: number): Record<string, unknown>[] {
 }
 
 let stored: Record<string, unknown>[];
+/** Decided proposals beyond those the stored records decide. */
+let proposals: Record<string, unknown>[] = [];
 /** The anchored head as the appends left it: the last record of the chain as built. */
 let anchor: { sequence: number; hash: string } | undefined;
 const headOf = (items: Record<string, unknown>[]) => {
@@ -102,6 +104,7 @@ beforeAll(() => {
 afterAll(() => vi.unstubAllEnvs());
 beforeEach(() => {
   stored = buildChain(7);
+  proposals = [];
   anchor = headOf(stored);
   ddb.reset();
   ddb.on(GetCommand).callsFake(() => ({
@@ -109,6 +112,23 @@ beforeEach(() => {
   }));
   // The CHAIN partition in sort-key order, a few records per page so verification crosses pages.
   ddb.on(QueryCommand).callsFake((input) => {
+    // The status index: every stored record's proposal is approved (the decided-proposals check).
+    if (input.IndexName === 'GSI2') {
+      const approved = input.ExpressionAttributeValues[':pk'] === 'STATUS#approved';
+      return {
+        Items: approved
+          ? [
+              ...proposals,
+              ...stored.map((r) => ({
+                proposalId: r.proposalId,
+                reference: r.reference,
+                status: 'approved',
+                decisionId: r.decisionId,
+              })),
+            ]
+          : [],
+      };
+    }
     const start = input.ExclusiveStartKey
       ? stored.findIndex((i) => i.SK === input.ExclusiveStartKey.SK) + 1
       : 0;
@@ -121,8 +141,9 @@ beforeEach(() => {
 describe('GET /audit/verify', () => {
   it('answers ok with the number of records checked for an intact chain, across pages', async () => {
     expect(await verify()).toEqual({ status: 200, body: { ok: true, checked: 7, head: anchor } });
-    expect(ddb.commandCalls(QueryCommand).length).toBe(3);
-    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+    const chainReads = ddb.commandCalls(QueryCommand).filter((c) => !c.args[0].input.IndexName);
+    expect(chainReads.length).toBe(3);
+    expect(chainReads[0]?.args[0].input).toMatchObject({
       KeyConditionExpression: 'PK = :pk',
       ExpressionAttributeValues: { ':pk': 'CHAIN' },
       ScanIndexForward: true,
@@ -195,6 +216,23 @@ describe('GET /audit/verify', () => {
       firstBroken: 'DEC-000007',
       reason: expect.stringContaining('rewritten'),
     });
+  });
+
+  it('catches a decided proposal whose decision is not in the chain (issue 21)', async () => {
+    // Its record was removed and the records after it re-linked and re-numbered: the chain checks
+    // out, but the proposal still says approved, by a decision the chain does not hold.
+    proposals = [
+      { proposalId: 'p-gone', reference: 'DPIA-2026-0099', status: 'approved', decisionId: 'DEC-000003' },
+    ];
+    expect((await verify()).body).toMatchObject({
+      ok: false,
+      firstBroken: 'DEC-000003',
+      reason: 'DPIA-2026-0099 is approved, but its decision DEC-000003 is not in the chain',
+    });
+    proposals = [
+      { proposalId: 'p-late', reference: 'DPIA-2026-0100', status: 'approved', decisionId: 'DEC-000008' },
+    ];
+    expect((await verify()).body).toMatchObject({ ok: true }); // decided after the chain was read
   });
 
   it('catches a field added to a record', async () => {
