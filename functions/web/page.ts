@@ -15,6 +15,8 @@ export class SignInRequired extends Error {
 export interface PageRequest {
   event: HttpEvent;
   now: Date;
+  /** Set by requireSession: the page served renews this session's idle deadline (web.handler.ts). */
+  signedIn?: Session;
 }
 
 export interface SignedInRequest extends PageRequest {
@@ -41,6 +43,7 @@ export async function requireSession(
       `This page is for the ${allowed.map((r) => ROLE_LABELS[r].toLowerCase()).join(' or ')} role; you are signed in as ${ROLE_LABELS[session.role].toLowerCase()}.`,
     );
   }
+  request.signedIn = session;
   return { ...request, session, csrf: await csrfToken(session.csrf) };
 }
 

@@ -15,7 +15,10 @@ import { revokedSessionKey } from '../shared/keys.js';
 export const SESSION_COOKIE = 'dpia_session';
 /** Holds the sign-in attempt (login CSRF nonce, or Cognito's state and PKCE verifier) for 10 minutes. */
 export const SIGNIN_COOKIE = 'dpia_signin';
+/** The longest a sign-in lasts, however active (issue 21: with the idle limit below). */
 export const SESSION_HOURS = 8;
+/** A session unused this long ends: every page served renews it, up to SESSION_HOURS. */
+export const IDLE_MINUTES = 30;
 const SIGNIN_MINUTES = 10;
 const ISSUER = 'camera-dpia-web';
 const SESSION_AUDIENCE = 'camera-dpia-web-session';
@@ -26,8 +29,10 @@ export interface Session {
   role: Role;
   /** Random per session: the CSRF token is derived from it, and a sign-out revokes it. */
   csrf: string;
-  /** When the session's cookie stops being accepted anyway. */
+  /** When the session's cookie stops being accepted unless a page renews it. */
   expiresAt?: string;
+  /** When the person signed in (seconds since the epoch): the SESSION_HOURS limit runs from it. */
+  issuedAt?: number;
 }
 
 /** What a sign-in attempt remembers between the sign-in page and its answer. */
@@ -53,25 +58,34 @@ export function sessionKey(): Promise<Uint8Array> {
 
 export const randomToken = (bytes = 24): string => randomBytes(bytes).toString('base64url');
 
+/**
+ * A new session at sign-in, or (given `renewing`) the same session renewed by a page: the same
+ * nonce and sign-in time, a new idle deadline, never past SESSION_HOURS after signing in.
+ */
 export async function signSession(
   session: Pick<Session, 'sub' | 'role'>,
   now = new Date(),
-): Promise<{ token: string; session: Session }> {
-  const expires = Math.floor(now.getTime() / 1000) + SESSION_HOURS * 3600;
+  renewing?: Pick<Session, 'csrf' | 'issuedAt'>,
+): Promise<{ token: string; session: Session; maxAgeSeconds: number }> {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const issuedAt = renewing?.issuedAt ?? nowSeconds;
+  const expires = Math.min(nowSeconds + IDLE_MINUTES * 60, issuedAt + SESSION_HOURS * 3600);
   const full: Session = {
-    ...session,
-    csrf: randomToken(),
+    sub: session.sub,
+    role: session.role,
+    csrf: renewing?.csrf ?? randomToken(),
     expiresAt: new Date(expires * 1000).toISOString(),
+    issuedAt,
   };
   const token = await new SignJWT({ role: full.role, csrf: full.csrf })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(full.sub)
     .setIssuer(ISSUER)
     .setAudience(SESSION_AUDIENCE)
-    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setIssuedAt(issuedAt)
     .setExpirationTime(expires)
     .sign(await sessionKey());
-  return { token, session: full };
+  return { token, session: full, maxAgeSeconds: Math.max(0, expires - nowSeconds) };
 }
 
 /**
@@ -91,6 +105,7 @@ export async function readSession(event: HttpEvent, now = new Date()): Promise<S
     role: role as Role,
     csrf: payload.csrf,
     ...(typeof payload.exp === 'number' ? { expiresAt: new Date(payload.exp * 1000).toISOString() } : {}),
+    ...(typeof payload.iat === 'number' ? { issuedAt: payload.iat } : {}),
   };
 }
 
@@ -222,5 +237,4 @@ export function setCookie(
 
 export const clearCookie = (event: HttpEvent, name: string): string => setCookie(event, name, '', 0);
 
-export const SESSION_MAX_AGE = SESSION_HOURS * 3600;
 export const SIGNIN_MAX_AGE = SIGNIN_MINUTES * 60;

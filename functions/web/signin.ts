@@ -21,7 +21,6 @@ import {
   readSignInAttempt,
   revokeSession,
   SESSION_COOKIE,
-  SESSION_MAX_AGE,
   SIGNIN_COOKIE,
   SIGNIN_MAX_AGE,
   setCookie,
@@ -108,10 +107,10 @@ export async function signIn(request: PageRequest) {
       signInView(await csrfToken(attempt.nonce, SIGNIN_PURPOSE), { role, user, error: problem }),
     );
   }
-  const { token } = await signSession({ sub: user, role: role as Role }, request.now);
+  const { token, maxAgeSeconds } = await signSession({ sub: user, role: role as Role }, request.now);
   log.info('web sign-in', { mode: 'local', role });
   return redirect(homeOf(role as Role), [
-    setCookie(request.event, SESSION_COOKIE, token, SESSION_MAX_AGE),
+    setCookie(request.event, SESSION_COOKIE, token, maxAgeSeconds),
     clearCookie(request.event, SIGNIN_COOKIE),
   ]);
 }
@@ -126,12 +125,12 @@ export async function cognitoCallback(request: PageRequest) {
   }
   if (!query.code) throw new ValidationError([{ path: 'code', message: 'The sign-in answer has no code.' }]);
   const user = await exchangeCode(cognitoSettings(), query.code, attempt.verifier);
-  const { token } = await signSession(user, request.now);
+  const { token, maxAgeSeconds } = await signSession(user, request.now);
   log.info('web sign-in', { mode: 'cognito', role: user.role });
   // A 200 page rather than a redirect: the browser arrived from Cognito's site, and a redirect in
   // that same navigation would not carry the SameSite=Strict cookie just set.
   return page(200, 'signed-in', { home: homeOf(user.role) }, [
-    setCookie(request.event, SESSION_COOKIE, token, SESSION_MAX_AGE),
+    setCookie(request.event, SESSION_COOKIE, token, maxAgeSeconds),
     clearCookie(request.event, SIGNIN_COOKIE),
   ]);
 }

@@ -26,7 +26,7 @@ import {
   withdrawConfirmPage,
   withdrawFromForm,
 } from './proposals.js';
-import { readSession } from './session.js';
+import { readSession, SESSION_COOKIE, setCookie, signSession } from './session.js';
 import { appHome, cognitoCallback, frontPage, signIn, signInPage, signOut } from './signin.js';
 
 type Page = (request: PageRequest) => Promise<HttpResult>;
@@ -61,7 +61,7 @@ export async function servePage(event: HttpEvent, now = new Date()): Promise<Htt
   try {
     const serve = PAGES[event.routeKey];
     if (!serve) throw new NotFoundError('There is no page here.');
-    return await serve(request);
+    return await renewed(request, await serve(request));
   } catch (error) {
     if (error instanceof SignInRequired) return redirect('/sign-in');
     if (!(error instanceof AppError)) {
@@ -87,3 +87,15 @@ export async function servePage(event: HttpEvent, now = new Date()): Promise<Htt
 }
 
 export const handler = httpHandler(async (event) => servePage(event));
+
+/**
+ * Issue 21: a session ends after IDLE_MINUTES without a page. Each page a signed-in person is
+ * served renews it (same nonce, so open forms stay valid), up to SESSION_HOURS after sign-in.
+ * A page that sets cookies of its own (sign-in, sign-out) is left as it is.
+ */
+async function renewed(request: PageRequest, result: HttpResult): Promise<HttpResult> {
+  const session = request.signedIn;
+  if (!session || result.cookies?.length || (result.statusCode ?? 200) >= 400) return result;
+  const { token, maxAgeSeconds } = await signSession(session, request.now, session);
+  return { ...result, cookies: [setCookie(request.event, SESSION_COOKIE, token, maxAgeSeconds)] };
+}

@@ -202,8 +202,17 @@ describe('sessions and roles', () => {
     expect(answer.statusCode).toBe(303);
     expect(answer.headers?.location).toBe('/app/proposals');
     expect(answer.cookies?.[0]).toMatch(
-      /^dpia_session=.+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800$/,
+      /^dpia_session=.+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=1800$/,
     );
+  });
+
+  it('renews the session with every page a signed-in person is served, not on a refusal (issue 21)', async () => {
+    const page = await servePage(event('GET /app/proposals/new', { cookie: await sessionOf('manager') }));
+    expect(page.statusCode).toBe(200);
+    expect(page.cookies?.[0]).toMatch(/^dpia_session=.+; Max-Age=1800$/);
+    const refused = await servePage(event('GET /app/audit/verify', { cookie: await sessionOf('manager') }));
+    expect(refused.statusCode).toBe(403);
+    expect(refused.cookies ?? []).toEqual([]);
   });
 
   it('keeps every page under the strict CSP', async () => {

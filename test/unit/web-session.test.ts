@@ -64,6 +64,26 @@ describe('session cookie', () => {
     expect(await readSession(eventWith([`${SESSION_COOKIE}=${other.token}`]))).toEqual(other.session);
   });
 
+  it('ends after 30 idle minutes; a renewal keeps the nonce and never passes 8 hours from sign-in (issue 21)', async () => {
+    const t0 = new Date('2026-12-04T09:00:00Z');
+    const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+    const signed = await signSession({ sub: 'm@police.example', role: 'manager' }, t0);
+    expect(signed.maxAgeSeconds).toBe(30 * 60);
+    const cookie = (token: string) => eventWith([`${SESSION_COOKIE}=${token}`]);
+    expect(await readSession(cookie(signed.token), at(29))).toBeDefined();
+    expect(await readSession(cookie(signed.token), at(31))).toBeUndefined();
+
+    // A page at 20 minutes renews it: still the same session at 45 minutes.
+    const renewed = await signSession(signed.session, at(20), signed.session);
+    expect(renewed.session.csrf).toBe(signed.session.csrf);
+    expect(await readSession(cookie(renewed.token), at(45))).toMatchObject({ csrf: signed.session.csrf });
+
+    // However active, it ends 8 hours after sign-in.
+    const late = await signSession(signed.session, at(8 * 60 - 10), signed.session);
+    expect(late.maxAgeSeconds).toBe(10 * 60);
+    expect(await readSession(cookie(late.token), at(8 * 60 + 1))).toBeUndefined();
+  });
+
   it('refuses a tampered, expired or foreign token', async () => {
     const { token } = await signSession({ sub: 'a@police.example', role: 'auditor' });
     const [h, p, s] = token.split('.') as [string, string, string];
