@@ -38,8 +38,10 @@ const DeploymentConfigSchema = z
     logRetentionDays: z.coerce
       .number()
       .refine((n) => LOG_RETENTION_DAYS.includes(n), `must be one of ${LOG_RETENTION_DAYS.join(', ')}`),
-    approvalTimeoutDays: z.coerce.number().positive().default(14),
-    dpoTimeoutDays: z.coerce.number().positive().default(7),
+    // At most 90 days each: with a consultation of at most 180 days the lifecycle fits in a
+    // Standard execution's year (functions/consultation/close.ts MAX_WINDOW_DAYS).
+    approvalTimeoutDays: z.coerce.number().positive().max(90).default(14),
+    dpoTimeoutDays: z.coerce.number().positive().max(90).default(7),
     reviewDigestTo: z
       .string()
       .trim()

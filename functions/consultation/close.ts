@@ -100,13 +100,19 @@ export const approvalTimeoutSecondsFromEnv = (): number =>
 export const dpoTimeoutSecondsFromEnv = (): number =>
   daysToSeconds(DPO_TIMEOUT_ENV, process.env[DPO_TIMEOUT_ENV], DEFAULT_DPO_TIMEOUT_DAYS);
 
+/**
+ * The longest the DPO or the approver may be given: with a consultation of at most 180 days, the
+ * lifecycle fits in Step Functions' one-year limit on a Standard execution.
+ */
+export const MAX_WINDOW_DAYS = 90;
+
 /** Each caller reads its own variable, so a bundle names exactly the settings it uses. */
 function daysToSeconds(variable: string, value: string | undefined, fallback: number): number {
   const configured = value?.trim();
   const days = configured ? Number(configured) : fallback;
-  if (!Number.isFinite(days) || days <= 0) {
+  if (!Number.isFinite(days) || days <= 0 || days > MAX_WINDOW_DAYS) {
     throw new ConfigurationError(
-      `${variable} must be a positive number of days (got "${configured}"); unset it for the default of ${fallback}.`,
+      `${variable} must be a number of days above 0 and at most ${MAX_WINDOW_DAYS} (got "${configured}"); unset it for the default of ${fallback}.`,
     );
   }
   return Math.max(1, Math.round(days * 24 * 60 * 60));

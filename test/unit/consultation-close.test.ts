@@ -256,7 +256,7 @@ describe('CloseConsultation', () => {
     await expect(closeConsultation(PROPOSAL_ID)).rejects.toThrow(/DPIA_APPROVAL_TIMEOUT_DAYS/);
     expect(ddb.calls()).toHaveLength(0);
     vi.stubEnv('DPIA_APPROVAL_TIMEOUT_DAYS', '-1');
-    await expect(closeConsultation(PROPOSAL_ID)).rejects.toThrow(/positive number of days/);
+    await expect(closeConsultation(PROPOSAL_ID)).rejects.toThrow(/above 0 and at most 90/);
   });
 
   it('runs from the state machine Parameters through the handler', async () => {

@@ -192,8 +192,11 @@ describe('requestApproval', () => {
     expect(reviewPuts()[0]?.Item?.expiresAt).toBe('2026-12-18T09:00:00.000Z');
     vi.stubEnv('DPIA_APPROVAL_TIMEOUT_DAYS', 'soon');
     await expect(requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW)).rejects.toThrow(
-      /DPIA_APPROVAL_TIMEOUT_DAYS must be a positive number/,
+      /DPIA_APPROVAL_TIMEOUT_DAYS must be a number of days above 0 and at most 90/,
     );
+    // A year would outlast the Step Functions execution the approval waits in.
+    vi.stubEnv('DPIA_APPROVAL_TIMEOUT_DAYS', '365');
+    await expect(requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW)).rejects.toThrow(/at most 90/);
   });
 
   it('mails nobody twice: a replay of the same task finds its review and its mail claimed', async () => {

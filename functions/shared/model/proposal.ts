@@ -12,8 +12,12 @@ export const FACTOR_KEYS = ['nationalSecurity', 'seriousCrime', 'localCrime', 'c
 export type FactorKey = (typeof FACTOR_KEYS)[number];
 
 export const MAX_CONSULTEES = 500;
-/** The longest consultation a proposal may set (its response deadline from the day it is opened). */
-export const MAX_CONSULTATION_DAYS = 365;
+/**
+ * The longest consultation a proposal may set (its response deadline from the day it is opened).
+ * With the DPO's and the approver's windows (at most 90 days each, close.ts) the whole lifecycle
+ * stays inside Step Functions' one-year limit on a Standard execution.
+ */
+export const MAX_CONSULTATION_DAYS = 180;
 export const MAX_RATING = 5;
 export const EVIDENCE_MIN = 20;
 export const EVIDENCE_MAX = 4000;
@@ -295,8 +299,8 @@ export function deadlineIssue(
   if (deadline <= now.getTime()) {
     return { path: 'responseDeadline', message: 'The response deadline must be in the future' };
   }
-  // A consultation is weeks long; a year is the most a force would allow, and far below what a
-  // Step Functions wait can hold (9999-12-31 used to reach the workflow and fail there).
+  // A consultation is weeks long; half a year is the most a force would allow, and the lifecycle
+  // must fit in a Standard execution's year (9999-12-31 used to reach the workflow and fail there).
   if (deadline > now.getTime() + MAX_CONSULTATION_DAYS * 86_400_000) {
     return {
       path: 'responseDeadline',
