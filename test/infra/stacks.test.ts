@@ -358,6 +358,20 @@ describe('reminder state machine', () => {
   });
 });
 
+describe('HTTP handlers', () => {
+  it("every function behind an API route answers within API Gateway's 30 s", () => {
+    const routed = new Set(routeTable.map((r) => r.function));
+    const handlers = resourcesOf(stateless, 'AWS::Lambda::Function')
+      .map(([, fn]) => fn.Properties as { FunctionName?: string; Timeout?: number })
+      .filter((p) => routed.has(String(p.FunctionName).replace(/^camera-dpia-/, '')));
+    expect(handlers).toHaveLength(routed.size);
+    const tooSlow = handlers
+      .filter((p) => (p.Timeout ?? 3) >= 30)
+      .map((p) => `${p.FunctionName}: ${p.Timeout} s`);
+    expect(tooSlow).toEqual([]);
+  });
+});
+
 describe('review cycle', () => {
   it('runs the reviews digest on the 1st of every month, and may invoke only that function', () => {
     stateless.hasResourceProperties('AWS::Events::Rule', {
