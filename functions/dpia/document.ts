@@ -19,11 +19,7 @@ import {
   SEVERITY_LABELS,
 } from '../shared/model/risk.js';
 import { STANCE_LABELS } from '../shared/model/stances.js';
-import {
-  loadProposalPartition,
-  type ProposalPartition,
-  type ProposalStatus,
-} from '../shared/store/proposals.js';
+import { loadProposalPartition, type ProposalPartition, STATUS_LABELS } from '../shared/store/proposals.js';
 import { renderPage } from '../shared/templates.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 
@@ -48,19 +44,6 @@ export const SECTION_HEADINGS = [
   'Step 6: Identify measures to reduce risk',
   'Step 7: Sign off and record outcomes',
 ] as const;
-
-const STATUS_LABELS: Record<ProposalStatus, string> = {
-  submitted: 'Submitted',
-  scoring: 'Scoring',
-  consulting: 'Consulting',
-  'awaiting-dpo-advice': "Awaiting the DPO's advice",
-  'awaiting-approval': 'Awaiting approval',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  withdrawn: 'Withdrawn',
-  expired: 'Approval expired',
-  failed: 'Failed',
-};
 
 /** A comment in the full edition is summarised to this many characters. */
 const SUMMARY_CHARS = 400;

@@ -33,6 +33,7 @@ import {
   listProposals,
   PROPOSAL_STATUSES,
   type ProposalStatus,
+  STATUS_LABELS,
 } from '../shared/store/proposals.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 import { lifecycleDiagram } from './diagram.js';
@@ -42,19 +43,6 @@ import { DEFAULT_ROWS, formFromInput, parseProposalForm, proposalFormView } from
 const PAGE_SIZE = 20;
 /** Seconds between reloads when the reader turns automatic refresh on. */
 const REFRESH_SECONDS = 15;
-
-export const STATUS_LABELS: Record<ProposalStatus, string> = {
-  submitted: 'Submitted',
-  scoring: 'Scoring',
-  consulting: 'Consulting',
-  'awaiting-dpo-advice': "Awaiting the DPO's advice",
-  'awaiting-approval': 'Awaiting approval',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  withdrawn: 'Withdrawn',
-  expired: 'Approval expired',
-  failed: 'Failed',
-};
 
 const encode = (id: string) => encodeURIComponent(id);
 

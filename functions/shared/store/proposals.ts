@@ -46,6 +46,20 @@ export const PROPOSAL_STATUSES = [
   'failed',
 ] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+/** A status as people read it, on every page and in the DPIA document. */
+export const STATUS_LABELS: Record<ProposalStatus, string> = {
+  submitted: 'Submitted',
+  scoring: 'Scoring',
+  consulting: 'Consulting',
+  'awaiting-dpo-advice': "Awaiting the DPO's advice",
+  'awaiting-approval': 'Awaiting approval',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+  expired: 'Approval expired',
+  failed: 'Failed',
+};
+
 export const FINAL_STATUSES: readonly ProposalStatus[] = ['approved', 'rejected', 'withdrawn', 'failed'];
 
 export interface ConsultationSummary {
