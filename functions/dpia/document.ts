@@ -316,11 +316,19 @@ function accessTiers(input: ProposalInput, data: string) {
     },
   ];
   if (input.retention.standardAccessDays < longest) {
-    tiers.push({
-      period: `Days ${input.retention.standardAccessDays + 1} to ${longest}`,
-      who: 'As above, with the authorisation of a senior officer',
-      purpose: 'Serious, major or counter terrorism investigations only',
-    });
+    // The seed letter's two tiers after normal access (issue 19: letter fidelity).
+    tiers.push(
+      {
+        period: `After day ${input.retention.standardAccessDays}`,
+        who: 'As above, with the authorisation of a senior officer',
+        purpose: 'Priority and volume crime, serious, major or counter terrorism investigations only',
+      },
+      {
+        period: `Up to day ${longest}`,
+        who: 'As above, with the authorisation of a senior officer',
+        purpose: 'Major investigations and counter terrorism purposes only',
+      },
+    );
   }
   return { data, tiers };
 }

@@ -118,8 +118,15 @@ describe('consultation letter', () => {
     for (const part of [m.text, m.html]) {
       expect(part).toContain('The data is stored locally and nationally for a period of twelve months');
       expect(part).toContain('for a maximum of 90 days from the date it was collected');
+      // The seed letter's two tiers after normal access, both stated (issue 19: letter fidelity).
       expect(part).toContain(
-        'Access after 90 days, for up to twelve months, needs the authorisation of a senior officer',
+        'Access to data for up to twelve months needs the authorisation of a senior officer',
+      );
+      expect(part).toContain(
+        'After 90 days, access may only be for priority and volume crime, serious, major or counter terrorism investigations',
+      );
+      expect(part).toContain(
+        'access for up to twelve months only for major investigations and counter terrorism purposes',
       );
     }
   });
@@ -135,7 +142,8 @@ describe('consultation letter', () => {
         'stored locally for a period of 30 days and nationally for a period of two years',
       );
       expect(part).toContain('for a maximum of 14 days');
-      expect(part).toContain('Access after 14 days, for up to two years');
+      expect(part).toContain('After 14 days, access may only be for priority and volume crime');
+      expect(part).toContain('access for up to two years only for major investigations');
     }
   });
 

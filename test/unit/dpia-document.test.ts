@@ -52,7 +52,13 @@ describe('the full edition', () => {
       note: expect.stringContaining('Encryption'),
     });
     expect(t).toContain('Days 1 to 90');
-    expect(t).toContain('Days 91 to 365');
+    // The seed letter's two tiers after normal access (issue 19: letter fidelity).
+    expect(t).toContain(
+      'After day 90 As above, with the authorisation of a senior officer Priority and volume crime',
+    );
+    expect(t).toContain(
+      'Up to day 365 As above, with the authorisation of a senior officer Major investigations and counter terrorism purposes only',
+    );
     expect(t).toContain('Kept nationally 365 days (twelve months)');
   });
 
