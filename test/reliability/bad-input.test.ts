@@ -62,7 +62,11 @@ function catalogue(): Case[] {
   });
   const deep: Record<string, unknown> = {};
   let cursor = deep;
-  for (let i = 0; i < 500; i++) cursor = (cursor.next = {}) as Record<string, unknown>;
+  for (let i = 0; i < 500; i++) {
+    const next: Record<string, unknown> = {};
+    cursor.next = next;
+    cursor = next;
+  }
   return [
     // Schema edges.
     create('an empty object', {}),
