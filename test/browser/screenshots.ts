@@ -181,6 +181,13 @@ async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) 
   await t.client.waitFor('the consultation mails', async () =>
     (await t.client.mailTo(second, reference)).length > 0 ? true : undefined,
   );
+  // What a councillor receives: the consultation mail's HTML part, as a mail client shows it.
+  const letter = (await t.client.mailTo(first, reference))[0];
+  const mailPage = await browser.newPage({ viewport: { width: 640, height: 900 } });
+  await mailPage.setContent(letter?.body?.html ?? '');
+  await mailPage.screenshot({ path: `${OUT}consultation-mail.png`, fullPage: true });
+  await mailPage.close();
+  process.stdout.write('consultation-mail\n');
   await t.client.replyAsConsultee(first, reference, 'SUPPORT', 'We welcome the camera on the A28.');
   await t.client.replyAsConsultee(second, reference, 'CONCERNS', 'Please publish who can see the data.');
   await t.client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
