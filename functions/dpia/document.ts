@@ -4,7 +4,7 @@
 // twice. Two editions: the full one (managers, auditors, the approver and the DPO) and the public
 // one, which is built from its own allow-list rather than by deleting fields from the full one.
 import { CAMERA_WORDING, FACTOR_NAMES, retentionView, withoutSite } from '../consultation/letter.js';
-import { findDecision } from '../decisions/store.js';
+import { findDecision, readAnchor } from '../decisions/store.js';
 import { isCounted, type Reply } from '../shared/model/consultation.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
 import { DPO_RECOMMENDATION_LABELS, ICO_OUTCOME_LABELS } from '../shared/model/governance.js';
@@ -29,6 +29,8 @@ export type Edition = (typeof EDITIONS)[number];
 /** Everything the document is generated from. */
 export interface DpiaSources extends ProposalPartition {
   decision: DecisionRecord | null;
+  /** Issue 21: the chain's anchored head when the document was made, published in it. */
+  chainHead?: { sequence: number; hash: string } | null;
 }
 
 export const NOT_RECORDED = 'Not recorded';
@@ -51,10 +53,15 @@ const SUMMARY_CHARS = 400;
 /** Reads what the document needs: the proposal's partition and its decision, if any. */
 export async function loadDpiaSources(proposalId: string): Promise<DpiaSources> {
   const partition = await loadProposalPartition(proposalId);
-  const decision = partition.proposal.decisionId
-    ? ((await findDecision(partition.proposal.decisionId)) ?? null)
-    : null;
-  return { ...partition, decision };
+  const [decision, anchor] = await Promise.all([
+    partition.proposal.decisionId ? findDecision(partition.proposal.decisionId) : Promise.resolve(undefined),
+    readAnchor(),
+  ]);
+  return {
+    ...partition,
+    decision: decision ?? null,
+    chainHead: anchor ? { sequence: anchor.sequence, hash: anchor.hash } : null,
+  };
 }
 
 export interface RenderedDpia {
@@ -289,6 +296,8 @@ export function dpiaView(sources: DpiaSources, edition: Edition) {
           prevHash: decision.prevHash,
           hash: decision.hash,
           decidedAt: formatUkDateTime(decision.decidedAt),
+          // Published so a reader can later check the chain still reaches this head (issue 21).
+          head: sources.chainHead ?? null,
         }
       : null,
     repliesCounted: replies.filter(isCounted).length,

@@ -2,7 +2,7 @@
 // place in the hash chain, and the chain verified end to end.
 import { verifyDecisionChain } from '../audit/verify.js';
 import { DecisionListQuery, decisionsCsv } from '../decisions/list.handler.js';
-import { getDecision, listDecisions } from '../decisions/store.js';
+import { getDecision, listDecisions, readAnchor } from '../decisions/store.js';
 import { ValidationError } from '../shared/errors.js';
 import { csv, type HttpResult } from '../shared/http.js';
 import { decisionIdFor } from '../shared/keys.js';
@@ -152,7 +152,7 @@ export async function decisionPage(request: PageRequest) {
   const signedIn = await requireSession(request, ['auditor']);
   const { pathParameters } = request.event;
   const decision = await getDecision(pathParameters?.decisionId ?? '');
-  const proposal = await findProposal(decision.proposalId);
+  const [proposal, anchor] = await Promise.all([findProposal(decision.proposalId), readAnchor()]);
   return page(200, 'app-decision', {
     ...layout(signedIn, ''),
     ...decision,
@@ -169,6 +169,8 @@ export async function decisionPage(request: PageRequest) {
         : null,
     genesis: decision.sequence === 1,
     dpoAdvice: decision.dpoAdvice ?? null,
+    // Issue 21: published, so a reader can later check that the chain still reaches it.
+    head: anchor ? { sequence: anchor.sequence, hash: anchor.hash } : null,
   });
 }
 

@@ -49,6 +49,13 @@ describe('the anchored head of the decision chain', () => {
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain(`Anchored head: 2 ${intact.body.head.hash}`);
 
+    // Published in each DPIA document, so a reader can note it and compare later.
+    const decided = (await t.client.api<{ items: { proposalId: string }[] }>('auditor', 'GET', '/decisions'))
+      .body.items[0];
+    const document = await t.client.api('auditor', 'GET', `/proposals/${decided?.proposalId}/dpia`);
+    expect(document.text).toContain('Anchored head of the chain when this document was made');
+    expect(document.text).toContain(intact.body.head.hash);
+
     // Someone with write access to the table quietly deletes the newest record: record 1 alone still checks out.
     await new DynamoDBClient({}).send(
       new DeleteItemCommand({
