@@ -320,14 +320,18 @@ describe('local inbound SMTP', () => {
     });
     await send(port, { from: consultee, to: [replyAddress] }, simpleMessage('Failing handler'));
     const failed = join(dataDir, 'smtp', 'failed');
-    await waitFor(() => existsSync(failed) && readdirSync(failed).length === 1, 'the event to be set aside');
+    // The SMTP service's lines only: a warning Node itself prints now and then is not ours.
+    const smtpLines = () =>
+      stderr.mock.calls.map(([chunk]) => String(chunk)).filter((line) => line.startsWith('smtp:'));
+    // The line follows the move to failed/ (it names where the event is kept): wait for both.
+    await waitFor(
+      () => existsSync(failed) && readdirSync(failed).length === 1 && smtpLines().length > 0,
+      'the event to be set aside and logged',
+    );
     expect(attempts).toBe(3);
     expect(readdirSync(join(dataDir, 'smtp', 'pending'))).toEqual([]);
     const id = readdirSync(failed)[0]?.slice(0, -'.json'.length) ?? '';
-    // The SMTP service's lines only: a warning Node itself prints now and then is not ours.
-    const lines = stderr.mock.calls
-      .map(([chunk]) => String(chunk))
-      .filter((line) => line.startsWith('smtp:'));
+    const lines = smtpLines();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(id);
     expect(lines[0]).not.toContain('@');

@@ -732,7 +732,23 @@ describe('ProposalInput: single-line fields', () => {
     expect(input.site.description).toContain('\n');
   });
 
-  it('trims a trailing line break rather than refusing it', () => {
-    expect(accepted(proposal({ title: 'Car park cameras\r\n' })).title).toBe('Car park cameras');
+  it('refuses a control character at either end too, rather than trimming it away', () => {
+    expect(onlyIssue(proposal({ title: 'Car park cameras\r\n' }))).toMatchObject({ path: 'title' });
+    expect(onlyIssue(proposal({ 'consultees.1.name': '\tMr Alan Reed' }))).toMatchObject({
+      path: 'consultees.1.name',
+    });
+    expect(accepted(proposal({ title: '  Car park cameras  ' })).title).toBe('Car park cameras');
   });
+
+  it.each(['\u0000', '\t', '\u001b', '\u007f', '\u0085', '\u0007'])(
+    "refuses the control character %j in the owner's role, which the public register shows",
+    (control) => {
+      expect(
+        onlyIssue({ ...proposal(), owner: { role: `Head of Operations${control}(Supt)` } }),
+      ).toMatchObject({
+        path: 'owner.role',
+        message: 'Must be one line, without line breaks or control characters',
+      });
+    },
+  );
 });

@@ -44,12 +44,16 @@ export const text = (min: number, max: number) =>
  * line break or another control character into a mail header, a CSV row or a log line.
  */
 export const line = (min: number, max: number) =>
-  text(min, max).check(
+  z.string().check(
+    // Before the trim, so a control character at either end is refused too, not quietly cut.
     // \p{Cc}: C0 (CR, LF, NUL, tab...), DEL and C1 controls.
     z.refine(
       (value) => !/\p{Cc}/u.test(value),
       'Must be one line, without line breaks or control characters',
     ),
+    z.trim(),
+    z.minLength(min, min === 1 ? 'Required' : `Must be at least ${min} characters`),
+    z.maxLength(max, `Must be at most ${max} characters`),
   );
 
 export const EmailAddress = z
@@ -203,11 +207,8 @@ export type Risk = z.infer<typeof Risk>;
  * no e-mail address, and never names the approver or the DPO (checked on ProposalInput below).
  */
 export const Owner = z.strictObject({
-  role: text(3, 200).check(
-    z.regex(
-      /^[^\r\n]*$/,
-      'The role is one line: the post and rank, such as Head of Tactical Operations (Chief Superintendent)',
-    ),
+  // One line (no control character of any kind: the role is published on the register).
+  role: line(3, 200).check(
     z.refine((role) => !role.includes('@'), 'Give the post, not an e-mail address: the role is published'),
   ),
 });
