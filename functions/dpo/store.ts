@@ -12,6 +12,7 @@ import { adviceKey } from '../shared/keys.js';
 import { DpoRecommendation } from '../shared/model/governance.js';
 import { isoDateTime } from '../shared/model/iso.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
+import { claimMarker, settleMarker } from '../shared/store/markers.js';
 
 export const AdviceGiven = z.object({
   recommendation: DpoRecommendation,
@@ -115,42 +116,6 @@ export async function voidAdvice(adviceId: string, reason: string): Promise<bool
   }
 }
 
-/** Claims the one request mail of this advice item; false when claimed before (a replay). */
-export async function claimAdviceMail(adviceId: string): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: adviceKey(adviceId),
-        UpdateExpression: 'SET #marker = :sending',
-        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#marker)',
-        ExpressionAttributeNames: { '#marker': 'mailMarker' },
-        ExpressionAttributeValues: { ':sending': 'sending' },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
-/** After the mail went out; or, when sending failed, the claim is released so a retry can send it. */
-export async function settleAdviceMail(adviceId: string, sent: boolean): Promise<void> {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: adviceKey(adviceId),
-      UpdateExpression: sent ? 'SET #marker = :sent' : 'REMOVE #marker',
-      ConditionExpression: '#marker = :sending',
-      ExpressionAttributeNames: { '#marker': 'mailMarker' },
-      ExpressionAttributeValues: sent
-        ? { ':sent': 'sent', ':sending': 'sending' }
-        : { ':sending': 'sending' },
-    }),
-  );
-}
-
 export const adviceGivenAlready = (): ConflictError =>
   new ConflictError(
     'The advice on this proposal has already been given through this link; a link can be used once.',
@@ -160,3 +125,9 @@ export const adviceLinkGone = (): GoneError =>
   new GoneError(
     'This advice link has expired or been withdrawn: the proposal has gone on to the approver without it, or was withdrawn.',
   );
+
+/** The one request mail of this advice item (functions/shared/store/markers.ts). */
+export const claimAdviceMail = (adviceId: string): Promise<boolean> =>
+  claimMarker(adviceKey(adviceId), 'mailMarker');
+export const settleAdviceMail = (adviceId: string, sent: boolean): Promise<void> =>
+  settleMarker(adviceKey(adviceId), 'mailMarker', sent);

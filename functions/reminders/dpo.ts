@@ -1,17 +1,10 @@
-// The DPO's reminder (SPEC 10): the same signed advice link again (its signature is computed from
-// the advice item, so it is the very link first sent), once, while the DPO may still advise. The
-// claim is a conditional write on the advice item that fails once advice is given, void or late.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { adviceUrl, signAdvice } from '../dpo/link.js';
 import { type AdviceRecord, findAdvice } from '../dpo/store.js';
 import { getReviewLinkKey, publicBaseUrl } from '../review/link.js';
 import { reviewRequestView } from '../review/request.js';
-import { dynamo } from '../shared/clients/dynamo.js';
-import { tableName } from '../shared/env.js';
 import { adviceKey } from '../shared/keys.js';
-import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { remindOnce } from '../shared/store/markers.js';
 import { getProposal, type ProposalRecord } from '../shared/store/proposals.js';
 import { renderMessage } from '../shared/templates.js';
 import { formatUkDateTime } from '../shared/uk-dates.js';
@@ -44,10 +37,7 @@ export async function remindDpo(request: ReminderRequest, now: Date): Promise<Ki
   if (closed || !advice) return { reminded: 0, sent: 0, skipped: closed ?? 'no advice request', event: null };
   // Sent by an attempt that stopped before its timeline event: the event is still owed.
   if (advice.reminderMarker === 'sent') return { reminded: 1, sent: 0, event: reminded(advice) };
-  if (!(await claim(adviceId, now))) {
-    return { reminded: 0, sent: 0, skipped: 'claimed by another attempt, or advised', event: null };
-  }
-  try {
+  const sent = await remindOnce(adviceKey(adviceId), now, async () => {
     const key = await getReviewLinkKey();
     const url = adviceUrl(publicBaseUrl(), adviceId, signAdvice(key, advice));
     const {
@@ -58,65 +48,16 @@ export async function remindDpo(request: ReminderRequest, now: Date): Promise<Ki
     await sendMail(
       {
         to: advice.dpoEmail,
-        ...renderMessage('dpo-reminder', { ...summary, dpoName: advice.dpoName, adviceUrl: url }),
+        ...renderMessage('dpo-request', {
+          ...summary,
+          dpoName: advice.dpoName,
+          adviceUrl: url,
+          reminder: true,
+        }),
       },
       { proposalId: proposal.proposalId, kind: 'dpo-reminder' },
     );
-  } catch (error) {
-    await settle(adviceId, false).catch((releaseError: unknown) =>
-      log.error('reminder marker not released', {
-        proposalId: proposal.proposalId,
-        error: (releaseError as Error).name,
-      }),
-    );
-    throw error;
-  }
-  await settle(adviceId, true);
+  });
+  if (!sent) return { reminded: 0, sent: 0, skipped: 'claimed by another attempt, or advised', event: null };
   return { reminded: 1, sent: 1, event: reminded(advice) };
-}
-
-async function claim(adviceId: string, now: Date): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: adviceKey(adviceId),
-        UpdateExpression: 'SET #marker = :sending',
-        ConditionExpression:
-          'attribute_exists(PK) AND #state = :open AND #expiresAt > :now AND #mailMarker = :sent' +
-          ' AND attribute_not_exists(#marker)',
-        ExpressionAttributeNames: {
-          '#marker': 'reminderMarker',
-          '#state': 'state',
-          '#expiresAt': 'expiresAt',
-          '#mailMarker': 'mailMarker',
-        },
-        ExpressionAttributeValues: {
-          ':sending': 'sending',
-          ':open': 'open',
-          ':now': now.toISOString(),
-          ':sent': 'sent',
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
-async function settle(adviceId: string, sent: boolean): Promise<void> {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: adviceKey(adviceId),
-      UpdateExpression: sent ? 'SET #marker = :sent' : 'REMOVE #marker',
-      ConditionExpression: '#marker = :sending',
-      ExpressionAttributeNames: { '#marker': 'reminderMarker' },
-      ExpressionAttributeValues: sent
-        ? { ':sent': 'sent', ':sending': 'sending' }
-        : { ':sending': 'sending' },
-    }),
-  );
 }

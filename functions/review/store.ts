@@ -12,6 +12,7 @@ import { reviewKey } from '../shared/keys.js';
 import { Outcome } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
+import { claimMarker, settleMarker } from '../shared/store/markers.js';
 
 export const REVIEW_STATES = ['open', 'decided', 'void'] as const;
 
@@ -161,42 +162,6 @@ export async function voidReview(
   }
 }
 
-/** Claims the one review-request mail of this review; false when it was claimed before (a replay). */
-export async function claimRequestMail(reviewId: string): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: reviewKey(reviewId),
-        UpdateExpression: 'SET #marker = :sending',
-        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#marker)',
-        ExpressionAttributeNames: { '#marker': 'mailMarker' },
-        ExpressionAttributeValues: { ':sending': 'sending' },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
-/** After the mail went out; or, when sending failed, the claim is released so a retry can send it. */
-export async function settleRequestMail(reviewId: string, sent: boolean): Promise<void> {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: reviewKey(reviewId),
-      UpdateExpression: sent ? 'SET #marker = :sent' : 'REMOVE #marker',
-      ConditionExpression: '#marker = :sending',
-      ExpressionAttributeNames: { '#marker': 'mailMarker' },
-      ExpressionAttributeValues: sent
-        ? { ':sent': 'sent', ':sending': 'sending' }
-        : { ':sending': 'sending' },
-    }),
-  );
-}
-
 const alreadyDecided = (): ConflictError =>
   new ConflictError('This proposal has already been decided through this link; a link can be used once.');
 
@@ -204,3 +169,9 @@ export const linkGone = (): GoneError =>
   new GoneError(
     'This review link has expired or been withdrawn. Ask the DPIA team to issue a new link if a decision is still needed.',
   );
+
+/** The one review-request mail of this review (functions/shared/store/markers.ts). */
+export const claimRequestMail = (reviewId: string): Promise<boolean> =>
+  claimMarker(reviewKey(reviewId), 'mailMarker');
+export const settleRequestMail = (reviewId: string, sent: boolean): Promise<void> =>
+  settleMarker(reviewKey(reviewId), 'mailMarker', sent);

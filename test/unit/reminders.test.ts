@@ -22,7 +22,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sendConsultation } from '../../functions/consultation/send.js';
-import { claimApproverReminder, undecidedReason } from '../../functions/reminders/approver.js';
+import { undecidedReason } from '../../functions/reminders/approver.js';
 import {
   claimReminder,
   needsReminder,
@@ -40,7 +40,9 @@ import { sendReminder } from '../../functions/reminders/send.js';
 import { reviewUrl, signReview } from '../../functions/review/link.js';
 import { requestApproval } from '../../functions/review/request.js';
 import type { ReviewRecord } from '../../functions/review/store.js';
+import { reviewKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
+import { remindOnce } from '../../functions/shared/store/markers.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { conditionHolds, type Item, updateItem } from '../support/expressions.js';
 
@@ -388,6 +390,8 @@ describe('SendReminder for the approver', () => {
   });
 
   it('claims only an open, unexpired review whose link went out', async () => {
+    const claimApproverReminder = (reviewId: string, at: Date) =>
+      remindOnce(reviewKey(reviewId), at, async () => undefined);
     given(waiting(), [], [review(), review({ reviewId: 'rev-d', state: 'decided' })]);
     expect(await claimApproverReminder('rev-d', NOW)).toBe(false);
     expect(await claimApproverReminder('rev-1', new Date('2026-12-30T00:00:00.000Z'))).toBe(false);
