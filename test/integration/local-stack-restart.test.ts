@@ -1,5 +1,5 @@
 // `npm start` as a user runs it, killed with SIGKILL mid-flight and started again: nothing is lost.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { freePort } from '../support/ports.js';
+import { killHard, startStackProcess } from '../support/stack-process.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-restart-'));
@@ -32,39 +33,12 @@ const ports = {
 };
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
-function startStack(): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['bin/dpia.js', 'local'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
-      DPIA_DATA_DIR: dataDir,
-      DPIA_EXTRA_FUNCTIONS: 'record-event=test/fixtures/functions/record-event.handler.ts',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+const startStack = () =>
+  startStackProcess({
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    DPIA_DATA_DIR: dataDir,
+    DPIA_EXTRA_FUNCTIONS: 'record-event=test/fixtures/functions/record-event.handler.ts',
   });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`no ready line:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/^Ready in \d+ ms/m.test(output)) {
-        clearTimeout(timer);
-        resolve(proc);
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.on('exit', (code) => reject(new Error(`stack exited with ${code}:\n${output}`)));
-  });
-}
-
-function killHard(proc: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    proc.on('exit', () => resolve());
-    proc.kill('SIGKILL');
-  });
-}
 
 function clients() {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };

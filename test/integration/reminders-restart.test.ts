@@ -1,7 +1,7 @@
 // Reminders across kill -9 of `npm start` (modelled on local-stack-restart.test.ts): a reminder
 // waiting when the stack dies goes out after the restart, and a stack killed as its reminders go
 // out sends none of them twice when it comes back.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +12,9 @@ import { resolveLocalConfig } from '../../local/config.js';
 import { freePort } from '../support/ports.js';
 import { reminderExecution, remindersTo } from '../support/reminders.js';
 import { proposalInput } from '../support/stack.js';
+import { killHard, startStackProcess } from '../support/stack-process.js';
 
-const root = new URL('../..', import.meta.url).pathname;
+const _root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-reminder-restart-'));
 let child: ChildProcess | undefined;
 
@@ -40,41 +41,13 @@ const sfn = new SFNClient({
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   maxAttempts: 2,
 });
+const startStack = () =>
+  startStackProcess({
+    ...Object.fromEntries(Object.entries(PORT_VARIABLES).map(([k, v]) => [k, String(v)])),
+    DPIA_DATA_DIR: dataDir,
+    DPIA_LOG_LEVEL: 'warn',
+  });
 const REMINDER_MACHINE = 'arn:aws:states:eu-west-2:000000000000:stateMachine:camera-dpia-reminder';
-
-function startStack(): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['bin/dpia.js', 'local'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      ...Object.fromEntries(Object.entries(PORT_VARIABLES).map(([k, v]) => [k, String(v)])),
-      DPIA_DATA_DIR: dataDir,
-      DPIA_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`no ready line:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/^Ready in \d+ ms/m.test(output)) {
-        clearTimeout(timer);
-        resolve(proc);
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', onData);
-    proc.on('exit', (code) => reject(new Error(`stack exited with ${code}:\n${output}`)));
-  });
-}
-
-function killHard(proc: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    proc.on('exit', () => resolve());
-    proc.kill('SIGKILL');
-  });
-}
 
 afterAll(async () => {
   if (child && child.exitCode === null) await killHard(child);

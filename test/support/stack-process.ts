@@ -1,0 +1,36 @@
+// `npm start` as a user runs it, in a child process the kill -9 tests can kill and start again on
+// the same data directory and ports.
+import { type ChildProcess, spawn } from 'node:child_process';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+/** Starts `dpia local` with these variables; resolves once it prints its ready line. */
+export function startStackProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ['bin/dpia.js', 'local'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`no ready line:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/^Ready in \d+ ms/m.test(output)) {
+        clearTimeout(timer);
+        resolve(proc);
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.on('exit', (code) => reject(new Error(`stack exited with ${code}:\n${output}`)));
+  });
+}
+
+/** SIGKILL, as a crash: no shutdown code runs. */
+export function killHard(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    proc.on('exit', () => resolve());
+    proc.kill('SIGKILL');
+  });
+}
