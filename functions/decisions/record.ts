@@ -3,7 +3,7 @@
 // decision already recorded and appends nothing.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
-import { retireReviewedApproval, reviewedRegisterEntry } from '../proposals/review-cycle.js';
+import { retireReviewedApproval, reviewedInstallation } from '../proposals/review-cycle.js';
 import { addToRegister } from '../register/entry.js';
 import { log } from '../shared/logger.js';
 import { Outcome } from '../shared/model/decision.js';
@@ -91,8 +91,9 @@ export async function recordDecision(
   }
   // Issue 14: a review's entry takes its dates from the reviewed one's, which then goes, and the
   // reviewed approval leaves the reviews-due list. Every step is idempotent: a replay repeats them.
-  await addToRegister(proposal, record, await reviewedRegisterEntry(proposal));
-  await retireReviewedApproval(proposal);
+  const reviewed = await reviewedInstallation(proposal);
+  await addToRegister(proposal, record, reviewed?.entry);
+  if (reviewed) await retireReviewedApproval(proposal.proposalId, reviewed.proposal);
   // Every attempt, not only the first: the counter's own marker makes a replay add nothing.
   await countDecision(proposal, record);
   log.info('decision recorded', {

@@ -70,13 +70,10 @@ export async function claimReview(reviewOf: string, newProposalId: string): Prom
  * When a review is decided, the approval it reviewed is no longer due for review: its decision
  * leaves the REVIEWDUE index (the index keys only; the record and its hash are untouched).
  */
-export async function retireReviewedApproval(proposal: ProposalRecord): Promise<void> {
-  const reviewOf = proposal.input.reviewOf;
-  if (!reviewOf) return;
-  const previous = await findProposal(reviewOf);
+export async function retireReviewedApproval(reviewId: string, previous: ProposalRecord): Promise<void> {
   // The camera is listed under the review now (approved), or no longer (rejected).
-  if (previous) await removeFromRegister(previous.reference);
-  const sequence = previous?.decisionId ? sequenceOfDecisionId(previous.decisionId) : undefined;
+  await removeFromRegister(previous.reference);
+  const sequence = previous.decisionId ? sequenceOfDecisionId(previous.decisionId) : undefined;
   if (sequence === undefined) return;
   try {
     await dynamo.send(
@@ -92,8 +89,8 @@ export async function retireReviewedApproval(proposal: ProposalRecord): Promise<
     if (!isConditionFailure(error)) throw error;
   }
   log.info('review done: the reviewed approval is no longer due', {
-    proposalId: proposal.proposalId,
-    reviewOf,
+    proposalId: reviewId,
+    reviewOf: previous.proposalId,
   });
 }
 
@@ -135,9 +132,11 @@ export async function cameraHistory(proposal: ProposalRecord): Promise<HistoryEn
   return [...before, entry(proposal), ...after];
 }
 
-/** The reviewed installation's register entry, read before the review's own entry is written. */
-export async function reviewedRegisterEntry(proposal: ProposalRecord): Promise<RegisterEntry | undefined> {
+/** The installation a review reviews, and its register entry, read once before the review's own entry is written. */
+export async function reviewedInstallation(
+  proposal: ProposalRecord,
+): Promise<{ proposal: ProposalRecord; entry: RegisterEntry | undefined } | undefined> {
   const reviewOf = proposal.input.reviewOf;
   const previous = reviewOf ? await findProposal(reviewOf) : undefined;
-  return previous ? findRegisterEntry(previous.reference) : undefined;
+  return previous ? { proposal: previous, entry: await findRegisterEntry(previous.reference) } : undefined;
 }
