@@ -69,11 +69,6 @@ export interface RenderedDpia {
   view: DpiaView;
 }
 
-/** The document of one proposal, as HTML. */
-export async function dpiaDocument(proposalId: string, edition: Edition): Promise<RenderedDpia> {
-  return renderDpia(await loadDpiaSources(proposalId), edition);
-}
-
 export function renderDpia(sources: DpiaSources, edition: Edition): RenderedDpia {
   const view = dpiaView(sources, edition);
   return { html: renderPage('dpia-document', view), view };

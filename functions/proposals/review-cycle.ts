@@ -2,7 +2,8 @@
 // a review of it as a new proposal, pre-filled from the last one and linked to it (`reviewOf` on
 // the new one, `nextReviewId` on the old). Each camera's history is then a chain of proposals.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { findRegisterEntry, type RegisterEntry, removeFromRegister } from '../register/entry.js';
+import { type RegisterEntry, removeFromRegister } from '../register/entry.js';
+import { findRegisterEntry } from '../register/store.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';

@@ -2,7 +2,7 @@
 // RecordDecision. It is the register's own projection of the proposal and its decision: only the
 // fields the register publishes are copied, so reading the register never touches the proposal
 // (its site, consultees and people). Kept small: it is bundled into the record-decision function.
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { dynamo } from '../shared/clients/dynamo.js';
@@ -171,13 +171,6 @@ export async function addToRegister(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
-}
-
-/** The register entry of an installation by its reference, if it is listed. */
-export async function findRegisterEntry(reference: string): Promise<RegisterEntry | undefined> {
-  const out = await dynamo.send(new GetCommand({ TableName: tableName(), Key: registerEntryKey(reference) }));
-  const parsed = RegisterEntry.safeParse(out.Item ?? null);
-  return parsed.success ? parsed.data : undefined;
 }
 
 /** Takes an installation off the register (its review was decided: it is listed under the review now, or no longer). */

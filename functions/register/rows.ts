@@ -1,10 +1,9 @@
 // The register's rows, the same in the HTML page, the CSV and the JSON: built from register
 // entries only (never from a proposal), with the seed register's columns.
 import { stringify } from 'csv-stringify/sync';
+import { NOT_RECORDED } from '../dpia/document.js';
 import type { CameraType } from '../shared/model/proposal.js';
 import type { RegisterEntry } from './entry.js';
-
-export const NOT_RECORDED = 'Not recorded';
 
 /** Each camera type's heading, as the seed register names its systems. */
 export const CAMERA_TYPE_NAMES: Record<CameraType, string> = {

@@ -11,6 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NOT_RECORDED } from '../../functions/dpia/document.js';
 import {
   publishableRole,
   purposeOf,
@@ -21,7 +22,7 @@ import {
 } from '../../functions/register/entry.js';
 import { cacheable, parseRegisterQuery } from '../../functions/register/public.js';
 import { registerView } from '../../functions/register/register.handler.js';
-import { NOT_RECORDED, registerCsv, registerRow } from '../../functions/register/rows.js';
+import { registerCsv, registerRow } from '../../functions/register/rows.js';
 import { listRegister } from '../../functions/register/store.js';
 import { ValidationError } from '../../functions/shared/errors.js';
 import {
