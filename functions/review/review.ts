@@ -442,6 +442,14 @@ function reviewFormSchema(today: string, rules: FormRules) {
         }
         if (rules.dpoAdvice) {
           const departs = departsFromDpoAdvice(rules.dpoAdvice.recommendation, form.outcome, form.conditions);
+          // SPEC 10: the approver states it, whichever way; nothing is assumed for them.
+          if (!form.dpoAdvice && !departs) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['dpoAdvice'],
+              message: "Say whether your decision accepts or overrules the DPO's advice.",
+            });
+          }
           if (departs && form.dpoAdvice !== 'overruled') {
             ctx.addIssue({
               code: 'custom',

@@ -120,6 +120,7 @@ beforeAll(async () => {
       outcome: 'approved',
       rationale: `A clear pressing need; ${PLANTED.consultee} supports it and the concerns are met.`,
       conditions: 'Confirm encryption at rest (principle 9) before the camera goes live.',
+      dpoAdvice: 'accepted',
     }).toString(),
     { 'content-type': 'application/x-www-form-urlencoded' },
   );

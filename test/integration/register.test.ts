@@ -140,6 +140,7 @@ async function decide(
       outcome,
       rationale: `Decided by ${PLANTED.approver} (${PLANTED.approverEmail}) after ${PLANTED.consultee} wrote about ${PLANTED.site}.`,
       conditions: `Signage at ${PLANTED.site} before go-live.`,
+      ...(input.dpo ? { dpoAdvice: 'accepted' } : {}),
     }).toString(),
     { 'content-type': 'application/x-www-form-urlencoded' },
   );

@@ -663,7 +663,11 @@ describe('the governance rules of the review form (SPEC 10, 11)', () => {
 
   it('records an approval that follows the advice as accepted', async () => {
     given(review(), advised('proceed-with-conditions'));
-    const res = await approve();
+    const unstated = await approve();
+    expect(unstated.statusCode).toBe(400);
+    expect(view(unstated).form.fieldErrors.dpoAdvice).toContain('accepts or overrules');
+    expectNothingChanged();
+    const res = await approve({ dpoAdvice: 'accepted' });
     expect(res.statusCode).toBe(200);
     expect(output()).toMatchObject({ outcome: 'approved', dpoAdvice: 'accepted', dpoReasons: null });
   });
