@@ -1,0 +1,43 @@
+// The unit tests' stand-in tables refuse what DynamoDB refuses (issue 18): a handler whose
+// expression the real table would reject must fail its unit test too, not only on AWS.
+import { describe, expect, it } from 'vitest';
+import { checkPlaceholders, updateItem } from '../support/expressions.js';
+
+describe('the unit fakes validate expressions as DynamoDB does', () => {
+  it('refuses any of the reserved words used bare, not only the common ones', () => {
+    for (const word of ['comment', 'absolute', 'zone', 'Status']) {
+      expect(() =>
+        checkPlaceholders({ UpdateExpression: `SET ${word} = :v`, ExpressionAttributeValues: { ':v': 1 } }),
+      ).toThrow(/reserved keyword/);
+    }
+  });
+
+  it('refuses unused and undefined placeholders and syntax errors', () => {
+    expect(() =>
+      checkPlaceholders({
+        UpdateExpression: 'SET #a = :v',
+        ExpressionAttributeNames: { '#a': 'a', '#b': 'b' },
+        ExpressionAttributeValues: { ':v': 1 },
+      }),
+    ).toThrow(/unused/);
+    expect(() => checkPlaceholders({ ConditionExpression: 'attribute_exists(#a)' })).toThrow(/#a/);
+    expect(() =>
+      checkPlaceholders({ UpdateExpression: 'SET a = = :v', ExpressionAttributeValues: { ':v': 1 } }),
+    ).toThrow(/Syntax error/);
+  });
+
+  it('accepts what the table accepts and applies it', () => {
+    const { next } = updateItem(
+      { pk: 'P#1', n: 1 },
+      {
+        TableName: 't',
+        Key: { pk: 'P#1' },
+        UpdateExpression: 'SET #n = #n + :one, #s = :s',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#n': 'n', '#s': 'status' },
+        ExpressionAttributeValues: { ':one': 1, ':s': 'open' },
+      },
+    );
+    expect(next).toEqual({ pk: 'P#1', n: 2, status: 'open' });
+  });
+});
