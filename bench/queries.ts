@@ -8,9 +8,6 @@
 // dates, which are all past, in the review-due index. The page reads the counters and one capped
 // count of that index, never the decisions, so its p50 should stay near 1 as well.
 import { createHash, randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { DEFAULTS } from '../functions/shared/config.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey } from '../functions/shared/keys.js';
 import { OVERDUE_COUNT_CAP } from '../functions/stats/figures.js';
 import { recentMonths } from '../functions/stats/months.js';
@@ -18,15 +15,11 @@ import { serviceUrl } from '../local/config.js';
 import { monthItem, seedMonths } from '../test/support/dashboard.js';
 import { rowOf, text, webSession } from '../test/support/web.js';
 import { floorClients } from './lifecycle-floor.js';
-import { limiter } from './support/drive.js';
-import { type BenchOptions, type BenchResult, check, percentile, seconds } from './support/result.js';
+import { type BenchOptions, type BenchResult, check, seconds } from './support/result.js';
+import { LOAD_CONCURRENCY, loadItems, sampleLatency } from './support/scale.js';
 import { startBenchStack } from './support/stack.js';
 
 const GOAL = 1.2;
-const BATCH = 25;
-/** BatchWriteItem requests in flight while loading. */
-const LOAD_CONCURRENCY = 8;
-const WARM_UP = 20;
 
 export async function benchQueries({ quick }: BenchOptions): Promise<BenchResult[]> {
   const small = quick ? 200 : 1_000;
@@ -37,11 +30,11 @@ export async function benchQueries({ quick }: BenchOptions): Promise<BenchResult
   try {
     const auditor = await webSession(serviceUrl(b.config, 'api'), 'auditor', 'auditor@police.example');
     const months = recentMonths(new Date(), 36);
-    const loadSmall = await load(dynamo, 1, small);
+    const loadSmall = await loadItems(dynamo, 1, small, decision);
     await seedMonths(dynamo, months, small / 36 / 2);
     const atSmall = await measure(b, requests, small);
     const boardSmall = await measureDashboard(b, auditor, requests, small);
-    const loadLarge = await load(dynamo, small + 1, large);
+    const loadLarge = await loadItems(dynamo, small + 1, large, decision);
     await seedMonths(dynamo, months, large / 36 / 2);
     const atLarge = await measure(b, requests, large);
     const boardLarge = await measureDashboard(b, auditor, requests, large);
@@ -134,62 +127,15 @@ function decision(sequence: number) {
   return { ...decisionKey(sequence), ...decisionIndexKeys(record), type: 'decision', ...record };
 }
 
-/** Writes decisions `from`..`to` (inclusive) in batches of 25, retrying unprocessed items. */
-async function load(dynamo: ReturnType<typeof floorClients>['dynamo'], from: number, to: number) {
-  const start = performance.now();
-  const slot = limiter(LOAD_CONCURRENCY);
-  const batches: number[] = [];
-  for (let first = from; first <= to; first += BATCH) batches.push(first);
-  await Promise.all(
-    batches.map((first) =>
-      slot(async () => {
-        let requests = Array.from({ length: Math.min(BATCH, to - first + 1) }, (_, i) => ({
-          PutRequest: { Item: decision(first + i) },
-        }));
-        for (let attempt = 0; requests.length > 0; attempt++) {
-          const out = await dynamo.send(
-            new BatchWriteCommand({ RequestItems: { [DEFAULTS.tableName]: requests } }),
-          );
-          requests = (out.UnprocessedItems?.[DEFAULTS.tableName] ?? []) as typeof requests;
-          if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        }
-      }),
-    ),
-  );
-  return performance.now() - start;
-}
-
-interface Latency {
-  p50: number;
-  p95: number;
-  correct: boolean;
-  problem?: string;
-}
-
-/** One request at a time, so each latency is the request's own. */
-async function measure(
-  b: Awaited<ReturnType<typeof startBenchStack>>,
-  count: number,
-  newest: number,
-): Promise<Latency> {
-  const times: number[] = [];
-  let problem: string | undefined;
-  for (let i = 0; i < WARM_UP + count; i++) {
-    const start = performance.now();
+/** The newest page of decisions, one request at a time. */
+function measure(b: Awaited<ReturnType<typeof startBenchStack>>, count: number, newest: number) {
+  return sampleLatency(count, async (first) => {
     const answer = await b.api<{
       items: { sequence: number; decidedAt: string }[];
       nextCursor: string | null;
     }>('auditor', 'GET', '/decisions?limit=50');
-    const elapsed = performance.now() - start;
-    if (i >= WARM_UP) times.push(elapsed);
-    if (i === 0) problem = pageProblem(answer.status, answer.body, decidedAt(newest));
-  }
-  return {
-    p50: percentile(times, 50),
-    p95: percentile(times, 95),
-    correct: problem === undefined,
-    ...(problem ? { problem } : {}),
-  };
+    return first ? pageProblem(answer.status, answer.body, decidedAt(newest)) : undefined;
+  });
 }
 
 function pageProblem(
@@ -211,29 +157,18 @@ function pageProblem(
 }
 
 /** One page at a time, as an auditor opening the dashboard; checks the first answer's figures. */
-async function measureDashboard(
+function measureDashboard(
   b: Awaited<ReturnType<typeof startBenchStack>>,
   cookie: string,
   count: number,
   decisions: number,
-): Promise<Latency> {
+) {
   const url = `${serviceUrl(b.config, 'api')}/app/dashboard`;
-  const times: number[] = [];
-  let problem: string | undefined;
-  for (let i = 0; i < WARM_UP + count; i++) {
-    const start = performance.now();
+  return sampleLatency(count, async (first) => {
     const answer = await fetch(url, { headers: { cookie } });
     const html = await answer.text();
-    const elapsed = performance.now() - start;
-    if (i >= WARM_UP) times.push(elapsed);
-    if (i === 0) problem = dashboardProblem(answer.status, html, decisions);
-  }
-  return {
-    p50: percentile(times, 50),
-    p95: percentile(times, 95),
-    correct: problem === undefined,
-    ...(problem ? { problem } : {}),
-  };
+    return first ? dashboardProblem(answer.status, html, decisions) : undefined;
+  });
 }
 
 function dashboardProblem(status: number, html: string, decisions: number): string | undefined {

@@ -3,20 +3,14 @@
 // written directly with BatchWriteItem in parallel batches, as RecordDecision writes them, not
 // through the workflow. A page is one Query on the register's index partition, reading 51 items
 // whatever the register holds, so the p50 ratio should stay near 1; a Scan would grow with it.
-import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { registerItem } from '../functions/register/entry.js';
-import { DEFAULTS } from '../functions/shared/config.js';
 import { CAMERA_TYPES } from '../functions/shared/model/proposal.js';
 import { floorClients } from './lifecycle-floor.js';
-import { limiter } from './support/drive.js';
-import { type BenchOptions, type BenchResult, check, percentile, seconds } from './support/result.js';
+import { type BenchOptions, type BenchResult, check, seconds } from './support/result.js';
+import { LOAD_CONCURRENCY, loadItems, sampleLatency } from './support/scale.js';
 import { startBenchStack } from './support/stack.js';
 
 const GOAL = 1.2;
-const BATCH = 25;
-const LOAD_CONCURRENCY = 8;
-const WARM_UP = 20;
 const PAGE = 50;
 const AREAS = [
   'Ashford',
@@ -40,9 +34,9 @@ export async function benchRegister({ quick }: BenchOptions): Promise<BenchResul
   const b = await startBenchStack('register');
   const dynamo = floorClients().dynamo;
   try {
-    const loadSmall = await load(dynamo, 1, small);
+    const loadSmall = await loadItems(dynamo, 1, small, entry);
     const atSmall = await measure(b, requests, firstOf(1, small));
-    const loadLarge = await load(dynamo, small + 1, large);
+    const loadLarge = await loadItems(dynamo, small + 1, large, entry);
     const atLarge = await measure(b, requests, firstOf(1, large));
     const p50Ratio = atLarge.p50 / atSmall.p50;
     return {
@@ -100,58 +94,12 @@ function firstOf(from: number, to: number): string {
   return best.reference;
 }
 
-async function load(dynamo: ReturnType<typeof floorClients>['dynamo'], from: number, to: number) {
-  const start = performance.now();
-  const slot = limiter(LOAD_CONCURRENCY);
-  const batches: number[] = [];
-  for (let first = from; first <= to; first += BATCH) batches.push(first);
-  await Promise.all(
-    batches.map((first) =>
-      slot(async () => {
-        let requests = Array.from({ length: Math.min(BATCH, to - first + 1) }, (_, i) => ({
-          PutRequest: { Item: entry(first + i) },
-        }));
-        for (let attempt = 0; requests.length > 0; attempt++) {
-          const out = await dynamo.send(
-            new BatchWriteCommand({ RequestItems: { [DEFAULTS.tableName]: requests } }),
-          );
-          requests = (out.UnprocessedItems?.[DEFAULTS.tableName] ?? []) as typeof requests;
-          if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        }
-      }),
-    ),
-  );
-  return performance.now() - start;
-}
-
-interface Latency {
-  p50: number;
-  p95: number;
-  correct: boolean;
-  problem?: string;
-}
-
-/** One request at a time, so each latency is the request's own. */
-async function measure(
-  b: Awaited<ReturnType<typeof startBenchStack>>,
-  count: number,
-  expectedFirst: string,
-): Promise<Latency> {
-  const times: number[] = [];
-  let problem: string | undefined;
-  for (let i = 0; i < WARM_UP + count; i++) {
-    const start = performance.now();
+/** The register's first page as the public opens it, one request at a time. */
+function measure(b: Awaited<ReturnType<typeof startBenchStack>>, count: number, expectedFirst: string) {
+  return sampleLatency(count, async (first) => {
     const answer = await b.api<string>(null, 'GET', `/register?limit=${PAGE}`);
-    const elapsed = performance.now() - start;
-    if (i >= WARM_UP) times.push(elapsed);
-    if (i === 0) problem = pageProblem(answer.status, answer.text, expectedFirst);
-  }
-  return {
-    p50: percentile(times, 50),
-    p95: percentile(times, 95),
-    correct: problem === undefined,
-    ...(problem ? { problem } : {}),
-  };
+    return first ? pageProblem(answer.status, answer.text, expectedFirst) : undefined;
+  });
 }
 
 function pageProblem(status: number, html: string, expectedFirst: string): string | undefined {
