@@ -8,7 +8,7 @@ import { consulteeKey, type Key, proposalKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
 import { claimMarker, settleMarker } from '../shared/store/markers.js';
-import { listConsultees, type ProposalRecord } from '../shared/store/proposals.js';
+import { addTimelineEvent, listConsultees, type ProposalRecord } from '../shared/store/proposals.js';
 import { renderMessage } from '../shared/templates.js';
 import { formatUkDateTime } from '../shared/uk-dates.js';
 import type { Withdrawal } from './withdraw.js';
@@ -77,6 +77,7 @@ export async function mailWithdrawal(proposal: ProposalRecord, withdrawal: Withd
       : []),
   ];
   let mailed = 0;
+  let failed = 0;
   await mapBounded(recipients, CONCURRENCY, async (recipient) => {
     if (!(await claimMarker(recipient.key, recipient.marker))) return;
     let sent = false;
@@ -88,13 +89,35 @@ export async function mailWithdrawal(proposal: ProposalRecord, withdrawal: Withd
       );
       sent = true;
       mailed += 1;
+    } catch (error) {
+      // The withdrawal stands whatever the mail does: one refused address stops nobody else's mail.
+      failed += 1;
+      log.warn('withdrawal mail not sent', {
+        proposalId: proposal.proposalId,
+        role: recipient.role,
+        error: (error as Error).name,
+      });
     } finally {
       await settleMarker(recipient.key, recipient.marker, sent);
     }
   });
-  log.info('withdrawal mailed', { proposalId: proposal.proposalId, reference: proposal.reference, mailed });
+  if (mailed + failed > 0) {
+    await addTimelineEvent(
+      proposal.proposalId,
+      'withdrawal-mailed',
+      `Told of the withdrawal by mail: ${count(mailed, 'person', 'people')}${failed > 0 ? `; ${failed} could not be mailed` : ''}.`,
+    );
+  }
+  log.info('withdrawal mailed', {
+    proposalId: proposal.proposalId,
+    reference: proposal.reference,
+    mailed,
+    failed,
+  });
   return mailed;
 }
+
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export function withdrawalView(
   proposal: ProposalRecord,

@@ -251,6 +251,10 @@ describe('a proposal withdrawn while the DPO is asked (issue 20)', () => {
     expect(page.text).toContain('This proposal was withdrawn');
     expect(page.text).toContain(`The reason given: ${reason}`);
     expect(page.text).toContain('no advice is needed');
-    expect((await detail(proposalId)).timeline.at(-1)?.detail ?? '').toContain(`Reason: ${reason}`);
+    const timeline = (await detail(proposalId)).timeline;
+    expect(timeline.find((e) => e.event === 'withdrawn')?.detail).toContain(`Reason: ${reason}`);
+    expect(timeline.find((e) => e.event === 'withdrawal-mailed')?.detail).toBe(
+      'Told of the withdrawal by mail: 4 people.',
+    );
   });
 });

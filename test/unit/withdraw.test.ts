@@ -137,6 +137,28 @@ describe('POST /proposals/{id}/withdraw with a reason', () => {
     expect(s3.commandCalls(PutObjectCommand).length).toBeGreaterThan(0);
   });
 
+  it('still withdraws when SES refuses one address, mails the others, and says so in the timeline', async () => {
+    given('consulting');
+    ses
+      .on(SendEmailCommand, { Destination: { ToAddresses: [input.approver.email] } })
+      .rejects(Object.assign(new Error('refused'), { name: 'MessageRejected' }));
+    const answer = await post({ reason: 'Funding for the scheme was withdrawn.' });
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body as string)).toMatchObject({ notified: 1 });
+    const events = dynamo
+      .commandCalls(PutCommand)
+      .map((c) => c.args[0].input.Item)
+      .filter((i) => i?.type === 'event');
+    expect(events.find((e) => e?.event === 'withdrawal-mailed')?.detail).toBe(
+      'Told of the withdrawal by mail: 1 person; 1 could not be mailed.',
+    );
+    // The refused claim is released, so nothing is left half-sent.
+    const released = dynamo
+      .commandCalls(UpdateCommand)
+      .filter((c) => c.args[0].input.UpdateExpression === 'REMOVE #marker');
+    expect(released).toHaveLength(1);
+  });
+
   it('mails nobody already told: a repeated attempt finds the markers taken', async () => {
     given('consulting');
     dynamo.on(UpdateCommand, { UpdateExpression: 'SET #marker = :sending' }).rejects(conditionFailed());
