@@ -49,6 +49,17 @@ const normalise = (cell: string): string => cell.toLowerCase().replace(/[^a-z]/g
 /** The field the form puts each block in, for messages: the paste box or the file input. */
 export const PASTE_FIELD = 'consulteesCsv';
 export const FILE_FIELD = 'consulteesFile';
+/**
+ * A browser cannot refill a file input, so when the form comes back (an error elsewhere, "add
+ * another consultee") the uploaded file's text rides along in this hidden field; a new file wins.
+ */
+export const KEPT_FIELD = 'consulteesFileKept';
+
+/** The uploaded CSV's text: the file just chosen, else the one kept from the previous post. */
+export function uploadedText(form: URLSearchParams): string {
+  const chosen = form.get(FILE_FIELD) ?? '';
+  return chosen.trim() !== '' ? chosen : (form.get(KEPT_FIELD) ?? '');
+}
 
 /** The consultees of the paste box and of an uploaded file, each line traced to where it came from. */
 export function importConsultees(pasted: string, uploaded = ''): ConsulteeImport {

@@ -11,7 +11,7 @@ import {
   type ProposalInput,
 } from '../shared/model/proposal.js';
 import { LIKELIHOOD_LABELS, SEVERITY_LABELS } from '../shared/model/risk.js';
-import { type ConsulteeSource, FILE_FIELD, importConsultees } from './consultee-import.js';
+import { type ConsulteeSource, FILE_FIELD, importConsultees, uploadedText } from './consultee-import.js';
 
 export const DEFAULT_ROWS = 2;
 /** Risk rows on the form (SPEC 10, 11), at least; an empty row is left out. */
@@ -101,7 +101,7 @@ export function rowCount(form: URLSearchParams): number {
 
 export function parseProposalForm(form: URLSearchParams): ParsedForm {
   // Pasted lines and an uploaded CSV file (functions/web/consultee-import.ts), then the rows.
-  const imported = importConsultees(text(form, 'consulteesCsv'), text(form, FILE_FIELD));
+  const imported = importConsultees(text(form, 'consulteesCsv'), uploadedText(form));
   const { issues, sources } = imported;
   const consultees: Record<string, unknown>[] = imported.consultees.map((c) => ({ ...c }));
   const rows = rowCount(form);
@@ -310,7 +310,7 @@ export function proposalFormView(
       standardAccessDays: input('retention.standardAccessDays', String(DEFAULT_RETENTION.standardAccessDays)),
     },
     consulteesCsv: input('consulteesCsv'),
-    consulteesFile: input(FILE_FIELD),
+    consulteesFile: { ...input(FILE_FIELD), kept: uploadedText(form) || null },
     rows: rows,
     consulteeRows: Array.from({ length: rows }, (_, row) => ({
       number: row + 1,

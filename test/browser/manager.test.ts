@@ -86,6 +86,17 @@ describe('consultees in bulk on the new-proposal form', () => {
         '\ufeffName,Email,Organisation\n"Evans, Siân",s.evans@ashford.example,Ashford Borough Council\n',
       ),
     });
+    // An error elsewhere: the form comes back, and the uploaded file is kept with it (a browser
+    // cannot refill a file input), so the manager fixes the title and sends it again as it is.
+    await page.fill('#f-title', '');
+    const [refused] = await Promise.all([
+      page.waitForResponse(/\/app\/proposals$/),
+      page.click('button[value=submit]'),
+    ]);
+    expect(refused.status()).toBe(400);
+    expect(await page.textContent('#f-consulteesFile-hint')).toContain('The file you uploaded is kept');
+    await audit(page);
+    await page.fill('#f-title', 'ANPR on the A28 (bulk consultees)');
     await Promise.all([
       page.waitForURL(/\/app\/proposals\/[0-9a-f-]{36}$/),
       page.click('button[value=submit]'),

@@ -86,6 +86,14 @@ describe('uploading a CSV file', () => {
     expect(view.consulteesFile.invalid).toBe(true);
   });
 
+  it('keeps the uploaded file when the form comes back, and a newly chosen file replaces it', () => {
+    const kept = new URLSearchParams({ consulteesFileKept: 'Name,Email\nCllr K,k@t.example' });
+    expect(parseProposalForm(kept).raw.consultees).toEqual([{ name: 'Cllr K', email: 'k@t.example' }]);
+    expect(proposalFormView(kept, [], []).consulteesFile.kept).toContain('Cllr K');
+    kept.set('consulteesFile', 'Name,Email\nCllr N,n@t.example');
+    expect(parseProposalForm(kept).raw.consultees).toEqual([{ name: 'Cllr N', email: 'n@t.example' }]);
+  });
+
   it('reads a UTF-8 file with a byte-order mark, and an older Excel file in Windows-1252', () => {
     const utf8 = new Uint8Array([
       0xef,
