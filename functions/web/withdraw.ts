@@ -72,15 +72,15 @@ export async function withdrawFromForm(request: PageRequest) {
   }
   const checked = WithdrawalReason.safeParse(typed);
   if (!checked.success) {
-    return confirmPage(signedIn, id, 400, typed, reasonMessage(checked.error.issues[0]?.message ?? ''));
+    return confirmPage(signedIn, id, 400, typed, reasonMessage(checked.error.issues[0]));
   }
   const withdrawn = await withdrawProposal(id, signedIn.session.sub, checked.data, request.now);
   return redirect(`/app/proposals/${encode(withdrawn.proposalId)}`);
 }
 
-/** The schema's length messages, in the words of this form. */
-function reasonMessage(message: string): string {
-  if (/at least/.test(message)) return `Give the reason in at least ${REASON_MIN} characters`;
-  if (/at most/.test(message)) return `Keep the reason to ${REASON_MAX} characters or fewer`;
-  return message;
+/** The schema's length rules in the words of this form; its other messages (one line, no e-mail address) as they are. */
+function reasonMessage(issue: { code: string; message: string } | undefined): string {
+  if (issue?.code === 'too_small') return `Give the reason in at least ${REASON_MIN} characters`;
+  if (issue?.code === 'too_big') return `Keep the reason to ${REASON_MAX} characters or fewer`;
+  return issue?.message ?? 'Give the reason for withdrawing';
 }

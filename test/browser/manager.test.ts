@@ -171,6 +171,16 @@ describe('withdrawing with a reason', () => {
       'awaiting-approval',
     );
 
+    await page.fill('#reason', 'Too short');
+    await Promise.all([
+      page.waitForResponse(/\/withdraw$/),
+      page.click(`button:has-text("Yes, withdraw ${p.reference}")`),
+    ]);
+    expect(await page.locator('#reason-error').textContent()).toBe(
+      'Give the reason in at least 10 characters',
+    );
+    expect(await page.locator('#reason').inputValue()).toBe('Too short');
+
     const reason = 'The highway authority is rebuilding the junction; we will propose again after.';
     await page.fill('#reason', reason);
     await Promise.all([
