@@ -93,7 +93,7 @@ async function localToken(role: 'manager' | 'auditor', options: ApiOptions): Pro
   return mintToken({ dataDir: resolveLocalConfig().dataDir, role, user: `cli-${role}` });
 }
 
-/** An error answer as one or more plain lines; validation errors list each field. */
+/** An error answer as one or more plain sentences (never the error's class name); validation errors list each field. */
 export function explainError(response: ApiResponse): CliError {
   const body = response.body as {
     error?: string;
@@ -102,6 +102,6 @@ export function explainError(response: ApiResponse): CliError {
   };
   const lines = body?.issues?.length
     ? body.issues.map((i) => `${i.path}: ${i.message}`)
-    : [`${body?.error ?? `HTTP ${response.status}`}: ${body?.message ?? response.text.slice(0, 200)}`];
+    : [body?.message ?? `The API answered ${response.status} without saying why.`];
   return new CliError(lines, response.status === 400 ? 2 : EXIT_FAILURE);
 }

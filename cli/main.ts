@@ -2,6 +2,7 @@
 // Each command's module is imported when it runs, so `dpia score` does not load the local stack.
 import { Command, CommanderError } from 'commander';
 import { LocalConfigError } from '../local/config.js';
+import { StackUnreachableError } from '../local/errors.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.js';
 
 const program = new Command()
@@ -48,8 +49,9 @@ program
   .command('propose')
   .description('open a proposal from a JSON file; prints its reference and id')
   .argument('<file>', 'proposal JSON file (SPEC §3)')
+  .option('--deadline <when>', "the response deadline instead of the file's: 28d, 36h or an ISO date-time")
   .option('--api <url>', API_HELP)
-  .action(async (file: string, options: { api?: string }) => {
+  .action(async (file: string, options: { api?: string; deadline?: string }) => {
     const { proposeCommand } = await import('./commands/lifecycle.js');
     process.stdout.write(`${await proposeCommand(file, options)}\n`);
   });
@@ -57,7 +59,7 @@ program
 program
   .command('status')
   .description("show a proposal's status, tally and timeline")
-  .argument('<id>', 'proposal id')
+  .argument('<id>', 'proposal id or reference (DPIA-YYYY-NNNN)')
   .option('--json', 'the full detail as JSON')
   .option('--api <url>', API_HELP)
   .action(async (id: string, options: { api?: string; json?: boolean }) => {
@@ -68,13 +70,35 @@ program
 program
   .command('reply')
   .description('send a consultee reply e-mail over SMTP to the local stack')
-  .argument('<id>', 'proposal id')
+  .argument('<id>', 'proposal id or reference (DPIA-YYYY-NNNN)')
   .argument('[text...]', 'the comment')
   .requiredOption('--from <email>', "the consultee's address")
   .requiredOption('--stance <stance>', 'support, concerns or object')
   .action(async (id: string, text: string[], options: { from: string; stance: string }) => {
     const { replyCommand } = await import('./commands/reply.js');
     process.stdout.write(`${await replyCommand(id, text, options)}\n`);
+  });
+
+program
+  .command('withdraw')
+  .description('withdraw a proposal, saying why; consultees and the approver are told by mail')
+  .argument('<id>', 'proposal id or reference (DPIA-YYYY-NNNN)')
+  .requiredOption('--reason <text>', 'why it is withdrawn (10-500 characters, sent to the consultees)')
+  .option('--api <url>', API_HELP)
+  .action(async (id: string, options: { reason: string; api?: string }) => {
+    const { withdrawCommand } = await import('./commands/lifecycle.js');
+    process.stdout.write(`${await withdrawCommand(id, options)}\n`);
+  });
+
+program
+  .command('mail')
+  .description('list the mail the local stack has sent, with review links and reply addresses (local only)')
+  .option('--to <address>', 'only mail to this address (or part of it)')
+  .option('--reference <reference>', 'only mail about this proposal (DPIA-YYYY-NNNN)')
+  .option('--json', 'machine-readable output')
+  .action(async (options: { to?: string; reference?: string; json?: boolean }) => {
+    const { mailCommand } = await import('./commands/mail.js');
+    process.stdout.write(`${await mailCommand(options)}\n`);
   });
 
 program
@@ -127,7 +151,7 @@ program
 program
   .command('evidence')
   .description("print a proposal's evidence pack as JSON (dpia evidence ID > pack.json)")
-  .argument('<id>', 'proposal id')
+  .argument('<id>', 'proposal id or reference (DPIA-YYYY-NNNN)')
   .option('--api <url>', API_HELP)
   .action(async (id: string, options: { api?: string }) => {
     const { evidenceCommand } = await import('./commands/lifecycle.js');
@@ -137,7 +161,7 @@ program
 program
   .command('document')
   .description("write a proposal's DPIA document (SPEC 11) to a file and print where")
-  .argument('<id>', 'proposal id')
+  .argument('<id>', 'proposal id or reference (DPIA-YYYY-NNNN)')
   .option('--pdf', 'the PDF instead of the HTML page')
   .option('--public', 'the public edition: no site, personal names or e-mail addresses')
   .option('--out <file>', 'where to write it (default: the reference, e.g. DPIA-2026-0001.pdf)')
@@ -151,7 +175,7 @@ const reviews = program.command('reviews').description('the review cycle of appr
 reviews
   .command('start')
   .description('open the review of an approved installation: a new proposal, pre-filled and linked')
-  .argument('<id>', 'proposal id of the approved installation')
+  .argument('<id>', 'proposal id or reference of the approved installation')
   .option('--deadline <iso>', 'the response deadline of the new consultation (default: 28 days on)')
   .option('--api <url>', API_HELP)
   .action(async (id: string, options: { deadline?: string; api?: string }) => {
@@ -172,7 +196,12 @@ reviews
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof LocalConfigError) {
+  if (error instanceof StackUnreachableError) {
+    process.stderr.write(
+      `Cannot reach the ${error.service} at ${error.url}: is the local stack running (npm start)?\n`,
+    );
+    process.exitCode = EXIT_FAILURE;
+  } else if (error instanceof LocalConfigError) {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = EXIT_USAGE;
   } else if (error instanceof CliError) {

@@ -77,7 +77,14 @@ export const functionAccess: Record<string, FunctionAccess> = {
     templates: true,
     settings: ['chromiumBin'],
   },
-  'withdraw-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['StopExecution'] },
+  // Issue 20: the consultees, the approver and the DPO are told by mail (templates/withdrawal).
+  'withdraw-proposal': {
+    table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+    workflow: ['StopExecution'],
+    sendsMail: true,
+    archivesMail: true,
+    templates: true,
+  },
   'record-ico-consultation': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'mark-failed': { table: ['PutItem', 'UpdateItem'] },
   'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
@@ -171,6 +178,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
     // SendTaskSuccess: a manager's "new review link" button (functions/review/reissue.ts).
     workflow: ['StartExecution', 'StopExecution', 'SendTaskSuccess'],
     readsReviewKey: true,
+    // A withdrawal from the page tells the consultees, the approver and the DPO (issue 20).
+    sendsMail: true,
+    archivesMail: true,
     settings: ['publicBaseUrl', 'cognitoDomain', 'cognitoClientId', 'cognitoIssuer'],
     templates: true,
   },

@@ -4,7 +4,10 @@
 import nodemailer from 'nodemailer';
 import type { LocalConfig } from './config.js';
 import { serviceUrl } from './config.js';
+import { NoConsultationMailError, StackUnreachableError } from './errors.js';
 import { mintToken } from './jwt.js';
+
+export { NoConsultationMailError, StackUnreachableError };
 
 export interface SentMail {
   messageId: string;
@@ -15,6 +18,9 @@ export interface SentMail {
   body?: { text?: string; html?: string };
   at: number;
 }
+
+/** Socket errors that mean nothing is listening (nodemailer's and Node's codes). */
+const UNREACHABLE = new Set(['ECONNECTION', 'ECONNREFUSED', 'ESOCKET', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
 export interface ApiAnswer<T = unknown> {
   status: number;
@@ -71,9 +77,14 @@ export class LocalStackClient {
   }
 
   async sentMail(): Promise<SentMail[]> {
-    const store = (await (await fetch(`${serviceUrl(this.config, 'ses')}/store`)).json()) as {
-      emails: SentMail[];
-    };
+    const url = `${serviceUrl(this.config, 'ses')}/store`;
+    let response: Response;
+    try {
+      response = await fetch(url);
+    } catch {
+      throw new StackUnreachableError('SES store', url);
+    }
+    const store = (await response.json()) as { emails: SentMail[] };
     return store.emails;
   }
 
@@ -118,6 +129,11 @@ export class LocalStackClient {
               ...(message.headers ? { headers: message.headers } : {}),
             },
       );
+    } catch (error) {
+      if (UNREACHABLE.has(String((error as { code?: unknown }).code))) {
+        throw new StackUnreachableError('SMTP server', `${this.config.host}:${this.config.ports.smtp}`);
+      }
+      throw error;
     } finally {
       transport.close();
     }
@@ -136,7 +152,7 @@ export class LocalStackClient {
       .filter((m) => (m.replyTo ?? [])[0]?.startsWith('consult+'))
       .at(-1);
     const replyTo = mail?.replyTo?.[0];
-    if (!mail || !replyTo) throw new Error(`no consultation mail for ${reference} reached ${address}`);
+    if (!mail || !replyTo) throw new NoConsultationMailError(address, reference);
     const quoted = (mail.body?.text ?? '')
       .split('\n')
       .map((line) => `> ${line}`)

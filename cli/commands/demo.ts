@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { LocalStackClient } from '../../local/client.js';
 import { startScratchStack } from '../../local/scratch.js';
+import { count } from '../words.js';
 
 const DEADLINE_SECONDS = 12;
 
@@ -147,7 +148,7 @@ export async function demoCommand(
 
     const verify = await client.api<{ ok: boolean; checked: number }>('auditor', 'GET', '/audit/verify');
     if (!verify.body.ok) throw new Error('the decision chain did not verify');
-    print(`15. Auditor verified the decision chain: ${verify.body.checked} record(s) intact`);
+    print(`15. Auditor verified the decision chain: ${count(verify.body.checked, 'record')} intact`);
     const dir = resolve(options.out ?? join(tmpdir(), 'dpia-demo'));
     const files = await writeDocument(client, proposalId, dir);
     print(`16. The DPIA document, as signed, is in ${dir}: ${files.join(', ')}`);

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { type ApiOptions, downloadFromApi, explainError } from '../api.js';
 import { CliError } from '../errors.js';
+import { proposalPath } from '../lookup.js';
 
 export interface DocumentOptions extends ApiOptions {
   pdf?: boolean;
@@ -12,7 +13,7 @@ export interface DocumentOptions extends ApiOptions {
 }
 
 export async function documentCommand(id: string, options: DocumentOptions): Promise<string> {
-  const path = `/proposals/${encodeURIComponent(id)}/dpia${options.pdf ? '.pdf' : ''}${options.public ? '?edition=public' : ''}`;
+  const path = `${await proposalPath(id, options, 'manager')}/dpia${options.pdf ? '.pdf' : ''}${options.public ? '?edition=public' : ''}`;
   const answer = await downloadFromApi(options, 'manager', path);
   if (answer.status !== 200) {
     const text = answer.bytes.toString('utf8');

@@ -2,9 +2,36 @@
 import { type ApiOptions, callApi, explainError } from '../api.js';
 import { CliError, EXIT_FAILURE } from '../errors.js';
 import { readJsonFile } from '../files.js';
+import { proposalPath } from '../lookup.js';
+import { count } from '../words.js';
 
-export async function proposeCommand(file: string, options: ApiOptions): Promise<string> {
+/** `28d`, `36h`, `90m`, or an ISO 8601 date-time: the response deadline --deadline sets. */
+export function deadlineFrom(value: string, now = new Date()): string {
+  const relative = /^(\d{1,4})([dhm])$/.exec(value.trim());
+  if (relative) {
+    const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[relative[2] as 'd' | 'h' | 'm'];
+    return new Date(now.getTime() + Number(relative[1]) * unit).toISOString();
+  }
+  const at = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value.trim()) || Number.isNaN(at)) {
+    throw new CliError([
+      `--deadline "${value}" is neither a time from now (28d, 36h, 90m) nor a date and time (2027-03-31T17:00:00Z).`,
+    ]);
+  }
+  return new Date(at).toISOString();
+}
+
+export async function proposeCommand(
+  file: string,
+  options: ApiOptions & { deadline?: string },
+): Promise<string> {
   const input = await readJsonFile(file);
+  if (options.deadline !== undefined) {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw new CliError([`${file}: not a proposal (a JSON object is expected)`]);
+    }
+    (input as Record<string, unknown>).responseDeadline = deadlineFrom(options.deadline);
+  }
   const response = await callApi(options, 'manager', 'POST', '/proposals', input);
   if (response.status !== 201) throw explainError(response);
   const { proposalId, reference, status } = response.body as {
@@ -13,6 +40,31 @@ export async function proposeCommand(file: string, options: ApiOptions): Promise
     status: string;
   };
   return `${reference}  ${proposalId}  ${status}`;
+}
+
+/** dpia withdraw ID --reason TEXT: the reason is required here, as on the web page (issue 20). */
+export async function withdrawCommand(
+  id: string,
+  options: ApiOptions & { reason?: string },
+): Promise<string> {
+  const reason = (options.reason ?? '').trim();
+  if (reason === '') {
+    throw new CliError([
+      'Give the reason with --reason "...": it is sent to the consultees and the approver.',
+    ]);
+  }
+  const response = await callApi(
+    options,
+    'manager',
+    'POST',
+    `${await proposalPath(id, options, 'manager')}/withdraw`,
+    {
+      reason,
+    },
+  );
+  if (response.status !== 200) throw explainError(response);
+  const w = response.body as { reference: string; notified: number };
+  return `${w.reference} withdrawn; ${w.notified === 0 ? 'nobody outside the team had been told of it, so no mail was sent' : `${count(w.notified, 'person', 'people')} told by mail`}.`;
 }
 
 interface Detail {
@@ -42,7 +94,7 @@ interface Detail {
 }
 
 export async function statusCommand(id: string, options: ApiOptions & { json?: boolean }): Promise<string> {
-  const response = await callApi(options, 'manager', 'GET', `/proposals/${encodeURIComponent(id)}`);
+  const response = await callApi(options, 'manager', 'GET', await proposalPath(id, options, 'manager'));
   if (response.status !== 200) throw explainError(response);
   if (options.json) return JSON.stringify(response.body, null, 2);
   const d = response.body as Detail;
@@ -54,7 +106,7 @@ export async function statusCommand(id: string, options: ApiOptions & { json?: b
     d.pressingNeed
       ? `Pressing need: ${d.pressingNeed.score}/100 ${d.pressingNeed.band} (policy ${d.pressingNeed.policyVersion})`
       : 'Pressing need: not scored yet',
-    `Consultation: deadline ${c.deadline}; mailed ${c.mailed}, responded ${c.responded}, late ${c.late}, bounced ${c.bounced}`,
+    `Consultation: deadline ${c.deadline}; ${count(c.consultees.length, 'consultee')}: mailed ${c.mailed}, responded ${c.responded}, late ${c.late}, bounced ${c.bounced}`,
     `Tally: support ${c.tally.support ?? 0}, concerns ${c.tally.concerns ?? 0}, object ${c.tally.object ?? 0}, unclassified ${c.tally.unclassified ?? 0}`,
     ...c.consultees.map(
       (x) =>
@@ -97,6 +149,7 @@ export async function decisionsCommand(
   if (format === 'json') return JSON.stringify(items, null, 2);
   if (items.length === 0) return 'No decisions.';
   return [
+    `${count(items.length, 'decision')}:`,
     `${'decision'.padEnd(12)} ${'reference'.padEnd(16)} ${'outcome'.padEnd(9)} ${'decided at'.padEnd(25)} decided by`,
     ...items.map(
       (d) =>
@@ -107,7 +160,12 @@ export async function decisionsCommand(
 
 /** The evidence pack as the API gives it, pretty-printed for a file. */
 export async function evidenceCommand(id: string, options: ApiOptions): Promise<string> {
-  const response = await callApi(options, 'auditor', 'GET', `/proposals/${encodeURIComponent(id)}/evidence`);
+  const response = await callApi(
+    options,
+    'auditor',
+    'GET',
+    `${await proposalPath(id, options, 'auditor')}/evidence`,
+  );
   if (response.status !== 200) throw explainError(response);
   return JSON.stringify(response.body, null, 2);
 }
@@ -127,11 +185,11 @@ export async function auditVerifyCommand(options: ApiOptions): Promise<string> {
   if (!verdict.ok) {
     throw new CliError(
       [
-        `Decision chain BROKEN at ${verdict.firstBroken} (${verdict.checked} records intact before it)${verdict.reason ? `: ${verdict.reason}` : ''}.`,
+        `Decision chain BROKEN at ${verdict.firstBroken} (${count(verdict.checked, 'record')} intact before it)${verdict.reason ? `: ${verdict.reason}` : ''}.`,
       ],
       EXIT_FAILURE,
     );
   }
   const head = verdict.head ? ` Anchored head: ${verdict.head.sequence} ${verdict.head.hash}.` : '';
-  return `Decision chain intact: ${verdict.checked} records checked.${head}`;
+  return `Decision chain intact: ${count(verdict.checked, 'record')} checked.${head}`;
 }

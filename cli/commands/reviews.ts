@@ -4,6 +4,7 @@
 import { resolveLocalConfig, sdkEnvironment, serviceUrl } from '../../local/config.js';
 import { type ApiOptions, callApi, explainError } from '../api.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../errors.js';
+import { proposalPath } from '../lookup.js';
 
 /** What the new proposal copies from the one it reviews: everything a manager entered. */
 const CARRIED = [
@@ -26,7 +27,7 @@ export async function reviewStartCommand(
   id: string,
   options: ApiOptions & { deadline?: string },
 ): Promise<string> {
-  const detail = await callApi(options, 'manager', 'GET', `/proposals/${encodeURIComponent(id)}`);
+  const detail = await callApi(options, 'manager', 'GET', await proposalPath(id, options, 'manager'));
   if (detail.status !== 200) throw explainError(detail);
   const previous = detail.body as Record<string, unknown> & {
     proposalId: string;

@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { type PageAnswer, pageView, type ReviewPageView } from '../review/review.js';
+import { withdrawnLink } from '../review/withdrawn.js';
 import { log } from '../shared/logger.js';
 import {
   DPO_RECOMMENDATION_LABELS,
@@ -139,6 +140,7 @@ export async function submitAdvice(request: AdviceRequest & { form: URLSearchPar
 }
 
 function assertStillOpen(advice: AdviceRecord, proposal: ProposalRecord, now: Date): void {
+  if (proposal.status === 'withdrawn') throw withdrawnLink(proposal, 'advice');
   if (
     advice.state !== 'open' ||
     Date.parse(advice.expiresAt) <= now.getTime() ||

@@ -37,6 +37,8 @@ export async function detailOf({ proposal, consultees, replies, timeline }: Prop
     residualRisk: highestLevel((input.risks ?? []).map(residualLevel)),
     priorConsultationRequired: needsPriorConsultation(input.risks),
     icoConsultation: proposal.icoConsultation ?? null,
+    // Issue 20: when, by whom and why it was withdrawn; null unless withdrawn.
+    withdrawal: proposal.withdrawal ?? null,
     // SPEC 10: the DPO stage (requested, advised or no-response), without the link's id.
     dpoAdvice: proposal.dpo ? dpoStageView(proposal.dpo) : null,
     pressingNeed: proposal.pressingNeed,

@@ -43,6 +43,7 @@ import {
   undoDecision,
   voidReview,
 } from './store.js';
+import { ProposalWithdrawnError, withdrawnLink } from './withdrawn.js';
 
 export const RATIONALE_MIN = 20;
 const TEXT_MAX = 10_000;
@@ -298,9 +299,11 @@ export function errorPage(error: AppError, link: 'review' | 'advice' = 'review')
   const view: ErrorPageView = {
     status: error.status,
     heading:
-      link === 'advice' && error.status === 409
-        ? 'The advice on this proposal has already been given'
-        : (heading ?? 'This request cannot be completed'),
+      error instanceof ProposalWithdrawnError
+        ? error.heading
+        : link === 'advice' && error.status === 409
+          ? 'The advice on this proposal has already been given'
+          : (heading ?? 'This request cannot be completed'),
     message: error.message,
   };
   return { status: error.status, page: renderPage('review-error', view) };
@@ -318,6 +321,7 @@ const ERROR_HEADINGS: Record<number, string> = {
 
 /** 410 when the link was voided, has run out, or the proposal no longer awaits approval. */
 function assertStillOpen(review: ReviewRecord, proposal: ProposalRecord, now: Date): void {
+  if (proposal.status === 'withdrawn') throw withdrawnLink(proposal, 'review');
   if (review.state !== 'open' || isExpired(review, now) || proposal.status !== 'awaiting-approval') {
     throw linkGone();
   }

@@ -16,6 +16,7 @@ export const MAIL_KINDS = [
   'consultation-reminder',
   'review-reminder',
   'dpo-reminder',
+  'withdrawal',
 ] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 

@@ -5,6 +5,7 @@ import { ENV } from '../shared/config.js';
 import { AppError, ForbiddenError } from '../shared/errors.js';
 import { type HttpEvent, type HttpResult, html, parseFormPost } from '../shared/http.js';
 import { renderPage } from '../shared/templates.js';
+import { readFormFields } from './form-data.js';
 import { csrfToken, readSession, type Session, verifyCsrf } from './session.js';
 
 /** No session: the handler answers with a redirect to the sign-in page. */
@@ -49,7 +50,7 @@ export async function requireSession(
 
 /** The posted form, once its CSRF token is the one bound to this session; 403 otherwise. */
 export async function readVerifiedForm(request: SignedInRequest): Promise<URLSearchParams> {
-  const form = readForm(request.event);
+  const form = await readFormFields(request.event, 'its page');
   if (!(await verifyCsrf(request.session.csrf, form.get('csrf')))) {
     throw new ForbiddenError(
       'This form could not be accepted: it did not come from a page of this site, or your session changed. Nothing was changed. Go back, reload the page and try again.',

@@ -11,6 +11,7 @@ import {
   type ProposalInput,
 } from '../shared/model/proposal.js';
 import { LIKELIHOOD_LABELS, SEVERITY_LABELS } from '../shared/model/risk.js';
+import { type ConsulteeSource, FILE_FIELD, importConsultees, uploadedText } from './consultee-import.js';
 
 export const DEFAULT_ROWS = 2;
 /** Risk rows on the form (SPEC 10, 11), at least; an empty row is left out. */
@@ -33,9 +34,6 @@ const RISK_FIELDS = [
 const MAX_ROWS = 50;
 const ZONE = 'Europe/London';
 
-/** Where consultee n of the input came from: a line of the pasted CSV or a one-by-one row. */
-type ConsulteeSource = { kind: 'csv'; line: number } | { kind: 'row'; row: number };
-
 export interface ParsedForm {
   raw: Record<string, unknown>;
   sources: ConsulteeSource[];
@@ -54,29 +52,6 @@ const numeric = (value: string): number | string | undefined => {
   if (trimmed === '') return undefined;
   return /^[-+]?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
 };
-
-/** One CSV line: fields split on commas, double quotes around a field that holds commas. */
-export function splitCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        current += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else current += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(current.trim());
-      current = '';
-    } else current += c;
-  }
-  fields.push(current.trim());
-  return fields;
-}
 
 // What a clock in the UK shows at an instant, in the digits `<input type=datetime-local>` uses.
 const UK_CLOCK = new Intl.DateTimeFormat('en-GB', {
@@ -125,25 +100,10 @@ export function rowCount(form: URLSearchParams): number {
 }
 
 export function parseProposalForm(form: URLSearchParams): ParsedForm {
-  const issues: FieldIssue[] = [];
-  const sources: ConsulteeSource[] = [];
-  const consultees: Record<string, unknown>[] = [];
-  text(form, 'consulteesCsv')
-    .split(/\r?\n/)
-    .forEach((line, index) => {
-      if (line.trim() === '') return;
-      const [name = '', email = '', ...rest] = splitCsvLine(line);
-      const organisation = rest.join(', ').trim();
-      if (email === '') {
-        issues.push({
-          path: 'consulteesCsv',
-          message: `Line ${index + 1}: give name, email and (optionally) organisation, separated by commas`,
-        });
-        return;
-      }
-      sources.push({ kind: 'csv', line: index + 1 });
-      consultees.push({ name, email, ...(organisation ? { organisation } : {}) });
-    });
+  // Pasted lines and an uploaded CSV file (functions/web/consultee-import.ts), then the rows.
+  const imported = importConsultees(text(form, 'consulteesCsv'), uploadedText(form));
+  const { issues, sources } = imported;
+  const consultees: Record<string, unknown>[] = imported.consultees.map((c) => ({ ...c }));
   const rows = rowCount(form);
   for (let row = 0; row < rows; row++) {
     const name = text(form, `consultee.${row}.name`);
@@ -232,6 +192,8 @@ export function fieldOf(
     if (source?.kind === 'row') return { field: `consultee.${source.row}.${consultee[2]}`, prefix: '' };
     if (source?.kind === 'csv')
       return { field: 'consulteesCsv', prefix: `Line ${source.line} (${consultee[2]}): ` };
+    if (source?.kind === 'file')
+      return { field: FILE_FIELD, prefix: `Uploaded file, line ${source.line} (${consultee[2]}): ` };
   }
   if (path === 'consultees' || path.startsWith('consultees.')) return { field: 'consulteesCsv', prefix: '' };
   if (path.startsWith('retention'))
@@ -263,6 +225,7 @@ const LABELS: Record<string, string> = {
   'retention.nationalDays': 'Kept nationally',
   'retention.standardAccessDays': 'Normal access',
   consulteesCsv: 'Consultees',
+  [FILE_FIELD]: 'Consultee file',
   responseDeadline: 'Response deadline',
   'approver.name': 'Approver name',
   'approver.email': 'Approver e-mail',
@@ -347,6 +310,7 @@ export function proposalFormView(
       standardAccessDays: input('retention.standardAccessDays', String(DEFAULT_RETENTION.standardAccessDays)),
     },
     consulteesCsv: input('consulteesCsv'),
+    consulteesFile: { ...input(FILE_FIELD), kept: uploadedText(form) || null },
     rows: rows,
     consulteeRows: Array.from({ length: rows }, (_, row) => ({
       number: row + 1,

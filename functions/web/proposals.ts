@@ -7,7 +7,7 @@ import { createProposal } from '../proposals/create.js';
 import { proposalDetail } from '../proposals/detail.js';
 import { evidencePack } from '../proposals/evidence.js';
 import { recordIcoConsultation } from '../proposals/ico.js';
-import { WITHDRAWABLE, withdrawProposal } from '../proposals/withdraw.js';
+import { WITHDRAWABLE } from '../proposals/withdraw.js';
 import { reissueReviewLink } from '../review/reissue.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 import { type HttpResult, pathParameter } from '../shared/http.js';
@@ -380,33 +380,4 @@ function openReview(history: Detail['history'], proposalId: string): boolean {
   const at = history.findIndex((h) => h.proposalId === proposalId);
   const next = at >= 0 ? history[at + 1] : undefined;
   return next !== undefined && !['withdrawn', 'failed'].includes(next.status);
-}
-
-/** GET /app/proposals/{id}/withdraw: the confirm step. */
-export async function withdrawConfirmPage(request: PageRequest) {
-  const signedIn = await requireSession(request, ['manager']);
-  const proposal = await getProposal(pathParameter(request.event, 'id'));
-  return page(200, 'app-withdraw', {
-    ...layout(signedIn, ''),
-    reference: proposal.reference,
-    title: proposal.input.title,
-    status: STATUS_LABELS[proposal.status],
-    canWithdraw: WITHDRAWABLE.includes(proposal.status),
-    action: `/app/proposals/${encode(proposal.proposalId)}/withdraw`,
-    back: `/app/proposals/${encode(proposal.proposalId)}`,
-  });
-}
-
-/** POST /app/proposals/{id}/withdraw */
-export async function withdrawFromForm(request: PageRequest) {
-  const signedIn = await requireSession(request, ['manager']);
-  const form = await readVerifiedForm(signedIn);
-  const id = pathParameter(request.event, 'id');
-  if (form.get('confirm') !== 'yes') {
-    throw new ValidationError([
-      { path: 'confirm', message: 'Confirm the withdrawal on the confirmation page.' },
-    ]);
-  }
-  const withdrawn = await withdrawProposal(id, signedIn.session.sub);
-  return redirect(`/app/proposals/${encode(withdrawn.proposalId)}`);
 }

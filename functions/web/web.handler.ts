@@ -23,11 +23,10 @@ import {
   proposalPage,
   proposalsList,
   reissueFromForm,
-  withdrawConfirmPage,
-  withdrawFromForm,
 } from './proposals.js';
 import { readSession, SESSION_COOKIE, setCookie, signSession } from './session.js';
 import { appHome, cognitoCallback, frontPage, signIn, signInPage, signOut } from './signin.js';
+import { withdrawConfirmPage, withdrawFromForm } from './withdraw.js';
 
 type Page = (request: PageRequest) => Promise<HttpResult>;
 

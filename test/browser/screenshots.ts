@@ -57,10 +57,12 @@ async function main() {
     await fillProposalForm(manager, {
       title: 'ANPR - A28 approach to Tenterden',
       publicArea: 'Tenterden',
+      // As copied from a spreadsheet: tab-separated, with its header row (issue 20).
       consulteesCsv: [
-        `Cllr Margaret Ashby, ${consultees[0]}, Tenterden Town Council`,
-        `Cllr David Holloway, ${consultees[1]}, Tenterden Town Council`,
-        `Cllr Priya Raman, ${consultees[2]}, Tenterden Town Council`,
+        'Name\tEmail\tOrganisation',
+        `Cllr Margaret Ashby\t${consultees[0]}\tTenterden Town Council`,
+        `Cllr David Holloway\t${consultees[1]}\tTenterden Town Council`,
+        `Cllr Priya Raman\t${consultees[2]}\tTenterden Town Council`,
       ].join('\n'),
       approverName: 'Ch Supt Sarah Okafor',
       approverEmail: 's.okafor@police.example',
@@ -127,11 +129,44 @@ async function main() {
       auditorCookies,
     );
     await shoot(browser, 'verify', `${api}/app/audit/verify`, auditorCookies);
+    await withdrawnShots(browser, t, managerCookies);
     await documentShots(browser, t, managerCookies);
   } finally {
     await browser.close();
     await t.close();
   }
+}
+
+/** Issue 20: the withdraw page refusing a missing reason, and the approver's link once withdrawn (410). */
+async function withdrawnShots(browser: Browser, t: TestStack, cookies: Cookie[]) {
+  const api = t.client.apiUrl;
+  const input = proposalInput({ consultees: 1, tag: 'withdrawn' });
+  const { proposalId, reference } = (
+    await t.client.api<{ proposalId: string; reference: string }>('manager', 'POST', '/proposals', input)
+  ).body;
+  await t.client.waitForStatus(proposalId, ['consulting']);
+  const consultee = input.consultees[0]?.email as string;
+  await t.client.waitFor('the consultation mail', async () =>
+    (await t.client.mailTo(consultee, reference)).length > 0 ? true : undefined,
+  );
+  await t.client.replyAsConsultee(consultee, reference, 'SUPPORT', 'No objection.');
+  const link = await t.client.waitFor('the review link', () =>
+    t.client.reviewLink(input.approver.email, reference).catch(() => undefined),
+  );
+  for (const [label, width] of Object.entries(WIDTHS)) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    await context.addCookies(cookies);
+    const page = await context.newPage();
+    await page.goto(`${api}/app/proposals/${proposalId}/withdraw`);
+    await page.click(`button:has-text("Yes, withdraw ${reference}")`);
+    await page.screenshot({ path: `${OUT}web-withdraw-errors-${label}.png`, fullPage: true });
+    await context.close();
+  }
+  process.stdout.write('web-withdraw-errors\n');
+  await t.client.api('manager', 'POST', `/proposals/${proposalId}/withdraw`, {
+    reason: 'The highway authority is rebuilding the junction next spring; we will propose again after.',
+  });
+  await shoot(browser, 'review-withdrawn', `${api}${link}`, []);
 }
 
 /**

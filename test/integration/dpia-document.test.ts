@@ -259,7 +259,8 @@ describe('dpia document ID [--pdf] [--public] [--out FILE]', () => {
   it('explains an unknown proposal in one line and exits non-zero', async () => {
     const run = await dpia('document', 'no-such-proposal');
     expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toMatch(/^NotFoundError: No proposal with id no-such-proposal\.$/);
+    // A sentence, never the error's class name (issue 20).
+    expect(run.stderr.trim()).toMatch(/^No proposal with id no-such-proposal\.$/);
   });
 });
 

@@ -222,3 +222,39 @@ describe('ICO prior consultation (DPA 2018 s.65)', () => {
     expect(late.status).toBe(409);
   });
 });
+
+describe('a proposal withdrawn while the DPO is asked (issue 20)', () => {
+  it('tells the DPO by mail, and the advice link answers 410 saying it was withdrawn and why', async () => {
+    const { input, proposalId, reference } = await consulted('dpo-withdrawn');
+    await client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
+    const dpoEmail = input.dpo?.email as string;
+    const link = await client.waitFor('the advice link', () =>
+      client.adviceLink(dpoEmail, reference).catch(() => undefined),
+    );
+    const reason = 'The force has paused all new ANPR sites pending a national review.';
+    const withdrawn = await client.api<{ notified: number }>(
+      'manager',
+      'POST',
+      `/proposals/${proposalId}/withdraw`,
+      {
+        reason,
+      },
+    );
+    expect(withdrawn.status).toBe(200);
+    // Both consultees, the approver and the DPO.
+    expect(withdrawn.body.notified).toBe(4);
+    const told = (await client.mailTo(dpoEmail, reference)).at(-1);
+    expect(told?.subject).toMatch(/^Withdrawn: /);
+    expect(told?.body?.text).toContain('The advice link you were sent for it no longer works');
+    const page = await client.api(null, 'GET', link);
+    expect(page.status).toBe(410);
+    expect(page.text).toContain('This proposal was withdrawn');
+    expect(page.text).toContain(`The reason given: ${reason}`);
+    expect(page.text).toContain('no advice is needed');
+    const timeline = (await detail(proposalId)).timeline;
+    expect(timeline.find((e) => e.event === 'withdrawn')?.detail).toContain(`Reason: ${reason}`);
+    expect(timeline.find((e) => e.event === 'withdrawal-mailed')?.detail).toBe(
+      'Told of the withdrawal by mail: 4 people.',
+    );
+  });
+});

@@ -1,6 +1,6 @@
 // The proposals handlers with the AWS SDK mocked: roles, validation, and what gets written.
 import { readFileSync } from 'node:fs';
-import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
@@ -13,7 +13,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as create } from '../../functions/proposals/create.handler.js';
 import { handler as list } from '../../functions/proposals/list.handler.js';
-import { handler as withdraw } from '../../functions/proposals/withdraw.handler.js';
 import { handler as score } from '../../functions/scoring/score.handler.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 
@@ -121,46 +120,6 @@ describe('GET /proposals', () => {
     });
     const bad = await list(httpEvent({ path: '/proposals', query: { status: 'lost' } }), lambdaContext);
     expect(bad.statusCode).toBe(400);
-  });
-});
-
-describe('POST /proposals/{id}/withdraw', () => {
-  const stored = {
-    proposalId: 'p1',
-    reference: 'DPIA-2026-0001',
-    status: 'consulting',
-    executionArn: 'arn:exec',
-    reviewId: null,
-  };
-
-  it('stops the execution and marks the proposal withdrawn', async () => {
-    dynamo.on(GetCommand).resolves({ Item: { PK: 'PROPOSAL#p1', SK: 'META', ...stored } });
-    dynamo.on(UpdateCommand).resolves({});
-    dynamo.on(PutCommand).resolves({});
-    sfn.on(StopExecutionCommand).resolves({});
-    const answer = await withdraw(
-      httpEvent({ method: 'POST', pathParameters: { id: 'p1' }, role: 'manager' }),
-      lambdaContext,
-    );
-    expect(answer.statusCode).toBe(200);
-    expect(sfn.commandCalls(StopExecutionCommand)[0]?.args[0].input.executionArn).toBe('arn:exec');
-  });
-
-  it('answers 409 for a proposal that is already decided, and 403 for an auditor', async () => {
-    dynamo
-      .on(GetCommand)
-      .resolves({ Item: { PK: 'PROPOSAL#p1', SK: 'META', ...stored, status: 'approved' } });
-    dynamo
-      .on(UpdateCommand)
-      .rejects(Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException' }));
-    const answer = await withdraw(httpEvent({ method: 'POST', pathParameters: { id: 'p1' } }), lambdaContext);
-    expect(answer.statusCode).toBe(409);
-    expect(sfn.calls()).toHaveLength(0);
-    const auditor = await withdraw(
-      httpEvent({ method: 'POST', pathParameters: { id: 'p1' }, role: 'auditor' }),
-      lambdaContext,
-    );
-    expect(auditor.statusCode).toBe(403);
   });
 });
 

@@ -302,6 +302,26 @@ describe('GET /review/{reviewId}', () => {
     expect(res.body).not.toContain(input.site.description);
   });
 
+  it('says on the 410 page that the proposal was withdrawn and why, without the site or who withdrew it', async () => {
+    const withdrawn = proposal({
+      status: 'withdrawn',
+      withdrawal: {
+        at: new Date(NOW - 3600_000).toISOString(),
+        by: 'j.manager@police.example',
+        reason: `The highway authority is rebuilding the junction at ${input.site.description}; we will propose again.`,
+      },
+    });
+    given(review({ state: 'void', voidReason: 'withdrawn' }), withdrawn);
+    const res = await call(event('GET', { sig: SIG }));
+    expect(res.statusCode).toBe(410);
+    const view = JSON.parse(res.body.replace('<!-- review-error -->', ''));
+    expect(view.heading).toBe('This proposal was withdrawn');
+    expect(view.message).toContain('DPIA-2026-0007 was withdrawn by the DPIA team on');
+    expect(view.message).toContain('The highway authority is rebuilding the junction at');
+    expect(view.message).not.toContain(input.site.description);
+    expect(view.message).not.toContain('j.manager');
+  });
+
   it('answers 409 once decided, with a page saying who decided what and when instead of the form', async () => {
     const decidedAt = new Date(NOW - 3600_000).toISOString();
     given(

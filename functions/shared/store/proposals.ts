@@ -101,6 +101,8 @@ export interface ProposalRecord {
   icoConsultation?: IcoConsultation;
   /** Issue 14: the proposal opened to review this approved one (input.reviewOf points back here). */
   nextReviewId?: string;
+  /** Issue 20: when, by whom and why it was withdrawn (the reason is null when the API got none). */
+  withdrawal?: { at: string; by: string; reason: string | null };
 }
 
 export interface TimelineEvent {
