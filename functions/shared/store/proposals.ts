@@ -28,7 +28,7 @@ import {
   proposalStatusPartition,
   REPLY_PREFIX,
 } from '../keys.js';
-import type { Consultee, Reply, Tally } from '../model/consultation.js';
+import type { Consultee, Reply, Stance, Tally } from '../model/consultation.js';
 import type { DpoStage, IcoConsultation } from '../model/governance.js';
 import type { ProposalInput } from '../model/proposal.js';
 import { isConditionFailure } from './conditions.js';
@@ -101,6 +101,18 @@ export interface ProposalRecord {
   icoConsultation?: IcoConsultation;
   /** Issue 14: the proposal opened to review this approved one (input.reviewOf points back here). */
   nextReviewId?: string;
+  /** Issue 16: every stance a manager corrected, for the decision record. */
+  stanceCorrections?: StanceCorrection[];
+}
+
+/** Issue 16: one manager's correction of a reply's stance, as the decision record keeps it. */
+export interface StanceCorrection {
+  replyId: string;
+  readStance: Stance;
+  stance: Stance;
+  reason: string;
+  by: string;
+  at: string;
 }
 
 export interface TimelineEvent {
