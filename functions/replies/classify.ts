@@ -20,6 +20,7 @@ const LEADING_KEYWORD = new RegExp(
   String.raw`^[\s"'“‘*_(\[{•·\-–—\p{Extended_Pictographic}\u{FE0F}\u{1F3FB}-\u{1F3FF}]*${KEYWORD}\b(.*)$`,
   'iu',
 );
+const NONE_AFTER_KEYWORD = /^\s*[:\-–—=]?\s*(?:none|nil|no|n\/a|not any)\b/iu;
 /** What may follow a keyword on a line below the first for the line to be a stated stance: "Support from the school." */
 const SHORT_KEYWORD_REST = /^(?:\s*[.!:,;\-–—)]*\s*$|\s*[.!:,;\-–—]|\s+from\s+(?:me|us|the\s+\w+)\b)/iu;
 /** A second, different keyword right after the first ("SUPPORT / OBJECT", "support or object"): a list, not a stance. */
@@ -50,6 +51,8 @@ function keywordStance(line: string, restMustBeShort = false): Counted | undefin
   const match = LEADING_KEYWORD.exec(line);
   if (!match) return undefined;
   if (restMustBeShort && !SHORT_KEYWORD_REST.test(match[2] ?? '')) return undefined;
+  // "Objections: none", "Concerns - nil": the keyword answered in the negative, read as words below.
+  if (NONE_AFTER_KEYWORD.test(match[2] ?? '')) return undefined;
   const stance = stanceOfKeyword(match[1] ?? '');
   const listed = LISTED_KEYWORD.exec(match[2] ?? '');
   if (listed && stanceOfKeyword(listed[1] ?? '') !== stance) return undefined;
@@ -90,6 +93,8 @@ const PHRASES: ReadonlyArray<readonly [RegExp, Counted | null]> = [
   ],
   // The letter's own list of keywords, copied: "SUPPORT / CONCERNS / OBJECT".
   [new RegExp(String.raw`\b${KEYWORD}(?:\s*(?:[/,|]|\bor\b|\band\b)\s*${KEYWORD})+\b`, 'g'), null],
+  // "Objections: none", "Concerns - nil": no objection, no concern.
+  [/\b(objections?|concerns?)\s*[:\-–—=]?\s*(none|nil|not any)\b/g, 'support'],
   // Support negated: an objection.
   [
     new RegExp(
