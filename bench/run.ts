@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchReplies } from './replies.js';
 import { benchScoring } from './scoring.js';
 import { benchStartup } from './startup.js';
 import { benchSuite } from './suite.js';
@@ -30,6 +31,8 @@ const limit = (fullSeconds: number) => (quick ? 90 : fullSeconds) * 1000;
 
 const benchmarks: { name: string; run: () => Promise<BenchResult[]> }[] = [
   { name: 'scoring throughput', run: async () => [await benchScoring(options)] },
+  // Issue 16: the reader on the labelled corpus (the same in --quick: it takes a second or two).
+  { name: 'reply classification', run: () => benchReplies() },
   {
     name: 'lifecycle overhead',
     run: () => runIsolated('lifecycle.ts', 'benchLifecycle', options, limit(180)),

@@ -68,6 +68,27 @@ program
   });
 
 program
+  .command('triage')
+  .description(
+    'list the replies to triage; set a stance or accept a reply from another address, with a reason',
+  )
+  .argument('<id>', 'proposal id')
+  .option('--reply <replyId>', 'the reply (its id, or the start of it as the list shows)')
+  .option('--stance <stance>', 'support, concerns, object or unclassified')
+  .option('--accept', 'accept a reply sent from another address: it then counts')
+  .option('--reason <text>', 'why (recorded in the timeline)')
+  .option('--api <url>', API_HELP)
+  .action(
+    async (
+      id: string,
+      options: { reply?: string; stance?: string; accept?: boolean; reason?: string; api?: string },
+    ) => {
+      const { triageCommand } = await import('./commands/triage.js');
+      process.stdout.write(`${await triageCommand(id, options)}\n`);
+    },
+  );
+
+program
   .command('reply')
   .description('send a consultee reply e-mail over SMTP to the local stack')
   .argument('<id>', 'proposal id or reference (DPIA-YYYY-NNNN)')

@@ -89,6 +89,11 @@ export const functionRegistry: FunctionSpec[] = [
     description: 'POST /proposals/{id}/replies/{replyId}/accept',
   },
   {
+    name: 'reclassify-reply',
+    entry: 'functions/replies/reclassify.handler.ts',
+    description: 'POST /proposals/{id}/replies/{replyId}/stance',
+  },
+  {
     name: 'request-approval',
     entry: 'functions/review/request.handler.ts',
     description: 'RequestApproval state',

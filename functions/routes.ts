@@ -32,6 +32,13 @@ export const routeTable: RouteSpec[] = [
   },
   // SPEC 5: a reply from another address counts once a manager accepts it.
   { method: 'POST', path: '/proposals/{id}/replies/{replyId}/accept', function: 'accept-reply', auth: 'jwt' },
+  // Issue 16: a manager corrects the stance read from a reply, with a reason.
+  {
+    method: 'POST',
+    path: '/proposals/{id}/replies/{replyId}/stance',
+    function: 'reclassify-reply',
+    auth: 'jwt',
+  },
   // The review link is its own credential: an HMAC-signed, expiring, single-use signature.
   { method: 'GET', path: '/review/{reviewId}', function: 'review', auth: 'none' },
   { method: 'POST', path: '/review/{reviewId}', function: 'review', auth: 'none' },
@@ -70,6 +77,8 @@ export const routeTable: RouteSpec[] = [
     'POST /app/proposals/{id}/withdraw',
     'POST /app/proposals/{id}/review-link',
     'POST /app/proposals/{id}/ico-consultation',
+    'POST /app/proposals/{id}/replies/{replyId}/stance',
+    'POST /app/proposals/{id}/replies/{replyId}/accept',
     'GET /app/proposals/{id}/evidence',
     'GET /app/proposals/{id}/dpia',
     'GET /app/decisions',

@@ -102,6 +102,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'close-consultation': { table: READ_WRITE, settings: ['approvalTimeoutDays', 'dpoTimeoutDays'] },
   'inbound-mail': { table: READ_WRITE, workflow: ['SendTaskSuccess'], readsRawMail: true },
   'accept-reply': { table: READ_WRITE, workflow: ['SendTaskSuccess'] },
+  // Reads the proposal, reply and consultees; corrects the reply, the consultee and the counts.
+  'reclassify-reply': { table: READ_WRITE },
   'request-approval': {
     table: ['GetItem', 'PutItem', 'UpdateItem'],
     sendsMail: true,

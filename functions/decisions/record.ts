@@ -124,6 +124,9 @@ export function decisionDraft(proposal: ProposalRecord, approval: Approval, now:
       responded: consultation.responded,
       late: consultation.late,
       tally: { ...consultation.tally },
+      ...(proposal.stanceCorrections?.length
+        ? { reclassified: proposal.stanceCorrections.map((c) => ({ ...c })) }
+        : {}),
     },
   };
   if ('reason' in approval) {

@@ -1,8 +1,14 @@
 // The proposal as managers and auditors see it (SPEC §7): everything but the back end's tokens.
 import { findDecision } from '../decisions/store.js';
+import { stanceReasonOf } from '../replies/reason.js';
+import type { Reply } from '../shared/model/consultation.js';
 import type { DpoStage } from '../shared/model/governance.js';
 import { highestLevel, needsPriorConsultation, residualLevel } from '../shared/model/risk.js';
-import { loadProposalPartition, type ProposalPartition } from '../shared/store/proposals.js';
+import {
+  type ConsulteeRecord,
+  loadProposalPartition,
+  type ProposalPartition,
+} from '../shared/store/proposals.js';
 import { cameraHistory } from './review-cycle.js';
 
 export async function proposalDetail(proposalId: string) {
@@ -44,17 +50,27 @@ export async function detailOf({ proposal, consultees, replies, timeline }: Prop
     pressingNeed: proposal.pressingNeed,
     consultation: {
       ...proposal.consultation,
-      consultees: consultees.map((c) => ({
-        name: c.name,
-        email: c.email,
-        organisation: c.organisation ?? null,
-        status: c.status,
-        stance: c.stance,
-        respondedAt: c.respondedAt,
-        late: c.late,
-        senderMismatch: c.senderMismatch,
-        comment: c.comment,
-      })),
+      consultees: consultees.map((c) => {
+        const counted = c.replyId ? replies.find((r) => r.replyId === c.replyId) : undefined;
+        return {
+          name: c.name,
+          email: c.email,
+          organisation: c.organisation ?? null,
+          status: c.status,
+          stance: c.stance,
+          respondedAt: c.respondedAt,
+          late: c.late,
+          senderMismatch: c.senderMismatch,
+          comment: c.comment,
+          // Issue 16: why the stance is what it is, and the reader's stance when a manager corrected it.
+          stanceReason: c.stanceReason ?? (counted ? stanceReasonOf(counted) : null),
+          readStance: counted?.reclassification?.readStance ?? null,
+          replyId: c.status === 'responded' ? c.replyId : null,
+          // Issue 16: a reply from another address waiting for a manager, with the stance read from
+          // it (not counted in the tally until accepted).
+          heldReply: heldReplyOf(c, replies),
+        };
+      }),
       replies: replies
         .map((r) => ({
           replyId: r.replyId,
@@ -66,6 +82,10 @@ export async function detailOf({ proposal, consultees, replies, timeline }: Prop
           senderMismatch: r.senderMismatch,
           ...(r.afterClose ? { afterClose: true } : {}),
           ...(r.authFailed ? { authFailed: true } : {}),
+          ...(r.senderMismatch ? { from: r.from } : {}),
+          stanceReason: r.kind === 'response' ? stanceReasonOf(r) : null,
+          ...(r.reclassification ? { readStance: r.reclassification.readStance } : {}),
+          ...(r.acceptedBy ? { acceptedBy: r.acceptedBy } : {}),
           comment: r.comment,
         }))
         .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)),
@@ -75,6 +95,34 @@ export async function detailOf({ proposal, consultees, replies, timeline }: Prop
     reviewOf: input.reviewOf ?? null,
     history: input.reviewOf || proposal.nextReviewId ? await cameraHistory(proposal) : [],
     timeline: timeline.sort((a, b) => a.at.localeCompare(b.at)),
+  };
+}
+
+/**
+ * The newest timely response from another address that no manager has accepted, while the
+ * consultee has no counted response of a later date: what the consultee row offers to accept.
+ */
+function heldReplyOf(c: ConsulteeRecord, replies: Reply[]) {
+  const held = replies
+    .filter(
+      (r) =>
+        r.kind === 'response' &&
+        r.senderMismatch &&
+        !r.late &&
+        !r.acceptedBy &&
+        r.consulteeEmail?.toLowerCase() === c.email.toLowerCase() &&
+        (c.status !== 'responded' || (c.respondedAt !== null && r.receivedAt > c.respondedAt)),
+    )
+    .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))[0];
+  if (!held) return null;
+  return {
+    replyId: held.replyId,
+    from: held.from,
+    receivedAt: held.receivedAt,
+    stance: held.stance,
+    stanceReason: stanceReasonOf(held),
+    comment: held.comment,
+    authFailed: held.authFailed ?? false,
   };
 }
 

@@ -11,7 +11,13 @@ import { isConditionFailure } from '../shared/store/conditions.js';
 import { addTimelineEvent, getProposal, listConsultees } from '../shared/store/proposals.js';
 import { closeEarlyIfComplete, recordResponse } from './inbound.js';
 
-export async function acceptReply(proposalId: string, replyId: string, acceptedBy: string, now = new Date()) {
+export async function acceptReply(
+  proposalId: string,
+  replyId: string,
+  acceptedBy: string,
+  now = new Date(),
+  reason?: string,
+) {
   const proposal = await getProposal(proposalId);
   if (!['consulting', 'awaiting-dpo-advice', 'awaiting-approval'].includes(proposal.status)) {
     throw new ConflictError(
@@ -36,10 +42,18 @@ export async function acceptReply(proposalId: string, replyId: string, acceptedB
       new UpdateCommand({
         TableName: tableName(),
         Key: replyKey(proposalId, replyId),
-        UpdateExpression: 'SET #acceptedBy = :by, #acceptedAt = :at',
+        UpdateExpression: `SET #acceptedBy = :by, #acceptedAt = :at${reason ? ', #acceptReason = :reason' : ''}`,
         ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#acceptedBy)',
-        ExpressionAttributeNames: { '#acceptedBy': 'acceptedBy', '#acceptedAt': 'acceptedAt' },
-        ExpressionAttributeValues: { ':by': acceptedBy, ':at': now.toISOString() },
+        ExpressionAttributeNames: {
+          '#acceptedBy': 'acceptedBy',
+          '#acceptedAt': 'acceptedAt',
+          ...(reason ? { '#acceptReason': 'acceptReason' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':by': acceptedBy,
+          ':at': now.toISOString(),
+          ...(reason ? { ':reason': reason } : {}),
+        },
       }),
     );
   } catch (error) {
@@ -64,7 +78,7 @@ export async function acceptReply(proposalId: string, replyId: string, acceptedB
   await addTimelineEvent(
     proposalId,
     'reply-accepted',
-    `${acceptedBy} accepted the reply for ${name ?? 'a consultee'} sent from another address (${reply.stance ?? 'unclassified'}).`,
+    `${acceptedBy} accepted the reply for ${name ?? 'a consultee'} sent from another address (${reply.stance ?? 'unclassified'})${reason ? `: ${reason}` : '.'}`,
     now,
   );
   if (proposal.status === 'consulting') await closeEarlyIfComplete(proposalId, synced);

@@ -37,8 +37,9 @@ import { readRawMail } from '../shared/raw-mail.js';
 import type { SesReceiptEvent, SesReceiptRecord } from '../shared/ses-event.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import { addTimelineEvent, FINAL_STATUSES } from '../shared/store/proposals.js';
-import { classifyStance } from './classify.js';
+import { readStance, type StanceReading } from './classify.js';
 import { type ParsedReply, parseReply } from './parse.js';
+import { stanceReasonOf } from './reason.js';
 
 /** Long enough for any real comment; keeps a pasted novel from nearing DynamoDB's 400 KB item limit. */
 export const MAX_COMMENT_CHARS = 10_000;
@@ -59,6 +60,13 @@ export interface InboundOutcome {
   counted: boolean;
   /** The same Message-ID was stored before: nothing was counted twice. */
   duplicate: boolean;
+}
+
+/** The consultee's own words, and the message they forwarded (a clerk passing on an answer) below them. */
+function commentOf(parsed: ParsedReply): string {
+  if (!parsed.forwarded) return parsed.text;
+  const from = parsed.forwarded.from ? ` from ${parsed.forwarded.from}` : '';
+  return `${parsed.text}\n\n[Forwarded message${from}]\n${parsed.forwarded.text}`.trim();
 }
 
 /** Handles every record of an SES receipt event, one after another. */
@@ -101,6 +109,11 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
   const match = await findConsultee(tokenCandidates(receipt.recipients, parsed));
   if (!match) return storeUnmatched(parsed, { messageId, messageIdHash, receivedAt, rawKey });
 
+  const reading: StanceReading | null = unreadable
+    ? { stance: 'unclassified', reason: 'the message could not be read' }
+    : parsed.kind === 'response'
+      ? readStance(parsed.subject, parsed.text, parsed.forwarded?.text)
+      : null;
   const reply = Reply.parse({
     replyId: messageIdHash,
     proposalId: match.proposalId,
@@ -110,12 +123,9 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
     from: parsed.from,
     subject: clip(parsed.subject, MAX_SUBJECT_CHARS),
     receivedAt,
-    stance: unreadable
-      ? 'unclassified'
-      : parsed.kind === 'response'
-        ? classifyStance(parsed.subject, parsed.text)
-        : null,
-    comment: unreadable ? UNREADABLE_COMMENT : clip(parsed.text, MAX_COMMENT_CHARS),
+    stance: reading?.stance ?? null,
+    ...(reading ? { stanceReason: reading.reason } : {}),
+    comment: unreadable ? UNREADABLE_COMMENT : clip(commentOf(parsed), MAX_COMMENT_CHARS),
     ...(unreadable ? { unreadable: true } : {}),
     // Judged by receipt time, never by where the workflow is (DESIGN.md "Late replies"): after the
     // deadline, or after an early close, which freezes the tally (issue 15).
@@ -358,12 +368,13 @@ export async function recordResponse(
         TableName: tableName(),
         Key: consulteeKey(proposalId, email),
         UpdateExpression:
-          'SET #status = :responded, #stance = :stance, #respondedAt = :at, #comment = :comment, #replyId = :replyId, #late = :false, #senderMismatch = :false, #countVersion = if_not_exists(#countVersion, :zero) + :one',
+          'SET #status = :responded, #stance = :stance, #stanceReason = :reason, #respondedAt = :at, #comment = :comment, #replyId = :replyId, #late = :false, #senderMismatch = :false, #countVersion = if_not_exists(#countVersion, :zero) + :one',
         ConditionExpression:
           'attribute_exists(PK) AND (attribute_not_exists(#respondedAt) OR attribute_type(#respondedAt, :nullType) OR #respondedAt < :at OR #replyId = :replyId)',
         ExpressionAttributeNames: {
           '#status': 'status',
           '#stance': 'stance',
+          '#stanceReason': 'stanceReason',
           '#respondedAt': 'respondedAt',
           '#comment': 'comment',
           '#replyId': 'replyId',
@@ -376,6 +387,7 @@ export async function recordResponse(
           ':one': 1,
           ':responded': 'responded',
           ':stance': reply.stance,
+          ':reason': stanceReasonOf(reply),
           ':at': at,
           ':comment': reply.comment,
           ':replyId': reply.replyId,

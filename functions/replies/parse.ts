@@ -1,6 +1,7 @@
 // Reads a received e-mail (the raw bytes SES stored) into what the consultation needs: who sent it,
 // what kind of mail it is (a response, an auto-reply or a delivery report) and the new text alone,
 // without quoted history or signatures, so a quoted consultation letter can never decide a stance.
+import EmailForwardParser from 'email-forward-parser';
 import EmailReplyParser from 'email-reply-parser';
 import PostalMime, { type Address, addressParser, decodeWords, type Email, type Mailbox } from 'postal-mime';
 import type { ReplyKind } from '../shared/model/consultation.js';
@@ -31,6 +32,11 @@ export interface ParsedReply {
   date: string | null;
   /** The new text only: no quoted history, no signature. */
   text: string;
+  /**
+   * A message the consultee forwarded (a clerk passing on a councillor's answer): who wrote it and
+   * its new text. Absent when the mail forwards nothing.
+   */
+  forwarded?: { from: string; text: string };
   kind: MailKind;
   /** Only for delivery reports. */
   bounce: BounceReport | null;
@@ -70,7 +76,28 @@ export async function parseReply(raw: Buffer): Promise<ParsedReply> {
     text: extractNewText(body.slice(0, MAX_SCANNED_CHARS)),
     kind,
     bounce,
+    ...forwardedMessage(subject, body.slice(0, MAX_SCANNED_CHARS)),
   };
+}
+
+/** "Fwd:", "Fw:", "TR:", "WG:", "RV:", "I:" as clients prefix a forward's subject. */
+const FORWARD_SUBJECT = /^\s*(?:re:\s*)?(?:fwd?|tr|wg|rv|enc|i|vs|doorst)\s*:/iu;
+
+/**
+ * The message inside a forward, read by email-forward-parser (which knows the forward markers of
+ * the common clients in many languages), reduced to its new text. Only for a mail whose subject
+ * says it is a forward: an Outlook reply's copied original looks like a forward too.
+ */
+function forwardedMessage(subject: string, body: string): { forwarded?: { from: string; text: string } } {
+  if (!FORWARD_SUBJECT.test(subject)) return {};
+  const read = new EmailForwardParser().read(body, subject);
+  if (!read.forwarded || !read.email?.body) return {};
+  const text = extractNewText(read.email.body);
+  if (text === '') return {};
+  const from = [read.email.from?.name, read.email.from?.address ? `<${read.email.from.address}>` : '']
+    .filter(Boolean)
+    .join(' ');
+  return { forwarded: { from, text } };
 }
 
 // ----- addresses and headers -----
@@ -270,8 +297,22 @@ const unique = (values: string[]): string[] => [...new Set(values)];
 const ATTRIBUTION_END = /\b(wrote|writes|schrieb|a écrit|escribió|ha scritto|schreef|escreveu)\s*:\s*$/i;
 const ATTRIBUTION_START = /^(on|am|le|el|il|op|em)\s/i;
 /** Headers Outlook and mobile clients put above the unmarked copy of the message replied to. */
-const FROM_FIELD = /^\s*\*?(from|de|von|van|da|fra)\s*:\*?\s*\S/i;
-const SENT_FIELD = /^\s*\*?(sent|date|envoyé|gesendet|datum|enviado|verzonden|inviato|sendt)\s*:\*?\s*\S/i;
+// Outlook names the fields in the language it is installed in: Welsh councils' "Oddi wrth" and
+// "Anfonwyd", Polish "Od" and "Wysłane", and so on.
+const FROM_FIELD = /^\s*\*?(from|de|von|van|da|fra|från|od|oddi wrth|lähettäjä|expéditeur)\s*:\*?\s*\S/iu;
+const SENT_FIELD =
+  /^\s*\*?(sent|date|envoyé|gesendet|datum|enviado|verzonden|inviato|sendt|skickat|wysłane|wysłano|data|anfonwyd|dyddiad|lähetetty)\s*:\*?\s*\S/iu;
+/** mutt's and some webmails' attribution: "* Name <a@b> [2026-11-30 09:15]:". */
+const ADDRESS_ATTRIBUTION = /@[^\s>]+>?.*:\s*$/u;
+/**
+ * The opening of our own consultation letter (templates/consultation): whatever a client put above
+ * an unmarked copy of it, the copy is never the consultee's words.
+ */
+const LETTER_TITLE = /^\s*Consultation on the use of .+ in .+$/u;
+const LETTER_REFERENCE = /^\s*Reference:\s*DPIA-\d{4}-\d{4}\s*$/u;
+/** Lines a client writes above a copied message: "Label: value", "Label<TAB>value", "... wrote:". */
+const COPY_HEADER_LINE =
+  /^\s*(?:[*_]*[\p{L}][\p{L} .'-]{0,24}[*_]*\s*:[*_]*(?:\s.*)?|[\p{L}]{2,12}\t.*|.*\bwrote:|.*consult\+\w+@.*|[_\-=]{8,}.*)\s*$/iu;
 const ORIGINAL_MESSAGE =
   /^\s*-{2,}\s*(original message|forwarded message|ursprüngliche nachricht|message d'origine|mensaje original)\s*-*\s*$/i;
 const FORWARDED = /^\s*(begin forwarded message|forwarded message)\s*:?\s*$/i;
@@ -293,9 +334,14 @@ const SIGNATURE_START = [
  */
 export function extractNewText(body: string): string {
   const lines = normalise(body).split('\n');
+  const copyAt = unmarkedLetterAt(lines);
   const kept: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
+    if (i === copyAt) {
+      dropCopyHeader(kept);
+      break;
+    }
     const attribution = attributionLength(lines, i);
     if (attribution > 0) {
       // A quote marked with ">" below it is dropped line by line, so text after it survives
@@ -307,9 +353,33 @@ export function extractNewText(body: string): string {
     if (ORIGINAL_MESSAGE.test(line) || FORWARDED.test(line) || isHeaderBlock(lines, i)) break;
     if (SEPARATOR.test(line) && isHeaderBlock(lines, nextNonEmptyIndex(lines, i + 1))) break;
     if (isQuoted(line)) continue;
+    if (ADDRESS_ATTRIBUTION.test(line) && isQuoted(nextNonEmpty(lines, i + 1))) continue;
     kept.push(line);
   }
   return tidy(cutSignature(dropLibrarySignature(kept.join('\n'))));
+}
+
+/** Where an unmarked copy of the consultation letter starts (its title line); -1 when there is none. */
+function unmarkedLetterAt(lines: string[]): number {
+  for (let i = 0; i < lines.length; i++) {
+    if (!LETTER_REFERENCE.test(lines[i] ?? '')) continue;
+    for (let j = i - 1; j >= Math.max(0, i - 2); j--) if (LETTER_TITLE.test(lines[j] ?? '')) return j;
+  }
+  return -1;
+}
+
+/** Removes the header block, attribution and greeting a client put above the copy of the letter. */
+function dropCopyHeader(kept: string[]): void {
+  const last = () => kept[kept.length - 1];
+  const dropBlank = () => {
+    while (last()?.trim() === '') kept.pop();
+  };
+  dropBlank();
+  if (/^\s*dear\b/iu.test(last() ?? '')) kept.pop();
+  dropBlank();
+  // One contiguous block: a separator, the header lines or an attribution. The consultee's own
+  // text above it is kept even when a line of it reads "Concerns: ...".
+  while (kept.length > 0 && (last() ?? '').trim() !== '' && COPY_HEADER_LINE.test(last() ?? '')) kept.pop();
 }
 
 function normalise(body: string): string {

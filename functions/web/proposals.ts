@@ -39,6 +39,7 @@ import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 import { lifecycleDiagram } from './diagram.js';
 import { layout, type PageRequest, page, readVerifiedForm, redirect, requireSession } from './page.js';
 import { DEFAULT_ROWS, formFromInput, parseProposalForm, proposalFormView } from './proposal-form.js';
+import { mayTriage, triageRows } from './triage.js';
 
 const PAGE_SIZE = 20;
 /** Seconds between reloads when the reader turns automatic refresh on. */
@@ -163,9 +164,13 @@ export async function proposalPage(request: PageRequest) {
   const detail = await proposalDetail(id);
   const consulting = detail.status === 'consulting';
   const refresh = consulting && request.event.queryStringParameters?.refresh === 'on';
+  const view = proposalView(detail);
+  // Issue 16/20: triage on each consultee row (managers, until the decision).
+  const triage = triageRows(detail, mayTriage(signedIn.session.role, detail.status));
   return page(200, 'app-proposal', {
     ...layout(signedIn, ''),
-    ...proposalView(detail),
+    ...view,
+    consultees: view.consultees.map((row, i) => ({ ...row, ...triage[i] })),
     href: `/app/proposals/${encode(id)}`,
     consulting,
     refresh: refresh ? REFRESH_SECONDS : null,

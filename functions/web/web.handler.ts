@@ -26,6 +26,7 @@ import {
 } from './proposals.js';
 import { readSession, SESSION_COOKIE, setCookie, signSession } from './session.js';
 import { appHome, cognitoCallback, frontPage, signIn, signInPage, signOut } from './signin.js';
+import { acceptFromForm, reclassifyFromForm } from './triage.js';
 import { withdrawConfirmPage, withdrawFromForm } from './withdraw.js';
 
 type Page = (request: PageRequest) => Promise<HttpResult>;
@@ -46,6 +47,8 @@ export const PAGES: Record<string, Page> = {
   'POST /app/proposals/{id}/withdraw': withdrawFromForm,
   'POST /app/proposals/{id}/review-link': reissueFromForm,
   'POST /app/proposals/{id}/ico-consultation': icoConsultationFromForm,
+  'POST /app/proposals/{id}/replies/{replyId}/stance': reclassifyFromForm,
+  'POST /app/proposals/{id}/replies/{replyId}/accept': acceptFromForm,
   'GET /app/proposals/{id}/evidence': evidenceDownload,
   'GET /app/proposals/{id}/dpia': dpiaPage,
   'GET /app/decisions': decisionsList,

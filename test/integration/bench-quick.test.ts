@@ -49,6 +49,7 @@ describe('npm run bench -- --quick', () => {
 
   it.each([
     'scoring throughput',
+    'reply classification',
     'lifecycle overhead',
     'fan-out',
     'reply ingestion',

@@ -143,7 +143,9 @@ describe('the consultees reminder', () => {
     await client.replyAsConsultee(silentA, created.reference, 'CONCERNS', 'Who sees the data?');
     const d = await client.waitFor('the reply to the reminder to count', async () => {
       const x = await detail(created.proposalId);
-      return x.consultation.consultees.find((c) => c.email === silentA)?.status === 'responded'
+      // The consultee is written first and the counts synced after it: wait for both.
+      return x.consultation.consultees.find((c) => c.email === silentA)?.status === 'responded' &&
+        x.consultation.responded >= 2
         ? x
         : undefined;
     });

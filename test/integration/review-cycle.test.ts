@@ -182,8 +182,12 @@ describe('starting a review', () => {
       { 'content-type': 'application/x-www-form-urlencoded' },
     );
     await client.waitForStatus(reviewId, ['approved']);
-    const dueAfter = await client.api<Due>('manager', 'GET', `/reviews/due?before=${inDays(800)}`);
-    const refs = dueAfter.body.items.map((i) => i.reference);
+    // RecordDecision moves the status first and retires the reviewed approval after it: wait for that.
+    const refs = await client.waitFor('the reviewed approval off the due list', async () => {
+      const dueAfter = await client.api<Due>('manager', 'GET', `/reviews/due?before=${inDays(800)}`);
+      const now = dueAfter.body.items.map((i) => i.reference);
+      return now.includes(approved.reference) ? undefined : now;
+    });
     expect(refs).not.toContain(approved.reference);
     expect(refs).toContain(reference);
     // The public register lists the camera once, under its review: first approved, then reviewed.

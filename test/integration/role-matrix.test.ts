@@ -25,6 +25,7 @@ const MATRIX: Record<string, string> = {
   'POST /proposals/{id}/review-link': '401 409 403 401 401 401',
   'POST /proposals/{id}/ico-consultation': '401 400 403 401 401 401',
   'POST /proposals/{id}/replies/{replyId}/accept': '401 409 403 401 401 401',
+  'POST /proposals/{id}/replies/{replyId}/stance': '401 400 403 401 401 401',
   'GET /review/{reviewId}': '403 403 403 200 403 403',
   'POST /review/{reviewId}': '403 403 403 400 403 403',
   'GET /dpo/{adviceId}': '403 403 403 403 200 403',

@@ -334,6 +334,7 @@ describe('InboundMail: counted responses', () => {
       subject: SUBJECT,
       receivedAt: '2026-12-08T10:00:05.000Z',
       stance: 'support',
+      stanceReason: 'the keyword on the first line: "SUPPORT"',
       comment: 'SUPPORT\n\nThe parish council agreed on Tuesday.',
       late: false,
       senderMismatch: false,
@@ -343,6 +344,7 @@ describe('InboundMail: counted responses', () => {
     expect(consultee(EMAIL_A)).toMatchObject({
       status: 'responded',
       stance: 'support',
+      stanceReason: 'the keyword on the first line: "SUPPORT"',
       respondedAt: '2026-12-08T10:00:00.000Z',
       comment: 'SUPPORT\n\nThe parish council agreed on Tuesday.',
       replyId: sha256(messageId),

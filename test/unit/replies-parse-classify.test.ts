@@ -418,6 +418,12 @@ describe('classifyStance', () => {
     [SUBJECT, 'Thank you for the letter; I will read it at the weekend.', 'unclassified'],
     [SUBJECT, 'To whom it may concern,\n\nwe will discuss it on Monday.', 'unclassified'],
     [SUBJECT, '> SUPPORT\n> I support', 'unclassified'],
+    [SUBJECT, 'Objections: none.', 'support'],
+    [SUBJECT, 'Thanks for this.\nConcerns - nil', 'support'],
+    [SUBJECT, 'Will objections be published?', 'unclassified'],
+    [SUBJECT, 'If it is ever used for parking fines we would object.', 'unclassified'],
+    [SUBJECT, 'Understood.\n\nSupport from the school.', 'support'],
+    [SUBJECT, '👍 Support from me', 'support'],
   ])('%s | %j → %s', (subject, text, stance) => {
     expect(classifyStance(subject, text)).toBe(stance);
   });

@@ -31,8 +31,21 @@ export const Consultee = z.strictObject({
   late: z.boolean(),
   senderMismatch: z.boolean(),
   comment: z.nullable(z.string()),
+  /** Issue 16: why the counted reply has this stance (the reader's rule or phrase, or a manager's correction). */
+  stanceReason: z.optional(z.nullable(z.string())),
 });
 export type Consultee = z.infer<typeof Consultee>;
+
+/** Issue 16: a manager's correction of the stance read from a reply. */
+export const Reclassification = z.strictObject({
+  /** What the reader made of the reply, kept however often a manager corrects it. */
+  readStance: Stance,
+  stance: Stance,
+  reason: z.string(),
+  by: z.string(),
+  at: isoDateTime({ offset: true }),
+});
+export type Reclassification = z.infer<typeof Reclassification>;
 
 /**
  * response: a consultee's answer; auto-reply: out-of-office and the like (not a response);
@@ -72,6 +85,14 @@ export const Reply = z.strictObject({
   unreadable: z.optional(z.boolean()),
   /** Key of the raw message in the inbound-mail bucket: the original is always kept. */
   rawKey: z.string().check(z.minLength(1)),
+  /** Issue 16: the rule or phrase that decided the stance read from the reply. */
+  stanceReason: z.optional(z.string()),
+  /** Issue 16: set when a manager corrected the stance; `stance` is then the corrected one. */
+  reclassification: z.optional(Reclassification),
+  /** A manager accepted this reply from another address (SPEC 5), and why. */
+  acceptedBy: z.optional(z.string()),
+  acceptedAt: z.optional(isoDateTime({ offset: true })),
+  acceptReason: z.optional(z.string()),
 });
 export type Reply = z.infer<typeof Reply>;
 

@@ -1,7 +1,7 @@
 // The immutable decision record (SPEC §6): one link of the hash chain auditors re-check.
 import * as z from 'zod/mini';
 import './zod-messages.js';
-import { Tally } from './consultation.js';
+import { Stance, Tally } from './consultation.js';
 import { isoDate, isoDateTime } from './iso.js';
 
 export const OUTCOMES = ['approved', 'rejected'] as const;
@@ -36,6 +36,22 @@ export const DecisionRecord = z.strictObject({
     responded: z.number().check(z.int(), z.gte(0)),
     late: z.number().check(z.int(), z.gte(0)),
     tally: Tally,
+    /**
+     * Issue 16: each stance a manager corrected, with the stance the reader made of the reply.
+     * Only when there is one, so a record without corrections hashes as before.
+     */
+    reclassified: z.optional(
+      z.array(
+        z.strictObject({
+          replyId: z.string(),
+          readStance: Stance,
+          stance: Stance,
+          reason: z.string(),
+          by: z.string(),
+          at: isoDateTime({ offset: true }),
+        }),
+      ),
+    ),
   }),
   /** §10: the DPO's advice and whether the approver accepted or overruled it. */
   dpoAdvice: z.optional(

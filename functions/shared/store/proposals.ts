@@ -28,7 +28,7 @@ import {
   proposalStatusPartition,
   REPLY_PREFIX,
 } from '../keys.js';
-import type { Consultee, Reply, Tally } from '../model/consultation.js';
+import type { Consultee, Reply, Stance, Tally } from '../model/consultation.js';
 import type { DpoStage, IcoConsultation } from '../model/governance.js';
 import type { ProposalInput } from '../model/proposal.js';
 import { isConditionFailure } from './conditions.js';
@@ -103,6 +103,18 @@ export interface ProposalRecord {
   nextReviewId?: string;
   /** Issue 20: when, by whom and why it was withdrawn (the reason is null when the API got none). */
   withdrawal?: { at: string; by: string; reason: string | null };
+  /** Issue 16: every stance a manager corrected, for the decision record. */
+  stanceCorrections?: StanceCorrection[];
+}
+
+/** Issue 16: one manager's correction of a reply's stance, as the decision record keeps it. */
+export interface StanceCorrection {
+  replyId: string;
+  readStance: Stance;
+  stance: Stance;
+  reason: string;
+  by: string;
+  at: string;
 }
 
 export interface TimelineEvent {

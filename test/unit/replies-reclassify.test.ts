@@ -1,0 +1,122 @@
+// Issue 16: correcting a reply's stance. Conditional writes decide: a manager who saw an old stance
+// changes nothing (409), a repeat counts nothing twice, and only the counted reply moves the tally.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { reclassifyReply } from '../../functions/replies/reclassify.js';
+import { ConflictError } from '../../functions/shared/errors.js';
+import { consulteeKey, proposalKey, replyKey } from '../../functions/shared/keys.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const PROPOSAL = 'p-1';
+const EMAIL = 'cllr@parish.example';
+const REPLY = 'r'.repeat(64);
+const failed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+const proposal = (status: string) => ({
+  ...proposalKey(PROPOSAL),
+  proposalId: PROPOSAL,
+  reference: 'DPIA-2026-0001',
+  status,
+  consultation: {
+    mailed: 1,
+    responded: 1,
+    late: 0,
+    bounced: 0,
+    tally: { support: 0, concerns: 0, object: 0, unclassified: 1 },
+  },
+});
+const reply = (stance: string) => ({
+  ...replyKey(PROPOSAL, REPLY),
+  replyId: REPLY,
+  proposalId: PROPOSAL,
+  consulteeEmail: EMAIL,
+  kind: 'response',
+  stance,
+  late: false,
+  senderMismatch: false,
+});
+const sameKey = (a: unknown, b: { PK: string; SK: string }) => JSON.stringify(a) === JSON.stringify(b);
+const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input as UpdateCommandInput);
+
+afterEach(() => vi.unstubAllEnvs());
+beforeEach(() => {
+  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
+  ddb.reset();
+  ddb
+    .on(QueryCommand)
+    .resolves({ Items: [{ ...consulteeKey(PROPOSAL, EMAIL), name: 'Cllr Ash', email: EMAIL }] });
+  ddb.on(PutCommand).resolves({});
+});
+
+function table(status: string, stance: string) {
+  ddb.on(GetCommand).callsFake((input: { Key: { PK: string; SK: string } }) => ({
+    Item: sameKey(input.Key, proposalKey(PROPOSAL))
+      ? proposal(status)
+      : sameKey(input.Key, replyKey(PROPOSAL, REPLY))
+        ? reply(stance)
+        : undefined,
+  }));
+}
+
+describe('reclassifyReply', () => {
+  it('refuses when another manager changed the reply first, and writes nothing else', async () => {
+    table('consulting', 'unclassified');
+    ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
+      if (sameKey(input.Key, replyKey(PROPOSAL, REPLY))) throw failed();
+      return {};
+    });
+    await expect(
+      reclassifyReply(PROPOSAL, REPLY, { stance: 'concerns', reason: 'Rang the clerk.' }, 'm@police.example'),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(updates()).toHaveLength(1);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('moves a counted consultee only on condition that it is still the old stance of this reply', async () => {
+    table('consulting', 'unclassified');
+    ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
+      // The consultee already shows the new stance (a retry after a failure half-way): no second count.
+      if (sameKey(input.Key, consulteeKey(PROPOSAL, EMAIL))) throw failed();
+      return {};
+    });
+    const result = await reclassifyReply(
+      PROPOSAL,
+      REPLY,
+      { stance: 'concerns', reason: 'Rang the clerk.' },
+      'm@police.example',
+    );
+    expect(result).toMatchObject({ changed: true, counted: false, readStance: 'unclassified' });
+    const consultee = updates().find((u) => sameKey(u.Key, consulteeKey(PROPOSAL, EMAIL)));
+    expect(consultee?.ConditionExpression).toContain('#replyId = :replyId');
+    expect(consultee?.ConditionExpression).toContain('#stance <> :stance');
+    const onReply = updates().find((u) => sameKey(u.Key, replyKey(PROPOSAL, REPLY)));
+    expect(onReply?.ConditionExpression).toContain('#stance = :previous');
+    expect(onReply?.ExpressionAttributeValues?.[':r']).toMatchObject({
+      readStance: 'unclassified',
+      stance: 'concerns',
+      reason: 'Rang the clerk.',
+    });
+  });
+
+  it.each(['approved', 'rejected', 'withdrawn', 'submitted'])(
+    'changes nothing once the proposal is %s',
+    async (status) => {
+      table(status, 'unclassified');
+      ddb.on(UpdateCommand).resolves({});
+      await expect(
+        reclassifyReply(PROPOSAL, REPLY, { stance: 'support', reason: 'Too late now.' }, 'm@police.example'),
+      ).rejects.toBeInstanceOf(ConflictError);
+      expect(updates()).toHaveLength(0);
+    },
+  );
+});
