@@ -3,7 +3,13 @@
 // consultees, replies, timeline, DPO stage, ICO consultation, decision record). Nothing is typed
 // twice. Two editions: the full one (managers, auditors, the approver and the DPO) and the public
 // one, which is built from its own allow-list rather than by deleting fields from the full one.
-import { CAMERA_WORDING, FACTOR_NAMES, retentionView, withoutSite } from '../consultation/letter.js';
+import {
+  CAMERA_WORDING,
+  FACTOR_NAMES,
+  GROUND_NAMES,
+  retentionView,
+  withoutSite,
+} from '../consultation/letter.js';
 import { findDecision, readAnchor } from '../decisions/store.js';
 import { isCounted, type Reply } from '../shared/model/consultation.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
@@ -217,11 +223,11 @@ export function dpiaView(sources: DpiaSources, edition: Edition) {
             band: proposal.pressingNeed.band,
             policyVersion: proposal.pressingNeed.policyVersion,
             factors: proposal.pressingNeed.factors.map((f) => ({
-              name: FACTOR_NAMES[f.factor],
+              name: GROUND_NAMES[f.factor],
               rating: `${f.rating}/${MAX_RATING}`,
               weight: `${Math.round(f.weight * 100)}%`,
               points: f.contribution,
-              evidence: say(input.justification[f.factor].evidence?.trim() || NOT_RECORDED),
+              evidence: say(input.justification[f.factor]?.evidence?.trim() || NOT_RECORDED),
             })),
           }
         : null,

@@ -3,7 +3,7 @@
 // on the review item and goes to Step Functions only after the decision is recorded.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
-import { FACTOR_NAMES } from '../consultation/letter.js';
+import { GROUND_NAMES } from '../consultation/letter.js';
 import { type AppError, ConflictError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
 import { isCounted, type Tally } from '../shared/model/consultation.js';
@@ -597,13 +597,13 @@ export function pageView(
           policyVersion: pressingNeed.policyVersion,
           factors: pressingNeed.factors.map((f) => ({
             key: f.factor,
-            name: FACTOR_NAMES[f.factor],
+            name: GROUND_NAMES[f.factor],
             rating: f.rating,
             maxRating: MAX_RATING,
             weight: f.weight,
             weightPercent: Math.round(f.weight * 100),
             points: f.contribution,
-            evidence: input.justification[f.factor].evidence?.trim() || null,
+            evidence: input.justification[f.factor]?.evidence?.trim() || null,
           })),
         }
       : null,

@@ -1,6 +1,6 @@
 // The proposal pages: the list (managers and auditors), the "new proposal" form and the withdraw
 // confirmation (managers), and one proposal's page. Each calls the same use case as the JSON API.
-import { FACTOR_NAMES } from '../consultation/letter.js';
+import { GROUND_NAMES } from '../consultation/letter.js';
 import { loadDpiaSources } from '../dpia/document.js';
 import { documentAnswer, parseEdition } from '../dpia/serve.js';
 import { createProposal } from '../proposals/create.js';
@@ -9,6 +9,7 @@ import { evidencePack } from '../proposals/evidence.js';
 import { recordIcoConsultation } from '../proposals/ico.js';
 import { WITHDRAWABLE, withdrawProposal } from '../proposals/withdraw.js';
 import { reissueReviewLink } from '../review/reissue.js';
+import { minConsultationDays } from '../shared/env.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 import { type HttpResult, pathParameter } from '../shared/http.js';
 import { deliver } from '../shared/large-body.js';
@@ -18,7 +19,7 @@ import {
   ICO_OUTCOMES,
   IcoConsultationInput,
 } from '../shared/model/governance.js';
-import { deadlineIssue, MAX_RATING, ProposalInput } from '../shared/model/proposal.js';
+import { checkProposalToOpen, MAX_RATING } from '../shared/model/proposal.js';
 import {
   LIKELIHOOD_LABELS,
   RISK_LEVEL_LABELS,
@@ -140,17 +141,11 @@ export async function createProposalFromForm(request: PageRequest) {
     form.set('rows', String(parsed.rows + 1));
     return view(200, [], parsed.sources);
   }
-  const checked = ProposalInput.safeParse(parsed.raw);
-  const issues = [
-    ...parsed.issues,
-    ...(checked.success ? [] : ValidationError.fromZod(checked.error).issues),
-  ];
-  if (checked.success) {
-    const pastDeadline = deadlineIssue(checked.data, request.now);
-    if (pastDeadline) issues.push(pastDeadline);
-  }
-  if (!checked.success || issues.length > 0) return view(400, issues, parsed.sources);
-  const created = await createProposal(checked.data, signedIn.session.sub, request.now);
+  // Every error in one round, the deadline's among them (issue 20).
+  const checked = checkProposalToOpen(parsed.raw, request.now, minConsultationDays());
+  const issues = [...parsed.issues, ...(checked.ok ? [] : checked.issues)];
+  if (!checked.ok || issues.length > 0) return view(400, issues, parsed.sources);
+  const created = await createProposal(checked.input, signedIn.session.sub, request.now);
   return redirect(`/app/proposals/${encode(created.proposalId)}`);
 }
 
@@ -273,13 +268,13 @@ export function proposalView(d: Detail) {
           band: d.pressingNeed.band,
           policyVersion: d.pressingNeed.policyVersion,
           factors: d.pressingNeed.factors.map((f) => ({
-            name: FACTOR_NAMES[f.factor],
+            name: GROUND_NAMES[f.factor],
             rating: f.rating,
             maxRating: MAX_RATING,
             width: Math.round((f.rating / MAX_RATING) * 100),
             weightPercent: Math.round(f.weight * 100),
             points: f.contribution,
-            evidence: d.justification[f.factor].evidence ?? null,
+            evidence: d.justification[f.factor]?.evidence ?? null,
           })),
         }
       : null,
