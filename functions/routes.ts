@@ -30,6 +30,8 @@ export const routeTable: RouteSpec[] = [
     function: 'record-ico-consultation',
     auth: 'jwt',
   },
+  // Issue 19: the risks, the 12 principles and the rest of the assessment, completed before approval.
+  { method: 'PUT', path: '/proposals/{id}/assessment', function: 'update-assessment', auth: 'jwt' },
   // SPEC 5: a reply from another address counts once a manager accepts it.
   { method: 'POST', path: '/proposals/{id}/replies/{replyId}/accept', function: 'accept-reply', auth: 'jwt' },
   // The review link is its own credential: an HMAC-signed, expiring, single-use signature.

@@ -79,6 +79,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   },
   'withdraw-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['StopExecution'] },
   'record-ico-consultation': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  // Issue 19: the manager completes the assessment while the proposal is open.
+  'update-assessment': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'mark-failed': { table: ['PutItem', 'UpdateItem'] },
   'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'send-consultation': {

@@ -5,7 +5,9 @@ import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { retireReviewedApproval, reviewedInstallation } from '../proposals/review-cycle.js';
 import { addToRegister } from '../register/entry.js';
+import { assessmentDigest } from '../shared/chain.js';
 import { log } from '../shared/logger.js';
+import { ConditionItem, ConsulteeViews } from '../shared/model/conditions.js';
 import { Outcome } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
 import { highestLevel, residualLevel } from '../shared/model/risk.js';
@@ -39,6 +41,8 @@ export const ApproverChoice = z.object({
   decidedAt: isoDateTime({ offset: true }),
   dpoAdvice: z.optional(z.enum(['accepted', 'overruled'])),
   dpoReasons: z.optional(z.nullable(z.string())),
+  consulteeViews: z.optional(ConsulteeViews),
+  conditionItems: z.optional(z.array(ConditionItem)),
 });
 
 export const Approval = z.union([SystemRejection, ApproverChoice]);
@@ -114,6 +118,7 @@ export function decisionDraft(proposal: ProposalRecord, approval: Approval, now:
     ...governance(proposal, approval),
     proposalId: proposal.proposalId,
     reference: proposal.reference,
+    assessedDigest: assessmentDigest(proposal.input),
     pressingNeed: {
       score: pressingNeed.score,
       band: pressingNeed.band,
@@ -144,6 +149,10 @@ export function decisionDraft(proposal: ProposalRecord, approval: Approval, now:
     conditions: approval.conditions?.trim() || null,
     decidedBy: approval.decidedBy,
     decidedAt: approval.decidedAt,
+    ...(approval.consulteeViews ? { consulteeViews: approval.consulteeViews } : {}),
+    ...(approval.outcome === 'approved' && approval.conditionItems?.length
+      ? { conditionItems: approval.conditionItems }
+      : {}),
     // Only an approval is reviewed later; a rejection has nothing to review.
     reviewDate: approval.outcome === 'approved' ? (approval.reviewDate ?? null) : null,
   };

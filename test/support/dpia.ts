@@ -73,6 +73,19 @@ export function dpiaFixture(options: FixtureOptions = {}): DpiaSources {
             note: i === 8 ? 'Encryption at rest to be confirmed by the supplier.' : 'Met by force policy.',
           })),
           alternativesConsidered: `Mobile ANPR patrols and better street lighting were considered; ${PLANTED.consulteeName} suggested signage.`,
+          placeType: 'main-road' as const,
+          screening: {
+            systematicMonitoring: true,
+            newTechnology: false,
+            locationTracking: true,
+            dataMatching: true,
+            lawEnforcement: true,
+            note: `Reads every vehicle passing ${PLANTED.siteDescription}.`,
+          },
+          legalRegime: 'dpa-2018-part-3' as const,
+          lawfulBasis: `DPA 2018 s.35(2)(b): a law enforcement task; ${PLANTED.approverName} confirmed the powers.`,
+          dataCategories: ['Vehicle registration marks', `Images of vehicles at ${PLANTED.siteDescription}`],
+          recipients: ['The National ANPR Service (NAS)', `Investigators briefed by ${PLANTED.dpoEmail}`],
         }),
     ...(withRisks
       ? {
