@@ -32,6 +32,9 @@ export const routeTable: RouteSpec[] = [
   },
   // Issue 19: the risks, the 12 principles and the rest of the assessment, completed before approval.
   { method: 'PUT', path: '/proposals/{id}/assessment', function: 'update-assessment', auth: 'jwt' },
+  // Issue 19: each condition of an approval is tracked until marked done with evidence.
+  { method: 'POST', path: '/proposals/{id}/conditions/{n}/done', function: 'conditions', auth: 'jwt' },
+  { method: 'GET', path: '/conditions/open', function: 'conditions', auth: 'jwt' },
   // SPEC 5: a reply from another address counts once a manager accepts it.
   { method: 'POST', path: '/proposals/{id}/replies/{replyId}/accept', function: 'accept-reply', auth: 'jwt' },
   // The review link is its own credential: an HMAC-signed, expiring, single-use signature.

@@ -22,6 +22,8 @@ export type Setting = keyof Pick<
   | 'cognitoClientId'
   | 'cognitoIssuer'
   | 'chromiumBin'
+  | 'minConsultationDays'
+  | 'scoringPolicy'
 >;
 
 export interface FunctionAccess {
@@ -58,6 +60,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'create-proposal': {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
     workflow: ['StartExecution'],
+    // Issue 20: the shortest consultation a proposal may set.
+    settings: ['minConsultationDays'],
   },
   'list-proposals': { table: ['Query'] },
   'get-proposal': { table: ['GetItem', 'Query'] },
@@ -81,8 +85,11 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'record-ico-consultation': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   // Issue 19: the manager completes the assessment while the proposal is open.
   'update-assessment': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  // Issue 19: conditions marked done with evidence, and the open ones listed (status index).
+  conditions: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
   'mark-failed': { table: ['PutItem', 'UpdateItem'] },
-  'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  // Issue 19: the policy a proposal that names none is scored under.
+  'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], settings: ['scoringPolicy'] },
   'send-consultation': {
     // BatchWriteItem: the reply tokens, 25 to a request, before the mails go out.
     table: [...READ_WRITE, 'BatchWriteItem'],
@@ -173,7 +180,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
     // SendTaskSuccess: a manager's "new review link" button (functions/review/reissue.ts).
     workflow: ['StartExecution', 'StopExecution', 'SendTaskSuccess'],
     readsReviewKey: true,
-    settings: ['publicBaseUrl', 'cognitoDomain', 'cognitoClientId', 'cognitoIssuer'],
+    settings: ['publicBaseUrl', 'cognitoDomain', 'cognitoClientId', 'cognitoIssuer', 'minConsultationDays'],
     templates: true,
   },
 };

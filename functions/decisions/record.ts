@@ -3,6 +3,7 @@
 // decision already recorded and appends nothing.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
+import { trackConditions } from '../proposals/conditions.js';
 import { retireReviewedApproval, reviewedInstallation } from '../proposals/review-cycle.js';
 import { addToRegister } from '../register/entry.js';
 import { assessmentDigest } from '../shared/chain.js';
@@ -95,6 +96,8 @@ export async function recordDecision(
   }
   // Issue 14: a review's entry takes its dates from the reviewed one's, which then goes, and the
   // reviewed approval leaves the reviews-due list. Every step is idempotent: a replay repeats them.
+  // Issue 19: the approval's conditions, tracked on the proposal until done (once; a replay keeps progress).
+  await trackConditions(proposal, record);
   const reviewed = await reviewedInstallation(proposal);
   await addToRegister(proposal, record, reviewed?.entry);
   if (reviewed) await retireReviewedApproval(proposal.proposalId, reviewed.proposal);
