@@ -28,6 +28,7 @@ import { STANCE_LABELS } from '../shared/model/stances.js';
 import { loadProposalPartition, type ProposalPartition, STATUS_LABELS } from '../shared/store/proposals.js';
 import { renderPage } from '../shared/templates.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
+import { CONTACT_POINT, conditionsView, regimeView, screeningView } from './assessment-view.js';
 
 export const EDITIONS = ['full', 'public'] as const;
 export type Edition = (typeof EDITIONS)[number];
@@ -182,6 +183,8 @@ export function dpiaView(sources: DpiaSources, edition: Edition) {
     need: {
       aim: `${proposal.reference} proposes ${camera.proposal} in ${input.publicArea}.`,
       why: camera.why.map(say),
+      // Issue 19: why a DPIA is needed, in the screening answers.
+      screening: screeningView(input, say),
     },
 
     // Step 2
@@ -207,6 +210,9 @@ export function dpiaView(sources: DpiaSources, edition: Edition) {
         },
       ] satisfies Row[],
       accessTiers: accessTiers(input, camera.data),
+      // Issue 19: the legal regime, lawful basis, data, recipients and place; SC Code principle 3.
+      regime: regimeView(input, say),
+      contactPoint: CONTACT_POINT,
       purposes: FACTOR_KEYS_IN_ORDER.filter((k) => input.justification[k].rating > 0).map(
         (k) => FACTOR_NAMES[k],
       ),
@@ -267,6 +273,14 @@ export function dpiaView(sources: DpiaSources, edition: Edition) {
           approved: decision.outcome === 'approved',
           rationale: say(decision.rationale),
           conditions: decision.conditions ? say(decision.conditions) : 'None',
+          // Issue 19: each condition's owner, due date and state.
+          conditionItems: conditionsView(
+            decision,
+            proposal.conditions,
+            say,
+            isPublic,
+            new Date().toISOString().slice(0, 10),
+          ),
           decidedAt: formatUkDateTime(decision.decidedAt),
           reviewDate: decision.reviewDate ? formatUkLongDate(decision.reviewDate) : NOT_APPLICABLE,
         }
