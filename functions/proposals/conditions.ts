@@ -2,7 +2,11 @@
 // (once); a manager marks each done with evidence; the open ones are listed, soonest due first,
 // until they are done, as the reviews-due list shows reviews. The DPIA document shows their state.
 
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../shared/clients/dynamo.js';
+import { tableName } from '../shared/env.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
+import { proposalKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import type { ConditionState } from '../shared/model/conditions.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
@@ -53,23 +57,36 @@ export async function markConditionDone(
     );
   }
   const condition: ConditionState = { ...current, done: true, doneAt: now.toISOString(), doneBy, evidence };
-  const conditions = (proposal.conditions ?? []).map((c, i) => (i === index ? condition : c));
   try {
-    // Only if nobody marked it meanwhile: the whole list as read must still be there.
-    await updateProposal(
-      proposalId,
-      { conditions },
-      {
-        expression: '#c = :read',
-        names: { '#c': 'conditions' },
-        values: { ':read': proposal.conditions },
-      },
+    // Only if nobody marked it meanwhile: a conditional write on this one condition.
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: proposalKey(proposalId),
+        UpdateExpression: `SET #c[${index}].#done = :true, #c[${index}].#doneAt = :at, #c[${index}].#doneBy = :by, #c[${index}].#evidence = :evidence, #updatedAt = :at`,
+        ConditionExpression: `#c[${index}].#n = :n AND #c[${index}].#done = :false`,
+        ExpressionAttributeNames: {
+          '#c': 'conditions',
+          '#n': 'n',
+          '#done': 'done',
+          '#doneAt': 'doneAt',
+          '#doneBy': 'doneBy',
+          '#evidence': 'evidence',
+          '#updatedAt': 'updatedAt',
+        },
+        ExpressionAttributeValues: {
+          ':true': true,
+          ':false': false,
+          ':n': n,
+          ':at': condition.doneAt,
+          ':by': doneBy,
+          ':evidence': evidence,
+        },
+      }),
     );
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    throw new ConflictError(
-      `The conditions of ${proposal.reference} changed meanwhile: reload and try again.`,
-    );
+    throw new ConflictError(`Condition ${n} of ${proposal.reference} was marked done meanwhile.`);
   }
   await addTimelineEvent(
     proposalId,
