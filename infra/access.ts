@@ -171,7 +171,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   // The web pages act for a signed-in manager or auditor, so they need what those routes need;
   // their session cookies are signed with the review-link key.
   web: {
-    table: [...READ_WRITE, 'BatchWriteItem'],
+    // DeleteItem: a draft goes once it is opened as a proposal (issue 20).
+    table: [...READ_WRITE, 'BatchWriteItem', 'DeleteItem'],
     // The evidence pack download for auditors (functions/proposals/evidence.ts).
     readsRawMail: true,
     readsEvidence: true,

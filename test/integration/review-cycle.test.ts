@@ -65,6 +65,9 @@ async function approve(tag: string, reviewDate: string, extra: Record<string, un
       sig: link.searchParams.get('sig') ?? '',
       outcome: 'approved',
       rationale: 'Clear pressing need; concerns answered by the retention and access rules.',
+      // Issue 19: a decision against a consultee's view gives reasons that address it.
+      consulteeResponse:
+        'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
       conditions: 'Encrypt the back-office link (principle 9) before go-live.',
       reviewDate,
     }).toString(),
@@ -177,6 +180,9 @@ describe('starting a review', () => {
         sig: link.searchParams.get('sig') ?? '',
         outcome: 'approved',
         rationale: 'Reviewed: the need remains and the measures have worked as intended.',
+        // Issue 19: a decision against a consultee's view gives reasons that address it.
+        consulteeResponse:
+          'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
         conditions: 'Encrypt the back-office link (principle 9) before go-live.',
       }).toString(),
       { 'content-type': 'application/x-www-form-urlencoded' },
