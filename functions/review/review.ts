@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { GROUND_NAMES } from '../consultation/letter.js';
+import { regimeView, screeningView } from '../dpia/assessment-view.js';
 import { type AppError, ConflictError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
 import { ConditionDue, ConditionOwner, splitConditions } from '../shared/model/conditions.js';
@@ -134,6 +135,8 @@ export interface ReviewPageView {
   checklist: { principle: number; text: string; met: boolean; note: string | null }[] | null;
   alternativesConsidered: string | null;
   risks: RiskView[] | null;
+  assessmentRows: { label: string; value: string }[];
+  screeningAnswers: { question: string; answer: string }[];
   /** SPEC 11: a residual risk is high, so the Commissioner must be consulted before approval. */
   priorConsultation: {
     required: boolean;
@@ -760,6 +763,9 @@ export function pageView(
       : null,
     alternativesConsidered: input.alternativesConsidered ?? null,
     risks: input.risks?.length ? input.risks.map(riskView) : null,
+    // Issue 19: screening, regime, basis, data, recipients and place, as the document's steps 1-2.
+    assessmentRows: regimeView(input, (t) => t),
+    screeningAnswers: screeningView(input, (t) => t).answers,
     priorConsultation: priorConsultationView(proposal),
     dpo: dpoView(proposal.dpo),
     form,

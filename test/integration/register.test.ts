@@ -143,6 +143,8 @@ async function decide(
       consulteeResponse:
         'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
       conditions: `Signage at ${PLANTED.site} before go-live.`,
+      // Issue 19: each condition has an owner (some proposals here name no accountable owner).
+      conditionsOwner: 'Head of ANPR (Superintendent)',
       ...(input.dpo ? { dpoAdvice: 'accepted' } : {}),
     }).toString(),
     { 'content-type': 'application/x-www-form-urlencoded' },
