@@ -235,7 +235,7 @@ describe('the clear path', () => {
     const p = pack.body;
     expect(p.evidencePack.reference).toBe(created.reference);
     expect(p.proposal.site.description).toBe((input.site as { description: string }).description);
-    expect(p.pressingNeed).toMatchObject({ score: 65 });
+    expect(p.pressingNeed).toMatchObject({ score: 80, policyVersion: '2026.2' });
     expect(p.pressingNeed.factors).toBeDefined();
     const kinds = p.mails.map((m) => m.kind);
     expect(kinds.filter((k) => k === 'consultation')).toHaveLength(4);
