@@ -106,7 +106,7 @@ describe('the lifecycle through the web pages', () => {
       '#f-lawfulBasis',
       'DPA 2018 s.35(2)(b): necessary for a law enforcement task of the force.',
     );
-    await Promise.all([page.waitForURL(proposalUrl + '#assessment'), page.click('button[value=save]')]);
+    await Promise.all([page.waitForURL(`${proposalUrl}#assessment`), page.click('button[value=save]')]);
     const shown = await page.textContent('main');
     expect(shown).toContain('Complete: every part an approval needs is recorded.');
     expect(shown).toContain('9. Images and information subject to appropriate security measures');
