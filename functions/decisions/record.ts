@@ -83,6 +83,9 @@ export async function recordDecision(
     decisionDraft(proposal, input.approval, now),
     proposal.decisionId,
   );
+  // Issue 19: the approval's conditions, tracked on the proposal until done: in place before the
+  // status says approved (once; a replay keeps their progress).
+  await trackConditions(proposal, record);
   const moved = await changeStatus(proposal.proposalId, record.outcome, DECIDABLE, {
     decisionId: record.decisionId,
   });
@@ -96,8 +99,6 @@ export async function recordDecision(
   }
   // Issue 14: a review's entry takes its dates from the reviewed one's, which then goes, and the
   // reviewed approval leaves the reviews-due list. Every step is idempotent: a replay repeats them.
-  // Issue 19: the approval's conditions, tracked on the proposal until done (once; a replay keeps progress).
-  await trackConditions(proposal, record);
   const reviewed = await reviewedInstallation(proposal);
   await addToRegister(proposal, record, reviewed?.entry);
   if (reviewed) await retireReviewedApproval(proposal.proposalId, reviewed.proposal);
