@@ -55,6 +55,16 @@ export const functionRegistry: FunctionSpec[] = [
     entry: 'functions/proposals/ico.handler.ts',
     description: 'POST /proposals/{id}/ico-consultation',
   },
+  {
+    name: 'update-assessment',
+    entry: 'functions/proposals/assessment.handler.ts',
+    description: 'PUT /proposals/{id}/assessment',
+  },
+  {
+    name: 'conditions',
+    entry: 'functions/proposals/conditions.handler.ts',
+    description: 'POST /proposals/{id}/conditions/{n}/done, GET /conditions/open',
+  },
   { name: 'mark-failed', entry: 'functions/proposals/fail.handler.ts', description: 'RecordFailure state' },
   {
     name: 'score-proposal',

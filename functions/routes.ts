@@ -30,6 +30,11 @@ export const routeTable: RouteSpec[] = [
     function: 'record-ico-consultation',
     auth: 'jwt',
   },
+  // Issue 19: the risks, the 12 principles and the rest of the assessment, completed before approval.
+  { method: 'PUT', path: '/proposals/{id}/assessment', function: 'update-assessment', auth: 'jwt' },
+  // Issue 19: each condition of an approval is tracked until marked done with evidence.
+  { method: 'POST', path: '/proposals/{id}/conditions/{n}/done', function: 'conditions', auth: 'jwt' },
+  { method: 'GET', path: '/conditions/open', function: 'conditions', auth: 'jwt' },
   // SPEC 5: a reply from another address counts once a manager accepts it.
   { method: 'POST', path: '/proposals/{id}/replies/{replyId}/accept', function: 'accept-reply', auth: 'jwt' },
   // Issue 16: a manager corrects the stance read from a reply, with a reason.
@@ -80,6 +85,9 @@ export const routeTable: RouteSpec[] = [
     'POST /app/proposals/{id}/replies/{replyId}/stance',
     'POST /app/proposals/{id}/replies/{replyId}/accept',
     'GET /app/proposals/{id}/evidence',
+    'GET /app/proposals/{id}/assessment',
+    'POST /app/proposals/{id}/assessment',
+    'POST /app/proposals/{id}/conditions/{n}/done',
     'GET /app/proposals/{id}/dpia',
     'GET /app/decisions',
     'GET /app/decisions/export',

@@ -22,6 +22,8 @@ export type Setting = keyof Pick<
   | 'cognitoClientId'
   | 'cognitoIssuer'
   | 'chromiumBin'
+  | 'minConsultationDays'
+  | 'scoringPolicy'
 >;
 
 export interface FunctionAccess {
@@ -58,6 +60,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'create-proposal': {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
     workflow: ['StartExecution'],
+    // Issue 20: the shortest consultation a proposal may set.
+    settings: ['minConsultationDays'],
   },
   'list-proposals': { table: ['Query'] },
   'get-proposal': { table: ['GetItem', 'Query'] },
@@ -86,8 +90,13 @@ export const functionAccess: Record<string, FunctionAccess> = {
     templates: true,
   },
   'record-ico-consultation': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  // Issue 19: the manager completes the assessment while the proposal is open.
+  'update-assessment': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  // Issue 19: conditions marked done with evidence, and the open ones listed (status index).
+  conditions: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
   'mark-failed': { table: ['PutItem', 'UpdateItem'] },
-  'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
+  // Issue 19: the policy a proposal that names none is scored under.
+  'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], settings: ['scoringPolicy'] },
   'send-consultation': {
     // BatchWriteItem: the reply tokens, 25 to a request, before the mails go out.
     table: [...READ_WRITE, 'BatchWriteItem'],
@@ -171,7 +180,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   // The web pages act for a signed-in manager or auditor, so they need what those routes need;
   // their session cookies are signed with the review-link key.
   web: {
-    table: [...READ_WRITE, 'BatchWriteItem'],
+    // DeleteItem: a draft goes once it is opened as a proposal (issue 20).
+    table: [...READ_WRITE, 'BatchWriteItem', 'DeleteItem'],
     // The evidence pack download for auditors (functions/proposals/evidence.ts).
     readsRawMail: true,
     readsEvidence: true,
@@ -183,7 +193,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
     // A withdrawal from the page tells the consultees, the approver and the DPO (issue 20).
     sendsMail: true,
     archivesMail: true,
-    settings: ['publicBaseUrl', 'cognitoDomain', 'cognitoClientId', 'cognitoIssuer'],
+    settings: ['publicBaseUrl', 'cognitoDomain', 'cognitoClientId', 'cognitoIssuer', 'minConsultationDays'],
     templates: true,
   },
 };

@@ -132,6 +132,8 @@ export class StatelessStack extends Stack {
       reminderStateMachineArn,
       reminderHours: String(config.reminderHours),
       approvalReminderHours: String(config.approvalReminderHours),
+      minConsultationDays: String(config.minConsultationDays),
+      scoringPolicy: config.scoringPolicy,
     };
     const webSignIn = [...this.functions.keys()].some((name) =>
       accessOf(name).settings?.includes('cognitoClientId'),

@@ -19,6 +19,8 @@ export async function startScratchStack(
   onDataDir?: (dir: string) => void,
 ): Promise<ScratchStack> {
   process.env.DPIA_LOG_LEVEL ??= 'silent';
+  // A scratch stack (the demo, tests, benchmarks) consults for seconds: no 14-day minimum.
+  process.env.DPIA_MIN_CONSULTATION_DAYS ??= '0';
   const dataDir = mkdtempSync(join(tmpdir(), `dpia-${label}-`));
   onDataDir?.(dataDir);
   const config = resolveLocalConfig(

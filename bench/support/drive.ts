@@ -118,6 +118,9 @@ export async function approve(b: BenchStack, opened: Opened, approver: string): 
     sig: url.searchParams.get('sig') ?? '',
     outcome: 'approved',
     rationale: 'Clear pressing need; the concerns raised are answered by the retention and access rules.',
+    // Issue 19: a decision against a consultee's view gives reasons that address it.
+    consulteeResponse:
+      'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
     // Needed when the checklist marks a principle as not met, and harmless otherwise.
     conditions: 'Review the camera after twelve months and report the read rate to the council.',
   }).toString();

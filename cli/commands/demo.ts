@@ -132,6 +132,9 @@ export async function demoCommand(
       conditions:
         'Encrypt the back-office link before go-live (principle 9); review the camera after twelve months and report the read rate to the council.',
       dpoAdvice: 'accepted',
+      // Issue 19: the approval departs from the objection, so its reasons address it.
+      consulteeResponse:
+        'The objection that cameras on every road go too far is met by a single camera, the 90-day access limit and the annual review.',
     });
     const decided = await client.api(null, 'POST', url.pathname, form.toString(), {
       'content-type': 'application/x-www-form-urlencoded',

@@ -20,6 +20,14 @@ const CARRIED = [
   'checklist',
   'alternativesConsidered',
   'risks',
+  // Issue 19: the rest of the assessment, and the place and policy it was scored under.
+  'placeType',
+  'scoringPolicy',
+  'screening',
+  'legalRegime',
+  'lawfulBasis',
+  'dataCategories',
+  'recipients',
 ] as const;
 const DEFAULT_CONSULTATION_DAYS = 28;
 

@@ -1,10 +1,11 @@
 // Re-checks the whole decision chain (SPEC §6) page by page, so memory stays flat however long the
 // chain grows: each page is verified against the last record of the page before. Then the tail:
 // the chain must still reach its anchored head (issue 21), so deleting the newest records, or
-// rewriting and re-hashing records up to the head, no longer passes.
+// rewriting and re-hashing records up to the head, no longer passes. Last, each decided proposal
+// must still be the one assessed: its digest must match the one hashed into its record (issue 19).
 
 import { type ChainAnchor, iterateChain, readAnchor } from '../decisions/store.js';
-import { verifyChain } from '../shared/chain.js';
+import { assessmentDigest, verifyChain } from '../shared/chain.js';
 import { decisionIdFor, sequenceOfDecisionId } from '../shared/keys.js';
 import { GENESIS_HASH } from '../shared/model/decision.js';
 import { listProposals, type ProposalRecord } from '../shared/store/proposals.js';
@@ -26,8 +27,8 @@ export async function verifyDecisionChain(
   let checked = 0;
   let previous = { sequence: 0, hash: GENESIS_HASH };
   let atAnchor: string | undefined;
-  /** Which proposal each checked record decides: every decided proposal must be among them. */
-  const decides = new Map<number, string>();
+  /** Which proposal each checked record decides, and the digest of it as assessed (issue 19). */
+  const decides = new Map<number, Decides>();
   for await (const page of pages) {
     const verdict = verifyChain(page, previous);
     checked += verdict.checked;
@@ -35,7 +36,11 @@ export async function verifyDecisionChain(
       return { ok: false, checked, firstBroken: verdict.firstBroken, reason: verdict.reason, head };
     for (const record of page) {
       if (anchored && record.sequence === anchored.sequence) atAnchor = record.hash;
-      decides.set(record.sequence, record.proposalId);
+      decides.set(record.sequence, {
+        proposalId: record.proposalId,
+        decisionId: record.decisionId,
+        assessedDigest: record.assessedDigest,
+      });
     }
     const last = page[page.length - 1];
     if (last) previous = { sequence: last.sequence, hash: last.hash };
@@ -63,8 +68,11 @@ export async function verifyDecisionChain(
   return { ok: true, checked, head };
 }
 
+type Decides = { proposalId: string; decisionId: string; assessedDigest: string | undefined };
+
 type Decided = () => AsyncGenerator<
-  Pick<ProposalRecord, 'proposalId' | 'reference' | 'status' | 'decisionId'>
+  Pick<ProposalRecord, 'proposalId' | 'reference' | 'status' | 'decisionId'> &
+    Partial<Pick<ProposalRecord, 'input'>>
 >;
 
 /** Every approved and rejected proposal, page by page (the status index: a Query, never a Scan). */
@@ -85,17 +93,25 @@ async function* decidedProposals() {
  * A decision newer than the chain as read (made while this ran) is not judged.
  */
 async function decidedWithoutRecord(
-  decides: Map<number, string>,
+  decides: Map<number, Decides>,
   lastChecked: number,
   decided: Decided,
 ): Promise<{ firstBroken: string; reason: string } | undefined> {
   for await (const p of decided()) {
     const sequence = p.decisionId ? sequenceOfDecisionId(p.decisionId) : undefined;
     if (sequence !== undefined && sequence > lastChecked) continue;
-    if (sequence === undefined || decides.get(sequence) !== p.proposalId) {
+    const record = sequence === undefined ? undefined : decides.get(sequence);
+    if (!record || record.proposalId !== p.proposalId) {
       return {
         firstBroken: p.decisionId ?? p.reference,
         reason: `${p.reference} is ${p.status}, but its decision ${p.decisionId ?? '(none)'} is not in the chain`,
+      };
+    }
+    // Issue 19: the proposal must still be what was assessed (records before the digest have none).
+    if (record.assessedDigest && p.input && assessmentDigest(p.input) !== record.assessedDigest) {
+      return {
+        firstBroken: record.decisionId,
+        reason: `${p.reference} was changed after its decision: it is no longer the proposal that was assessed`,
       };
     }
   }

@@ -137,6 +137,12 @@ export const FACTOR_NAMES: Record<FactorKey, string> = {
   communityConfidence: 'Community confidence and reassurance, crime prevention and reduction',
 };
 
+/** Every ground a score can show: the four factors, and major crime (policy 2026.2, Appendix A). */
+export const GROUND_NAMES: Record<FactorKey | 'majorCrime', string> = {
+  ...FACTOR_NAMES,
+  majorCrime: 'Major crime',
+};
+
 const FACTOR_ORDER: readonly FactorKey[] = [
   'nationalSecurity',
   'seriousCrime',

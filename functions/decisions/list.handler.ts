@@ -30,7 +30,11 @@ export const DecisionListQuery = z
       // A date alone as `to` takes in the whole of that day.
       const toEnd = /^\d{4}-\d{2}-\d{2}$/.test(q.to) ? Date.parse(q.to) + DAY_MS - 1 : Date.parse(q.to);
       if (Date.parse(q.from) > toEnd)
-        ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['from'],
+          message: 'The start date must not be after the end date',
+        });
     }),
   );
 

@@ -3,9 +3,12 @@
 // decision already recorded and appends nothing.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
+import { trackConditions } from '../proposals/conditions.js';
 import { retireReviewedApproval, reviewedInstallation } from '../proposals/review-cycle.js';
 import { addToRegister } from '../register/entry.js';
+import { assessmentDigest } from '../shared/chain.js';
 import { log } from '../shared/logger.js';
+import { ConditionItem, ConsulteeViews } from '../shared/model/conditions.js';
 import { Outcome } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
 import { highestLevel, residualLevel } from '../shared/model/risk.js';
@@ -39,6 +42,8 @@ export const ApproverChoice = z.object({
   decidedAt: isoDateTime({ offset: true }),
   dpoAdvice: z.optional(z.enum(['accepted', 'overruled'])),
   dpoReasons: z.optional(z.nullable(z.string())),
+  consulteeViews: z.optional(ConsulteeViews),
+  conditionItems: z.optional(z.array(ConditionItem)),
 });
 
 export const Approval = z.union([SystemRejection, ApproverChoice]);
@@ -78,6 +83,9 @@ export async function recordDecision(
     decisionDraft(proposal, input.approval, now),
     proposal.decisionId,
   );
+  // Issue 19: the approval's conditions, tracked on the proposal until done: in place before the
+  // status says approved (once; a replay keeps their progress).
+  await trackConditions(proposal, record);
   const moved = await changeStatus(proposal.proposalId, record.outcome, DECIDABLE, {
     decisionId: record.decisionId,
   });
@@ -114,6 +122,7 @@ export function decisionDraft(proposal: ProposalRecord, approval: Approval, now:
     ...governance(proposal, approval),
     proposalId: proposal.proposalId,
     reference: proposal.reference,
+    assessedDigest: assessmentDigest(proposal.input),
     pressingNeed: {
       score: pressingNeed.score,
       band: pressingNeed.band,
@@ -147,6 +156,10 @@ export function decisionDraft(proposal: ProposalRecord, approval: Approval, now:
     conditions: approval.conditions?.trim() || null,
     decidedBy: approval.decidedBy,
     decidedAt: approval.decidedAt,
+    ...(approval.consulteeViews ? { consulteeViews: approval.consulteeViews } : {}),
+    ...(approval.outcome === 'approved' && approval.conditionItems?.length
+      ? { conditionItems: approval.conditionItems }
+      : {}),
     // Only an approval is reviewed later; a rejection has nothing to review.
     reviewDate: approval.outcome === 'approved' ? (approval.reviewDate ?? null) : null,
   };

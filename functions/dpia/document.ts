@@ -3,7 +3,13 @@
 // consultees, replies, timeline, DPO stage, ICO consultation, decision record). Nothing is typed
 // twice. Two editions: the full one (managers, auditors, the approver and the DPO) and the public
 // one, which is built from its own allow-list rather than by deleting fields from the full one.
-import { CAMERA_WORDING, FACTOR_NAMES, retentionView, withoutSite } from '../consultation/letter.js';
+import {
+  CAMERA_WORDING,
+  FACTOR_NAMES,
+  GROUND_NAMES,
+  retentionView,
+  withoutSite,
+} from '../consultation/letter.js';
 import { findDecision, readAnchor } from '../decisions/store.js';
 import { isCounted, type Reply } from '../shared/model/consultation.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
@@ -22,6 +28,7 @@ import { STANCE_LABELS } from '../shared/model/stances.js';
 import { loadProposalPartition, type ProposalPartition, STATUS_LABELS } from '../shared/store/proposals.js';
 import { renderPage } from '../shared/templates.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
+import { CONTACT_POINT, conditionsView, regimeView, screeningView } from './assessment-view.js';
 
 export const EDITIONS = ['full', 'public'] as const;
 export type Edition = (typeof EDITIONS)[number];
@@ -176,6 +183,8 @@ export function dpiaView(sources: DpiaSources, edition: Edition) {
     need: {
       aim: `${proposal.reference} proposes ${camera.proposal} in ${input.publicArea}.`,
       why: camera.why.map(say),
+      // Issue 19: why a DPIA is needed, in the screening answers.
+      screening: screeningView(input, say),
     },
 
     // Step 2
@@ -201,6 +210,9 @@ export function dpiaView(sources: DpiaSources, edition: Edition) {
         },
       ] satisfies Row[],
       accessTiers: accessTiers(input, camera.data),
+      // Issue 19: the legal regime, lawful basis, data, recipients and place; SC Code principle 3.
+      regime: regimeView(input, say),
+      contactPoint: CONTACT_POINT,
       purposes: FACTOR_KEYS_IN_ORDER.filter((k) => input.justification[k].rating > 0).map(
         (k) => FACTOR_NAMES[k],
       ),
@@ -217,11 +229,11 @@ export function dpiaView(sources: DpiaSources, edition: Edition) {
             band: proposal.pressingNeed.band,
             policyVersion: proposal.pressingNeed.policyVersion,
             factors: proposal.pressingNeed.factors.map((f) => ({
-              name: FACTOR_NAMES[f.factor],
+              name: GROUND_NAMES[f.factor],
               rating: `${f.rating}/${MAX_RATING}`,
               weight: `${Math.round(f.weight * 100)}%`,
               points: f.contribution,
-              evidence: say(input.justification[f.factor].evidence?.trim() || NOT_RECORDED),
+              evidence: say(input.justification[f.factor]?.evidence?.trim() || NOT_RECORDED),
             })),
           }
         : null,
@@ -261,6 +273,14 @@ export function dpiaView(sources: DpiaSources, edition: Edition) {
           approved: decision.outcome === 'approved',
           rationale: say(decision.rationale),
           conditions: decision.conditions ? say(decision.conditions) : 'None',
+          // Issue 19: each condition's owner, due date and state.
+          conditionItems: conditionsView(
+            decision,
+            proposal.conditions,
+            say,
+            isPublic,
+            new Date().toISOString().slice(0, 10),
+          ),
           decidedAt: formatUkDateTime(decision.decidedAt),
           reviewDate: decision.reviewDate ? formatUkLongDate(decision.reviewDate) : NOT_APPLICABLE,
         }

@@ -2,6 +2,7 @@
 import { findDecision } from '../decisions/store.js';
 import { stanceReasonOf } from '../replies/reason.js';
 import type { Reply } from '../shared/model/consultation.js';
+import { approvalGaps } from '../shared/model/assessment.js';
 import type { DpoStage } from '../shared/model/governance.js';
 import { highestLevel, needsPriorConsultation, residualLevel } from '../shared/model/risk.js';
 import {
@@ -39,6 +40,17 @@ export async function detailOf({ proposal, consultees, replies, timeline }: Prop
     ...(input.checklist ? { checklist: input.checklist } : {}),
     ...(input.alternativesConsidered ? { alternativesConsidered: input.alternativesConsidered } : {}),
     ...(input.risks ? { risks: input.risks } : {}),
+    // Issue 19: the rest of the assessment, and what an approval still needs.
+    ...(input.placeType ? { placeType: input.placeType } : {}),
+    ...(input.scoringPolicy ? { scoringPolicy: input.scoringPolicy } : {}),
+    ...(input.screening ? { screening: input.screening } : {}),
+    ...(input.legalRegime ? { legalRegime: input.legalRegime } : {}),
+    ...(input.lawfulBasis ? { lawfulBasis: input.lawfulBasis } : {}),
+    ...(input.dataCategories ? { dataCategories: input.dataCategories } : {}),
+    ...(input.recipients ? { recipients: input.recipients } : {}),
+    assessmentMissing: approvalGaps(input).map((gap) => gap.missing),
+    // Issue 19: the approval's conditions and their progress (owner, due date, done with evidence).
+    conditions: proposal.conditions ?? [],
     // SPEC 11: the highest risk left after the measures, and whether the Commissioner must be consulted.
     residualRisk: highestLevel((input.risks ?? []).map(residualLevel)),
     priorConsultationRequired: needsPriorConsultation(input.risks),

@@ -3,9 +3,11 @@
 // on the review item and goes to Step Functions only after the decision is recorded.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
-import { FACTOR_NAMES } from '../consultation/letter.js';
+import { GROUND_NAMES } from '../consultation/letter.js';
+import { regimeView, screeningView } from '../dpia/assessment-view.js';
 import { type AppError, ConflictError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
+import { ConditionDue, ConditionOwner, splitConditions } from '../shared/model/conditions.js';
 import { isCounted, type Tally } from '../shared/model/consultation.js';
 import { OUTCOMES, type Outcome } from '../shared/model/decision.js';
 import {
@@ -33,6 +35,13 @@ import {
 import { renderPage } from '../shared/templates.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 import { completeTask } from '../shared/workflow.js';
+import {
+  assessmentGaps,
+  CONSULTEE_RESPONSE_MIN,
+  defaultConditionsDue,
+  departureFromConsultees,
+  departureMessage,
+} from './rules.js';
 import { openSignedReview } from './signed.js';
 import {
   decideReview,
@@ -47,7 +56,17 @@ import { ProposalWithdrawnError, withdrawnLink } from './withdrawn.js';
 
 export const RATIONALE_MIN = 20;
 const TEXT_MAX = 10_000;
-const FORM_FIELDS = ['outcome', 'rationale', 'conditions', 'reviewDate', 'dpoAdvice', 'dpoReasons'] as const;
+const FORM_FIELDS = [
+  'outcome',
+  'rationale',
+  'consulteeResponse',
+  'conditions',
+  'conditionsOwner',
+  'conditionsDue',
+  'reviewDate',
+  'dpoAdvice',
+  'dpoReasons',
+] as const;
 type FormField = (typeof FORM_FIELDS)[number];
 
 /** A rendered page and its status: the handler turns it into the HTTP answer. */
@@ -117,6 +136,8 @@ export interface ReviewPageView {
   checklist: { principle: number; text: string; met: boolean; note: string | null }[] | null;
   alternativesConsidered: string | null;
   risks: RiskView[] | null;
+  assessmentRows: { label: string; value: string }[];
+  screeningAnswers: { question: string; answer: string }[];
   /** SPEC 11: a residual risk is high, so the Commissioner must be consulted before approval. */
   priorConsultation: {
     required: boolean;
@@ -156,7 +177,15 @@ export interface ReviewFormView {
   approved: boolean;
   rejected: boolean;
   rationale: string;
+  /** Issue 19: reasons addressing the consultees' views, when the decision departs from them. */
+  consulteeResponse: string;
+  consulteeResponseMin: number;
+  consulteeViews: string | null;
   conditions: string;
+  conditionsOwner: string;
+  conditionsDue: string;
+  /** What the assessment still lacks before an approval (issue 19). */
+  assessmentGaps: string[] | null;
   reviewDate: string;
   rationaleMin: number;
   /** Tomorrow: the earliest review date the form accepts. */
@@ -211,9 +240,13 @@ export async function showReview(request: ReviewRequest & { sig: string | null }
     return { status: 409, page: renderPage('review', withDocumentLink(view, request)) };
   }
   assertStillOpen(review, partition.proposal, now);
-  const form = formView(request.actionPath, request.sig ?? '', now, rulesFor(partition.proposal), {
+  const rules = rulesFor(partition.proposal);
+  const form = formView(request.actionPath, request.sig ?? '', now, rules, {
     rationale: '',
+    consulteeResponse: '',
     conditions: '',
+    conditionsOwner: rules.ownerRole ?? '',
+    conditionsDue: defaultConditionsDue(now),
     reviewDate: defaultReviewDate(now),
     dpoReasons: '',
   });
@@ -238,7 +271,7 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
 
   const submitted = Object.fromEntries(FORM_FIELDS.map((f) => [f, request.form.get(f) ?? undefined]));
   const rules = rulesFor(partition.proposal);
-  const parsed = reviewFormSchema(isoDate(now), rules).safeParse(submitted);
+  const parsed = reviewFormSchema(isoDate(now), rules, now).safeParse(submitted);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({
       field: (FORM_FIELDS as readonly PropertyKey[]).includes(issue.path[0] ?? '')
@@ -249,7 +282,10 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
     const form = formView(request.actionPath, sig ?? '', now, rules, {
       outcome: submitted.outcome,
       rationale: submitted.rationale ?? '',
+      consulteeResponse: submitted.consulteeResponse ?? '',
       conditions: submitted.conditions ?? '',
+      conditionsOwner: submitted.conditionsOwner ?? rules.ownerRole ?? '',
+      conditionsDue: submitted.conditionsDue || defaultConditionsDue(now),
       reviewDate: submitted.reviewDate || defaultReviewDate(now),
       dpoAdvice: submitted.dpoAdvice,
       dpoReasons: submitted.dpoReasons ?? '',
@@ -263,10 +299,31 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
   }
 
   const { outcome, rationale, conditions, reviewDate, dpoAdvice, dpoReasons } = parsed.data;
+  const departure = departureFromConsultees(outcome, rules.tally);
+  const conditionTexts = outcome === 'approved' ? splitConditions(conditions) : [];
   const decision: ReviewDecision = {
     outcome,
     rationale,
     conditions: conditions || null,
+    ...(departure
+      ? {
+          consulteeViews: {
+            departsFrom: departure.kind,
+            count: departure.count,
+            response: parsed.data.consulteeResponse ?? '',
+          },
+        }
+      : {}),
+    ...(conditionTexts.length > 0
+      ? {
+          conditionItems: conditionTexts.map((text, i) => ({
+            n: i + 1,
+            text,
+            owner: parsed.data.conditionsOwner || rules.ownerRole || '',
+            dueDate: parsed.data.conditionsDue || defaultConditionsDue(now),
+          })),
+        }
+      : {}),
     reviewDate: outcome === 'approved' ? reviewDate || defaultReviewDate(now) : null,
     decidedBy: review.approverEmail,
     decidedAt: now.toISOString(),
@@ -373,6 +430,12 @@ interface FormRules {
   priorConsultationMissing: boolean;
   /** The DPO's advice, when given: the decision accepts it or overrules it with reasons. */
   dpoAdvice: Pick<DpoStage, 'recommendation'> | null;
+  /** Issue 19: what the assessment still lacks; an approval waits until it is complete. */
+  gaps: string[];
+  /** The frozen tally: a decision against the consultees' views needs reasons addressing them. */
+  tally: Tally;
+  /** The accountable owner's post: the conditions' owner unless the approver names another. */
+  ownerRole: string | null;
 }
 
 function rulesFor(proposal: ProposalRecord): FormRules {
@@ -380,6 +443,9 @@ function rulesFor(proposal: ProposalRecord): FormRules {
     unmet: unmetPrinciples(proposal.input),
     priorConsultationMissing: needsPriorConsultation(proposal.input.risks) && !proposal.icoConsultation,
     dpoAdvice: proposal.dpo?.status === 'advised' ? { recommendation: proposal.dpo.recommendation } : null,
+    gaps: assessmentGaps(proposal.input),
+    tally: proposal.consultation.tally,
+    ownerRole: proposal.input.owner?.role ?? null,
   };
 }
 
@@ -403,13 +469,18 @@ export function departsFromDpoAdvice(
   return recommendation === 'proceed-with-conditions' && !conditions;
 }
 
+/** "a", "a and b", "a, b and c". */
+function listPhrase(items: string[]): string {
+  return items.length === 1 ? (items[0] ?? '') : `${items.slice(0, -1).join('; ')} and ${items.at(-1)}`;
+}
+
 /** "principle 9", "principles 3 and 9", "principles 1, 3 and 9". */
 function principlesPhrase(numbers: number[]): string {
   if (numbers.length === 1) return `principle ${numbers[0]}`;
   return `principles ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`;
 }
 
-function reviewFormSchema(today: string, rules: FormRules) {
+function reviewFormSchema(today: string, rules: FormRules, now: Date) {
   const { unmet } = rules;
   return z
     .object({
@@ -421,11 +492,16 @@ function reviewFormSchema(today: string, rules: FormRules) {
           z.minLength(RATIONALE_MIN, `Give a rationale of at least ${RATIONALE_MIN} characters.`),
           z.maxLength(TEXT_MAX, `Keep the rationale under ${TEXT_MAX} characters.`),
         ),
+      consulteeResponse: z.optional(
+        z.string().check(z.trim(), z.maxLength(TEXT_MAX, `Keep this under ${TEXT_MAX} characters.`)),
+      ),
       conditions: z.optional(
         z
           .string()
           .check(z.trim(), z.maxLength(TEXT_MAX, `Keep the conditions under ${TEXT_MAX} characters.`)),
       ),
+      conditionsOwner: z.optional(z.string().check(z.trim())),
+      conditionsDue: z.optional(z.string().check(z.trim())),
       reviewDate: z.optional(z.string().check(z.trim())),
       dpoAdvice: z.optional(
         z.enum(DPO_RESPONSES, { error: "Say whether your decision accepts or overrules the DPO's advice." }),
@@ -436,6 +512,42 @@ function reviewFormSchema(today: string, rules: FormRules) {
     })
     .check(
       z.superRefine((form, ctx) => {
+        if (form.outcome === 'approved' && rules.gaps.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['outcome'],
+            message: `The assessment is not complete: it cannot be approved until the DPIA team records ${listPhrase(rules.gaps)} (DPA 2018 s.64). Reject it, or ask them to complete it first.`,
+          });
+        }
+        const departure = departureFromConsultees(form.outcome, rules.tally);
+        if (departure && (form.consulteeResponse ?? '').length < CONSULTEE_RESPONSE_MIN) {
+          ctx.addIssue({ code: 'custom', path: ['consulteeResponse'], message: departureMessage(departure) });
+        }
+        if (form.outcome === 'approved' && splitConditions(form.conditions).length > 0) {
+          const owner = form.conditionsOwner || rules.ownerRole || '';
+          if (!ConditionOwner.safeParse(owner).success) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['conditionsOwner'],
+              message:
+                'Name the post responsible for meeting the conditions (one line, at least 3 characters).',
+            });
+          }
+          const due = form.conditionsDue || defaultConditionsDue(now);
+          if (!ConditionDue.safeParse(due).success) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['conditionsDue'],
+              message: 'Give the date the conditions are due as a date, e.g. 2027-03-31.',
+            });
+          } else if (due <= today) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['conditionsDue'],
+              message: 'The conditions must be due after today.',
+            });
+          }
+        }
         if (form.outcome === 'approved' && rules.priorConsultationMissing) {
           ctx.addIssue({
             code: 'custom',
@@ -503,7 +615,10 @@ function formView(
   values: {
     outcome?: string | undefined;
     rationale: string;
+    consulteeResponse: string;
     conditions: string;
+    conditionsOwner: string;
+    conditionsDue: string;
     reviewDate: string;
     dpoAdvice?: string | undefined;
     dpoReasons: string;
@@ -522,7 +637,13 @@ function formView(
     approved: values.outcome === 'approved',
     rejected: values.outcome === 'rejected',
     rationale: values.rationale,
+    consulteeResponse: values.consulteeResponse,
+    consulteeResponseMin: CONSULTEE_RESPONSE_MIN,
+    consulteeViews: consulteeViewsHint(rules.tally),
     conditions: values.conditions,
+    conditionsOwner: values.conditionsOwner,
+    conditionsDue: values.conditionsDue,
+    assessmentGaps: rules.gaps.length > 0 ? rules.gaps : null,
     reviewDate: values.reviewDate,
     rationaleMin: RATIONALE_MIN,
     minReviewDate: isoDate(new Date(now.getTime() + 86_400_000)),
@@ -533,6 +654,12 @@ function formView(
     dpoReasons: values.dpoReasons,
     fieldErrors,
   };
+}
+
+/** When the decision could depart from what consultees said, the form says so in advance. */
+function consulteeViewsHint(tally: Tally): string | null {
+  if (tally.object === 0 && tally.support === 0) return null;
+  return `${tally.object} objected and ${tally.support} supported. Approving despite an objection, or rejecting despite support, needs reasons that address their views (at least ${CONSULTEE_RESPONSE_MIN} characters).`;
 }
 
 function decidedView(review: Pick<ReviewRecord, 'approverName'>, d: ReviewDecision): DecidedView {
@@ -601,13 +728,13 @@ export function pageView(
           policyVersion: pressingNeed.policyVersion,
           factors: pressingNeed.factors.map((f) => ({
             key: f.factor,
-            name: FACTOR_NAMES[f.factor],
+            name: GROUND_NAMES[f.factor],
             rating: f.rating,
             maxRating: MAX_RATING,
             weight: f.weight,
             weightPercent: Math.round(f.weight * 100),
             points: f.contribution,
-            evidence: input.justification[f.factor].evidence?.trim() || null,
+            evidence: input.justification[f.factor]?.evidence?.trim() || null,
           })),
         }
       : null,
@@ -640,6 +767,9 @@ export function pageView(
       : null,
     alternativesConsidered: input.alternativesConsidered ?? null,
     risks: input.risks?.length ? input.risks.map(riskView) : null,
+    // Issue 19: screening, regime, basis, data, recipients and place, as the document's steps 1-2.
+    assessmentRows: regimeView(input, (t) => t),
+    screeningAnswers: screeningView(input, (t) => t).answers,
     priorConsultation: priorConsultationView(proposal),
     dpo: dpoView(proposal.dpo),
     form,

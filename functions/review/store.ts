@@ -1,9 +1,11 @@
 // The review item behind a review link: who may decide, until when, the approver's choice, and
 // the RequestApproval task token (which never leaves the back end). Single use comes from one
 // conditional update, `state = open → decided`.
+
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { ConditionItem, ConsulteeViews } from '../shared/model/conditions.js';
 import '../shared/model/zod-messages.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
@@ -26,6 +28,10 @@ export const ReviewDecision = z.object({
   /** SPEC 10: whether the decision accepts or overrules the DPO's advice, when the DPO advised. */
   dpoAdvice: z.optional(z.enum(['accepted', 'overruled'])),
   dpoReasons: z.optional(z.nullable(z.string())),
+  /** Issue 19: reasons addressing the consultees' views the decision departs from. */
+  consulteeViews: z.optional(ConsulteeViews),
+  /** Issue 19: the conditions one by one, each with its owner and due date. */
+  conditionItems: z.optional(z.array(ConditionItem)),
 });
 export type ReviewDecision = z.infer<typeof ReviewDecision>;
 

@@ -1,8 +1,8 @@
-// ScorePressingNeed state: score the proposal under the current policy and keep the factors.
+// ScorePressingNeed state: score the proposal under its policy (issue 19: the one it names, else the
+// deployment's default) and keep the factors and the policy version.
 import { log } from '../shared/logger.js';
 import { addTimelineEvent, changeStatus, getProposal, updateProposal } from '../shared/store/proposals.js';
-import { defaultScoringPolicy } from './policy.js';
-import { scorePressingNeed } from './score.js';
+import { scoreProposal } from './policies.js';
 
 export const handler = async (event: { proposalId: string }) => {
   const proposal = await getProposal(event.proposalId);
@@ -10,7 +10,7 @@ export const handler = async (event: { proposalId: string }) => {
     throw new Error(`Proposal ${proposal.reference} is ${proposal.status}: not scoring it`);
   }
   // Scoring is a pure function of the stored input, so a retry writes the same values again.
-  const pressingNeed = scorePressingNeed(proposal.input.justification, defaultScoringPolicy);
+  const pressingNeed = scoreProposal(proposal.input);
   await updateProposal(proposal.proposalId, { pressingNeed });
   if (proposal.pressingNeed === null) {
     await addTimelineEvent(

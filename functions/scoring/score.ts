@@ -4,11 +4,14 @@ import { FACTOR_KEYS, type FactorKey, type Justification } from '../shared/model
 import type { ScoringPolicy } from './policy.js';
 
 export interface FactorScore {
-  factor: FactorKey;
+  /** One of the four factors of SPEC 4, or (policy 2026.2) majorCrime. */
+  factor: FactorKey | 'majorCrime';
   rating: number;
   weight: number;
   /** Points this factor adds to the 0..100 score: weight × rating / maxRating × 100. */
   contribution: number;
+  /** Policy 2026.2: whether this ground counts at the place's level of justification. */
+  counts?: boolean;
 }
 
 export interface PressingNeed {
@@ -16,6 +19,11 @@ export interface PressingNeed {
   band: Band;
   policyVersion: string;
   factors: FactorScore[];
+  /** Policy 2026.2 (Appendix A): how the score was reached, the place, and its level. */
+  method?: 'highest-ground';
+  placeType?: string;
+  level?: 'standard' | 'highest';
+  decidingGround?: string | null;
 }
 
 /**
@@ -36,7 +44,7 @@ export function scorePressingNeed(justification: Justification, policy: ScoringP
   return { score, band: bandFor(score, policy), policyVersion: policy.version, factors };
 }
 
-export function bandFor(score: number, policy: ScoringPolicy): Band {
+export function bandFor(score: number, policy: Pick<ScoringPolicy, 'bands'>): Band {
   if (score >= policy.bands.clear) return 'clear';
   if (score >= policy.bands.marginal) return 'marginal';
   return 'insufficient';

@@ -11,6 +11,15 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
+/**
+ * Issue 19: the digest of the proposal as assessed (site, grounds, retention, risks, principles,
+ * measures, assessment), hashed into its decision record. `dpia audit verify` recomputes it from
+ * the stored proposal, so a later edit of an approved proposal no longer goes unnoticed.
+ */
+export function assessmentDigest(input: unknown): string {
+  return createHash('sha256').update(canonicalJson(input), 'utf8').digest('hex');
+}
+
 export function hashDecision(record: UnsealedDecision): string {
   const { hash: _ignored, ...unsealed } = record as UnsealedDecision & { hash?: string };
   return createHash('sha256').update(canonicalJson(unsealed), 'utf8').digest('hex');

@@ -29,6 +29,10 @@ export const ENV = {
   cognitoClientId: 'DPIA_COGNITO_CLIENT_ID',
   /** `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`: the ID token's issuer and JWKS. */
   cognitoIssuer: 'DPIA_COGNITO_ISSUER',
+  /** Issue 20: the shortest consultation a proposal may set, in days (default 14; 0 in test stacks). */
+  minConsultationDays: 'DPIA_MIN_CONSULTATION_DAYS',
+  /** Issue 19: the scoring policy a proposal is scored under when it names none (default 2026.2). */
+  scoringPolicy: 'DPIA_SCORING_POLICY',
   /** Where the deployment put @sparticuz/chromium's bin/ directory (the PDF function only). */
   chromiumBin: 'DPIA_CHROMIUM_BIN',
 } as const;

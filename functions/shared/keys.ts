@@ -30,6 +30,7 @@
 // | public register of one public area        | GSI2: GSI2PK=REGISTER#AREA#<area>, GSI2SK=<type>#<approvedAt>#<reference> | GET /register?area= |
 // | dashboard figures of a month (counters)   | PK=STATS, SK=MONTH#<yyyy-mm> (ADD; Query BETWEEN) | auditor dashboard |
 // | "counted once" marker of a lifecycle event | PK=PROPOSAL#<id>, SK=STATS#<event>  | functions/stats/ counters   |
+// | a manager's draft proposals (issue 20)     | PK=DRAFTS#<sha256(user)>, SK=DRAFT#<id> (Query) | new-proposal form, list |
 //
 // Reply items are keyed by a hash of the Message-ID, so a message delivered twice is stored once
 // (conditional put on attribute_not_exists).
@@ -177,4 +178,12 @@ export const statsMonthKey = (month: string): Key => ({
 export const statsMarkerKey = (proposalId: string, event: string): Key => ({
   PK: proposalPartition(proposalId),
   SK: `STATS#${event}`,
+});
+
+/** Issue 20: a manager's unsent drafts, one partition per manager (the user id is hashed). */
+export const draftsPartition = (userHash: string): string => `DRAFTS#${userHash}`;
+export const DRAFT_PREFIX = 'DRAFT#';
+export const draftKey = (userHash: string, draftId: string): Key => ({
+  PK: draftsPartition(userHash),
+  SK: `${DRAFT_PREFIX}${draftId}`,
 });

@@ -1,36 +1,24 @@
 // The "new proposal" form: from posted fields to the SPEC §3 input that ProposalInput validates,
 // and back to a view that keeps what was typed and puts each error next to its field. Field names
 // are the schema's paths (`site.latitude`), so a ValidationError's path names its field.
-import { FACTOR_NAMES } from '../consultation/letter.js';
+import { GROUND_NAMES } from '../consultation/letter.js';
+import { GROUND_KEYS } from '../scoring/appendix-a.js';
 import type { FieldIssue } from '../shared/errors.js';
+import { CAMERA_TYPES, DEFAULT_RETENTION, MAX_RATING, type ProposalInput } from '../shared/model/proposal.js';
 import {
-  CAMERA_TYPES,
-  DEFAULT_RETENTION,
-  FACTOR_KEYS,
-  MAX_RATING,
-  type ProposalInput,
-} from '../shared/model/proposal.js';
-import { LIKELIHOOD_LABELS, SEVERITY_LABELS } from '../shared/model/risk.js';
+  ASSESSMENT_LABELS,
+  assessmentFieldLabel,
+  assessmentFieldOf,
+  assessmentFieldsView,
+  assessmentFormFields,
+  parseAssessmentForm,
+  placeTypeView,
+} from './assessment-form.js';
 import { type ConsulteeSource, FILE_FIELD, importConsultees, uploadedText } from './consultee-import.js';
 
 export const DEFAULT_ROWS = 2;
-/** Risk rows on the form (SPEC 10, 11), at least; an empty row is left out. */
-export const RISK_ROWS = 3;
-const MAX_RISK_ROWS = 100;
+export { RISK_ROWS, riskRowCount } from './assessment-form.js';
 
-/** As many risk rows as the form says it has (a review pre-filled with more risks has more). */
-export function riskRowCount(form: URLSearchParams): number {
-  const n = Number(form.get('riskRows'));
-  return Number.isInteger(n) && n > RISK_ROWS ? Math.min(n, MAX_RISK_ROWS) : RISK_ROWS;
-}
-const RISK_FIELDS = [
-  'description',
-  'likelihood',
-  'severity',
-  'mitigation',
-  'residualLikelihood',
-  'residualSeverity',
-] as const;
 const MAX_ROWS = 50;
 const ZONE = 'Europe/London';
 
@@ -115,7 +103,14 @@ export function parseProposalForm(form: URLSearchParams): ParsedForm {
   }
 
   const justification = Object.fromEntries(
-    FACTOR_KEYS.map((key) => [
+    GROUND_KEYS.filter(
+      // Major crime (policy 2026.2) only when it is rated or evidenced: older proposals have four.
+      (key) =>
+        key !== 'majorCrime' ||
+        `${text(form, 'justification.majorCrime.rating')}${text(form, 'justification.majorCrime.evidence')}`
+          .trim()
+          .replace(/^0$/, '') !== '',
+    ).map((key) => [
       key,
       {
         rating: numeric(text(form, `justification.${key}.rating`)) ?? 0,
@@ -131,26 +126,7 @@ export function parseProposalForm(form: URLSearchParams): ParsedForm {
       return value === undefined ? [] : [[k, value]];
     }),
   );
-  const risks: Record<string, unknown>[] = [];
-  const riskSources: number[] = [];
-  for (let row = 0; row < riskRowCount(form); row++) {
-    const values = Object.fromEntries(RISK_FIELDS.map((f) => [f, text(form, `risk.${row}.${f}`)]));
-    if (Object.values(values).every((v) => v.trim() === '')) continue;
-    riskSources.push(row);
-    risks.push({
-      description: values.description,
-      likelihood: numeric(values.likelihood ?? ''),
-      severity: numeric(values.severity ?? ''),
-      mitigation: values.mitigation,
-      ...(optional(values.residualLikelihood ?? '')
-        ? { residualLikelihood: numeric(values.residualLikelihood ?? '') }
-        : {}),
-      ...(optional(values.residualSeverity ?? '')
-        ? { residualSeverity: numeric(values.residualSeverity ?? '') }
-        : {}),
-    });
-  }
-  const alternatives = optional(text(form, 'alternativesConsidered'));
+  const assessment = parseAssessmentForm(form);
   const dpoName = text(form, 'dpo.name');
   const dpoEmail = text(form, 'dpo.email');
   const deadline = ukLocalToIso(text(form, 'responseDeadline'));
@@ -171,11 +147,11 @@ export function parseProposalForm(form: URLSearchParams): ParsedForm {
     ...(deadline ? { responseDeadline: deadline } : {}),
     approver: { name: text(form, 'approver.name'), email: optional(text(form, 'approver.email')) },
     ...(`${dpoName}${dpoEmail}`.trim() !== '' ? { dpo: { name: dpoName, email: optional(dpoEmail) } } : {}),
-    ...(alternatives ? { alternativesConsidered: alternatives } : {}),
-    ...(risks.length > 0 ? { risks } : {}),
+    ...(optional(text(form, 'placeType')) ? { placeType: text(form, 'placeType') } : {}),
+    ...assessment.raw,
     ...(optional(text(form, 'reviewOf')) ? { reviewOf: text(form, 'reviewOf').trim() } : {}),
   };
-  return { raw, sources, riskSources, issues, rows };
+  return { raw, sources, riskSources: assessment.riskSources, issues, rows };
 }
 
 /** A schema path as the form field it belongs to (consultee n maps back to its CSV line or row). */
@@ -184,8 +160,8 @@ export function fieldOf(
   sources: ConsulteeSource[],
   riskSources: number[] = [],
 ): { field: string; prefix: string } {
-  const risk = /^risks\.(\d+)\.(\w+)/.exec(path);
-  if (risk) return { field: `risk.${riskSources[Number(risk[1])] ?? risk[1]}.${risk[2]}`, prefix: '' };
+  const assessed = assessmentFieldOf(path, riskSources);
+  if (assessed) return assessed;
   const consultee = /^consultees\.(\d+)\.(\w+)/.exec(path);
   if (consultee) {
     const source = sources[Number(consultee[1])];
@@ -203,17 +179,8 @@ export function fieldOf(
   return { field: path, prefix: '' };
 }
 
-const RISK_LABELS: Record<(typeof RISK_FIELDS)[number], string> = {
-  description: 'description',
-  likelihood: 'likelihood',
-  severity: 'severity',
-  mitigation: 'measure',
-  residualLikelihood: 'likelihood after the measure',
-  residualSeverity: 'severity after the measure',
-};
-
 const LABELS: Record<string, string> = {
-  alternativesConsidered: 'Alternatives considered',
+  ...ASSESSMENT_LABELS,
   title: 'Title',
   cameraType: 'Camera type',
   publicArea: 'Public area',
@@ -236,10 +203,9 @@ const LABELS: Record<string, string> = {
 /** How the error summary names a field: "Camera type", "Serious crime evidence", "Consultee 2 e-mail". */
 export function fieldLabel(field: string): string {
   const factor = /^justification\.(\w+)\.(rating|evidence)$/.exec(field);
-  if (factor) return `${FACTOR_NAMES[factor[1] as keyof typeof FACTOR_NAMES] ?? factor[1]} ${factor[2]}`;
-  const risk = /^risk\.(\d+)\.(\w+)$/.exec(field);
-  if (risk)
-    return `Risk ${Number(risk[1]) + 1} ${RISK_LABELS[risk[2] as (typeof RISK_FIELDS)[number]] ?? risk[2]}`;
+  if (factor) return `${GROUND_NAMES[factor[1] as keyof typeof GROUND_NAMES] ?? factor[1]} ${factor[2]}`;
+  const assessed = assessmentFieldLabel(field);
+  if (assessed) return assessed;
   const row = /^consultee\.(\d+)\.(\w+)$/.exec(field);
   if (row) return `Consultee ${Number(row[1]) + 1} ${row[2] === 'email' ? 'e-mail' : row[2]}`;
   return LABELS[field] ?? field;
@@ -256,7 +222,7 @@ export function proposalFormView(
 ) {
   const errors = issues.map((issue) => {
     const { field, prefix } = fieldOf(issue.path, sources, riskSources);
-    const message = `${prefix}${issue.message}`;
+    const message = `${prefix}${inFormWords(issue.message, sources)}`;
     return { field, id: fieldId(field), message, summary: `${fieldLabel(field)}: ${message}` };
   });
   const errorsOf = (field: string) => errors.filter((e) => e.field === field).map((e) => e.message);
@@ -289,11 +255,12 @@ export function proposalFormView(
       latitude: input('site.latitude'),
       longitude: input('site.longitude'),
     },
-    factors: FACTOR_KEYS.map((key) => {
+    placeType: placeTypeView(input),
+    factors: GROUND_KEYS.map((key) => {
       const rating = input(`justification.${key}.rating`, '0');
       return {
         key,
-        name: FACTOR_NAMES[key],
+        name: GROUND_NAMES[key],
         rating: {
           ...rating,
           options: Array.from({ length: MAX_RATING + 1 }, (_, n) => ({
@@ -322,35 +289,19 @@ export function proposalFormView(
     responseDeadline: input('responseDeadline'),
     approver: { name: input('approver.name'), email: input('approver.email') },
     dpo: { name: input('dpo.name'), email: input('dpo.email') },
-    alternativesConsidered: input('alternativesConsidered'),
-    riskRowCount: riskRowCount(form),
     reviewOf: optional(text(form, 'reviewOf')) ?? null,
-    riskRows: Array.from({ length: riskRowCount(form) }, (_, row) => {
-      const level = (field: (typeof RISK_FIELDS)[number], labels: Record<number, string>, blank: string) => {
-        const entry = input(`risk.${row}.${field}`);
-        return {
-          ...entry,
-          options: [
-            { value: '', label: blank, selected: entry.value === '' },
-            ...[1, 2, 3].map((n) => ({
-              value: String(n),
-              label: `${n}: ${labels[n]}`,
-              selected: entry.value === String(n),
-            })),
-          ],
-        };
-      };
-      return {
-        number: row + 1,
-        description: input(`risk.${row}.description`),
-        likelihood: level('likelihood', LIKELIHOOD_LABELS, 'Choose'),
-        severity: level('severity', SEVERITY_LABELS, 'Choose'),
-        mitigation: input(`risk.${row}.mitigation`),
-        residualLikelihood: level('residualLikelihood', LIKELIHOOD_LABELS, 'Unchanged'),
-        residualSeverity: level('residualSeverity', SEVERITY_LABELS, 'Unchanged'),
-      };
-    }),
+    ...assessmentFieldsView(form, input),
   };
+}
+
+/** A message naming another consultee by its place in the list, said as the form numbers it. */
+function inFormWords(message: string, sources: ConsulteeSource[]): string {
+  return message.replace(/consultee (\d+)/, (whole, n: string) => {
+    const source = sources[Number(n) - 1];
+    if (source?.kind === 'row') return `consultee ${source.row + 1}`;
+    if (source?.kind === 'csv') return `line ${source.line} of the pasted list`;
+    return whole;
+  });
 }
 
 /**
@@ -368,10 +319,11 @@ export function formFromInput(input: ProposalInput, reviewOf: string): URLSearch
   set('site.description', input.site.description);
   set('site.latitude', input.site.latitude);
   set('site.longitude', input.site.longitude);
-  for (const key of FACTOR_KEYS) {
-    set(`justification.${key}.rating`, input.justification[key].rating);
-    set(`justification.${key}.evidence`, input.justification[key].evidence);
+  for (const key of GROUND_KEYS) {
+    set(`justification.${key}.rating`, input.justification[key]?.rating);
+    set(`justification.${key}.evidence`, input.justification[key]?.evidence);
   }
+  set('placeType', input.placeType);
   for (const key of ['localDays', 'nationalDays', 'standardAccessDays'] as const)
     set(`retention.${key}`, input.retention[key]);
   form.set('consulteesCsv', input.consultees.map(csvLine).join('\n'));
@@ -379,13 +331,8 @@ export function formFromInput(input: ProposalInput, reviewOf: string): URLSearch
   set('approver.email', input.approver.email);
   set('dpo.name', input.dpo?.name);
   set('dpo.email', input.dpo?.email);
-  set('alternativesConsidered', input.alternativesConsidered);
   set('owner.role', input.owner?.role);
-  const risks = input.risks ?? [];
-  form.set('riskRows', String(Math.max(RISK_ROWS, risks.length)));
-  risks.forEach((risk, row) => {
-    for (const field of RISK_FIELDS) set(`risk.${row}.${field}`, risk[field]);
-  });
+  assessmentFormFields(input, form);
   return form;
 }
 

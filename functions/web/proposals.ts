@@ -1,15 +1,17 @@
 // The proposal pages: the list (managers and auditors), the "new proposal" form and the withdraw
 // confirmation (managers), and one proposal's page. Each calls the same use case as the JSON API.
-import { FACTOR_NAMES } from '../consultation/letter.js';
+import { GROUND_NAMES } from '../consultation/letter.js';
 import { loadDpiaSources } from '../dpia/document.js';
 import { documentAnswer, parseEdition } from '../dpia/serve.js';
+import { ASSESSMENT_OPEN } from '../proposals/assessment.js';
 import { createProposal } from '../proposals/create.js';
 import { proposalDetail } from '../proposals/detail.js';
 import { evidencePack } from '../proposals/evidence.js';
 import { recordIcoConsultation } from '../proposals/ico.js';
 import { WITHDRAWABLE } from '../proposals/withdraw.js';
 import { reissueReviewLink } from '../review/reissue.js';
-import { ConflictError, ValidationError } from '../shared/errors.js';
+import { minConsultationDays } from '../shared/env.js';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { type HttpResult, pathParameter } from '../shared/http.js';
 import { deliver } from '../shared/large-body.js';
 import {
@@ -18,7 +20,7 @@ import {
   ICO_OUTCOMES,
   IcoConsultationInput,
 } from '../shared/model/governance.js';
-import { deadlineIssue, MAX_RATING, ProposalInput } from '../shared/model/proposal.js';
+import { checkProposalToOpen, MAX_RATING } from '../shared/model/proposal.js';
 import {
   LIKELIHOOD_LABELS,
   RISK_LEVEL_LABELS,
@@ -27,6 +29,7 @@ import {
   SEVERITY_LABELS,
 } from '../shared/model/risk.js';
 import { STANCE_LABELS } from '../shared/model/stances.js';
+import { deleteDraft, findDraft, listDrafts, saveDraft } from '../shared/store/drafts.js';
 import {
   findProposal,
   getProposal,
@@ -36,6 +39,7 @@ import {
   STATUS_LABELS,
 } from '../shared/store/proposals.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
+import { assessmentSummary, trackedConditions } from './assessment-summary.js';
 import { lifecycleDiagram } from './diagram.js';
 import { layout, type PageRequest, page, readVerifiedForm, redirect, requireSession } from './page.js';
 import { DEFAULT_ROWS, formFromInput, parseProposalForm, proposalFormView } from './proposal-form.js';
@@ -62,8 +66,16 @@ export async function proposalsList(request: PageRequest) {
   const next = result.nextCursor
     ? `/app/proposals?${new URLSearchParams({ ...(status ? { status } : {}), cursor: result.nextCursor })}`
     : null;
+  // Issue 20: a manager's own drafts, above the list.
+  const drafts = signedIn.session.role === 'manager' ? await listDrafts(signedIn.session.sub) : [];
   return page(200, 'app-proposals', {
     ...layout(signedIn, '/app/proposals'),
+    drafts: drafts.map((d) => ({
+      title: d.title,
+      saved: formatUkDateTime(d.savedAt),
+      href: `/app/proposals/new?draft=${encode(d.draftId)}`,
+    })),
+    hasDrafts: drafts.length > 0,
     statuses: PROPOSAL_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === status })),
     filtered: status ? STATUS_LABELS[status] : null,
     items: result.items.map((p) => ({
@@ -90,13 +102,23 @@ export async function newProposalPage(request: PageRequest) {
   // Issue 14: `?reviewOf=<id>` opens a review of an approved installation, pre-filled from it.
   const reviewOf = request.event.queryStringParameters?.reviewOf;
   const reviewed = reviewOf ? await reviewable(reviewOf) : undefined;
-  const form = reviewed
-    ? formFromInput(reviewed.input, reviewed.proposalId)
-    : new URLSearchParams({ rows: String(DEFAULT_ROWS) });
+  // Issue 20: `?draft=<id>` goes on with a saved draft, as it was typed.
+  const draftId = request.event.queryStringParameters?.draft;
+  const draft = draftId ? await findDraft(signedIn.session.sub, draftId) : undefined;
+  if (draftId && !draft) throw new NotFoundError('There is no such draft: it was opened or deleted.');
+  const form = draft
+    ? new URLSearchParams(draft.form)
+    : reviewed
+      ? formFromInput(reviewed.input, reviewed.proposalId)
+      : new URLSearchParams({ rows: String(DEFAULT_ROWS) });
+  const again = draft?.form ? new URLSearchParams(draft.form).get('reviewOf') : null;
+  const reviewing = reviewed ?? (again ? await findProposal(again) : undefined);
   return page(200, 'app-proposal-new', {
     ...layout(signedIn, '/app/proposals/new'),
     ...proposalFormView(form, [], []),
-    reviewing: reviewed ? reviewingView(reviewed) : null,
+    reviewing: reviewing ? reviewingView(reviewing) : null,
+    draftId: draft?.draftId ?? null,
+    draftSaved: draft && request.event.queryStringParameters?.saved ? formatUkDateTime(draft.savedAt) : null,
   });
 }
 
@@ -130,28 +152,28 @@ export async function createProposalFromForm(request: PageRequest) {
       ...layout(signedIn, '/app/proposals/new'),
       ...proposalFormView(form, issues, sources, parsed.riskSources),
       reviewing: reviewed ? reviewingView(reviewed) : null,
+      draftId: form.get('draftId') || null,
+      draftSaved: null,
     });
   const parsed = parseProposalForm(form);
   const reviewOf = typeof parsed.raw.reviewOf === 'string' ? parsed.raw.reviewOf : undefined;
   const reviewed = reviewOf ? await findProposal(reviewOf) : undefined;
-  // The checklist is not on this form yet: a review carries the reviewed proposal's forward.
-  if (reviewed?.input.checklist && parsed.raw.checklist === undefined)
-    parsed.raw.checklist = reviewed.input.checklist;
   if (form.get('action') === 'add-row') {
     form.set('rows', String(parsed.rows + 1));
     return view(200, [], parsed.sources);
   }
-  const checked = ProposalInput.safeParse(parsed.raw);
-  const issues = [
-    ...parsed.issues,
-    ...(checked.success ? [] : ValidationError.fromZod(checked.error).issues),
-  ];
-  if (checked.success) {
-    const pastDeadline = deadlineIssue(checked.data, request.now);
-    if (pastDeadline) issues.push(pastDeadline);
+  // Issue 20: a draft is kept as typed, unchecked, for this manager only.
+  const draftId = form.get('draftId');
+  if (form.get('action') === 'save-draft') {
+    const draft = await saveDraft(signedIn.session.sub, draftId, form, request.now);
+    return redirect(`/app/proposals/new?draft=${encode(draft.draftId)}&saved=1`);
   }
-  if (!checked.success || issues.length > 0) return view(400, issues, parsed.sources);
-  const created = await createProposal(checked.data, signedIn.session.sub, request.now);
+  // Every error in one round, the deadline's among them (issue 20).
+  const checked = checkProposalToOpen(parsed.raw, request.now, minConsultationDays());
+  const issues = [...parsed.issues, ...(checked.ok ? [] : checked.issues)];
+  if (!checked.ok || issues.length > 0) return view(400, issues, parsed.sources);
+  const created = await createProposal(checked.input, signedIn.session.sub, request.now);
+  if (draftId) await deleteDraft(signedIn.session.sub, draftId);
   return redirect(`/app/proposals/${encode(created.proposalId)}`);
 }
 
@@ -178,6 +200,12 @@ export async function proposalPage(request: PageRequest) {
     withdrawHref: `/app/proposals/${encode(id)}/withdraw`,
     // SPEC 10: after an approval expired, a manager asks for a fresh review link.
     canReissue: signedIn.session.role === 'manager' && detail.status === 'expired',
+    // Issue 19: the manager completes the assessment before the decision, and marks conditions done.
+    assessmentHref:
+      signedIn.session.role === 'manager' && ASSESSMENT_OPEN.includes(detail.status)
+        ? `/app/proposals/${encode(id)}/assessment`
+        : null,
+    trackedConditions: trackedConditions(detail, id, signedIn.session.role === 'manager', request.now),
     // Issue 14: an approved installation is reviewed as a new proposal, pre-filled from this one.
     reviewHref:
       signedIn.session.role === 'manager' && detail.status === 'approved' && !openReview(detail.history, id)
@@ -278,13 +306,13 @@ export function proposalView(d: Detail) {
           band: d.pressingNeed.band,
           policyVersion: d.pressingNeed.policyVersion,
           factors: d.pressingNeed.factors.map((f) => ({
-            name: FACTOR_NAMES[f.factor],
+            name: GROUND_NAMES[f.factor],
             rating: f.rating,
             maxRating: MAX_RATING,
             width: Math.round((f.rating / MAX_RATING) * 100),
             weightPercent: Math.round(f.weight * 100),
             points: f.contribution,
-            evidence: d.justification[f.factor].evidence ?? null,
+            evidence: d.justification[f.factor]?.evidence ?? null,
           })),
         }
       : null,
@@ -342,6 +370,8 @@ export function proposalView(d: Detail) {
       };
     }),
     hasRisks: (d.risks ?? []).length > 0,
+    // Issue 19, 20: the rest of the assessment on the manager's page, not only the approver's.
+    ...assessmentSummary(d),
     priorConsultationRequired: d.priorConsultationRequired,
     icoConsultation: d.icoConsultation
       ? {

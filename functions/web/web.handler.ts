@@ -4,6 +4,7 @@
 import { AppError, NotFoundError } from '../shared/errors.js';
 import { type HttpEvent, type HttpResult, httpHandler } from '../shared/http.js';
 import { log } from '../shared/logger.js';
+import { assessmentFromForm, assessmentPage, conditionDoneFromForm } from './assessment-pages.js';
 import { dashboardPage } from './dashboard.js';
 import { decisionPage, decisionsExport, decisionsList, verifyPage } from './decisions.js';
 import {
@@ -50,6 +51,9 @@ export const PAGES: Record<string, Page> = {
   'POST /app/proposals/{id}/replies/{replyId}/stance': reclassifyFromForm,
   'POST /app/proposals/{id}/replies/{replyId}/accept': acceptFromForm,
   'GET /app/proposals/{id}/evidence': evidenceDownload,
+  'GET /app/proposals/{id}/assessment': assessmentPage,
+  'POST /app/proposals/{id}/assessment': assessmentFromForm,
+  'POST /app/proposals/{id}/conditions/{n}/done': conditionDoneFromForm,
   'GET /app/proposals/{id}/dpia': dpiaPage,
   'GET /app/decisions': decisionsList,
   'GET /app/decisions/export': decisionsExport,

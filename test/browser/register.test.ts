@@ -41,6 +41,9 @@ async function approveOne(): Promise<string> {
       sig: link.searchParams.get('sig') ?? '',
       outcome: 'approved',
       rationale: 'A clear pressing need, supported in consultation.',
+      // Issue 19: a decision against a consultee's view gives reasons that address it.
+      consulteeResponse:
+        'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
       conditions: 'Confirm encryption at rest before go-live.',
     }).toString(),
     { 'content-type': 'application/x-www-form-urlencoded' },

@@ -263,6 +263,8 @@ async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) 
         'A clear pressing need; the concerns raised are met by the 90-day access limit and the annual review.',
       conditions: 'Confirm encryption at rest (principle 9) with the supplier before go-live.',
       dpoAdvice: 'accepted',
+      consulteeResponse:
+        'The objection on intrusion is met by the 90-day access limit, the annual review and not disclosing the site.',
     }).toString(),
     { 'content-type': 'application/x-www-form-urlencoded' },
   );

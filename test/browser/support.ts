@@ -78,3 +78,42 @@ export function deadlineInHours(hours: number): string {
   const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
   return `${p('year')}-${p('month')}-${p('day')}T${p('hour')}:${p('minute')}`;
 }
+
+/**
+ * Issue 20, the full form: the 12 principles (principle 9 not met, with a note), one risk with its
+ * residual risk, alternatives, screening, legal regime, lawful basis, data and recipients.
+ */
+export async function fillAssessment(page: Page, options: { lawfulBasis?: string } = {}): Promise<void> {
+  for (let i = 0; i < 12; i++) {
+    await page.check(`#f-checklist-${i}-met-${i === 8 ? 'no' : 'yes'}`);
+  }
+  await page.fill('#f-checklist-8-note', 'Encryption at rest to be confirmed by the supplier.');
+  await page.fill('#f-risk-0-description', 'Vehicles of residents recorded routinely, beyond the purpose');
+  await page.selectOption('#f-risk-0-likelihood', '3');
+  await page.selectOption('#f-risk-0-severity', '2');
+  await page.fill(
+    '#f-risk-0-mitigation',
+    'Normal access limited to 90 days; senior authorisation after that.',
+  );
+  await page.selectOption('#f-risk-0-residualLikelihood', '1');
+  await page.fill(
+    '#f-alternativesConsidered',
+    'Mobile ANPR patrols were considered; they cannot cover the route at night.',
+  );
+  for (const [key, answer] of [
+    ['systematicMonitoring', 'yes'],
+    ['newTechnology', 'no'],
+    ['locationTracking', 'yes'],
+    ['dataMatching', 'yes'],
+    ['lawEnforcement', 'yes'],
+  ]) {
+    await page.check(`#f-screening-${key}-${answer}`);
+  }
+  await page.selectOption('#f-legalRegime', 'dpa-2018-part-3');
+  await page.fill(
+    '#f-lawfulBasis',
+    options.lawfulBasis ?? 'DPA 2018 s.35(2)(b): necessary for a law enforcement task of the force.',
+  );
+  await page.fill('#f-dataCategories', 'Vehicle registration marks\nImages of vehicles');
+  await page.fill('#f-recipients', 'The National ANPR Service (NAS)');
+}

@@ -4,7 +4,14 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/stack.js';
-import { deadlineInHours, fillProposalForm, launchChromium, seriousViolations, signIn } from './support.js';
+import {
+  deadlineInHours,
+  fillAssessment,
+  fillProposalForm,
+  launchChromium,
+  seriousViolations,
+  signIn,
+} from './support.js';
 
 let t: TestStack;
 let browser: Browser;
@@ -70,6 +77,43 @@ describe('the lifecycle through the web pages', () => {
     await audit(page);
     await page.goBack();
 
+    // Issue 19, 20: opened without its assessment; the manager completes it on the full form while
+    // consulting. A wrong field is refused (400, every error by its field, nothing saved) first.
+    expect(await page.textContent('#assessment-missing')).toContain('the lawful basis');
+    await Promise.all([
+      page.waitForURL(/\/assessment$/),
+      page.click('text=Complete or change the assessment'),
+    ]);
+    await audit(page);
+    await fillAssessment(page, { lawfulBasis: 'Policing.' });
+    const [refusedAssessment] = await Promise.all([
+      page.waitForResponse(/\/assessment$/),
+      page.click('button[value=save]'),
+    ]);
+    expect(refusedAssessment.status()).toBe(400);
+    expect(await page.locator('.error-summary li').allTextContents()).toEqual([
+      'Lawful basis: Must be at least 20 characters',
+    ]);
+    expect(await page.locator('#f-checklist-8-met-no').isChecked()).toBe(true);
+    await audit(page);
+    const untouched = await t.client.api<{ assessmentMissing: string[] }>(
+      'manager',
+      'GET',
+      `/proposals/${proposalId}`,
+    );
+    expect(untouched.body.assessmentMissing).toHaveLength(7);
+    await page.fill(
+      '#f-lawfulBasis',
+      'DPA 2018 s.35(2)(b): necessary for a law enforcement task of the force.',
+    );
+    await Promise.all([page.waitForURL(`${proposalUrl}#assessment`), page.click('button[value=save]')]);
+    const shown = await page.textContent('main');
+    expect(shown).toContain('Complete: every part an approval needs is recorded.');
+    expect(shown).toContain('9. Images and information subject to appropriate security measures');
+    expect(shown).toContain('Not met');
+    expect(shown).toContain('Remote, Significant: Low'); // the residual risk
+    await audit(page);
+
     await t.client.replyAsConsultee(CONSULTEES[0] as string, reference, 'SUPPORT', 'We welcome this camera.');
     await t.client.replyAsConsultee(
       CONSULTEES[1] as string,
@@ -92,6 +136,8 @@ describe('the lifecycle through the web pages', () => {
     await review.check('#outcome-approved');
     await review.fill('#rationale', 'Pressing need is clear and the consultation raised no objection.');
     await review.fill('#conditions', 'Encrypt the back-office link (principle 9) before go-live.');
+    // Issue 19: the proposal names no accountable owner, so the approver names who meets the condition.
+    await review.fill('#conditionsOwner', 'Head of ANPR (Superintendent)');
     await Promise.all([review.waitForLoadState(), review.click('button:has-text("Record decision")')]);
     expect(await review.textContent('h1')).toBe('Decision recorded');
     await audit(review);
@@ -122,6 +168,63 @@ describe('the lifecycle through the web pages', () => {
     await auditor.goto(proposalUrl);
     await audit(auditor);
 
+    expect(violations).toEqual([]);
+    // Issue 20 added the full form to this walk: about forty more fields, each page audited.
+  }, 120_000);
+});
+
+describe('drafts (issue 20)', () => {
+  it('saves a half-filled proposal as a draft for this manager, lists it, and opens it later as typed', async () => {
+    violations.length = 0;
+    const { page } = await newPage();
+    await signIn(page, t.client.apiUrl, 'manager', 'manager.draft@police.example');
+    await page.goto(`${t.client.apiUrl}/app/proposals/new`);
+    await page.fill('#f-title', 'ANPR - Rolvenden crossroads (draft)');
+    await page.fill('#f-publicArea', 'Rolvenden');
+    await page.check('#f-checklist-0-met-yes');
+    await page.fill('#f-lawfulBasis', 'Too short');
+    const before = (await t.client.api<{ items: unknown[] }>('manager', 'GET', '/proposals?limit=200')).body
+      .items.length;
+    await Promise.all([
+      page.waitForURL(/\/app\/proposals\/new\?draft=/),
+      page.click('button[value=save-draft]'),
+    ]);
+    expect(await page.textContent('#draft-saved')).toContain('Draft saved');
+    // Nothing is checked or opened: a draft is not a proposal.
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    expect(await page.inputValue('#f-title')).toBe('ANPR - Rolvenden crossroads (draft)');
+    expect(await page.locator('#f-checklist-0-met-yes').isChecked()).toBe(true);
+    await audit(page);
+    const after = (await t.client.api<{ items: unknown[] }>('manager', 'GET', '/proposals?limit=200')).body
+      .items.length;
+    expect(after).toBe(before);
+
+    await page.goto(`${t.client.apiUrl}/app/proposals`);
+    expect(await page.textContent('#drafts + p + ul')).toContain('ANPR - Rolvenden crossroads (draft)');
+    await audit(page);
+    // Another manager does not see it.
+    const { page: other } = await newPage();
+    await signIn(other, t.client.apiUrl, 'manager', 'manager.other@police.example');
+    await other.goto(`${t.client.apiUrl}/app/proposals`);
+    expect(await other.locator('#drafts').count()).toBe(0);
+
+    await Promise.all([page.waitForURL(/draft=/), page.click('text=ANPR - Rolvenden crossroads (draft)')]);
+    await fillProposalForm(page, {
+      title: 'ANPR - Rolvenden crossroads',
+      publicArea: 'Rolvenden',
+      consulteesCsv: 'Cllr Draft, cllr.draft@rolvenden.example, Rolvenden Parish Council',
+      approverName: 'Ch Supt Draft',
+      approverEmail: 'approver.draft@police.example',
+      deadline: deadlineInHours(48),
+    });
+    await fillAssessment(page);
+    await Promise.all([
+      page.waitForURL(/\/app\/proposals\/[0-9a-f-]{36}$/),
+      page.click('button[value=submit]'),
+    ]);
+    expect(await page.textContent('main')).toContain('Complete: every part an approval needs is recorded.');
+    await page.goto(`${t.client.apiUrl}/app/proposals`);
+    expect(await page.locator('#drafts').count()).toBe(0);
     expect(violations).toEqual([]);
   }, 60_000);
 });

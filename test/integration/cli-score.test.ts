@@ -11,9 +11,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ANPR = 'examples/anpr-tenterden.json';
 const CCTV = 'examples/cctv-insufficient.json';
 const FACTORS = ['nationalSecurity', 'seriousCrime', 'localCrime', 'communityConfidence'];
-const SHIPPED_POLICY_VERSION: string = JSON.parse(
-  readFileSync(join(ROOT, 'functions/scoring/policy.json'), 'utf8'),
-).version;
+/** The weighted policy (2026.1), still shipped and selectable with --policy or on the proposal. */
+const WEIGHTED_POLICY = 'functions/scoring/policy.json';
+const SHIPPED_POLICY_VERSION: string = JSON.parse(readFileSync(join(ROOT, WEIGHTED_POLICY), 'utf8')).version;
 
 interface Run {
   status: number | null;
@@ -58,8 +58,19 @@ afterAll(() => {
 });
 
 describe('dpia score: valid proposals', () => {
-  it('prints the clear example with its score, band, policy and every factor', () => {
+  it('prints the clear example under the default policy 2026.2: the strongest counting ground, the place and its level', () => {
     const run = dpia('score', ANPR);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Score: 80/100');
+    expect(run.stdout).toContain('Band: clear');
+    expect(run.stdout).toContain('Policy: 2026.2 (the strongest ground that counts; grounds do not add up)');
+    expect(run.stdout).toContain('Place: main-road (standard level of justification)');
+    expect(run.stdout).toMatch(/^\s+communityConfidence\s+3\/5\s+no$/m);
+    expect(run.stdout).toMatch(/^\s+seriousCrime\s+4\/5\s+yes$/m);
+  });
+
+  it('prints the clear example under the weighted policy 2026.1 with its score, band, policy and every factor', () => {
+    const run = dpia('score', ANPR, '--policy', WEIGHTED_POLICY);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     const lines = run.stdout.split('\n');
@@ -72,14 +83,18 @@ describe('dpia score: valid proposals', () => {
   });
 
   it('prints insufficient for the weak CCTV example (still exit 0: scoring is not refusing)', () => {
-    const run = dpia('score', CCTV);
+    const run = dpia('score', CCTV, '--policy', WEIGHTED_POLICY);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('Band: insufficient');
     expect(run.stdout).toContain('Score: 22/100');
+    // Under 2026.2, local crime 2 of 5 in a town centre: 40, below marginal (60).
+    const appendixA = dpia('score', CCTV);
+    expect(appendixA.stdout).toContain('Score: 40/100');
+    expect(appendixA.stdout).toContain('Band: insufficient');
   });
 
   it('--json gives a parseable result whose factor contributions add up to the score', () => {
-    const run = dpia('score', ANPR, '--json');
+    const run = dpia('score', ANPR, '--json', '--policy', WEIGHTED_POLICY);
     expect(run.status, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result).toMatchObject({

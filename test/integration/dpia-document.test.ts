@@ -119,6 +119,9 @@ beforeAll(async () => {
       sig: url.searchParams.get('sig') ?? '',
       outcome: 'approved',
       rationale: `A clear pressing need; ${PLANTED.consultee} supports it and the concerns are met.`,
+      // Issue 19: a decision against a consultee's view gives reasons that address it.
+      consulteeResponse:
+        'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
       conditions: 'Confirm encryption at rest (principle 9) before the camera goes live.',
       dpoAdvice: 'accepted',
     }).toString(),

@@ -22,6 +22,9 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+/** Issue 19: an approval against an objection answers it. */
+const CONSULTEE_RESPONSE =
+  'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.';
 const RATIONALE = 'Clear pressing need; concerns answered by the retention and access rules.';
 const CONDITIONS = 'Encrypt the back-office link (principle 9) before go-live.';
 const detail = async (id: string) => (await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body;
@@ -106,6 +109,7 @@ describe('the DPO advice stage', () => {
           rationale: RATIONALE,
           conditions: CONDITIONS,
           dpoAdvice: 'accepted',
+          consulteeResponse: CONSULTEE_RESPONSE,
         })
       ).status,
     ).toBe(200);
@@ -135,7 +139,12 @@ describe('the DPO advice stage', () => {
     const review = await client.waitFor('the review link', () =>
       client.reviewLink(input.approver.email, reference).catch(() => undefined),
     );
-    const approve = { outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS };
+    const approve = {
+      outcome: 'approved',
+      rationale: RATIONALE,
+      conditions: CONDITIONS,
+      consulteeResponse: CONSULTEE_RESPONSE,
+    };
     const unmarked = await post(review, approve);
     expect(unmarked.status).toBe(400);
     expect(unmarked.text).toContain('departs from the DPO');
@@ -189,7 +198,12 @@ describe('ICO prior consultation (DPA 2018 s.65)', () => {
     const page = await client.api(null, 'GET', review);
     expect(page.text).toContain('Prior consultation with the Information Commissioner needed');
 
-    const approve = { outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS };
+    const approve = {
+      outcome: 'approved',
+      rationale: RATIONALE,
+      conditions: CONDITIONS,
+      consulteeResponse: CONSULTEE_RESPONSE,
+    };
     const refused = await post(review, approve);
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('Information Commissioner must be consulted');

@@ -63,6 +63,9 @@ describe('a silent DPO', () => {
         sig: url.searchParams.get('sig') ?? '',
         outcome: 'approved',
         rationale: 'Clear pressing need; concerns answered by the retention and access rules.',
+        // Issue 19: a decision against a consultee's view gives reasons that address it.
+        consulteeResponse:
+          'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
         conditions: 'Encrypt the back-office link (principle 9) before go-live.',
       }).toString(),
       { 'content-type': 'application/x-www-form-urlencoded' },

@@ -77,7 +77,8 @@ describe('the clear path', () => {
       const x = await detail(created.proposalId);
       return x.consultation.mailed === 4 ? x : undefined;
     });
-    expect(d.pressingNeed).toMatchObject({ score: 65, band: 'clear', policyVersion: '2026.1' });
+    // Policy 2026.2 (the default): serious crime 4 of 5 on a main road decides; grounds do not add up.
+    expect(d.pressingNeed).toMatchObject({ score: 80, band: 'clear', policyVersion: '2026.2' });
   });
 
   it('counts the replies, closes early once everyone has answered, and asks the approver', async () => {
@@ -145,11 +146,23 @@ describe('the clear path', () => {
     expect(unconditional.status).toBe(400);
     expect(unconditional.text).toContain('principle 9');
     const conditions = 'Encrypt the back-office link (principle 9) before go-live.';
-    const decided = await client.api(
+    // Issue 19: one consultee objected, so the approval gives reasons that address the objection.
+    const unanswered = await client.api(
       null,
       'POST',
       path,
       reviewForm(sig, { outcome: 'approved', rationale, conditions }),
+      FORM,
+    );
+    expect(unanswered.status).toBe(400);
+    expect(unanswered.text).toContain('1 consultee objected');
+    const consulteeResponse =
+      'The objection that it is too intrusive is met by the 90-day access limit and not disclosing the site.';
+    const decided = await client.api(
+      null,
+      'POST',
+      path,
+      reviewForm(sig, { outcome: 'approved', rationale, conditions, consulteeResponse }),
       FORM,
     );
     expect(decided.status).toBe(200);
@@ -170,7 +183,7 @@ describe('the clear path', () => {
       conditions,
       reference: created.reference,
       decidedBy: input.approver.email,
-      pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
+      pressingNeed: { score: 80, band: 'clear', policyVersion: '2026.2' },
       consultation: {
         mailed: 4,
         responded: 4,
@@ -222,7 +235,7 @@ describe('the clear path', () => {
     const p = pack.body;
     expect(p.evidencePack.reference).toBe(created.reference);
     expect(p.proposal.site.description).toBe((input.site as { description: string }).description);
-    expect(p.pressingNeed).toMatchObject({ score: 65 });
+    expect(p.pressingNeed).toMatchObject({ score: 80, policyVersion: '2026.2' });
     expect(p.pressingNeed.factors).toBeDefined();
     const kinds = p.mails.map((m) => m.kind);
     expect(kinds.filter((k) => k === 'consultation')).toHaveLength(4);

@@ -130,6 +130,9 @@ describe('the logs of a whole lifecycle', () => {
         sig: review.searchParams.get('sig') ?? '',
         outcome: 'approved',
         rationale: `A clear pressing need at ${PLANTED.site}; the concerns are answered.`,
+        // Issue 19: a decision against a consultee's view gives reasons that address it.
+        consulteeResponse:
+          'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
         conditions: 'Encrypt the back-office link (principle 9) before go-live.',
         dpoAdvice: 'accepted',
       }).toString(),

@@ -139,7 +139,12 @@ async function decide(
       sig: link.searchParams.get('sig') ?? '',
       outcome,
       rationale: `Decided by ${PLANTED.approver} (${PLANTED.approverEmail}) after ${PLANTED.consultee} wrote about ${PLANTED.site}.`,
+      // Issue 19: a decision against a consultee's view gives reasons that address it.
+      consulteeResponse:
+        'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
       conditions: `Signage at ${PLANTED.site} before go-live.`,
+      // Issue 19: each condition has an owner (some proposals here name no accountable owner).
+      conditionsOwner: 'Head of ANPR (Superintendent)',
       ...(input.dpo ? { dpoAdvice: 'accepted' } : {}),
     }).toString(),
     { 'content-type': 'application/x-www-form-urlencoded' },

@@ -218,6 +218,9 @@ describe('an early close with a reminder pending', () => {
         sig,
         outcome: 'rejected',
         rationale: 'The consultation supports it but the need is not yet shown locally.',
+        // Issue 19: rejecting despite support gives reasons that address it.
+        consulteeResponse:
+          'The support is noted, but the councils gave no local evidence that would meet the need test.',
       }).toString(),
       { 'content-type': 'application/x-www-form-urlencoded' },
     );

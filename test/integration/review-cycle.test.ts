@@ -65,6 +65,9 @@ async function approve(tag: string, reviewDate: string, extra: Record<string, un
       sig: link.searchParams.get('sig') ?? '',
       outcome: 'approved',
       rationale: 'Clear pressing need; concerns answered by the retention and access rules.',
+      // Issue 19: a decision against a consultee's view gives reasons that address it.
+      consulteeResponse:
+        'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
       conditions: 'Encrypt the back-office link (principle 9) before go-live.',
       reviewDate,
     }).toString(),
@@ -177,17 +180,20 @@ describe('starting a review', () => {
         sig: link.searchParams.get('sig') ?? '',
         outcome: 'approved',
         rationale: 'Reviewed: the need remains and the measures have worked as intended.',
+        // Issue 19: a decision against a consultee's view gives reasons that address it.
+        consulteeResponse:
+          'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
         conditions: 'Encrypt the back-office link (principle 9) before go-live.',
       }).toString(),
       { 'content-type': 'application/x-www-form-urlencoded' },
     );
     await client.waitForStatus(reviewId, ['approved']);
-    // RecordDecision moves the status first and retires the reviewed approval after it: wait for that.
-    const refs = await client.waitFor('the reviewed approval off the due list', async () => {
-      const dueAfter = await client.api<Due>('manager', 'GET', `/reviews/due?before=${inDays(800)}`);
-      const now = dueAfter.body.items.map((i) => i.reference);
-      return now.includes(approved.reference) ? undefined : now;
+    // RecordDecision retires the reviewed approval just after the status changes: wait for it.
+    const dueAfter = await client.waitFor('the reviewed approval off the due list', async () => {
+      const answer = await client.api<Due>('manager', 'GET', `/reviews/due?before=${inDays(800)}`);
+      return answer.body.items.some((i) => i.reference === approved.reference) ? undefined : answer;
     });
+    const refs = dueAfter.body.items.map((i) => i.reference);
     expect(refs).not.toContain(approved.reference);
     expect(refs).toContain(reference);
     // The public register lists the camera once, under its review: first approved, then reviewed.

@@ -24,6 +24,9 @@ const MATRIX: Record<string, string> = {
   'POST /proposals/{id}/withdraw': '401 409 403 401 401 401',
   'POST /proposals/{id}/review-link': '401 409 403 401 401 401',
   'POST /proposals/{id}/ico-consultation': '401 400 403 401 401 401',
+  'PUT /proposals/{id}/assessment': '401 400 403 401 401 401',
+  'POST /proposals/{id}/conditions/{n}/done': '401 400 403 401 401 401',
+  'GET /conditions/open': '401 200 200 401 401 401',
   'POST /proposals/{id}/replies/{replyId}/accept': '401 409 403 401 401 401',
   'POST /proposals/{id}/replies/{replyId}/stance': '401 400 403 401 401 401',
   'GET /review/{reviewId}': '403 403 403 200 403 403',
@@ -95,6 +98,7 @@ beforeAll(async () => {
     adviceId: advice.pathname.split('/')[2] ?? '',
     decisionId: decision,
     reference: 'DPIA-2026-9999',
+    n: '1',
   };
 }, 90_000);
 afterAll(async () => t?.close());
@@ -114,7 +118,8 @@ async function call(method: string, path: string, role: Role): Promise<number> {
     const headers = method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
     return (await t.client.api(token, method, `${url}${query}`, body, headers)).status;
   }
-  return (await t.client.api(token, method, url, method === 'POST' ? {} : undefined)).status;
+  return (await t.client.api(token, method, url, method === 'POST' || method === 'PUT' ? {} : undefined))
+    .status;
 }
 
 describe('the role matrix', () => {

@@ -16,7 +16,7 @@ let tokens: Record<string, string>;
 
 interface Case {
   name: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   auth: 'manager' | 'auditor' | 'none' | keyof typeof TOKEN_KINDS;
   body?: unknown;
@@ -379,6 +379,41 @@ function catalogue(): Case[] {
       path: '/proposals/{consulting}/ico-consultation',
       auth: 'manager',
       body: { submittedOn: '2999-01-01', reference: 'R', outcome: 'advice-received', summary: 'S' },
+      status: 400,
+      error: 'ValidationError',
+    },
+    {
+      name: 'an assessment with a risk of likelihood 9 (issue 19)',
+      method: 'PUT',
+      path: '/proposals/{consulting}/assessment',
+      auth: 'manager',
+      body: { risks: [{ description: 'd', likelihood: 9, severity: 1, mitigation: 'm' }] },
+      status: 400,
+      error: 'ValidationError',
+    },
+    {
+      name: 'an assessment changing the need grounds (issue 19)',
+      method: 'PUT',
+      path: '/proposals/{consulting}/assessment',
+      auth: 'manager',
+      body: { justification: {} },
+      status: 400,
+      error: 'ValidationError',
+    },
+    {
+      name: 'a condition marked done without evidence (issue 19)',
+      method: 'POST',
+      path: '/proposals/{consulting}/conditions/1/done',
+      auth: 'manager',
+      body: { evidence: 'ok' },
+      status: 400,
+      error: 'ValidationError',
+    },
+    {
+      name: 'open conditions before a date that is not a date (issue 19)',
+      method: 'GET',
+      path: '/conditions/open?before=soon',
+      auth: 'auditor',
       status: 400,
       error: 'ValidationError',
     },

@@ -73,6 +73,19 @@ export function dpiaFixture(options: FixtureOptions = {}): DpiaSources {
             note: i === 8 ? 'Encryption at rest to be confirmed by the supplier.' : 'Met by force policy.',
           })),
           alternativesConsidered: `Mobile ANPR patrols and better street lighting were considered; ${PLANTED.consulteeName} suggested signage.`,
+          placeType: 'main-road' as const,
+          screening: {
+            systematicMonitoring: true,
+            newTechnology: false,
+            locationTracking: true,
+            dataMatching: true,
+            lawEnforcement: true,
+            note: `Reads every vehicle passing ${PLANTED.siteDescription}.`,
+          },
+          legalRegime: 'dpa-2018-part-3' as const,
+          lawfulBasis: `DPA 2018 s.35(2)(b): a law enforcement task; ${PLANTED.approverName} confirmed the powers.`,
+          dataCategories: ['Vehicle registration marks', `Images of vehicles at ${PLANTED.siteDescription}`],
+          recipients: ['The National ANPR Service (NAS)', `Investigators briefed by ${PLANTED.dpoEmail}`],
         }),
     ...(withRisks
       ? {
@@ -169,6 +182,21 @@ export function dpiaFixture(options: FixtureOptions = {}): DpiaSources {
               },
             }),
         residualRisk: 'medium',
+        // Issue 19: tracked conditions, planted strings in their text and owner.
+        conditionItems: [
+          {
+            n: 1,
+            text: 'Confirm encryption at rest (principle 9) before go-live.',
+            owner: 'Head of ANPR',
+            dueDate: '2026-12-31',
+          },
+          {
+            n: 2,
+            text: `Signage on both approaches to ${PLANTED.siteDescription}.`,
+            owner: `Sgt for ${PLANTED.approverName}`,
+            dueDate: '2099-01-31',
+          },
+        ],
         sequence: 1,
         prevHash: GENESIS_HASH,
       })
@@ -182,6 +210,32 @@ export function dpiaFixture(options: FixtureOptions = {}): DpiaSources {
       updatedAt: decided ? '2026-10-20T14:30:05.000Z' : '2026-10-15T17:00:00.000Z',
       status: decided ? 'approved' : 'awaiting-approval',
       input,
+      ...(decided
+        ? {
+            conditions: [
+              {
+                n: 1,
+                text: 'Confirm encryption at rest (principle 9) before go-live.',
+                owner: 'Head of ANPR',
+                dueDate: '2026-12-31',
+                done: true,
+                doneAt: '2026-11-02T10:00:00.000Z',
+                doneBy: PLANTED.approverEmail,
+                evidence: `Supplier certificate ENC-7 for ${PLANTED.siteDescription}`,
+              },
+              {
+                n: 2,
+                text: `Signage on both approaches to ${PLANTED.siteDescription}.`,
+                owner: `Sgt for ${PLANTED.approverName}`,
+                dueDate: '2099-01-31',
+                done: false,
+                doneAt: null,
+                doneBy: null,
+                evidence: null,
+              },
+            ],
+          }
+        : {}),
       pressingNeed: {
         score: 65,
         band: 'clear',

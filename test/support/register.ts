@@ -52,8 +52,8 @@ export function sampleRegisterItems() {
     input.publicArea = publicArea;
     if (role) input.owner = { role };
     else delete input.owner;
-    ['nationalSecurity', 'seriousCrime', 'localCrime', 'communityConfidence'].forEach((key, k) => {
-      input.justification[key as keyof typeof input.justification].rating = ratings[k] ?? 0;
+    (['nationalSecurity', 'seriousCrime', 'localCrime', 'communityConfidence'] as const).forEach((key, k) => {
+      input.justification[key].rating = ratings[k] ?? 0;
     });
     const decidedAt = `${day}T14:30:00.000Z`;
     const next = `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;

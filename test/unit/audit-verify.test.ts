@@ -6,12 +6,22 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { handler } from '../../functions/audit/verify.handler.js';
 import { verifyDecisionChain } from '../../functions/audit/verify.js';
 import { iterateChain } from '../../functions/decisions/store.js';
-import { sealDecision } from '../../functions/shared/chain.js';
+import { assessmentDigest, sealDecision } from '../../functions/shared/chain.js';
 import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+/** What proposal n was when it was assessed (issue 19: its digest is in the record). */
+const assessedInput = (n: number) => ({
+  title: `ANPR site ${n}`,
+  risks: [
+    { description: 'Reads kept beyond the purpose', likelihood: 2, severity: 2, mitigation: '90-day access' },
+  ],
+});
+/** The proposals as stored now, by id: a test edits one behind the API's back. */
+let inputs = new Map<string, unknown>();
 
 function buildChain(length: number): Record<string, unknown>[] {
   const records: DecisionRecord[] = [];
@@ -28,6 +38,8 @@ function buildChain(length: number): Record<string, unknown>[] {
         decidedAt: new Date(Date.UTC(2026, 11, 1, 9, n)).toISOString(),
         reviewDate: '2027-12-01',
         pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
+        // Record 1 was decided before issue 19: it has no digest, and is still intact.
+        ...(n === 1 ? {} : { assessedDigest: assessmentDigest(assessedInput(n)) }),
         consultation: {
           mailed: 3,
           responded: 2,
@@ -104,6 +116,7 @@ beforeAll(() => {
 afterAll(() => vi.unstubAllEnvs());
 beforeEach(() => {
   stored = buildChain(7);
+  inputs = new Map(stored.map((r, i) => [r.proposalId as string, assessedInput(i + 1)]));
   proposals = [];
   anchor = headOf(stored);
   ddb.reset();
@@ -124,6 +137,7 @@ beforeEach(() => {
                 reference: r.reference,
                 status: 'approved',
                 decisionId: r.decisionId,
+                input: inputs.get(r.proposalId as string),
               })),
             ]
           : [],
@@ -233,6 +247,19 @@ describe('GET /audit/verify', () => {
       { proposalId: 'p-late', reference: 'DPIA-2026-0100', status: 'approved', decisionId: 'DEC-000008' },
     ];
     expect((await verify()).body).toMatchObject({ ok: true }); // decided after the chain was read
+  });
+
+  it("catches an approved proposal's risks edited after the decision (issue 19)", async () => {
+    expect((await verify()).body).toMatchObject({ ok: true, checked: 7 });
+    const edited = assessedInput(5);
+    (edited.risks[0] as { likelihood: number }).likelihood = 1;
+    inputs.set('p-5', edited);
+    expect((await verify()).body).toMatchObject({
+      ok: false,
+      checked: 7,
+      firstBroken: 'DEC-000005',
+      reason: 'DPIA-2026-0005 was changed after its decision: it is no longer the proposal that was assessed',
+    });
   });
 
   it('catches a field added to a record', async () => {

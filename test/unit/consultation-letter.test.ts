@@ -131,6 +131,18 @@ describe('consultation letter', () => {
     }
   });
 
+  it('gives a contact point for access requests and complaints, and the ICO (SC Code principle 3)', () => {
+    const m = renderConsultation(proposal(), consultee, REPLY, 'dpia@force.example');
+    for (const part of [m.text, m.html]) {
+      expect(part).toContain('Your information, and complaints');
+      expect(part).toContain('(a subject access request), or to complain about how we use ANPR');
+      expect(part).toContain('dpia@force.example');
+      expect(part).toContain(
+        "complain to the Information Commissioner's Office: ico.org.uk/make-a-complaint or 0303 123 1113",
+      );
+    }
+  });
+
   it('states other retention periods in days or whole years', () => {
     const m = renderConsultation(
       proposal({ retention: { localDays: 30, nationalDays: 730, standardAccessDays: 14 } }),

@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/decisions/record.handler.js';
 import { ProposalClosedError, recordDecision } from '../../functions/decisions/record.js';
-import { hashDecision } from '../../functions/shared/chain.js';
+import { assessmentDigest, hashDecision } from '../../functions/shared/chain.js';
 import { decisionKey, proposalKey } from '../../functions/shared/keys.js';
 import { DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
@@ -136,6 +136,8 @@ describe('recordDecision: the system path', () => {
     expect(record).toEqual({
       decisionId: 'DEC-000001',
       proposalId: 'p-1',
+      // Issue 19: the proposal as assessed, hashed into the record.
+      assessedDigest: assessmentDigest(input),
       reference: 'DPIA-2026-0007',
       outcome: 'rejected',
       rationale:

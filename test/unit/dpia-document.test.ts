@@ -166,6 +166,42 @@ describe('a proposal not yet decided, with nothing optional recorded', () => {
   });
 });
 
+describe('the assessment in steps 1, 2 and 7 (issue 19)', () => {
+  const sources = dpiaFixture();
+  const { html } = renderDpia(sources, 'full');
+  const t = text(html);
+
+  it('gives the screening answers in step 1, and the regime, basis, data, recipients and place in step 2', () => {
+    const step1 = t.slice(t.indexOf('Step 1:'), t.indexOf('Step 2:'));
+    expect(step1).toContain('Systematic monitoring of a publicly accessible place on a large scale Yes');
+    expect(step1).toContain('New technology, or a new use of an existing technology No');
+    const step2 = t.slice(t.indexOf('Step 2:'), t.indexOf('Step 3:'));
+    expect(step2).toContain('Legal regime Data Protection Act 2018, Part 3 (law enforcement processing)');
+    expect(step2).toContain('Lawful basis DPA 2018 s.35(2)(b)');
+    expect(step2).toContain('Recipients The National ANPR Service (NAS)');
+    expect(step2).toContain('Kind of place Other main road (A or B road)');
+    // SC Code principle 3: a contact point for access requests and complaints.
+    expect(step2).toContain('Access requests and complaints To ask for the information held about you');
+    expect(step2).toContain('ico.org.uk/make-a-complaint');
+  });
+
+  it('lists each condition with its owner, due date and state, with the evidence once done', () => {
+    const step7 = t.slice(t.indexOf('Step 7:'));
+    expect(step7).toContain(
+      '1 Confirm encryption at rest (principle 9) before go-live. Head of ANPR 31 December 2026 Done on',
+    );
+    expect(step7).toContain(`Evidence: Supplier certificate ENC-7 for ${PLANTED.siteDescription}`);
+    expect(step7).toMatch(/2 Signage on both approaches .* 31 January 2099 Open/);
+  });
+
+  it('says "Not recorded" for an older proposal without them', () => {
+    const older = dpiaFixture({ checklist: false });
+    const t2 = text(renderDpia(older, 'full').html);
+    expect(t2).toContain('Screening Not recorded.');
+    expect(t2).toContain('Legal regime Not recorded');
+  });
+});
+
 describe('the public edition', () => {
   const sources = dpiaFixture({ consultees: 12 });
   const { html } = renderDpia(sources, 'public');

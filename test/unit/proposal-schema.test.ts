@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../functions/shared/errors.js';
 import {
   CAMERA_TYPES,
+  checkProposalToOpen,
+  DEFAULT_MIN_CONSULTATION_DAYS,
   DEFAULT_RETENTION,
   deadlineIssue,
   EVIDENCE_MAX,
@@ -264,7 +266,8 @@ describe('ProposalInput: consultees', () => {
     const issue = onlyIssue(proposal({ consultees: list }));
     expect(issue.path).toBe('consultees.2.email');
     expect(issue.message).toMatch(/Duplicate e-mail address/);
-    expect(issue.message).toContain('consultee 0');
+    // Counted from 1, as the form numbers its rows (issue 20: never "consultee 0").
+    expect(issue.message).toContain('consultee 1');
   });
 
   it('reports every repeat of an address, each pointing back to the first', () => {
@@ -275,7 +278,7 @@ describe('ProposalInput: consultees', () => {
       'consultees.3.email',
       'consultees.4.email',
     ]);
-    expect(issues.map((i) => i.message.match(/consultee (\d+)$/)?.[1])).toEqual(['0', '1', '0']);
+    expect(issues.map((i) => i.message.match(/consultee (\d+)$/)?.[1])).toEqual(['1', '2', '1']);
   });
 
   it.each(['not-an-email', 'a.example@', '@tenterden.example', 'two words@x.example', ''])(
@@ -334,16 +337,15 @@ describe('ProposalInput: responseDeadline', () => {
 });
 
 describe('deadlineIssue', () => {
-  const withDeadline = (responseDeadline: string) => accepted(proposal({ responseDeadline }));
+  // With no minimum: only "in the future" and the 180-day cap.
+  const check = (deadline: string, now: Date) => deadlineIssue(deadline, now, 0);
 
   it('accepts a deadline still ahead of now', () => {
-    expect(deadlineIssue(withDeadline('2026-12-15T17:00:00Z'), new Date('2026-11-01T09:00:00Z'))).toBe(
-      undefined,
-    );
+    expect(check('2026-12-15T17:00:00Z', new Date('2026-11-01T09:00:00Z'))).toBe(undefined);
   });
 
   it('refuses a deadline already past', () => {
-    expect(deadlineIssue(withDeadline('2026-12-15T17:00:00Z'), new Date('2026-12-16T09:00:00Z'))).toEqual({
+    expect(check('2026-12-15T17:00:00Z', new Date('2026-12-16T09:00:00Z'))).toEqual({
       path: 'responseDeadline',
       message: 'The response deadline must be in the future',
     });
@@ -351,20 +353,51 @@ describe('deadlineIssue', () => {
 
   it('refuses a deadline equal to now', () => {
     const now = new Date('2026-12-15T17:00:00Z');
-    expect(deadlineIssue(withDeadline('2026-12-15T17:00:00Z'), now)?.path).toBe('responseDeadline');
+    expect(check('2026-12-15T17:00:00Z', now)?.path).toBe('responseDeadline');
   });
 
   it('honours the offset: 17:00+01:00 is 16:00 UTC', () => {
-    const proposalInput = withDeadline('2026-12-15T17:00:00+01:00');
-    expect(deadlineIssue(proposalInput, new Date('2026-12-15T15:59:59Z'))).toBe(undefined);
-    expect(deadlineIssue(proposalInput, new Date('2026-12-15T16:30:00Z'))?.message).toMatch(/in the future/);
+    expect(check('2026-12-15T17:00:00+01:00', new Date('2026-12-15T15:59:59Z'))).toBe(undefined);
+    expect(check('2026-12-15T17:00:00+01:00', new Date('2026-12-15T16:30:00Z'))?.message).toMatch(
+      /in the future/,
+    );
   });
 
   it('one millisecond either side of the deadline', () => {
     const deadline = Date.parse('2026-12-15T17:00:00Z');
-    const proposalInput = withDeadline('2026-12-15T17:00:00Z');
-    expect(deadlineIssue(proposalInput, new Date(deadline - 1))).toBe(undefined);
-    expect(deadlineIssue(proposalInput, new Date(deadline + 1))).toBeDefined();
+    expect(check('2026-12-15T17:00:00Z', new Date(deadline - 1))).toBe(undefined);
+    expect(check('2026-12-15T17:00:00Z', new Date(deadline + 1))).toBeDefined();
+  });
+
+  it('refuses a consultation shorter than the minimum (default 14 days), saying the first allowed day', () => {
+    const now = new Date('2026-12-01T09:00:00Z');
+    expect(deadlineIssue('2026-12-14T17:00:00Z', now)).toEqual({
+      path: 'responseDeadline',
+      message:
+        'The consultation must last at least 14 days: set the response deadline on or after 15 December 2026 at 09:00',
+    });
+    expect(deadlineIssue('2026-12-15T09:00:00Z', now)).toBe(undefined);
+    expect(deadlineIssue('2026-12-05T09:00:00Z', now, 3)).toBe(undefined);
+    expect(deadlineIssue('2026-12-03T09:00:00Z', now, 3)?.message).toMatch(/at least 3 days/);
+  });
+});
+
+describe('checkProposalToOpen', () => {
+  it('reports a too-near deadline in the same round as the other errors', () => {
+    const now = new Date('2026-12-10T09:00:00Z');
+    const checked = checkProposalToOpen(
+      proposal({ title: '', responseDeadline: '2026-12-15T17:00:00Z' }),
+      now,
+      DEFAULT_MIN_CONSULTATION_DAYS,
+    );
+    expect(checked.ok).toBe(false);
+    const paths = checked.ok ? [] : checked.issues.map((i) => i.path);
+    expect(paths).toEqual(['title', 'responseDeadline']);
+  });
+
+  it('opens a proposal whose deadline is far enough ahead', () => {
+    const checked = checkProposalToOpen(proposal(), new Date('2026-11-01T09:00:00Z'), 14);
+    expect(checked.ok).toBe(true);
   });
 });
 
@@ -416,16 +449,17 @@ describe('ProposalInput: retention', () => {
     accepted(proposal({ retention: { localDays: 30, nationalDays: 400, standardAccessDays: 365 } }));
   });
 
+  // Issue 20: the message names the field in people's words, never the JSON key.
   it.each([
-    ['localDays', 0, /whole number of days from 1 to 36500/],
-    ['nationalDays', 36501, /whole number of days from 1 to 36500/],
-    ['localDays', 1.5, /whole number of days/],
-    ['nationalDays', '365', /whole number of days/],
+    ['localDays', 0, /^Days kept locally must be a whole number of days from 1 to 36500$/],
+    ['nationalDays', 36501, /^Days kept nationally must be a whole number of days from 1 to 36500$/],
+    ['localDays', 1.5, /^Days kept locally must be a whole number of days/],
+    ['nationalDays', '365', /^Days kept nationally must be a whole number of days/],
   ])('refuses %s = %j', (field, value, message) => {
     const issues = issuesOf(proposal({ retention: { localDays: 400, nationalDays: 400, [field]: value } }));
     const issue = issues.find((i) => i.path === `retention.${field}`);
     expect(issue?.message).toMatch(message);
-    expect(issue?.message).toContain(field);
+    expect(issue?.message).not.toContain(field);
   });
 
   it('refuses an unknown retention field', () => {

@@ -94,6 +94,27 @@ describe('POST /proposals', () => {
     expect(sfn.calls()).toHaveLength(0);
   });
 
+  it('refuses a consultation shorter than DPIA_MIN_CONSULTATION_DAYS in the same round as the other errors, writing nothing (issue 20)', async () => {
+    process.env.DPIA_MIN_CONSULTATION_DAYS = '14';
+    try {
+      const answer = await post({
+        ...example,
+        title: '',
+        responseDeadline: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      });
+      expect(answer.statusCode).toBe(400);
+      const issues = JSON.parse(answer.body as string).issues as { path: string; message: string }[];
+      expect(issues.map((i) => i.path)).toEqual(['title', 'responseDeadline']);
+      expect(issues[1]?.message).toMatch(
+        /^The consultation must last at least 14 days: set the response deadline on or after /,
+      );
+      expect(dynamo.calls()).toHaveLength(0);
+      expect(sfn.calls()).toHaveLength(0);
+    } finally {
+      process.env.DPIA_MIN_CONSULTATION_DAYS = '0';
+    }
+  });
+
   it('names each invalid field by its path', async () => {
     const bad = future();
     bad.consultees[3].email = 'nope';
@@ -138,11 +159,12 @@ describe('ScorePressingNeed task', () => {
     });
     dynamo.on(UpdateCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
-    expect(await score({ proposalId: 'p1' })).toEqual({ score: 65, band: 'clear' });
+    // Policy 2026.2 (the default): the strongest counting ground on a main road, serious crime 4 of 5.
+    expect(await score({ proposalId: 'p1' })).toEqual({ score: 80, band: 'clear' });
     const stored = dynamo
       .commandCalls(UpdateCommand)
       .find((c) => JSON.stringify(c.args[0].input).includes('pressingNeed'));
-    expect(JSON.stringify(stored?.args[0].input)).toContain('"policyVersion":"2026.1"');
+    expect(JSON.stringify(stored?.args[0].input)).toContain('"policyVersion":"2026.2"');
   });
 });
 

@@ -191,7 +191,15 @@ function event(
 }
 
 const call = async (e: HttpEvent) => (await handler(e, {} as Context)) as HttpResult & { body: string };
-const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+/** The fixture's tally has an objection: every approval below answers it (issue 19), unless a test says otherwise. */
+const CONSULTEE_RESPONSE =
+  'The objection about data being kept too long is met by the 90-day normal access limit and the annual review.';
+const form = (fields: Record<string, string>) =>
+  new URLSearchParams(
+    fields.outcome === 'approved' && !('consulteeResponse' in fields)
+      ? { consulteeResponse: CONSULTEE_RESPONSE, ...fields }
+      : fields,
+  ).toString();
 const RATIONALE = 'Clear pressing need; the objection is answered by the retention and access rules.';
 /** The example's checklist marks principle 9 (security) as not met: an approval needs conditions. */
 const CONDITIONS = 'Encrypt the back-office link (principle 9) before go-live.';
@@ -377,6 +385,17 @@ describe('POST /review/{reviewId}', () => {
       outcome: 'approved',
       rationale: RATIONALE,
       conditions: CONDITIONS,
+      // Issue 19: the objection answered, and the condition with its owner (the accountable post by
+      // default) and due date (three months on by default).
+      consulteeViews: { departsFrom: 'objections', count: 1, response: CONSULTEE_RESPONSE },
+      conditionItems: [
+        {
+          n: 1,
+          text: CONDITIONS,
+          owner: input.owner?.role,
+          dueDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        },
+      ],
       reviewDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
       decidedBy: 's.okafor@police.example',
       decidedAt: expect.any(String),
@@ -757,5 +776,109 @@ describe('the governance rules of the review form (SPEC 10, 11)', () => {
     expect(v.form.dpoAdviceAsked).toBe(false);
     expect((await approve()).statusCode).toBe(200);
     expect(output().dpoAdvice).toBeUndefined();
+  });
+});
+
+describe('what an approval needs (issue 19)', () => {
+  const view400 = async (fields: Record<string, string>, p: ProposalRecord = proposal()) => {
+    given(review(), p);
+    const res = await call(event('POST', { body: form({ sig: SIG, ...fields }) }));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).not.toContain(TASK_TOKEN);
+    expectNothingChanged();
+    return JSON.parse(res.body.replace('<!-- review -->', ''));
+  };
+
+  it('refuses an approval while risks and the 12 principles are missing, says so at the top, and still allows a rejection', async () => {
+    const { risks: _r, checklist: _c, ...bare } = input;
+    const incomplete = proposal({ input: bare as typeof input });
+    given(review(), incomplete);
+    const page = JSON.parse((await call(event('GET', { sig: SIG }))).body.replace('<!-- review -->', ''));
+    expect(page.form.assessmentGaps).toEqual([
+      'the risks to individuals, each with its measure (DPA 2018 s.64)',
+      "the Surveillance Camera Code's 12 guiding principles, met or not",
+    ]);
+    const view = await view400(
+      { outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS },
+      incomplete,
+    );
+    expect(view.form.fieldErrors.outcome).toMatch(
+      /assessment is not complete.*risks to individuals.*12 guiding principles/,
+    );
+    ddb.reset();
+    sfn.reset();
+    given(review(), incomplete);
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    const rejected = await call(
+      event('POST', { body: form({ sig: SIG, outcome: 'rejected', rationale: RATIONALE }) }),
+    );
+    expect(rejected.statusCode).toBe(200);
+  });
+
+  it('refuses an approval despite an objection unless the reasons address it (more than a rationale)', async () => {
+    const view = await view400({
+      outcome: 'approved',
+      rationale: RATIONALE,
+      conditions: CONDITIONS,
+      consulteeResponse: 'Noted.',
+    });
+    expect(view.form.fieldErrors.consulteeResponse).toBe(
+      '1 consultee objected: this decision departs from their views. Say how you have taken them into account, in at least 50 characters.',
+    );
+    expect(view.form.consulteeViews).toMatch(/1 objected and 0 supported/);
+  });
+
+  it('refuses a rejection despite support unless the reasons address it', async () => {
+    const supported = proposal({
+      consultation: {
+        ...proposal().consultation,
+        tally: { support: 2, concerns: 0, object: 0, unclassified: 0 },
+      },
+    });
+    const view = await view400({ outcome: 'rejected', rationale: RATIONALE }, supported);
+    expect(view.form.fieldErrors.consulteeResponse).toMatch(/^2 consultees supported the proposal/);
+  });
+
+  it('needs an owner and a future due date for the conditions', async () => {
+    const { owner: _o, ...ownerless } = input;
+    const view = await view400(
+      { outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS, conditionsDue: '2020-01-01' },
+      proposal({ input: ownerless as typeof input }),
+    );
+    expect(view.form.fieldErrors.conditionsOwner).toMatch(/Name the post/);
+    expect(view.form.fieldErrors.conditionsDue).toBe('The conditions must be due after today.');
+  });
+
+  it('sends each line of the conditions as its own condition with the owner and due date given', async () => {
+    given(review());
+    const res = await call(
+      event('POST', {
+        body: form({
+          sig: SIG,
+          outcome: 'approved',
+          rationale: RATIONALE,
+          conditions: '1. Encrypt the back-office link (principle 9).\n2. Put up signage on both approaches.',
+          conditionsOwner: 'Head of ANPR (Superintendent)',
+          conditionsDue: '2030-03-31',
+        }),
+      }),
+    );
+    expect(res.statusCode).toBe(200);
+    const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
+    expect(output.conditionItems).toEqual([
+      {
+        n: 1,
+        text: 'Encrypt the back-office link (principle 9).',
+        owner: 'Head of ANPR (Superintendent)',
+        dueDate: '2030-03-31',
+      },
+      {
+        n: 2,
+        text: 'Put up signage on both approaches.',
+        owner: 'Head of ANPR (Superintendent)',
+        dueDate: '2030-03-31',
+      },
+    ]);
   });
 });

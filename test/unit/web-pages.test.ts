@@ -223,6 +223,36 @@ describe('sessions and roles', () => {
 });
 
 describe('the new proposal form', () => {
+  it("says errors in the form's words: a duplicate names the row or pasted line, a started checklist names the principle (issue 20)", () => {
+    const form = new URLSearchParams({
+      consulteesCsv: 'Cllr A, a@t.example, Town',
+      'consultee.0.name': 'Cllr C',
+      'consultee.0.email': 'c@t.example',
+      'consultee.1.name': 'Cllr D',
+      'consultee.1.email': 'C@T.example',
+      rows: '2',
+      'checklist.0.met': 'yes',
+      'retention.localDays': '0',
+    });
+    const parsed = parseProposalForm(form);
+    const checked = ProposalInput.safeParse(parsed.raw);
+    expect(checked.success).toBe(false);
+    const issues = checked.success
+      ? []
+      : checked.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    const view = proposalFormView(form, issues, parsed.sources, parsed.riskSources);
+    const summaries = view.errors.map((e) => e.summary);
+    expect(summaries).toContain(
+      'Consultee 2 e-mail: Duplicate e-mail address: already given for consultee 1',
+    );
+    expect(summaries).toContain('Principle 2 met or not: Required');
+    expect(summaries).toContain(
+      'Kept locally: Days kept locally must be a whole number of days from 1 to 36500',
+    );
+    expect(summaries.join(' ')).not.toMatch(/localDays|consultee 0|checklist\./);
+    expect(view.principles[1]?.met.invalid).toBe(true);
+  });
+
   it('maps each schema issue to its field, CSV consultees to their line', () => {
     const form = new URLSearchParams({
       consulteesCsv: 'Cllr A, a@t.example, Town\nCllr B, not-an-address',
@@ -290,7 +320,7 @@ describe('the new proposal form', () => {
     expect(view.riskRows[0]?.residualSeverity.options.find((o) => o.selected)?.label).toBe('Unchanged');
   });
 
-  it('pre-fills a review from the reviewed proposal: every field it edits comes back the same', () => {
+  it('pre-fills a review from the reviewed proposal: every field comes back the same, the 12 principles and the assessment among them (issue 20)', () => {
     const example = ProposalInput.parse(
       JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
     );
@@ -303,7 +333,7 @@ describe('the new proposal form', () => {
     expect(view.responseDeadline.value).toBe('');
     form.set('responseDeadline', '2030-01-01T12:00');
     const parsed = parseProposalForm(form);
-    const { checklist: _c, responseDeadline: _d, ...expected } = example;
+    const { responseDeadline: _d, ...expected } = example;
     const { responseDeadline: _r, ...round } = ProposalInput.parse(parsed.raw);
     expect(round).toEqual({
       ...expected,

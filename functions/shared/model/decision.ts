@@ -1,6 +1,7 @@
 // The immutable decision record (SPEC §6): one link of the hash chain auditors re-check.
 import * as z from 'zod/mini';
 import './zod-messages.js';
+import { ConditionItem, ConsulteeViews } from './conditions.js';
 import { Stance, Tally } from './consultation.js';
 import { isoDate, isoDateTime } from './iso.js';
 
@@ -79,6 +80,12 @@ export const DecisionRecord = z.strictObject({
       recordedAt: isoDateTime({ offset: true }),
     }),
   ),
+  /** Issue 19: reasons that address the consultees' views the decision departs from. */
+  consulteeViews: z.optional(ConsulteeViews),
+  /** Issue 19: each condition of an approval with its owner and due date. */
+  conditionItems: z.optional(z.array(ConditionItem)),
+  /** Issue 19: SHA-256 of the canonical JSON of the proposal as assessed (functions/shared/chain.ts). */
+  assessedDigest: z.optional(Sha256Hex),
   sequence: z.number().check(z.int(), z.gte(1)),
   prevHash: Sha256Hex,
   hash: Sha256Hex,

@@ -2,6 +2,8 @@
 // is the one source of truth: types come from it, every edge parses with it.
 import * as z from 'zod/mini';
 import './zod-messages.js';
+import { AssessmentFields, SCORING_POLICY_VERSIONS } from './assessment.js';
+import { line, text, unlessMissing, wholeNumber } from './fields.js';
 import { isoDateTime } from './iso.js';
 
 export const CAMERA_TYPES = ['ANPR', 'CCTV', 'BWV', 'DRONE', 'SPEED', 'OTHER'] as const;
@@ -22,39 +24,7 @@ export const MAX_RATING = 5;
 export const EVIDENCE_MIN = 20;
 export const EVIDENCE_MAX = 4000;
 
-/** A message for a present-but-wrong value; a missing one still says `Required`. */
-const unlessMissing = (message: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'Required' : message;
-
-/** A whole number in [min, max], with one message for every way of getting it wrong. */
-const wholeNumber = (message: string, min: number, max: number) =>
-  z.number({ error: unlessMissing(message) }).check(z.int(message), z.gte(min, message), z.lte(max, message));
-
-export const text = (min: number, max: number) =>
-  z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(min, min === 1 ? 'Required' : `Must be at least ${min} characters`),
-      z.maxLength(max, `Must be at most ${max} characters`),
-    );
-
-/**
- * A single-line field (names, titles, organisations, the public area): text that can never carry a
- * line break or another control character into a mail header, a CSV row or a log line.
- */
-export const line = (min: number, max: number) =>
-  z.string().check(
-    // Before the trim, so a control character at either end is refused too, not quietly cut.
-    // \p{Cc}: C0 (CR, LF, NUL, tab...), DEL and C1 controls.
-    z.refine(
-      (value) => !/\p{Cc}/u.test(value),
-      'Must be one line, without line breaks or control characters',
-    ),
-    z.trim(),
-    z.minLength(min, min === 1 ? 'Required' : `Must be at least ${min} characters`),
-    z.maxLength(max, `Must be at most ${max} characters`),
-  );
+export { line, text, unlessMissing, wholeNumber } from './fields.js';
 
 export const EmailAddress = z
   .email({ error: unlessMissing('Invalid email address') })
@@ -100,9 +70,15 @@ export const Justification = z.strictObject({
   seriousCrime: Factor,
   localCrime: Factor,
   communityConfidence: Factor,
+  /**
+   * Issue 19: the Home Office ANPR guidance (Appendix A) rates major crime apart from serious and
+   * organised crime. Optional (policy 2026.1 and older proposals have four grounds).
+   */
+  majorCrime: z.optional(Factor),
 });
 export type Justification = z.infer<typeof Justification>;
 
+// Messages name the field as the form labels it, not the JSON key (issue 20).
 const days = (label: string) =>
   wholeNumber(`${label} must be a whole number of days from 1 to 36500`, 1, 36500);
 
@@ -111,9 +87,9 @@ export const DEFAULT_RETENTION = { localDays: 365, nationalDays: 365, standardAc
 
 export const Retention = z
   .strictObject({
-    localDays: z._default(days('localDays'), DEFAULT_RETENTION.localDays),
-    nationalDays: z._default(days('nationalDays'), DEFAULT_RETENTION.nationalDays),
-    standardAccessDays: z._default(days('standardAccessDays'), DEFAULT_RETENTION.standardAccessDays),
+    localDays: z._default(days('Days kept locally'), DEFAULT_RETENTION.localDays),
+    nationalDays: z._default(days('Days kept nationally'), DEFAULT_RETENTION.nationalDays),
+    standardAccessDays: z._default(days('Days of normal access'), DEFAULT_RETENTION.standardAccessDays),
   })
   .check(
     z.superRefine((r, ctx) => {
@@ -228,7 +204,7 @@ const ConsulteeList = z.array(ConsulteeInput).check(
         ctx.addIssue({
           code: 'custom',
           path: [index, 'email'],
-          message: `Duplicate e-mail address: already given for consultee ${earlier}`,
+          message: `Duplicate e-mail address: already given for consultee ${earlier + 1}`,
         });
       }
     });
@@ -267,6 +243,13 @@ const ProposalFields = z.strictObject({
   alternativesConsidered: z.optional(text(1, 8000)),
   risks: z.optional(z.array(Risk).check(z.maxLength(100, 'At most 100 risks'))),
   owner: z.optional(Owner),
+  /** Issue 19: the scoring policy to score under; absent, the deployment's default. */
+  scoringPolicy: z.optional(
+    z.enum(SCORING_POLICY_VERSIONS, {
+      error: `Choose a scoring policy: ${SCORING_POLICY_VERSIONS.join(' or ')}`,
+    }),
+  ),
+  ...AssessmentFields,
 });
 
 /** The register publishes the owner's role: a post, never the name of the person who holds it. */
@@ -291,14 +274,66 @@ export type ProposalInputRaw = z.input<typeof ProposalInput>;
 /** The proposal as the system keeps it, defaults applied. */
 export type ProposalInput = z.infer<typeof ProposalInput>;
 
-/** Opening a proposal additionally needs a deadline still ahead (scoring an old file does not). */
+/**
+ * Issue 19: what a manager completes while consulting (PUT /proposals/{id}/assessment). Each field
+ * given replaces the stored one; a field left out is kept. The need grounds, the place and the
+ * consultees are not here: they were scored and mailed when the proposal was opened.
+ */
+export const AssessmentInput = z
+  .strictObject({
+    checklist: z.optional(Checklist),
+    alternativesConsidered: z.optional(text(1, 8000)),
+    risks: z.optional(z.array(Risk).check(z.maxLength(100, 'At most 100 risks'))),
+    screening: AssessmentFields.screening,
+    legalRegime: AssessmentFields.legalRegime,
+    lawfulBasis: AssessmentFields.lawfulBasis,
+    dataCategories: AssessmentFields.dataCategories,
+    recipients: AssessmentFields.recipients,
+  })
+  .check(
+    z.refine(
+      (fields) => Object.keys(fields).length > 0,
+      'Send at least one part of the assessment to change',
+    ),
+  );
+export type AssessmentInput = z.infer<typeof AssessmentInput>;
+export const ASSESSMENT_KEYS = [
+  'checklist',
+  'alternativesConsidered',
+  'risks',
+  'screening',
+  'legalRegime',
+  'lawfulBasis',
+  'dataCategories',
+  'recipients',
+] as const satisfies readonly (keyof AssessmentInput)[];
+
+/** Issue 20: the shortest consultation a deployment allows (DPIA_MIN_CONSULTATION_DAYS, default 14). */
+export const DEFAULT_MIN_CONSULTATION_DAYS = 14;
+
+/**
+ * Opening a proposal additionally needs a deadline far enough ahead (scoring an old file does
+ * not). Judged on the raw value, so a bad deadline is reported with every other error at once.
+ */
 export function deadlineIssue(
-  input: ProposalInput,
+  responseDeadline: unknown,
   now: Date,
+  minDays = DEFAULT_MIN_CONSULTATION_DAYS,
 ): { path: string; message: string } | undefined {
-  const deadline = Date.parse(input.responseDeadline);
+  if (
+    typeof responseDeadline !== 'string' ||
+    !isoDateTime({ offset: true }).safeParse(responseDeadline).success
+  )
+    return undefined;
+  const deadline = Date.parse(responseDeadline);
   if (deadline <= now.getTime()) {
     return { path: 'responseDeadline', message: 'The response deadline must be in the future' };
+  }
+  if (deadline < now.getTime() + minDays * 86_400_000) {
+    return {
+      path: 'responseDeadline',
+      message: `The consultation must last at least ${minDays} days: set the response deadline on or after ${ukDay(new Date(now.getTime() + minDays * 86_400_000))}`,
+    };
   }
   // A consultation is weeks long; half a year is the most a force would allow, and the lifecycle
   // must fit in a Standard execution's year (9999-12-31 used to reach the workflow and fail there).
@@ -310,3 +345,41 @@ export function deadlineIssue(
   }
   return undefined;
 }
+
+const ukDay = (date: Date) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(date);
+
+/**
+ * A proposal as opened (POST /proposals and the web form): the schema's errors and the deadline's
+ * in one list, so a manager fixes everything in one round.
+ */
+export function checkProposalToOpen(
+  raw: unknown,
+  now: Date,
+  minDays: number,
+): { ok: true; input: ProposalInput } | { ok: false; issues: { path: string; message: string }[] } {
+  const parsed = ProposalInput.safeParse(raw);
+  const deadline = deadlineIssue(
+    raw && typeof raw === 'object' ? (raw as Record<string, unknown>).responseDeadline : undefined,
+    now,
+    minDays,
+  );
+  const issues = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({ path: formatIssuePath(i.path), message: i.message }))),
+    ...(deadline ? [deadline] : []),
+  ];
+  if (parsed.success && issues.length === 0) return { ok: true, input: parsed.data };
+  return { ok: false, issues };
+}
+
+const formatIssuePath = (path: readonly PropertyKey[]): string =>
+  path.length === 0 ? '(root)' : path.map(String).join('.');

@@ -28,6 +28,7 @@ import {
   proposalStatusPartition,
   REPLY_PREFIX,
 } from '../keys.js';
+import type { ConditionState } from '../model/conditions.js';
 import type { Consultee, Reply, Stance, Tally } from '../model/consultation.js';
 import type { DpoStage, IcoConsultation } from '../model/governance.js';
 import type { ProposalInput } from '../model/proposal.js';
@@ -99,6 +100,8 @@ export interface ProposalRecord {
   dpo?: DpoStage;
   /** SPEC 11: the prior consultation with the Information Commissioner, once a manager records it. */
   icoConsultation?: IcoConsultation;
+  /** Issue 19: the approval's conditions and their progress, written once by RecordDecision. */
+  conditions?: ConditionState[];
   /** Issue 14: the proposal opened to review this approved one (input.reviewOf points back here). */
   nextReviewId?: string;
   /** Issue 20: when, by whom and why it was withdrawn (the reason is null when the API got none). */
