@@ -54,7 +54,7 @@ const DeploymentConfigSchema = z
     // Issue 20: the shortest consultation; below the 180-day cap on a deadline.
     minConsultationDays: z.coerce.number().int().min(0).max(179).default(14),
     // Issue 19: the scoring policy for a proposal that names none.
-    scoringPolicy: z.enum(['2026.1', '2026.2']).default('2026.2'),
+    scoringPolicy: z.enum(['2026.1', '2026.2']).default('2026.1'),
     approvalReminderHours: z.coerce.number().positive().default(72),
     publicBaseUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
     signInDomainPrefix: z
@@ -93,7 +93,8 @@ const HINTS: Record<ParameterName, string> = {
   reviewDigestTo:
     'managers who get the monthly reviews digest, comma-separated e-mail addresses; default none',
   minConsultationDays: 'the fewest days a consultation may last (response deadline from opening); default 14',
-  scoringPolicy: 'the pressing-need policy for proposals that name none: 2026.1 or 2026.2; default 2026.2',
+  scoringPolicy:
+    'the pressing-need policy for proposals that name none: 2026.1 or 2026.2; default 2026.1 (SPEC 4)',
   reminderHours: 'hours before the deadline that consultees with no reply are reminded; default 72',
   approvalReminderHours: 'hours after the review link that an undecided approver is reminded; default 72',
   publicBaseUrl: 'the https URL review links start with, when a custom domain fronts the API',

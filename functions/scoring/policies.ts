@@ -1,6 +1,6 @@
 // The scoring policies a proposal can be scored under (issue 19): 2026.1, the weighted sum of four
 // factors (policy.json), and 2026.2, the Home Office Appendix A reading (policy-2026.2.json). A
-// proposal may name one; otherwise DPIA_SCORING_POLICY, else 2026.2. The decision records which.
+// proposal may name one; otherwise DPIA_SCORING_POLICY, else 2026.1 (SPEC 4). The decision records which.
 import { ENV } from '../shared/config.js';
 import { ConfigurationError } from '../shared/errors.js';
 import { SCORING_POLICY_VERSIONS, type ScoringPolicyVersion } from '../shared/model/assessment.js';
@@ -23,9 +23,9 @@ if (Object.entries(POLICIES).some(([version, policy]) => policy.version !== vers
   throw new ConfigurationError('A scoring policy file does not carry the version it is listed under');
 }
 
-export const DEFAULT_POLICY_VERSION: ScoringPolicyVersion = '2026.2';
+export const DEFAULT_POLICY_VERSION: ScoringPolicyVersion = '2026.1';
 
-/** DPIA_SCORING_POLICY, else 2026.2. */
+/** DPIA_SCORING_POLICY, else 2026.1 (SPEC 4's weights and bands). */
 export function defaultPolicyVersion(): ScoringPolicyVersion {
   const configured = process.env[ENV.scoringPolicy]?.trim();
   if (!configured) return DEFAULT_POLICY_VERSION;

@@ -31,7 +31,7 @@ export const ENV = {
   cognitoIssuer: 'DPIA_COGNITO_ISSUER',
   /** Issue 20: the shortest consultation a proposal may set, in days (default 14; 0 in test stacks). */
   minConsultationDays: 'DPIA_MIN_CONSULTATION_DAYS',
-  /** Issue 19: the scoring policy a proposal is scored under when it names none (default 2026.2). */
+  /** Issue 19: the scoring policy a proposal is scored under when it names none (default 2026.1, SPEC 4). */
   scoringPolicy: 'DPIA_SCORING_POLICY',
   /** Where the deployment put @sparticuz/chromium's bin/ directory (the PDF function only). */
   chromiumBin: 'DPIA_CHROMIUM_BIN',

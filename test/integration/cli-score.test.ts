@@ -22,11 +22,15 @@ interface Run {
 }
 
 function dpia(...args: string[]): Run {
+  return dpiaWith({}, ...args);
+}
+
+function dpiaWith(env: Record<string, string>, ...args: string[]): Run {
   const result = spawnSync(process.execPath, ['bin/dpia.js', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 20_000,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -58,8 +62,9 @@ afterAll(() => {
 });
 
 describe('dpia score: valid proposals', () => {
-  it('prints the clear example under the default policy 2026.2: the strongest counting ground, the place and its level', () => {
-    const run = dpia('score', ANPR);
+  it('prints the clear example under policy 2026.2 (DPIA_SCORING_POLICY): the strongest counting ground, the place and its level', () => {
+    expect(dpia('score', ANPR).stdout).toContain('Score: 65/100'); // the default, 2026.1 (SPEC 4)
+    const run = dpiaWith({ DPIA_SCORING_POLICY: '2026.2' }, 'score', ANPR);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('Score: 80/100');
     expect(run.stdout).toContain('Band: clear');
@@ -88,7 +93,7 @@ describe('dpia score: valid proposals', () => {
     expect(run.stdout).toContain('Band: insufficient');
     expect(run.stdout).toContain('Score: 22/100');
     // Under 2026.2, local crime 2 of 5 in a town centre: 40, below marginal (60).
-    const appendixA = dpia('score', CCTV);
+    const appendixA = dpiaWith({ DPIA_SCORING_POLICY: '2026.2' }, 'score', CCTV);
     expect(appendixA.stdout).toContain('Score: 40/100');
     expect(appendixA.stdout).toContain('Band: insufficient');
   });

@@ -73,7 +73,7 @@ describe('the dpia command line against the local stack', () => {
     const status = await dpia('status', proposalId);
     expect(status.stdout).toContain(reference);
     expect(status.stdout).toContain('Status: consulting');
-    expect(status.stdout).toContain('Pressing need: 80/100 clear (policy 2026.2)');
+    expect(status.stdout).toContain('Pressing need: 65/100 clear (policy 2026.1)');
 
     const badStance = await dpia('reply', proposalId, '--from', 'x@y.example', '--stance', 'maybe');
     expect(badStance.code).toBe(2);

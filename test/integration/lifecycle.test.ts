@@ -77,8 +77,8 @@ describe('the clear path', () => {
       const x = await detail(created.proposalId);
       return x.consultation.mailed === 4 ? x : undefined;
     });
-    // Policy 2026.2 (the default): serious crime 4 of 5 on a main road decides; grounds do not add up.
-    expect(d.pressingNeed).toMatchObject({ score: 80, band: 'clear', policyVersion: '2026.2' });
+    // Policy 2026.1 (the default, SPEC 4): 0.30 x 2 + 0.30 x 4 + 0.25 x 4 + 0.15 x 3 of 5 = 65.
+    expect(d.pressingNeed).toMatchObject({ score: 65, band: 'clear', policyVersion: '2026.1' });
   });
 
   it('counts the replies, closes early once everyone has answered, and asks the approver', async () => {
@@ -183,7 +183,7 @@ describe('the clear path', () => {
       conditions,
       reference: created.reference,
       decidedBy: input.approver.email,
-      pressingNeed: { score: 80, band: 'clear', policyVersion: '2026.2' },
+      pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
       consultation: {
         mailed: 4,
         responded: 4,
@@ -235,7 +235,7 @@ describe('the clear path', () => {
     const p = pack.body;
     expect(p.evidencePack.reference).toBe(created.reference);
     expect(p.proposal.site.description).toBe((input.site as { description: string }).description);
-    expect(p.pressingNeed).toMatchObject({ score: 80, policyVersion: '2026.2' });
+    expect(p.pressingNeed).toMatchObject({ score: 65, policyVersion: '2026.1' });
     expect(p.pressingNeed.factors).toBeDefined();
     const kinds = p.mails.map((m) => m.kind);
     expect(kinds.filter((k) => k === 'consultation')).toHaveLength(4);

@@ -159,12 +159,12 @@ describe('ScorePressingNeed task', () => {
     });
     dynamo.on(UpdateCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
-    // Policy 2026.2 (the default): the strongest counting ground on a main road, serious crime 4 of 5.
-    expect(await score({ proposalId: 'p1' })).toEqual({ score: 80, band: 'clear' });
+    // Policy 2026.1 (the default, SPEC 4): 0.30 x 2 + 0.30 x 4 + 0.25 x 4 + 0.15 x 3 of 5 = 65.
+    expect(await score({ proposalId: 'p1' })).toEqual({ score: 65, band: 'clear' });
     const stored = dynamo
       .commandCalls(UpdateCommand)
       .find((c) => JSON.stringify(c.args[0].input).includes('pressingNeed'));
-    expect(JSON.stringify(stored?.args[0].input)).toContain('"policyVersion":"2026.2"');
+    expect(JSON.stringify(stored?.args[0].input)).toContain('"policyVersion":"2026.1"');
   });
 });
 

@@ -24,12 +24,8 @@ function justification(r: Ratings): Justification {
   };
 }
 
-const score = (r: Ratings, placeType?: PlaceType, scoringPolicy?: '2026.1' | '2026.2') =>
-  scoreProposal({
-    justification: justification(r),
-    ...(placeType ? { placeType } : {}),
-    ...(scoringPolicy ? { scoringPolicy } : {}),
-  });
+const score = (r: Ratings, placeType?: PlaceType, scoringPolicy: '2026.1' | '2026.2' = '2026.2') =>
+  scoreProposal({ justification: justification(r), ...(placeType ? { placeType } : {}), scoringPolicy });
 
 describe('policy 2026.2 (Appendix A)', () => {
   it('two weak grounds do not add up: community confidence 5 and local crime 5 reach marginal under 2026.1, not under 2026.2', () => {
@@ -123,12 +119,14 @@ describe('policy 2026.2 (Appendix A)', () => {
     );
   });
 
-  it('2026.2 is the default; DPIA_SCORING_POLICY picks 2026.1, and a proposal may name either', () => {
-    expect(defaultPolicyVersion()).toBe('2026.2');
-    process.env.DPIA_SCORING_POLICY = '2026.1';
+  it("2026.1 (SPEC 4's weights and bands) is the default; DPIA_SCORING_POLICY picks 2026.2, and a proposal may name either", () => {
+    const unnamed = { justification: justification({ seriousCrime: 4 }), placeType: 'main-road' as const };
+    expect(defaultPolicyVersion()).toBe('2026.1');
+    expect(scoreProposal(unnamed).policyVersion).toBe('2026.1');
+    process.env.DPIA_SCORING_POLICY = '2026.2';
     try {
-      expect(score({ seriousCrime: 4 }, 'main-road').policyVersion).toBe('2026.1');
-      expect(score({ seriousCrime: 4 }, 'main-road', '2026.2').policyVersion).toBe('2026.2');
+      expect(scoreProposal(unnamed).policyVersion).toBe('2026.2');
+      expect(score({ seriousCrime: 4 }, 'main-road', '2026.1').policyVersion).toBe('2026.1');
       process.env.DPIA_SCORING_POLICY = '2025.9';
       expect(() => defaultPolicyVersion()).toThrow(/must be one of 2026.1, 2026.2/);
     } finally {
