@@ -29,6 +29,8 @@ export interface FunctionAccess {
   workflow?: WorkflowAction[];
   /** ses:SendEmail from the sender address; sets DPIA_SENDER_ADDRESS. */
   sendsMail?: true;
+  /** ses:GetSendQuota (account-wide: the action has no resource), to pace a fan-out under MaxSendRate. */
+  readsSendQuota?: true;
   /** s3:GetObject under inbound/ in the raw-mail bucket; sets DPIA_RAW_MAIL_BUCKET. */
   readsRawMail?: true;
   /** s3:PutObject under evidence/ in the evidence bucket (copies of sent mail); sets DPIA_EVIDENCE_BUCKET. */
@@ -85,6 +87,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
     // BatchWriteItem: the reply tokens, 25 to a request, before the mails go out.
     table: [...READ_WRITE, 'BatchWriteItem'],
     sendsMail: true,
+    // The letters go at a pace under the account's MaxSendRate.
+    readsSendQuota: true,
     archivesMail: true,
     // The consultees' reminder is scheduled once the letters are out.
     schedulesReminders: true,

@@ -7,7 +7,14 @@ interface State {
   Next?: string;
   Default?: string;
   End?: boolean;
-  Choices?: { Next: string; Variable?: string; StringEquals?: string; IsPresent?: boolean }[];
+  Choices?: {
+    Next: string;
+    Variable?: string;
+    StringEquals?: string;
+    IsPresent?: boolean;
+    BooleanEquals?: boolean;
+    NumericGreaterThan?: number;
+  }[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
 }
 
@@ -27,7 +34,11 @@ export function mermaidFromAsl(definition: { StartAt: string; States: Record<str
         ? `|${choice.StringEquals}|`
         : choice.IsPresent && field
           ? `|${field} set|`
-          : '';
+          : choice.BooleanEquals !== undefined && field
+            ? `|${choice.BooleanEquals ? '' : 'not '}${field}|`
+            : choice.NumericGreaterThan !== undefined && field
+              ? `|${field} > ${choice.NumericGreaterThan}|`
+              : '';
       lines.push(`  ${name} -->${label} ${choice.Next}`);
     }
     if (state.Default) lines.push(`  ${name} -->|otherwise| ${state.Default}`);

@@ -1,0 +1,47 @@
+// The pace of a fan-out under SES's sending quota (issue 15): SES refuses mail beyond the account's
+// MaxSendRate with `Throttling` ("Maximum sending rate exceeded"), so a consultation reads the rate
+// with GetSendQuota and spaces its SendEmail calls to stay under it rather than meet the limit.
+import { GetSendQuotaCommand } from '@aws-sdk/client-ses';
+import { ses } from './clients/ses.js';
+import { log } from './logger.js';
+
+/** The share of MaxSendRate a fan-out uses: room for network jitter and the odd other mail. */
+export const PACE_SHARE = 0.9;
+
+/** SES's sandbox rate: what is assumed should GetSendQuota answer without one. */
+const SANDBOX_RATE = 1;
+
+/** Mails a second this fan-out may send: PACE_SHARE of the account's MaxSendRate. */
+export async function sendingRate(): Promise<number> {
+  const quota = await ses.send(new GetSendQuotaCommand({}));
+  const max = quota?.MaxSendRate;
+  if (typeof max !== 'number' || !(max > 0)) {
+    log.warn('no sending rate from GetSendQuota: the sandbox rate is used', { assumed: SANDBOX_RATE });
+    return SANDBOX_RATE * PACE_SHARE;
+  }
+  return max * PACE_SHARE;
+}
+
+/**
+ * Spaces callers at least 1/rate seconds apart, measured when each is let through (not when it
+ * asked), so callers held up together by a busy event loop still leave one at a time. On the
+ * monotonic clock: a wall clock set back must not stall a mailing.
+ */
+export function pacer(rate: number): () => Promise<void> {
+  const interval = 1000 / rate;
+  let last = Number.NEGATIVE_INFINITY;
+  let queue: Promise<void> = Promise.resolve();
+  const turn = async () => {
+    for (;;) {
+      const wait = last + interval - performance.now();
+      if (wait <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+    }
+    last = performance.now();
+  };
+  return () => {
+    const next = queue.then(turn);
+    queue = next;
+    return next;
+  };
+}
