@@ -24,12 +24,13 @@ export async function sendingRate(): Promise<number> {
 
 /**
  * Spaces callers at least 1/rate seconds apart, measured when each is let through (not when it
- * asked), so callers held up together by a busy event loop still leave one at a time. On the
- * monotonic clock: a wall clock set back must not stall a mailing.
+ * asked), so callers held up together by a busy event loop still leave one at a time. The first
+ * waits one interval too: the run before this one (the previous slice) may have sent just now.
+ * On the monotonic clock: a wall clock set back must not stall a mailing.
  */
 export function pacer(rate: number): () => Promise<void> {
   const interval = 1000 / rate;
-  let last = Number.NEGATIVE_INFINITY;
+  let last = performance.now();
   let queue: Promise<void> = Promise.resolve();
   const turn = async () => {
     for (;;) {
