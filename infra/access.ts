@@ -146,7 +146,14 @@ export const functionAccess: Record<string, FunctionAccess> = {
   },
   // DeleteItem: a decided review takes the reviewed installation's own entry off the public register.
   'record-decision': { table: [...READ_WRITE, 'DeleteItem'] },
-  'notify-outcome': { table: READ_WRITE, sendsMail: true, archivesMail: true, templates: true },
+  // readsSendQuota: the outcome mails are paced under the account's MaxSendRate.
+  'notify-outcome': {
+    table: READ_WRITE,
+    sendsMail: true,
+    readsSendQuota: true,
+    archivesMail: true,
+    templates: true,
+  },
   'list-decisions': { table: ['Query'] },
   'list-reviews-due': { table: ['Query', 'GetItem'] },
   'get-decision': { table: ['GetItem'] },

@@ -60,6 +60,9 @@ export const SLICE_SECONDS = 120;
 /** Of the invocation's time, what a run leaves for its marks, copies and recount after sending. */
 const RESERVE_MS = 60_000;
 
+/** What a run plans with when SES gives no rate: about what 8 lanes manage. */
+const UNPACED_RATE = 100;
+
 /** Caps the consultees one run mails (tests set it low to see the loop); unset: the pace decides. */
 export const SLICE_MAX_ENV = 'DPIA_SEND_SLICE_MAX';
 
@@ -80,7 +83,9 @@ export async function sendConsultation(
     };
   }
 
-  const rate = await sendingRate();
+  const quotaRate = await sendingRate();
+  // Unknown (SES did not say): unpaced, as fast as MAIL_CONCURRENCY allows; slices planned at this.
+  const rate = quotaRate ?? UNPACED_RATE;
   const leaseMs = claimLeaseMs();
   const budgetMs = Math.max(
     1000,
@@ -102,7 +107,7 @@ export async function sendConsultation(
   const run: Run = {
     proposal,
     leaseMs,
-    pace: pacer(rate),
+    pace: pacer(quotaRate),
     marks: boundedBackground(MAIL_CONCURRENCY),
     letter: (consultee) => {
       const replyTo = `consult+${tokens.get(consultee.email) as string}@${inboundDomain}`;

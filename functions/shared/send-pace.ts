@@ -8,18 +8,19 @@ import { log } from './logger.js';
 /** The share of MaxSendRate a fan-out uses: room for network jitter and the odd other mail. */
 export const PACE_SHARE = 0.9;
 
-/** SES's sandbox rate: what is assumed should GetSendQuota answer without one. */
-const SANDBOX_RATE = 1;
-
-/** Mails a second this fan-out may send: PACE_SHARE of the account's MaxSendRate. */
-export async function sendingRate(): Promise<number> {
-  const quota = await ses.send(new GetSendQuotaCommand({}));
-  const max = quota?.MaxSendRate;
-  if (typeof max !== 'number' || !(max > 0)) {
-    log.warn('no sending rate from GetSendQuota: the sandbox rate is used', { assumed: SANDBOX_RATE });
-    return SANDBOX_RATE * PACE_SHARE;
+/**
+ * Mails a second a fan-out may send: PACE_SHARE of the account's MaxSendRate; null (send unpaced,
+ * the SDK's retries meeting any throttling) when SES does not say. Never fails the caller.
+ */
+export async function sendingRate(): Promise<number | null> {
+  try {
+    const max = (await ses.send(new GetSendQuotaCommand({})))?.MaxSendRate;
+    if (typeof max === 'number' && max > 0) return max * PACE_SHARE;
+    log.warn('no sending rate from GetSendQuota: mail goes unpaced');
+  } catch (error) {
+    log.warn('GetSendQuota failed: mail goes unpaced', { error: (error as Error).name });
   }
-  return max * PACE_SHARE;
+  return null;
 }
 
 /**
@@ -28,7 +29,8 @@ export async function sendingRate(): Promise<number> {
  * waits one interval too: the run before this one (the previous slice) may have sent just now.
  * On the monotonic clock: a wall clock set back must not stall a mailing.
  */
-export function pacer(rate: number): () => Promise<void> {
+export function pacer(rate: number | null): () => Promise<void> {
+  if (rate === null) return () => Promise.resolve();
   const interval = 1000 / rate;
   let last = performance.now();
   let queue: Promise<void> = Promise.resolve();
