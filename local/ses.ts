@@ -147,14 +147,14 @@ function frontQuota(server: Server, store: SesStore, maxSendRate: number | null)
 const SES_NS = 'http://ses.amazonaws.com/doc/2010-12-01/';
 
 /**
- * True when a send arriving at `at` keeps within the rate: fewer than `rate` accepted in the one
- * second before it (for a rate under 1, none in the last 1/rate seconds). Stricter than SES, which
- * allows short bursts: a sender that passes here passes there.
+ * True when a send arriving at `at` keeps within the rate: fewer than N = max(1, floor(rate))
+ * accepted in the N/rate seconds before it (for 14/s: 14 in any second; for 1.4/s: one in any
+ * 0.71 s). Stricter than SES, which allows short bursts: a sender that passes here passes there.
  */
 export function sendLimiter(rate: number | null): (at: number) => boolean {
   if (rate === null) return () => true;
   const allowed = Math.max(1, Math.floor(rate));
-  const windowMs = rate >= 1 ? 1000 : 1000 / rate;
+  const windowMs = (allowed * 1000) / rate;
   const accepted: number[] = [];
   return (at) => {
     while (accepted.length > 0 && (accepted[0] as number) <= at - windowMs) accepted.shift();
