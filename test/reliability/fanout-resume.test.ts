@@ -215,3 +215,15 @@ describe('a slice per run', () => {
     expect(result).toMatchObject({ done: false, waitSeconds: 0 });
   });
 });
+
+describe('without a sending rate', () => {
+  it('mails everyone unpaced when GetSendQuota fails, rather than failing the consultation', async () => {
+    new FakeTable('scoring', EMAILS).install(ddb);
+    ses.on(GetSendQuotaCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+
+    const result = await sendConsultation(PROPOSAL_ID);
+
+    expect(mailed().sort()).toEqual([...EMAILS].sort());
+    expect(result).toMatchObject({ mailed: 3, done: true });
+  });
+});
