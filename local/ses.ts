@@ -146,20 +146,25 @@ function frontQuota(server: Server, store: SesStore, maxSendRate: number | null)
 
 const SES_NS = 'http://ses.amazonaws.com/doc/2010-12-01/';
 
+/** How much of a burst the local SES takes above its rate: one second's worth, at least 2 mails. */
+const BURST_SECONDS = 1;
+
 /**
- * True when a send arriving at `at` keeps within the rate: fewer than N = max(1, floor(rate))
- * accepted in the N/rate seconds before it (for 14/s: 14 in any second; for 1.4/s: one in any
- * 0.71 s). Stricter than SES, which allows short bursts: a sender that passes here passes there.
+ * True when a send arriving at `at` (ms) keeps within the rate, as SES counts it: "you can exceed
+ * this quota for short bursts, but not for sustained periods". A bucket of max(2, rate x 1 s)
+ * sends, refilled at the rate: a sender at the rate or under never meets it, whatever jitter
+ * bunches two sends together; one going faster for long, or all at once, is refused.
  */
 export function sendLimiter(rate: number | null): (at: number) => boolean {
   if (rate === null) return () => true;
-  const allowed = Math.max(1, Math.floor(rate));
-  const windowMs = (allowed * 1000) / rate;
-  const accepted: number[] = [];
+  const capacity = Math.max(2, rate * BURST_SECONDS);
+  let tokens = capacity;
+  let last: number | undefined;
   return (at) => {
-    while (accepted.length > 0 && (accepted[0] as number) <= at - windowMs) accepted.shift();
-    if (accepted.length >= allowed) return false;
-    accepted.push(at);
+    if (last !== undefined) tokens = Math.min(capacity, tokens + ((at - last) * rate) / 1000);
+    last = at;
+    if (tokens < 1) return false;
+    tokens -= 1;
     return true;
   };
 }

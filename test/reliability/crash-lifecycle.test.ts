@@ -33,9 +33,8 @@ type Point =
   | { at: 'replies'; accepted: number }
   | { at: 'dpo-waiting' | 'dpo-advised' | 'approval-waiting' | 'approved' | 'outcome' };
 
-const QUICK: Point[][] = [
-  [{ at: 'fan-out', letters: 10 }, { at: 'replies', accepted: 10 }, { at: 'approved' }],
-];
+/** Quick form: mid-fan-out (the letters and their copies) and between the approval and its record (the chain). */
+const QUICK: Point[][] = [[{ at: 'fan-out', letters: 10 }, { at: 'approved' }]];
 const LONG: Point[][] = [
   [
     { at: 'fan-out', letters: 1 },

@@ -75,13 +75,25 @@ describe('the local SES sending quota', () => {
     }
   });
 
-  it('keeps to N sends in any N/rate seconds, fractional rates included', () => {
+  it('takes a burst of one second of sends (at least 2), then no more than the rate', () => {
     const fourteen = sendLimiter(14);
-    expect(Array.from({ length: 15 }, (_, i) => fourteen(1000 + i)).filter(Boolean)).toHaveLength(14);
-    expect(fourteen(2000)).toBe(true); // the first left the window
+    expect(Array.from({ length: 15 }, () => fourteen(1000)).filter(Boolean)).toHaveLength(14);
+    expect(fourteen(1000 + 1000 / 14 - 1)).toBe(false);
+    expect(fourteen(1000 + 1000 / 14 + 1)).toBe(true);
+    // At 90% of the rate, for a minute, with every other pair bunched together: never refused.
+    const steady = sendLimiter(14);
+    const interval = 1000 / (14 * 0.9);
+    const times = Array.from(
+      { length: 14 * 60 },
+      (_, i) => i * interval + (i % 2 === 1 ? -interval * 0.9 : 0),
+    );
+    expect(times.every((t) => steady(t))).toBe(true);
+    // A little over the rate, sustained, is refused.
+    const fast = sendLimiter(14);
+    expect(Array.from({ length: 14 * 60 }, (_, i) => fast((i * 1000) / 15)).every(Boolean)).toBe(false);
 
-    const slow = sendLimiter(1.4); // one in any 714 ms
-    expect([slow(0), slow(700), slow(715)]).toEqual([true, false, true]);
+    const slow = sendLimiter(1.4);
+    expect([slow(0), slow(1), slow(2), slow(2 + 1000 / 1.4 + 1)]).toEqual([true, true, false, true]);
   });
 
   it('takes its rate from DPIA_SES_MAX_SEND_RATE, and refuses a rate that is not one', () => {
