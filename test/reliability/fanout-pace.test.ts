@@ -26,7 +26,6 @@ const SLICE_MAX = SOAK ? undefined : 5;
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-pace-'));
 let stack: LocalStack;
 let client: LocalStackClient;
-const saved = { ...process.env };
 
 beforeAll(async () => {
   process.env.DPIA_LOG_LEVEL ??= 'silent';
@@ -41,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.close();
-  process.env = saved;
+  delete process.env.DPIA_SEND_SLICE_MAX;
   rmSync(dataDir, { recursive: true, force: true });
 });
 
