@@ -36,7 +36,8 @@ beforeAll(async () => {
   );
   stack = await startLocalStack({ config });
   client = new LocalStackClient(stack.config);
-});
+  // A start on a busy shared machine can take longer than the default hook timeout.
+}, 60_000);
 
 afterAll(async () => {
   await stack?.close();
