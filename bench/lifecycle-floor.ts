@@ -33,14 +33,15 @@
 // | total per proposal                     | 147                                               | 21  | 32 |
 //
 // S3 beside the SES mail: copies in the evidence bucket (functions/shared/mail-archive.ts), one
-// object for each review request and outcome mail, one for up to 50 consultation letters.
+// object for each review request and outcome mail, one for up to 50 consultation letters (written
+// before they go and again after).
 //
 // The benchmark counts the requests both runs make (diagnostics channels), so a drift between
 // this table and the handlers shows in its detail column.
 import { randomInt, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
@@ -277,20 +278,30 @@ async function floorProposal(
       },
     }),
   );
+  // As SendConsultation: the sending rate first; the claims, then the letters' evidence copies
+  // written before they go, the letters with the mailed mark beside the next, and the copies again.
+  await c.ses.send(new GetSendQuotaCommand({}));
   const letters: unknown[] = [];
-  // As SendConsultation: the mailed mark runs beside the next mail, not before it.
   const marks = boundedBackground(MAIL_CONCURRENCY);
+  await mapBounded(emails, MAIL_CONCURRENCY, (email) =>
+    set(consulteeKey(id, email), { mailMarker: 'sending', claimedAt: Date.now() }),
+  );
+  await keep(
+    emails.map((to) => ({
+      to,
+      subject: s.letter.subject,
+      text: s.letter.body.text,
+      html: s.letter.body.html,
+    })),
+  );
   await mapBounded(emails, MAIL_CONCURRENCY, async (email) => {
-    await set(consulteeKey(id, email), { mailMarker: 'sending' });
     const token = tokens.get(email) ?? '';
     await mail(email, s.letter, `consult+${token}@${DEFAULTS.inboundDomain}`, letters);
     await marks.start(async () => {
       await set(consulteeKey(id, email), { mailMarker: 'sent', status: 'mailed' });
     });
   });
-  await marks.start(async () => {
-    await keep(letters);
-  });
+  await keep(letters);
   await marks.settle();
   await recount();
   await event('consultation-mailed');
@@ -372,7 +383,8 @@ async function floorProposal(
   await get({ PK: FLOOR_CHAIN, SK: decisionSk });
   await get(pk);
   await query('CONSULTEE#');
-  // As NotifyOutcome: a rolling window of MAIL_CONCURRENCY, not waves.
+  // As NotifyOutcome: the sending rate, then a rolling window of MAIL_CONCURRENCY, not waves.
+  await c.ses.send(new GetSendQuotaCommand({}));
   await mapBounded(emails, MAIL_CONCURRENCY, async (email) => {
     await set(consulteeKey(id, email), { outcomeMailed: 'sending' });
     await mail(email, s.outcome);

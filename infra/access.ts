@@ -31,6 +31,8 @@ export interface FunctionAccess {
   workflow?: WorkflowAction[];
   /** ses:SendEmail from the sender address; sets DPIA_SENDER_ADDRESS. */
   sendsMail?: true;
+  /** ses:GetSendQuota (account-wide: the action has no resource), to pace a fan-out under MaxSendRate. */
+  readsSendQuota?: true;
   /** s3:GetObject under inbound/ in the raw-mail bucket; sets DPIA_RAW_MAIL_BUCKET. */
   readsRawMail?: true;
   /** s3:PutObject under evidence/ in the evidence bucket (copies of sent mail); sets DPIA_EVIDENCE_BUCKET. */
@@ -101,6 +103,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
     // BatchWriteItem: the reply tokens, 25 to a request, before the mails go out.
     table: [...READ_WRITE, 'BatchWriteItem'],
     sendsMail: true,
+    // The letters go at a pace under the account's MaxSendRate.
+    readsSendQuota: true,
     archivesMail: true,
     // The consultees' reminder is scheduled once the letters are out.
     schedulesReminders: true,
@@ -160,7 +164,14 @@ export const functionAccess: Record<string, FunctionAccess> = {
   },
   // DeleteItem: a decided review takes the reviewed installation's own entry off the public register.
   'record-decision': { table: [...READ_WRITE, 'DeleteItem'] },
-  'notify-outcome': { table: READ_WRITE, sendsMail: true, archivesMail: true, templates: true },
+  // readsSendQuota: the outcome mails are paced under the account's MaxSendRate.
+  'notify-outcome': {
+    table: READ_WRITE,
+    sendsMail: true,
+    readsSendQuota: true,
+    archivesMail: true,
+    templates: true,
+  },
   'list-decisions': { table: ['Query'] },
   'list-reviews-due': { table: ['Query', 'GetItem'] },
   'get-decision': { table: ['GetItem'] },

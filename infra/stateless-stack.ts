@@ -321,6 +321,15 @@ function grantAccess(fn: NodeFunction, access: FunctionAccess, ctx: GrantContext
     );
   }
 
+  if (access.readsSendQuota) {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ses:GetSendQuota'], resources: ['*'] }));
+    acknowledgeWildcardResource(
+      role,
+      '*',
+      'ses:GetSendQuota reads the account sending quota and supports no resource-level permission: the grant is this one read-only action.',
+    );
+  }
+
   if (access.readsRawMail) {
     // An export with a fixed name: the acknowledgment below can then name the resource exactly.
     const bucketArn = exportOnce(

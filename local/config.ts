@@ -35,6 +35,8 @@ export interface LocalConfig {
   account: string;
   inboundDomain: string;
   senderAddress: string;
+  /** The local SES's MaxSendRate (mails a second, DPIA_SES_MAX_SEND_RATE); null: not limited. */
+  sesMaxSendRate: number | null;
 }
 
 export class LocalConfigError extends Error {
@@ -60,7 +62,20 @@ export function resolveLocalConfig(
     account: LOCAL_ACCOUNT,
     inboundDomain: overrides.inboundDomain ?? env.DPIA_INBOUND_DOMAIN ?? DEFAULTS.inboundDomain,
     senderAddress: overrides.senderAddress ?? env.DPIA_SENDER_ADDRESS ?? DEFAULTS.senderAddress,
+    sesMaxSendRate:
+      overrides.sesMaxSendRate !== undefined
+        ? overrides.sesMaxSendRate
+        : parseRate(env.DPIA_SES_MAX_SEND_RATE, 'DPIA_SES_MAX_SEND_RATE'),
   };
+}
+
+function parseRate(raw: string | undefined, name: string): number | null {
+  if (raw === undefined || raw === '') return null;
+  const rate = Number(raw);
+  if (!Number.isFinite(rate) || rate <= 0) {
+    throw new LocalConfigError(`${name}=${raw} is not a sending rate (mails a second, above 0).`);
+  }
+  return rate;
 }
 
 function parsePort(raw: string, name: string): number {

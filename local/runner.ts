@@ -75,7 +75,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         buckets: [DEFAULTS.rawMailBucket, DEFAULTS.evidenceBucket],
       }),
     );
-    bound('ses', await startSes({ host, port: config.ports.ses, dataDir: config.dataDir }));
+    bound(
+      'ses',
+      await startSes({
+        host,
+        port: config.ports.ses,
+        dataDir: config.dataDir,
+        maxSendRate: config.sesMaxSendRate,
+      }),
+    );
 
     // From here on every AWS SDK client in this process (handlers included) reaches the local stack.
     Object.assign(process.env, sdkEnvironment(config), handlerEnvironment(config));

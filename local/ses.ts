@@ -1,7 +1,10 @@
 // The SES API and sent-mail viewer on the local stack: aws-ses-v2-local, whose store is memory only,
-// plus a copy of every sent mail in <dataDir>/ses/sent.jsonl that is loaded back on start.
+// plus a copy of every sent mail in <dataDir>/ses/sent.jsonl that is loaded back on start. In front
+// of the package: GetSendQuota (which it lacks) and, when given a rate (DPIA_SES_MAX_SEND_RATE),
+// SES's own answer to a sender going faster: `Throttling`, "Maximum sending rate exceeded."
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -33,10 +36,17 @@ const require = createRequire(import.meta.url);
 // The lines are the package's own objects written by us, so the rest is kept as is.
 const persistedMail = z.looseObject({ messageId: z.string(), at: z.number() });
 
+/** What GetSendQuota answers when no rate is set; nothing is then throttled. */
+export const UNLIMITED_SEND_RATE = 1000;
+/** GetSendQuota's Max24HourSend (not enforced). */
+const MAX_24_HOUR_SEND = 1_000_000;
+
 export async function startSes(options: {
   host: string;
   port: number;
   dataDir: string;
+  /** Mails a second this SES accepts (SES's MaxSendRate); a faster sender is throttled. */
+  maxSendRate?: number | null;
 }): Promise<RunningService> {
   const directory = join(options.dataDir, 'ses');
   const file = join(directory, 'sent.jsonl');
@@ -57,6 +67,7 @@ export async function startSes(options: {
     server = await startServer({ host: options.host, port: options.port });
     // The package ignores listen errors: its promise resolves with a server that is not listening.
     if (!server.listening) await explainListenFailure(options.host, options.port);
+    frontQuota(server, store, options.maxSendRate ?? null);
   } catch (error) {
     hook.file = undefined;
     throw error;
@@ -74,6 +85,98 @@ export async function startSes(options: {
         }),
       ),
   };
+}
+
+/**
+ * Puts GetSendQuota and the sending rate in front of the package's express app. The form body of a
+ * SES v1 call is read here, once: body-parser then finds the request finished and uses req.body.
+ * `GET /send-quota` tells a test the rate and how many sends were throttled.
+ */
+function frontQuota(server: Server, store: SesStore, maxSendRate: number | null): void {
+  const app = server.listeners('request')[0] as RequestListener | undefined;
+  if (!app) throw new Error(`${SERVICE}: aws-ses-v2-local's server has no request handler`);
+  const limiter = sendLimiter(maxSendRate);
+  let throttled = 0;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // Stamped on arrival, as SES would count it, not once the body is in.
+    const arrivedAt = Date.now();
+    if (req.method === 'GET' && req.url === '/send-quota') {
+      sendJson(res, {
+        maxSendRate: maxSendRate ?? UNLIMITED_SEND_RATE,
+        enforced: maxSendRate !== null,
+        throttled,
+      });
+      return;
+    }
+    const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/' || !isForm) {
+      app(req, res);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+      const action = body.Action;
+      if (action === 'GetSendQuota') {
+        const dayAgo = Date.now() / 1000 - 86_400;
+        const sent = store.getStoreReadonly().emails.filter((e) => e.at >= dayAgo).length;
+        sendXml(
+          res,
+          200,
+          `<GetSendQuotaResponse xmlns="${SES_NS}"><GetSendQuotaResult><SentLast24Hours>${sent}</SentLast24Hours><Max24HourSend>${MAX_24_HOUR_SEND}</Max24HourSend><MaxSendRate>${maxSendRate ?? UNLIMITED_SEND_RATE}</MaxSendRate></GetSendQuotaResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></GetSendQuotaResponse>`,
+        );
+        return;
+      }
+      if ((action === 'SendEmail' || action === 'SendRawEmail') && !limiter(arrivedAt)) {
+        throttled += 1;
+        sendXml(
+          res,
+          400,
+          `<ErrorResponse xmlns="${SES_NS}"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Maximum sending rate exceeded.</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+        );
+        return;
+      }
+      (req as IncomingMessage & { body: unknown }).body = body;
+      app(req, res);
+    });
+  });
+}
+
+const SES_NS = 'http://ses.amazonaws.com/doc/2010-12-01/';
+
+/** How much of a burst the local SES takes above its rate: one second's worth, at least 2 mails. */
+const BURST_SECONDS = 1;
+
+/**
+ * True when a send arriving at `at` (ms) keeps within the rate, as SES counts it: "you can exceed
+ * this quota for short bursts, but not for sustained periods". A bucket of max(2, rate x 1 s)
+ * sends, refilled at the rate: a sender at the rate or under never meets it, whatever jitter
+ * bunches two sends together; one going faster for long, or all at once, is refused.
+ */
+export function sendLimiter(rate: number | null): (at: number) => boolean {
+  if (rate === null) return () => true;
+  const capacity = Math.max(2, rate * BURST_SECONDS);
+  let tokens = capacity;
+  let last: number | undefined;
+  return (at) => {
+    if (last !== undefined) tokens = Math.min(capacity, tokens + ((at - last) * rate) / 1000);
+    last = at;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+}
+
+function sendXml(res: ServerResponse, status: number, xml: string): void {
+  res.writeHead(status, { 'content-type': 'text/xml' });
+  res.end(`<?xml version="1.0" encoding="UTF-8"?>${xml}`);
+}
+
+function sendJson(res: ServerResponse, value: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(value));
 }
 
 // ESM import gives the CJS exports object as `default` (so the function is `default.default`); a

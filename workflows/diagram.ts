@@ -2,12 +2,31 @@
 // diagram is generated, never redrawn by hand (`npm run diagram`; a test keeps them equal).
 import { readFileSync } from 'node:fs';
 
+interface Rule {
+  Variable?: string;
+  StringEquals?: string;
+  IsPresent?: boolean;
+  BooleanEquals?: boolean;
+  NumericGreaterThan?: number;
+}
+
+/** A choice rule as an edge label: `insufficient`, `dpoTimeoutSeconds set`, `not done`, `waitSeconds > 0`. */
+function ruleLabel(rule: Rule): string {
+  const field = rule.Variable?.split('.').pop();
+  if (rule.StringEquals) return rule.StringEquals;
+  if (!field) return '';
+  if (rule.IsPresent) return `${field} set`;
+  if (rule.BooleanEquals !== undefined) return `${rule.BooleanEquals ? '' : 'not '}${field}`;
+  if (rule.NumericGreaterThan !== undefined) return `${field} > ${rule.NumericGreaterThan}`;
+  return '';
+}
+
 interface State {
   Type: string;
   Next?: string;
   Default?: string;
   End?: boolean;
-  Choices?: { Next: string; Variable?: string; StringEquals?: string; IsPresent?: boolean }[];
+  Choices?: (Rule & { Next: string; And?: Rule[] })[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
 }
 
@@ -22,12 +41,8 @@ export function mermaidFromAsl(definition: { StartAt: string; States: Record<str
           : `${name}[${name}]`;
     lines.push(`  ${shape}`);
     for (const choice of state.Choices ?? []) {
-      const field = choice.Variable?.split('.').pop();
-      const label = choice.StringEquals
-        ? `|${choice.StringEquals}|`
-        : choice.IsPresent && field
-          ? `|${field} set|`
-          : '';
+      const text = choice.And ? choice.And.map(ruleLabel).join(' and ') : ruleLabel(choice);
+      const label = text ? `|${text}|` : '';
       lines.push(`  ${name} -->${label} ${choice.Next}`);
     }
     if (state.Default) lines.push(`  ${name} -->|otherwise| ${state.Default}`);

@@ -255,7 +255,8 @@ export class RequestCounter {
     const target = request.getHeader('x-amz-target');
     if (typeof target === 'string') return `${service}:${target.split('.').at(-1)}`;
     if (service === 'ses') {
-      // The handlers use SES v1, whose every call is a POST to `/`; SendEmail is the only one they make.
+      // The handlers use SES v1, whose every call is a POST to `/`: SendEmail, and GetSendQuota once
+      // per fan-out run (counted with them; it comes first, so the last one to finish is a SendEmail).
       return request.method === 'POST' && request.path === '/'
         ? 'ses:SendEmail'
         : `ses:${request.method} ${request.path}`;

@@ -1,19 +1,23 @@
 // The SendConsultation task: one consultation e-mail per consultee, each with its own reply
 // address. AWS retries tasks and the local stack re-drives executions after a crash, so every
-// mail is preceded by a conditional "sending" marker on its consultee: a replay sends nothing twice.
-import { randomBytes } from 'node:crypto';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+// mail is preceded by a conditional "sending" claim on its consultee (functions/consultation/claims.ts):
+// a replay sends nothing twice, and a claim a crashed run never confirmed is taken again once stale.
+//
+// One run sends a bounded slice, paced under SES's MaxSendRate (GetSendQuota), and answers
+// `done: false` while consultees remain: the state machine runs it again (AllMailed, WaitToSend),
+// so a consultation of thousands never keeps one Lambda past its timeout. The evidence copy of
+// each letter is written before the letter goes (50 to an object), so a crash cannot lose it.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { scheduleConsulteeReminder } from '../reminders/schedule.js';
 import { boundedBackground, mapBounded } from '../shared/bounded.js';
-import { dynamo } from '../shared/clients/dynamo.js';
 import { ENV } from '../shared/config.js';
-import { requiredEnv, tableName } from '../shared/env.js';
+import { requiredEnv } from '../shared/env.js';
 import { sha256hex } from '../shared/hash.js';
-import { consulteeKey, replyTokenKey } from '../shared/keys.js';
+import { replyTokenKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
-import { type ArchivedMail, keepMailCopies } from '../shared/mail-archive.js';
-import { copyOfSent, sendMail } from '../shared/mailer.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { type ArchivedMail, preparedCopiesKey, putMailCopies } from '../shared/mail-archive.js';
+import { copyOfSent, type OutgoingMail, sendMail } from '../shared/mailer.js';
+import { pacer, sendingRate } from '../shared/send-pace.js';
 import {
   addTimelineEvent,
   type ConsulteeRecord,
@@ -24,76 +28,241 @@ import {
   putAll,
 } from '../shared/store/proposals.js';
 import { countConsultationMailed } from '../stats/counters.js';
+import { claimConsultee, claimedAt, claimLeaseMs, markMailed, releaseConsultee } from './claims.js';
 import { renderConsultation } from './letter.js';
 import { rebuildConsultationCounts } from './summary.js';
 
-/** What CollectResponses reads: `$.consultation.secondsToDeadline` is its TimeoutSecondsPath. */
+/** What the state machine reads: `$.consultation.secondsToDeadline` is CollectResponses' TimeoutSecondsPath. */
 export interface SendConsultationResult {
-  /** Consultees mailed so far, over every attempt. */
+  /** Consultees mailed so far, over every run. */
   mailed: number;
   secondsToDeadline: number;
+  /** True once every consultee is mailed (or the consultation may no longer be sent). */
+  done: boolean;
+  /** When not done: seconds to wait before the next run (0: at once; more: until a crashed run's claims go stale). */
+  waitSeconds: number;
+}
+
+export interface SendOptions {
+  /** The invocation's time left (the Lambda context's getRemainingTimeInMillis()). */
+  remainingMs?: number;
 }
 
 /** Evidence copies of consultation letters kept in one object (about 10 KiB each). */
 const COPIES_PER_OBJECT = 50;
 
-/** Enough to keep SES busy without tripping its send-rate limit or a Lambda's sockets. */
+/** Enough to keep SES busy without crowding a Lambda's sockets; the pace keeps under SES's rate. */
 export const MAIL_CONCURRENCY = 8;
 
-export async function sendConsultation(proposalId: string): Promise<SendConsultationResult> {
+/** A run sends for about this long at most; the next run (a state-machine loop) goes on. */
+export const SLICE_SECONDS = 120;
+
+/** Of the invocation's time, what a run leaves for its marks, copies and recount after sending. */
+const RESERVE_MS = 60_000;
+
+/** What a run plans with when SES gives no rate: about what 8 lanes manage. */
+const UNPACED_RATE = 100;
+
+/** Caps the consultees one run mails (tests set it low to see the loop); unset: the pace decides. */
+export const SLICE_MAX_ENV = 'DPIA_SEND_SLICE_MAX';
+
+export async function sendConsultation(
+  proposalId: string,
+  options: SendOptions = {},
+): Promise<SendConsultationResult> {
+  const started = Date.now();
   const proposal = await getProposal(proposalId);
   if (!(await openConsultation(proposal))) {
     // Withdrawn, failed or otherwise moved on while this task was queued: nobody may be mailed.
     log.info('consultation not sent', { proposalId, reference: proposal.reference, status: proposal.status });
-    return { mailed: proposal.consultation.mailed, secondsToDeadline: secondsToDeadline(proposal) };
+    return {
+      mailed: proposal.consultation.mailed,
+      secondsToDeadline: secondsToDeadline(proposal),
+      done: true,
+      waitSeconds: 0,
+    };
   }
 
-  const inboundDomain = requiredEnv(ENV.inboundDomain);
+  const quotaRate = await sendingRate();
+  // Unknown (SES did not say): unpaced, as fast as MAIL_CONCURRENCY allows; slices planned at this.
+  const rate = quotaRate ?? UNPACED_RATE;
+  const leaseMs = claimLeaseMs();
+  const budgetMs = Math.max(
+    1000,
+    Math.min(SLICE_SECONDS * 1000, (options.remainingMs ?? Infinity) - RESERVE_MS),
+  );
   const consultees = await listConsultees(proposalId);
-  const unmarked = consultees.filter((c) => !c.mailMarker);
-  // Every reply token is stored before any mail goes out, 25 to a request rather than one write
-  // per mail. A token whose consultee another attempt mails meanwhile is never sent to anyone.
-  const tokens = new Map(unmarked.map((c) => [c.email, randomBytes(16).toString('hex')]));
-  await storeReplyTokens(proposalId, unmarked, tokens);
-  let sent = 0;
-  // A lane is free for the next mail once SES has this one; its "mailed" mark, and the evidence
-  // copies (COPIES_PER_OBJECT to an object), follow beside it.
-  const background = boundedBackground(MAIL_CONCURRENCY);
-  const copies: ArchivedMail[] = [];
-  const keepCopies = () => background.start(() => keepMailCopies(proposalId, copies.splice(0)));
+  const staleBefore = Date.now() - leaseMs;
+  const held = (c: ConsulteeRecord) => c.mailMarker === 'sending' && claimedAt(c) >= staleBefore;
+  const open = consultees.filter((c) => !c.mailMarker || (c.mailMarker === 'sending' && !held(c)));
+  const heldByOthers = consultees.filter(held);
+  const slice = open.slice(0, Math.max(1, Math.min(sliceMax(), Math.floor((rate * budgetMs) / 1000))));
+
+  // Every reply token of the slice is stored before any mail goes out, 25 to a request rather
+  // than one write per mail. A token whose consultee another run mails meanwhile is never sent.
+  const inboundDomain = requiredEnv(ENV.inboundDomain);
+  const tokens = new Map(slice.map((c) => [c.email, randomBytes(16).toString('hex')]));
+  await storeReplyTokens(proposalId, slice, tokens);
+
+  const run: Run = {
+    proposal,
+    leaseMs,
+    pace: pacer(quotaRate),
+    marks: boundedBackground(MAIL_CONCURRENCY),
+    letter: (consultee) => {
+      const replyTo = `consult+${tokens.get(consultee.email) as string}@${inboundDomain}`;
+      return { to: consultee.email, replyTo, ...renderConsultation(proposal, consultee, replyTo) };
+    },
+    sent: 0,
+    taken: 0,
+  };
+  // A batch is claimed, copied, then sent: its claims must not go stale while it sends.
+  const batchSize = Math.max(1, Math.min(COPIES_PER_OBJECT, Math.floor((rate * leaseMs) / 2000)));
+  let tried = 0;
   try {
-    await mapBounded(unmarked, MAIL_CONCURRENCY, async (consultee) => {
-      const token = tokens.get(consultee.email) as string;
-      const copy = await mailConsultee(proposal, consultee, `consult+${token}@${inboundDomain}`);
-      if (copy) {
-        sent += 1;
-        copies.push(copy);
-        await background.start(() => markMailed(proposalId, consultee.email));
-        if (copies.length >= COPIES_PER_OBJECT) await keepCopies();
-      }
-    });
-    await keepCopies();
-    await background.settle();
+    while (tried < slice.length && (tried === 0 || Date.now() - started < budgetMs)) {
+      await sendBatch(run, slice.slice(tried, tried + batchSize));
+      tried += batchSize;
+    }
+    await run.marks.settle();
   } catch (error) {
     // The mails that did go out are recorded even when the task fails: the timeline and the
-    // counts must show who was written to, and the evidence what they were sent, retry or not.
-    await keepCopies().catch(() => undefined);
-    await background.settle().catch(() => undefined);
-    await recordMailing(proposal, sent, consultees.length).catch(() => undefined);
+    // counts must show who was written to, retry or not.
+    await run.marks.settle().catch(() => undefined);
+    await recordMailing(proposal, run.sent, consultees.length).catch(() => undefined);
     throw error;
   }
-  const mailed = await recordMailing(proposal, sent, consultees.length);
-  if (mailed > 0) await countConsultationMailed(proposal);
-  // A timer beside the CollectResponses wait, not a step of it (README, Reminders): started by
-  // name, so a retry of this task schedules nothing twice, and never failing this task.
-  await scheduleConsulteeReminder(proposal);
-  return { mailed, secondsToDeadline: secondsToDeadline(proposal) };
+  const mailed = await recordMailing(proposal, run.sent, consultees.length);
+  const next = nextRun(open.length - Math.min(tried, slice.length), heldByOthers, run.taken, leaseMs);
+  if (next.done) {
+    if (mailed > 0) await countConsultationMailed(proposal);
+    // A timer beside the CollectResponses wait, not a step of it (README, Reminders): started by
+    // name, so a retry of this task schedules nothing twice, and never failing this task.
+    await scheduleConsulteeReminder(proposal);
+  }
+  return { mailed, secondsToDeadline: secondsToDeadline(proposal), ...next };
 }
 
-/** Recounts and notes this attempt's mails on the timeline; returns the total mailed. */
+interface Run {
+  proposal: ProposalRecord;
+  leaseMs: number;
+  pace: () => Promise<void>;
+  marks: ReturnType<typeof boundedBackground>;
+  letter: (consultee: ConsulteeRecord) => OutgoingMail & { replyTo: string };
+  /** Letters SES accepted in this run. */
+  sent: number;
+  /** Consultees another run claimed between our read and our claim. */
+  taken: number;
+}
+
+/**
+ * Claims the batch, writes the evidence copies of its letters (unconfirmed), sends them at the
+ * pace, and rewrites the copies with SES's ids. A crash at any point leaves a copy of every letter
+ * SES may have accepted.
+ */
+async function sendBatch(run: Run, batch: ConsulteeRecord[]): Promise<void> {
+  const { proposalId } = run.proposal;
+  const now = Date.now();
+  const claimed = (
+    await mapBounded(batch, MAIL_CONCURRENCY, async (c) =>
+      (await claimConsultee(proposalId, c.email, now, now - run.leaseMs)) ? c : null,
+    )
+  ).filter((c): c is ConsulteeRecord => c !== null);
+  run.taken += batch.length - claimed.length;
+  if (claimed.length === 0) return;
+
+  const preparedAt = new Date();
+  const key = preparedCopiesKey(proposalId, 'consultation', preparedAt, randomUUID());
+  const letters = claimed.map((consultee, index) => ({ consultee, index, mail: run.letter(consultee) }));
+  const copies: ArchivedMail[] = letters.map(({ mail }) => ({
+    ...copyOfSent(mail, 'consultation', ''),
+    sentAt: preparedAt.toISOString(),
+    sendConfirmed: false,
+  }));
+  try {
+    await putMailCopies(key, copies);
+  } catch (error) {
+    // No copy, no letter: the claims go back for the retry.
+    await releaseAll(proposalId, claimed);
+    throw error;
+  }
+
+  const tried = new Set<number>();
+  try {
+    await mapBounded(letters, MAIL_CONCURRENCY, async ({ consultee, index, mail }) => {
+      tried.add(index);
+      await run.pace();
+      let messageId: string;
+      try {
+        messageId = await sendMail(mail);
+      } catch (error) {
+        // Released so a retry mails this consultee (with a new token). The token item and the
+        // unconfirmed copy stay: if SES accepted the mail before failing us, both still hold.
+        await releaseAll(proposalId, [consultee]);
+        throw error;
+      }
+      run.sent += 1;
+      copies[index] = { ...copyOfSent(mail, 'consultation', messageId), sendConfirmed: true };
+      // A lane is free for the next mail once SES has this one; its "mailed" mark follows beside it.
+      await run.marks.start(() => markMailed(proposalId, consultee.email, messageId, key));
+    });
+  } finally {
+    // Letters never tried (a send failed first) went nowhere: no copy, and the claim goes back.
+    await releaseAll(
+      proposalId,
+      letters.filter((l) => !tried.has(l.index)).map((l) => l.consultee),
+    );
+    await putMailCopies(
+      key,
+      copies.filter((_, i) => tried.has(i)),
+    ).catch((error: unknown) =>
+      // The unconfirmed copies stand: each letter still has its copy, without SES's id.
+      log.error('copies of sent mail not confirmed', {
+        proposalId,
+        copies: tried.size,
+        error: (error as Error).name,
+      }),
+    );
+  }
+}
+
+/** Whether consultees remain, and how long the next run should wait for them. */
+function nextRun(
+  untried: number,
+  heldByOthers: ConsulteeRecord[],
+  taken: number,
+  leaseMs: number,
+): { done: boolean; waitSeconds: number } {
+  if (untried > 0) return { done: false, waitSeconds: 0 };
+  if (heldByOthers.length > 0) {
+    // A run that crashed holds them: wait until its claims are stale, then take them.
+    const staleAt = Math.min(...heldByOthers.map(claimedAt)) + leaseMs;
+    return { done: false, waitSeconds: Math.max(1, Math.ceil((staleAt - Date.now()) / 1000)) };
+  }
+  // Claimed by another run between our read and our claim: look again shortly.
+  if (taken > 0) return { done: false, waitSeconds: 1 };
+  return { done: true, waitSeconds: 0 };
+}
+
+function sliceMax(): number {
+  const raw = Number(process.env[SLICE_MAX_ENV]);
+  return Number.isInteger(raw) && raw > 0 ? raw : Number.POSITIVE_INFINITY;
+}
+
+async function releaseAll(proposalId: string, consultees: ConsulteeRecord[]): Promise<void> {
+  await Promise.all(
+    consultees.map((c) =>
+      releaseConsultee(proposalId, c.email).catch((error: unknown) =>
+        log.error('consultation marker not released', { proposalId, error: (error as Error).name }),
+      ),
+    ),
+  );
+}
+
+/** Recounts and notes this run's mails on the timeline; returns the total mailed. */
 async function recordMailing(proposal: ProposalRecord, sent: number, consultees: number): Promise<number> {
   const { proposalId, reference } = proposal;
-  // One recount after the whole mailing, rather than a count update per mail on the one proposal item.
+  // One recount after the whole slice, rather than a count update per mail on the one proposal item.
   const summary = await rebuildConsultationCounts(proposalId);
   if (sent > 0) {
     await addTimelineEvent(
@@ -122,36 +291,6 @@ function secondsToDeadline(proposal: ProposalRecord): number {
 }
 
 /**
- * The evidence copy of the mail when this call sent it; null when another attempt has (or had)
- * this consultee. The caller marks the consultee mailed. Should that mark never be written, the
- * consultee keeps the "sending" marker: never mailed again, and not counted as mailed.
- */
-async function mailConsultee(
-  proposal: ProposalRecord,
-  consultee: ConsulteeRecord,
-  replyTo: string,
-): Promise<ArchivedMail | null> {
-  if (!(await claimConsultee(proposal.proposalId, consultee.email))) return null;
-
-  let copy: ArchivedMail;
-  try {
-    const mail = { to: consultee.email, replyTo, ...renderConsultation(proposal, consultee, replyTo) };
-    copy = copyOfSent(mail, 'consultation', await sendMail(mail));
-  } catch (error) {
-    // Released so a retry mails this consultee (with a new token). The token item stays: if SES
-    // accepted the mail before failing us, the consultee's reply to it must still find them.
-    await releaseConsultee(proposal.proposalId, consultee.email).catch((releaseError: unknown) =>
-      log.error('consultation marker not released', {
-        proposalId: proposal.proposalId,
-        error: (releaseError as Error).name,
-      }),
-    );
-    throw error;
-  }
-  return copy;
-}
-
-/**
  * Only the hash is stored: a leaked table cannot be used to reply as a consultee. 128 random bits
  * never repeat, so the items are put without a condition (a BatchWriteItem has none).
  */
@@ -171,74 +310,5 @@ async function storeReplyTokens(
       name,
       createdAt,
     })),
-  );
-}
-
-/** The conditional "sending" marker: false when another attempt has this consultee already. */
-async function claimConsultee(proposalId: string, email: string): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: consulteeKey(proposalId, email),
-        UpdateExpression: 'SET #marker = :sending',
-        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(#marker) OR #marker = :null)',
-        ExpressionAttributeNames: { '#marker': 'mailMarker' },
-        ExpressionAttributeValues: { ':sending': 'sending', ':null': null },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
-/**
- * Marks the consultee mailed. A bounce or a reply may already have arrived (the mark runs beside
- * the next mail): then their status stands, and only the marker and time are set.
- */
-async function markMailed(proposalId: string, email: string): Promise<void> {
-  const update = (setStatus: boolean) =>
-    dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: consulteeKey(proposalId, email),
-        UpdateExpression: `SET #marker = :sent, #mailedAt = :now, #countVersion = if_not_exists(#countVersion, :zero) + :one${setStatus ? ', #status = :mailed' : ''}`,
-        ConditionExpression: setStatus ? '#marker = :sending AND #status = :pending' : '#marker = :sending',
-        ExpressionAttributeNames: {
-          '#marker': 'mailMarker',
-          '#mailedAt': 'mailedAt',
-          '#countVersion': 'countVersion',
-          ...(setStatus ? { '#status': 'status' } : {}),
-        },
-        ExpressionAttributeValues: {
-          ':zero': 0,
-          ':one': 1,
-          ':sent': 'sent',
-          ':sending': 'sending',
-          ':now': new Date().toISOString(),
-          ...(setStatus ? { ':mailed': 'mailed', ':pending': 'pending' } : {}),
-        },
-      }),
-    );
-  try {
-    await update(true);
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    await update(false);
-  }
-}
-
-async function releaseConsultee(proposalId: string, email: string): Promise<void> {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: consulteeKey(proposalId, email),
-      UpdateExpression: 'SET #marker = :null',
-      ConditionExpression: '#marker = :sending',
-      ExpressionAttributeNames: { '#marker': 'mailMarker' },
-      ExpressionAttributeValues: { ':null': null, ':sending': 'sending' },
-    }),
   );
 }

@@ -12,6 +12,7 @@ import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
 import type { Tally } from '../shared/model/consultation.js';
 import type { DecisionRecord, Outcome } from '../shared/model/decision.js';
+import { pacer, sendingRate } from '../shared/send-pace.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import {
   addTimelineEvent,
@@ -65,8 +66,10 @@ export async function notifyOutcome(
   const proposal = await getProposal(input.proposalId);
   const replied = (await listConsultees(input.proposalId)).filter(hasReplied);
   let mailed = 0;
+  // Paced under SES's MaxSendRate, as the consultation letters are (functions/shared/send-pace.ts).
+  const pace = pacer(replied.length > 0 ? await sendingRate() : null);
   await mapBounded(replied, CONCURRENCY, async (consultee) => {
-    if (await mailOutcome(proposal, decision, consultee)) mailed += 1;
+    if (await mailOutcome(proposal, decision, consultee, pace)) mailed += 1;
   });
   if (mailed > 0) {
     await addTimelineEvent(
@@ -95,9 +98,11 @@ async function mailOutcome(
   proposal: ProposalRecord,
   decision: DecisionRecord,
   consultee: ConsulteeRecord,
+  pace: () => Promise<void>,
 ): Promise<boolean> {
   if (!(await setMarker(proposal.proposalId, consultee.email, 'claim'))) return false;
   try {
+    await pace();
     const message = renderMessage('outcome', outcomeView(proposal, decision, consultee));
     await sendMail({ to: consultee.email, ...message }, { proposalId: proposal.proposalId, kind: 'outcome' });
   } catch (error) {

@@ -28,8 +28,14 @@ export interface ArchivedMail {
   text: string;
   html: string;
   sentAt: string;
-  /** SES's message id. */
+  /** SES's message id; empty on a copy whose sending was never confirmed. */
   messageId: string;
+  /**
+   * Set on the copies a fan-out writes before sending (functions/consultation/send.ts): true once
+   * SES accepted the letter; false when no answer came (a crash, a timeout): the letter may or may
+   * not have gone, and `sentAt` is when the copy was written.
+   */
+  sendConfirmed?: boolean;
 }
 
 export const mailArchivePrefix = (proposalId: string): string =>
@@ -58,6 +64,22 @@ export function mailCopy(
     sentAt: sentAt.toISOString(),
     messageId,
   };
+}
+
+/** Where a fan-out keeps a batch of copies, written before the letters go: named by that time. */
+export const preparedCopiesKey = (proposalId: string, kind: MailKind, at: Date, batchId: string): string =>
+  `${mailArchivePrefix(proposalId)}${at.toISOString()}-${kind}-${batchId}.json`;
+
+/** Writes (or rewrites) one object of copies; throws when S3 fails, for a caller that must not send then. */
+export async function putMailCopies(key: string, copies: ArchivedMail[]): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: requiredEnv(ENV.evidenceBucket),
+      Key: key,
+      Body: JSON.stringify(copies),
+      ContentType: 'application/json',
+    }),
+  );
 }
 
 /**

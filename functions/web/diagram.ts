@@ -30,7 +30,7 @@ const FAILURE_STATE = 'RecordFailure';
 const EVENT_STATES: Record<string, string[]> = {
   scored: ['ScorePressingNeed', 'IsNeedSufficient'],
   'consultation-mailed': ['SendConsultation'],
-  'consultation-closed': ['CollectResponses', 'CloseConsultation', 'IsDpoNamed'],
+  'consultation-closed': ['AllMailed', 'CollectResponses', 'CloseConsultation', 'IsDpoNamed'],
   'approval-requested': ['RequestApproval'],
   'dpo-advice-requested': ['RequestDpoAdvice'],
   'dpo-no-response': ['RecordDpoSilence'],
@@ -154,6 +154,7 @@ export function lifecycleDiagram(
   if (band !== 'insufficient' && reached.has('RecordDecision')) {
     for (const s of [
       'SendConsultation',
+      'AllMailed',
       'CollectResponses',
       'CloseConsultation',
       'IsDpoNamed',

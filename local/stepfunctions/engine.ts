@@ -585,6 +585,7 @@ export class StepFunctionsEngine {
         timeoutAt: timeoutSeconds ? startedAt + timeoutSeconds * 1000 : null,
         heartbeatSeconds,
         lastHeartbeatAt: startedAt,
+        invoked: false,
       };
       record.pendingTasks[token] = task;
       this.tokenOwners.set(token, record.executionArn);
@@ -599,9 +600,17 @@ export class StepFunctionsEngine {
         },
       });
       this.event(live, 'TaskStarted', { taskStartedEventDetails: details });
-      const { functionName, payload } = lambdaParameters(replaceDeep(params, TOKEN_PLACEHOLDER, token));
+    }
+    // A new task, or one whose Lambda a crash cut off before it returned (and no answer came).
+    if (task.invoked === false && !task.outcome) {
+      const invoking = task;
+      const { functionName, payload } = lambdaParameters(
+        replaceDeep(params, TOKEN_PLACEHOLDER, invoking.token),
+      );
       try {
         const output = await this.options.lambda.invoke(functionName, payload);
+        invoking.invoked = true;
+        this.store.saveExecution(record);
         this.event(live, 'TaskSubmitted', {
           taskSubmittedEventDetails: {
             ...details,
@@ -609,7 +618,7 @@ export class StepFunctionsEngine {
           },
         });
       } catch (error) {
-        this.closeTask(live, token);
+        this.closeTask(live, invoking.token);
         this.taskFailedEvent(live, details, error as Error);
         throw error;
       }

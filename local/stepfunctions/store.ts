@@ -36,6 +36,12 @@ export interface PendingTask {
   timeoutAt: number | null;
   heartbeatSeconds: number | null;
   lastHeartbeatAt: number;
+  /**
+   * False from the task's start until its Lambda has returned. A task still false after a restart
+   * was cut off mid-invoke (kill -9): its Lambda runs again with the same token, as Lambda retries
+   * an invocation that died. (Absent on tasks saved before this flag: taken as invoked.)
+   */
+  invoked?: boolean;
   outcome?: { output: string } | { error: string; cause: string };
 }
 

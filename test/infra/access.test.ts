@@ -26,6 +26,9 @@ const NOT_SET_ON_AWS = new Set<string>([
   // Another Chromium for local runs; the deployment uses the packaged one (DPIA_CHROMIUM_BIN).
   'DPIA_CHROMIUM',
   'DPIA_LOG_LEVEL',
+  // Overrides of the consultation fan-out's claim lease and slice (tests; the defaults suit AWS).
+  'DPIA_SEND_CLAIM_SECONDS',
+  'DPIA_SEND_SLICE_MAX',
 ]);
 
 /** IAM service prefix of each SDK client package. */
@@ -107,6 +110,7 @@ function grantedActions(access: FunctionAccess): string[] {
     ...(access.workflow ?? []).map((action) => `states:${action}`),
     ...(access.schedulesReminders ? ['states:StartExecution'] : []),
     ...(access.sendsMail ? ['ses:SendEmail'] : []),
+    ...(access.readsSendQuota ? ['ses:GetSendQuota'] : []),
     ...(access.readsRawMail || access.readsEvidence ? ['s3:GetObject'] : []),
     ...(access.readsEvidence ? ['s3:ListObjectsV2'] : []),
     ...(access.archivesMail ? ['s3:PutObject'] : []),

@@ -480,6 +480,8 @@ describe('mail', () => {
  * CloudWatch Logs vended log delivery, which Step Functions logging uses.
  */
 const ACTIONS_AWS_ONLY_ALLOWS_ON_STAR = new Set([
+  // SES's sending quota is the account's: the action names no resource type.
+  'ses:GetSendQuota',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',
   'xray:GetSamplingRules',
@@ -558,6 +560,7 @@ function expectedActions(name: string, access: FunctionAccess): string[] {
     ...(access.workflow ?? []).map((a) => `states:${a}`),
     ...(access.schedulesReminders ? ['states:StartExecution'] : []),
     ...(access.sendsMail ? ['ses:SendEmail'] : []),
+    ...(access.readsSendQuota ? ['ses:GetSendQuota'] : []),
     ...(access.readsRawMail || access.readsEvidence ? ['s3:GetObject'] : []),
     ...(access.readsEvidence ? ['s3:ListBucket'] : []),
     ...(access.archivesMail ? ['s3:PutObject'] : []),

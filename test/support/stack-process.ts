@@ -11,9 +11,17 @@ export function startStackProcess(env: Record<string, string>): Promise<ChildPro
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never outlives the test file, even one that timed out while the stack was starting.
+  const orphan = () => proc.kill('SIGKILL');
+  process.once('exit', orphan);
+  proc.once('exit', () => process.removeListener('exit', orphan));
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`no ready line:\n${output}`)), 20_000);
+    // Killed when it never gets ready: a stack left running (its caller gave up) would hold a core.
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`no ready line:\n${output}`));
+    }, 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (/^Ready in \d+ ms/m.test(output)) {

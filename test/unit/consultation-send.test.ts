@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SESClient, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-ses';
+import { PutObjectCommand, type PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetSendQuotaCommand,
+  SESClient,
+  SendEmailCommand,
+  type SendEmailCommandInput,
+} from '@aws-sdk/client-ses';
 import {
   BatchWriteCommand,
-  type BatchWriteCommandInput,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
-  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,128 +19,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/send.handler.js';
 import { MAIL_CONCURRENCY, sendConsultation } from '../../functions/consultation/send.js';
 import { mapBounded } from '../../functions/shared/bounded.js';
-import { type Item, updateItem } from '../support/expressions.js';
+import { DEADLINE, FakeTable, PROPOSAL_ID } from '../support/consultation-table.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const ses = mockClient(SESClient);
-
-const PROPOSAL_ID = 'p-123';
-const DEADLINE = '2026-12-15T17:00:00Z';
-const SITE = {
-  description: 'Zanzibarquux lay-by beside the Qwertyfield Lane gatepost',
-  latitude: 51.0686,
-  longitude: 0.6862,
-};
-
-/** An in-memory stand-in for the one table, just faithful enough for these tasks' writes. */
-class FakeTable {
-  proposal: Item;
-  consultees = new Map<string, Item>();
-  tokens = new Map<string, Item>();
-  events: Item[] = [];
-  /** Makes the consultee Query answer with items as they were before any marker was set. */
-  staleConsulteeList = false;
-  private readonly original: Item[];
-
-  constructor(status: string, emails: string[], marked: Record<string, string> = {}) {
-    this.proposal = {
-      PK: `PROPOSAL#${PROPOSAL_ID}`,
-      SK: 'META',
-      proposalId: PROPOSAL_ID,
-      reference: 'DPIA-2026-0001',
-      status,
-      input: {
-        title: 'ANPR - Zanzibarquux approach',
-        cameraType: 'ANPR',
-        publicArea: 'Tenterden',
-        site: SITE,
-        justification: {
-          nationalSecurity: { rating: 2, evidence: 'A secondary route named in regional intelligence.' },
-          seriousCrime: { rating: 4, evidence: '41 rural burglaries linked to vehicles from outside.' },
-          localCrime: { rating: 4, evidence: 'Vehicle crime in the town rose 23% year on year.' },
-          communityConfidence: { rating: 3, evidence: 'Parish councils raised rural crime repeatedly.' },
-        },
-        retention: { localDays: 365, nationalDays: 365, standardAccessDays: 90 },
-        consultees: emails.map((email) => ({ name: `Cllr ${email}`, email })),
-        responseDeadline: DEADLINE,
-        approver: { name: 'Ch Supt B', email: 'b@police.example' },
-      },
-      pressingNeed: null,
-      consultation: {
-        deadline: DEADLINE,
-        mailed: 0,
-        responded: 0,
-        late: 0,
-        bounced: 0,
-        tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
-        closedAt: null,
-      },
-      collectTaskToken: null,
-    };
-    for (const email of emails) {
-      this.consultees.set(`CONSULTEE#${email}`, {
-        PK: `PROPOSAL#${PROPOSAL_ID}`,
-        SK: `CONSULTEE#${email}`,
-        type: 'consultee',
-        name: `Cllr ${email}`,
-        email,
-        status: 'pending',
-        stance: null,
-        respondedAt: null,
-        late: false,
-        senderMismatch: false,
-        comment: null,
-        mailMarker: marked[email] ?? null,
-        replyId: null,
-        mailedAt: null,
-      });
-    }
-    this.original = [...this.consultees.values()].map((c) => structuredClone(c));
-  }
-
-  consultee(email: string): Item {
-    return this.consultees.get(`CONSULTEE#${email}`) as Item;
-  }
-
-  install() {
-    ddb.on(GetCommand).callsFake(async () => ({ Item: structuredClone(this.proposal) }));
-    ddb.on(QueryCommand).callsFake(async (input: { ExpressionAttributeValues: Item }) => {
-      const consultees = this.staleConsulteeList ? this.original : [...this.consultees.values()];
-      const items =
-        input.ExpressionAttributeValues[':prefix'] === 'CONSULTEE#'
-          ? consultees
-          : [this.proposal, ...consultees];
-      return { Items: structuredClone(items) };
-    });
-    ddb.on(BatchWriteCommand).callsFake(async (input: BatchWriteCommandInput) => {
-      const requests = Object.values(input.RequestItems ?? {}).flat();
-      if (requests.length > 25) throw new Error('BatchWriteItem takes at most 25 items');
-      for (const request of requests) {
-        const item = request.PutRequest?.Item as Item;
-        if (!String(item.PK).startsWith('TOKEN#')) throw new Error(`unexpected batch put ${item.PK}`);
-        this.tokens.set(String(item.PK), structuredClone(item));
-      }
-      return {};
-    });
-    ddb.on(PutCommand).callsFake(async (input: { Item: Item }) => {
-      const { PK, SK } = input.Item as { PK: string; SK: string };
-      if (PK.startsWith('TOKEN#')) this.tokens.set(PK, structuredClone(input.Item));
-      else if (SK.startsWith('EVENT#')) this.events.push(structuredClone(input.Item));
-      else throw new Error(`unexpected put ${PK} ${SK}`);
-      return {};
-    });
-    ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
-      const key = input.Key as { SK: string };
-      const item = key.SK === 'META' ? this.proposal : this.consultees.get(key.SK);
-      if (!item) throw new Error(`unexpected update ${key.SK}`);
-      const { next, output } = updateItem(item, input);
-      if (key.SK === 'META') this.proposal = next;
-      else this.consultees.set(key.SK, next);
-      return output;
-    });
-  }
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const mails = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input as SendEmailCommandInput);
@@ -153,6 +38,7 @@ beforeEach(() => {
   ddb.reset();
   ses.reset();
   ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+  ses.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1000, Max24HourSend: 1_000_000, SentLast24Hours: 0 });
   vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
   vi.stubEnv('DPIA_EVIDENCE_BUCKET', 'camera-dpia-evidence');
   s3.reset();
@@ -170,7 +56,7 @@ afterEach(() => {
 describe('SendConsultation', () => {
   it('mails every consultee once with a personal Reply-To whose token is stored only hashed', async () => {
     const table = new FakeTable('scoring', EMAILS);
-    table.install();
+    table.install(ddb);
 
     const result = await sendConsultation(PROPOSAL_ID);
 
@@ -212,7 +98,7 @@ describe('SendConsultation', () => {
 
   it('skips a consultee already marked, and counts everyone mailed in total', async () => {
     const table = new FakeTable('consulting', EMAILS, { 'b@council.example': 'sent' });
-    table.install();
+    table.install(ddb);
 
     const result = await sendConsultation(PROPOSAL_ID);
 
@@ -223,7 +109,7 @@ describe('SendConsultation', () => {
   it('stores every reply token, 25 to a request, before the first mail goes out', async () => {
     const many = Array.from({ length: 60 }, (_, i) => `cllr${i}@parish.example`);
     const table = new FakeTable('scoring', many);
-    table.install();
+    table.install(ddb);
     let tokensAtFirstMail = -1;
     ses.on(SendEmailCommand).callsFake(async () => {
       if (tokensAtFirstMail < 0) tokensAtFirstMail = table.tokens.size;
@@ -234,10 +120,15 @@ describe('SendConsultation', () => {
 
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(3);
     expect(tokensAtFirstMail).toBe(60);
-    // The evidence keeps a copy of every letter, 50 to an object, without the reply tokens.
-    const kept = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    // The evidence keeps a copy of every letter, 50 to an object, without the reply tokens (each
+    // object is written before its letters go, then again with SES's ids: the last write counts).
+    const objects = new Map<string, PutObjectCommandInput>();
+    for (const c of s3.commandCalls(PutObjectCommand))
+      objects.set(String(c.args[0].input.Key), c.args[0].input);
+    const kept = [...objects.values()];
     const copies = kept.flatMap((put) => JSON.parse(String(put.Body)));
     expect(kept.map((put) => put.Bucket)).toEqual(['camera-dpia-evidence', 'camera-dpia-evidence']);
+    expect(copies.every((c: { sendConfirmed: boolean }) => c.sendConfirmed)).toBe(true);
     expect(copies).toHaveLength(60);
     expect(new Set(copies.map((c: { to: string }) => c.to)).size).toBe(60);
     expect(JSON.stringify(copies)).not.toMatch(/consult\+[0-9a-f]{32}@/);
@@ -247,7 +138,7 @@ describe('SendConsultation', () => {
 
   it('keeps a bounce that came back before the consultee was marked mailed', async () => {
     const table = new FakeTable('scoring', EMAILS);
-    table.install();
+    table.install(ddb);
     ses.on(SendEmailCommand).callsFake(async (input: SendEmailCommandInput) => {
       // The bounce handler's write, landing between the send and the mailed mark.
       if (recipient(input) === 'b@council.example') table.consultee('b@council.example').status = 'bounced';
@@ -263,7 +154,7 @@ describe('SendConsultation', () => {
 
   it('sends nothing on a replay', async () => {
     const table = new FakeTable('scoring', EMAILS);
-    table.install();
+    table.install(ddb);
     await sendConsultation(PROPOSAL_ID);
     const tokensAfterFirst = table.tokens.size;
     ses.resetHistory();
@@ -278,7 +169,7 @@ describe('SendConsultation', () => {
 
   it('sends nothing when a replay reads the consultees before the markers (the condition holds the line)', async () => {
     const table = new FakeTable('scoring', EMAILS);
-    table.install();
+    table.install(ddb);
     await sendConsultation(PROPOSAL_ID);
     ses.resetHistory();
     table.staleConsulteeList = true;
@@ -290,7 +181,7 @@ describe('SendConsultation', () => {
 
   it('clears the marker and rethrows when SES fails, so a retry mails that consultee', async () => {
     const table = new FakeTable('scoring', EMAILS);
-    table.install();
+    table.install(ddb);
     const failure = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
     ses.on(SendEmailCommand).callsFake(async (input: SendEmailCommandInput) => {
       if (recipient(input) === 'b@council.example') throw failure;
@@ -321,7 +212,7 @@ describe('SendConsultation', () => {
     'sends nothing for a %s proposal',
     async (status) => {
       const table = new FakeTable(status, EMAILS);
-      table.install();
+      table.install(ddb);
 
       const result = await sendConsultation(PROPOSAL_ID);
 
@@ -336,7 +227,7 @@ describe('SendConsultation', () => {
 
   it('sends nothing when the proposal is withdrawn between the read and the status change', async () => {
     const table = new FakeTable('withdrawn', EMAILS);
-    table.install();
+    table.install(ddb);
     const scoring = { ...structuredClone(table.proposal), status: 'scoring' };
     ddb
       .on(GetCommand)
@@ -352,7 +243,7 @@ describe('SendConsultation', () => {
   it('returns the whole seconds left to the deadline, and at least 1', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const table = new FakeTable('scoring', EMAILS);
-    table.install();
+    table.install(ddb);
 
     vi.setSystemTime(Date.parse(DEADLINE) - 3_600_500);
     expect((await sendConsultation(PROPOSAL_ID)).secondsToDeadline).toBe(3601);
@@ -363,7 +254,7 @@ describe('SendConsultation', () => {
 
   it(`keeps at most ${MAIL_CONCURRENCY} mails in flight`, async () => {
     const many = Array.from({ length: 30 }, (_, i) => `c${i}@council.example`);
-    new FakeTable('scoring', many).install();
+    new FakeTable('scoring', many).install(ddb);
     let inFlight = 0;
     let peak = 0;
     ses.on(SendEmailCommand).callsFake(async () => {
@@ -395,7 +286,7 @@ describe('SendConsultation', () => {
   });
 
   it('runs from the state machine Parameters through the handler', async () => {
-    new FakeTable('scoring', EMAILS).install();
+    new FakeTable('scoring', EMAILS).install(ddb);
     const result = await handler({ proposalId: PROPOSAL_ID }, {} as Context);
     expect(result).toMatchObject({ mailed: 3, secondsToDeadline: expect.any(Number) });
     await expect(handler({}, {} as Context)).rejects.toThrow();

@@ -127,8 +127,16 @@ export interface TimelineEvent {
 }
 
 export type ConsulteeRecord = Consultee & {
-  /** Set (conditionally) just before the consultation mail is sent: nobody is mailed twice. */
+  /**
+   * Set (conditionally) just before the consultation mail is sent: nobody is mailed twice. A
+   * "sending" claim never confirmed is taken again once stale (functions/consultation/claims.ts).
+   */
   mailMarker: 'sending' | 'sent' | null;
+  /** When the "sending" claim was taken (ms since the epoch). */
+  claimedAt?: number;
+  /** SES's message id of the letter, and the key of the object holding its evidence copy. */
+  messageId?: string;
+  copyKey?: string;
   replyId: string | null;
   mailedAt: string | null;
   /** Raised by every write that changes what the consultee counts for. */

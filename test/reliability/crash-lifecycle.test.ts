@@ -1,0 +1,323 @@
+// Issue 15, crash safety: `npm start` killed with SIGKILL at points of a lifecycle with 20
+// consultees and a DPO (during the fan-out, while replies arrive over SMTP, during the DPO and
+// approval steps, between the approval and its record, as the outcome goes out), started again on
+// the same data, and the lifecycle finished. The test kills when the public surfaces show the
+// point reached (the SES store, SMTP's answers, the proposal's status): no hook in the handlers.
+// Quick form (npm test): two points. Long form (DPIA_SOAK=1): 20 points over two lifecycles.
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MAIL_CONCURRENCY } from '../../functions/consultation/send.js';
+import { DEFAULTS } from '../../functions/shared/config.js';
+import { consulteeKey } from '../../functions/shared/keys.js';
+import { LocalStackClient, type SentMail } from '../../local/client.js';
+import { resolveLocalConfig } from '../../local/config.js';
+import { freePort } from '../support/ports.js';
+import { proposalInput } from '../support/stack.js';
+import { killHard, startStackProcess } from '../support/stack-process.js';
+import { reportSoak, SOAK } from './summary.js';
+
+const CONSULTEES = 20;
+/** Slow enough to kill the stack mid-fan-out (20 letters take about 2 s), paced under by the sender. */
+const SES_RATE = 10;
+/** A crashed run's claims are taken again after 2 s (the default suits AWS). */
+const CLAIM_SECONDS = 2;
+
+type Point =
+  | { at: 'fan-out'; letters: number }
+  | { at: 'replies'; accepted: number }
+  | { at: 'dpo-waiting' | 'dpo-advised' | 'approval-waiting' | 'approved' | 'outcome' };
+
+/** Quick form: mid-fan-out (the letters and their copies) and between the approval and its record (the chain). */
+const QUICK: Point[][] = [[{ at: 'fan-out', letters: 10 }, { at: 'approved' }]];
+const LONG: Point[][] = [
+  [
+    { at: 'fan-out', letters: 1 },
+    { at: 'fan-out', letters: 10 },
+    { at: 'fan-out', letters: 19 },
+    { at: 'replies', accepted: 3 },
+    { at: 'replies', accepted: 13 },
+    { at: 'dpo-waiting' },
+    { at: 'dpo-advised' },
+    { at: 'approval-waiting' },
+    { at: 'approved' },
+    { at: 'outcome' },
+  ],
+  [
+    { at: 'fan-out', letters: 5 },
+    { at: 'fan-out', letters: 12 },
+    { at: 'fan-out', letters: 16 },
+    { at: 'replies', accepted: 8 },
+    { at: 'replies', accepted: 18 },
+    { at: 'dpo-waiting' },
+    { at: 'dpo-advised' },
+    { at: 'approval-waiting' },
+    { at: 'approved' },
+    { at: 'outcome' },
+  ],
+];
+const PLAN = SOAK ? LONG : QUICK;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'dpia-crash-'));
+const ports = {
+  api: await freePort(),
+  dynamodb: await freePort(),
+  ses: await freePort(),
+  sfn: await freePort(),
+  smtp: await freePort(),
+  s3: await freePort(),
+};
+const client = new LocalStackClient(resolveLocalConfig({}, { dataDir, ports }));
+const aws = {
+  region: 'eu-west-2',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  maxAttempts: 2,
+};
+const sfn = new SFNClient({ ...aws, endpoint: `http://127.0.0.1:${ports.sfn}` });
+const table = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ ...aws, endpoint: `http://127.0.0.1:${ports.dynamodb}` }),
+);
+let child: ChildProcess | undefined;
+let restarts = 0;
+
+const startStack = () =>
+  startStackProcess({
+    DPIA_API_PORT: String(ports.api),
+    DPIA_DYNAMODB_PORT: String(ports.dynamodb),
+    DPIA_SES_PORT: String(ports.ses),
+    DPIA_SFN_PORT: String(ports.sfn),
+    DPIA_SMTP_PORT: String(ports.smtp),
+    DPIA_S3_PORT: String(ports.s3),
+    DPIA_DATA_DIR: dataDir,
+    DPIA_LOG_LEVEL: 'warn',
+    DPIA_SES_MAX_SEND_RATE: String(SES_RATE),
+    DPIA_SEND_CLAIM_SECONDS: String(CLAIM_SECONDS),
+  });
+
+async function crash(): Promise<void> {
+  if (child) await killHard(child);
+  child = await startStack();
+  restarts += 1;
+}
+
+afterAll(async () => {
+  if (child && child.exitCode === null) await killHard(child);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+async function post(link: string, fields: Record<string, string>) {
+  const url = new URL(link, 'http://x');
+  const body = new URLSearchParams({ sig: url.searchParams.get('sig') ?? '', ...fields }).toString();
+  return client.api(null, 'POST', url.pathname, body, FORM);
+}
+
+/** The proposal's consultation letters, from the SES store (restarts included). */
+async function letters(reference: string): Promise<SentMail[]> {
+  return (await client.sentMail()).filter(
+    (m) => m.subject.includes(`[${reference}]`) && (m.replyTo ?? [])[0]?.startsWith('consult+'),
+  );
+}
+
+/** Until the probe holds, trying again after a failure (the stack may be starting). */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>, ms = 30_000) =>
+  client.waitFor(what, () => probe().catch(() => undefined), ms);
+
+interface Counts {
+  mailed: number;
+  duplicates: number;
+  accepted: number;
+}
+
+/** One lifecycle, killed at each of its points; returns what the suite reports. */
+async function lifecycle(tag: string, points: Point[]): Promise<Counts> {
+  const input = proposalInput({ consultees: 1, tag, dpo: true, deadlineSeconds: 3600 });
+  input.consultees = Array.from({ length: CONSULTEES }, (_, i) => ({
+    name: `Cllr Crash ${i}`,
+    email: `crash${i}+${tag}@parish.example`,
+  }));
+  const emails = input.consultees.map((c) => c.email);
+  const kills = (at: Point['at']) => points.filter((p) => p.at === at);
+  const created = await client.api<{ proposalId: string; reference: string }>(
+    'manager',
+    'POST',
+    '/proposals',
+    input,
+  );
+  expect(created.status).toBe(201);
+  const { proposalId, reference } = created.body;
+
+  // 1. During the fan-out: killed once SES has taken so many letters.
+  for (const p of kills('fan-out') as { letters: number }[]) {
+    await until(`${p.letters} letters`, async () => (await letters(reference)).length >= p.letters, 20_000);
+    await crash();
+  }
+  await until('a letter to every consultee', async () => {
+    const to = new Set((await letters(reference)).map((m) => m.destination?.to?.[0]));
+    return emails.every((e) => to.has(e));
+  });
+
+  // 2. While replies arrive over SMTP: each consultee answers once, with a fixed Message-ID. A
+  // reply SMTP did not accept is sent again, as a mail server would; so is one it did accept
+  // when the stack died before we heard (the same message: it must count once).
+  const replyKills = (kills('replies') as { accepted: number }[]).map((p) => p.accepted);
+  const acceptedIds = new Set<string>();
+  for (const [i, email] of emails.entries()) {
+    const messageId = `<crash-${tag}-${i}@parish.example>`;
+    const send = async () => {
+      const letter = (await letters(reference)).filter((m) => m.destination?.to?.[0] === email).at(-1);
+      await client.sendMail({
+        from: email,
+        to: letter?.replyTo?.[0] as string,
+        subject: `Re: ${letter?.subject}`,
+        text: `SUPPORT\n\nReply ${i} from the crash test.\n`,
+        headers: { 'Message-ID': messageId },
+      });
+    };
+    await until(`SMTP to accept reply ${i}`, async () => {
+      await send();
+      return true;
+    });
+    acceptedIds.add(messageId);
+    if (replyKills.includes(acceptedIds.size)) {
+      // Killed as the next reply comes in; that one is retried above.
+      const dying = crash();
+      await send().catch(() => undefined);
+      await dying;
+    }
+  }
+  // A mail server that lost our 250 sends the last accepted message again.
+  await until('a repeated delivery', async () => {
+    const last = emails.length - 1;
+    const letter = (await letters(reference)).filter((m) => m.destination?.to?.[0] === emails[last]).at(-1);
+    await client.sendMail({
+      from: emails[last] as string,
+      to: letter?.replyTo?.[0] as string,
+      subject: `Re: ${letter?.subject}`,
+      text: `SUPPORT\n\nReply ${last} from the crash test.\n`,
+      headers: { 'Message-ID': `<crash-${tag}-${last}@parish.example>` },
+    });
+    return true;
+  });
+
+  // 3. The DPO: killed while the advice link waits, and just after the advice is given.
+  const dpoLink = await until('the advice link', () =>
+    client.adviceLink(input.dpo?.email as string, reference),
+  );
+  if (kills('dpo-waiting').length > 0) await crash();
+  const advice = 'Lawful and proportionate; proceed once the back-office link is encrypted.';
+  const advised = await post(dpoLink, { recommendation: 'proceed-with-conditions', advice });
+  expect(advised.status).toBe(200);
+  if (kills('dpo-advised').length > 0) await crash();
+
+  // 4. The approver: killed while the link waits, and between the approval and its record.
+  const reviewLink = await until('the review link', () => client.reviewLink(input.approver.email, reference));
+  if (kills('approval-waiting').length > 0) await crash();
+  const approved = await post(reviewLink, {
+    outcome: 'approved',
+    rationale: 'Clear pressing need; concerns answered by the retention and access rules.',
+    conditions: 'Encrypt the back-office link (principle 9) before go-live.',
+    dpoAdvice: 'accepted',
+  });
+  expect(approved.status).toBe(200);
+  if (kills('approved').length > 0) await crash();
+
+  // 5. As the outcome goes out.
+  if (kills('outcome').length > 0) {
+    await until('the decision', () => client.waitForStatus(proposalId, ['approved'], 1000));
+    await crash();
+  }
+
+  // Every execution ends in its right state.
+  const executionArn = `arn:aws:states:eu-west-2:000000000000:execution:${DEFAULTS.stateMachineName}:${proposalId}`;
+  const execution = await until('the lifecycle to end', async () => {
+    const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return d.status === 'RUNNING' ? undefined : d;
+  });
+  expect(execution.status).toBe('SUCCEEDED');
+  type Detail = {
+    status: string;
+    consultation: { mailed: number; responded: number; tally: { support: number } };
+    decision: { outcome: string } | null;
+  };
+  const detail = (await client.api<Detail>('manager', 'GET', `/proposals/${proposalId}`)).body;
+  expect(detail.status).toBe('approved');
+  expect(detail.decision?.outcome).toBe('approved');
+
+  // Every consultee mailed; a second letter only where SES took one whose "mailed" mark the crash
+  // stopped: that consultee's record names one letter, and the others have unconfirmed copies.
+  const sent = await letters(reference);
+  const byRecipient = new Map<string, SentMail[]>();
+  for (const m of sent)
+    byRecipient.set(m.destination?.to?.[0] as string, [
+      ...(byRecipient.get(m.destination?.to?.[0] as string) ?? []),
+      m,
+    ]);
+  expect([...byRecipient.keys()].sort()).toEqual([...emails].sort());
+  expect(detail.consultation.mailed).toBe(CONSULTEES);
+  const duplicates = sent.length - CONSULTEES;
+  expect(duplicates).toBeLessThanOrEqual(kills('fan-out').length * MAIL_CONCURRENCY);
+
+  type Copy = { kind: string; to: string; messageId: string; sendConfirmed?: boolean };
+  type Pack = { mails: Copy[]; replies: { raw: string | null; messageId?: string }[] };
+  const pack = (await client.api<Pack>('auditor', 'GET', `/proposals/${proposalId}/evidence`)).body;
+  const copies = pack.mails.filter((m) => m.kind === 'consultation');
+  for (const [email, theirs] of byRecipient) {
+    const record = (
+      await table.send(
+        new GetCommand({ TableName: DEFAULTS.tableName, Key: consulteeKey(proposalId, email) }),
+      )
+    ).Item as { mailMarker: string; messageId?: string };
+    expect(record.mailMarker).toBe('sent');
+    // The evidence copy of every letter SES accepted exists.
+    for (const letter of theirs) {
+      const copy = copies.find(
+        (c) => c.to === email && (c.messageId === letter.messageId || c.sendConfirmed === false),
+      );
+      expect(copy, `a copy of ${letter.messageId}`).toBeDefined();
+    }
+    if (theirs.length > 1) {
+      expect(theirs.map((m) => m.messageId)).toContain(record.messageId);
+      const unconfirmed = copies.filter((c) => c.to === email && c.sendConfirmed === false).length;
+      expect(unconfirmed).toBeGreaterThanOrEqual(theirs.length - 1);
+    }
+  }
+
+  // Every message SMTP accepted is stored and counted once.
+  expect(detail.consultation.responded).toBe(acceptedIds.size);
+  expect(detail.consultation.tally.support).toBe(acceptedIds.size);
+  expect(pack.replies).toHaveLength(acceptedIds.size);
+  for (const r of pack.replies) expect(r.raw).not.toBeNull();
+  return { mailed: byRecipient.size, duplicates, accepted: acceptedIds.size };
+}
+
+describe('kill -9 of the local stack during a lifecycle', () => {
+  it(`finishes every lifecycle, nothing lost or counted twice (${PLAN.flat().length} kill points)`, async () => {
+    child = await startStack();
+    const totals = { mailed: 0, duplicates: 0, accepted: 0 };
+    for (const [i, points] of PLAN.entries()) {
+      const counts = await lifecycle(`crash${i}`, points);
+      totals.mailed += counts.mailed;
+      totals.duplicates += counts.duplicates;
+      totals.accepted += counts.accepted;
+    }
+    // The chain verifies.
+    const verify = await client.api<{ ok: boolean }>('auditor', 'GET', '/audit/verify');
+    expect(verify.body).toMatchObject({ ok: true });
+    expect(restarts).toBe(PLAN.flat().length);
+    reportSoak('crash safety', {
+      points: PLAN.flat().length,
+      restarts,
+      mailed: totals.mailed,
+      duplicates: totals.duplicates,
+      replies: totals.accepted,
+      lost: 0,
+      doubled: 0,
+    });
+  }, 600_000);
+});
