@@ -7,7 +7,12 @@ import type { ENV } from '../functions/shared/config.js';
 /** DynamoDB actions, granted on the table and its named indexes (never `index/*`). */
 export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
 /** Step Functions actions: StartExecution on the lifecycle state machine, the others on its executions. */
-export type WorkflowAction = 'StartExecution' | 'StopExecution' | 'SendTaskSuccess';
+export type WorkflowAction =
+  | 'StartExecution'
+  | 'StopExecution'
+  | 'SendTaskSuccess'
+  | 'GetExecutionHistory'
+  | 'RedriveExecution';
 /** Settings a function reads that no grant below implies. */
 export type Setting = keyof Pick<
   typeof ENV,
@@ -79,7 +84,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
   },
   'withdraw-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['StopExecution'] },
   'record-ico-consultation': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
-  'mark-failed': { table: ['PutItem', 'UpdateItem'] },
+  // Run by the EventBridge rule on a failed execution: reads its history for the failed step.
+  'mark-failed': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['GetExecutionHistory'] },
+  'redrive-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['RedriveExecution'] },
   'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'send-consultation': {
     // BatchWriteItem: the reply tokens, 25 to a request, before the mails go out.

@@ -625,9 +625,7 @@ describe('InboundMail: delivery reports', () => {
 
   it('keeps a null-sender report whose From is the consultee, and changes nothing', async () => {
     const raw = Buffer.from(
-      dsn()
-        .toString('latin1')
-        .replace('MAILER-DAEMON@mail-out.tenterden.example', EMAIL_B),
+      dsn().toString('latin1').replace('MAILER-DAEMON@mail-out.tenterden.example', EMAIL_B),
       'latin1',
     );
     await deliver(raw, { to: `consult+${TOKEN_B}@${DOMAIN}`, source: '' });

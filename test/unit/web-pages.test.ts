@@ -339,7 +339,7 @@ describe('the state diagram', () => {
     const classes = Object.fromEntries(view.boxes.map((b) => [b.name, b.className]));
     expect(classes.RequestApproval).toBe('current');
     expect(classes.RecordDecision).toBe('future');
-    expect(view.boxes).toHaveLength(16);
+    expect(view.boxes).toHaveLength(14);
   });
 
   it('shows the insufficient-need path and a withdrawn run with no current state', () => {
