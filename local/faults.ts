@@ -29,6 +29,8 @@ export const FaultRule = z.object({
   share: z.optional(z.number().check(z.gte(0), z.lte(1))),
   /** Exactly the next N matching calls (after which the rule is spent). */
   count: z.optional(z.number().check(z.int(), z.gte(0))),
+  /** Lets this many matching calls through first (e.g. fail a fan-out after its first letters). */
+  skip: z.optional(z.number().check(z.int(), z.gte(0))),
 });
 export type FaultRule = z.infer<typeof FaultRule>;
 
@@ -40,7 +42,7 @@ interface Call {
 
 /** The rules in force and what they did. One per process: the runner and the tests share it. */
 export class FaultInjector {
-  private rules: (FaultRule & { left?: number })[] = [];
+  private rules: (FaultRule & { left?: number; toSkip: number })[] = [];
   private seed = 0x15;
   readonly injected: Record<string, number> = {};
   calls = 0;
@@ -50,6 +52,7 @@ export class FaultInjector {
     this.rules = rules.map((r) => ({
       ...FaultRule.parse(r),
       ...(r.count !== undefined ? { left: r.count } : {}),
+      toSkip: r.skip ?? 0,
     }));
     this.seed = seed;
   }
@@ -66,6 +69,10 @@ export class FaultInjector {
       if (rule.service !== call.service) continue;
       if (rule.operation !== undefined && rule.operation !== call.operation) continue;
       if (rule.keyPrefix !== undefined && !(call.key ?? '').startsWith(rule.keyPrefix)) continue;
+      if (rule.toSkip > 0) {
+        rule.toSkip -= 1;
+        continue;
+      }
       let hit: boolean;
       if (rule.left !== undefined) {
         hit = rule.left > 0;
