@@ -24,8 +24,14 @@ import { decodeCursor, encodeCursor } from '../shared/store/proposals.js';
 /** A decision before it takes its place in the chain. */
 export type DecisionDraft = Omit<DecisionRecord, 'decisionId' | 'sequence' | 'prevHash' | 'hash'>;
 
-/** Enough for a burst of simultaneous decisions; each retry re-reads the head. */
-const MAX_APPEND_ATTEMPTS = 12;
+/**
+ * Enough for a burst of simultaneous decisions (issue 15: 100 at once, where 12 attempts left some
+ * proposals failed); each retry re-reads the head. With the backoff below the attempts stay well
+ * inside RecordDecision's timeout, and the state machine retries a ChainContentionError as well.
+ */
+const MAX_APPEND_ATTEMPTS = 40;
+/** The longest pause between two attempts: full jitter below it spreads the racers out. */
+const MAX_BACKOFF_MS = 500;
 const CHAIN_PAGE_SIZE = 500;
 const STORAGE_FIELDS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
 
@@ -120,7 +126,9 @@ export async function appendDecision(
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Someone else took this slot: back off a little (with jitter) so the racers spread out.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.random() * Math.min(MAX_BACKOFF_MS, 20 * 2 ** attempt)),
+      );
     }
   }
   throw new ChainContentionError(
