@@ -29,7 +29,7 @@ export type DecisionDraft = Omit<DecisionRecord, 'decisionId' | 'sequence' | 'pr
  * proposals failed); each retry re-reads the head. With the backoff below the attempts stay well
  * inside RecordDecision's timeout, and the state machine retries a ChainContentionError as well.
  */
-const MAX_APPEND_ATTEMPTS = 40;
+export const MAX_APPEND_ATTEMPTS = 40;
 /** The longest pause between two attempts: full jitter below it spreads the racers out. */
 const MAX_BACKOFF_MS = 500;
 const CHAIN_PAGE_SIZE = 500;

@@ -9,6 +9,7 @@ import {
   type DecisionDraft,
   getDecision,
   iterateChain,
+  MAX_APPEND_ATTEMPTS,
 } from '../../functions/decisions/store.js';
 import { hashDecision, verifyChain } from '../../functions/shared/chain.js';
 import { decisionKey } from '../../functions/shared/keys.js';
@@ -159,7 +160,7 @@ describe('appendDecision', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     ddb.on(PutCommand).rejects(conditionFailed());
     await expect(appendDecision(draft(1))).rejects.toBeInstanceOf(ChainContentionError);
-    expect(ddb.commandCalls(PutCommand).length).toBeLessThanOrEqual(12);
+    expect(ddb.commandCalls(PutCommand).length).toBe(MAX_APPEND_ATTEMPTS);
   });
 });
 
