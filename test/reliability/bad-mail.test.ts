@@ -336,11 +336,13 @@ describe('the mail and link catalogue', () => {
     ];
     const before = await snapshot();
     const wrong: string[] = [];
-    for (const c of cases) {
-      const code = await smtp(c.from, c.to, c.raw);
-      tried.smtp += 1;
-      if (code !== c.code) wrong.push(`${c.name}: ${code}, expected ${c.code}`);
-    }
+    await Promise.all(
+      cases.map(async (c) => {
+        const code = await smtp(c.from, c.to, c.raw);
+        tried.smtp += 1;
+        if (code !== c.code) wrong.push(`${c.name}: ${code}, expected ${c.code}`);
+      }),
+    );
     await inboundSettled();
     expect(wrong).toEqual([]);
     expect(readdirSync(join(t.dataDir, 'smtp', 'failed'))).toEqual([]);
