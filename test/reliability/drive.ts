@@ -68,6 +68,26 @@ export async function waitForStatus(
   }
 }
 
+/** Polls the proposal until its timeline has the event (a status can change just before its event). */
+export async function waitForEvent(
+  b: BenchStack,
+  proposalId: string,
+  event: string,
+  timeoutMs = 60_000,
+): Promise<{ status: string; timeline: { event: string; detail: string }[] }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await b.api<{ status: string; timeline: { event: string; detail: string }[] }>(
+      'manager',
+      'GET',
+      `/proposals/${proposalId}`,
+    );
+    if (answer.status === 200 && answer.body.timeline.some((e) => e.event === event)) return answer.body;
+    if (Date.now() > deadline) throw new Error(`proposal ${proposalId} has no ${event} event`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** How many consultation letters each address received for this proposal. */
 export function lettersPerAddress(b: BenchStack, reference: string): Map<string, number> {
   const counts = new Map<string, number>();

@@ -12,7 +12,7 @@ import { approve, rawMessage, replyMessage, SmtpSender } from '../../bench/suppo
 import { type BenchStack, startBenchStack } from '../../bench/support/stack.js';
 import { redriveCommand } from '../../cli/commands/lifecycle.js';
 import { faults } from '../../local/faults.js';
-import { driveLifecycle, lettersPerAddress, openAndMail, waitForStatus } from './drive.js';
+import { driveLifecycle, lettersPerAddress, openAndMail, waitForEvent, waitForStatus } from './drive.js';
 import { reportSoak, soakSize } from './summary.js';
 
 let b: BenchStack;
@@ -104,7 +104,8 @@ describe('fault injection', () => {
     const { benchProposal, openProposal } = await import('../../bench/support/drive.js');
     const input = benchProposal({ consultees: 5, tag: 'stall', deadlineSeconds: 3600 });
     const opened = await openProposal(b, input);
-    const failed = (await waitForStatus(b, opened.proposalId, ['failed'])) as unknown as Detail;
+    const failed = await waitForEvent(b, opened.proposalId, 'failed');
+    expect(failed.status).toBe('failed');
     faults.set([]);
     const event = failed.timeline.find((e) => e.event === 'failed');
     expect(event?.detail).toContain('at SendConsultation');
@@ -178,7 +179,8 @@ describe('fault injection', () => {
       const raw = await rawMessage(replyMessage(letter, n, `<late.${n}@consultee.example>`));
       await sender.send(letter.to, letter.mail.replyTo?.[0] ?? '', raw);
     }
-    const failed = (await waitForStatus(b, opened.proposalId, ['failed'])) as unknown as Detail;
+    const failed = await waitForEvent(b, opened.proposalId, 'failed');
+    expect(failed.status).toBe('failed');
     expect(failed.timeline.find((e) => e.event === 'failed')?.detail).toContain(
       'at CloseConsultation on an error (Sandbox.Timedout)',
     );
