@@ -170,6 +170,16 @@ program
   });
 
 program
+  .command('redrive')
+  .description('resume a failed proposal at the step that failed (Step Functions RedriveExecution)')
+  .argument('<id>', 'proposal id')
+  .option('--api <url>', API_HELP)
+  .action(async (id: string, options: { api?: string }) => {
+    const { redriveCommand } = await import('./commands/lifecycle.js');
+    process.stdout.write(`${await redriveCommand(id, options)}\n`);
+  });
+
+program
   .command('evidence')
   .description("print a proposal's evidence pack as JSON (dpia evidence ID > pack.json)")
   .argument('<id>', 'proposal id or reference (DPIA-YYYY-NNNN)')

@@ -65,7 +65,16 @@ export const functionRegistry: FunctionSpec[] = [
     entry: 'functions/proposals/conditions.handler.ts',
     description: 'POST /proposals/{id}/conditions/{n}/done, GET /conditions/open',
   },
-  { name: 'mark-failed', entry: 'functions/proposals/fail.handler.ts', description: 'RecordFailure state' },
+  {
+    name: 'mark-failed',
+    entry: 'functions/proposals/fail.handler.ts',
+    description: 'EventBridge: a lifecycle execution failed or timed out',
+  },
+  {
+    name: 'redrive-proposal',
+    entry: 'functions/proposals/redrive.handler.ts',
+    description: 'POST /proposals/{id}/redrive',
+  },
   {
     name: 'score-proposal',
     entry: 'functions/scoring/score.handler.ts',

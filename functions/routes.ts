@@ -21,6 +21,8 @@ export const routeTable: RouteSpec[] = [
   { method: 'GET', path: '/proposals/{id}/dpia', function: 'get-dpia', auth: 'jwt' },
   { method: 'GET', path: '/proposals/{id}/dpia.pdf', function: 'get-dpia-pdf', auth: 'jwt' },
   { method: 'POST', path: '/proposals/{id}/withdraw', function: 'withdraw-proposal', auth: 'jwt' },
+  // Issue 15: a failed lifecycle resumed at the step that failed (Step Functions RedriveExecution).
+  { method: 'POST', path: '/proposals/{id}/redrive', function: 'redrive-proposal', auth: 'jwt' },
   // SPEC 10: after an approval expired, a manager asks for a fresh review link.
   { method: 'POST', path: '/proposals/{id}/review-link', function: 'reissue-review-link', auth: 'jwt' },
   // SPEC 11: the prior consultation with the Information Commissioner (DPA 2018 s.65).

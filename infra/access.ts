@@ -7,7 +7,12 @@ import type { ENV } from '../functions/shared/config.js';
 /** DynamoDB actions, granted on the table and its named indexes (never `index/*`). */
 export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
 /** Step Functions actions: StartExecution on the lifecycle state machine, the others on its executions. */
-export type WorkflowAction = 'StartExecution' | 'StopExecution' | 'SendTaskSuccess';
+export type WorkflowAction =
+  | 'StartExecution'
+  | 'StopExecution'
+  | 'SendTaskSuccess'
+  | 'GetExecutionHistory'
+  | 'RedriveExecution';
 /** Settings a function reads that no grant below implies. */
 export type Setting = keyof Pick<
   typeof ENV,
@@ -96,7 +101,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'update-assessment': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   // Issue 19: conditions marked done with evidence, and the open ones listed (status index).
   conditions: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
-  'mark-failed': { table: ['PutItem', 'UpdateItem'] },
+  // Run by the EventBridge rule on a failed execution: reads its history for the failed step.
+  'mark-failed': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['GetExecutionHistory'] },
+  'redrive-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['RedriveExecution'] },
   // Issue 19: the policy a proposal that names none is scored under.
   'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], settings: ['scoringPolicy'] },
   'send-consultation': {

@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import { functionRegistry } from '../functions/registry.js';
 import { routeTable } from '../functions/routes.js';
 import { DEFAULTS, ENV } from '../functions/shared/config.js';
+import { EXECUTION_STATUS_CHANGE, FAILURE_STATUSES } from '../functions/shared/execution-events.js';
 import { tableDefinition } from '../functions/shared/table.js';
 import { accessOf, type FunctionAccess } from './access.js';
 import type { DeploymentConfig } from './config.js';
@@ -157,6 +158,26 @@ export class StatelessStack extends Stack {
       });
     }
 
+    // Issue 15: a lifecycle that fails or times out after its retries stops at the failing step
+    // (so RedriveExecution can resume it there); this rule marks its proposal failed.
+    const markFailed = functions.get('mark-failed');
+    if (!markFailed) throw new Error('functions/registry.ts has no mark-failed function');
+    new events.Rule(this, 'LifecycleFailed', {
+      ruleName: 'camera-dpia-lifecycle-failed',
+      description: 'Marks the proposal failed when its lifecycle execution fails or times out',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: [EXECUTION_STATUS_CHANGE],
+        detail: {
+          status: [...FAILURE_STATUSES],
+          stateMachineArn: [this.lifecycle.stateMachine.stateMachineArn],
+        },
+      },
+      targets: [
+        new targets.LambdaFunction(markFailed, { retryAttempts: 8, maxEventAge: Duration.hours(24) }),
+      ],
+    });
+
     const inboundMail = functions.get('inbound-mail');
     if (!inboundMail) throw new Error('functions/registry.ts has no inbound-mail function for the SES rule');
     this.mail = new Mail(this, 'Mail', { config, rawMailBucket: stateful.rawMailBucket, inboundMail });
@@ -245,6 +266,9 @@ export function settingsFor(
   return env;
 }
 
+/** Workflow actions on the lifecycle's executions (the others act on the state machine). */
+const EXECUTION_ACTIONS = new Set(['StopExecution', 'GetExecutionHistory', 'RedriveExecution']);
+
 interface GrantContext {
   config: DeploymentConfig;
   stateful: StatefulStack;
@@ -282,10 +306,10 @@ function grantAccess(fn: NodeFunction, access: FunctionAccess, ctx: GrantContext
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [`states:${action}`],
-        resources: [action === 'StopExecution' ? ctx.executionsArn : ctx.stateMachineArn],
+        resources: [EXECUTION_ACTIONS.has(action) ? ctx.executionsArn : ctx.stateMachineArn],
       }),
     );
-    if (action === 'StopExecution') {
+    if (EXECUTION_ACTIONS.has(action)) {
       acknowledgeWildcardResource(
         role,
         ctx.executionsArn,

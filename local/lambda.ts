@@ -9,6 +9,7 @@ import {
   type FunctionSpec,
   functionRegistry,
 } from '../functions/registry.js';
+import { faults } from './faults.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a Lambda handler takes any event shape.
 export type LambdaHandler = (event: any, context: LambdaContext) => unknown;
@@ -109,13 +110,34 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
         callbackWaitsForEmptyEventLoop: true,
         getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
       };
+      const timeoutSeconds = spec?.timeoutSeconds ?? 30;
+      const timedOut = () =>
+        new LambdaInvocationError(
+          'Sandbox.Timedout',
+          `Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
+        );
+      // Issue 15 (DPIA_FAULTS): the run ends as if the sandbox hit its timeout just after the handler's
+      // work, so its caller learns nothing of it and retries: what the handler did must hold once.
+      const injectTimeout = faults.decide({ service: 'lambda', operation: name }) === 'timeout';
+      let timer: NodeJS.Timeout | undefined;
       try {
         // A JSON round trip, as over the wire: handlers never share objects with the caller.
-        const result = await handler(JSON.parse(JSON.stringify(event ?? null)), context);
+        const running = Promise.resolve(handler(JSON.parse(JSON.stringify(event ?? null)), context));
+        // As on AWS, a run past the function's timeout fails with Sandbox.Timedout (its work may go on
+        // here; on AWS the sandbox is frozen).
+        const limit = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(timedOut()), Math.max(0, deadline - Date.now()));
+          timer.unref();
+        });
+        const result = await Promise.race([running, limit]);
+        if (injectTimeout) throw timedOut();
         return result === undefined ? null : JSON.parse(JSON.stringify(result));
       } catch (error) {
+        if (error instanceof LambdaInvocationError) throw error;
         const e = error instanceof Error ? error : new Error(String(error));
         throw new LambdaInvocationError(e.name || 'Error', e.message);
+      } finally {
+        if (timer) clearTimeout(timer);
       }
     },
   };

@@ -1,6 +1,7 @@
 // The embedded local stack (SPEC §8): DynamoDB, S3, SES, Step Functions, inbound SMTP and the
 // HTTP API in one process, all on 127.0.0.1, with data under one directory. The handlers and the
 // state-machine file are the ones deployed to AWS; only the endpoints differ.
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -9,6 +10,11 @@ import { type FunctionSpec, functionRegistry } from '../functions/registry.js';
 import { type RouteSpec, routeTable } from '../functions/routes.js';
 import { DEFAULTS, ENV } from '../functions/shared/config.js';
 import {
+  EXECUTION_STATUS_CHANGE,
+  type ExecutionStatusChange,
+  FAILURE_STATUSES,
+} from '../functions/shared/execution-events.js';
+import {
   type LocalConfig,
   resolveLocalConfig,
   type ServiceName,
@@ -16,6 +22,7 @@ import {
   serviceUrl,
 } from './config.js';
 import { ensureTable, startDynamoDb } from './dynamodb.js';
+import { faults, faultsFromEnv, startFaultProxy } from './faults.js';
 import { startHttpApi } from './http-api.js';
 import { createLambdaRuntime, type LambdaHandler, type LambdaRuntime } from './lambda.js';
 import { localS3ClientConfig, startS3 } from './s3.js';
@@ -25,6 +32,7 @@ import { startSes } from './ses.js';
 import { startSmtp } from './smtp.js';
 import { StepFunctionsEngine } from './stepfunctions/engine.js';
 import { startStepFunctions } from './stepfunctions/server.js';
+import type { ExecutionRecord } from './stepfunctions/store.js';
 import { substituteDefinition } from './stepfunctions/substitutions.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -104,6 +112,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: config.region,
       account: config.account,
       lambda,
+      // As the CDK's EventBridge rule: a failed or timed-out lifecycle marks its proposal failed.
+      onStatusChange: (execution) => {
+        const event = statusChangeEvent(execution, config);
+        if (event) deliverEvent(lambda, MARK_FAILED_FUNCTION, event);
+      },
+      ...(process.env.DPIA_SFN_RETRY_SCALE ? { retryScale: Number(process.env.DPIA_SFN_RETRY_SCALE) } : {}),
     });
     const secrets = createLocalSecrets({
       dataDir: config.dataDir,
@@ -121,6 +135,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     // Ports asked for as 0 (tests) are known only now.
     Object.assign(process.env, sdkEnvironment(config));
+    // Issue 15: with DPIA_FAULTS set, the handlers reach DynamoDB, SES and S3 through fault proxies.
+    const faultRules = faultsFromEnv();
+    if (faultRules) {
+      faults.set(faultRules);
+      for (const [service, variables] of [
+        ['dynamodb', ['AWS_ENDPOINT_URL_DYNAMODB']],
+        ['ses', ['AWS_ENDPOINT_URL_SES', 'AWS_ENDPOINT_URL_SESV2']],
+        ['s3', ['AWS_ENDPOINT_URL_S3']],
+      ] as const) {
+        const proxy = await startFaultProxy({ service, host, target: serviceUrl(config, service) });
+        started.push(proxy);
+        for (const variable of variables) process.env[variable] = proxy.url;
+      }
+    }
     const substitutions = lifecycleSubstitutions(lambda, config);
     const stateMachineArn = deployStateMachine(
       engine,
@@ -177,6 +205,53 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
+}
+
+/** The function the EventBridge rule on failed lifecycle executions targets (infra/stateless-stack.ts). */
+export const MARK_FAILED_FUNCTION = 'mark-failed';
+
+/** The EventBridge event AWS sends for this execution's end, when the CDK rule would match it. */
+export function statusChangeEvent(
+  execution: ExecutionRecord,
+  config: LocalConfig,
+): ExecutionStatusChange | null {
+  if (!execution.stateMachineArn.endsWith(`:stateMachine:${DEFAULTS.stateMachineName}`)) return null;
+  if (!(FAILURE_STATUSES as readonly string[]).includes(execution.status)) return null;
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': EXECUTION_STATUS_CHANGE,
+    source: 'aws.states',
+    account: config.account,
+    time: new Date().toISOString(),
+    region: config.region,
+    resources: [execution.executionArn],
+    detail: {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: execution.status,
+      startDate: Math.round(execution.startDate * 1000),
+      stopDate: execution.stopDate === undefined ? null : Math.round(execution.stopDate * 1000),
+      input: execution.input,
+      output: execution.output ?? null,
+      error: execution.error ?? null,
+      cause: execution.cause ?? null,
+    },
+  };
+}
+
+/** An asynchronous invoke with EventBridge's retries (a few, backing off; then the event is dropped and logged). */
+function deliverEvent(lambda: LambdaRuntime, name: string, event: unknown, attempt = 0): void {
+  lambda.invoke(name, event).catch((error: unknown) => {
+    if (attempt >= 4) {
+      process.stderr.write(
+        `events: ${name} failed ${attempt + 1} times (${(error as Error).name}); event dropped\n`,
+      );
+      return;
+    }
+    setTimeout(() => deliverEvent(lambda, name, event, attempt + 1), 200 * 2 ** attempt).unref();
+  });
 }
 
 /** What the handlers read from their environment (the CDK sets the same names on AWS). */

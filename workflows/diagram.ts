@@ -47,17 +47,10 @@ export function mermaidFromAsl(definition: { StartAt: string; States: Record<str
     }
     if (state.Default) lines.push(`  ${name} -->|otherwise| ${state.Default}`);
     if (state.Next) lines.push(`  ${name} --> ${state.Next}`);
-    for (const c of state.Catch ?? []) {
-      if (c.ErrorEquals.includes('States.ALL') && c.Next === 'RecordFailure') continue; // drawn once below
-      lines.push(`  ${name} -.->|${c.ErrorEquals.join(', ')}| ${c.Next}`);
-    }
+    for (const c of state.Catch ?? []) lines.push(`  ${name} -.->|${c.ErrorEquals.join(', ')}| ${c.Next}`);
   }
-  const failing = Object.entries(definition.States)
-    .filter(([, s]) =>
-      (s.Catch ?? []).some((c) => c.ErrorEquals.includes('States.ALL') && c.Next === 'RecordFailure'),
-    )
-    .map(([n]) => n);
-  if (failing.length > 0) lines.push(`  ${failing.join(' & ')} -.->|any error| RecordFailure`);
+  // A step that still fails after its retries fails the execution there (issue 15): an EventBridge
+  // rule marks the proposal failed, and a redrive resumes at that step.
   return lines.join('\n');
 }
 

@@ -193,3 +193,15 @@ export async function auditVerifyCommand(options: ApiOptions): Promise<string> {
   const head = verdict.head ? ` Anchored head: ${verdict.head.sequence} ${verdict.head.hash}.` : '';
   return `Decision chain intact: ${count(verdict.checked, 'record')} checked.${head}`;
 }
+
+/** dpia redrive ID: resumes a failed lifecycle at the step that failed (issue 15). */
+export async function redriveCommand(id: string, options: ApiOptions): Promise<string> {
+  const response = await callApi(options, 'manager', 'POST', `/proposals/${encodeURIComponent(id)}/redrive`);
+  if (response.status !== 200) throw explainError(response);
+  const { reference, status, resumedAt } = response.body as {
+    reference: string;
+    status: string;
+    resumedAt: string | null;
+  };
+  return `${reference}  resumed${resumedAt ? ` at ${resumedAt}` : ''}; status ${status}`;
+}

@@ -9,6 +9,7 @@ import {
   CHAIN_PARTITION,
   chainAnchorKey,
   DECISIONS_PARTITION,
+  decisionClaimKey,
   decisionIdFor,
   decisionIndexKeys,
   decisionKey,
@@ -24,8 +25,14 @@ import { decodeCursor, encodeCursor } from '../shared/store/proposals.js';
 /** A decision before it takes its place in the chain. */
 export type DecisionDraft = Omit<DecisionRecord, 'decisionId' | 'sequence' | 'prevHash' | 'hash'>;
 
-/** Enough for a burst of simultaneous decisions; each retry re-reads the head. */
-const MAX_APPEND_ATTEMPTS = 12;
+/**
+ * Enough for a burst of simultaneous decisions (issue 15: 100 at once, where 12 attempts left some
+ * proposals failed); each retry re-reads the head. With the backoff below the attempts stay well
+ * inside RecordDecision's timeout, and the state machine retries a ChainContentionError as well.
+ */
+export const MAX_APPEND_ATTEMPTS = 40;
+/** The longest pause between two attempts: full jitter below it spreads the racers out. */
+const MAX_BACKOFF_MS = 500;
 const CHAIN_PAGE_SIZE = 500;
 const STORAGE_FIELDS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'type'];
 
@@ -91,11 +98,21 @@ export async function appendDecision(
   draft: DecisionDraft,
   knownDecisionId: string | null = null,
 ): Promise<{ record: DecisionRecord; appended: boolean }> {
-  const existing = await findDecisionOfProposal(draft.proposalId, knownDecisionId);
+  const existing = await decisionAlreadyMade(draft.proposalId, knownDecisionId);
   if (existing) {
     // A replay after a crash between the append and the anchor: the anchor catches up.
     await advanceAnchor(existing);
     return { record: existing, appended: false };
+  }
+  // Issue 15: two runs of RecordDecision for one proposal at once (a retry after a Lambda timeout
+  // while the first run still appends) must not both take a slot. The index that finds a made
+  // decision is eventually consistent; this claim is read consistently.
+  if (!(await claimDecision(draft.proposalId))) {
+    const made = await awaitClaimedDecision(draft.proposalId);
+    if (made) return { record: made, appended: false };
+    throw new DecisionInProgressError(
+      `Another run is recording the decision of proposal ${draft.proposalId}; try again.`,
+    );
   }
 
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
@@ -115,17 +132,89 @@ export async function appendDecision(
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
+      await settleClaim(draft.proposalId, sequence);
       await advanceAnchor(record);
       return { record, appended: true };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
       // Someone else took this slot: back off a little (with jitter) so the racers spread out.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.random() * Math.min(MAX_BACKOFF_MS, 20 * 2 ** attempt)),
+      );
     }
   }
   throw new ChainContentionError(
     `Could not append to the decision chain after ${MAX_APPEND_ATTEMPTS} attempts: too many simultaneous decisions.`,
   );
+}
+
+export class DecisionInProgressError extends Error {
+  override readonly name = 'DecisionInProgressError';
+}
+
+/** Longer than RecordDecision can run (its timeout): a claim this old belongs to a run that died. */
+const CLAIM_STALE_MS = 120_000;
+
+/** The decision a proposal has: by the index or its known id, else by its settled claim (consistent). */
+async function decisionAlreadyMade(
+  proposalId: string,
+  knownDecisionId: string | null,
+): Promise<DecisionRecord | undefined> {
+  const found = await findDecisionOfProposal(proposalId, knownDecisionId);
+  if (found) return found;
+  const claim = await readClaim(proposalId);
+  return typeof claim?.sequence === 'number' ? findDecision(decisionIdFor(claim.sequence)) : undefined;
+}
+
+async function readClaim(proposalId: string): Promise<{ sequence?: number; claimedAt?: number } | undefined> {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: tableName(), Key: decisionClaimKey(proposalId), ConsistentRead: true }),
+  );
+  return out.Item as { sequence?: number; claimedAt?: number } | undefined;
+}
+
+/** Takes the proposal's one claim on a chain slot; false when a live run holds it or it is settled. */
+async function claimDecision(proposalId: string): Promise<boolean> {
+  const now = Date.now();
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...decisionClaimKey(proposalId), type: 'decision-claim', claimedAt: now },
+        ConditionExpression:
+          'attribute_not_exists(PK) OR (attribute_not_exists(#sequence) AND #claimedAt < :stale)',
+        ExpressionAttributeNames: { '#sequence': 'sequence', '#claimedAt': 'claimedAt' },
+        ExpressionAttributeValues: { ':stale': now - CLAIM_STALE_MS },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Records which slot the claim's decision took: later runs find it with one consistent read. */
+async function settleClaim(proposalId: string, sequence: number): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: decisionClaimKey(proposalId),
+      UpdateExpression: 'SET #sequence = :sequence',
+      ExpressionAttributeNames: { '#sequence': 'sequence' },
+      ExpressionAttributeValues: { ':sequence': sequence },
+    }),
+  );
+}
+
+/** Waits a little for the run holding the claim to settle it; undefined if it does not in time. */
+async function awaitClaimedDecision(proposalId: string): Promise<DecisionRecord | undefined> {
+  for (let i = 0; i < 20; i++) {
+    const claim = await readClaim(proposalId);
+    if (typeof claim?.sequence === 'number') return findDecision(decisionIdFor(claim.sequence));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return undefined;
 }
 
 export async function findDecision(decisionId: string): Promise<DecisionRecord | undefined> {

@@ -143,7 +143,12 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
   const effective = stored ? reply : await readStoredReply(match.proposalId, messageIdHash, reply);
   // A withdrawn or decided proposal takes no more answers: the reply is kept, and changes nothing.
   const open = !FINAL_STATUSES.includes(match.proposal.status);
-  const counted = open && (await applyReply(effective, parsed, match, { firstDelivery: stored }));
+  const counted =
+    open &&
+    (await applyReply(effective, parsed, match, {
+      firstDelivery: stored,
+      fromMailSystem: fromMailSystem(mail.source, parsed.from, match.consultee.email),
+    }));
 
   const outcome: InboundOutcome = {
     messageIdHash,
@@ -288,7 +293,7 @@ async function applyReply(
   reply: Reply,
   parsed: ParsedReply,
   match: Match,
-  options: { firstDelivery: boolean },
+  options: { firstDelivery: boolean; fromMailSystem: boolean },
 ): Promise<boolean> {
   const { proposalId } = match;
   const counted = isCounted(reply);
@@ -299,6 +304,15 @@ async function applyReply(
   if (reply.kind === 'auto-reply') return false;
 
   if (reply.kind === 'delivery-report') {
+    if (!options.fromMailSystem) {
+      // A report shaped like a bounce that the consultee (or anyone) wrote: kept, and it changes
+      // nothing, so nobody can take themselves (or another) out of the tally with a forged DSN.
+      log.warn('delivery report not from a mail system: kept, not treated as a bounce', {
+        messageIdHash: reply.replyId,
+        proposalId,
+      });
+      return false;
+    }
     if (!isBounceOf(parsed, match.consultee.email)) {
       event = {
         name: 'delivery-report',
@@ -439,6 +453,20 @@ function isBounceOf(parsed: ParsedReply, email: string): boolean {
   const bounce = parsed.bounce;
   if (!bounce?.failed) return false;
   return bounce.failedRecipients.length === 0 || bounce.failedRecipients.includes(email.toLowerCase());
+}
+
+/** A daemon mailbox: the senders real delivery reports come from (as parse.ts's DAEMON_SENDER). */
+const MAIL_SYSTEM_SENDER = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|mdaemon)@/i;
+
+/**
+ * Whether a delivery report came from the mail system: its envelope sender is the null
+ * reverse-path (RFC 5321 4.5.5 requires it of every DSN) or a daemon mailbox, and its From is not
+ * the consultee's own address. A consultee's mail client sends with their address on both.
+ */
+export function fromMailSystem(envelopeSender: string, from: string, consulteeEmail: string): boolean {
+  const sender = envelopeSender.trim().replace(/^<|>$/g, '');
+  const nullSender = sender === '' || MAIL_SYSTEM_SENDER.test(sender);
+  return nullSender && from.trim().toLowerCase() !== consulteeEmail.toLowerCase();
 }
 
 /**

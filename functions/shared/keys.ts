@@ -108,6 +108,15 @@ export const decisionKey = (sequence: number): Key => ({
   SK: `${SEQUENCE_PREFIX}${String(sequence).padStart(SEQUENCE_DIGITS, '0')}`,
 });
 
+/**
+ * A proposal's claim on its one decision (issue 15): taken before a chain slot, then settled with
+ * the slot's sequence, so a second run of RecordDecision finds the decision with one consistent read.
+ */
+export const decisionClaimKey = (proposalId: string): Key => ({
+  PK: proposalPartition(proposalId),
+  SK: 'DECISION#CLAIM',
+});
+
 /** Decision ids carry their chain position, so a decision is one GetItem away. */
 export const decisionIdFor = (sequence: number): string => `DEC-${String(sequence).padStart(6, '0')}`;
 export function sequenceOfDecisionId(decisionId: string): number | undefined {

@@ -37,7 +37,6 @@ const EVENT_STATES: Record<string, string[]> = {
   'approval-expired': ['MarkApprovalExpired'],
   decided: ['RecordDecision'],
   'outcome-mailed': ['NotifyOutcome', 'Done'],
-  failed: ['RecordFailure', 'LifecycleFailed'],
 };
 
 /** The state a proposal in this status is in (null once the run was stopped by a withdrawal). */
@@ -58,7 +57,8 @@ function currentState(status: ProposalStatus, reached: Set<string>): string | nu
     case 'rejected':
       return reached.has('Done') ? 'Done' : 'NotifyOutcome';
     case 'failed':
-      return 'LifecycleFailed';
+      // The step it stopped at is in the timeline; the redrive resumes there (issue 15).
+      return null;
     case 'withdrawn':
       return null;
   }

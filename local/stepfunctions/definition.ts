@@ -51,15 +51,39 @@ export function parseDefinition(text: string): JsonObject {
   return parsed;
 }
 
-export function prepareDefinition(original: JsonObject): PreparedDefinition {
+export function prepareDefinition(
+  original: JsonObject,
+  options: { retryScale?: number } = {},
+): PreparedDefinition {
   const states = new Map<string, StateInfo>();
   const definition = structuredClone(original);
+  if (options.retryScale !== undefined && options.retryScale !== 1)
+    scaleRetries(definition, options.retryScale);
   const executionTimeoutSeconds =
     typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds : undefined;
   delete definition.TimeoutSeconds;
   rewriteStates(definition, states, true);
   const topLevelStates = new Set(Object.keys(definition.States as JsonObject));
   return { definition, states, topLevelStates, executionTimeoutSeconds };
+}
+
+/**
+ * Every Retry interval times `scale` (the local stack's DPIA_SFN_RETRY_SCALE): fault-injection tests
+ * run the deployed retry policy, attempts and backoff included, in fractions of its seconds.
+ */
+function scaleRetries(machine: JsonObject, scale: number): void {
+  for (const state of Object.values(machine.States as JsonObject)) {
+    if (!isObject(state)) continue;
+    for (const retrier of Array.isArray(state.Retry) ? state.Retry : []) {
+      if (!isObject(retrier)) continue;
+      retrier.IntervalSeconds =
+        (typeof retrier.IntervalSeconds === 'number' ? retrier.IntervalSeconds : 1) * scale;
+    }
+    const processor = state.ItemProcessor ?? state.Iterator;
+    if (isObject(processor)) scaleRetries(processor, scale);
+    if (Array.isArray(state.Branches))
+      for (const b of state.Branches) if (isObject(b)) scaleRetries(b, scale);
+  }
 }
 
 /** The same definition started at another state: how a restarted execution resumes. */

@@ -74,6 +74,10 @@ export interface EngineOptions {
   region: string;
   account: string;
   lambda: LambdaRuntime;
+  /** Called when an execution ends (any final status), as AWS sends its EventBridge status change. */
+  onStatusChange?: (execution: ExecutionRecord) => void;
+  /** Multiplies every Retry interval (DPIA_SFN_RETRY_SCALE; tests only). Default 1. */
+  retryScale?: number;
 }
 
 export class StepFunctionsEngine {
@@ -252,6 +256,9 @@ export class StepFunctionsEngine {
       ...(r.output !== undefined ? { output: r.output, outputDetails: { included: true } } : {}),
       ...(r.error !== undefined ? { error: r.error } : {}),
       ...(r.cause !== undefined ? { cause: r.cause } : {}),
+      redriveCount: r.redriveCount ?? 0,
+      ...(r.redriveDate !== undefined ? { redriveDate: r.redriveDate } : {}),
+      redriveStatus: r.status === 'RUNNING' || r.status === 'SUCCEEDED' ? 'NOT_REDRIVABLE' : 'REDRIVABLE',
     };
   }
 
@@ -293,6 +300,42 @@ export class StepFunctionsEngine {
     );
     this.halt(live);
     return { stopDate: r.stopDate };
+  }
+
+  /**
+   * RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution continues at the top-level state it
+   * was in when it stopped, with that state's input; the states before it are not run again. The
+   * execution keeps its ARN and history; its timeout starts again (as on AWS).
+   */
+  redriveExecution(req: JsonObject) {
+    const old = this.execution(requireString(req, 'executionArn'));
+    const record = old.record;
+    if (record.status === 'RUNNING' || record.status === 'SUCCEEDED' || !record.resumePoint) {
+      throw new SfnError(
+        'ExecutionNotRedrivable',
+        `Execution '${record.executionArn}' is ${record.status}: only a failed, timed-out or aborted one can be redriven`,
+      );
+    }
+    const machine = this.machines.get(record.stateMachineArn);
+    const definition = parseDefinition(record.definition);
+    const timeoutSeconds = typeof definition.TimeoutSeconds === 'number' ? definition.TimeoutSeconds : null;
+    record.status = 'RUNNING';
+    delete record.stopDate;
+    delete record.output;
+    delete record.error;
+    delete record.cause;
+    record.redriveCount = (record.redriveCount ?? 0) + 1;
+    record.redriveDate = now();
+    record.timeoutAt = timeoutSeconds === null ? null : Date.now() + timeoutSeconds * 1000;
+    record.pendingTasks = {};
+    const live = this.track(record);
+    this.event(live, 'ExecutionRedriven', {
+      executionRedrivenEventDetails: { redriveCount: record.redriveCount },
+    });
+    this.store.saveExecution(record);
+    if (!machine) throw new SfnError('StateMachineDoesNotExist', 'State Machine Does Not Exist');
+    this.launch(live, true);
+    return { redriveDate: record.redriveDate };
   }
 
   getExecutionHistory(req: JsonObject) {
@@ -364,7 +407,7 @@ export class StepFunctionsEngine {
 
   private launch(live: LiveExecution, resume: boolean): void {
     const { record } = live;
-    const prepared = prepare(live);
+    const prepared = prepare(live, this.options.retryScale);
     let definition = prepared.definition;
     let input = JSON.parse(record.input) as Json;
     if (resume && record.resumePoint) {
@@ -453,6 +496,11 @@ export class StepFunctionsEngine {
     r.pendingTasks = {};
     this.event(live, eventType, details);
     this.store.saveExecution(r);
+    try {
+      this.options.onStatusChange?.(r);
+    } catch {
+      // a listener's failure is its own; the execution has ended either way
+    }
   }
 
   /** Ends the library run and every wait of this execution. */
@@ -897,8 +945,11 @@ interface LibraryEvent {
   parentState?: { name: string };
 }
 
-function prepare(live: LiveExecution): PreparedDefinition {
-  live.prepared ??= prepareDefinition(parseDefinition(live.record.definition));
+function prepare(live: LiveExecution, retryScale?: number): PreparedDefinition {
+  live.prepared ??= prepareDefinition(
+    parseDefinition(live.record.definition),
+    retryScale === undefined ? {} : { retryScale },
+  );
   return live.prepared;
 }
 

@@ -26,6 +26,7 @@ export async function startStepFunctions(options: {
     DescribeExecution: (r) => engine.describeExecution(r),
     ListExecutions: (r) => engine.listExecutions(r),
     StopExecution: (r) => engine.stopExecution(r),
+    RedriveExecution: (r) => engine.redriveExecution(r),
     GetExecutionHistory: (r) => engine.getExecutionHistory(r),
     SendTaskSuccess: (r) => engine.sendTaskSuccess(r),
     SendTaskFailure: (r) => engine.sendTaskFailure(r),

@@ -63,6 +63,9 @@ export interface ExecutionRecord {
   resumePoint: { stateName: string; input: Json; enteredAt: number; entry: number } | null;
   pendingTasks: Record<string, PendingTask>;
   eventCount: number;
+  /** RedriveExecution: how often, and when last. */
+  redriveCount?: number;
+  redriveDate?: number;
 }
 
 export interface HistoryEvent {

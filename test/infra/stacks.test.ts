@@ -473,6 +473,52 @@ describe('mail', () => {
       Endpoint: cdkJsonContext()['dpia:alarmEmail'],
     });
   });
+
+  it('never lets a lifecycle stall silently: a failed or timed-out execution alarms, marks its proposal failed, and can be redriven', () => {
+    const [smId, sm] = stateMachineNamed(stateless, DEFAULTS.stateMachineName);
+    // The alarms watch this very state machine.
+    const alarmsOn = (metric: string) =>
+      resourcesOf(stateless, 'AWS::CloudWatch::Alarm').filter(
+        ([, a]) =>
+          a.Properties.MetricName === metric &&
+          JSON.stringify(a.Properties.Dimensions).includes(smId) &&
+          (a.Properties.AlarmActions as unknown[]).length > 0,
+      );
+    expect(alarmsOn('ExecutionsFailed')).toHaveLength(1);
+    expect(alarmsOn('ExecutionsTimedOut')).toHaveLength(1);
+    // No catch-all: a step that still fails after its retries fails the execution there, so
+    // RedriveExecution resumes at that step (a Fail state would fail again on a redrive).
+    const definition = definitionOf(synth, sm) as {
+      States: Record<string, { Type: string; Catch?: { ErrorEquals: string[] }[] }>;
+    };
+    const states = Object.values(definition.States);
+    expect(states.filter((st) => st.Type === 'Fail')).toEqual([]);
+    expect(
+      states.flatMap((st) => st.Catch ?? []).filter((c) => c.ErrorEquals.includes('States.ALL')),
+    ).toEqual([]);
+    // The EventBridge rule on those executions runs mark-failed.
+    const markFailed = functionsByName(stateless).find(([name]) => name === 'mark-failed')?.[1];
+    const rules = resourcesOf(stateless, 'AWS::Events::Rule').filter(
+      ([, r]) =>
+        (r.Properties.EventPattern as { source?: string[] } | undefined)?.source?.[0] === 'aws.states',
+    );
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0] as [string, Resource];
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT'], stateMachineArn: [{ Ref: smId }] },
+    });
+    expect(JSON.stringify(rule.Properties.Targets)).toContain(String(markFailed));
+    // Only the redrive function may redrive, and only the lifecycle's executions.
+    const redrivers = statementsOf(stateless).filter((s) =>
+      [s.statement.Action].flat().includes('states:RedriveExecution'),
+    );
+    expect(redrivers.flatMap((s) => s.roles)).toHaveLength(1);
+    expect(JSON.stringify(redrivers[0]?.statement.Resource)).toContain(
+      `:execution:${DEFAULTS.stateMachineName}:*`,
+    );
+  });
 });
 
 /**

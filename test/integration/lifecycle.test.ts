@@ -396,7 +396,9 @@ describe('a reply from another address', () => {
       const d = await client.api<
         Detail & { consultation: { replies: { replyId: string; senderMismatch: boolean }[] } }
       >('manager', 'GET', `/proposals/${created.proposalId}`);
-      return d.body.consultation.replies.length ? d.body : undefined;
+      // The reply is stored before its consultee is flagged: wait for both (a race under load).
+      const first = d.body.consultation.consultees[0] as { senderMismatch?: boolean } | undefined;
+      return d.body.consultation.replies.length && first?.senderMismatch ? d.body : undefined;
     });
     expect(flagged.consultation.tally.support).toBe(0);
     expect(flagged.consultation.consultees[0]).toMatchObject({ senderMismatch: true });

@@ -1,7 +1,9 @@
 // Issue 15, privacy: a whole lifecycle at debug level (mail out and in, the DPO, the approver, the
 // document, the evidence pack, the register) writes no log line that carries the site, its
 // coordinates, a person's name or e-mail address, a reply token or a link signature.
+
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { reportSoak } from '../reliability/summary.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
 const PLANTED = {
@@ -154,5 +156,6 @@ describe('the logs of a whole lifecycle', () => {
     expect(everything).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.]+/); // no e-mail address of anyone
     expect(everything).not.toMatch(/consult\+[0-9a-f]{16,}/i); // no reply token
     expect(everything).not.toMatch(/sig=|forged-signature|not-the-signature/); // no link signature
+    reportSoak('privacy', { logLines: lines.length, forbidden: FORBIDDEN.length, found: 0 });
   });
 });

@@ -4,6 +4,7 @@
 // table fails, and so does a route the table does not list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeKey, routeTable } from '../../functions/routes.js';
+import { reportSoak } from '../reliability/summary.js';
 import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
 type Role = 'none' | 'manager' | 'auditor' | 'approver' | 'dpo' | 'wrong';
@@ -22,6 +23,7 @@ const MATRIX: Record<string, string> = {
   'GET /proposals/{id}/dpia': '401 200 200 401 401 401',
   'GET /proposals/{id}/dpia.pdf': '401 200 200 401 401 401',
   'POST /proposals/{id}/withdraw': '401 409 403 401 401 401',
+  'POST /proposals/{id}/redrive': '401 409 403 401 401 401',
   'POST /proposals/{id}/review-link': '401 409 403 401 401 401',
   'POST /proposals/{id}/ico-consultation': '401 400 403 401 401 401',
   'PUT /proposals/{id}/assessment': '401 400 403 401 401 401',
@@ -139,6 +141,12 @@ describe('the role matrix', () => {
           differences.push(`${key} as ${role}: ${status}, table says ${expected[i]}`);
       }
     }
+    reportSoak('role matrix', {
+      routes: Object.keys(MATRIX).length,
+      callers: ROLES.length,
+      answers: Object.keys(MATRIX).length * ROLES.length,
+      unexpected: differences.length,
+    });
     expect(differences).toEqual([]);
   }, 120_000);
 });

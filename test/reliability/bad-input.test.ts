@@ -7,6 +7,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CLIENT_ID, LOCAL_ISSUER, loadSigningKey } from '../../local/jwt.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { reportSoak } from './summary.js';
 
 let t: TestStack;
 let ids: { consulting: string; awaiting: string; withdrawn: string };
@@ -595,5 +596,6 @@ describe('the bad-input catalogue', () => {
     }
     expect(wrong).toEqual([]);
     expect(await snapshot()).toBe(before);
+    reportSoak('bad input (API)', { cases: catalogue().length, unexpected: wrong.length, changed: 0 });
   }, 120_000);
 });

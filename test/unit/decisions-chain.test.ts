@@ -1,6 +1,12 @@
 // Appending to the decision chain without a lock, against an in-memory stand-in for the CHAIN
 // partition and the decisions-by-proposal index behind a mocked DynamoDB client.
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -9,6 +15,7 @@ import {
   type DecisionDraft,
   getDecision,
   iterateChain,
+  MAX_APPEND_ATTEMPTS,
 } from '../../functions/decisions/store.js';
 import { hashDecision, verifyChain } from '../../functions/shared/chain.js';
 import { decisionKey } from '../../functions/shared/keys.js';
@@ -39,6 +46,7 @@ const draft = (n: number, outcome: 'approved' | 'rejected' = 'approved'): Decisi
   },
 });
 
+let claims: Map<string, Record<string, unknown>>;
 const sorted = () => [...chain.values()].sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
 
 beforeAll(() => {
@@ -71,7 +79,23 @@ beforeEach(() => {
     chain.set(input.Item.SK, input.Item);
     return {};
   });
+  // Each proposal's claim on its one decision (issue 15): first come, first served.
+  claims = new Map();
+  ddb.on(PutCommand, { Item: { SK: 'DECISION#CLAIM' } }).callsFake(async (input) => {
+    await tick();
+    if (claims.has(input.Item.PK)) throw conditionFailed();
+    claims.set(input.Item.PK, { ...input.Item });
+    return {};
+  });
+  ddb.on(UpdateCommand, { Key: { SK: 'DECISION#CLAIM' } }).callsFake(async (input) => {
+    const claim = claims.get(input.Key.PK);
+    if (claim) claim.sequence = input.ExpressionAttributeValues[':sequence'];
+    return {};
+  });
   ddb.on(GetCommand).callsFake(async (input) => ({ Item: chain.get(input.Key.SK) }));
+  ddb.on(GetCommand, { Key: { SK: 'DECISION#CLAIM' } }).callsFake(async (input) => ({
+    Item: claims.get(input.Key.PK),
+  }));
 });
 
 describe('appendDecision', () => {
@@ -80,7 +104,10 @@ describe('appendDecision', () => {
     expect(appended).toBe(true);
     expect(record).toMatchObject({ sequence: 1, decisionId: 'DEC-000001', prevHash: GENESIS_HASH });
     expect(record.hash).toBe(hashDecision(record));
-    const [put] = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+    const put = ddb
+      .commandCalls(PutCommand)
+      .map((c) => c.args[0].input)
+      .find((p) => p.Item?.SK === decisionKey(1).SK);
     expect(put?.ConditionExpression).toBe('attribute_not_exists(PK)');
     expect(put?.Item).toMatchObject({
       ...decisionKey(1),
@@ -158,8 +185,19 @@ describe('appendDecision', () => {
   it('gives up, bounded, when it never wins a slot', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(PutCommand, { Item: { SK: 'DECISION#CLAIM' } }).resolves({});
     await expect(appendDecision(draft(1))).rejects.toBeInstanceOf(ChainContentionError);
-    expect(ddb.commandCalls(PutCommand).length).toBeLessThanOrEqual(12);
+    const slots = ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.Item?.SK !== 'DECISION#CLAIM');
+    expect(slots.length).toBe(MAX_APPEND_ATTEMPTS);
+  });
+});
+
+describe('appendDecision, two runs for one proposal (issue 15)', () => {
+  it('lets one take a slot; the other returns that decision once it is settled', async () => {
+    const [a, b] = await Promise.all([appendDecision(draft(1)), appendDecision(draft(1))]);
+    expect(a.record.decisionId).toBe(b.record.decisionId);
+    expect([a.appended, b.appended].sort()).toEqual([false, true]);
+    expect([...chain.keys()].filter((k) => k.startsWith('SEQ#'))).toHaveLength(1);
   });
 });
 

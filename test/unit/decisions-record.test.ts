@@ -120,6 +120,7 @@ beforeEach(() => {
   ddb.reset();
   refuseStatus = false;
   ddb.on(QueryCommand).resolves({ Items: [] }); // an empty chain
+  ddb.on(GetCommand).resolves({}); // no other item (the decision claim among them)
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).callsFake(() => {
     if (refuseStatus) throw conditionFailed();

@@ -1,6 +1,6 @@
 // The proposals handlers with the AWS SDK mocked: roles, validation, and what gets written.
 import { readFileSync } from 'node:fs';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
@@ -247,21 +247,57 @@ describe('GET /proposals/{id}', () => {
   });
 });
 
-describe('RecordFailure task', () => {
-  it('marks an active proposal failed but leaves a withdrawn one alone', async () => {
+describe('a failed lifecycle (the EventBridge rule on its execution, issue 15)', () => {
+  const statusChange = (status: string) => ({
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    detail: {
+      executionArn: 'arn:aws:states:eu-west-2:1:execution:camera-dpia-lifecycle:p1',
+      stateMachineArn: 'arn:aws:states:eu-west-2:1:stateMachine:camera-dpia-lifecycle',
+      name: 'p1',
+      status,
+      input: '{"proposalId":"p1"}',
+      error: 'Throttling',
+      cause: '{"errorMessage":"Maximum sending rate exceeded."}',
+    },
+  });
+
+  it('marks an active proposal failed with the step and the error, and remembers its status', async () => {
     const { handler: fail } = await import('../../functions/proposals/fail.handler.js');
+    dynamo.on(GetCommand).resolves({ Item: { proposalId: 'p1', status: 'scoring', reference: 'DPIA-1' } });
     dynamo.on(UpdateCommand).resolves({});
     dynamo.on(PutCommand).resolves({});
-    expect(await fail({ proposalId: 'p1', failure: { Error: 'Boom', Cause: 'x' } })).toEqual({
-      failed: true,
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      events: [
+        { id: 9, type: 'LambdaFunctionFailed', timestamp: new Date() },
+        {
+          id: 8,
+          type: 'TaskStateEntered',
+          timestamp: new Date(),
+          stateEnteredEventDetails: { name: 'SendConsultation' },
+        },
+      ],
     });
-    const condition = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.ConditionExpression;
-    expect(condition).toContain('#status IN');
-    dynamo.reset();
-    dynamo
-      .on(UpdateCommand)
-      .rejects(Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException' }));
-    expect(await fail({ proposalId: 'p1', failure: { Error: 'Boom' } })).toEqual({ failed: false });
+    expect(await fail(statusChange('FAILED'))).toEqual({ failed: true });
+    const update = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update?.ConditionExpression).toContain('#status IN');
+    expect(update?.ExpressionAttributeValues?.[':failure']).toMatchObject({
+      step: 'SendConsultation',
+      error: 'Throttling',
+      resumeStatus: 'scoring',
+    });
+    const timeline = dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(timeline?.detail).toContain('at SendConsultation on an error (Throttling)');
+    // The cause is never copied: it can quote the proposal.
+    expect(JSON.stringify(dynamo.calls().map((c) => c.args[0].input))).not.toContain('Maximum sending rate');
+  });
+
+  it('leaves a withdrawn proposal alone, and ignores an execution that succeeded or was stopped', async () => {
+    const { handler: fail } = await import('../../functions/proposals/fail.handler.js');
+    dynamo.on(GetCommand).resolves({ Item: { proposalId: 'p1', status: 'withdrawn', reference: 'DPIA-1' } });
+    expect(await fail(statusChange('FAILED'))).toEqual({ failed: false });
+    expect(await fail(statusChange('ABORTED'))).toEqual({ failed: false });
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
   });
 });

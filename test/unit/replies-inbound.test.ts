@@ -228,6 +228,8 @@ async function deliver(
     receivedAt?: string;
     sesId?: string;
     verdicts?: { spf?: string; dkim?: string; dmarc?: string };
+    /** The envelope sender (MAIL FROM); a delivery report's is empty (the null reverse-path). */
+    source?: string;
   } = {},
 ): Promise<unknown> {
   const sesId = options.sesId ?? randomBytes(20).toString('hex');
@@ -239,6 +241,7 @@ async function deliver(
   if (!record) throw new Error('fixture has no record');
   record.ses.mail.messageId = sesId;
   record.ses.mail.timestamp = receivedAt;
+  if (options.source !== undefined) record.ses.mail.source = options.source;
   record.ses.mail.destination = [recipient];
   record.ses.receipt.timestamp = receivedAt;
   record.ses.receipt.recipients = [recipient];
@@ -576,7 +579,7 @@ describe('InboundMail: delivery reports', () => {
   const dsn = () => readFileSync(join(FIXTURES, 'replies', '22-delivery-status-notification.eml'));
 
   it('marks the consultee bounced and adds a timeline event', async () => {
-    await deliver(dsn(), { to: `consult+${TOKEN_B}@${DOMAIN}` });
+    await deliver(dsn(), { to: `consult+${TOKEN_B}@${DOMAIN}`, source: '' });
     expect(replies()[0]).toMatchObject({ kind: 'delivery-report', stance: null, consulteeEmail: EMAIL_B });
     expect(consultee(EMAIL_B)).toMatchObject({ status: 'bounced' });
     expect(proposal().consultation).toMatchObject({ bounced: 1 });
@@ -589,14 +592,14 @@ describe('InboundMail: delivery reports', () => {
       dsn().toString('latin1').replaceAll('0f4c2a9b7d1e3f5a6b8c9d0e1f2a3b4c', TOKEN_B),
       'latin1',
     );
-    await deliver(raw, { to: `bounces@${DOMAIN}` });
+    await deliver(raw, { to: `bounces@${DOMAIN}`, source: '' });
     expect(consultee(EMAIL_B)).toMatchObject({ status: 'bounced' });
   });
 
   it('closes early when the bounce leaves only consultees who have answered', async () => {
     await deliver(await buildMail({ text: 'SUPPORT' }));
     expect(taskSuccesses()).toHaveLength(0);
-    await deliver(dsn(), { to: `consult+${TOKEN_B}@${DOMAIN}` });
+    await deliver(dsn(), { to: `consult+${TOKEN_B}@${DOMAIN}`, source: '' });
     expect(taskSuccesses()).toHaveLength(1);
   });
 
@@ -604,14 +607,31 @@ describe('InboundMail: delivery reports', () => {
     await deliver(await buildMail({ from: EMAIL_B, text: 'SUPPORT' }), {
       to: `consult+${TOKEN_B}@${DOMAIN}`,
     });
-    await deliver(dsn(), { to: `consult+${TOKEN_B}@${DOMAIN}` });
+    await deliver(dsn(), { to: `consult+${TOKEN_B}@${DOMAIN}`, source: '' });
     expect(consultee(EMAIL_B)).toMatchObject({ status: 'responded', stance: 'support' });
   });
 
   it('does not mark bounced for a report that names another failed address', async () => {
-    await deliver(dsn(), { to: `consult+${TOKEN_A}@${DOMAIN}` });
+    await deliver(dsn(), { to: `consult+${TOKEN_A}@${DOMAIN}`, source: '' });
     expect(consultee(EMAIL_A)).toMatchObject({ status: 'mailed' });
     expect(replies()[0]).toMatchObject({ kind: 'delivery-report' });
+  });
+  it('keeps a report the consultee forged (their own envelope sender) and changes nothing', async () => {
+    // Issue 15: a DSN-shaped mail from the consultee's own mailbox is no proof of a failed delivery.
+    await deliver(dsn(), { to: `consult+${TOKEN_B}@${DOMAIN}`, source: EMAIL_B });
+    expect(replies()[0]).toMatchObject({ kind: 'delivery-report' });
+    expect(consultee(EMAIL_B)).toMatchObject({ status: 'mailed' });
+    expect(events()).toHaveLength(0);
+    expect(taskSuccesses()).toHaveLength(0);
+  });
+
+  it('keeps a null-sender report whose From is the consultee, and changes nothing', async () => {
+    const raw = Buffer.from(
+      dsn().toString('latin1').replace('MAILER-DAEMON@mail-out.tenterden.example', EMAIL_B),
+      'latin1',
+    );
+    await deliver(raw, { to: `consult+${TOKEN_B}@${DOMAIN}`, source: '' });
+    expect(consultee(EMAIL_B)).toMatchObject({ status: 'mailed' });
   });
 });
 

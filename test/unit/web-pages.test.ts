@@ -371,7 +371,7 @@ describe('the state diagram', () => {
     expect(classes.RequestApproval).toBe('current');
     expect(classes.RecordDecision).toBe('future');
     // Every state of the ASL file, WaitToSend (the fan-out's wait between slices) among them.
-    expect(view.boxes).toHaveLength(18);
+    expect(view.boxes).toHaveLength(16);
     expect(classes.WaitToSend).toBe('future');
   });
 

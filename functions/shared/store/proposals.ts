@@ -1,5 +1,6 @@
 // Reading and writing proposals, their consultees and their timeline in the single table.
 // Only conditional single-item writes: no transactions (dynalite has none, and none is needed).
+
 import { randomInt } from 'node:crypto';
 import {
   BatchWriteCommand,
@@ -9,6 +10,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { FailureRecord } from '../../proposals/redrive.js';
 import type { PressingNeed } from '../../scoring/score.js';
 import { mapBounded } from '../bounded.js';
 import { dynamo } from '../clients/dynamo.js';
@@ -106,6 +108,8 @@ export interface ProposalRecord {
   nextReviewId?: string;
   /** Issue 20: when, by whom and why it was withdrawn (the reason is null when the API got none). */
   withdrawal?: { at: string; by: string; reason: string | null };
+  /** Issue 15: where and why the lifecycle stopped, and the status a redrive goes back to. */
+  failure?: FailureRecord;
   /** Issue 16: every stance a manager corrected, for the decision record. */
   stanceCorrections?: StanceCorrection[];
 }
