@@ -213,6 +213,11 @@ describe('withdrawing with a reason', () => {
     await approver.goto(`${t.client.apiUrl}${p.link}`);
     await approver.check('#outcome-rejected');
     await approver.fill('#rationale', 'The need is not shown for this junction at this time.');
+    // A rejection despite support answers it (issue 19).
+    await approver.fill(
+      '#consulteeResponse',
+      'The support of the consultees does not show a need at this junction that outweighs the intrusion.',
+    );
     await Promise.all([approver.waitForLoadState(), approver.click('button:has-text("Record decision")')]);
     expect(await approver.textContent('h1')).toBe('Decision recorded');
     const again = await approver.goto(`${t.client.apiUrl}${p.link}`);

@@ -187,6 +187,8 @@ describe('triage of replies', () => {
         sig: url.searchParams.get('sig') as string,
         outcome: 'rejected',
         rationale: 'The concerns about the location and retention are not answered yet.',
+        consulteeResponse:
+          'One consultee supported the camera; their support does not outweigh the open concerns.',
       }).toString(),
       { 'content-type': 'application/x-www-form-urlencoded' },
     );

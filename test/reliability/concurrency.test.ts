@@ -135,6 +135,9 @@ describe('concurrency', () => {
             outcome: i % 2 === 0 ? 'approved' : 'rejected',
             rationale: `Racer ${i}: the pressing need is clear and the consultation raised no objection.`,
             conditions: 'Encrypt the back-office link (principle 9) before go-live.',
+            // A rejection despite support must answer it (issue 19); an approval ignores it.
+            consulteeResponse:
+              'The consultees supported the camera; the need is weighed against that support here.',
           }).toString(),
           FORM,
         ),
