@@ -10,27 +10,10 @@ import {
   getProposal,
   type ProposalStatus,
 } from '../shared/store/proposals.js';
+
+export { type FailureRecord, RESUMABLE, type ResumableStatus } from '../shared/store/proposals.js';
+
 import { redriveLifecycle } from '../shared/workflow.js';
-
-/** Where a running lifecycle can stop on an error, and so where a redrive can go back to. */
-export const RESUMABLE = [
-  'submitted',
-  'scoring',
-  'consulting',
-  'awaiting-dpo-advice',
-  'awaiting-approval',
-  'expired',
-] as const satisfies readonly ProposalStatus[];
-export type ResumableStatus = (typeof RESUMABLE)[number];
-
-export interface FailureRecord {
-  /** The state the execution stopped at, when its history said. */
-  step: string | null;
-  /** The ASL error name (never the cause: it may quote personal data). */
-  error: string;
-  at: string;
-  resumeStatus: ResumableStatus;
-}
 
 export interface RedrivenProposal {
   proposalId: string;

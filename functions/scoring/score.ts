@@ -1,30 +1,10 @@
 // Pressing-need scoring (SPEC §4): a pure function of the four ratings and the policy.
 import type { Band } from '../shared/model/decision.js';
-import { FACTOR_KEYS, type FactorKey, type Justification } from '../shared/model/proposal.js';
+import type { FactorScore, PressingNeed } from '../shared/model/need.js';
+import { FACTOR_KEYS, type Justification } from '../shared/model/proposal.js';
 import type { ScoringPolicy } from './policy.js';
 
-export interface FactorScore {
-  /** One of the four factors of SPEC 4, or (policy 2026.2) majorCrime. */
-  factor: FactorKey | 'majorCrime';
-  rating: number;
-  weight: number;
-  /** Points this factor adds to the 0..100 score: weight × rating / maxRating × 100. */
-  contribution: number;
-  /** Policy 2026.2: whether this ground counts at the place's level of justification. */
-  counts?: boolean;
-}
-
-export interface PressingNeed {
-  score: number;
-  band: Band;
-  policyVersion: string;
-  factors: FactorScore[];
-  /** Policy 2026.2 (Appendix A): how the score was reached, the place, and its level. */
-  method?: 'highest-ground';
-  placeType?: string;
-  level?: 'standard' | 'highest';
-  decidingGround?: string | null;
-}
+export type { FactorScore, PressingNeed } from '../shared/model/need.js';
 
 /**
  * score = round(Σ weight × rating / maxRating × 100). Rounding to a whole point keeps the bands

@@ -10,8 +10,6 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { FailureRecord } from '../../proposals/redrive.js';
-import type { PressingNeed } from '../../scoring/score.js';
 import { mapBounded } from '../bounded.js';
 import { dynamo } from '../clients/dynamo.js';
 import { tableName } from '../env.js';
@@ -33,6 +31,7 @@ import {
 import type { ConditionState } from '../model/conditions.js';
 import type { Consultee, Reply, Stance, Tally } from '../model/consultation.js';
 import type { DpoStage, IcoConsultation } from '../model/governance.js';
+import type { PressingNeed } from '../model/need.js';
 import type { ProposalInput } from '../model/proposal.js';
 import { isConditionFailure } from './conditions.js';
 
@@ -122,6 +121,26 @@ export interface StanceCorrection {
   reason: string;
   by: string;
   at: string;
+}
+
+/** Where a running lifecycle can stop on an error, and so where a redrive can go back to. */
+export const RESUMABLE = [
+  'submitted',
+  'scoring',
+  'consulting',
+  'awaiting-dpo-advice',
+  'awaiting-approval',
+  'expired',
+] as const satisfies readonly ProposalStatus[];
+export type ResumableStatus = (typeof RESUMABLE)[number];
+
+export interface FailureRecord {
+  /** The state the execution stopped at, when its history said. */
+  step: string | null;
+  /** The ASL error name (never the cause: it may quote personal data). */
+  error: string;
+  at: string;
+  resumeStatus: ResumableStatus;
 }
 
 export interface TimelineEvent {
