@@ -1,7 +1,7 @@
 // Screenshots of every page, desktop (1280 wide) and phone (390 wide), into docs/screenshots/:
 // `npx tsx test/browser/screenshots.ts`. Starts its own local stack in a temporary directory and
 // walks one proposal from the form to a verified decision, as the browser test does.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Cookie } from 'playwright-core';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 import { deadlineInHours, fillProposalForm, launchChromium, signIn } from './support.js';
@@ -76,6 +76,34 @@ async function main() {
     const proposalId = proposalUrl.split('/').at(-1) as string;
     const reference = (await manager.locator('.tag').first().textContent()) ?? '';
     await t.client.waitForStatus(proposalId, ['consulting']);
+    // The manager completes the assessment while consulting (issue 19): the page first shows what
+    // approval still needs, then the example's risks, principles, screening and regime are saved.
+    await shoot(browser, 'assessment', `${proposalUrl}/assessment`, managerCookies);
+    const example = JSON.parse(
+      readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
+    );
+    const fields = [
+      'checklist',
+      'risks',
+      'alternativesConsidered',
+      'screening',
+      'legalRegime',
+      'lawfulBasis',
+      'dataCategories',
+      'recipients',
+    ];
+    const completed = await t.client.api(
+      'manager',
+      'PUT',
+      `/proposals/${proposalId}/assessment`,
+      Object.fromEntries(fields.map((f) => [f, example[f]])),
+    );
+    if (completed.status !== 200)
+      throw new Error(`assessment not saved: ${completed.status} ${completed.text}`);
+    // The letters go out paced under SES's rate: wait until the last consultee has theirs.
+    await t.client.waitFor('the consultation letters', async () =>
+      (await t.client.mailTo(consultees[2] as string, reference)).length > 0 ? true : undefined,
+    );
     await t.client.replyAsConsultee(
       consultees[0] as string,
       reference,
@@ -105,7 +133,13 @@ async function main() {
       'Pressing need is clear; councillors support it and the concerns are met by conditions.',
     );
     await review.fill('#conditions', 'Publish the retention policy on the force website before go-live.');
-    await review.click('button:has-text("Record decision")');
+    await review.fill('#conditionsOwner', 'Force Data Protection Officer');
+    // Approving despite an objection answers it (issue 19).
+    await review.fill(
+      '#consulteeResponse',
+      'The objection on intrusion is met by the retention limits and the conditions; the need outweighs it.',
+    );
+    await Promise.all([review.waitForLoadState(), review.click('button:has-text("Record decision")')]);
     for (const [label, width] of Object.entries(WIDTHS)) {
       await review.setViewportSize({ width, height: 900 });
       await review.screenshot({ path: `${OUT}web-review-confirmation-${label}.png`, fullPage: true });
