@@ -79,9 +79,16 @@ describe('triage of replies', () => {
       '',
       'clerk@parish-office.example',
     );
-    const d = await client.waitFor('both replies', async () => {
+    // A reply is stored before its consultee row and the counts are written: wait for all three.
+    const d = await client.waitFor('both replies on their consultees', async () => {
       const now = await detail(proposalId);
-      return now.consultation.replies.length === 2 ? now : undefined;
+      const rows = now.consultation.consultees as Row[];
+      const settled =
+        now.consultation.replies.length === 2 &&
+        Boolean(rows.find((c) => c.email === second)?.heldReply) &&
+        rows.find((c) => c.email === first)?.status === 'responded' &&
+        now.consultation.tally.unclassified === 1;
+      return settled ? now : undefined;
     });
     const held = d.consultation.consultees.find((c) => c.email === second) as Row;
     expect(held.senderMismatch).toBe(true);
