@@ -5,11 +5,12 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/proposals/assessment.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const example = JSON.parse(
@@ -34,11 +35,7 @@ async function call(body: unknown, role: 'manager' | 'auditor' = 'manager') {
 const updates = () => ddb.commandCalls(UpdateCommand);
 const writes = () => updates().length + ddb.commandCalls(PutCommand).length;
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-afterAll(() => vi.unstubAllEnvs());
+unitEnv();
 beforeEach(() => {
   ddb.reset();
   ddb.on(PutCommand).resolves({});

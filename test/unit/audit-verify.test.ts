@@ -2,7 +2,7 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/audit/verify.handler.js';
 import { verifyDecisionChain } from '../../functions/audit/verify.js';
 import { iterateChain } from '../../functions/decisions/store.js';
@@ -10,6 +10,7 @@ import { assessmentDigest, sealDecision } from '../../functions/shared/chain.js'
 import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -109,11 +110,7 @@ const verify = async (role: string | null = 'auditor') => {
   return { status: res.statusCode, body: JSON.parse(res.body) };
 };
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-afterAll(() => vi.unstubAllEnvs());
+unitEnv();
 beforeEach(() => {
   stored = buildChain(7);
   inputs = new Map(stored.map((r, i) => [r.proposalId as string, assessedInput(i + 1)]));

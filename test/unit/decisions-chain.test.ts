@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   appendDecision,
   ChainContentionError,
@@ -20,6 +20,7 @@ import {
 import { hashDecision, verifyChain } from '../../functions/shared/chain.js';
 import { decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
@@ -49,11 +50,7 @@ const draft = (n: number, outcome: 'approved' | 'rejected' = 'approved'): Decisi
 let claims: Map<string, Record<string, unknown>>;
 const sorted = () => [...chain.values()].sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-afterAll(() => vi.unstubAllEnvs());
+unitEnv();
 afterEach(() => vi.restoreAllMocks());
 
 beforeEach(() => {

@@ -4,13 +4,14 @@
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as getHandler } from '../../functions/decisions/get.handler.js';
 import { handler as listHandler } from '../../functions/decisions/list.handler.js';
 import { sealDecision } from '../../functions/shared/chain.js';
 import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -163,11 +164,7 @@ const list = async (options: Parameters<typeof event>[1] = {}) =>
   (await listHandler(event('/decisions', options), {} as Context)) as Result;
 const ids = (res: Result) => (JSON.parse(res.body).items as DecisionRecord[]).map((d) => d.sequence);
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-afterAll(() => vi.unstubAllEnvs());
+unitEnv();
 beforeEach(() => {
   ddb.reset();
   ddb.on(QueryCommand).callsFake(queryIndex);

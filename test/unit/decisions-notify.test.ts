@@ -10,13 +10,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/decisions/notify.handler.js';
 import { sealDecision } from '../../functions/shared/chain.js';
 import { consulteeKey, decisionKey, proposalKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => ({
   renderPage: (name: string, view: object) => `<!-- ${name} -->${JSON.stringify(view)}`,
@@ -129,12 +130,7 @@ function given(d: DecisionRecord) {
 
 const mails = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_SENDER_ADDRESS', 'dpia@camera-dpia.test');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-afterAll(() => vi.unstubAllEnvs());
+unitEnv({ DPIA_SENDER_ADDRESS: 'dpia@camera-dpia.test' });
 
 beforeEach(() => {
   ddb.reset();

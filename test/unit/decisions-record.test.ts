@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/decisions/record.handler.js';
 import { ProposalClosedError, recordDecision } from '../../functions/decisions/record.js';
 import { assessmentDigest, hashDecision } from '../../functions/shared/chain.js';
@@ -17,6 +17,7 @@ import { decisionKey, proposalKey } from '../../functions/shared/keys.js';
 import { DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
@@ -110,11 +111,7 @@ const statusUpdate = () =>
   ddb.commandCalls(UpdateCommand).find((c) => c.args[0].input.ExpressionAttributeValues?.[':status'])?.args[0]
     .input;
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-afterAll(() => vi.unstubAllEnvs());
+unitEnv();
 
 beforeEach(() => {
   ddb.reset();

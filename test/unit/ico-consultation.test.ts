@@ -5,12 +5,13 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/proposals/ico.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { needsPriorConsultation, residualLevel, riskLevel } from '../../functions/shared/model/risk.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const input = ProposalInput.parse(
@@ -43,11 +44,7 @@ async function call(body: unknown, role: 'manager' | 'auditor' = 'manager') {
 
 const writes = () => ddb.commandCalls(UpdateCommand).length + ddb.commandCalls(PutCommand).length;
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-afterAll(() => vi.unstubAllEnvs());
+unitEnv();
 beforeEach(() => {
   ddb.reset();
   ddb.on(UpdateCommand).resolves({});

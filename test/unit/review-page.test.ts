@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { signReview } from '../../functions/review/link.js';
 import { handler } from '../../functions/review/review.handler.js';
 import type { ReviewRecord } from '../../functions/review/store.js';
@@ -22,6 +22,7 @@ import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
 import { consulteeKey, proposalKey, replyKey, reviewKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => ({
   renderPage: (name: string, view: object) => `<!-- ${name} -->${JSON.stringify(view)}`,
@@ -211,12 +212,7 @@ function expectNothingChanged() {
   expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
 }
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_REVIEW_KEY_SECRET_ID', 'camera-dpia/review-link-key');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-afterAll(() => vi.unstubAllEnvs());
+unitEnv({ DPIA_REVIEW_KEY_SECRET_ID: 'camera-dpia/review-link-key' });
 
 beforeEach(() => {
   ddb.reset();

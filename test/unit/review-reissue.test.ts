@@ -4,10 +4,11 @@ import { SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/cl
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/review/reissue.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -30,11 +31,7 @@ async function call(role: 'manager' | 'auditor' = 'manager') {
   return { status: result.statusCode, body: JSON.parse(String(result.body)), raw: String(result.body) };
 }
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-afterAll(() => vi.unstubAllEnvs());
+unitEnv();
 beforeEach(() => {
   ddb.reset();
   sfn.reset();

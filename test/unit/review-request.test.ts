@@ -6,7 +6,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler as expireHandler } from '../../functions/review/expire.handler.js';
 import { verifyReviewSignature } from '../../functions/review/link.js';
 import { handler as requestHandler } from '../../functions/review/request.handler.js';
@@ -15,6 +15,7 @@ import type { ReviewRecord } from '../../functions/review/store.js';
 import { proposalKey, reviewKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => ({
   renderPage: (name: string, view: object) => `<!-- ${name} -->${JSON.stringify(view)}`,
@@ -94,14 +95,11 @@ const timeline = () =>
     .map((p) => p.Item?.event);
 const reviewPuts = () => puts().filter((p) => p.Item?.type === 'review');
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_SENDER_ADDRESS', 'dpia@camera-dpia.test');
-  vi.stubEnv('DPIA_PUBLIC_BASE_URL', 'https://dpia.example.police.uk');
-  vi.stubEnv('DPIA_REVIEW_KEY_SECRET_ID', 'camera-dpia/review-link-key');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
+unitEnv({
+  DPIA_SENDER_ADDRESS: 'dpia@camera-dpia.test',
+  DPIA_PUBLIC_BASE_URL: 'https://dpia.example.police.uk',
+  DPIA_REVIEW_KEY_SECRET_ID: 'camera-dpia/review-link-key',
 });
-afterAll(() => vi.unstubAllEnvs());
 
 beforeEach(() => {
   vi.stubEnv('DPIA_APPROVAL_TIMEOUT_DAYS', '');

@@ -9,11 +9,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/decisions/due.handler.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey, proposalKey } from '../../functions/shared/keys.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { checkPlaceholders } from '../support/expressions.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -69,11 +70,7 @@ async function call(
   return { status: result.statusCode, body: JSON.parse(String(result.body)) };
 }
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-afterAll(() => vi.unstubAllEnvs());
+unitEnv();
 
 beforeEach(() => {
   ddb.reset();

@@ -13,11 +13,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as withdraw } from '../../functions/proposals/withdraw.handler.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -83,13 +84,7 @@ const statusChange = () =>
     .commandCalls(UpdateCommand)
     .find((c) => c.args[0].input.ExpressionAttributeValues?.[':status'] === 'withdrawn');
 
-beforeAll(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_SENDER_ADDRESS', 'dpia@camera-dpia.test');
-  vi.stubEnv('DPIA_EVIDENCE_BUCKET', 'camera-dpia-evidence');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-afterAll(() => vi.unstubAllEnvs());
+unitEnv({ DPIA_SENDER_ADDRESS: 'dpia@camera-dpia.test', DPIA_EVIDENCE_BUCKET: 'camera-dpia-evidence' });
 beforeEach(() => {
   dynamo.reset();
   sfn.reset();
