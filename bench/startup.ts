@@ -2,11 +2,11 @@
 // directory and again on a warm one (the second start reads back what the first wrote).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PORT_ENV } from '../local/config.js';
+import { freePort } from '../test/support/ports.js';
 import { type BenchOptions, type BenchResult, check } from './support/result.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -77,13 +77,4 @@ async function startOnce(dataDir: string): Promise<number> {
     child.kill('SIGINT');
   });
   return elapsed;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
