@@ -201,11 +201,30 @@ export class LocalStackClient {
     return this.signedLink(dpo, reference, 'dpo');
   }
 
-  private async signedLink(to: string, reference: string, kind: 'review' | 'dpo'): Promise<string> {
-    const pattern = new RegExp(`https?://[^\\s]+/${kind}/[^\\s?]+\\?sig=[^\\s]+`);
-    const mail = (await this.mailTo(to, reference)).filter((m) => pattern.test(m.body?.text ?? '')).at(-1);
-    const match = mail?.body?.text?.match(pattern);
-    if (!match) throw new Error(`no ${kind} link for ${reference} reached ${to}`);
-    return new URL(match[0]).pathname + new URL(match[0]).search;
+  private async signedLink(to: string, reference: string, kind: SignedLinkKind): Promise<string> {
+    const link = newestSignedLink(await this.mailTo(to, reference), kind);
+    if (!link) throw new Error(`no ${kind} link for ${reference} reached ${to}`);
+    return link;
   }
+}
+
+export type SignedLinkKind = 'review' | 'dpo';
+
+/**
+ * The signed link (`/review/<id>?sig=...` or `/dpo/<id>?sig=...`, path and query) of the newest of
+ * these mails that carries one; a later mail without a link (a reminder's copy, a withdrawal) does
+ * not hide it.
+ */
+export function newestSignedLink(
+  mails: readonly { body?: { text?: string | undefined } | undefined }[],
+  kind: SignedLinkKind,
+): string | undefined {
+  const pattern = new RegExp(`https?://[^\\s]+/${kind}/[^\\s?]+\\?sig=[^\\s]+`);
+  const match = mails
+    .map((m) => m.body?.text?.match(pattern))
+    .filter((m) => m)
+    .at(-1);
+  if (!match) return undefined;
+  const url = new URL(match[0]);
+  return url.pathname + url.search;
 }

@@ -13,6 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
+import { newestSignedLink } from '../../local/client.js';
 import type { LocalConfig, ServiceName } from '../../local/config.js';
 import type { LocalStack } from '../../local/runner.js';
 import { startScratchStack } from '../../local/scratch.js';
@@ -148,10 +149,10 @@ export class MailWatch {
   /** The latest review link mailed to the approver, as `/review/<id>?sig=…`. */
   reviewLink(reference: string, approver: string): string | undefined {
     const mails = this.ofReference(reference).filter((m) => m.to === approver.toLowerCase());
-    const match = mails.at(-1)?.mail.body?.text?.match(/https?:\/\/[^\s]+\/review\/[^\s?]+\?sig=[^\s]+/);
-    if (!match) return undefined;
-    const url = new URL(match[0]);
-    return url.pathname + url.search;
+    return newestSignedLink(
+      mails.map((m) => m.mail),
+      'review',
+    );
   }
 
   /** Resolves with the probe's first defined value, probing again after every batch of new mail. */
