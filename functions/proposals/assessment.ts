@@ -12,17 +12,15 @@ import { log } from '../shared/logger.js';
 import { approvalGaps } from '../shared/model/assessment.js';
 import { ASSESSMENT_KEYS, type AssessmentInput } from '../shared/model/proposal.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
-import { addTimelineEvent, getProposal, type ProposalStatus } from '../shared/store/proposals.js';
+import {
+  addTimelineEvent,
+  getProposal,
+  type ProposalStatus,
+  UNDECIDED_STATUSES,
+} from '../shared/store/proposals.js';
 
 /** Until the decision (as for the ICO consultation): afterwards the record is sealed. */
-export const ASSESSMENT_OPEN: readonly ProposalStatus[] = [
-  'submitted',
-  'scoring',
-  'consulting',
-  'awaiting-dpo-advice',
-  'awaiting-approval',
-  'expired',
-];
+export const ASSESSMENT_OPEN: readonly ProposalStatus[] = UNDECIDED_STATUSES;
 
 const LABELS: Record<(typeof ASSESSMENT_KEYS)[number], string> = {
   checklist: 'the 12 principles',

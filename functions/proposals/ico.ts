@@ -15,19 +15,13 @@ import {
   addTimelineEvent,
   getProposal,
   type ProposalStatus,
+  UNDECIDED_STATUSES,
   updateProposal,
 } from '../shared/store/proposals.js';
 import { formatUkLongDate } from '../shared/uk-dates.js';
 
 /** Until the decision: afterwards the record it would belong to is sealed. */
-const OPEN: readonly ProposalStatus[] = [
-  'submitted',
-  'scoring',
-  'consulting',
-  'awaiting-dpo-advice',
-  'awaiting-approval',
-  'expired',
-];
+const OPEN: readonly ProposalStatus[] = UNDECIDED_STATUSES;
 
 export async function recordIcoConsultation(
   proposalId: string,

@@ -14,19 +14,13 @@ import {
   getProposal,
   type ProposalRecord,
   type ProposalStatus,
+  UNDECIDED_STATUSES,
 } from '../shared/store/proposals.js';
 import { stopLifecycle } from '../shared/workflow.js';
 import { countWithdrawal } from '../stats/counters.js';
 import { mailWithdrawal } from './withdrawal-mail.js';
 
-export const WITHDRAWABLE: readonly ProposalStatus[] = [
-  'submitted',
-  'scoring',
-  'consulting',
-  'awaiting-dpo-advice',
-  'awaiting-approval',
-  'expired',
-];
+export const WITHDRAWABLE: readonly ProposalStatus[] = UNDECIDED_STATUSES;
 
 export const REASON_MIN = 10;
 export const REASON_MAX = 500;

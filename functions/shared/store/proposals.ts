@@ -123,8 +123,8 @@ export interface StanceCorrection {
   at: string;
 }
 
-/** Where a running lifecycle can stop on an error, and so where a redrive can go back to. */
-export const RESUMABLE = [
+/** Every status before a decision or a withdrawal: the proposal's record is not sealed yet. */
+export const UNDECIDED_STATUSES = [
   'submitted',
   'scoring',
   'consulting',
@@ -132,6 +132,9 @@ export const RESUMABLE = [
   'awaiting-approval',
   'expired',
 ] as const satisfies readonly ProposalStatus[];
+
+/** Where a running lifecycle can stop on an error, and so where a redrive can go back to. */
+export const RESUMABLE = UNDECIDED_STATUSES;
 export type ResumableStatus = (typeof RESUMABLE)[number];
 
 export interface FailureRecord {
