@@ -5,7 +5,10 @@
 // | { type: 'closed' }.
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { closeDynaliteIterators } from './dynalite-iterators.mjs';
 
+// Before dynalite opens its db: without it every Query and Scan leaks a LevelDB iterator (issue 15).
+closeDynaliteIterators();
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite');
 const { path, host, port } = workerData;
