@@ -2,19 +2,16 @@
 // as a draft until decided, the public edition leaves the site out, the PDF link downloads a PDF,
 // and axe finds no serious or critical violation on either edition.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
-import { launchChromium, seriousViolations, signIn } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { proposalInput, type TestStack } from '../support/stack.js';
+import { seriousViolations, signIn, useBrowserStack } from './support.js';
 
 let t: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestStack(), launchChromium()]);
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+useBrowserStack((stack, chromium) => {
+  t = stack;
+  browser = chromium;
 });
 
 describe('the DPIA document page', () => {

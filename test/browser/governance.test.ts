@@ -1,19 +1,16 @@
 // The DPO's advice page (SPEC 10) and the manager's ICO prior-consultation form (SPEC 11) in real
 // Chromium on a real local stack, with axe on every page visited.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
-import { launchChromium, seriousViolations, signIn } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { proposalInput, type TestStack } from '../support/stack.js';
+import { seriousViolations, signIn, useBrowserStack } from './support.js';
 
 let t: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestStack(), launchChromium()]);
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+useBrowserStack((stack, chromium) => {
+  t = stack;
+  browser = chromium;
 });
 
 describe('the DPO and ICO stages in the browser', () => {

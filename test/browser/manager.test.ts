@@ -2,20 +2,17 @@
 // consultees pasted from a spreadsheet and uploaded as CSV, withdrawing with a reason (and what the
 // approver's dead link then says), a used review link, and the pages on a 390 px phone.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
-import { deadlineInHours, fillProposalForm, launchChromium, seriousViolations, signIn } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { proposalInput, type TestStack } from '../support/stack.js';
+import { deadlineInHours, fillProposalForm, seriousViolations, signIn, useBrowserStack } from './support.js';
 
 let t: TestStack;
 let browser: Browser;
 const violations: string[] = [];
 
-beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestStack(), launchChromium()]);
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+useBrowserStack((stack, chromium) => {
+  t = stack;
+  browser = chromium;
 });
 
 async function audit(page: Page): Promise<void> {

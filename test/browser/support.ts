@@ -1,9 +1,12 @@
 // Shared by the browser tests and the screenshot script: the packaged Chromium (or DPIA_CHROMIUM)
 // driven by playwright-core, signing in through the local sign-in page, and axe.
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from '../../functions/shared/chromium.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
 
-export { launchChromium } from '../../functions/shared/chromium.js';
+export { launchChromium };
 
 export async function signIn(
   page: Page,
@@ -116,4 +119,20 @@ export async function fillAssessment(page: Page, options: { lawfulBasis?: string
   );
   await page.fill('#f-dataCategories', 'Vehicle registration marks\nImages of vehicles');
   await page.fill('#f-recipients', 'The National ANPR Service (NAS)');
+}
+
+/**
+ * A local stack and a Chromium for a browser test file, started together before its tests and
+ * closed after them; `use` receives both (the file keeps them in its own variables).
+ */
+export function useBrowserStack(use: (stack: TestStack, browser: Browser) => void): void {
+  let started: [TestStack, Browser] | undefined;
+  beforeAll(async () => {
+    started = await Promise.all([startTestStack(), launchChromium()]);
+    use(...started);
+  }, 60_000);
+  afterAll(async () => {
+    await started?.[1].close();
+    await started?.[0].close();
+  });
 }

@@ -3,19 +3,16 @@
 // sender, comment and stance read and is accepted with a reason; axe finds no serious or critical
 // violation on the page before, between and after.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
-import { launchChromium, seriousViolations, signIn } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { proposalInput, type TestStack } from '../support/stack.js';
+import { seriousViolations, signIn, useBrowserStack } from './support.js';
 
 let t: TestStack;
 let browser: Browser;
 
-beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestStack(), launchChromium()]);
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+useBrowserStack((stack, chromium) => {
+  t = stack;
+  browser = chromium;
 });
 
 describe('triage on the proposal page', () => {

@@ -2,27 +2,24 @@
 // would, the refusals are pages, and axe finds no serious or critical violation on any page visited.
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { describe, expect, it } from 'vitest';
+import type { TestStack } from '../support/stack.js';
 import {
   deadlineInHours,
   fillAssessment,
   fillProposalForm,
-  launchChromium,
   seriousViolations,
   signIn,
+  useBrowserStack,
 } from './support.js';
 
 let t: TestStack;
 let browser: Browser;
 const violations: string[] = [];
 
-beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestStack(), launchChromium()]);
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
+useBrowserStack((stack, chromium) => {
+  t = stack;
+  browser = chromium;
 });
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
