@@ -16,22 +16,7 @@ export async function startStepFunctions(options: {
   extraServices?: Record<string, Record<string, Operation>>;
 }): Promise<RunningService> {
   const { engine } = options;
-  const operations: Record<string, Operation> = {
-    CreateStateMachine: (r) => engine.createStateMachine(r),
-    UpdateStateMachine: (r) => engine.updateStateMachine(r),
-    DescribeStateMachine: (r) => engine.describeStateMachine(r),
-    ListStateMachines: (r) => engine.listStateMachines(r),
-    DeleteStateMachine: (r) => engine.deleteStateMachine(r),
-    StartExecution: (r) => engine.startExecution(r),
-    DescribeExecution: (r) => engine.describeExecution(r),
-    ListExecutions: (r) => engine.listExecutions(r),
-    StopExecution: (r) => engine.stopExecution(r),
-    RedriveExecution: (r) => engine.redriveExecution(r),
-    GetExecutionHistory: (r) => engine.getExecutionHistory(r),
-    SendTaskSuccess: (r) => engine.sendTaskSuccess(r),
-    SendTaskFailure: (r) => engine.sendTaskFailure(r),
-    SendTaskHeartbeat: (r) => engine.sendTaskHeartbeat(r),
-  };
+  const operations = stepFunctionsOperations(engine);
 
   const services: Record<string, Record<string, Operation>> = {
     AWSStepFunctions: operations,
@@ -50,6 +35,26 @@ export async function startStepFunctions(options: {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/** The API actions the local Step Functions answers (AWS JSON 1.0, `AWSStepFunctions.<name>`). */
+export function stepFunctionsOperations(engine: StepFunctionsEngine): Record<string, Operation> {
+  return {
+    CreateStateMachine: (r) => engine.createStateMachine(r),
+    UpdateStateMachine: (r) => engine.updateStateMachine(r),
+    DescribeStateMachine: (r) => engine.describeStateMachine(r),
+    ListStateMachines: (r) => engine.listStateMachines(r),
+    DeleteStateMachine: (r) => engine.deleteStateMachine(r),
+    StartExecution: (r) => engine.startExecution(r),
+    DescribeExecution: (r) => engine.describeExecution(r),
+    ListExecutions: (r) => engine.listExecutions(r),
+    StopExecution: (r) => engine.stopExecution(r),
+    RedriveExecution: (r) => engine.redriveExecution(r),
+    GetExecutionHistory: (r) => engine.getExecutionHistory(r),
+    SendTaskSuccess: (r) => engine.sendTaskSuccess(r),
+    SendTaskFailure: (r) => engine.sendTaskFailure(r),
+    SendTaskHeartbeat: (r) => engine.sendTaskHeartbeat(r),
   };
 }
 
