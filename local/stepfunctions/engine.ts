@@ -207,12 +207,7 @@ export class StepFunctionsEngine {
   describeExecution(req: JsonObject) {
     const r = this.execution(requireString(req, 'executionArn')).record;
     return {
-      executionArn: r.executionArn,
-      stateMachineArn: r.stateMachineArn,
-      name: r.name,
-      status: r.status,
-      startDate: r.startDate,
-      ...(r.stopDate !== undefined ? { stopDate: r.stopDate } : {}),
+      ...executionSummary(r),
       input: r.input,
       inputDetails: { included: true },
       ...(r.output !== undefined ? { output: r.output, outputDetails: { included: true } } : {}),
@@ -232,14 +227,7 @@ export class StepFunctionsEngine {
       .map((l) => l.record)
       .filter((r) => r.stateMachineArn === machineArn && (!filter || r.status === filter))
       .sort((a, b) => b.startDate - a.startDate)
-      .map((r) => ({
-        executionArn: r.executionArn,
-        stateMachineArn: r.stateMachineArn,
-        name: r.name,
-        status: r.status,
-        startDate: r.startDate,
-        ...(r.stopDate !== undefined ? { stopDate: r.stopDate } : {}),
-      }));
+      .map(executionSummary);
     const { items, nextToken } = page(all, req);
     return { executions: items, ...(nextToken ? { nextToken } : {}) };
   }
@@ -365,4 +353,16 @@ export class StepFunctionsEngine {
   private saveMachines(): void {
     this.store.saveStateMachines([...this.machines.values()]);
   }
+}
+
+/** What ListExecutions gives of an execution, and DescribeExecution begins with. */
+function executionSummary(r: ExecutionRecord) {
+  return {
+    executionArn: r.executionArn,
+    stateMachineArn: r.stateMachineArn,
+    name: r.name,
+    status: r.status,
+    startDate: r.startDate,
+    ...(r.stopDate !== undefined ? { stopDate: r.stopDate } : {}),
+  };
 }

@@ -29,6 +29,12 @@ export class History {
     this.store.appendHistory(record.executionArn, event);
   }
 
+  /** TaskScheduled (with what was scheduled) and TaskStarted: a task of a service integration begins. */
+  taskStarted(live: LiveExecution, details: TaskDetails, scheduled: Record<string, unknown>): void {
+    this.append(live, 'TaskScheduled', { taskScheduledEventDetails: { ...details, ...scheduled } });
+    this.append(live, 'TaskStarted', { taskStartedEventDetails: details });
+  }
+
   taskSucceeded(live: LiveExecution, details: TaskDetails, output: unknown): void {
     this.append(live, 'TaskSucceeded', {
       taskSucceededEventDetails: {

@@ -48,6 +48,11 @@ export class Tasks {
     throw new StatesError('States.Runtime', `The resource ${resource} is not available on the local stack`);
   }
 
+  /** The function's answer, or `States.Timeout` once the task's TimeoutSeconds have passed. */
+  private async invoke(live: LiveExecution, name: string, payload: Json, timeoutSeconds: number | null) {
+    return (await withTimeout(live, this.options.lambda.invoke(name, payload), timeoutSeconds)) as Json;
+  }
+
   private async invokeLambda(
     live: LiveExecution,
     resource: string,
@@ -64,11 +69,7 @@ export class Tasks {
     });
     this.history.append(live, 'LambdaFunctionStarted', {});
     try {
-      const output = (await withTimeout(
-        live,
-        this.options.lambda.invoke(resource, payload),
-        timeoutSeconds,
-      )) as Json;
+      const output = await this.invoke(live, resource, payload, timeoutSeconds);
       this.history.append(live, 'LambdaFunctionSucceeded', {
         lambdaFunctionSucceededEventDetails: {
           output: JSON.stringify(output),
@@ -89,21 +90,13 @@ export class Tasks {
   private async invokeLambdaIntegration(live: LiveExecution, params: Json, timeoutSeconds: number | null) {
     const { functionName, payload } = lambdaParameters(params);
     const details = { resourceType: 'lambda', resource: 'invoke' };
-    this.history.append(live, 'TaskScheduled', {
-      taskScheduledEventDetails: {
-        ...details,
-        region: this.options.region,
-        parameters: JSON.stringify(params),
-        ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
-      },
+    this.history.taskStarted(live, details, {
+      region: this.options.region,
+      parameters: JSON.stringify(params),
+      ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
     });
-    this.history.append(live, 'TaskStarted', { taskStartedEventDetails: details });
     try {
-      const output = (await withTimeout(
-        live,
-        this.options.lambda.invoke(functionName, payload),
-        timeoutSeconds,
-      )) as Json;
+      const output = await this.invoke(live, functionName, payload, timeoutSeconds);
       const envelope: Json = {
         ExecutedVersion: '$LATEST',
         Payload: output,
@@ -147,16 +140,12 @@ export class Tasks {
         invoked: false,
       };
       this.tokens.open(live, task);
-      this.history.append(live, 'TaskScheduled', {
-        taskScheduledEventDetails: {
-          ...details,
-          region: this.options.region,
-          parameters: JSON.stringify(params),
-          ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
-          ...(heartbeatSeconds ? { heartbeatInSeconds: heartbeatSeconds } : {}),
-        },
+      this.history.taskStarted(live, details, {
+        region: this.options.region,
+        parameters: JSON.stringify(params),
+        ...(timeoutSeconds ? { timeoutInSeconds: timeoutSeconds } : {}),
+        ...(heartbeatSeconds ? { heartbeatInSeconds: heartbeatSeconds } : {}),
       });
-      this.history.append(live, 'TaskStarted', { taskStartedEventDetails: details });
     }
     // A new task, or one whose Lambda a crash cut off before it returned (and no answer came).
     if (task.invoked === false && !task.outcome) {
