@@ -23,7 +23,7 @@ import {
 } from './config.js';
 import { ensureTable, startDynamoDb } from './dynamodb.js';
 import { faults, faultsFromEnv, startFaultProxy } from './faults.js';
-import { startHttpApi } from './http-api.js';
+import { startHttpApi } from './http-api/server.js';
 import { createLambdaRuntime, type LambdaHandler, type LambdaRuntime } from './lambda.js';
 import { localS3ClientConfig, startS3 } from './s3.js';
 import { createLocalSecrets, REVIEW_KEY_SECRET_ID } from './secrets.js';

@@ -9,7 +9,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { tokenCommand } from '../../cli/commands/token.js';
 import { CliError } from '../../cli/errors.js';
 import type { RouteSpec } from '../../functions/routes.js';
-import { type HttpApiEventV2, MAX_BODY_BYTES, parseGroupsClaim, startHttpApi } from '../../local/http-api.js';
+import {
+  type HttpApiEventV2,
+  MAX_BODY_BYTES,
+  parseGroupsClaim,
+  startHttpApi,
+} from '../../local/http-api/server.js';
 import {
   InvalidTokenError,
   JWT_SECRET_FILE,
