@@ -1,15 +1,10 @@
-// Issue 19 on the real local stack: a proposal opened without its risks and principles, completed
-// by the manager while consulting (PUT /proposals/{id}/assessment), refused approval until then,
-// approved against an objection only with reasons addressing it, its conditions tracked until done
-// with evidence, and `dpia audit verify` failing after a direct DynamoDB edit of its risks.
-import { spawn } from 'node:child_process';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { proposalKey } from '../../functions/shared/keys.js';
+import { runDpia } from '../support/cli.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack();
@@ -25,18 +20,7 @@ type Detail = {
   decision: { conditionItems?: unknown[]; consulteeViews?: unknown; assessedDigest?: string } | null;
 };
 
-function verifyWithCli(): Promise<{ code: number | null; stderr: string }> {
-  const { ports, dataDir } = t.stack.config;
-  const child = spawn(process.execPath, ['bin/dpia.js', 'audit', 'verify'], {
-    cwd: root,
-    env: { ...process.env, DPIA_DATA_DIR: dataDir, DPIA_API_PORT: String(ports.api) },
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
-}
+const verifyWithCli = () => runDpia(t.stack.config, ['audit', 'verify']);
 
 describe('an assessment a DPO can defend', () => {
   const full = proposalInput({ consultees: 1, tag: 'assess' });

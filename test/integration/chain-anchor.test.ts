@@ -1,35 +1,17 @@
-// Issue 21: the chain's tail is anchored. Deleting the newest decision leaves a chain whose links
-// still check out; the anchored head, advanced by every append, is what shows the loss (API, CLI).
-import { spawn } from 'node:child_process';
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { decisionKey } from '../../functions/shared/keys.js';
+import { runDpia } from '../support/cli.js';
 import { insufficientInput, startTestStack, type TestStack } from '../support/stack.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 let t: TestStack;
 beforeAll(async () => {
   t = await startTestStack();
 });
 afterAll(async () => t?.close());
 
-function verifyWithCli(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { ports, dataDir } = t.stack.config;
-  const child = spawn(process.execPath, ['bin/dpia.js', 'audit', 'verify'], {
-    cwd: root,
-    env: { ...process.env, DPIA_DATA_DIR: dataDir, DPIA_API_PORT: String(ports.api) },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const verifyWithCli = () => runDpia(t.stack.config, ['audit', 'verify']);
 
 describe('the anchored head of the decision chain', () => {
   it('is published by verify, and catches the newest decision deleted', async () => {

@@ -1,8 +1,3 @@
-// The DPIA document on the real local stack (SPEC 11): a proposal run to a decision through the
-// HTTP API, SMTP and the mailed review link, then its document fetched as HTML and as a PDF (read
-// back with unpdf, as a reader's PDF viewer would see it), by managers, auditors and the approver's
-// link, with the public edition shown to hold none of the restricted strings planted in the input.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +5,7 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECTION_HEADINGS } from '../../functions/dpia/document.js';
 import { deliver, LAMBDA_RESPONSE_BYTES } from '../../functions/shared/large-body.js';
+import { runDpia } from '../support/cli.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
 const PLANTED = {
@@ -224,22 +220,7 @@ describe('dpia document ID [--pdf] [--public] [--out FILE]', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dpia-document-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function dpia(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const { ports, dataDir } = t.stack.config;
-    const child = spawn(process.execPath, [new URL('../../bin/dpia.js', import.meta.url).pathname, ...args], {
-      cwd: dir,
-      env: { ...process.env, DPIA_DATA_DIR: dataDir, DPIA_API_PORT: String(ports.api) },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  }
+  const dpia = (...args: string[]) => runDpia(t.stack.config, args, { cwd: dir });
 
   it('writes the HTML under the reference by default and says where', async () => {
     const run = await dpia('document', proposalId);

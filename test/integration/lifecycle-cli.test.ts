@@ -1,6 +1,3 @@
-// The lifecycle through the dpia command line, an approval that times out, and a tampered
-// decision record caught by the auditor's verify (API and CLI).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +5,7 @@ import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { decisionKey } from '../../functions/shared/keys.js';
+import { runDpia } from '../support/cli.js';
 import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
 // Three seconds to decide, so the approval timeout can be watched.
@@ -21,28 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-function dpia(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { ports, dataDir } = t.stack.config;
-  const child = spawn(process.execPath, ['bin/dpia.js', ...args], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DPIA_DATA_DIR: dataDir,
-      DPIA_API_PORT: String(ports.api),
-      DPIA_SES_PORT: String(ports.ses),
-      DPIA_SMTP_PORT: String(ports.smtp),
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const dpia = (...args: string[]) => runDpia(t.stack.config, args);
 
 describe('the dpia command line against the local stack', () => {
   it('proposes, replies as a consultee over SMTP, and shows the status', async () => {

@@ -1,14 +1,11 @@
-// The manager's command line (issue 20) against a real local stack: references as well as ids,
-// refusals as sentences, `dpia mail`, `dpia withdraw --reason`, and the hint when no stack answers.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDpia } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 let t: TestStack;
 
 beforeAll(async () => {
@@ -16,31 +13,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-function dpia(
-  args: string[],
-  ports: Partial<Record<'api' | 'ses' | 'smtp', number>> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const config = t.stack.config;
-  const child = spawn(process.execPath, ['bin/dpia.js', ...args], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DPIA_DATA_DIR: config.dataDir,
-      DPIA_API_PORT: String(ports.api ?? config.ports.api),
-      DPIA_SES_PORT: String(ports.ses ?? config.ports.ses),
-      DPIA_SMTP_PORT: String(ports.smtp ?? config.ports.smtp),
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const dpia = (args: string[], ports: Partial<Record<'api' | 'ses' | 'smtp', number>> = {}) =>
+  runDpia(t.stack.config, args, { ports });
 
 async function propose(tag: string, consultees = 2) {
   const input = proposalInput({ consultees, tag });

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun, collect, stackEnvironment } from '../support/cli.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -42,39 +43,18 @@ afterAll(async () => {
 const vars: Record<string, string> = {};
 
 /** One README line in bash, with the variables earlier lines set; returns its output. */
-function run(line: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { ports, dataDir } = t.stack.config;
+async function run(line: string): Promise<CliRun> {
   const assigned = /^([A-Za-z_]\w*)=/.exec(line)?.[1];
   const script = `set -o pipefail\n${line}\n${assigned ? `printf '\\n__VALUE__%s' "$${assigned}"` : ''}`;
   const child = spawn('bash', ['-c', script], {
     cwd: clone,
-    env: {
-      ...process.env,
-      ...vars,
-      DPIA_DATA_DIR: dataDir,
-      DPIA_API_PORT: String(ports.api),
-      DPIA_SES_PORT: String(ports.ses),
-      DPIA_SMTP_PORT: String(ports.smtp),
-    },
+    env: { ...process.env, ...vars, ...stackEnvironment(t.stack.config) },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      if (assigned) {
-        const [out, value = ''] = stdout.split('\n__VALUE__');
-        vars[assigned] = value;
-        stdout = out ?? '';
-      }
-      resolve({ code, stdout, stderr });
-    }),
-  );
+  const result = await collect(child);
+  if (!assigned) return result;
+  const [out, value = ''] = result.stdout.split('\n__VALUE__');
+  vars[assigned] = value;
+  return { ...result, stdout: out ?? '' };
 }
 
 /** A line as a person runs it: again, until what its comment promises is there (the workflow is asynchronous). */

@@ -1,15 +1,9 @@
-// The public camera register (SPEC 11) on the real local stack. Proposals go through the real
-// lifecycle (HTTP API, SMTP replies, the DPO's and the approver's signed links) with distinctive
-// strings planted in every restricted field; then 1,000 more entries are written straight into the
-// local DynamoDB, as RecordDecision writes them, to page through. What is checked is what a member
-// of the public, a spreadsheet or a crawler would see: no site, no name, no address, only approved
-// installations, the same rows and pages in HTML, CSV and JSON, cache headers, and no cookie.
-import { spawn } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerItem } from '../../functions/register/entry.js';
 import type { RegisterRow } from '../../functions/register/rows.js';
 import { CAMERA_TYPES } from '../../functions/shared/model/proposal.js';
+import { runDpia } from '../support/cli.js';
 import { putItems } from '../support/register.js';
 import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
@@ -474,19 +468,4 @@ describe('a register of a thousand approvals', () => {
   });
 });
 
-function dpia(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { ports, dataDir } = t.stack.config;
-  const child = spawn(process.execPath, ['bin/dpia.js', ...args], {
-    cwd: new URL('../..', import.meta.url).pathname,
-    env: { ...process.env, DPIA_DATA_DIR: dataDir, DPIA_API_PORT: String(ports.api) },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const dpia = (...args: string[]) => runDpia(t.stack.config, args);

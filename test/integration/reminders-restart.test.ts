@@ -14,7 +14,6 @@ import { reminderExecution, remindersTo } from '../support/reminders.js';
 import { proposalInput } from '../support/stack.js';
 import { killHard, startStackProcess } from '../support/stack-process.js';
 
-const _root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-reminder-restart-'));
 let child: ChildProcess | undefined;
 

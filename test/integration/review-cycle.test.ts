@@ -1,38 +1,13 @@
-// The review cycle (issue 14) on the real local stack: the monthly digest (through `dpia reviews
-// digest`, the same handler the scheduled rule runs on AWS), and a review opened from an approved
-// installation as a new proposal, linked both ways, which takes it off the reviews-due list.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ukDay } from '../../functions/register/entry.js';
+import { runDpia } from '../support/cli.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
-const root = new URL('../..', import.meta.url).pathname;
 const MANAGERS = 'r.digest@police.example,s.digest@police.example';
 let t: TestStack;
 let approved: { proposalId: string; reference: string; reviewDate: string };
 
-function dpia(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { ports, dataDir } = t.stack.config;
-  const child = spawn(process.execPath, ['bin/dpia.js', ...args], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DPIA_DATA_DIR: dataDir,
-      ...Object.fromEntries(
-        Object.entries(ports).map(([k, v]) => [`DPIA_${k.toUpperCase()}_PORT`, String(v)]),
-      ),
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const dpia = (...args: string[]) => runDpia(t.stack.config, args);
 
 /** Opens a proposal, has its one consultee reply, and approves it with the given review date. */
 async function approve(tag: string, reviewDate: string, extra: Record<string, unknown> = {}) {
