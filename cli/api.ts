@@ -22,33 +22,45 @@ export async function callApi(
   body?: unknown,
   accept = 'application/json',
 ): Promise<ApiResponse> {
-  const base = (options.api ?? serviceUrl(resolveLocalConfig(), 'api')).replace(/\/$/, '');
   const token = process.env.DPIA_TOKEN ?? (await localToken(role, options));
-  let response: Response;
+  const response = await reach(apiBase(options), path, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      accept,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return readAnswer(response);
+}
+
+/** The API's base URL: `--api`, or the local stack's. */
+export const apiBase = (options: ApiOptions): string =>
+  (options.api ?? serviceUrl(resolveLocalConfig(), 'api')).replace(/\/$/, '');
+
+/** fetch, or the CLI's sentence when nothing answers at `base`. */
+export async function reach(base: string, path: string, init?: RequestInit): Promise<Response> {
   try {
-    response = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    return await fetch(`${base}${path}`, init);
   } catch {
     throw new CliError(
       [`Cannot reach the camera-dpia API at ${base}: is the local stack running (npm start)?`],
       EXIT_FAILURE,
     );
   }
+}
+
+/** The answer's status and body: JSON parsed, anything else (CSV, HTML) kept as text. */
+export async function readAnswer(response: Response): Promise<ApiResponse> {
   const text = await response.text();
-  let parsed: unknown = text;
+  let body: unknown = text;
   try {
-    parsed = JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     // CSV or HTML: keep the text
   }
-  return { status: response.status, body: parsed, text };
+  return { status: response.status, body, text };
 }
 
 export interface ApiDownload {
@@ -68,17 +80,8 @@ export async function downloadFromApi(
   role: 'manager' | 'auditor',
   path: string,
 ): Promise<ApiDownload> {
-  const base = (options.api ?? serviceUrl(resolveLocalConfig(), 'api')).replace(/\/$/, '');
   const token = process.env.DPIA_TOKEN ?? (await localToken(role, options));
-  let response: Response;
-  try {
-    response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  } catch {
-    throw new CliError(
-      [`Cannot reach the camera-dpia API at ${base}: is the local stack running (npm start)?`],
-      EXIT_FAILURE,
-    );
-  }
+  const response = await reach(apiBase(options), path, { headers: { authorization: `Bearer ${token}` } });
   const disposition = response.headers.get('content-disposition') ?? '';
   return {
     status: response.status,

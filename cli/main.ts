@@ -5,6 +5,11 @@ import { LocalConfigError } from '../local/config.js';
 import { StackUnreachableError } from '../local/errors.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.js';
 
+/** Prints what a command returns (its module is imported only when it runs). */
+const print = async (text: Promise<string>): Promise<void> => {
+  process.stdout.write(`${await text}\n`);
+};
+
 const program = new Command()
   .name('dpia')
   .description('camera-dpia: the DPIA workflow for surveillance-camera proposals')
@@ -17,10 +22,9 @@ program
   .argument('<file>', 'proposal JSON file (SPEC §3)')
   .option('--json', 'machine-readable output')
   .option('--policy <file>', 'score under another scoring-policy file')
-  .action(async (file: string, options: { json?: boolean; policy?: string }) => {
-    const { scoreCommand } = await import('./commands/score.js');
-    process.stdout.write(`${await scoreCommand(file, options)}\n`);
-  });
+  .action(async (file: string, options: { json?: boolean; policy?: string }) =>
+    print((await import('./commands/score.js')).scoreCommand(file, options)),
+  );
 
 program
   .command('local')
@@ -51,10 +55,9 @@ program
   .argument('<file>', 'proposal JSON file (SPEC §3)')
   .option('--deadline <when>', "the response deadline instead of the file's: 28d, 36h or an ISO date-time")
   .option('--api <url>', API_HELP)
-  .action(async (file: string, options: { api?: string; deadline?: string }) => {
-    const { proposeCommand } = await import('./commands/lifecycle.js');
-    process.stdout.write(`${await proposeCommand(file, options)}\n`);
-  });
+  .action(async (file: string, options: { api?: string; deadline?: string }) =>
+    print((await import('./commands/lifecycle.js')).proposeCommand(file, options)),
+  );
 
 program
   .command('status')
@@ -62,10 +65,9 @@ program
   .argument('<id>', 'proposal id or reference (DPIA-YYYY-NNNN)')
   .option('--json', 'the full detail as JSON')
   .option('--api <url>', API_HELP)
-  .action(async (id: string, options: { api?: string; json?: boolean }) => {
-    const { statusCommand } = await import('./commands/lifecycle.js');
-    process.stdout.write(`${await statusCommand(id, options)}\n`);
-  });
+  .action(async (id: string, options: { api?: string; json?: boolean }) =>
+    print((await import('./commands/lifecycle.js')).statusCommand(id, options)),
+  );
 
 program
   .command('triage')
@@ -82,10 +84,7 @@ program
     async (
       id: string,
       options: { reply?: string; stance?: string; accept?: boolean; reason?: string; api?: string },
-    ) => {
-      const { triageCommand } = await import('./commands/triage.js');
-      process.stdout.write(`${await triageCommand(id, options)}\n`);
-    },
+    ) => print((await import('./commands/triage.js')).triageCommand(id, options)),
   );
 
 program
@@ -95,10 +94,9 @@ program
   .argument('[text...]', 'the comment')
   .requiredOption('--from <email>', "the consultee's address")
   .requiredOption('--stance <stance>', 'support, concerns or object')
-  .action(async (id: string, text: string[], options: { from: string; stance: string }) => {
-    const { replyCommand } = await import('./commands/reply.js');
-    process.stdout.write(`${await replyCommand(id, text, options)}\n`);
-  });
+  .action(async (id: string, text: string[], options: { from: string; stance: string }) =>
+    print((await import('./commands/reply.js')).replyCommand(id, text, options)),
+  );
 
 program
   .command('withdraw')
@@ -106,10 +104,9 @@ program
   .argument('<id>', 'proposal id or reference (DPIA-YYYY-NNNN)')
   .requiredOption('--reason <text>', 'why it is withdrawn (10-500 characters, sent to the consultees)')
   .option('--api <url>', API_HELP)
-  .action(async (id: string, options: { reason: string; api?: string }) => {
-    const { withdrawCommand } = await import('./commands/lifecycle.js');
-    process.stdout.write(`${await withdrawCommand(id, options)}\n`);
-  });
+  .action(async (id: string, options: { reason: string; api?: string }) =>
+    print((await import('./commands/lifecycle.js')).withdrawCommand(id, options)),
+  );
 
 program
   .command('mail')
@@ -117,10 +114,9 @@ program
   .option('--to <address>', 'only mail to this address (or part of it)')
   .option('--reference <reference>', 'only mail about this proposal (DPIA-YYYY-NNNN)')
   .option('--json', 'machine-readable output')
-  .action(async (options: { to?: string; reference?: string; json?: boolean }) => {
-    const { mailCommand } = await import('./commands/mail.js');
-    process.stdout.write(`${await mailCommand(options)}\n`);
-  });
+  .action(async (options: { to?: string; reference?: string; json?: boolean }) =>
+    print((await import('./commands/mail.js')).mailCommand(options)),
+  );
 
 program
   .command('decisions')
@@ -130,11 +126,8 @@ program
   .option('--outcome <outcome>', 'approved or rejected')
   .option('--format <format>', 'table, json or csv', 'table')
   .option('--api <url>', API_HELP)
-  .action(
-    async (options: { from?: string; to?: string; outcome?: string; format?: string; api?: string }) => {
-      const { decisionsCommand } = await import('./commands/lifecycle.js');
-      process.stdout.write(`${await decisionsCommand(options)}\n`);
-    },
+  .action(async (options: { from?: string; to?: string; outcome?: string; format?: string; api?: string }) =>
+    print((await import('./commands/lifecycle.js')).decisionsCommand(options)),
   );
 
 program
@@ -144,10 +137,9 @@ program
   .option('--area <area>', 'only this public area')
   .option('--type <type>', 'only this camera type (ANPR, CCTV, BWV, DRONE, SPEED, OTHER)')
   .option('--api <url>', API_HELP)
-  .action(async (options: { format?: string; area?: string; type?: string; api?: string }) => {
-    const { registerCommand } = await import('./commands/register.js');
-    process.stdout.write(`${await registerCommand(options)}\n`);
-  });
+  .action(async (options: { format?: string; area?: string; type?: string; api?: string }) =>
+    print((await import('./commands/register.js')).registerCommand(options)),
+  );
 
 program
   .command('audit')
@@ -155,10 +147,9 @@ program
   .command('verify')
   .description('re-check the decision chain; exit 1 with the first broken record')
   .option('--api <url>', API_HELP)
-  .action(async (options: { api?: string }) => {
-    const { auditVerifyCommand } = await import('./commands/lifecycle.js');
-    process.stdout.write(`${await auditVerifyCommand(options)}\n`);
-  });
+  .action(async (options: { api?: string }) =>
+    print((await import('./commands/lifecycle.js')).auditVerifyCommand(options)),
+  );
 
 program
   .command('demo')
@@ -174,20 +165,18 @@ program
   .description('resume a failed proposal at the step that failed (Step Functions RedriveExecution)')
   .argument('<id>', 'proposal id')
   .option('--api <url>', API_HELP)
-  .action(async (id: string, options: { api?: string }) => {
-    const { redriveCommand } = await import('./commands/lifecycle.js');
-    process.stdout.write(`${await redriveCommand(id, options)}\n`);
-  });
+  .action(async (id: string, options: { api?: string }) =>
+    print((await import('./commands/lifecycle.js')).redriveCommand(id, options)),
+  );
 
 program
   .command('evidence')
   .description("print a proposal's evidence pack as JSON (dpia evidence ID > pack.json)")
   .argument('<id>', 'proposal id or reference (DPIA-YYYY-NNNN)')
   .option('--api <url>', API_HELP)
-  .action(async (id: string, options: { api?: string }) => {
-    const { evidenceCommand } = await import('./commands/lifecycle.js');
-    process.stdout.write(`${await evidenceCommand(id, options)}\n`);
-  });
+  .action(async (id: string, options: { api?: string }) =>
+    print((await import('./commands/lifecycle.js')).evidenceCommand(id, options)),
+  );
 
 program
   .command('document')
@@ -197,10 +186,9 @@ program
   .option('--public', 'the public edition: no site, personal names or e-mail addresses')
   .option('--out <file>', 'where to write it (default: the reference, e.g. DPIA-2026-0001.pdf)')
   .option('--api <url>', API_HELP)
-  .action(async (id: string, options: { pdf?: boolean; public?: boolean; out?: string; api?: string }) => {
-    const { documentCommand } = await import('./commands/document.js');
-    process.stdout.write(`${await documentCommand(id, options)}\n`);
-  });
+  .action(async (id: string, options: { pdf?: boolean; public?: boolean; out?: string; api?: string }) =>
+    print((await import('./commands/document.js')).documentCommand(id, options)),
+  );
 
 const reviews = program.command('reviews').description('the review cycle of approved installations');
 reviews
@@ -209,20 +197,18 @@ reviews
   .argument('<id>', 'proposal id or reference of the approved installation')
   .option('--deadline <iso>', 'the response deadline of the new consultation (default: 28 days on)')
   .option('--api <url>', API_HELP)
-  .action(async (id: string, options: { deadline?: string; api?: string }) => {
-    const { reviewStartCommand } = await import('./commands/reviews.js');
-    process.stdout.write(`${await reviewStartCommand(id, options)}\n`);
-  });
+  .action(async (id: string, options: { deadline?: string; api?: string }) =>
+    print((await import('./commands/reviews.js')).reviewStartCommand(id, options)),
+  );
 reviews
   .command('digest')
   .description(
     "mail managers this month's reviews overdue or due in 60 days (the scheduled handler; once a month each)",
   )
   .option('--to <addresses>', 'comma-separated manager addresses (default: DPIA_REVIEW_DIGEST_TO)')
-  .action(async (options: { to?: string }) => {
-    const { reviewDigestCommand } = await import('./commands/reviews.js');
-    process.stdout.write(`${await reviewDigestCommand(options)}\n`);
-  });
+  .action(async (options: { to?: string }) =>
+    print((await import('./commands/reviews.js')).reviewDigestCommand(options)),
+  );
 
 try {
   await program.parseAsync(process.argv);

@@ -2,9 +2,8 @@
 // register is public, so no token is sent: what this prints is what anyone can read.
 import { CAMERA_TYPE_NAMES, type RegisterRow } from '../../functions/register/rows.js';
 import type { CameraType } from '../../functions/shared/model/proposal.js';
-import { resolveLocalConfig, serviceUrl } from '../../local/config.js';
-import { type ApiResponse, explainError } from '../api.js';
-import { CliError, EXIT_FAILURE } from '../errors.js';
+import { type ApiResponse, apiBase, explainError, reach, readAnswer } from '../api.js';
+import { CliError } from '../errors.js';
 
 export interface RegisterOptions {
   api?: string;
@@ -21,7 +20,7 @@ export async function registerCommand(options: RegisterOptions): Promise<string>
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new CliError([`--format must be ${FORMATS.join(', ')}`]);
   }
-  const base = (options.api ?? serviceUrl(resolveLocalConfig(), 'api')).replace(/\/$/, '');
+  const base = apiBase(options);
   const query = new URLSearchParams({ limit: String(PAGE) });
   if (options.area) query.set('area', options.area);
   if (options.type) query.set('type', options.type);
@@ -36,7 +35,7 @@ async function allRows(base: string, query: URLSearchParams): Promise<RegisterRo
   let cursor: string | null = null;
   do {
     if (cursor) query.set('cursor', cursor);
-    const response = await get(`${base}/register.json?${query}`);
+    const response = await get(base, `/register.json?${query}`);
     const page = response.body as { items: RegisterRow[]; nextCursor: string | null };
     rows.push(...page.items);
     cursor = page.nextCursor;
@@ -50,31 +49,16 @@ async function allCsv(base: string, query: URLSearchParams): Promise<string> {
   let cursor: string | null = null;
   do {
     if (cursor) query.set('cursor', cursor);
-    const response = await get(`${base}/register.csv?${query}`);
+    const response = await get(base, `/register.csv?${query}`);
     out += out === '' ? response.text : response.text.replace(/^\uFEFF?[^\n]*\n/, '');
     cursor = response.nextCursor;
   } while (cursor);
   return out;
 }
 
-async function get(url: string): Promise<ApiResponse & { nextCursor: string | null }> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch {
-    throw new CliError(
-      [`Cannot reach the camera-dpia API at ${new URL(url).origin}: is the local stack running (npm start)?`],
-      EXIT_FAILURE,
-    );
-  }
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // the CSV
-  }
-  const answer = { status: response.status, body, text, nextCursor: response.headers.get('x-next-cursor') };
+async function get(base: string, path: string): Promise<ApiResponse & { nextCursor: string | null }> {
+  const response = await reach(base, path);
+  const answer = { ...(await readAnswer(response)), nextCursor: response.headers.get('x-next-cursor') };
   if (answer.status !== 200) throw explainError(answer);
   return answer;
 }
