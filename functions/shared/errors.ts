@@ -33,40 +33,21 @@ export class ValidationError extends AppError {
   }
 }
 
-export class UnauthorizedError extends AppError {
-  override readonly name = 'UnauthorizedError';
-  readonly status = 401;
+/** An AppError class answered with `status`; `name` is the `error` of the SPEC error shape. */
+function httpError(name: string, status: number) {
+  return class extends AppError {
+    override readonly name = name;
+    readonly status = status;
+  };
 }
 
-export class ForbiddenError extends AppError {
-  override readonly name = 'ForbiddenError';
-  readonly status = 403;
-}
-
-export class NotFoundError extends AppError {
-  override readonly name = 'NotFoundError';
-  readonly status = 404;
-}
-
-export class UnsupportedMediaTypeError extends AppError {
-  override readonly name = 'UnsupportedMediaTypeError';
-  readonly status = 415;
-}
-
-export class ConflictError extends AppError {
-  override readonly name = 'ConflictError';
-  readonly status = 409;
-}
-
-export class GoneError extends AppError {
-  override readonly name = 'GoneError';
-  readonly status = 410;
-}
-
-export class PayloadTooLargeError extends AppError {
-  override readonly name = 'PayloadTooLargeError';
-  readonly status = 413;
-}
+export class UnauthorizedError extends httpError('UnauthorizedError', 401) {}
+export class ForbiddenError extends httpError('ForbiddenError', 403) {}
+export class NotFoundError extends httpError('NotFoundError', 404) {}
+export class UnsupportedMediaTypeError extends httpError('UnsupportedMediaTypeError', 415) {}
+export class ConflictError extends httpError('ConflictError', 409) {}
+export class GoneError extends httpError('GoneError', 410) {}
+export class PayloadTooLargeError extends httpError('PayloadTooLargeError', 413) {}
 
 /** A configuration file (scoring policy, settings) that cannot be used: an operator's mistake. */
 export class ConfigurationError extends Error {

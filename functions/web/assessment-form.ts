@@ -13,6 +13,7 @@ import {
 } from '../shared/model/assessment.js';
 import { GUIDING_PRINCIPLES, type ProposalInput } from '../shared/model/proposal.js';
 import { LIKELIHOOD_LABELS, SEVERITY_LABELS } from '../shared/model/risk.js';
+import { lines, numeric, optional, text, yesNo } from './form-values.js';
 
 /** Risk rows on the form (SPEC 10, 11), at least; an empty row is left out. */
 export const RISK_ROWS = 3;
@@ -26,21 +27,6 @@ export const RISK_FIELDS = [
   'residualSeverity',
 ] as const;
 const SCREENING_KEYS = Object.keys(SCREENING_QUESTIONS) as ScreeningQuestion[];
-
-const text = (form: URLSearchParams, name: string): string => form.get(name) ?? '';
-const optional = (value: string): string | undefined => (value.trim() === '' ? undefined : value);
-const numeric = (value: string): number | string | undefined => {
-  const trimmed = value.trim();
-  if (trimmed === '') return undefined;
-  return /^[-+]?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
-};
-const yesNo = (value: string): boolean | undefined =>
-  value === 'yes' ? true : value === 'no' ? false : undefined;
-const lines = (value: string): string[] =>
-  value
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
 
 /** As many risk rows as the form says it has (a review pre-filled with more risks has more). */
 export function riskRowCount(form: URLSearchParams): number {

@@ -83,20 +83,46 @@ function yGrid(top: number, step: number, y: (v: number) => number, suffix = '')
   return lines;
 }
 
-function decisionsChart(months: MonthFigures[]) {
-  const H = 250;
-  const left = 36;
+/**
+ * A chart with a column per month, `height` high, its plot `left` from the edge and `yTop` at the
+ * top of its scale: the geometry, and the parts of the view every such chart has.
+ */
+function monthFrame(months: MonthFigures[], height: number, left: number, yTop: number) {
   const right = 8;
   const top = 12;
   const bottom = 44;
   const plotW = W - left - right;
-  const plotH = H - top - bottom;
-  const totals = months.map((m) => sum(ENDINGS.map((e) => m.endings[e])));
-  const scale = niceScale(Math.max(0, ...totals));
+  const plotH = height - top - bottom;
   const slot = plotW / Math.max(1, months.length);
   const barW = round1(Math.max(4, Math.min(36, slot * 0.7)));
   const xCentre = (i: number) => round1(left + slot * (i + 0.5));
-  const y = (v: number) => top + plotH - (v / scale.top) * plotH;
+  const y = (v: number) => top + plotH - (v / yTop) * plotH;
+  const x1 = W - right;
+  return {
+    barW,
+    xCentre,
+    y,
+    top,
+    plotH,
+    x1,
+    view: {
+      width: W,
+      height,
+      plot: { x0: left, x1, y0: top + plotH },
+      axis: monthAxis(
+        months.map((m) => m.month),
+        xCentre,
+      ).map((a) => ({ ...a, ly: top + plotH + 16, yy: top + plotH + 32 })),
+      emptyX: W / 2,
+      emptyY: top + plotH / 2,
+    },
+  };
+}
+
+function decisionsChart(months: MonthFigures[]) {
+  const totals = months.map((m) => sum(ENDINGS.map((e) => m.endings[e])));
+  const scale = niceScale(Math.max(0, ...totals));
+  const { barW, xCentre, y, view } = monthFrame(months, 250, 36, scale.top);
   const columns = months.map((m, i) => {
     let base = 0;
     const segments = ENDINGS.filter((e) => m.endings[e] > 0).map((ending) => {
@@ -123,18 +149,10 @@ function decisionsChart(months: MonthFigures[]) {
       : `${plural(total, 'ending')} ${period}: ${ENDINGS.map((e) => `${totalsByEnding[e]} ${e}`).join(', ')}.` +
         (busiest ? ` The busiest month was ${monthLabel(busiest.month)} with ${busiest.total}.` : '');
   return {
-    width: W,
-    height: H,
-    plot: { x0: left, x1: W - right, y0: top + plotH },
+    ...view,
     grid: yGrid(scale.top, scale.step, y),
     columns,
-    axis: monthAxis(
-      months.map((m) => m.month),
-      xCentre,
-    ).map((a) => ({ ...a, ly: top + plotH + 16, yy: top + plotH + 32 })),
     empty: total === 0,
-    emptyX: W / 2,
-    emptyY: top + plotH / 2,
     summary,
     legend: ENDINGS.map((e) => ({ ending: e, label: ENDING_LABELS[e] })),
     rows: months.map((m, i) => ({
@@ -155,17 +173,7 @@ function decisionsChart(months: MonthFigures[]) {
 }
 
 function responseChart(months: MonthFigures[]) {
-  const H = 230;
-  const left = 44;
-  const right = 8;
-  const top = 12;
-  const bottom = 44;
-  const plotW = W - left - right;
-  const plotH = H - top - bottom;
-  const slot = plotW / Math.max(1, months.length);
-  const barW = round1(Math.max(4, Math.min(36, slot * 0.7)));
-  const xCentre = (i: number) => round1(left + slot * (i + 0.5));
-  const y = (v: number) => top + plotH - (v / 100) * plotH;
+  const { barW, xCentre, y, top, plotH, x1, view } = monthFrame(months, 230, 44, 100);
   const mailed = sum(months.map((m) => m.consulteesMailed));
   const responded = sum(months.map((m) => m.consulteesResponded));
   const closed = sum(months.map((m) => m.consultationsClosed));
@@ -193,22 +201,14 @@ function responseChart(months: MonthFigures[]) {
           ? ` By month of closing the rate ranged from ${Math.min(...measured)}% to ${Math.max(...measured)}%.`
           : '');
   return {
-    width: W,
-    height: H,
-    plot: { x0: left, x1: W - right, y0: top + plotH },
+    ...view,
     grid: yGrid(100, 25, y, '%'),
     bars,
     overall:
       overall === null
         ? null
-        : { y: round1(y(overall)), ty: round1(y(overall) - 5), x: W - right, label: `Overall ${overall}%` },
-    axis: monthAxis(
-      months.map((m) => m.month),
-      xCentre,
-    ).map((a) => ({ ...a, ly: top + plotH + 16, yy: top + plotH + 32 })),
+        : { y: round1(y(overall)), ty: round1(y(overall) - 5), x: x1, label: `Overall ${overall}%` },
     empty: overall === null,
-    emptyX: W / 2,
-    emptyY: top + plotH / 2,
     summary,
     overallText: percentText(overall),
     rows: months.map((m, i) => ({

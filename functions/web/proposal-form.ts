@@ -15,6 +15,7 @@ import {
   placeTypeView,
 } from './assessment-form.js';
 import { type ConsulteeSource, FILE_FIELD, importConsultees, uploadedText } from './consultee-import.js';
+import { numeric, optional, text } from './form-values.js';
 
 export const DEFAULT_ROWS = 2;
 export { RISK_ROWS, riskRowCount } from './assessment-form.js';
@@ -31,15 +32,6 @@ export interface ParsedForm {
   issues: FieldIssue[];
   rows: number;
 }
-
-const text = (form: URLSearchParams, name: string): string => form.get(name) ?? '';
-const optional = (value: string): string | undefined => (value.trim() === '' ? undefined : value);
-/** A number when it reads as one; otherwise the text itself, so the schema says what is wrong. */
-const numeric = (value: string): number | string | undefined => {
-  const trimmed = value.trim();
-  if (trimmed === '') return undefined;
-  return /^[-+]?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
-};
 
 // What a clock in the UK shows at an instant, in the digits `<input type=datetime-local>` uses.
 const UK_CLOCK = new Intl.DateTimeFormat('en-GB', {
