@@ -1,5 +1,6 @@
 // The DPIA lifecycle end to end on the real local stack, driven only through the HTTP API,
 // SMTP and the SES store: as managers, consultees, approvers and auditors use it.
+// Over 500 lines: the paths of one lifecycle on one stack (started once, as slow as the suite allows).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStackClient } from '../../local/client.js';
 import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';

@@ -1,5 +1,6 @@
 // The local HTTP API, real and on a free port in a temporary data directory: the payload 2.0 events it
 // hands the functions (recorded by a stub invoke), its JWT authorizer, and how it maps results back.
+// Over 500 lines: one server against API Gateway's documented behaviours, case by case.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';

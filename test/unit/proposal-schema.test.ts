@@ -1,5 +1,6 @@
 // The proposal schema (SPEC §3 and the optional §10 fields): every rule, accepted and refused, with
 // the issue path a manager would see (`consultees.3.email`) and the gist of its message.
+// Over 500 lines: a catalogue, one case per rule of one schema; split, the rules would be read apart.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../functions/shared/errors.js';

@@ -1,6 +1,7 @@
 // Reminders (SPEC 10) with DynamoDB, SES, S3, Step Functions and Secrets Manager mocked: who is
 // reminded, the once-only claims (a retry or a second attempt sends nothing twice), the timeline
 // event written once, and scheduling that never fails the lifecycle task that asks for it.
+// Over 500 lines: the three reminders (consultees, approver, DPO) share one set of mocks and items.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';

@@ -1,3 +1,5 @@
+// The reply reader (functions/replies/parse.ts, classify.ts) on replies as real mail clients write them.
+// Over 500 lines: one reader against each client's quoting and each way of stating a stance.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
