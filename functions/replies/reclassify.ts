@@ -81,7 +81,11 @@ export async function reclassifyReply(
   const previous = reply.stance;
   const readStance = reply.reclassification?.readStance ?? previous;
   if (previous === input.stance) {
-    // Already so (a repeat, or a retry after a failure half-way): only finish the count, at most once.
+    // Already so (a repeat, or a retry after a failure half-way): finish what the first attempt began,
+    // the proposal's note of the correction and the count, each at most once.
+    if (reply.reclassification?.stance === previous) {
+      await noteCorrection(proposalId, { replyId, ...reply.reclassification });
+    }
     const counted = await recountConsultee(proposalId, reply, reply);
     return { replyId, stance: previous, readStance, changed: false, counted };
   }
@@ -112,16 +116,7 @@ export async function reclassifyReply(
     }
     throw error;
   }
-  const correction: StanceCorrection = { replyId, ...reclassification };
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: proposalKey(proposalId),
-      UpdateExpression: 'SET #corrections = list_append(if_not_exists(#corrections, :none), :one)',
-      ExpressionAttributeNames: { '#corrections': 'stanceCorrections' },
-      ExpressionAttributeValues: { ':none': [], ':one': [correction] },
-    }),
-  );
+  await noteCorrection(proposalId, { replyId, ...reclassification });
   const counted = await recountConsultee(proposalId, reply, {
     ...reply,
     stance: input.stance,
@@ -138,6 +133,35 @@ export async function reclassifyReply(
     now,
   );
   return { replyId, stance: input.stance, readStance, changed: true, counted };
+}
+
+/**
+ * The correction on the proposal, for its decision record (which reads no replies): once, whether
+ * this is the first attempt or a retry after a crash between the reply's update and this one. The
+ * set of corrections noted (`replyId#at`) is the condition.
+ */
+async function noteCorrection(proposalId: string, correction: StanceCorrection): Promise<void> {
+  const key = `${correction.replyId}#${correction.at}`;
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: proposalKey(proposalId),
+        UpdateExpression:
+          'SET #corrections = list_append(if_not_exists(#corrections, :none), :one) ADD #noted :keys',
+        ConditionExpression: 'attribute_exists(PK) AND NOT contains(#noted, :key)',
+        ExpressionAttributeNames: { '#corrections': 'stanceCorrections', '#noted': 'stanceCorrectionsNoted' },
+        ExpressionAttributeValues: {
+          ':none': [],
+          ':one': [correction],
+          ':keys': new Set([key]),
+          ':key': key,
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error; // noted already
+  }
 }
 
 /**

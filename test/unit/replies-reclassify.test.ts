@@ -108,6 +108,58 @@ describe('reclassifyReply', () => {
     });
   });
 
+  it('a retry after a crash between the reply and the proposal notes the correction once, as first made', async () => {
+    // The first attempt changed the reply, then died before the proposal's note: the reply shows it.
+    const made = {
+      readStance: 'unclassified',
+      stance: 'concerns',
+      reason: 'Rang the clerk.',
+      by: 'a@police.example',
+      at: '2026-12-01T10:00:00.000Z',
+    };
+    ddb.on(GetCommand).callsFake((input: { Key: { PK: string; SK: string } }) => ({
+      Item: sameKey(input.Key, proposalKey(PROPOSAL))
+        ? proposal('consulting')
+        : { ...reply('concerns'), reclassification: made },
+    }));
+    ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
+      // The count had moved too: only the note was lost.
+      if (sameKey(input.Key, consulteeKey(PROPOSAL, EMAIL))) throw failed();
+      return {};
+    });
+    const result = await reclassifyReply(
+      PROPOSAL,
+      REPLY,
+      { stance: 'concerns', reason: 'Again.' },
+      'b@police.example',
+    );
+    expect(result).toMatchObject({ changed: false });
+    const note = updates().find((u) => sameKey(u.Key, proposalKey(PROPOSAL)));
+    expect(note?.ExpressionAttributeValues?.[':one']).toEqual([{ replyId: REPLY, ...made }]);
+    // Once: conditional on this correction (reply and time) not noted yet, and noting it.
+    expect(note?.ConditionExpression).toContain('NOT contains(#noted, :key)');
+    expect(note?.ExpressionAttributeValues?.[':key']).toBe(`${REPLY}#${made.at}`);
+    expect(note?.UpdateExpression).toContain('ADD #noted :keys');
+    // Nothing else about the reply changes on a retry.
+    expect(updates().some((u) => sameKey(u.Key, replyKey(PROPOSAL, REPLY)))).toBe(false);
+  });
+
+  it('a second note of the same correction is refused by its condition, and that is no error', async () => {
+    table('consulting', 'unclassified');
+    ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
+      // The note (noted already) and the count (moved already) are refused by their conditions.
+      if (!sameKey(input.Key, replyKey(PROPOSAL, REPLY))) throw failed();
+      return {};
+    });
+    const result = await reclassifyReply(
+      PROPOSAL,
+      REPLY,
+      { stance: 'object', reason: 'Rang the clerk.' },
+      'm@police.example',
+    );
+    expect(result).toMatchObject({ changed: true });
+  });
+
   it.each(['approved', 'rejected', 'withdrawn', 'submitted'])(
     'changes nothing once the proposal is %s',
     async (status) => {
