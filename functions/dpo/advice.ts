@@ -3,7 +3,8 @@
 // rules: 403 bad signature, 404 unknown, 410 expired or void, 409 once given.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
-import { type PageAnswer, pageView, type ReviewPageView } from '../review/review.js';
+import { pageView, type ReviewPageView } from '../review/page-view.js';
+import type { PageAnswer } from '../review/review.js';
 import { withdrawnLink } from '../review/withdrawn.js';
 import { log } from '../shared/logger.js';
 import {
