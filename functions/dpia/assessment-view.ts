@@ -13,8 +13,8 @@ import type { ConditionItem, ConditionState } from '../shared/model/conditions.j
 import type { DecisionRecord } from '../shared/model/decision.js';
 import type { ProposalInput } from '../shared/model/proposal.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
+import { NOT_RECORDED } from './words.js';
 
-const NOT_RECORDED = 'Not recorded';
 type Say = (text: string) => string;
 
 export function screeningView(input: ProposalInput, say: Say) {

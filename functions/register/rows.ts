@@ -1,7 +1,7 @@
 // The register's rows, the same in the HTML page, the CSV and the JSON: built from register
 // entries only (never from a proposal), with the seed register's columns.
 import { stringify } from 'csv-stringify/sync';
-import { NOT_RECORDED } from '../dpia/document.js';
+import { NOT_RECORDED } from '../dpia/words.js';
 import type { CameraType } from '../shared/model/proposal.js';
 import type { RegisterEntry } from './entry.js';
 

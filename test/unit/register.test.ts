@@ -11,7 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { NOT_RECORDED } from '../../functions/dpia/document.js';
+import { NOT_RECORDED } from '../../functions/dpia/words.js';
 import {
   publishableRole,
   purposeOf,
