@@ -26,6 +26,17 @@ export interface BenchOptions {
   quick: boolean;
 }
 
+/** A figure held to an upper bound: the goal in words (`<= 1.2`, `<= 3000 ms`) and whether it holds. */
+export const atMost = (
+  figure: number,
+  bound: number,
+  unit = '',
+): Pick<BenchResult, 'figure' | 'goal' | 'pass'> => ({
+  figure,
+  goal: `<= ${bound}${unit ? ` ${unit}` : ''}`,
+  pass: figure <= bound,
+});
+
 export const check = (name: string, ok: boolean, detail?: string): BenchCheck =>
   detail === undefined ? { name, ok } : { name, ok, detail };
 

@@ -74,3 +74,7 @@ export async function sampleLatency(
     ...(problem ? { problem } : {}),
   };
 }
+
+/** The two table sizes a scale benchmark compares, and the requests it times at each. */
+export const scaleSizes = (quick: boolean) =>
+  quick ? { small: 200, large: 2_000, requests: 40 } : { small: 1_000, large: 100_000, requests: 200 };
