@@ -4,15 +4,8 @@ import { regimeView, screeningView } from '../dpia/assessment-view.js';
 import { isCounted, type Tally } from '../shared/model/consultation.js';
 import type { Outcome } from '../shared/model/decision.js';
 import { DPO_RECOMMENDATION_LABELS, type DpoStage, ICO_OUTCOME_LABELS } from '../shared/model/governance.js';
-import { GUIDING_PRINCIPLES, MAX_RATING, type ProposalInput } from '../shared/model/proposal.js';
-import {
-  LIKELIHOOD_LABELS,
-  needsPriorConsultation,
-  RISK_LEVEL_LABELS,
-  residual,
-  riskLevel,
-  SEVERITY_LABELS,
-} from '../shared/model/risk.js';
+import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal.js';
+import { needsPriorConsultation, type RiskInWords, riskInWords } from '../shared/model/risk.js';
 import { STANCE_LABELS } from '../shared/model/stances.js';
 import type { ProposalPartition, ProposalRecord } from '../shared/store/proposals.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
@@ -72,7 +65,7 @@ export interface ReviewPageView {
   hasReplies: boolean;
   checklist: { principle: number; text: string; met: boolean; note: string | null }[] | null;
   alternativesConsidered: string | null;
-  risks: RiskView[] | null;
+  risks: RiskInWords[] | null;
   assessmentRows: { label: string; value: string }[];
   screeningAnswers: { question: string; answer: string }[];
   /** SPEC 11: a residual risk is high, so the Commissioner must be consulted before approval. */
@@ -89,14 +82,6 @@ export interface ReviewPageView {
   decided: DecidedView | null;
   errors: { field: FormField; message: string }[];
   hasErrors: boolean;
-}
-
-export interface RiskView {
-  description: string;
-  mitigation: string;
-  before: { likelihood: string; severity: string; level: string };
-  after: { likelihood: string; severity: string; level: string };
-  high: boolean;
 }
 
 export interface DpoView {
@@ -239,7 +224,7 @@ export function pageView(
           }))
       : null,
     alternativesConsidered: input.alternativesConsidered ?? null,
-    risks: input.risks?.length ? input.risks.map(riskView) : null,
+    risks: input.risks?.length ? input.risks.map(riskInWords) : null,
     // Issue 19: screening, regime, basis, data, recipients and place, as the document's steps 1-2.
     assessmentRows: regimeView(input, (t) => t),
     screeningAnswers: screeningView(input, (t) => t).answers,
@@ -249,22 +234,6 @@ export function pageView(
     decided,
     errors,
     hasErrors: errors.length > 0,
-  };
-}
-
-function riskView(risk: NonNullable<ProposalInput['risks']>[number]): RiskView {
-  const after = residual(risk);
-  const level = (likelihood: number, severity: number) => ({
-    likelihood: LIKELIHOOD_LABELS[likelihood] ?? String(likelihood),
-    severity: SEVERITY_LABELS[severity] ?? String(severity),
-    level: RISK_LEVEL_LABELS[riskLevel(likelihood, severity)],
-  });
-  return {
-    description: risk.description,
-    mitigation: risk.mitigation,
-    before: level(risk.likelihood, risk.severity),
-    after: level(after.likelihood, after.severity),
-    high: riskLevel(after.likelihood, after.severity) === 'high',
   };
 }
 

@@ -21,13 +21,7 @@ import {
   IcoConsultationInput,
 } from '../shared/model/governance.js';
 import { checkProposalToOpen, MAX_RATING } from '../shared/model/proposal.js';
-import {
-  LIKELIHOOD_LABELS,
-  RISK_LEVEL_LABELS,
-  residual,
-  riskLevel,
-  SEVERITY_LABELS,
-} from '../shared/model/risk.js';
+import { riskInWords } from '../shared/model/risk.js';
 import { STANCE_LABELS } from '../shared/model/stances.js';
 import { deleteDraft, findDraft, listDrafts, saveDraft } from '../shared/store/drafts.js';
 import {
@@ -357,18 +351,7 @@ export function proposalView(d: Detail) {
       event: t.event,
       detail: t.detail,
     })),
-    risks: (d.risks ?? []).map((risk) => {
-      const after = residual(risk);
-      const text = (l: number, s: number) =>
-        `${LIKELIHOOD_LABELS[l]}, ${SEVERITY_LABELS[s]}: ${RISK_LEVEL_LABELS[riskLevel(l, s)]}`;
-      return {
-        description: risk.description,
-        mitigation: risk.mitigation,
-        before: text(risk.likelihood, risk.severity),
-        after: text(after.likelihood, after.severity),
-        high: riskLevel(after.likelihood, after.severity) === 'high',
-      };
-    }),
+    risks: (d.risks ?? []).map(riskInWords),
     hasRisks: (d.risks ?? []).length > 0,
     // Issue 19, 20: the rest of the assessment on the manager's page, not only the approver's.
     ...assessmentSummary(d),

@@ -44,3 +44,36 @@ export function highestLevel(levels: Iterable<RiskLevel>): RiskLevel | null {
 /** True when any risk stays high after the measures: DPA 2018 s.65 prior consultation applies. */
 export const needsPriorConsultation = (risks: readonly Risk[] | undefined): boolean =>
   (risks ?? []).some((risk) => residualLevel(risk) === 'high');
+
+/** A likelihood, a severity and the level they make, in the template's words. */
+export interface LevelInWords {
+  likelihood: string;
+  severity: string;
+  level: string;
+}
+
+/** A risk in words, before and after its measures, as the pages show it. */
+export interface RiskInWords {
+  description: string;
+  mitigation: string;
+  before: LevelInWords;
+  after: LevelInWords;
+  /** High after the measures: prior consultation with the Commissioner applies. */
+  high: boolean;
+}
+
+export function riskInWords(risk: Risk): RiskInWords {
+  const after = residual(risk);
+  const words = (likelihood: number, severity: number): LevelInWords => ({
+    likelihood: LIKELIHOOD_LABELS[likelihood] ?? String(likelihood),
+    severity: SEVERITY_LABELS[severity] ?? String(severity),
+    level: RISK_LEVEL_LABELS[riskLevel(likelihood, severity)],
+  });
+  return {
+    description: risk.description,
+    mitigation: risk.mitigation,
+    before: words(risk.likelihood, risk.severity),
+    after: words(after.likelihood, after.severity),
+    high: riskLevel(after.likelihood, after.severity) === 'high',
+  };
+}
