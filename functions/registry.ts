@@ -156,7 +156,11 @@ export const functionRegistry: FunctionSpec[] = [
     description: 'NotifyOutcome state',
   },
   { name: 'list-decisions', entry: 'functions/decisions/list.handler.ts', description: 'GET /decisions' },
-  { name: 'list-reviews-due', entry: 'functions/decisions/due.handler.ts', description: 'GET /reviews/due' },
+  {
+    name: 'list-reviews-due',
+    entry: 'functions/review-cycle/due.handler.ts',
+    description: 'GET /reviews/due',
+  },
   {
     name: 'get-decision',
     entry: 'functions/decisions/get.handler.ts',
@@ -164,7 +168,7 @@ export const functionRegistry: FunctionSpec[] = [
   },
   {
     name: 'send-review-digest',
-    entry: 'functions/reviews/digest.handler.ts',
+    entry: 'functions/review-cycle/digest.handler.ts',
     description: 'Monthly: mails managers the reviews overdue or due in 60 days',
     timeoutSeconds: 120,
   },

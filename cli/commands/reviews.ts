@@ -76,14 +76,14 @@ export async function reviewDigestCommand(options: { to?: string }): Promise<str
     DPIA_LOG_LEVEL: 'silent',
     ...(options.to ? { DPIA_REVIEW_DIGEST_TO: options.to } : {}),
   });
-  const { digestRecipients } = await import('../../functions/reviews/digest.js');
+  const { digestRecipients } = await import('../../functions/review-cycle/digest.js');
   if (digestRecipients().length === 0) {
     throw new CliError(
       ['No one to send the digest to: pass --to ADDRESS[,ADDRESS] or set DPIA_REVIEW_DIGEST_TO.'],
       EXIT_USAGE,
     );
   }
-  const { handler } = await import('../../functions/reviews/digest.handler.js');
+  const { handler } = await import('../../functions/review-cycle/digest.handler.js');
   const r = await handler();
   const mailed =
     r.sent > 0 ? `mailed to ${r.sent} manager${r.sent === 1 ? '' : 's'}` : 'mailed to nobody new';

@@ -4,8 +4,8 @@
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { trackConditions } from '../proposals/conditions.js';
-import { retireReviewedApproval, reviewedInstallation } from '../proposals/review-cycle.js';
 import { addToRegister } from '../register/entry.js';
+import { retireReviewedApproval, reviewedInstallation } from '../review-cycle/links.js';
 import { assessmentDigest } from '../shared/chain.js';
 import { log } from '../shared/logger.js';
 import { ConditionItem, ConsulteeViews } from '../shared/model/conditions.js';

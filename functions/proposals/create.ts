@@ -1,5 +1,6 @@
 // Opening a proposal: allocate its reference, store it with its consultees, start its lifecycle.
 import { randomUUID } from 'node:crypto';
+import { claimReview } from '../review-cycle/links.js';
 import { log } from '../shared/logger.js';
 import type { ProposalInput } from '../shared/model/proposal.js';
 import { emptyTally } from '../shared/model/stances.js';
@@ -12,7 +13,6 @@ import {
   updateProposal,
 } from '../shared/store/proposals.js';
 import { startLifecycle } from '../shared/workflow.js';
-import { claimReview } from './review-cycle.js';
 
 export interface CreatedProposal {
   proposalId: string;

@@ -1,6 +1,7 @@
 // The proposal as managers and auditors see it (SPEC §7): everything but the back end's tokens.
 import { findDecision } from '../decisions/store.js';
 import { stanceReasonOf } from '../replies/reason.js';
+import { cameraHistory } from '../review-cycle/links.js';
 import { approvalGaps } from '../shared/model/assessment.js';
 import type { Reply } from '../shared/model/consultation.js';
 import type { DpoStage } from '../shared/model/governance.js';
@@ -10,7 +11,6 @@ import {
   loadProposalPartition,
   type ProposalPartition,
 } from '../shared/store/proposals.js';
-import { cameraHistory } from './review-cycle.js';
 
 export async function proposalDetail(proposalId: string) {
   return detailOf(await loadProposalPartition(proposalId));

@@ -10,7 +10,7 @@ import {
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '../../functions/decisions/due.handler.js';
+import { handler } from '../../functions/review-cycle/due.handler.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey, proposalKey } from '../../functions/shared/keys.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { checkPlaceholders } from '../support/expressions.js';

@@ -3,13 +3,13 @@
 // date for each system. Cursor-paged like every list.
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
+import { listReviewsDue } from '../decisions/store.js';
 import { requireRole } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
 import { type HttpEvent, type HttpResult, httpHandler, json } from '../shared/http.js';
 import { isoDate } from '../shared/model/iso.js';
 import { PageCursor, PageLimit } from '../shared/model/paging.js';
 import { findProposal } from '../shared/store/proposals.js';
-import { listReviewsDue } from './store.js';
 
 export const ReviewsDueQuery = z.strictObject({
   before: z.optional(isoDate({ error: 'before must be an ISO date, e.g. 2027-12-01' })),
