@@ -76,6 +76,20 @@ export class LocalStackClient {
     return { status: response.status, body: parsed as T, text, headers: response.headers };
   }
 
+  /** POST /proposals as a manager: the new proposal's id and reference, or an error saying why not. */
+  async openProposal(input: unknown): Promise<{ proposalId: string; reference: string }> {
+    const created = await this.api<{ proposalId: string; reference: string }>(
+      'manager',
+      'POST',
+      '/proposals',
+      input,
+    );
+    if (created.status !== 201) {
+      throw new Error(`POST /proposals answered ${created.status}: ${created.text.slice(0, 500)}`);
+    }
+    return created.body;
+  }
+
   async sentMail(): Promise<SentMail[]> {
     const url = `${serviceUrl(this.config, 'ses')}/store`;
     let response: Response;

@@ -32,14 +32,7 @@ const detail = async (id: string) => (await client.api<Detail>('manager', 'GET',
 /** Opens a proposal and has every consultee answer, so consultation closes at once. */
 async function consulted(tag: string, extra: Record<string, unknown> = {}) {
   const input = { ...proposalInput({ consultees: 2, tag, dpo: true }), ...extra };
-  const created = await client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  expect(created.status).toBe(201);
-  const { proposalId, reference } = created.body;
+  const { proposalId, reference } = await client.openProposal(input);
   await client.waitForStatus(proposalId, ['consulting']);
   for (const c of input.consultees) {
     await client.waitFor('the letter', async () => (await client.mailTo(c.email, reference)).length > 0);
@@ -179,14 +172,7 @@ describe('ICO prior consultation (DPA 2018 s.65)', () => {
     };
     const base = proposalInput({ consultees: 1, tag: 'ico' });
     const input = { ...base, risks: [...(base.risks ?? []), highRisk] };
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    expect(created.status).toBe(201);
-    const { proposalId, reference } = created.body;
+    const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     const consultee = input.consultees[0]?.email as string;
     await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);

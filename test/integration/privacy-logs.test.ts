@@ -64,14 +64,7 @@ describe('the logs of a whole lifecycle', () => {
     input.approver = { name: PLANTED.approver, email: PLANTED.approverEmail };
     Object.assign(input, { dpo: { name: PLANTED.dpo, email: PLANTED.dpoEmail } });
 
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    expect(created.status).toBe(201);
-    const { proposalId, reference } = created.body;
+    const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     await client.waitFor(
       'both letters',

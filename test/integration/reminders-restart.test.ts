@@ -63,14 +63,7 @@ describe('reminders survive kill -9 of the local stack', () => {
       reminderHours: (deadlineSeconds - 10) / 3600,
     };
     const [replied, silentA, silentB] = input.consultees.map((c) => c.email) as [string, string, string];
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    expect(created.status).toBe(201);
-    const { proposalId, reference } = created.body;
+    const { proposalId, reference } = await client.openProposal(input);
     await client.waitFor('the consultation letters', async () => {
       const mails = await Promise.all([replied, silentA, silentB].map((e) => client.mailTo(e, reference)));
       return mails.every((m) => m.length > 0) || undefined;
