@@ -52,20 +52,34 @@ export async function benchFunctions({ quick }: BenchOptions): Promise<BenchResu
     writeFileSync(bareEntry, 'export const handler = async () => ({});\n');
     const bare = await bundle(bareEntry, join(dir, 'bare'));
     const [bareCold] = (await coldImports([bare.file], runs)) as [ColdImport];
-    const results: BenchResult[] = [];
+    const bundles: { spec: FunctionSpec; b: Bundle; externals: string[] }[] = [];
     for (const spec of specs) {
       const b = await bundle(join(root, spec.entry), join(dir, spec.name));
-      // The same external SDK packages imported alone: the part of the cold import that is the SDK's.
-      const externals = externalImports(b.metafile);
-      const sdkFile = join(dir, spec.name, 'sdk-only.mjs');
+      bundles.push({ spec, b, externals: externalImports(b.metafile) });
+    }
+    // The floor of each function: the same external SDK packages imported alone. Functions with the
+    // same packages share one floor, and each floor takes turns with its functions' bundles, so
+    // drift on this shared machine hits them alike.
+    const groups = new Map<string, typeof bundles>();
+    for (const entry of bundles) {
+      const key = entry.externals.join(' ');
+      groups.set(key, [...(groups.get(key) ?? []), entry]);
+    }
+    const measured = new Map<string, { cold: ColdImport; sdk: ColdImport }>();
+    for (const [n, group] of [...groups.values()].entries()) {
+      const sdkFile = join(dir, `sdk-only-${n}.mjs`);
       writeFileSync(
         sdkFile,
-        `${externals.map((e) => `import '${e}';`).join('\n')}\nexport const handler = async () => ({});\n`,
+        `${(group[0]?.externals ?? []).map((e) => `import '${e}';`).join('\n')}\nexport const handler = async () => ({});\n`,
       );
-      // The two take turns, so drift on this shared machine hits them alike.
-      const [cold, sdk] = (await coldImports([b.file, sdkFile], runs)) as [ColdImport, ColdImport];
-      results.push(functionResult(spec, b, cold, bareCold, sdk, externals));
+      const [sdk, ...colds] = await coldImports([sdkFile, ...group.map((g) => g.b.file)], runs);
+      for (const [i, g] of group.entries())
+        measured.set(g.spec.name, { cold: colds[i] as ColdImport, sdk: sdk as ColdImport });
     }
+    const results = bundles.map(({ spec, b, externals }) => {
+      const { cold, sdk } = measured.get(spec.name) as { cold: ColdImport; sdk: ColdImport };
+      return functionResult(spec, b, cold, bareCold, sdk, externals);
+    });
     return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
