@@ -1,6 +1,6 @@
 // Functions: every function of functions/registry.ts bundled as the CDK stack bundles it
 // (infra/constructs/node-function.ts: esbuild, platform node, target node22, ESM, minified, the
-// AWS SDK v3 and Smithy left to the runtime, the createRequire banner), its size, and its cold
+// AWS SDK v3 and Smithy left to the runtime, UTF-8 output, the createRequire banner), its size, and its cold
 // import: a fresh `node` process importing the bundle, median of a few, against its floor, the
 // same process importing only the function's own SDK packages (which the Lambda runtime provides
 // and a function cannot do without), the two taking turns. The external SDK packages resolve from
@@ -97,6 +97,7 @@ async function bundle(entry: string, outDir: string): Promise<Bundle> {
     format: 'esm',
     mainFields: ['module', 'main'],
     minify: true,
+    charset: 'utf8',
     banner: { js: BANNER },
     // As deployed: playwright-core is copied beside a Chromium function's bundle, not bundled.
     external: ['@aws-sdk/*', '@smithy/*', 'playwright-core'],
