@@ -3,8 +3,8 @@
 // requires (DPA 2018 s.65). Both are kept on the proposal and go into the decision record.
 import * as z from 'zod/mini';
 import './zod-messages.js';
+import { line, text } from './fields.js';
 import { isoDate, isoDateTime } from './iso.js';
-import { line, text } from './proposal.js';
 
 export const DPO_RECOMMENDATIONS = ['proceed', 'proceed-with-conditions', 'do-not-proceed'] as const;
 export const DpoRecommendation = z.enum(DPO_RECOMMENDATIONS, {

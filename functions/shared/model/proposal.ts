@@ -5,6 +5,9 @@ import './zod-messages.js';
 import { AssessmentFields, SCORING_POLICY_VERSIONS } from './assessment.js';
 import { line, text, unlessMissing, wholeNumber } from './fields.js';
 import { isoDateTime } from './iso.js';
+import { DEFAULT_MIN_CONSULTATION_DAYS, MAX_CONSULTATION_DAYS } from './limits.js';
+
+export { DEFAULT_MIN_CONSULTATION_DAYS, MAX_CONSULTATION_DAYS } from './limits.js';
 
 export const CAMERA_TYPES = ['ANPR', 'CCTV', 'BWV', 'DRONE', 'SPEED', 'OTHER'] as const;
 export const CameraType = z.enum(CAMERA_TYPES);
@@ -14,12 +17,6 @@ export const FACTOR_KEYS = ['nationalSecurity', 'seriousCrime', 'localCrime', 'c
 export type FactorKey = (typeof FACTOR_KEYS)[number];
 
 export const MAX_CONSULTEES = 500;
-/**
- * The longest consultation a proposal may set (its response deadline from the day it is opened).
- * With the DPO's and the approver's windows (at most 90 days each, close.ts) the whole lifecycle
- * stays inside Step Functions' one-year limit on a Standard execution.
- */
-export const MAX_CONSULTATION_DAYS = 180;
 export const MAX_RATING = 5;
 export const EVIDENCE_MIN = 20;
 export const EVIDENCE_MAX = 4000;
@@ -307,9 +304,6 @@ export const ASSESSMENT_KEYS = [
   'dataCategories',
   'recipients',
 ] as const satisfies readonly (keyof AssessmentInput)[];
-
-/** Issue 20: the shortest consultation a deployment allows (DPIA_MIN_CONSULTATION_DAYS, default 14). */
-export const DEFAULT_MIN_CONSULTATION_DAYS = 14;
 
 /**
  * Opening a proposal additionally needs a deadline far enough ahead (scoring an old file does
