@@ -14,7 +14,8 @@ import { findDecision, readAnchor } from '../decisions/store.js';
 import { isCounted, type Reply } from '../shared/model/consultation.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
 import { DPO_RECOMMENDATION_LABELS, ICO_OUTCOME_LABELS } from '../shared/model/governance.js';
-import { GUIDING_PRINCIPLES, MAX_RATING, type ProposalInput, type Risk } from '../shared/model/proposal.js';
+import type { ProposalInput, Risk } from '../shared/model/proposal.js';
+import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal-terms.js';
 import {
   LIKELIHOOD_LABELS,
   needsPriorConsultation,

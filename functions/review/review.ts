@@ -17,7 +17,8 @@ import {
   ICO_OUTCOME_LABELS,
 } from '../shared/model/governance.js';
 import { isoDate as isoDateSchema } from '../shared/model/iso.js';
-import { GUIDING_PRINCIPLES, MAX_RATING, type ProposalInput } from '../shared/model/proposal.js';
+import type { ProposalInput } from '../shared/model/proposal.js';
+import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal-terms.js';
 import {
   LIKELIHOOD_LABELS,
   needsPriorConsultation,

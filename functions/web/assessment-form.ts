@@ -11,7 +11,8 @@ import {
   SCREENING_QUESTIONS,
   type ScreeningQuestion,
 } from '../shared/model/assessment.js';
-import { GUIDING_PRINCIPLES, type ProposalInput } from '../shared/model/proposal.js';
+import type { ProposalInput } from '../shared/model/proposal.js';
+import { GUIDING_PRINCIPLES } from '../shared/model/proposal-terms.js';
 import { LIKELIHOOD_LABELS, SEVERITY_LABELS } from '../shared/model/risk.js';
 
 /** Risk rows on the form (SPEC 10, 11), at least; an empty row is left out. */

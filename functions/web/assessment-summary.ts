@@ -7,7 +7,7 @@ import {
   SCREENING_QUESTIONS,
   type ScreeningQuestion,
 } from '../shared/model/assessment.js';
-import { GUIDING_PRINCIPLES } from '../shared/model/proposal.js';
+import { GUIDING_PRINCIPLES } from '../shared/model/proposal-terms.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 
 type Detail = Awaited<ReturnType<typeof proposalDetail>>;

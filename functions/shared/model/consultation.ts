@@ -1,8 +1,8 @@
 // What the consultation keeps about each consultee and each reply (SPEC §5, §7).
 import * as z from 'zod/mini';
 import './zod-messages.js';
+import { EmailAddress } from './fields.js';
 import { isoDateTime } from './iso.js';
-import { EmailAddress } from './proposal.js';
 import { STANCES } from './stances.js';
 
 export const Stance = z.enum(STANCES);
