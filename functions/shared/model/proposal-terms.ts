@@ -32,3 +32,13 @@ export const GUIDING_PRINCIPLES = [
   'Any reference database used for matching is accurate and kept up to date',
 ] as const;
 export type CameraType = (typeof CAMERA_TYPES)[number];
+
+/** How running text names each camera type ("the use of ANPR in Tenterden"); the letter's wording uses it too. */
+export const CAMERA_SHORT_NAMES: Record<CameraType, string> = {
+  ANPR: 'ANPR',
+  CCTV: 'CCTV',
+  BWV: 'body worn video',
+  DRONE: 'police drones',
+  SPEED: 'speed detection cameras',
+  OTHER: 'surveillance cameras',
+};
