@@ -11,9 +11,9 @@ import {
   withoutSite,
 } from '../consultation/letter.js';
 import { findDecision, readAnchor } from '../decisions/store.js';
-import { isCounted, type Reply } from '../shared/model/consultation.js';
+import type { Reply } from '../shared/model/consultation.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
-import { DPO_RECOMMENDATION_LABELS, ICO_OUTCOME_LABELS } from '../shared/model/governance.js';
+import { DPO_RECOMMENDATION_LABELS, ICO_OUTCOME_LABELS } from '../shared/model/governance-terms.js';
 import type { ProposalInput, Risk } from '../shared/model/proposal.js';
 import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal-terms.js';
 import {
@@ -25,7 +25,7 @@ import {
   riskLevel,
   SEVERITY_LABELS,
 } from '../shared/model/risk.js';
-import { STANCE_LABELS } from '../shared/model/stances.js';
+import { isCounted, STANCE_LABELS } from '../shared/model/stances.js';
 import { loadProposalPartition, type ProposalPartition, STATUS_LABELS } from '../shared/store/proposals.js';
 import { renderPage } from '../shared/templates.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';

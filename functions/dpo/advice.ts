@@ -6,11 +6,8 @@ import '../shared/model/zod-messages.js';
 import { type PageAnswer, pageView, type ReviewPageView } from '../review/review.js';
 import { withdrawnLink } from '../review/withdrawn.js';
 import { log } from '../shared/logger.js';
-import {
-  DPO_RECOMMENDATION_LABELS,
-  DPO_RECOMMENDATIONS,
-  type DpoRecommendation,
-} from '../shared/model/governance.js';
+import type { DpoRecommendation } from '../shared/model/governance.js';
+import { DPO_RECOMMENDATION_LABELS, DPO_RECOMMENDATIONS } from '../shared/model/governance-terms.js';
 import {
   addTimelineEvent,
   loadProposalPartition,

@@ -1,7 +1,7 @@
 // The proposal as managers and auditors see it (SPEC §7): everything but the back end's tokens.
 import { findDecision } from '../decisions/store.js';
 import { stanceReasonOf } from '../replies/reason.js';
-import { approvalGaps } from '../shared/model/assessment.js';
+import { approvalGaps } from '../shared/model/assessment-terms.js';
 import type { Reply } from '../shared/model/consultation.js';
 import type { DpoStage } from '../shared/model/governance.js';
 import { highestLevel, needsPriorConsultation, residualLevel } from '../shared/model/risk.js';

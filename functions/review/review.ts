@@ -8,15 +8,16 @@ import { regimeView, screeningView } from '../dpia/assessment-view.js';
 import { type AppError, ConflictError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
 import { ConditionDue, ConditionOwner, splitConditions } from '../shared/model/conditions.js';
-import { isCounted, type Tally } from '../shared/model/consultation.js';
-import { OUTCOMES, type Outcome } from '../shared/model/decision.js';
+import type { Tally } from '../shared/model/consultation.js';
+import type { Outcome } from '../shared/model/decision.js';
+import type { DpoStage } from '../shared/model/governance.js';
 import {
   DPO_RECOMMENDATION_LABELS,
   DPO_RESPONSES,
-  type DpoStage,
   ICO_OUTCOME_LABELS,
-} from '../shared/model/governance.js';
+} from '../shared/model/governance-terms.js';
 import { isoDate as isoDateSchema } from '../shared/model/iso.js';
+import { OUTCOMES } from '../shared/model/outcome.js';
 import type { ProposalInput } from '../shared/model/proposal.js';
 import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal-terms.js';
 import {
@@ -27,7 +28,7 @@ import {
   riskLevel,
   SEVERITY_LABELS,
 } from '../shared/model/risk.js';
-import { STANCE_LABELS } from '../shared/model/stances.js';
+import { isCounted, STANCE_LABELS } from '../shared/model/stances.js';
 import {
   loadProposalPartition,
   type ProposalPartition,

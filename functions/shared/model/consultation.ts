@@ -96,6 +96,4 @@ export const Reply = z.strictObject({
 });
 export type Reply = z.infer<typeof Reply>;
 
-/** A reply counts towards the tally only when it is a timely response from the consultee's own address. */
-export const isCounted = (reply: Pick<Reply, 'kind' | 'late' | 'senderMismatch'>): boolean =>
-  reply.kind === 'response' && !reply.late && !reply.senderMismatch;
+export { isCounted } from './stances.js';

@@ -2,7 +2,8 @@
 // is the one source of truth: types come from it, every edge parses with it.
 import * as z from 'zod/mini';
 import './zod-messages.js';
-import { AssessmentFields, SCORING_POLICY_VERSIONS } from './assessment.js';
+import { AssessmentFields } from './assessment.js';
+import { SCORING_POLICY_VERSIONS } from './assessment-terms.js';
 import { EmailAddress, line, text, unlessMissing, wholeNumber } from './fields.js';
 import { isoDateTime } from './iso.js';
 import { DEFAULT_MIN_CONSULTATION_DAYS, MAX_CONSULTATION_DAYS } from './limits.js';
