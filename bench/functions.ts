@@ -1,9 +1,13 @@
 // Functions: every function of functions/registry.ts bundled as the CDK stack bundles it
 // (infra/constructs/node-function.ts: esbuild, platform node, target node22, ESM, minified, the
-// AWS SDK v3 and Smithy left to the runtime, the createRequire banner), its size, and its cold
-// import: a fresh `node` process importing the bundle, median of a few, against the same for a
-// bundle of a bare `export const handler = async () => ({})`. The external SDK packages resolve
-// from node_modules, as the Lambda runtime provides them, so their load time counts.
+// AWS SDK v3 and Smithy left to the runtime, UTF-8 output, the createRequire banner), its size, and its cold
+// import: the CPU time of a fresh `node` process importing the bundle against its floor, the same
+// process importing only the function's own SDK packages (which the Lambda runtime provides and a
+// function cannot do without), the two back to back in a few rounds, the median of the rounds'
+// ratios. CPU time, not the wall clock: on this shared machine the wall clock mostly measures the
+// other work (paired wall-clock ratios ranged 0.6x-2x for the same code); the wall is kept as detail. The external SDK packages resolve from
+// node_modules, as on Lambda, so their load time counts. A bare `export const handler` is measured
+// once too, as detail: what node itself costs.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,8 +17,12 @@ import { type FunctionSpec, functionRegistry } from '../functions/registry.js';
 import { type BenchOptions, type BenchResult, check, median } from './support/result.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const SIZE_GOAL_KIB = 60;
-const IMPORT_GOAL = 1.3;
+/** Issue 17: web <= 100 KiB, inbound-mail <= 160 KiB, every other function <= 60 KiB. */
+const SIZE_GOALS_KIB: Record<string, number> = { web: 100, 'inbound-mail': 160 };
+const DEFAULT_SIZE_GOAL_KIB = 60;
+/** Issue 17: the cold import within 1.15x the function's own SDK packages imported alone. */
+const IMPORT_GOAL = 1.15;
+const sizeGoal = (name: string): number => SIZE_GOALS_KIB[name] ?? DEFAULT_SIZE_GOAL_KIB;
 const QUICK_FUNCTIONS = ['create-proposal', 'inbound-mail', 'list-decisions'];
 const BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
@@ -29,6 +37,8 @@ interface ColdImport {
   process: number;
   /** The import() alone, timed inside that process. */
   import: number;
+  /** CPU time (user + system) of that process, all threads. */
+  cpu?: number;
 }
 
 export async function benchFunctions({ quick }: BenchOptions): Promise<BenchResult[]> {
@@ -45,23 +55,18 @@ export async function benchFunctions({ quick }: BenchOptions): Promise<BenchResu
     const bareEntry = join(dir, 'bare.ts');
     writeFileSync(bareEntry, 'export const handler = async () => ({});\n');
     const bare = await bundle(bareEntry, join(dir, 'bare'));
+    const [bareCold] = (await coldImports([bare.file], runs)) as [ColdImport];
     const results: BenchResult[] = [];
     for (const spec of specs) {
       const b = await bundle(join(root, spec.entry), join(dir, spec.name));
-      // The same external SDK packages imported alone: the part of the cold import that is the SDK's.
+      // The floor: the same external SDK packages imported alone.
       const externals = externalImports(b.metafile);
       const sdkFile = join(dir, spec.name, 'sdk-only.mjs');
       writeFileSync(
         sdkFile,
         `${externals.map((e) => `import '${e}';`).join('\n')}\nexport const handler = async () => ({});\n`,
       );
-      // The three take turns, so drift on this shared machine hits them alike.
-      const [cold, bareCold, sdk] = (await coldImports([b.file, bare.file, sdkFile], runs)) as [
-        ColdImport,
-        ColdImport,
-        ColdImport,
-      ];
-      results.push(functionResult(spec, b, cold, bareCold, sdk, externals));
+      results.push(functionResult(spec, b, await pairedImports(b.file, sdkFile, runs), bareCold, externals));
     }
     return results;
   } finally {
@@ -80,6 +85,7 @@ async function bundle(entry: string, outDir: string): Promise<Bundle> {
     format: 'esm',
     mainFields: ['module', 'main'],
     minify: true,
+    charset: 'utf8',
     banner: { js: BANNER },
     // As deployed: playwright-core is copied beside a Chromium function's bundle, not bundled.
     external: ['@aws-sdk/*', '@smithy/*', 'playwright-core'],
@@ -94,26 +100,37 @@ async function bundle(entry: string, outDir: string): Promise<Bundle> {
 function functionResult(
   spec: FunctionSpec,
   b: Bundle,
-  cold: ColdImport,
+  { cold, sdk, ratio: coldRatio }: Paired,
   bare: ColdImport,
-  sdk: ColdImport,
   externals: string[],
 ): BenchResult {
   const kib = b.bytes / 1024;
-  const coldRatio = cold.process / bare.process;
+  const goal = sizeGoal(spec.name);
   return {
     name: `function ${spec.name}`,
     figure: kib,
     unit: 'KiB',
-    goal: `<= ${SIZE_GOAL_KIB} KiB, import <= ${IMPORT_GOAL}x bare`,
-    pass: kib <= SIZE_GOAL_KIB && coldRatio <= IMPORT_GOAL,
+    goal: `<= ${goal} KiB, import <= ${IMPORT_GOAL}x SDK`,
+    pass: kib <= goal && coldRatio <= IMPORT_GOAL,
     detail:
-      `cold import ${cold.process.toFixed(0)} ms = ${coldRatio.toFixed(2)}x bare (${bare.process.toFixed(0)} ms), ` +
-      `its ${externals.length} SDK packages alone ${sdk.process.toFixed(0)} ms; largest: ${largestInputs(b.metafile, 3)}`,
+      `cold import ${(cold.cpu ?? Number.NaN).toFixed(0)} ms CPU = ${coldRatio.toFixed(2)}x its ${externals.length} SDK ` +
+      `packages alone (${(sdk.cpu ?? Number.NaN).toFixed(0)} ms CPU, the floor; median of paired rounds; wall ` +
+      `${cold.process.toFixed(0)} vs ${sdk.process.toFixed(0)} ms); a bare handler ${bare.process.toFixed(0)} ms wall; ` +
+      `largest: ${largestInputs(b.metafile, 3)}`,
     checks: [
       check(`${spec.name} bundles and its handler imports in a fresh process`, Number.isFinite(cold.process)),
     ],
-    data: { bytes: b.bytes, cold, bare, sdkOnly: sdk, externals, inputs: packageBytes(b.metafile) },
+    data: {
+      bytes: b.bytes,
+      sizeGoalKiB: goal,
+      importRatio: coldRatio,
+      importGoal: IMPORT_GOAL,
+      cold,
+      bare,
+      sdkOnly: sdk,
+      externals,
+      inputs: packageBytes(b.metafile),
+    },
   };
 }
 
@@ -143,14 +160,61 @@ async function coldImports(files: string[], runs: number): Promise<ColdImport[]>
   return files.map((_, n) => ({ process: median(walls[n] ?? []), import: median(imports[n] ?? []) }));
 }
 
+interface Paired {
+  cold: ColdImport;
+  sdk: ColdImport;
+  /** Median over the rounds of (bundle / SDK alone) in CPU time, each pair imported back to back. */
+  ratio: number;
+}
+
+/**
+ * A function's bundle and its SDK floor in `runs` rounds, back to back, the order alternating; the
+ * ratio is the median of each round's ratio, so load that drifts between rounds cancels out. A
+ * first import of the bundle is not counted (it fills the disk cache).
+ */
+async function pairedImports(file: string, sdkFile: string, runs: number): Promise<Paired> {
+  await importInFreshProcess(file);
+  const cold: FreshImport[] = [];
+  const sdk: FreshImport[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      cold.push(await importInFreshProcess(file));
+      sdk.push(await importInFreshProcess(sdkFile));
+    } else {
+      sdk.push(await importInFreshProcess(sdkFile));
+      cold.push(await importInFreshProcess(file));
+    }
+  }
+  const summary = (xs: FreshImport[]): ColdImport => ({
+    process: median(xs.map((x) => x.wall)),
+    import: median(xs.map((x) => x.importMs)),
+    cpu: median(xs.map((x) => x.cpuMs)),
+  });
+  return {
+    cold: summary(cold),
+    sdk: summary(sdk),
+    ratio: median(cold.map((c, i) => c.cpuMs / (sdk[i]?.cpuMs ?? Number.NaN))),
+  };
+}
+
 const LOADER = [
   'const t = performance.now();',
   'const m = await import(process.argv[1]);',
   "if (typeof m.handler !== 'function') throw new Error('no handler export');",
-  'process.stdout.write(String(performance.now() - t));',
+  'const importMs = performance.now() - t;',
+  // CPU time of the whole process (node's start, the SDK, the bundle), all threads: what a cold
+  // start costs, and far steadier than the wall clock when other work shares the cores.
+  'const cpu = process.cpuUsage();',
+  'process.stdout.write(JSON.stringify({ importMs, cpuMs: (cpu.user + cpu.system) / 1000 }));',
 ].join(' ');
 
-function importInFreshProcess(file: string): Promise<{ wall: number; importMs: number }> {
+interface FreshImport {
+  wall: number;
+  importMs: number;
+  cpuMs: number;
+}
+
+function importInFreshProcess(file: string): Promise<FreshImport> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(process.execPath, ['--input-type=module', '-e', LOADER, file], {
@@ -171,7 +235,7 @@ function importInFreshProcess(file: string): Promise<{ wall: number; importMs: n
       clearTimeout(timer);
       const wall = performance.now() - start;
       if (code !== 0) reject(new Error(`importing ${file} failed (${code}): ${err.trim().split('\n')[0]}`));
-      else resolve({ wall, importMs: Number(out) });
+      else resolve({ wall, ...(JSON.parse(out) as { importMs: number; cpuMs: number }) });
     });
   });
 }

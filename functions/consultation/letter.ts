@@ -5,7 +5,8 @@
 // policy is not to disclose fixed camera locations, so only the public area may reach a consultee.
 import { DEFAULTS, ENV } from '../shared/config.js';
 import type { Consultee } from '../shared/model/consultation.js';
-import type { CameraType, FactorKey, ProposalInput, Retention, Site } from '../shared/model/proposal.js';
+import type { ProposalInput, Retention, Site } from '../shared/model/proposal.js';
+import type { CameraType, FactorKey } from '../shared/model/proposal-terms.js';
 import type { ProposalRecord } from '../shared/store/proposals.js';
 import { type RenderedMessage, renderMessage } from '../shared/templates.js';
 import { formatUkDateTime } from '../shared/uk-dates.js';

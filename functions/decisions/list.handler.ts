@@ -6,8 +6,9 @@ import '../shared/model/zod-messages.js';
 import { requireRole } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
 import { csv, type HttpEvent, type HttpResult, header, httpHandler, json } from '../shared/http.js';
-import { type DecisionRecord, Outcome } from '../shared/model/decision.js';
+import type { DecisionRecord } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
+import { Outcome } from '../shared/model/outcome.js';
 import { PageCursor, PageLimit } from '../shared/model/paging.js';
 import { listDecisions } from './store.js';
 

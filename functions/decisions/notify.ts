@@ -3,7 +3,7 @@
 // (the restricted camera location).
 // Each consultee is mailed at most once, guarded by a conditional marker on their item.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CAMERA_WORDING, withoutSite } from '../consultation/letter.js';
+import { withoutSite } from '../consultation/letter.js';
 import { mapBounded } from '../shared/bounded.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
@@ -11,7 +11,9 @@ import { consulteeKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
 import type { Tally } from '../shared/model/consultation.js';
-import type { DecisionRecord, Outcome } from '../shared/model/decision.js';
+import type { DecisionRecord } from '../shared/model/decision.js';
+import type { Outcome } from '../shared/model/outcome.js';
+import { CAMERA_SHORT_NAMES } from '../shared/model/proposal-terms.js';
 import { pacer, sendingRate } from '../shared/send-pace.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import {
@@ -123,7 +125,7 @@ export function outcomeView(
   return {
     reference: decision.reference,
     publicArea: proposal.input.publicArea,
-    camera: CAMERA_WORDING[proposal.input.cameraType].short,
+    camera: CAMERA_SHORT_NAMES[proposal.input.cameraType],
     consulteeName: consultee.name,
     yourStance: consultee.stance,
     outcome: decision.outcome,

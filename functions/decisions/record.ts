@@ -9,8 +9,8 @@ import { retireReviewedApproval, reviewedInstallation } from '../review-cycle/li
 import { assessmentDigest } from '../shared/chain.js';
 import { log } from '../shared/logger.js';
 import { ConditionItem, ConsulteeViews } from '../shared/model/conditions.js';
-import { Outcome } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
+import { Outcome } from '../shared/model/outcome.js';
 import { highestLevel, residualLevel } from '../shared/model/risk.js';
 import {
   addTimelineEvent,

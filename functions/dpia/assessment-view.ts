@@ -3,12 +3,13 @@
 // in step 7, each condition with its owner, due date and state; and the contact point for access
 // requests and complaints (Surveillance Camera Code, principle 3). Free text passes through `say`,
 // so the public edition withholds the site, names and addresses as everywhere else.
+
+import type { ScreeningQuestion } from '../shared/model/assessment-terms.js';
 import {
   LEGAL_REGIME_LABELS,
   PLACE_TYPE_LABELS,
   SCREENING_QUESTIONS,
-  type ScreeningQuestion,
-} from '../shared/model/assessment.js';
+} from '../shared/model/assessment-terms.js';
 import type { ConditionItem, ConditionState } from '../shared/model/conditions.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
 import type { ProposalInput } from '../shared/model/proposal.js';

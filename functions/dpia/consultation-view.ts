@@ -1,5 +1,5 @@
-import { isCounted, type Reply } from '../shared/model/consultation.js';
-import { STANCE_LABELS } from '../shared/model/stances.js';
+import type { Reply } from '../shared/model/consultation.js';
+import { isCounted, STANCE_LABELS } from '../shared/model/stances.js';
 import { formatUkDateTime } from '../shared/uk-dates.js';
 
 import type { DpiaSources } from './sources.js';

@@ -6,10 +6,11 @@
 // What it is made from: sources.ts; its parts: consultation-view.ts, risks.ts, sign-off.ts and
 // public-edition.ts.
 import { CAMERA_WORDING, FACTOR_NAMES, GROUND_NAMES, retentionView } from '../consultation/letter.js';
-import { isCounted } from '../shared/model/consultation.js';
-import { ICO_OUTCOME_LABELS } from '../shared/model/governance.js';
-import { GUIDING_PRINCIPLES, MAX_RATING, type ProposalInput, type Risk } from '../shared/model/proposal.js';
+import { ICO_OUTCOME_LABELS } from '../shared/model/governance-terms.js';
+import type { ProposalInput, Risk } from '../shared/model/proposal.js';
+import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal-terms.js';
 import { needsPriorConsultation } from '../shared/model/risk.js';
+import { isCounted } from '../shared/model/stances.js';
 import { STATUS_LABELS } from '../shared/store/proposals.js';
 import { renderPage } from '../shared/templates.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';

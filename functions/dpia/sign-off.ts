@@ -1,5 +1,5 @@
 import type { DecisionRecord } from '../shared/model/decision.js';
-import { DPO_RECOMMENDATION_LABELS } from '../shared/model/governance.js';
+import { DPO_RECOMMENDATION_LABELS } from '../shared/model/governance-terms.js';
 import { needsPriorConsultation } from '../shared/model/risk.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 import { highestResidual } from './risks.js';

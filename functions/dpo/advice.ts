@@ -7,11 +7,8 @@ import { pageView, type ReviewPageView } from '../review/page-view.js';
 import type { PageAnswer } from '../review/review.js';
 import { withdrawnLink } from '../review/withdrawn.js';
 import { log } from '../shared/logger.js';
-import {
-  DPO_RECOMMENDATION_LABELS,
-  DPO_RECOMMENDATIONS,
-  type DpoRecommendation,
-} from '../shared/model/governance.js';
+import type { DpoRecommendation } from '../shared/model/governance.js';
+import { DPO_RECOMMENDATION_LABELS, DPO_RECOMMENDATIONS } from '../shared/model/governance-terms.js';
 import {
   addTimelineEvent,
   loadProposalPartition,

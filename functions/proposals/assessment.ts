@@ -9,7 +9,7 @@ import { tableName } from '../shared/env.js';
 import { ConflictError } from '../shared/errors.js';
 import { proposalKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
-import { approvalGaps } from '../shared/model/assessment.js';
+import { approvalGaps } from '../shared/model/assessment-terms.js';
 import { ASSESSMENT_KEYS, type AssessmentInput } from '../shared/model/proposal.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import {

@@ -2,7 +2,7 @@
 import { findDecision } from '../decisions/store.js';
 import { stanceReasonOf } from '../replies/reason.js';
 import { cameraHistory } from '../review-cycle/links.js';
-import { approvalGaps } from '../shared/model/assessment.js';
+import { approvalGaps } from '../shared/model/assessment-terms.js';
 import type { Reply } from '../shared/model/consultation.js';
 import type { DpoStage } from '../shared/model/governance.js';
 import { highestLevel, needsPriorConsultation, residualLevel } from '../shared/model/risk.js';

@@ -3,12 +3,8 @@
 // proposal, shown to the approver, and goes into the decision record and the DPIA document.
 import { ConflictError, ValidationError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
-import {
-  ICO_OUTCOME_LABELS,
-  ICO_RESPONSE_DAYS,
-  type IcoConsultation,
-  type IcoConsultationInput,
-} from '../shared/model/governance.js';
+import type { IcoConsultation, IcoConsultationInput } from '../shared/model/governance.js';
+import { ICO_OUTCOME_LABELS, ICO_RESPONSE_DAYS } from '../shared/model/governance-terms.js';
 import { needsPriorConsultation } from '../shared/model/risk.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import {

@@ -7,7 +7,7 @@ import { voidAdvice } from '../dpo/store.js';
 import { voidReview } from '../review/store.js';
 import { ConflictError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
-import { line } from '../shared/model/proposal.js';
+import { line } from '../shared/model/fields.js';
 import {
   addTimelineEvent,
   changeStatus,

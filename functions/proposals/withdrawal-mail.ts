@@ -2,11 +2,12 @@
 // consultation, the approver, and the DPO when advice was asked for. Never the site: the reason is
 // passed through the same filter as the outcome mail. Each recipient is mailed at most once, guarded
 // by a conditional marker (functions/shared/store/markers.ts).
-import { CAMERA_WORDING, withoutSite } from '../consultation/letter.js';
+import { withoutSite } from '../consultation/letter.js';
 import { mapBounded } from '../shared/bounded.js';
 import { consulteeKey, type Key, proposalKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
+import { CAMERA_SHORT_NAMES } from '../shared/model/proposal-terms.js';
 import { claimMarker, settleMarker } from '../shared/store/markers.js';
 import { addTimelineEvent, listConsultees, type ProposalRecord } from '../shared/store/proposals.js';
 import { renderMessage } from '../shared/templates.js';
@@ -127,7 +128,7 @@ export function withdrawalView(
   const { input } = proposal;
   return {
     reference: proposal.reference,
-    camera: CAMERA_WORDING[input.cameraType].short,
+    camera: CAMERA_SHORT_NAMES[input.cameraType],
     publicArea: input.publicArea,
     recipientName: recipient.name,
     consultee: recipient.role === 'consultee',

@@ -10,7 +10,9 @@ import { tableName } from '../shared/env.js';
 import { registerEntryKey, registerIndexKeys } from '../shared/keys.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
-import { CameraType, FACTOR_KEYS, type FactorKey, type ProposalInput } from '../shared/model/proposal.js';
+import type { ProposalInput } from '../shared/model/proposal.js';
+import { CameraType } from '../shared/model/proposal.js';
+import { FACTOR_KEYS, type FactorKey } from '../shared/model/proposal-terms.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 
 /**

@@ -7,7 +7,7 @@ import { ENV } from '../shared/config.js';
 import { ValidationError } from '../shared/errors.js';
 import { type HttpEvent, type HttpResult, header } from '../shared/http.js';
 import { PageCursor, PageLimit } from '../shared/model/paging.js';
-import { CAMERA_TYPES } from '../shared/model/proposal.js';
+import { CAMERA_TYPES } from '../shared/model/proposal-terms.js';
 
 const TYPE_HINT = `type must be one of ${CAMERA_TYPES.join(', ')}`;
 

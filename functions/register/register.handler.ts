@@ -5,7 +5,7 @@
 import { loadDpiaSources, renderDpia } from '../dpia/document.js';
 import { AppError, NotFoundError } from '../shared/errors.js';
 import { csv, type HttpEvent, type HttpResult, html, httpHandler, json } from '../shared/http.js';
-import { CAMERA_TYPES } from '../shared/model/proposal.js';
+import { CAMERA_TYPES } from '../shared/model/proposal-terms.js';
 import { renderPage } from '../shared/templates.js';
 import { CAMERA_USE } from './entry.js';
 import { cacheable, parseRegisterQuery, publicBase, type RegisterQuery, registerHref } from './public.js';

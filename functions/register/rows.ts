@@ -2,7 +2,7 @@
 // entries only (never from a proposal), with the seed register's columns.
 import { stringify } from 'csv-stringify/sync';
 import { NOT_RECORDED } from '../dpia/words.js';
-import type { CameraType } from '../shared/model/proposal.js';
+import type { CameraType } from '../shared/model/proposal-terms.js';
 import type { RegisterEntry } from './entry.js';
 
 /** Each camera type's heading, as the seed register names its systems. */

@@ -12,7 +12,7 @@ import {
   registerTypePrefix,
 } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
-import type { CameraType } from '../shared/model/proposal.js';
+import type { CameraType } from '../shared/model/proposal-terms.js';
 import { decodeCursor, encodeCursor } from '../shared/store/proposals.js';
 import { RegisterEntry } from './entry.js';
 

@@ -26,13 +26,8 @@ import { tableName } from '../shared/env.js';
 import { sha256hex } from '../shared/hash.js';
 import { consulteeKey, type Key, replyKey, replyTokenKey, unmatchedReplyKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
-import {
-  ConsulteeStatus,
-  isCounted,
-  Reply,
-  type ReplyKind,
-  type Stance,
-} from '../shared/model/consultation.js';
+import { ConsulteeStatus, Reply, type ReplyKind, type Stance } from '../shared/model/consultation.js';
+import { isCounted } from '../shared/model/stances.js';
 import { readRawMail } from '../shared/raw-mail.js';
 import type { SesReceiptEvent, SesReceiptRecord } from '../shared/ses-event.js';
 import { isConditionFailure } from '../shared/store/conditions.js';

@@ -1,12 +1,13 @@
 import '../shared/model/zod-messages.js';
 import { GROUND_NAMES } from '../consultation/letter.js';
 import { regimeView, screeningView } from '../dpia/assessment-view.js';
-import { isCounted, type Tally } from '../shared/model/consultation.js';
-import type { Outcome } from '../shared/model/decision.js';
-import { DPO_RECOMMENDATION_LABELS, type DpoStage, ICO_OUTCOME_LABELS } from '../shared/model/governance.js';
-import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal.js';
+import type { Tally } from '../shared/model/consultation.js';
+import type { DpoStage } from '../shared/model/governance.js';
+import { DPO_RECOMMENDATION_LABELS, ICO_OUTCOME_LABELS } from '../shared/model/governance-terms.js';
+import type { Outcome } from '../shared/model/outcome.js';
+import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal-terms.js';
 import { needsPriorConsultation, type RiskInWords, riskInWords } from '../shared/model/risk.js';
-import { STANCE_LABELS } from '../shared/model/stances.js';
+import { isCounted, STANCE_LABELS } from '../shared/model/stances.js';
 import type { ProposalPartition, ProposalRecord } from '../shared/store/proposals.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 import type { FormField, ReviewFormView } from './form.js';

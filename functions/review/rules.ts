@@ -1,9 +1,9 @@
 // What the approver's form must enforce beside the rationale (issue 19): the assessment complete
 // before approval (DPA 2018 s.64), reasons that address the consultees' views when the decision
 // departs from them (ICO step 7), and an owner and a due date for the conditions.
-import { approvalGaps } from '../shared/model/assessment.js';
+import { approvalGaps } from '../shared/model/assessment-terms.js';
 import type { Tally } from '../shared/model/consultation.js';
-import type { Outcome } from '../shared/model/decision.js';
+import type { Outcome } from '../shared/model/outcome.js';
 import type { ProposalInput } from '../shared/model/proposal.js';
 
 /** Reasons addressing the consultees' views: more than a rationale's 20 characters. */

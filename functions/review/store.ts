@@ -11,8 +11,8 @@ import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
 import { reviewKey } from '../shared/keys.js';
-import { Outcome } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
+import { Outcome } from '../shared/model/outcome.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import { claimMarker, settleMarker } from '../shared/store/markers.js';
 

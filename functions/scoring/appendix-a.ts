@@ -5,7 +5,8 @@
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { ConfigurationError, formatPath } from '../shared/errors.js';
-import { PLACE_TYPES, type PlaceType } from '../shared/model/assessment.js';
+import type { PlaceType } from '../shared/model/assessment-terms.js';
+import { PLACE_TYPES } from '../shared/model/assessment-terms.js';
 import type { Justification } from '../shared/model/proposal.js';
 
 export const GROUND_KEYS = [

@@ -3,7 +3,8 @@
 // proposal may name one; otherwise DPIA_SCORING_POLICY, else 2026.1 (SPEC 4). The decision records which.
 import { ENV } from '../shared/config.js';
 import { ConfigurationError } from '../shared/errors.js';
-import { SCORING_POLICY_VERSIONS, type ScoringPolicyVersion } from '../shared/model/assessment.js';
+import type { ScoringPolicyVersion } from '../shared/model/assessment-terms.js';
+import { SCORING_POLICY_VERSIONS } from '../shared/model/assessment-terms.js';
 import type { ProposalInput } from '../shared/model/proposal.js';
 import { type HighestGroundPolicy, parseHighestGroundPolicy, scoreHighestGround } from './appendix-a.js';
 import { defaultScoringPolicy, type ScoringPolicy } from './policy.js';

@@ -1,7 +1,8 @@
 // Pressing-need scoring (SPEC §4): a pure function of the four ratings and the policy.
 import type { Band } from '../shared/model/decision.js';
 import type { FactorScore, PressingNeed } from '../shared/model/need.js';
-import { FACTOR_KEYS, type Justification } from '../shared/model/proposal.js';
+import type { Justification } from '../shared/model/proposal.js';
+import { FACTOR_KEYS } from '../shared/model/proposal-terms.js';
 import type { ScoringPolicy } from './policy.js';
 
 export type { FactorScore, PressingNeed } from '../shared/model/need.js';

@@ -1,7 +1,7 @@
 // Reading the configuration the deployment (CDK) or the local runner put in the environment.
 import { ENV } from './config.js';
 import { ConfigurationError } from './errors.js';
-import { DEFAULT_MIN_CONSULTATION_DAYS, MAX_CONSULTATION_DAYS } from './model/proposal.js';
+import { DEFAULT_MIN_CONSULTATION_DAYS, MAX_CONSULTATION_DAYS } from './model/limits.js';
 
 export function requiredEnv(name: string): string {
   const value = process.env[name];

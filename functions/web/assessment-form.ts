@@ -3,15 +3,16 @@
 // Shared by the "new proposal" form and the page that completes an open proposal's assessment
 // (issue 19), so both read and show the same fields the same way. Field names are schema paths.
 import type { FieldIssue } from '../shared/errors.js';
+import type { ScreeningQuestion } from '../shared/model/assessment-terms.js';
 import {
   LEGAL_REGIME_LABELS,
   LEGAL_REGIMES,
   PLACE_TYPE_LABELS,
   PLACE_TYPES,
   SCREENING_QUESTIONS,
-  type ScreeningQuestion,
-} from '../shared/model/assessment.js';
-import { GUIDING_PRINCIPLES, type ProposalInput } from '../shared/model/proposal.js';
+} from '../shared/model/assessment-terms.js';
+import type { ProposalInput } from '../shared/model/proposal.js';
+import { GUIDING_PRINCIPLES } from '../shared/model/proposal-terms.js';
 import { LIKELIHOOD_LABELS, SEVERITY_LABELS } from '../shared/model/risk.js';
 import { lines, numeric, optional, text, yesNo } from './form-values.js';
 

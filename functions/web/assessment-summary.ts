@@ -1,13 +1,13 @@
 // The assessment and the approval's conditions as the manager's proposal page shows them (issues
 // 19, 20): what is recorded, in people's words, and what an approval still needs.
 import type { proposalDetail } from '../proposals/detail.js';
+import type { ScreeningQuestion } from '../shared/model/assessment-terms.js';
 import {
   LEGAL_REGIME_LABELS,
   PLACE_TYPE_LABELS,
   SCREENING_QUESTIONS,
-  type ScreeningQuestion,
-} from '../shared/model/assessment.js';
-import { GUIDING_PRINCIPLES } from '../shared/model/proposal.js';
+} from '../shared/model/assessment-terms.js';
+import { GUIDING_PRINCIPLES } from '../shared/model/proposal-terms.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 
 type Detail = Awaited<ReturnType<typeof proposalDetail>>;

@@ -4,7 +4,8 @@
 import { GROUND_NAMES } from '../consultation/letter.js';
 import { GROUND_KEYS } from '../scoring/appendix-a.js';
 import type { FieldIssue } from '../shared/errors.js';
-import { CAMERA_TYPES, DEFAULT_RETENTION, MAX_RATING, type ProposalInput } from '../shared/model/proposal.js';
+import type { ProposalInput } from '../shared/model/proposal.js';
+import { CAMERA_TYPES, DEFAULT_RETENTION, MAX_RATING } from '../shared/model/proposal-terms.js';
 import {
   ASSESSMENT_LABELS,
   assessmentFieldLabel,

@@ -14,13 +14,14 @@ import { minConsultationDays } from '../shared/env.js';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { type HttpResult, pathParameter } from '../shared/http.js';
 import { deliver } from '../shared/large-body.js';
+import { IcoConsultationInput } from '../shared/model/governance.js';
 import {
   DPO_RECOMMENDATION_LABELS,
   ICO_OUTCOME_LABELS,
   ICO_OUTCOMES,
-  IcoConsultationInput,
-} from '../shared/model/governance.js';
-import { checkProposalToOpen, MAX_RATING } from '../shared/model/proposal.js';
+} from '../shared/model/governance-terms.js';
+import { checkProposalToOpen } from '../shared/model/proposal.js';
+import { MAX_RATING } from '../shared/model/proposal-terms.js';
 import { riskInWords } from '../shared/model/risk.js';
 import { STANCE_LABELS } from '../shared/model/stances.js';
 import { deleteDraft, findDraft, listDrafts, saveDraft } from '../shared/store/drafts.js';

@@ -103,6 +103,8 @@ export class NodeFunction extends Construct {
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
+        // Non-ASCII text as UTF-8, not \uXXXX escapes (postal-mime's HTML entity table: 7 KiB less).
+        charset: nodejs.Charset.UTF8,
         sourceMap: true,
         sourcesContent: false,
         externalModules: ['@aws-sdk/*', '@smithy/*', ...(spec.chromium ? ['playwright-core'] : [])],

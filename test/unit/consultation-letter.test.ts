@@ -9,6 +9,7 @@ import {
   withoutSite,
 } from '../../functions/consultation/letter.js';
 import { CAMERA_TYPES, type CameraType, ProposalInput } from '../../functions/shared/model/proposal.js';
+import { CAMERA_SHORT_NAMES } from '../../functions/shared/model/proposal-terms.js';
 import type { RenderedMessage } from '../../functions/shared/templates.js';
 import { formatUkDateTime } from '../../functions/shared/uk-dates.js';
 
@@ -221,6 +222,15 @@ describe('consultation letter', () => {
     expect(m.text).toContain('Tenterden');
     expect(m.html).toContain('Tenterden');
   });
+
+  // The outcome and withdrawal mails name the camera type from proposal-terms.ts (so their bundles
+  // leave the letter's wording out): the same words as the consultation letter.
+  it.each(CAMERA_TYPES)(
+    'names a %s camera in the other mails as the letter does',
+    (cameraType: CameraType) => {
+      expect(CAMERA_SHORT_NAMES[cameraType]).toBe(CAMERA_WORDING[cameraType].short);
+    },
+  );
 
   it('builds the view from an allow-list: no site anywhere in it', () => {
     const view = consultationView(proposal(), consultee, REPLY);

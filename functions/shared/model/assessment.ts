@@ -5,45 +5,28 @@
 // required before approval (approvalGaps), and older stored proposals stay readable without them.
 import * as z from 'zod/mini';
 import './zod-messages.js';
+import { LEGAL_REGIMES, PLACE_TYPES } from './assessment-terms.js';
 import { line, text } from './fields.js';
 
-/** The scoring policies a proposal may be scored under (functions/scoring/policies.ts holds them). */
-export const SCORING_POLICY_VERSIONS = ['2026.1', '2026.2'] as const;
-export type ScoringPolicyVersion = (typeof SCORING_POLICY_VERSIONS)[number];
+export {
+  APPROVAL_REQUIREMENTS,
+  type AssessmentLike,
+  approvalGaps,
+  LEGAL_REGIME_LABELS,
+  LEGAL_REGIMES,
+  type LegalRegime,
+  PLACE_TYPE_LABELS,
+  PLACE_TYPES,
+  type PlaceType,
+  SCORING_POLICY_VERSIONS,
+  SCREENING_QUESTIONS,
+  type ScoringPolicyVersion,
+  type ScreeningQuestion,
+} from './assessment-terms.js';
 
-/**
- * The place or road a camera watches. The Home Office guidance asks for the highest level of
- * justification where the camera sees mostly residents and visitors to sensitive places; the
- * scoring policy (policy-2026.2.json) says which level each type needs.
- */
-export const PLACE_TYPES = [
-  'strategic-road',
-  'main-road',
-  'town-centre',
-  'residential',
-  'sensitive',
-] as const;
-export type PlaceType = (typeof PLACE_TYPES)[number];
-export const PLACE_TYPE_LABELS: Record<PlaceType, string> = {
-  'strategic-road': 'Motorway, trunk road or other strategic route',
-  'main-road': 'Other main road (A or B road)',
-  'town-centre': 'Town or city centre',
-  residential: 'Residential street or estate road',
-  sensitive: 'Beside a sensitive place (place of worship, school, health or advice centre)',
-};
 export const PlaceTypeSchema = z.enum(PLACE_TYPES, {
   error: `Choose the kind of place: ${PLACE_TYPES.join(', ')}`,
 });
-
-/** Screening (ICO step 1): the questions whose "yes" makes a DPIA necessary. */
-export const SCREENING_QUESTIONS = {
-  systematicMonitoring: 'Systematic monitoring of a publicly accessible place on a large scale',
-  newTechnology: 'New technology, or a new use of an existing technology',
-  locationTracking: "Tracking people's location or movements",
-  dataMatching: 'Matching data against other data sets (lists of vehicles of interest)',
-  lawEnforcement: 'Processing for law enforcement that may lead to action against individuals',
-} as const;
-export type ScreeningQuestion = keyof typeof SCREENING_QUESTIONS;
 const answer = z.boolean({ error: 'Answer yes (true) or no (false)' });
 export const Screening = z.strictObject({
   systematicMonitoring: answer,
@@ -55,13 +38,6 @@ export const Screening = z.strictObject({
 });
 export type Screening = z.infer<typeof Screening>;
 
-/** The legal regime of the processing: police use of cameras for crime is DPA 2018 Part 3. */
-export const LEGAL_REGIMES = ['dpa-2018-part-3', 'uk-gdpr'] as const;
-export type LegalRegime = (typeof LEGAL_REGIMES)[number];
-export const LEGAL_REGIME_LABELS: Record<LegalRegime, string> = {
-  'dpa-2018-part-3': 'Data Protection Act 2018, Part 3 (law enforcement processing)',
-  'uk-gdpr': 'UK GDPR and Data Protection Act 2018, Part 2 (general processing)',
-};
 export const LegalRegimeSchema = z.enum(LEGAL_REGIMES, {
   error: 'Choose dpa-2018-part-3 (law enforcement) or uk-gdpr',
 });
@@ -83,32 +59,3 @@ export const AssessmentFields = {
   dataCategories: z.optional(list('category of data')),
   recipients: z.optional(list('recipient')),
 };
-
-/** What an approval needs that opening did not (issue 19); each names the field to complete. */
-export interface AssessmentLike {
-  risks?: readonly unknown[] | undefined;
-  checklist?: readonly unknown[] | undefined;
-  screening?: unknown;
-  legalRegime?: unknown;
-  lawfulBasis?: unknown;
-  dataCategories?: readonly unknown[] | undefined;
-  recipients?: readonly unknown[] | undefined;
-}
-
-export const APPROVAL_REQUIREMENTS: readonly { field: keyof AssessmentLike; missing: string }[] = [
-  { field: 'risks', missing: 'the risks to individuals, each with its measure (DPA 2018 s.64)' },
-  { field: 'checklist', missing: "the Surveillance Camera Code's 12 guiding principles, met or not" },
-  { field: 'screening', missing: 'the screening answers (why a DPIA is needed)' },
-  { field: 'legalRegime', missing: 'the legal regime' },
-  { field: 'lawfulBasis', missing: 'the lawful basis' },
-  { field: 'dataCategories', missing: 'the categories of data' },
-  { field: 'recipients', missing: 'the recipients of the data' },
-];
-
-/** The parts of the assessment still missing before the proposal may be approved. */
-export function approvalGaps(input: AssessmentLike): { field: keyof AssessmentLike; missing: string }[] {
-  return APPROVAL_REQUIREMENTS.filter(({ field }) => {
-    const value = input[field];
-    return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
-  });
-}

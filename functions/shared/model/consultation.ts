@@ -1,8 +1,8 @@
 // What the consultation keeps about each consultee and each reply (SPEC §5, §7).
 import * as z from 'zod/mini';
 import './zod-messages.js';
+import { EmailAddress } from './fields.js';
 import { isoDateTime } from './iso.js';
-import { EmailAddress } from './proposal.js';
 import { STANCES } from './stances.js';
 
 export const Stance = z.enum(STANCES);
@@ -96,6 +96,4 @@ export const Reply = z.strictObject({
 });
 export type Reply = z.infer<typeof Reply>;
 
-/** A reply counts towards the tally only when it is a timely response from the consultee's own address. */
-export const isCounted = (reply: Pick<Reply, 'kind' | 'late' | 'senderMismatch'>): boolean =>
-  reply.kind === 'response' && !reply.late && !reply.senderMismatch;
+export { isCounted } from './stances.js';

@@ -4,10 +4,9 @@ import './zod-messages.js';
 import { ConditionItem, ConsulteeViews } from './conditions.js';
 import { Stance, Tally } from './consultation.js';
 import { isoDate, isoDateTime } from './iso.js';
+import { Outcome } from './outcome.js';
 
-export const OUTCOMES = ['approved', 'rejected'] as const;
-export const Outcome = z.enum(OUTCOMES);
-export type Outcome = z.infer<typeof Outcome>;
+export { OUTCOMES, Outcome } from './outcome.js';
 
 export const BANDS = ['clear', 'marginal', 'insufficient'] as const;
 export const Band = z.enum(BANDS);

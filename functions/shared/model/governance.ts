@@ -3,23 +3,24 @@
 // requires (DPA 2018 s.65). Both are kept on the proposal and go into the decision record.
 import * as z from 'zod/mini';
 import './zod-messages.js';
+import { line, text } from './fields.js';
+import { DPO_RECOMMENDATIONS, ICO_OUTCOMES } from './governance-terms.js';
 import { isoDate, isoDateTime } from './iso.js';
-import { line, text } from './proposal.js';
 
-export const DPO_RECOMMENDATIONS = ['proceed', 'proceed-with-conditions', 'do-not-proceed'] as const;
+export {
+  DPO_RECOMMENDATION_LABELS,
+  DPO_RECOMMENDATIONS,
+  DPO_RESPONSES,
+  type DpoResponse,
+  ICO_OUTCOME_LABELS,
+  ICO_OUTCOMES,
+  ICO_RESPONSE_DAYS,
+} from './governance-terms.js';
+
 export const DpoRecommendation = z.enum(DPO_RECOMMENDATIONS, {
   error: 'Choose proceed, proceed with conditions, or do not proceed.',
 });
 export type DpoRecommendation = z.infer<typeof DpoRecommendation>;
-export const DPO_RECOMMENDATION_LABELS: Record<DpoRecommendation, string> = {
-  proceed: 'Proceed',
-  'proceed-with-conditions': 'Proceed with conditions',
-  'do-not-proceed': 'Do not proceed',
-};
-
-/** The approver's answer to the DPO's advice. */
-export const DPO_RESPONSES = ['accepted', 'overruled'] as const;
-export type DpoResponse = (typeof DPO_RESPONSES)[number];
 
 /**
  * The DPO stage as the proposal keeps it: requested (a signed link is out), advised (the DPO
@@ -37,14 +38,6 @@ export const DpoStage = z.object({
   timedOutAt: z.optional(isoDateTime({ offset: true })),
 });
 export type DpoStage = z.infer<typeof DpoStage>;
-
-export const ICO_OUTCOMES = ['advice-received', 'no-response-in-time'] as const;
-export const ICO_OUTCOME_LABELS: Record<(typeof ICO_OUTCOMES)[number], string> = {
-  'advice-received': 'Written advice received from the Commissioner',
-  'no-response-in-time': 'No response from the Commissioner within the statutory period',
-};
-/** DPA 2018 s.65: the Commissioner has six weeks to give written advice (extendable by a month). */
-export const ICO_RESPONSE_DAYS = 42;
 
 /** POST /proposals/{id}/ico-consultation (SPEC 11). */
 export const IcoConsultationInput = z.strictObject({

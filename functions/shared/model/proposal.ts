@@ -2,33 +2,37 @@
 // is the one source of truth: types come from it, every edge parses with it.
 import * as z from 'zod/mini';
 import './zod-messages.js';
-import { AssessmentFields, SCORING_POLICY_VERSIONS } from './assessment.js';
-import { line, text, unlessMissing, wholeNumber } from './fields.js';
+import { AssessmentFields } from './assessment.js';
+import { SCORING_POLICY_VERSIONS } from './assessment-terms.js';
+import { EmailAddress, line, text, unlessMissing, wholeNumber } from './fields.js';
 import { isoDateTime } from './iso.js';
+import { DEFAULT_MIN_CONSULTATION_DAYS, MAX_CONSULTATION_DAYS } from './limits.js';
+import {
+  CAMERA_TYPES,
+  DEFAULT_RETENTION,
+  EVIDENCE_MAX,
+  EVIDENCE_MIN,
+  MAX_CONSULTEES,
+  MAX_RATING,
+} from './proposal-terms.js';
 
-export const CAMERA_TYPES = ['ANPR', 'CCTV', 'BWV', 'DRONE', 'SPEED', 'OTHER'] as const;
+export { DEFAULT_MIN_CONSULTATION_DAYS, MAX_CONSULTATION_DAYS } from './limits.js';
+
 export const CameraType = z.enum(CAMERA_TYPES);
 export type CameraType = z.infer<typeof CameraType>;
 
-export const FACTOR_KEYS = ['nationalSecurity', 'seriousCrime', 'localCrime', 'communityConfidence'] as const;
-export type FactorKey = (typeof FACTOR_KEYS)[number];
-
-export const MAX_CONSULTEES = 500;
-/**
- * The longest consultation a proposal may set (its response deadline from the day it is opened).
- * With the DPO's and the approver's windows (at most 90 days each, close.ts) the whole lifecycle
- * stays inside Step Functions' one-year limit on a Standard execution.
- */
-export const MAX_CONSULTATION_DAYS = 180;
-export const MAX_RATING = 5;
-export const EVIDENCE_MIN = 20;
-export const EVIDENCE_MAX = 4000;
-
-export { line, text, unlessMissing, wholeNumber } from './fields.js';
-
-export const EmailAddress = z
-  .email({ error: unlessMissing('Invalid email address') })
-  .check(z.maxLength(254, 'An e-mail address has at most 254 characters'));
+export { EmailAddress, line, text, unlessMissing, wholeNumber } from './fields.js';
+export {
+  CAMERA_TYPES,
+  DEFAULT_RETENTION,
+  EVIDENCE_MAX,
+  EVIDENCE_MIN,
+  FACTOR_KEYS,
+  type FactorKey,
+  GUIDING_PRINCIPLES,
+  MAX_CONSULTEES,
+  MAX_RATING,
+} from './proposal-terms.js';
 
 export const Person = z.strictObject({
   name: line(1, 200),
@@ -82,9 +86,6 @@ export type Justification = z.infer<typeof Justification>;
 const days = (label: string) =>
   wholeNumber(`${label} must be a whole number of days from 1 to 36500`, 1, 36500);
 
-/** The national standard from the seed letter: twelve months stored, 90 days of normal access. */
-export const DEFAULT_RETENTION = { localDays: 365, nationalDays: 365, standardAccessDays: 90 } as const;
-
 export const Retention = z
   .strictObject({
     localDays: z._default(days('Days kept locally'), DEFAULT_RETENTION.localDays),
@@ -120,22 +121,6 @@ export const Site = z.strictObject({
     ),
 });
 export type Site = z.infer<typeof Site>;
-
-/** The 12 guiding principles of the Surveillance Camera Code of Practice, as the checklist names them. */
-export const GUIDING_PRINCIPLES = [
-  'Use for a specified purpose in pursuit of a legitimate aim and a pressing need',
-  'Take into account the effect on individuals and their privacy, with regular reviews',
-  'As much transparency as possible, including a published contact point for access and complaints',
-  'Clear responsibility and accountability for all activities, including images and information',
-  'Clear rules, policies and procedures in place before use, communicated to all who need them',
-  'No more images and information stored than strictly required, deleted once their purpose is met',
-  'Access to retained images restricted, with clearly defined rules on who may gain access and why',
-  'Operators follow approved operational, technical and competency standards',
-  'Images and information subject to appropriate security measures against unauthorised access',
-  'Effective review and audit that legal requirements, policies and standards are complied with',
-  'Used in the most effective way to support public safety and law enforcement, with evidential value',
-  'Any reference database used for matching is accurate and kept up to date',
-] as const;
 
 export const ChecklistEntry = z.strictObject({
   principle: wholeNumber('Principles are numbered 1 to 12', 1, 12),
@@ -307,9 +292,6 @@ export const ASSESSMENT_KEYS = [
   'dataCategories',
   'recipients',
 ] as const satisfies readonly (keyof AssessmentInput)[];
-
-/** Issue 20: the shortest consultation a deployment allows (DPIA_MIN_CONSULTATION_DAYS, default 14). */
-export const DEFAULT_MIN_CONSULTATION_DAYS = 14;
 
 /**
  * Opening a proposal additionally needs a deadline far enough ahead (scoring an old file does
