@@ -7,9 +7,13 @@
 // `done: false` while consultees remain: the state machine runs it again (AllMailed, WaitToSend),
 // so a consultation of thousands never keeps one Lambda past its timeout. The evidence copy of
 // each letter is written before the letter goes (50 to an object), so a crash cannot lose it.
+//
+// The consultees go in batches through two stages, one batch ahead of the other: while a batch's
+// letters go, the next batch's reply tokens are stored and its consultees claimed (one
+// transaction per batch, claims.ts), so SES is kept busy rather than waiting on the table.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { scheduleConsulteeReminder } from '../reminders/schedule.js';
-import { boundedBackground, mapBounded } from '../shared/bounded.js';
+import { mapBounded } from '../shared/bounded.js';
 import { ENV } from '../shared/config.js';
 import { requiredEnv } from '../shared/env.js';
 import { sha256hex } from '../shared/hash.js';
@@ -28,8 +32,9 @@ import {
   putAll,
 } from '../shared/store/proposals.js';
 import { countConsultationMailed } from '../stats/counters.js';
-import { claimConsultee, claimedAt, claimLeaseMs, markMailed, releaseConsultee } from './claims.js';
+import { claimConsultees, claimedAt, claimLeaseMs, releaseConsultee } from './claims.js';
 import { renderConsultation } from './letter.js';
+import { type MailedMarks, mailedMarks } from './marks.js';
 import { rebuildConsultationCounts } from './summary.js';
 
 /** What the state machine reads: `$.consultation.secondsToDeadline` is CollectResponses' TimeoutSecondsPath. */
@@ -53,6 +58,9 @@ const COPIES_PER_OBJECT = 50;
 
 /** Enough to keep SES busy without crowding a Lambda's sockets; the pace keeps under SES's rate. */
 export const MAIL_CONCURRENCY = 8;
+
+/** Letters SES took that may wait for their "mailed" mark at once (marks.ts): as before batching. */
+const MARK_WINDOW = 2 * MAIL_CONCURRENCY;
 
 /** A run sends for about this long at most; the next run (a state-machine loop) goes on. */
 export const SLICE_SECONDS = 120;
@@ -98,17 +106,14 @@ export async function sendConsultation(
   const heldByOthers = consultees.filter(held);
   const slice = open.slice(0, Math.max(1, Math.min(sliceMax(), Math.floor((rate * budgetMs) / 1000))));
 
-  // Every reply token of the slice is stored before any mail goes out, 25 to a request rather
-  // than one write per mail. A token whose consultee another run mails meanwhile is never sent.
   const inboundDomain = requiredEnv(ENV.inboundDomain);
   const tokens = new Map(slice.map((c) => [c.email, randomBytes(16).toString('hex')]));
-  await storeReplyTokens(proposalId, slice, tokens);
-
   const run: Run = {
     proposal,
     leaseMs,
+    tokens,
     pace: pacer(quotaRate),
-    marks: boundedBackground(MAIL_CONCURRENCY),
+    marks: mailedMarks(proposalId, MARK_WINDOW),
     letter: (consultee) => {
       const replyTo = `consult+${tokens.get(consultee.email) as string}@${inboundDomain}`;
       return { to: consultee.email, replyTo, ...renderConsultation(proposal, consultee, replyTo) };
@@ -116,16 +121,32 @@ export async function sendConsultation(
     sent: 0,
     taken: 0,
   };
-  // A batch is claimed, copied, then sent: its claims must not go stale while it sends.
-  const batchSize = Math.max(1, Math.min(COPIES_PER_OBJECT, Math.floor((rate * leaseMs) / 2000)));
+  // A batch is claimed while the one before it sends, then copied and sent: its claims must not go
+  // stale in those two batches' time.
+  const batchSize = Math.max(1, Math.min(COPIES_PER_OBJECT, Math.floor((rate * leaseMs) / 4000)));
+  const batches: ConsulteeRecord[][] = [];
+  for (let i = 0; i < slice.length; i += batchSize) batches.push(slice.slice(i, i + batchSize));
   let tried = 0;
+  let ahead: Promise<Prepared> | undefined = quiet(prepareBatch(run, batches[0] ?? []));
   try {
-    while (tried < slice.length && (tried === 0 || Date.now() - started < budgetMs)) {
-      await sendBatch(run, slice.slice(tried, tried + batchSize));
-      tried += batchSize;
+    for (let next = 1; ahead; next += 1) {
+      const current = await ahead;
+      tried += current.size;
+      // The next batch is prepared while this one sends, if the slice's time allows it.
+      ahead =
+        next < batches.length && Date.now() - started < budgetMs
+          ? quiet(prepareBatch(run, batches[next] as ConsulteeRecord[]))
+          : undefined;
+      await sendBatch(run, current);
     }
     await run.marks.settle();
   } catch (error) {
+    // A batch prepared ahead never goes: its claims go back for the retry.
+    if (ahead)
+      await ahead.then(
+        (p) => releaseAll(proposalId, p.claimed),
+        () => undefined,
+      );
     // The mails that did go out are recorded even when the task fails: the timeline and the
     // counts must show who was written to, retry or not.
     await run.marks.settle().catch(() => undefined);
@@ -146,8 +167,10 @@ export async function sendConsultation(
 interface Run {
   proposal: ProposalRecord;
   leaseMs: number;
+  /** The reply token of each consultee of the slice (stored hashed, batch by batch). */
+  tokens: Map<string, string>;
   pace: () => Promise<void>;
-  marks: ReturnType<typeof boundedBackground>;
+  marks: MailedMarks;
   letter: (consultee: ConsulteeRecord) => OutgoingMail & { replyTo: string };
   /** Letters SES accepted in this run. */
   sent: number;
@@ -155,20 +178,54 @@ interface Run {
   taken: number;
 }
 
+/** A batch ready to go: its tokens stored, its consultees claimed, their letters written. */
+interface Prepared {
+  size: number;
+  claimed: ConsulteeRecord[];
+}
+
+/** A promise whose rejection is handled when it is awaited later, not reported as unhandled now. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /**
- * Claims the batch, writes the evidence copies of its letters (unconfirmed), sends them at the
- * pace, and rewrites the copies with SES's ids. A crash at any point leaves a copy of every letter
- * SES may have accepted.
+ * Stores the batch's reply tokens (25 to a request) and claims its consultees (one transaction),
+ * side by side: both are done before any of its letters goes. A token whose consultee another run
+ * mails meanwhile is never sent.
  */
-async function sendBatch(run: Run, batch: ConsulteeRecord[]): Promise<void> {
+async function prepareBatch(run: Run, batch: ConsulteeRecord[]): Promise<Prepared> {
   const { proposalId } = run.proposal;
   const now = Date.now();
-  const claimed = (
-    await mapBounded(batch, MAIL_CONCURRENCY, async (c) =>
-      (await claimConsultee(proposalId, c.email, now, now - run.leaseMs)) ? c : null,
-    )
-  ).filter((c): c is ConsulteeRecord => c !== null);
+  const [stored, claims] = await Promise.allSettled([
+    storeReplyTokens(proposalId, batch, run.tokens),
+    claimConsultees(
+      proposalId,
+      batch.map((c) => c.email),
+      now,
+      now - run.leaseMs,
+    ),
+  ]);
+  if (claims.status === 'rejected') throw claims.reason;
+  const claimed = batch.filter((c) => claims.value.has(c.email));
+  if (stored.status === 'rejected') {
+    // No token, no letter: the claims go back for the retry.
+    await releaseAll(proposalId, claimed);
+    throw stored.reason;
+  }
   run.taken += batch.length - claimed.length;
+  return { size: batch.length, claimed };
+}
+
+/**
+ * Writes the evidence copies of the batch's letters (unconfirmed), sends them at the pace with
+ * each letter's "mailed" mark following it, and rewrites the copies with SES's ids. A crash at any
+ * point leaves a copy of every letter SES may have accepted.
+ */
+async function sendBatch(run: Run, batch: Prepared): Promise<void> {
+  const { proposalId } = run.proposal;
+  const { claimed } = batch;
   if (claimed.length === 0) return;
 
   const preparedAt = new Date();
@@ -203,8 +260,8 @@ async function sendBatch(run: Run, batch: ConsulteeRecord[]): Promise<void> {
       }
       run.sent += 1;
       copies[index] = { ...copyOfSent(mail, 'consultation', messageId), sendConfirmed: true };
-      // A lane is free for the next mail once SES has this one; its "mailed" mark follows beside it.
-      await run.marks.start(() => markMailed(proposalId, consultee.email, messageId, key));
+      // A lane is free for the next mail once SES has this one; its "mailed" mark follows in a group.
+      await run.marks.add({ email: consultee.email, messageId, copyKey: key });
     });
   } finally {
     // Letters never tried (a send failed first) went nowhere: no copy, and the claim goes back.
