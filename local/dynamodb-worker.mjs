@@ -6,11 +6,14 @@
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeDynaliteIterators } from './dynalite-iterators.mjs';
+import { cacheDynaliteParsers } from './dynalite-parse-cache.mjs';
 import { dynaliteWithTransactions } from './dynalite-transact.mjs';
 
 // Before dynalite opens its db: without it every Query and Scan leaks a LevelDB iterator (issue 15).
 closeDynaliteIterators();
 const require = createRequire(import.meta.url);
+// Each expression parsed once per text, names and value types, not once per request.
+cacheDynaliteParsers(require);
 const { path, host, port } = workerData;
 // dynalite, with TransactWriteItems added in front of it (dynalite-transact.mjs).
 const server = dynaliteWithTransactions(require, {
