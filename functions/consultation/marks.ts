@@ -1,8 +1,9 @@
 // The "mailed" marks of a fan-out, written as the letters go: each letter SES accepted joins the
 // next group, and one group at a time is written (claims.ts: one transaction of up to 100), so
-// the marks take a request per group instead of one per letter. At most `window` letters SES took
-// wait for their mark at any time (a sender waits while more do): a crash re-sends no more letters
-// than when each letter had its own mark.
+// the marks take a request per group instead of one per letter. A group goes once it holds half
+// the window, or GROUP_WAIT_MS after its first mark (a slow pace never holds a mark back longer).
+// At most `window` letters SES took wait for their mark at any time (a sender waits while more
+// do): a crash re-sends no more letters than when each letter had its own mark.
 import { type MailedMark, markAllMailed } from './claims.js';
 
 export interface MailedMarks {
@@ -12,10 +13,15 @@ export interface MailedMarks {
   settle(): Promise<void>;
 }
 
+/** The longest a mark waits for others to join its group. */
+const GROUP_WAIT_MS = 200;
+
 export function mailedMarks(proposalId: string, window: number): MailedMarks {
+  const group = Math.max(1, Math.floor(window / 2));
   let pending: MailedMark[] = [];
   let unmarked = 0;
   let flushing: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
   let wake: (() => void)[] = [];
   const failures: unknown[] = [];
   const notify = () => {
@@ -25,27 +31,38 @@ export function mailedMarks(proposalId: string, window: number): MailedMarks {
   };
   const flush = async () => {
     while (pending.length > 0) {
-      const group = pending;
+      const marks = pending;
       pending = [];
       try {
-        await markAllMailed(proposalId, group);
+        await markAllMailed(proposalId, marks);
       } catch (error) {
         failures.push(error);
       }
-      unmarked -= group.length;
+      unmarked -= marks.length;
       notify();
     }
     flushing = undefined;
     notify();
   };
+  const kick = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    // Only with marks to write: flush() then awaits before it clears `flushing`.
+    if (pending.length > 0) flushing ??= flush();
+  };
   return {
     async add(mark) {
       pending.push(mark);
       unmarked += 1;
-      flushing ??= flush();
-      while (unmarked >= window && flushing) await new Promise<void>((resolve) => wake.push(resolve));
+      if (pending.length >= group) kick();
+      else timer ??= setTimeout(kick, GROUP_WAIT_MS);
+      while (unmarked >= window) {
+        kick();
+        await new Promise<void>((resolve) => wake.push(resolve));
+      }
     },
     async settle() {
+      kick();
       while (flushing) await flushing;
       if (failures.length > 0) throw failures[0];
     },

@@ -124,8 +124,14 @@ export async function sendConsultation(
   // A batch is claimed while the one before it sends, then copied and sent: its claims must not go
   // stale in those two batches' time.
   const batchSize = Math.max(1, Math.min(COPIES_PER_OBJECT, Math.floor((rate * leaseMs) / 4000)));
+  // The first batches are small and double (8, 16, 32, then batchSize), so the first letters go
+  // while the bigger batches after them are still being claimed.
   const batches: ConsulteeRecord[][] = [];
-  for (let i = 0; i < slice.length; i += batchSize) batches.push(slice.slice(i, i + batchSize));
+  for (let i = 0, size = Math.min(batchSize, MAIL_CONCURRENCY); i < slice.length; ) {
+    batches.push(slice.slice(i, i + size));
+    i += size;
+    size = Math.min(batchSize, size * 2);
+  }
   let tried = 0;
   let ahead: Promise<Prepared> | undefined = quiet(prepareBatch(run, batches[0] ?? []));
   try {
@@ -259,7 +265,9 @@ async function sendBatch(run: Run, batch: Prepared): Promise<void> {
         throw error;
       }
       run.sent += 1;
-      copies[index] = { ...copyOfSent(mail, 'consultation', messageId), sendConfirmed: true };
+      // The prepared copy (credentials already withheld), now with SES's id and time.
+      const { sendConfirmed: _unconfirmed, ...copy } = copies[index] as ArchivedMail;
+      copies[index] = { ...copy, messageId, sentAt: new Date().toISOString(), sendConfirmed: true };
       // A lane is free for the next mail once SES has this one; its "mailed" mark follows in a group.
       await run.marks.add({ email: consultee.email, messageId, copyKey: key });
     });
