@@ -124,10 +124,11 @@ export async function sendConsultation(
   // A batch is claimed while the one before it sends, then copied and sent: its claims must not go
   // stale in those two batches' time.
   const batchSize = Math.max(1, Math.min(COPIES_PER_OBJECT, Math.floor((rate * leaseMs) / 4000)));
-  // The first batches are small and double (8, 16, 32, then batchSize), so the first letters go
-  // while the bigger batches after them are still being claimed.
+  // More than a batch: the first batches are small and double (8, 16, 32, then batchSize), so the
+  // first letters go while the bigger batches after them are still being claimed.
   const batches: ConsulteeRecord[][] = [];
-  for (let i = 0, size = Math.min(batchSize, MAIL_CONCURRENCY); i < slice.length; ) {
+  const first = slice.length > batchSize ? Math.min(batchSize, MAIL_CONCURRENCY) : batchSize;
+  for (let i = 0, size = first; i < slice.length; ) {
     batches.push(slice.slice(i, i + size));
     i += size;
     size = Math.min(batchSize, size * 2);
