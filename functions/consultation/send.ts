@@ -80,7 +80,14 @@ export async function sendConsultation(
 ): Promise<SendConsultationResult> {
   const started = Date.now();
   const proposal = await getProposal(proposalId);
-  if (!(await openConsultation(proposal))) {
+  // Side by side (the first letter waits for all three): the status change, the sending rate and
+  // the consultees. The list is only a plan: every claim is conditional.
+  const [open, quotaRate, consultees] = await Promise.all([
+    openConsultation(proposal),
+    sendingRate(),
+    listConsultees(proposalId),
+  ]);
+  if (!open) {
     // Withdrawn, failed or otherwise moved on while this task was queued: nobody may be mailed.
     log.info('consultation not sent', { proposalId, reference: proposal.reference, status: proposal.status });
     return {
@@ -91,7 +98,6 @@ export async function sendConsultation(
     };
   }
 
-  const quotaRate = await sendingRate();
   // Unknown (SES did not say): unpaced, as fast as MAIL_CONCURRENCY allows; slices planned at this.
   const rate = quotaRate ?? UNPACED_RATE;
   const leaseMs = claimLeaseMs();
@@ -99,12 +105,11 @@ export async function sendConsultation(
     1000,
     Math.min(SLICE_SECONDS * 1000, (options.remainingMs ?? Infinity) - RESERVE_MS),
   );
-  const consultees = await listConsultees(proposalId);
   const staleBefore = Date.now() - leaseMs;
   const held = (c: ConsulteeRecord) => c.mailMarker === 'sending' && claimedAt(c) >= staleBefore;
-  const open = consultees.filter((c) => !c.mailMarker || (c.mailMarker === 'sending' && !held(c)));
+  const unsent = consultees.filter((c) => !c.mailMarker || (c.mailMarker === 'sending' && !held(c)));
   const heldByOthers = consultees.filter(held);
-  const slice = open.slice(0, Math.max(1, Math.min(sliceMax(), Math.floor((rate * budgetMs) / 1000))));
+  const slice = unsent.slice(0, Math.max(1, Math.min(sliceMax(), Math.floor((rate * budgetMs) / 1000))));
 
   const inboundDomain = requiredEnv(ENV.inboundDomain);
   const tokens = new Map(slice.map((c) => [c.email, randomBytes(16).toString('hex')]));
@@ -120,6 +125,7 @@ export async function sendConsultation(
     },
     sent: 0,
     taken: 0,
+    confirming: [],
   };
   // A batch is claimed while the one before it sends, then copied and sent: its claims must not go
   // stale in those two batches' time.
@@ -147,13 +153,15 @@ export async function sendConsultation(
       await sendBatch(run, current);
     }
     await run.marks.settle();
+    await Promise.all(run.confirming);
   } catch (error) {
-    // A batch prepared ahead never goes: its claims go back for the retry.
+    // A batch prepared ahead never goes: its claims go back for the retry, its copies are withdrawn.
     if (ahead)
       await ahead.then(
-        (p) => releaseAll(proposalId, p.claimed),
+        (p) => abandon(run, p),
         () => undefined,
       );
+    await Promise.all(run.confirming);
     // The mails that did go out are recorded even when the task fails: the timeline and the
     // counts must show who was written to, retry or not.
     await run.marks.settle().catch(() => undefined);
@@ -161,7 +169,7 @@ export async function sendConsultation(
     throw error;
   }
   const mailed = await recordMailing(proposal, run.sent, consultees.length);
-  const next = nextRun(open.length - Math.min(tried, slice.length), heldByOthers, run.taken, leaseMs);
+  const next = nextRun(unsent.length - Math.min(tried, slice.length), heldByOthers, run.taken, leaseMs);
   if (next.done) {
     if (mailed > 0) await countConsultationMailed(proposal);
     // A timer beside the CollectResponses wait, not a step of it (README, Reminders): started by
@@ -183,12 +191,18 @@ interface Run {
   sent: number;
   /** Consultees another run claimed between our read and our claim. */
   taken: number;
+  /** The batches' copies being rewritten with SES's ids (never rejects: a failure is logged). */
+  confirming: Promise<void>[];
 }
 
-/** A batch ready to go: its tokens stored, its consultees claimed, their letters written. */
+/** A batch ready to go: its tokens stored, its consultees claimed, their letters' copies kept. */
 interface Prepared {
   size: number;
   claimed: ConsulteeRecord[];
+  letters: { consultee: ConsulteeRecord; index: number; mail: OutgoingMail & { replyTo: string } }[];
+  copies: ArchivedMail[];
+  /** The evidence object of the batch's copies. */
+  key: string;
 }
 
 /** A promise whose rejection is handled when it is awaited later, not reported as unhandled now. */
@@ -199,8 +213,8 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 
 /**
  * Stores the batch's reply tokens (25 to a request) and claims its consultees (one transaction),
- * side by side: both are done before any of its letters goes. A token whose consultee another run
- * mails meanwhile is never sent.
+ * side by side, then writes the evidence copies of their letters (unconfirmed): all of it before
+ * any of the batch's letters goes. A token whose consultee another run mails is never sent.
  */
 async function prepareBatch(run: Run, batch: ConsulteeRecord[]): Promise<Prepared> {
   const { proposalId } = run.proposal;
@@ -222,18 +236,6 @@ async function prepareBatch(run: Run, batch: ConsulteeRecord[]): Promise<Prepare
     throw stored.reason;
   }
   run.taken += batch.length - claimed.length;
-  return { size: batch.length, claimed };
-}
-
-/**
- * Writes the evidence copies of the batch's letters (unconfirmed), sends them at the pace with
- * each letter's "mailed" mark following it, and rewrites the copies with SES's ids. A crash at any
- * point leaves a copy of every letter SES may have accepted.
- */
-async function sendBatch(run: Run, batch: Prepared): Promise<void> {
-  const { proposalId } = run.proposal;
-  const { claimed } = batch;
-  if (claimed.length === 0) return;
 
   const preparedAt = new Date();
   const key = preparedCopiesKey(proposalId, 'consultation', preparedAt, randomUUID());
@@ -243,13 +245,38 @@ async function sendBatch(run: Run, batch: Prepared): Promise<void> {
     sentAt: preparedAt.toISOString(),
     sendConfirmed: false,
   }));
-  try {
-    await putMailCopies(key, copies);
-  } catch (error) {
-    // No copy, no letter: the claims go back for the retry.
-    await releaseAll(proposalId, claimed);
-    throw error;
+  if (copies.length > 0) {
+    try {
+      await putMailCopies(key, copies);
+    } catch (error) {
+      // No copy, no letter: the claims go back for the retry.
+      await releaseAll(proposalId, claimed);
+      throw error;
+    }
   }
+  return { size: batch.length, claimed, letters, copies, key };
+}
+
+/** A prepared batch that will not be sent: its claims go back, and its object keeps no copies. */
+async function abandon(run: Run, batch: Prepared): Promise<void> {
+  const { proposalId } = run.proposal;
+  await releaseAll(proposalId, batch.claimed);
+  if (batch.copies.length === 0) return;
+  await putMailCopies(batch.key, []).catch((error: unknown) =>
+    // The unconfirmed copies stand, of letters that did not go: "may or may not have gone".
+    log.error('copies of unsent mail not withdrawn', { proposalId, error: (error as Error).name }),
+  );
+}
+
+/**
+ * Sends the batch's letters at the pace, each letter's "mailed" mark following it, then rewrites
+ * its copies with SES's ids (in the background: the next batch goes meanwhile). A crash at any
+ * point leaves a copy of every letter SES may have accepted.
+ */
+async function sendBatch(run: Run, batch: Prepared): Promise<void> {
+  const { proposalId } = run.proposal;
+  const { letters, copies, key } = batch;
+  if (letters.length === 0) return;
 
   const tried = new Set<number>();
   try {
@@ -278,16 +305,18 @@ async function sendBatch(run: Run, batch: Prepared): Promise<void> {
       proposalId,
       letters.filter((l) => !tried.has(l.index)).map((l) => l.consultee),
     );
-    await putMailCopies(
-      key,
-      copies.filter((_, i) => tried.has(i)),
-    ).catch((error: unknown) =>
-      // The unconfirmed copies stand: each letter still has its copy, without SES's id.
-      log.error('copies of sent mail not confirmed', {
-        proposalId,
-        copies: tried.size,
-        error: (error as Error).name,
-      }),
+    run.confirming.push(
+      putMailCopies(
+        key,
+        copies.filter((_, i) => tried.has(i)),
+      ).catch((error: unknown) =>
+        // The unconfirmed copies stand: each letter still has its copy, without SES's id.
+        log.error('copies of sent mail not confirmed', {
+          proposalId,
+          copies: tried.size,
+          error: (error as Error).name,
+        }),
+      ),
     );
   }
 }
