@@ -29,6 +29,7 @@ export function mailedMarks(proposalId: string, window: number): MailedMarks {
     wake = [];
     for (const resolve of waiting) resolve();
   };
+  let settling = false;
   const flush = async () => {
     while (pending.length > 0) {
       const marks = pending;
@@ -40,8 +41,11 @@ export function mailedMarks(proposalId: string, window: number): MailedMarks {
       }
       unmarked -= marks.length;
       notify();
+      // What came in meanwhile waits for a full group (or its time), unless senders wait on it.
+      if (pending.length < group && unmarked < window && !settling) break;
     }
     flushing = undefined;
+    if (pending.length > 0) timer ??= setTimeout(kick, GROUP_WAIT_MS);
     notify();
   };
   const kick = () => {
@@ -62,6 +66,7 @@ export function mailedMarks(proposalId: string, window: number): MailedMarks {
       }
     },
     async settle() {
+      settling = true;
       kick();
       while (flushing) await flushing;
       if (failures.length > 0) throw failures[0];
