@@ -12,9 +12,10 @@
 // |                                        | consultees, Put event, Update executionArn   = 5  |     |    |
 // | ScorePressingNeed (score.handler.ts)   | Get, Update status, Update score, Put event  = 4  |     |    |
 // | SendConsultation (send.ts)             | Get, Update status, Query consultees, BatchWrite  | 10  | 1  |
-// |                                        | 10 tokens; per consultee (8 at a time) Update     |     |    |
-// |                                        | claim, Update mailed; recount (Get version, Query |     |    |
-// |                                        | partition, Update counts), Put event        = 28  |     |    |
+// |                                        | 10 tokens beside one TransactWrite of 10 claims;  |     |    |
+// |                                        | the mailed marks in TransactWrites of up to 8 (2);|     |    |
+// |                                        | recount (Get version, Query partition, Update     |     |    |
+// |                                        | counts), Put event                          = 11  |     |    |
 // | CollectResponses (collect.ts)          | Update task token, Query consultees          = 2  |     |    |
 // | each reply (smtp.ts + inbound.ts)      | Get token, Get proposal (projected), Put reply,   |     | 2  |
 // |   x10, in parallel                     | Update consultee, Update counts, Put event        |     |    |
@@ -30,7 +31,7 @@
 // | NotifyOutcome (notify.ts)              | Get decision, Get proposal, Query consultees; per | 10  | 10 |
 // |                                        | consultee (8 at a time) Update claim, Update sent;|     |    |
 // |                                        | Put event                                   = 24  |     |    |
-// | total per proposal                     | 147                                               | 21  | 32 |
+// | total per proposal                     | 130                                               | 21  | 32 |
 //
 // S3 beside the SES mail: copies in the evidence bucket (functions/shared/mail-archive.ts), one
 // object for each review request and outcome mail, one for up to 50 consultation letters (written
@@ -48,11 +49,12 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
 import { MAIL_CONCURRENCY } from '../functions/consultation/send.js';
-import { boundedBackground, mapBounded } from '../functions/shared/bounded.js';
+import { mapBounded } from '../functions/shared/bounded.js';
 import { DEFAULTS } from '../functions/shared/config.js';
 import {
   consulteeKey,
@@ -129,17 +131,23 @@ async function floorProposal(
         ...(conditional ? { ConditionExpression: 'attribute_not_exists(PK)' } : {}),
       }),
     );
+  const update = (Key: Key, fields: Record<string, unknown>, condition?: string) => ({
+    TableName: TABLE,
+    Key,
+    UpdateExpression: `SET ${Object.keys(fields)
+      .map((f) => `#${f} = :${f}`)
+      .join(', ')}`,
+    ConditionExpression: condition ?? 'attribute_exists(PK)',
+    ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((f) => [`#${f}`, f])),
+    ExpressionAttributeValues: Object.fromEntries(Object.entries(fields).map(([f, v]) => [`:${f}`, v])),
+  });
   const set = (Key: Key, fields: Record<string, unknown>, condition?: string) =>
+    dynamo.send(new UpdateCommand(update(Key, fields, condition)));
+  /** The updates in one transaction (SendConsultation's claims and marks). */
+  const setAll = (updates: [Key, Record<string, unknown>][]) =>
     dynamo.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key,
-        UpdateExpression: `SET ${Object.keys(fields)
-          .map((f) => `#${f} = :${f}`)
-          .join(', ')}`,
-        ConditionExpression: condition ?? 'attribute_exists(PK)',
-        ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((f) => [`#${f}`, f])),
-        ExpressionAttributeValues: Object.fromEntries(Object.entries(fields).map(([f, v]) => [`:${f}`, v])),
+      new TransactWriteCommand({
+        TransactItems: updates.map(([Key, fields]) => ({ Update: update(Key, fields) })),
       }),
     );
   const event = (name: string) =>
@@ -261,31 +269,42 @@ async function floorProposal(
   await set(pk, { status: 'consulting' });
   await query('CONSULTEE#');
   const tokens = new Map(emails.map((email) => [email, randomUUID().replaceAll('-', '')]));
-  await dynamo.send(
-    new BatchWriteCommand({
-      RequestItems: {
-        [TABLE]: [...tokens].map(([email, token]) => ({
-          PutRequest: {
-            Item: {
-              ...replyTokenKey(`${token}${token}`),
-              type: 'reply-token',
-              proposalId: id,
-              email,
-              name: 'Cllr Floor Consultee',
-            },
-          },
-        })),
-      },
-    }),
-  );
-  // As SendConsultation: the sending rate first; the claims, then the letters' evidence copies
-  // written before they go, the letters with the mailed mark beside the next, and the copies again.
+  // As SendConsultation: the sending rate first; the tokens and the claims (one transaction) side
+  // by side, then the letters' evidence copies written before they go, the letters with their
+  // mailed marks in transactions of up to 8 behind them, and the copies again.
   await c.ses.send(new GetSendQuotaCommand({}));
+  await Promise.all([
+    dynamo.send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [TABLE]: [...tokens].map(([email, token]) => ({
+            PutRequest: {
+              Item: {
+                ...replyTokenKey(`${token}${token}`),
+                type: 'reply-token',
+                proposalId: id,
+                email,
+                name: 'Cllr Floor Consultee',
+              },
+            },
+          })),
+        },
+      }),
+    ),
+    setAll(
+      emails.map((email) => [consulteeKey(id, email), { mailMarker: 'sending', claimedAt: Date.now() }]),
+    ),
+  ]);
   const letters: unknown[] = [];
-  const marks = boundedBackground(MAIL_CONCURRENCY);
-  await mapBounded(emails, MAIL_CONCURRENCY, (email) =>
-    set(consulteeKey(id, email), { mailMarker: 'sending', claimedAt: Date.now() }),
-  );
+  let unmarked: string[] = [];
+  let marking: Promise<unknown> = Promise.resolve();
+  const markGroup = () => {
+    const group = unmarked;
+    unmarked = [];
+    marking = marking.then(() =>
+      setAll(group.map((email) => [consulteeKey(id, email), { mailMarker: 'sent', status: 'mailed' }])),
+    );
+  };
   await keep(
     emails.map((to) => ({
       to,
@@ -297,12 +316,12 @@ async function floorProposal(
   await mapBounded(emails, MAIL_CONCURRENCY, async (email) => {
     const token = tokens.get(email) ?? '';
     await mail(email, s.letter, `consult+${token}@${DEFAULTS.inboundDomain}`, letters);
-    await marks.start(async () => {
-      await set(consulteeKey(id, email), { mailMarker: 'sent', status: 'mailed' });
-    });
+    unmarked.push(email);
+    if (unmarked.length >= MAIL_CONCURRENCY) markGroup();
   });
+  if (unmarked.length > 0) markGroup();
   await keep(letters);
-  await marks.settle();
+  await marking;
   await recount();
   await event('consultation-mailed');
 

@@ -6,13 +6,22 @@
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeDynaliteIterators } from './dynalite-iterators.mjs';
+import { cacheDynaliteParsers } from './dynalite-parse-cache.mjs';
+import { dynaliteWithTransactions } from './dynalite-transact.mjs';
 
 // Before dynalite opens its db: without it every Query and Scan leaks a LevelDB iterator (issue 15).
 closeDynaliteIterators();
 const require = createRequire(import.meta.url);
-const dynalite = require('dynalite');
+// Each expression parsed once per text, names and value types, not once per request.
+cacheDynaliteParsers(require);
 const { path, host, port } = workerData;
-const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+// dynalite, with TransactWriteItems added in front of it (dynalite-transact.mjs).
+const server = dynaliteWithTransactions(require, {
+  path,
+  createTableMs: 0,
+  deleteTableMs: 0,
+  updateTableMs: 0,
+});
 
 const close = () =>
   new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));

@@ -1,7 +1,8 @@
 // The DynamoDB API on the local stack: dynalite with its LevelDB under <dataDir>/dynamodb, in a
 // worker thread of its own (dynamodb-worker.mjs), and the one table created from the same
 // definition the CDK stack uses.
-// dynalite has no TransactWriteItems: the table design needs none (conditional single-item writes only).
+// dynalite has no TransactWriteItems: dynalite-transact.mjs answers it in front of dynalite (the
+// consultation fan-out claims and marks its consultees in batches with it).
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';

@@ -7,9 +7,13 @@
 // `done: false` while consultees remain: the state machine runs it again (AllMailed, WaitToSend),
 // so a consultation of thousands never keeps one Lambda past its timeout. The evidence copy of
 // each letter is written before the letter goes (50 to an object), so a crash cannot lose it.
+//
+// The consultees go in batches through two stages, one batch ahead of the other: while a batch's
+// letters go, the next batch's reply tokens are stored and its consultees claimed (one
+// transaction per batch, claims.ts), so SES is kept busy rather than waiting on the table.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { scheduleConsulteeReminder } from '../reminders/schedule.js';
-import { boundedBackground, mapBounded } from '../shared/bounded.js';
+import { mapBounded } from '../shared/bounded.js';
 import { ENV } from '../shared/config.js';
 import { requiredEnv } from '../shared/env.js';
 import { sha256hex } from '../shared/hash.js';
@@ -28,8 +32,9 @@ import {
   putAll,
 } from '../shared/store/proposals.js';
 import { countConsultationMailed } from '../stats/counters.js';
-import { claimConsultee, claimedAt, claimLeaseMs, markMailed, releaseConsultee } from './claims.js';
+import { claimConsultees, claimedAt, claimLeaseMs, releaseConsultee } from './claims.js';
 import { renderConsultation } from './letter.js';
+import { type MailedMarks, mailedMarks } from './marks.js';
 import { rebuildConsultationCounts } from './summary.js';
 
 /** What the state machine reads: `$.consultation.secondsToDeadline` is CollectResponses' TimeoutSecondsPath. */
@@ -54,6 +59,9 @@ const COPIES_PER_OBJECT = 50;
 /** Enough to keep SES busy without crowding a Lambda's sockets; the pace keeps under SES's rate. */
 export const MAIL_CONCURRENCY = 8;
 
+/** Letters SES took that may wait for their "mailed" mark at once (marks.ts): as before batching. */
+const MARK_WINDOW = 2 * MAIL_CONCURRENCY;
+
 /** A run sends for about this long at most; the next run (a state-machine loop) goes on. */
 export const SLICE_SECONDS = 120;
 
@@ -72,7 +80,14 @@ export async function sendConsultation(
 ): Promise<SendConsultationResult> {
   const started = Date.now();
   const proposal = await getProposal(proposalId);
-  if (!(await openConsultation(proposal))) {
+  // Side by side (the first letter waits for all three): the status change, the sending rate and
+  // the consultees. The list is only a plan: every claim is conditional.
+  const [open, quotaRate, consultees] = await Promise.all([
+    openConsultation(proposal),
+    sendingRate(),
+    listConsultees(proposalId),
+  ]);
+  if (!open) {
     // Withdrawn, failed or otherwise moved on while this task was queued: nobody may be mailed.
     log.info('consultation not sent', { proposalId, reference: proposal.reference, status: proposal.status });
     return {
@@ -83,7 +98,6 @@ export async function sendConsultation(
     };
   }
 
-  const quotaRate = await sendingRate();
   // Unknown (SES did not say): unpaced, as fast as MAIL_CONCURRENCY allows; slices planned at this.
   const rate = quotaRate ?? UNPACED_RATE;
   const leaseMs = claimLeaseMs();
@@ -91,41 +105,63 @@ export async function sendConsultation(
     1000,
     Math.min(SLICE_SECONDS * 1000, (options.remainingMs ?? Infinity) - RESERVE_MS),
   );
-  const consultees = await listConsultees(proposalId);
   const staleBefore = Date.now() - leaseMs;
   const held = (c: ConsulteeRecord) => c.mailMarker === 'sending' && claimedAt(c) >= staleBefore;
-  const open = consultees.filter((c) => !c.mailMarker || (c.mailMarker === 'sending' && !held(c)));
+  const unsent = consultees.filter((c) => !c.mailMarker || (c.mailMarker === 'sending' && !held(c)));
   const heldByOthers = consultees.filter(held);
-  const slice = open.slice(0, Math.max(1, Math.min(sliceMax(), Math.floor((rate * budgetMs) / 1000))));
+  const slice = unsent.slice(0, Math.max(1, Math.min(sliceMax(), Math.floor((rate * budgetMs) / 1000))));
 
-  // Every reply token of the slice is stored before any mail goes out, 25 to a request rather
-  // than one write per mail. A token whose consultee another run mails meanwhile is never sent.
   const inboundDomain = requiredEnv(ENV.inboundDomain);
   const tokens = new Map(slice.map((c) => [c.email, randomBytes(16).toString('hex')]));
-  await storeReplyTokens(proposalId, slice, tokens);
-
   const run: Run = {
     proposal,
     leaseMs,
+    tokens,
     pace: pacer(quotaRate),
-    marks: boundedBackground(MAIL_CONCURRENCY),
+    marks: mailedMarks(proposalId, MARK_WINDOW),
     letter: (consultee) => {
       const replyTo = `consult+${tokens.get(consultee.email) as string}@${inboundDomain}`;
       return { to: consultee.email, replyTo, ...renderConsultation(proposal, consultee, replyTo) };
     },
     sent: 0,
     taken: 0,
+    confirming: [],
   };
-  // A batch is claimed, copied, then sent: its claims must not go stale while it sends.
-  const batchSize = Math.max(1, Math.min(COPIES_PER_OBJECT, Math.floor((rate * leaseMs) / 2000)));
+  // A batch is claimed while the one before it sends, then copied and sent: its claims must not go
+  // stale in those two batches' time.
+  const batchSize = Math.max(1, Math.min(COPIES_PER_OBJECT, Math.floor((rate * leaseMs) / 4000)));
+  // More than a batch: the first batches are small and double (8, 16, 32, then batchSize), so the
+  // first letters go while the bigger batches after them are still being claimed.
+  const batches: ConsulteeRecord[][] = [];
+  const first = slice.length > batchSize ? Math.min(batchSize, MAIL_CONCURRENCY) : batchSize;
+  for (let i = 0, size = first; i < slice.length; ) {
+    batches.push(slice.slice(i, i + size));
+    i += size;
+    size = Math.min(batchSize, size * 2);
+  }
   let tried = 0;
+  let ahead: Promise<Prepared> | undefined = quiet(prepareBatch(run, batches[0] ?? []));
   try {
-    while (tried < slice.length && (tried === 0 || Date.now() - started < budgetMs)) {
-      await sendBatch(run, slice.slice(tried, tried + batchSize));
-      tried += batchSize;
+    for (let next = 1; ahead; next += 1) {
+      const current = await ahead;
+      tried += current.size;
+      // The next batch is prepared while this one sends, if the slice's time allows it.
+      ahead =
+        next < batches.length && Date.now() - started < budgetMs
+          ? quiet(prepareBatch(run, batches[next] as ConsulteeRecord[]))
+          : undefined;
+      await sendBatch(run, current);
     }
     await run.marks.settle();
+    await Promise.all(run.confirming);
   } catch (error) {
+    // A batch prepared ahead never goes: its claims go back for the retry, its copies are withdrawn.
+    if (ahead)
+      await ahead.then(
+        (p) => abandon(run, p),
+        () => undefined,
+      );
+    await Promise.all(run.confirming);
     // The mails that did go out are recorded even when the task fails: the timeline and the
     // counts must show who was written to, retry or not.
     await run.marks.settle().catch(() => undefined);
@@ -133,7 +169,7 @@ export async function sendConsultation(
     throw error;
   }
   const mailed = await recordMailing(proposal, run.sent, consultees.length);
-  const next = nextRun(open.length - Math.min(tried, slice.length), heldByOthers, run.taken, leaseMs);
+  const next = nextRun(unsent.length - Math.min(tried, slice.length), heldByOthers, run.taken, leaseMs);
   if (next.done) {
     if (mailed > 0) await countConsultationMailed(proposal);
     // A timer beside the CollectResponses wait, not a step of it (README, Reminders): started by
@@ -146,30 +182,60 @@ export async function sendConsultation(
 interface Run {
   proposal: ProposalRecord;
   leaseMs: number;
+  /** The reply token of each consultee of the slice (stored hashed, batch by batch). */
+  tokens: Map<string, string>;
   pace: () => Promise<void>;
-  marks: ReturnType<typeof boundedBackground>;
+  marks: MailedMarks;
   letter: (consultee: ConsulteeRecord) => OutgoingMail & { replyTo: string };
   /** Letters SES accepted in this run. */
   sent: number;
   /** Consultees another run claimed between our read and our claim. */
   taken: number;
+  /** The batches' copies being rewritten with SES's ids (never rejects: a failure is logged). */
+  confirming: Promise<void>[];
+}
+
+/** A batch ready to go: its tokens stored, its consultees claimed, their letters' copies kept. */
+interface Prepared {
+  size: number;
+  claimed: ConsulteeRecord[];
+  letters: { consultee: ConsulteeRecord; index: number; mail: OutgoingMail & { replyTo: string } }[];
+  copies: ArchivedMail[];
+  /** The evidence object of the batch's copies. */
+  key: string;
+}
+
+/** A promise whose rejection is handled when it is awaited later, not reported as unhandled now. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /**
- * Claims the batch, writes the evidence copies of its letters (unconfirmed), sends them at the
- * pace, and rewrites the copies with SES's ids. A crash at any point leaves a copy of every letter
- * SES may have accepted.
+ * Stores the batch's reply tokens (25 to a request) and claims its consultees (one transaction),
+ * side by side, then writes the evidence copies of their letters (unconfirmed): all of it before
+ * any of the batch's letters goes. A token whose consultee another run mails is never sent.
  */
-async function sendBatch(run: Run, batch: ConsulteeRecord[]): Promise<void> {
+async function prepareBatch(run: Run, batch: ConsulteeRecord[]): Promise<Prepared> {
   const { proposalId } = run.proposal;
   const now = Date.now();
-  const claimed = (
-    await mapBounded(batch, MAIL_CONCURRENCY, async (c) =>
-      (await claimConsultee(proposalId, c.email, now, now - run.leaseMs)) ? c : null,
-    )
-  ).filter((c): c is ConsulteeRecord => c !== null);
+  const [stored, claims] = await Promise.allSettled([
+    storeReplyTokens(proposalId, batch, run.tokens),
+    claimConsultees(
+      proposalId,
+      batch.map((c) => c.email),
+      now,
+      now - run.leaseMs,
+    ),
+  ]);
+  if (claims.status === 'rejected') throw claims.reason;
+  const claimed = batch.filter((c) => claims.value.has(c.email));
+  if (stored.status === 'rejected') {
+    // No token, no letter: the claims go back for the retry.
+    await releaseAll(proposalId, claimed);
+    throw stored.reason;
+  }
   run.taken += batch.length - claimed.length;
-  if (claimed.length === 0) return;
 
   const preparedAt = new Date();
   const key = preparedCopiesKey(proposalId, 'consultation', preparedAt, randomUUID());
@@ -179,13 +245,38 @@ async function sendBatch(run: Run, batch: ConsulteeRecord[]): Promise<void> {
     sentAt: preparedAt.toISOString(),
     sendConfirmed: false,
   }));
-  try {
-    await putMailCopies(key, copies);
-  } catch (error) {
-    // No copy, no letter: the claims go back for the retry.
-    await releaseAll(proposalId, claimed);
-    throw error;
+  if (copies.length > 0) {
+    try {
+      await putMailCopies(key, copies);
+    } catch (error) {
+      // No copy, no letter: the claims go back for the retry.
+      await releaseAll(proposalId, claimed);
+      throw error;
+    }
   }
+  return { size: batch.length, claimed, letters, copies, key };
+}
+
+/** A prepared batch that will not be sent: its claims go back, and its object keeps no copies. */
+async function abandon(run: Run, batch: Prepared): Promise<void> {
+  const { proposalId } = run.proposal;
+  await releaseAll(proposalId, batch.claimed);
+  if (batch.copies.length === 0) return;
+  await putMailCopies(batch.key, []).catch((error: unknown) =>
+    // The unconfirmed copies stand, of letters that did not go: "may or may not have gone".
+    log.error('copies of unsent mail not withdrawn', { proposalId, error: (error as Error).name }),
+  );
+}
+
+/**
+ * Sends the batch's letters at the pace, each letter's "mailed" mark following it, then rewrites
+ * its copies with SES's ids (in the background: the next batch goes meanwhile). A crash at any
+ * point leaves a copy of every letter SES may have accepted.
+ */
+async function sendBatch(run: Run, batch: Prepared): Promise<void> {
+  const { proposalId } = run.proposal;
+  const { letters, copies, key } = batch;
+  if (letters.length === 0) return;
 
   const tried = new Set<number>();
   try {
@@ -202,9 +293,11 @@ async function sendBatch(run: Run, batch: ConsulteeRecord[]): Promise<void> {
         throw error;
       }
       run.sent += 1;
-      copies[index] = { ...copyOfSent(mail, 'consultation', messageId), sendConfirmed: true };
-      // A lane is free for the next mail once SES has this one; its "mailed" mark follows beside it.
-      await run.marks.start(() => markMailed(proposalId, consultee.email, messageId, key));
+      // The prepared copy (credentials already withheld), now with SES's id and time.
+      const { sendConfirmed: _unconfirmed, ...copy } = copies[index] as ArchivedMail;
+      copies[index] = { ...copy, messageId, sentAt: new Date().toISOString(), sendConfirmed: true };
+      // A lane is free for the next mail once SES has this one; its "mailed" mark follows in a group.
+      await run.marks.add({ email: consultee.email, messageId, copyKey: key });
     });
   } finally {
     // Letters never tried (a send failed first) went nowhere: no copy, and the claim goes back.
@@ -212,16 +305,18 @@ async function sendBatch(run: Run, batch: ConsulteeRecord[]): Promise<void> {
       proposalId,
       letters.filter((l) => !tried.has(l.index)).map((l) => l.consultee),
     );
-    await putMailCopies(
-      key,
-      copies.filter((_, i) => tried.has(i)),
-    ).catch((error: unknown) =>
-      // The unconfirmed copies stand: each letter still has its copy, without SES's id.
-      log.error('copies of sent mail not confirmed', {
-        proposalId,
-        copies: tried.size,
-        error: (error as Error).name,
-      }),
+    run.confirming.push(
+      putMailCopies(
+        key,
+        copies.filter((_, i) => tried.has(i)),
+      ).catch((error: unknown) =>
+        // The unconfirmed copies stand: each letter still has its copy, without SES's id.
+        log.error('copies of sent mail not confirmed', {
+          proposalId,
+          copies: tried.size,
+          error: (error as Error).name,
+        }),
+      ),
     );
   }
 }

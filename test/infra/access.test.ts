@@ -50,7 +50,10 @@ const DOCUMENT_CLIENT_ACTION: Record<string, string> = {
   BatchGet: 'BatchGetItem',
   BatchWrite: 'BatchWriteItem',
   TransactGet: 'TransactGetItems',
-  TransactWrite: 'TransactWriteItems',
+  // IAM has no TransactWriteItems action: each item is authorised as its own PutItem, UpdateItem,
+  // DeleteItem or ConditionCheckItem. The code's transactions (the fan-out's claims and marks,
+  // functions/consultation/claims.ts) hold updates only.
+  TransactWrite: 'UpdateItem',
 };
 
 async function codeNeeds(entry: string): Promise<CodeNeeds> {

@@ -7,11 +7,13 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
-import { type Item, updateItem } from './expressions.js';
+import { type Item, transactUpdates, updateItem } from './expressions.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document client's stub, whatever its command types.
 type DocumentStub = AwsStub<any, any, DynamoDBDocumentClient['config']>;
@@ -130,5 +132,12 @@ export class FakeTable {
       else this.consultees.set(key.SK, next);
       return output;
     });
+    ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) =>
+      transactUpdates(
+        input,
+        (key) => this.consultees.get(String(key.SK)),
+        (key, next) => this.consultees.set(String(key.SK), next),
+      ),
+    );
   }
 }

@@ -2,8 +2,8 @@
 // (comparisons, attribute_exists/not_exists/type, begins_with, AND/OR/NOT, nested paths) and SET
 // updates (values, paths, if_not_exists, + and -), so the tests exercise the real conditional
 // logic of the handlers rather than canned answers.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import dynaliteValidations from 'dynalite/validations/index.js';
 
@@ -267,4 +267,39 @@ export function updateItem(
   }
   const next = applyUpdate(current, input);
   return { next, output: returnValues(next, input) };
+}
+
+/**
+ * A TransactWriteItems of updates, as DynamoDB answers it: every condition checked against the
+ * items as they stand, then all of them written (`write`) or none and TransactionCanceledException
+ * with a reason per item. `read` gives the item at a key (undefined when there is none).
+ */
+export function transactUpdates(
+  input: TransactWriteCommandInput,
+  read: (key: Item) => Item | undefined,
+  write: (key: Item, next: Item) => void,
+): Record<string, never> {
+  const items = input.TransactItems ?? [];
+  if (items.length > 100) throw new Error('TransactWriteItems takes at most 100 items');
+  const results = items.map(({ Update }) => {
+    if (!Update) throw new Error('only Update items are emulated here');
+    const key = Update.Key as Item;
+    try {
+      return { key, next: updateItem(read(key), Update as UpdateCommandInput).next };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { key, next: undefined };
+    }
+  });
+  if (results.some((r) => r.next === undefined)) {
+    throw new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: results.map((r) =>
+        r.next === undefined ? { Code: 'ConditionalCheckFailed' } : { Code: 'None' },
+      ),
+    });
+  }
+  for (const { key, next } of results) write(key, next as Item);
+  return {};
 }

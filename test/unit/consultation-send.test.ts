@@ -11,6 +11,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -106,34 +107,70 @@ describe('SendConsultation', () => {
     expect(result.mailed).toBe(3);
   });
 
-  it('stores every reply token, 25 to a request, before the first mail goes out', async () => {
+  it("stores each letter's reply token, 25 to a request, before that letter goes out", async () => {
     const many = Array.from({ length: 60 }, (_, i) => `cllr${i}@parish.example`);
     const table = new FakeTable('scoring', many);
     table.install(ddb);
-    let tokensAtFirstMail = -1;
-    ses.on(SendEmailCommand).callsFake(async () => {
-      if (tokensAtFirstMail < 0) tokensAtFirstMail = table.tokens.size;
+    const tokenStoredWhenSent: boolean[] = [];
+    ses.on(SendEmailCommand).callsFake(async (input: SendEmailCommandInput) => {
+      tokenStoredWhenSent.push(table.tokens.has(`TOKEN#${sha256(tokenOf(input) as string)}`));
       return { MessageId: 'ses-1' };
     });
 
     await sendConsultation(PROPOSAL_ID);
 
-    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(3);
-    expect(tokensAtFirstMail).toBe(60);
-    // The evidence keeps a copy of every letter, 50 to an object, without the reply tokens (each
-    // object is written before its letters go, then again with SES's ids: the last write counts).
+    expect(tokenStoredWhenSent).toHaveLength(60);
+    expect(tokenStoredWhenSent.every(Boolean)).toBe(true);
+    for (const call of ddb.commandCalls(BatchWriteCommand)) {
+      expect(Object.values(call.args[0].input.RequestItems ?? {}).flat().length).toBeLessThanOrEqual(25);
+    }
+    // The evidence keeps a copy of every letter, at most 50 to an object, without the reply tokens
+    // (each object is written before its letters go, then again with SES's ids: the last write counts).
     const objects = new Map<string, PutObjectCommandInput>();
     for (const c of s3.commandCalls(PutObjectCommand))
       objects.set(String(c.args[0].input.Key), c.args[0].input);
     const kept = [...objects.values()];
-    const copies = kept.flatMap((put) => JSON.parse(String(put.Body)));
-    expect(kept.map((put) => put.Bucket)).toEqual(['camera-dpia-evidence', 'camera-dpia-evidence']);
-    expect(copies.every((c: { sendConfirmed: boolean }) => c.sendConfirmed)).toBe(true);
+    const perObject = kept.map((put) => JSON.parse(String(put.Body)) as unknown[]);
+    const copies = perObject.flat();
+    expect(kept.every((put) => put.Bucket === 'camera-dpia-evidence')).toBe(true);
+    expect(Math.max(...perObject.map((o) => o.length))).toBeLessThanOrEqual(50);
+    expect(copies.every((c) => (c as { sendConfirmed: boolean }).sendConfirmed)).toBe(true);
     expect(copies).toHaveLength(60);
-    expect(new Set(copies.map((c: { to: string }) => c.to)).size).toBe(60);
+    expect(new Set(copies.map((c) => (c as { to: string }).to)).size).toBe(60);
     expect(JSON.stringify(copies)).not.toMatch(/consult\+[0-9a-f]{32}@/);
     const stored = new Set([...table.tokens.keys()]);
     for (const mail of mails()) expect(stored.has(`TOKEN#${sha256(tokenOf(mail) as string)}`)).toBe(true);
+  });
+
+  it('claims and marks its consultees in transactions rather than one write each, and a consultee another run holds is skipped', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => `cllr${i}@parish.example`);
+    const table = new FakeTable('scoring', many);
+    // Claimed by another run just now (after our read of the list): the batch's transaction is
+    // cancelled and redone item by item, and that consultee is left to the other run.
+    table.staleConsulteeList = true;
+    table.consultee('cllr20@parish.example').mailMarker = 'sending';
+    table.consultee('cllr20@parish.example').claimedAt = Date.now();
+    table.install(ddb);
+
+    const result = await sendConsultation(PROPOSAL_ID);
+
+    expect(mails().map(recipient)).not.toContain('cllr20@parish.example');
+    expect(mails()).toHaveLength(59);
+    expect(new Set(mails().map(recipient)).size).toBe(59);
+    expect(table.consultee('cllr20@parish.example')).toMatchObject({
+      mailMarker: 'sending',
+      status: 'pending',
+    });
+    for (const email of many.filter((e) => e !== 'cllr20@parish.example')) {
+      expect(table.consultee(email)).toMatchObject({ mailMarker: 'sent', status: 'mailed' });
+    }
+    // Fewer requests than consultees: the one-by-one writes are only the cancelled batch's.
+    const transactions = ddb.commandCalls(TransactWriteCommand).length;
+    const singles = ddb.commandCalls(UpdateCommand).length;
+    expect(transactions).toBeGreaterThan(0);
+    expect(transactions + singles).toBeLessThan(60);
+    // Another run holds one: this one comes back shortly to see it through.
+    expect(result).toMatchObject({ done: false, waitSeconds: 1 });
   });
 
   it('keeps a bounce that came back before the consultee was marked mailed', async () => {

@@ -17,6 +17,8 @@ import {
   PutCommand,
   type PutCommandInput,
   QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -45,7 +47,7 @@ import { reviewKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { remindOnce } from '../../functions/shared/store/markers.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
-import { conditionHolds, type Item, updateItem } from '../support/expressions.js';
+import { conditionHolds, type Item, transactUpdates, updateItem } from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESClient);
@@ -171,6 +173,13 @@ class FakeTable {
       this.items.set(id, next);
       return output;
     });
+    ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) =>
+      transactUpdates(
+        input,
+        (key) => this.items.get(this.id(key as { PK: string; SK: string })),
+        (key, next) => this.items.set(this.id(key as { PK: string; SK: string }), next),
+      ),
+    );
   }
 }
 
