@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { type FunctionSpec, functionRegistry } from '../functions/registry.js';
 import { type RouteSpec, routeTable } from '../functions/routes.js';
 import { DEFAULTS, ENV } from '../functions/shared/config.js';
@@ -24,11 +25,11 @@ import { ensureTable, startDynamoDb } from './dynamodb.js';
 import { faults, faultsFromEnv, startFaultProxy } from './faults.js';
 import { startHttpApi } from './http-api.js';
 import { createLambdaRuntime, type LambdaHandler, type LambdaRuntime } from './lambda.js';
-import { startS3 } from './s3.js';
+import { localS3ClientConfig, startS3 } from './s3.js';
 import { createLocalSecrets, REVIEW_KEY_SECRET_ID } from './secrets.js';
 import type { RunningService } from './service.js';
 import { startSes } from './ses.js';
-import { startSmtpThread } from './smtp.js';
+import { startSmtp } from './smtp.js';
 import { StepFunctionsEngine } from './stepfunctions/engine.js';
 import { startStepFunctions } from './stepfunctions/server.js';
 import type { ExecutionRecord } from './stepfunctions/store.js';
@@ -170,13 +171,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     bound(
       'smtp',
-      // In a thread of its own, with an S3 client configured from the environment set above.
-      await startSmtpThread({
+      await startSmtp({
         host,
         port: config.ports.smtp,
         dataDir: config.dataDir,
         inboundDomain: config.inboundDomain,
         region: config.region,
+        s3: new S3Client(localS3ClientConfig()),
         bucket: DEFAULTS.rawMailBucket,
         functionArn: lambda.functionArn(INBOUND_MAIL_FUNCTION),
         invoke: (event) => lambda.invoke(INBOUND_MAIL_FUNCTION, event),

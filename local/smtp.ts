@@ -1,7 +1,6 @@
 // Inbound SMTP on the local stack, standing in for SES email receiving: each reply to the inbound
 // domain is stored raw in S3 under the SES key scheme, then handed to the inbound-mail function as the
-// event an SES Lambda receipt action sends. The stack runs it in a thread of its own
-// (startSmtpThread), as SES receiving runs apart from Lambda on AWS.
+// event an SES Lambda receipt action sends.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,8 +10,6 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import { rawMailKey } from '../functions/shared/config.js';
 import { type SesCommonHeaders, type SesHeader, SesReceiptEvent } from '../functions/shared/ses-event.js';
 import { boundPort, listen, type RunningService } from './service.js';
-import type { InvokedMessage, InvokeMessage, SmtpThreadData } from './smtp-thread.js';
-import { startWorkerService } from './worker-service.js';
 
 const SERVICE = 'SMTP';
 
@@ -201,39 +198,6 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
       await stopped;
     },
   };
-}
-
-/**
- * startSmtp in a worker thread (smtp-thread.ts), with an S3 client of its own configured from the
- * environment: receiving, parsing the envelope and headers, storing the raw message and its
- * pending marker run there; `invoke` runs on this thread, with the event each stored message
- * yields, as the stack invokes every function.
- */
-export async function startSmtpThread(options: Omit<SmtpOptions, 's3'>): Promise<RunningService> {
-  const { invoke, ...data } = options;
-  let post: ((message: InvokedMessage) => void) | undefined;
-  // Answers to invocations that end before the thread reported listening (pending markers).
-  const early: InvokedMessage[] = [];
-  const answer = (message: InvokedMessage) => (post ? post(message) : early.push(message));
-  const onInvoke = (message: unknown) => {
-    const { type, id, event } = message as InvokeMessage;
-    if (type !== 'invoke') return;
-    Promise.resolve()
-      .then(() => invoke(event))
-      .then(
-        () => answer({ type: 'invoked', id }),
-        (error: unknown) => answer({ type: 'invoked', id, error: errorName(error) }),
-      );
-  };
-  const worker = await startWorkerService(
-    SERVICE,
-    new URL('./smtp-worker.mjs', import.meta.url),
-    data satisfies SmtpThreadData,
-    onInvoke,
-  );
-  post = worker.post;
-  for (const message of early.splice(0)) post(message);
-  return { name: SERVICE, url: `smtp://${options.host}:${worker.port}`, close: worker.close };
 }
 
 /** Reads the whole DATA stream (it must be drained either way); null when it went over the limit. */

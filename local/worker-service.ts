@@ -1,9 +1,7 @@
 // An emulated service in a worker thread of its own, so the local stack uses both cores as the
-// services would use separate machines in AWS. The worker script (plain .mjs; one that needs
-// TypeScript registers tsx itself) listens on workerData.host/port and speaks a three-message protocol:
+// services would use separate machines in AWS. The worker script (plain .mjs, no TypeScript
+// loader there) listens on workerData.host/port and speaks a three-message protocol:
 //   in: 'close'   out: { type: 'listening', port } | { type: 'error', code, message } | { type: 'closed' }
-// A service that also talks to this thread (the inbound SMTP server invokes the handler here)
-// passes `onServiceMessage` for its other messages, from the first one on, and answers with `post`.
 import { Worker } from 'node:worker_threads';
 import { PortInUseError } from './service.js';
 
@@ -16,28 +14,18 @@ export interface WorkerService {
   port: number;
   /** Asks the service to close (it flushes what it holds), then ends the thread. */
   close(): Promise<void>;
-  /** Sends the thread a message of the service's own (nothing once it has ended). */
-  post(message: unknown): void;
 }
-
-const PROTOCOL = new Set(['listening', 'error', 'closed']);
 
 export async function startWorkerService(
   service: string,
   script: URL,
   workerData: { host: string; port: number } & Record<string, unknown>,
-  onServiceMessage?: (message: unknown) => void,
 ): Promise<WorkerService> {
   const worker = new Worker(script, { workerData });
   let exited = false;
   worker.once('exit', () => {
     exited = true;
   });
-  if (onServiceMessage) {
-    worker.on('message', (message: { type?: string } | null) => {
-      if (!PROTOCOL.has(String(message?.type))) onServiceMessage(message);
-    });
-  }
   let onError: (error: Error) => void = () => undefined;
   let onExit: (code: number) => void = () => undefined;
   let onMessage: (message: WorkerMessage) => void = () => undefined;
@@ -66,13 +54,7 @@ export async function startWorkerService(
     });
   // A thread that fails later ends its service with one line naming it, not the whole stack.
   worker.on('error', (error) => process.stderr.write(`${service}: its thread failed: ${error.message}\n`));
-  return {
-    port,
-    close: () => (exited ? Promise.resolve() : closeWorker(worker)),
-    post: (message) => {
-      if (!exited) worker.postMessage(message);
-    },
-  };
+  return { port, close: () => (exited ? Promise.resolve() : closeWorker(worker)) };
 }
 
 async function closeWorker(worker: Worker): Promise<void> {
