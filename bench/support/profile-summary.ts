@@ -27,7 +27,7 @@ const COMPONENTS: [string, RegExp][] = [
   ['AWS SDK (middleware, signing, serialising)', /node_modules\/(@smithy|@aws-sdk|@aws-crypto)\//],
   [
     'DynamoDB emulator (dynalite, LevelDB)',
-    /node_modules\/(dynalite|level[^/]*|abstract-level|classic-level|big\.js|lazy|once|buffer-crc32|encoding-down|deferred-leveldown)\//,
+    /local\/dynal|node_modules\/(dynalite|level[^/]*|abstract-level|classic-level|big\.js|lazy|once|buffer-crc32|encoding-down|deferred-leveldown)\//,
   ],
   [
     'S3 emulator (s3rver, koa)',
