@@ -94,11 +94,16 @@ function encodingOnce(encoding) {
   };
 }
 
-/** The table descriptions, kept as JSON text and decoded for each reader, as LevelDB would. */
+/**
+ * The table descriptions, kept as JSON text and decoded for each reader, as LevelDB would. A write
+ * sets the text when it is issued (a later read must not see the older description: LevelDB may
+ * answer a read issued meanwhile with it); a read from LevelDB is kept only when no write was in
+ * flight when it began or issued while it ran.
+ */
 function cacheTableDescriptions(tableDb) {
   const texts = new Map();
-  /** Raised by every write: a read from LevelDB that a write overtook is not kept. */
   let writes = 0;
+  let writing = 0;
   const get = tableDb.get;
   const put = tableDb.put;
   const del = tableDb.del;
@@ -109,24 +114,31 @@ function cacheTableDescriptions(tableDb) {
       return;
     }
     const before = writes;
+    const quiet = writing === 0;
     get(key, (error, value) => {
-      if (!error && value && writes === before) texts.set(key, JSON.stringify(value));
+      if (!error && value && quiet && writes === before) texts.set(key, JSON.stringify(value));
       callback(error, value);
     });
   };
   tableDb.put = (key, value, callback) => {
     writes++;
-    texts.delete(key);
-    const text = JSON.stringify(value);
+    writing++;
+    texts.set(key, JSON.stringify(value));
     put(key, value, (error) => {
-      if (!error) texts.set(key, text);
+      writing--;
+      // Not on disk: the next read asks LevelDB.
+      if (error) texts.delete(key);
       callback(error);
     });
   };
   tableDb.del = (key, callback) => {
     writes++;
+    writing++;
     texts.delete(key);
-    del(key, callback);
+    del(key, (error) => {
+      writing--;
+      callback(error);
+    });
   };
 }
 
@@ -200,8 +212,8 @@ export function cachingItemDb(itemDb, maxItems, encodeOnce = () => undefined) {
   };
   cached.batch = (operations, callback) => {
     for (const op of operations) {
-      if (op.type === 'put') written(op.key, op.value);
-      else forget(op.key);
+      if (op.type === 'put') encodeOnce(op.value);
+      written(op.key, op.type === 'put' ? op.value : ABSENT);
     }
     itemDb.batch(operations, (error) => {
       if (error) for (const op of operations) forget(op.key);
