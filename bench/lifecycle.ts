@@ -33,7 +33,7 @@ import { type BenchStack, startBenchStack } from './support/stack.js';
 const CONSULTEES = 10;
 /** SMTP connections the consultees' mail servers hold open at once (and reply pipelines in the floor). */
 const SMTP_CONNECTIONS = 16;
-const GOAL = 1.5;
+const GOAL = 1.2;
 
 interface Driven extends Opened {
   approver: string;

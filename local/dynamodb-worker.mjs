@@ -5,12 +5,15 @@
 // | { type: 'closed' }.
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { cacheDynaliteItems } from './dynalite-cache.mjs';
 import { closeDynaliteIterators } from './dynalite-iterators.mjs';
 import { cacheDynaliteParsers } from './dynalite-parse-cache.mjs';
 import { dynaliteWithTransactions } from './dynalite-transact.mjs';
 
 // Before dynalite opens its db: without it every Query and Scan leaks a LevelDB iterator (issue 15).
 closeDynaliteIterators();
+// Items kept decoded between requests (issue 17): a GetItem of a large item no longer re-reads it.
+if (!cacheDynaliteItems()) throw new Error('dynalite: unexpected db module (no create or getItemDb)');
 const require = createRequire(import.meta.url);
 // Each expression parsed once per text, names and value types, not once per request.
 cacheDynaliteParsers(require);
