@@ -5,8 +5,7 @@
 //
 // Nothing here ever sends mail: a reply to an unknown or forged token is kept for triage, silently,
 // so no two robots can answer each other for ever.
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import '../shared/model/zod-messages.js';
 import { closeCollectionEarly } from '../consultation/collect.js';
 import {
@@ -15,8 +14,6 @@ import {
   countLateReply,
   countsSayEveryoneResponded,
   everyoneHasResponded,
-  findProposalForReply,
-  type ProposalForReply,
   readCountsView,
   syncConsulteeCount,
 } from '../consultation/summary.js';
@@ -24,24 +21,25 @@ import { dynamo } from '../shared/clients/dynamo.js';
 import { rawMailKey } from '../shared/config.js';
 import { tableName } from '../shared/env.js';
 import { sha256hex } from '../shared/hash.js';
-import { consulteeKey, type Key, replyKey, replyTokenKey, unmatchedReplyKey } from '../shared/keys.js';
+import { consulteeKey, replyKey, unmatchedReplyKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
-import { ConsulteeStatus, Reply, type ReplyKind, type Stance } from '../shared/model/consultation.js';
+import { Reply, type ReplyKind, type Stance } from '../shared/model/consultation.js';
 import { isCounted } from '../shared/model/stances.js';
 import { readRawMail } from '../shared/raw-mail.js';
 import type { SesReceiptEvent, SesReceiptRecord } from '../shared/ses-event.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import { addTimelineEvent, FINAL_STATUSES } from '../shared/store/proposals.js';
+import { fromMailSystem, isBounceOf, markBounced } from './bounce.js';
 import { readStance, type StanceReading } from './classify.js';
+import { findConsultee, type Match, putOnce, readStoredReply } from './lookup.js';
 import { type ParsedReply, parseReply } from './parse.js';
 import { stanceReasonOf } from './reason.js';
+import { authenticationFailed, fromSesHeaders, tokenCandidates, UNREADABLE_COMMENT } from './receipt.js';
 
 /** Long enough for any real comment; keeps a pasted novel from nearing DynamoDB's 400 KB item limit. */
 export const MAX_COMMENT_CHARS = 10_000;
-const MAX_SUBJECT_CHARS = 998;
 
-/** `consult+<32 hex>@…`: the per-consultee Reply-To address of the consultation mail. */
-const TOKEN_ADDRESS = /^consult\+([0-9a-f]{32})@/i;
+const MAX_SUBJECT_CHARS = 998;
 
 /** Shortens text without splitting a character made of two UTF-16 units. */
 const clip = (text: string, max: number): string =>
@@ -69,13 +67,6 @@ export async function receiveInboundMail(event: SesReceiptEvent): Promise<Inboun
   const outcomes: InboundOutcome[] = [];
   for (const record of event.Records) outcomes.push(await receiveOne(record));
   return outcomes;
-}
-
-interface Match {
-  proposalId: string;
-  /** As read when the reply was matched: its count entry is the first guess of the count sync. */
-  proposal: ProposalForReply;
-  consultee: { name: string; email: string };
 }
 
 async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
@@ -165,82 +156,6 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
     senderMismatch: effective.senderMismatch,
   });
   return outcome;
-}
-
-/**
- * Reply tokens, most trusted first: the envelope recipients the receipt rule matched, then, for a
- * bounce only, the Reply-To of the bounced consultation mail quoted inside it.
- */
-function tokenCandidates(recipients: string[], parsed: ParsedReply): string[] {
-  const addresses = [...recipients, ...(parsed.bounce?.originalAddresses ?? [])];
-  const tokens = addresses.flatMap((address) => {
-    const token = TOKEN_ADDRESS.exec(address.trim())?.[1];
-    return token ? [token.toLowerCase()] : [];
-  });
-  return [...new Set(tokens)];
-}
-
-const TokenItem = z.object({
-  proposalId: z.string().check(z.minLength(1)),
-  email: z.string().check(z.minLength(1)),
-  name: z.optional(z.string()),
-});
-const ConsulteeItem = z.object({
-  name: z.string(),
-  email: z.string().check(z.minLength(1)),
-  status: ConsulteeStatus,
-});
-
-async function getItem(key: Key): Promise<Record<string, unknown> | undefined> {
-  const out = await dynamo.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
-  return out.Item;
-}
-
-/** The first token that leads to an existing proposal and consultee; a forged token leads nowhere. */
-async function findConsultee(tokens: string[]): Promise<Match | undefined> {
-  for (const token of tokens) {
-    const tokenItem = TokenItem.safeParse(await getItem(replyTokenKey(sha256hex(token))));
-    if (!tokenItem.success) continue;
-    const { proposalId, email, name } = tokenItem.data;
-    // The token names its consultee; one stored before it did is looked up.
-    const [proposal, consultee] = await Promise.all([
-      findProposalForReply(proposalId, email),
-      name === undefined ? readConsultee(proposalId, email) : { name, email },
-    ]);
-    if (!proposal || !consultee) continue;
-    return { proposalId, proposal, consultee };
-  }
-  return undefined;
-}
-
-async function readConsultee(proposalId: string, email: string) {
-  const consultee = ConsulteeItem.safeParse(await getItem(consulteeKey(proposalId, email)));
-  return consultee.success ? { name: consultee.data.name, email: consultee.data.email } : undefined;
-}
-
-/** Writes the item unless one is already at its key; false means it was there (a duplicate). */
-async function putOnce(key: Key, reply: Reply): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...key, type: 'reply', ...reply },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
-async function readStoredReply(proposalId: string, messageIdHash: string, fallback: Reply): Promise<Reply> {
-  const item = await getItem(replyKey(proposalId, messageIdHash));
-  if (!item) return fallback;
-  const { PK: _pk, SK: _sk, type: _type, ...fields } = item;
-  const stored = Reply.safeParse(fields);
-  return stored.success ? stored.data : fallback;
 }
 
 async function storeUnmatched(
@@ -438,95 +353,6 @@ async function flagUncountedReply(proposalId: string, email: string, reply: Repl
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
-}
-
-/**
- * A delivery report concerns this consultee when it names their address among the failed ones, or
- * names no address at all (it came back through their reply token).
- */
-function isBounceOf(parsed: ParsedReply, email: string): boolean {
-  const bounce = parsed.bounce;
-  if (!bounce?.failed) return false;
-  return bounce.failedRecipients.length === 0 || bounce.failedRecipients.includes(email.toLowerCase());
-}
-
-/** A daemon mailbox: the senders real delivery reports come from (as parse.ts's DAEMON_SENDER). */
-const MAIL_SYSTEM_SENDER = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|mdaemon)@/i;
-
-/**
- * Whether a delivery report came from the mail system: its envelope sender is the null
- * reverse-path (RFC 5321 4.5.5 requires it of every DSN) or a daemon mailbox, and its From is not
- * the consultee's own address. A consultee's mail client sends with their address on both.
- */
-export function fromMailSystem(envelopeSender: string, from: string, consulteeEmail: string): boolean {
-  const sender = envelopeSender.trim().replace(/^<|>$/g, '');
-  const nullSender = sender === '' || MAIL_SYSTEM_SENDER.test(sender);
-  return nullSender && from.trim().toLowerCase() !== consulteeEmail.toLowerCase();
-}
-
-/**
- * Marks the consultee bounced, unless they have a counted response (which proves the mail arrived).
- * Returns the consultee as this write left it, undefined when nothing changed.
- */
-async function markBounced(proposalId: string, email: string): Promise<CountedConsultee | undefined> {
-  try {
-    const out = await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: consulteeKey(proposalId, email),
-        UpdateExpression:
-          'SET #status = :bounced, #countVersion = if_not_exists(#countVersion, :zero) + :one',
-        ConditionExpression: 'attribute_exists(PK) AND #status <> :responded',
-        ExpressionAttributeNames: { '#status': 'status', '#countVersion': 'countVersion' },
-        ExpressionAttributeValues: {
-          ':bounced': 'bounced',
-          ':responded': 'responded',
-          ':zero': 0,
-          ':one': 1,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return out.Attributes as CountedConsultee;
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
-}
-
-/**
- * SES's verdicts on the sender: DMARC FAIL, or SPF FAIL with no passing DKIM signature. GRAY (the
- * sender's domain publishes no policy) and PROCESSING_FAILED hold nothing back: many councils
- * publish no DMARC policy, and their councillors' replies must still count.
- */
-function authenticationFailed(receipt: {
-  spfVerdict: { status: string };
-  dkimVerdict: { status: string };
-  dmarcVerdict: { status: string };
-}): boolean {
-  if (receipt.dmarcVerdict.status === 'FAIL') return true;
-  return receipt.spfVerdict.status === 'FAIL' && receipt.dkimVerdict.status !== 'PASS';
-}
-
-const UNREADABLE_COMMENT =
-  '(This message could not be read: its structure is malformed or nested too deeply. The raw message is kept; open the evidence pack to read it.)';
-
-/** What SES read of the headers, for a message the parser refused: a response to read by hand. */
-function fromSesHeaders(mail: SesReceiptRecord['ses']['mail']): ParsedReply {
-  const from = mail.commonHeaders.from?.[0] ?? mail.source;
-  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
-  return {
-    messageId: mail.commonHeaders.messageId ?? null,
-    from: address.trim().toLowerCase(),
-    fromName: '',
-    to: [],
-    cc: [],
-    subject: mail.commonHeaders.subject ?? '',
-    date: null,
-    text: '',
-    kind: 'response',
-    bounce: null,
-  };
 }
 
 /** Late is after the deadline, or after the close when the consultation closed early. */
