@@ -1,3 +1,8 @@
+// The inbound-mail handler (functions/replies/inbound.ts) with DynamoDB as a stand-in table that
+// evaluates the handler's real conditions, and S3, Step Functions and SES mocked: counted responses,
+// duplicates, replies kept but not counted, bounces, newer and older replies, forged tokens, the
+// handler edge and its logs.
+// Over 500 lines: one table fixture serves every case; split, each file would rebuild it.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
