@@ -44,8 +44,8 @@ afterAll(async () => {
 
 describe('load', () => {
   it(`decides every proposal of a run of ${SOAK ? 500 : 'a few'} x ${CONSULTEES} consultees, with no error and no memory growth`, async () => {
-    const proposals = soakSize(3, 500);
-    const concurrency = soakSize(3, 24);
+    const proposals = soakSize(2, 500);
+    const concurrency = soakSize(2, 24);
     const run = limiter(concurrency);
     const errors: string[] = [];
     let lost = 0;
