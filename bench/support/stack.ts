@@ -3,13 +3,13 @@
 // emulator in this process as it is accepted (without serialising megabytes of `GET /store` per
 // poll), requests are counted from Node's own `http.client.*` diagnostics channels (the services
 // may run in threads of their own, whose server channels this thread cannot see; every AWS SDK
-// client of the stack runs in this one), and executions are watched with one ListExecutions per
-// poll for all of them.
+// client of the stack runs in this one), and executions are watched with one ListExecutions of
+// the running ones per poll for all of them.
 import { type Channel, channel } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
 import { newestSignedLink } from '../../local/client.js';
@@ -271,7 +271,8 @@ export class RequestCounter {
 
 /**
  * Waits for executions (by name: the proposal id) to reach a final status, with one
- * ListExecutions for all waiters per poll.
+ * ListExecutions of the running ones for all waiters per poll, and a DescribeExecution for each
+ * waited-for one no longer (or not yet) among them.
  */
 export class ExecutionWatch {
   private readonly sfn = new SFNClient({ customUserAgent: WATCHER_AGENT });
@@ -320,19 +321,38 @@ export class ExecutionWatch {
     if (this.polling) return;
     this.polling = true;
     try {
+      // Only the running ones are listed (a long run has thousands that ended); a waited-for
+      // execution not among them has ended, or not started: DescribeExecution says which.
       let nextToken: string | undefined;
-      const statuses = new Map<string, string>();
+      const running = new Set<string>();
       do {
         const out = await this.sfn.send(
-          new ListExecutionsCommand({ stateMachineArn: this.stateMachineArn, maxResults: 1000, nextToken }),
+          new ListExecutionsCommand({
+            stateMachineArn: this.stateMachineArn,
+            statusFilter: 'RUNNING',
+            maxResults: 1000,
+            nextToken,
+          }),
         );
-        for (const e of out.executions ?? []) if (e.name && e.status) statuses.set(e.name, e.status);
+        for (const e of out.executions ?? []) if (e.name) running.add(e.name);
         nextToken = out.nextToken;
       } while (nextToken);
+      const ended = new Map<string, string>();
+      await Promise.all(
+        [...this.waiters.keys()]
+          .filter((name) => !running.has(name))
+          .map(async (name) => {
+            const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+            const out = await this.sfn
+              .send(new DescribeExecutionCommand({ executionArn }))
+              .catch(() => undefined); // not started yet
+            if (out?.status && out.status !== 'RUNNING') ended.set(name, out.status);
+          }),
+      );
       const now = performance.now();
       for (const [name, list] of this.waiters) {
-        const status = statuses.get(name);
-        if (!status || status === 'RUNNING') continue;
+        const status = ended.get(name);
+        if (!status) continue;
         this.waiters.delete(name);
         for (const w of list) {
           if (status === w.wanted) w.resolve(now);
