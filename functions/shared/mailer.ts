@@ -5,7 +5,13 @@ import { ses } from './clients/ses.js';
 import { ENV } from './config.js';
 import { requiredEnv } from './env.js';
 import { log } from './logger.js';
-import { type ArchivedMail, type MailKind, mailCopy, preparedCopiesKey, putMailCopies } from './mail-archive.js';
+import {
+  type ArchivedMail,
+  type MailKind,
+  mailCopy,
+  preparedCopiesKey,
+  putMailCopies,
+} from './mail-archive.js';
 
 export interface OutgoingMail {
   to: string;

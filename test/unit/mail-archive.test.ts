@@ -47,7 +47,10 @@ function evidenceBucket(failWhen: () => boolean = () => false) {
   });
   /** Every copy kept, as the evidence pack reads them (one copy, or a list). */
   const copies = () =>
-    [...objects.values()].flatMap((body) => (Array.isArray(body) ? body : [body])) as Record<string, unknown>[];
+    [...objects.values()].flatMap((body) => (Array.isArray(body) ? body : [body])) as Record<
+      string,
+      unknown
+    >[];
   return { objects, copies };
 }
 
@@ -58,7 +61,7 @@ const REFUSED = () =>
   });
 
 describe('sendMail with a copy for the evidence', () => {
-  it('writes the copy before SES has the mail, then confirms it with SES\'s id, credentials withheld', async () => {
+  it("writes the copy before SES has the mail, then confirms it with SES's id, credentials withheld", async () => {
     const bucket = evidenceBucket();
     let copiesWhenSent: Record<string, unknown>[] = [];
     ses.on(SendEmailCommand).callsFake(() => {
@@ -84,7 +87,9 @@ describe('sendMail with a copy for the evidence', () => {
     expect(puts.map((p) => p.Bucket)).toEqual(['camera-dpia-evidence', 'camera-dpia-evidence']);
     // The same object, rewritten: one copy per mail.
     expect(new Set(puts.map((p) => p.Key))).toEqual(new Set([puts[0]?.Key]));
-    expect(puts[0]?.Key).toMatch(/^evidence\/p-1\/mail\/\d{4}-\d{2}-\d{2}T[\d:.]+Z-review-request-[0-9a-f-]{36}\.json$/);
+    expect(puts[0]?.Key).toMatch(
+      /^evidence\/p-1\/mail\/\d{4}-\d{2}-\d{2}T[\d:.]+Z-review-request-[0-9a-f-]{36}\.json$/,
+    );
     expect(bucket.copies()).toEqual([
       expect.objectContaining({ kind: 'review-request', messageId: 'ses-42', sendConfirmed: true }),
     ]);
@@ -92,7 +97,7 @@ describe('sendMail with a copy for the evidence', () => {
     expect(JSON.stringify(bucket.copies())).not.toContain('AbC123');
   });
 
-  it('keeps the copy of a mail SES accepted when S3 fails between SES\'s answer and the copy', async () => {
+  it("keeps the copy of a mail SES accepted when S3 fails between SES's answer and the copy", async () => {
     let accepted = false;
     const bucket = evidenceBucket(() => accepted);
     ses.on(SendEmailCommand).callsFake(() => {
@@ -107,7 +112,12 @@ describe('sendMail with a copy for the evidence', () => {
       ),
     ).resolves.toBe('ses-42');
     expect(bucket.copies()).toEqual([
-      expect.objectContaining({ kind: 'outcome', to: 'dpo@police.example', messageId: '', sendConfirmed: false }),
+      expect.objectContaining({
+        kind: 'outcome',
+        to: 'dpo@police.example',
+        messageId: '',
+        sendConfirmed: false,
+      }),
     ]);
   });
 
