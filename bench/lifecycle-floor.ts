@@ -23,19 +23,19 @@
 // | CloseConsultation (close.ts)           | Get, Update closedAt, recount (Get version, Query |     |    |
 // |                                        | partition, Update counts), Update status,         |     |    |
 // |                                        | Put event                                    = 7  |     |    |
-// | RequestApproval (request.ts)           | Get, Update status, Update reviewId, Put review,  | 1   | 1  |
+// | RequestApproval (request.ts)           | Get, Update status, Update reviewId, Put review,  | 1   | 2  |
 // |                                        | Update claim, Update settle, Put event       = 7  |     |    |
 // | POST /review/{id} (review.ts)          | Get review, Query partition, Update decided  = 3  |     |    |
 // | RecordDecision (record.ts, store.ts)   | Get, Query GSI3, Query chain head, Put decision   |     |    |
 // |                                        | (again on a lost race), Update status, Put event = 6 |  |    |
-// | NotifyOutcome (notify.ts)              | Get decision, Get proposal, Query consultees; per | 10  | 10 |
+// | NotifyOutcome (notify.ts)              | Get decision, Get proposal, Query consultees; per | 10  | 20 |
 // |                                        | consultee (8 at a time) Update claim, Update sent;|     |    |
 // |                                        | Put event                                   = 24  |     |    |
-// | total per proposal                     | 130                                               | 21  | 32 |
+// | total per proposal                     | 130                                               | 21  | 43 |
 //
 // S3 beside the SES mail: copies in the evidence bucket (functions/shared/mail-archive.ts), one
-// object for each review request and outcome mail, one for up to 50 consultation letters (written
-// before they go and again after).
+// object for each review request and outcome mail, one for up to 50 consultation letters, each
+// written before its mail goes and again after (functions/shared/mailer.ts, consultation/send.ts).
 //
 // The benchmark counts the requests both runs make (diagnostics channels), so a drift between
 // this table and the handlers shows in its detail column.
@@ -197,17 +197,23 @@ async function floorProposal(
       }),
     );
   /** Copies of sent mail in the evidence bucket, in one object (see functions/shared/mail-archive.ts). */
-  const keep = (copies: unknown[]) =>
+  const keep = (
+    copies: unknown[],
+    key = `evidence/floor-${id}/mail/${new Date().toISOString()}-${randomUUID()}.json`,
+  ) =>
     c.s3.send(
       new PutObjectCommand({
         Bucket: DEFAULTS.evidenceBucket,
-        Key: `evidence/floor-${id}/mail/${new Date().toISOString()}-${randomUUID()}.json`,
-        Body: JSON.stringify(copies.length === 1 ? copies[0] : copies),
+        Key: key,
+        Body: JSON.stringify(copies),
         ContentType: 'application/json',
       }),
     );
-  /** Sends one mail; keeps its copy at once, or hands it to `batch` to be kept with others. */
+  /** Sends one mail; keeps its copy before and after, or hands it to `batch` to be kept with others. */
   const mail = async (to: string, m: Email, replyTo?: string, batch?: unknown[]) => {
+    const copy = { to, replyTo: replyTo ?? null, subject: m.subject, text: m.body.text, html: m.body.html };
+    const key = `evidence/floor-${id}/mail/${new Date().toISOString()}-${randomUUID()}.json`;
+    if (!batch) await keep([{ ...copy, sendConfirmed: false }], key);
     await c.ses.send(
       new SendEmailCommand({
         Source: m.from,
@@ -222,9 +228,8 @@ async function floorProposal(
         },
       }),
     );
-    const copy = { to, replyTo: replyTo ?? null, subject: m.subject, text: m.body.text, html: m.body.html };
     if (batch) batch.push(copy);
-    else await keep([copy]);
+    else await keep([{ ...copy, sendConfirmed: true }], key);
   };
 
   // POST /proposals

@@ -1,15 +1,17 @@
-// The SES API and sent-mail viewer on the local stack: aws-ses-v2-local, whose store is memory only,
-// plus a copy of every sent mail in <dataDir>/ses/sent.jsonl that is loaded back on start. In front
-// of the package: GetSendQuota (which it lacks) and, when given a rate (DPIA_SES_MAX_SEND_RATE),
-// SES's own answer to a sender going faster: `Throttling`, "Maximum sending rate exceeded."
+// The SES API and sent-mail viewer on the local stack: aws-ses-v2-local, whose store would keep
+// every sent mail in memory. Here sent mail is kept on disk only, in <dataDir>/ses/sent.jsonl
+// (local/sent-mail.ts), which also serves the package's `GET /store` (with `since`) and .eml
+// download, and survives a restart. In front of the package: GetSendQuota (which it lacks),
+// counted per minute, and, when given a rate (DPIA_SES_MAX_SEND_RATE), SES's own answer to a
+// sender going faster: `Throttling`, "Maximum sending rate exceeded."
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
-import { z } from 'zod';
+import { SentMailLog } from './sent-mail.js';
 import { boundPort, listen, type RunningService } from './service.js';
 
 const SERVICE = 'SES';
@@ -20,21 +22,17 @@ type SesServerFactory = (config: { host: string; port: number }) => Promise<Serv
 interface SesStore {
   saveEmail(email: Email): void;
   clearStore(): void;
-  getStoreReadonly(): { emails: Email[] };
+  getStoreReadonly(): { emails: Email[]; templates: Map<string, unknown> };
 }
 
 /** Kept on the store module itself, so the hook is installed once however often this module is loaded. */
 interface PersistenceHook {
-  /** The running instance's sent.jsonl; undefined while none runs. */
-  file: string | undefined;
+  /** The running instance's sent mail; undefined while none runs. */
+  log: SentMailLog | undefined;
 }
 
 const HOOK = Symbol.for('camera-dpia.local.ses.persistence');
 const require = createRequire(import.meta.url);
-
-// What each sent.jsonl line must have for /store, its `since` filter and the .eml download to work.
-// The lines are the package's own objects written by us, so the rest is kept as is.
-const persistedMail = z.looseObject({ messageId: z.string(), at: z.number() });
 
 /** What GetSendQuota answers when no rate is set; nothing is then throttled. */
 export const UNLIMITED_SEND_RATE = 1000;
@@ -55,21 +53,21 @@ export async function startSes(options: {
   const startServer = serverFactory(await import('aws-ses-v2-local'));
   const store = sesStore();
   const hook = persistenceHook(store);
-  if (hook.file !== undefined) {
+  if (hook.log !== undefined) {
     // The package keeps one store per process, so a second instance would mix the two mailboxes.
-    throw new Error(`${SERVICE}: a local SES already runs in this process (keeping ${hook.file})`);
+    throw new Error(`${SERVICE}: a local SES already runs in this process`);
   }
-  store.getStoreReadonly().emails = readSentMail(file);
-  hook.file = file;
+  const log = new SentMailLog(file);
+  hook.log = log;
 
   let server: Server;
   try {
     server = await startServer({ host: options.host, port: options.port });
     // The package ignores listen errors: its promise resolves with a server that is not listening.
     if (!server.listening) await explainListenFailure(options.host, options.port);
-    frontQuota(server, store, options.maxSendRate ?? null);
+    frontQuota(server, store, log, options.maxSendRate ?? null);
   } catch (error) {
-    hook.file = undefined;
+    hook.log = undefined;
     throw error;
   }
   return {
@@ -79,7 +77,7 @@ export async function startSes(options: {
     close: () =>
       new Promise<void>((resolve, reject) =>
         server.close((error) => {
-          if (hook.file === file) hook.file = undefined;
+          if (hook.log === log) hook.log = undefined;
           if (error) reject(error);
           else resolve();
         }),
@@ -88,11 +86,21 @@ export async function startSes(options: {
 }
 
 /**
- * Puts GetSendQuota and the sending rate in front of the package's express app. The form body of a
- * SES v1 call is read here, once: body-parser then finds the request finished and uses req.body.
- * `GET /send-quota` tells a test the rate and how many sends were throttled.
+ * Calls `listener` with every mail the local SES in this process accepts from now on (in-process
+ * observers such as the benchmarks, which would otherwise poll `GET /store`). Returns the unsubscribe.
  */
-function frontQuota(server: Server, store: SesStore, maxSendRate: number | null): void {
+export function watchSentMail(listener: (email: Email) => void): () => void {
+  const log = persistenceHook(sesStore()).log;
+  if (!log) throw new Error(`${SERVICE}: no local SES runs in this process`);
+  return log.watch(listener);
+}
+
+/**
+ * Puts the sent mail on disk, GetSendQuota and the sending rate in front of the package's express
+ * app. The form body of a SES v1 call is read here, once: body-parser then finds the request
+ * finished and uses req.body. `GET /send-quota` tells a test the rate and how many sends were throttled.
+ */
+function frontQuota(server: Server, store: SesStore, log: SentMailLog, maxSendRate: number | null): void {
   const app = server.listeners('request')[0] as RequestListener | undefined;
   if (!app) throw new Error(`${SERVICE}: aws-ses-v2-local's server has no request handler`);
   const limiter = sendLimiter(maxSendRate);
@@ -109,6 +117,7 @@ function frontQuota(server: Server, store: SesStore, maxSendRate: number | null)
       });
       return;
     }
+    if (req.method === 'GET' && serveSentMail(req, res, store, log)) return;
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
     if (req.method !== 'POST' || (req.url ?? '/').split('?')[0] !== '/' || !isForm) {
       app(req, res);
@@ -120,8 +129,7 @@ function frontQuota(server: Server, store: SesStore, maxSendRate: number | null)
       const body = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
       const action = body.Action;
       if (action === 'GetSendQuota') {
-        const dayAgo = Date.now() / 1000 - 86_400;
-        const sent = store.getStoreReadonly().emails.filter((e) => e.at >= dayAgo).length;
+        const sent = log.sentLast24Hours();
         sendXml(
           res,
           200,
@@ -145,6 +153,51 @@ function frontQuota(server: Server, store: SesStore, maxSendRate: number | null)
 }
 
 const SES_NS = 'http://ses.amazonaws.com/doc/2010-12-01/';
+
+/**
+ * The package's `GET /store` (`?since=` epoch seconds) and `GET /get-emlContent?messageId=`,
+ * answered from the file as the package answers from memory. False for any other request.
+ */
+function serveSentMail(
+  req: IncomingMessage,
+  res: ServerResponse,
+  store: SesStore,
+  log: SentMailLog,
+): boolean {
+  const url = new URL(req.url ?? '/', 'http://ses.local');
+  if (url.pathname === '/store') {
+    const templates = Object.fromEntries(store.getStoreReadonly().templates);
+    const raw = url.searchParams.getAll('since');
+    if (raw.length === 0) {
+      sendJson(res, { templates, emails: log.since() });
+      return true;
+    }
+    const since = Number.parseInt(raw[0] as string, 10);
+    if (raw.length > 1 || Number.isNaN(since) || raw[0] !== String(since)) {
+      sendJson(
+        res,
+        { message: 'Bad since query param, expected integer representing epoch timestamp in seconds' },
+        400,
+      );
+      return true;
+    }
+    sendJson(res, { templates, emails: log.since(since) });
+    return true;
+  }
+  if (url.pathname === '/get-emlContent') {
+    const email = log.find(url.searchParams.get('messageId') ?? '');
+    if (!email) {
+      sendJson(res, { message: 'Email not found within the store' }, 400);
+      return true;
+    }
+    emlFile()
+      .createEmlContent(email)
+      .then((eml) => sendJson(res, eml))
+      .catch((error: unknown) => sendJson(res, { message: String(error) }, 400));
+    return true;
+  }
+  return false;
+}
 
 /** How much of a burst the local SES takes above its rate: one second's worth, at least 2 mails. */
 const BURST_SECONDS = 1;
@@ -174,8 +227,8 @@ function sendXml(res: ServerResponse, status: number, xml: string): void {
   res.end(`<?xml version="1.0" encoding="UTF-8"?>${xml}`);
 }
 
-function sendJson(res: ServerResponse, value: unknown): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
+function sendJson(res: ServerResponse, value: unknown, status = 200): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(value));
 }
 
@@ -207,47 +260,35 @@ function persistenceHook(store: SesStore): PersistenceHook {
   const existing = holder[HOOK];
   if (existing) return existing;
 
-  const hook: PersistenceHook = { file: undefined };
+  const hook: PersistenceHook = { log: undefined };
   const saveEmail = store.saveEmail;
   const clearStore = store.clearStore;
-  // A synchronous append before the package answers: once SendEmail returns, a kill -9 cannot lose
-  // the mail (it is in the OS's file cache). If the append throws, the send fails with a 500.
+  // Every send (v1, v1 raw, v2, v2 bulk) goes to the file, before the package answers, and not to
+  // the package's array. If the append throws, the send fails with a 500. The package's own
+  // saveEmail (the array, then its optional SMTP relay) runs only while no local SES is started.
   store.saveEmail = (email) => {
-    if (hook.file !== undefined) appendFileSync(hook.file, `${JSON.stringify(email)}\n`);
-    saveEmail(email);
+    if (hook.log === undefined) return saveEmail(email);
+    hook.log.append(email);
+    void smtpRelay().sendEmailToSmtp(email);
   };
-  // POST /clear-store (the viewer's Clear button) empties the kept copy too, or mail would come back on restart.
+  // POST /clear-store (the viewer's Clear button) empties the file too, or mail would come back on restart.
   store.clearStore = () => {
     clearStore();
-    if (hook.file !== undefined) writeFileSync(hook.file, '');
+    hook.log?.clear();
   };
   holder[HOOK] = hook;
   return hook;
 }
 
-function readSentMail(file: string): Email[] {
-  if (!existsSync(file)) return [];
-  const text = readFileSync(file, 'utf8');
-  // A crash in the middle of an append leaves a partial last line: end it, so the next append
-  // starts on a line of its own, and skip it below.
-  if (text !== '' && !text.endsWith('\n')) appendFileSync(file, '\n');
-  const emails: Email[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    const value = parseJson(line);
-    // Kept as written (key order included): saveEmail above wrote it from the package's own Email.
-    if (persistedMail.safeParse(value).success) emails.push(value as Email);
-  }
-  return emails;
-}
+/** The package's relay to a real SMTP server (only when its SMTP_TRANSPORT is set). */
+const smtpRelay = () =>
+  require('aws-ses-v2-local/dist/smtp.js') as { sendEmailToSmtp(email: Email): Promise<void> };
 
-function parseJson(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-}
+/** The package's .eml builder. */
+const emlFile = () =>
+  require('aws-ses-v2-local/dist/emlFile.js') as {
+    createEmlContent(email: Email): Promise<{ messageId: string; fileName: string; body: Buffer }>;
+  };
 
 // Bind the port ourselves to learn why the package's server could not, as a PortInUseError when taken.
 async function explainListenFailure(host: string, port: number): Promise<never> {

@@ -1,22 +1,22 @@
 // A local stack for one benchmark: free ports, a temporary data directory, silent handlers, and
-// observers that cost the measured system next to nothing: sent mail is read from the SES
-// emulator's in-process store (the array `GET /store` serves, without serialising megabytes per
+// observers that cost the measured system next to nothing: sent mail is handed over by the SES
+// emulator in this process as it is accepted (without serialising megabytes of `GET /store` per
 // poll), requests are counted from Node's own `http.client.*` diagnostics channels (the services
 // may run in threads of their own, whose server channels this thread cannot see; every AWS SDK
-// client of the stack runs in this one), and executions are watched with one ListExecutions per
-// poll for all of them.
+// client of the stack runs in this one), and executions are watched with one ListExecutions of
+// the running ones per poll for all of them.
 import { type Channel, channel } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
 import { newestSignedLink } from '../../local/client.js';
 import type { LocalConfig, ServiceName } from '../../local/config.js';
 import type { LocalStack } from '../../local/runner.js';
 import { startScratchStack } from '../../local/scratch.js';
+import { watchSentMail } from '../../local/ses.js';
 
 /** Marks the benchmark's own polling clients, whose requests the RequestCounter leaves out. */
 export const WATCHER_AGENT = 'camera-dpia-bench-watcher';
@@ -79,20 +79,16 @@ export async function startBenchStack(label: string): Promise<BenchStack> {
 
 export interface WatchedMail {
   mail: Email;
-  /** performance.now() when the watcher first saw it (within one poll of SES accepting it). */
+  /** performance.now() when SES accepted it (the local SES hands it over as it appends it). */
   seenAt: number;
   reference: string | null;
   to: string;
 }
 
-const sesStore = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as {
-  getStoreReadonly(): { emails: Email[] };
-};
-
 /** Every mail SES accepted, indexed by the `[DPIA-…]` reference in its subject. */
 export class MailWatch {
-  private list: Email[] | undefined;
-  private seen = 0;
+  private pending: { mail: Email; seenAt: number }[] = [];
+  private unwatch: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly byReference = new Map<string, WatchedMail[]>();
   private readonly listeners = new Set<() => void>();
@@ -100,31 +96,32 @@ export class MailWatch {
   constructor(private readonly pollMs = 5) {}
 
   start(): void {
+    this.unwatch = watchSentMail((mail) => this.pending.push({ mail, seenAt: performance.now() }));
     this.timer = setInterval(() => this.poll(), this.pollMs);
     this.timer.unref();
   }
 
   stop(): void {
+    this.unwatch?.();
     clearInterval(this.timer);
     this.listeners.clear();
   }
 
+  /** Drops what is kept of a proposal's mail, once a test is done with it (a long run holds no more than it needs). */
+  forget(reference: string): void {
+    this.poll();
+    this.byReference.delete(reference);
+  }
+
   private poll(): void {
-    const emails = sesStore.getStoreReadonly().emails;
-    if (emails !== this.list) {
-      // The store was replaced (loaded on start): index it from the beginning.
-      this.list = emails;
-      this.seen = 0;
-      this.byReference.clear();
-    }
-    if (this.seen >= emails.length) return;
-    const now = performance.now();
-    for (; this.seen < emails.length; this.seen++) {
-      const mail = emails[this.seen] as Email;
+    if (this.pending.length === 0) return;
+    const emails = this.pending;
+    this.pending = [];
+    for (const { mail, seenAt } of emails) {
       const reference = /\[(DPIA-\d{4}-\d{4,})\]/.exec(mail.subject)?.[1] ?? null;
       const watched: WatchedMail = {
         mail,
-        seenAt: now,
+        seenAt,
         reference,
         to: (mail.destination?.to?.[0] ?? '').toLowerCase(),
       };
@@ -274,7 +271,8 @@ export class RequestCounter {
 
 /**
  * Waits for executions (by name: the proposal id) to reach a final status, with one
- * ListExecutions for all waiters per poll.
+ * ListExecutions of the running ones for all waiters per poll, and a DescribeExecution for each
+ * waited-for one no longer (or not yet) among them.
  */
 export class ExecutionWatch {
   private readonly sfn = new SFNClient({ customUserAgent: WATCHER_AGENT });
@@ -323,19 +321,38 @@ export class ExecutionWatch {
     if (this.polling) return;
     this.polling = true;
     try {
+      // Only the running ones are listed (a long run has thousands that ended); a waited-for
+      // execution not among them has ended, or not started: DescribeExecution says which.
       let nextToken: string | undefined;
-      const statuses = new Map<string, string>();
+      const running = new Set<string>();
       do {
         const out = await this.sfn.send(
-          new ListExecutionsCommand({ stateMachineArn: this.stateMachineArn, maxResults: 1000, nextToken }),
+          new ListExecutionsCommand({
+            stateMachineArn: this.stateMachineArn,
+            statusFilter: 'RUNNING',
+            maxResults: 1000,
+            nextToken,
+          }),
         );
-        for (const e of out.executions ?? []) if (e.name && e.status) statuses.set(e.name, e.status);
+        for (const e of out.executions ?? []) if (e.name) running.add(e.name);
         nextToken = out.nextToken;
       } while (nextToken);
+      const ended = new Map<string, string>();
+      await Promise.all(
+        [...this.waiters.keys()]
+          .filter((name) => !running.has(name))
+          .map(async (name) => {
+            const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+            const out = await this.sfn
+              .send(new DescribeExecutionCommand({ executionArn }))
+              .catch(() => undefined); // not started yet
+            if (out?.status && out.status !== 'RUNNING') ended.set(name, out.status);
+          }),
+      );
       const now = performance.now();
       for (const [name, list] of this.waiters) {
-        const status = statuses.get(name);
-        if (!status || status === 'RUNNING') continue;
+        const status = ended.get(name);
+        if (!status) continue;
         this.waiters.delete(name);
         for (const w of list) {
           if (status === w.wanted) w.resolve(now);

@@ -36,7 +36,7 @@ export async function evidencePack(proposalId: string, generatedBy: string, now 
       generatedBy,
       note:
         'Mail copies and raw replies withhold reply tokens and review-link signatures; rawSha256 is the hash of each reply exactly as received. ' +
-        'A consultation letter is copied before it is sent: sendConfirmed false means SES never confirmed it (a crash or an error), so it may or may not have gone.',
+        'Every mail is copied before it is sent: sendConfirmed false means SES never confirmed it (a crash or an error), so it may or may not have gone.',
     },
     proposal: { ...proposal, consultation },
     pressingNeed,

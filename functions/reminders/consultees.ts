@@ -14,8 +14,7 @@ import { requiredEnv, tableName } from '../shared/env.js';
 import { sha256hex } from '../shared/hash.js';
 import { consulteeKey, replyTokenKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
-import { type ArchivedMail, keepMailCopies } from '../shared/mail-archive.js';
-import { copyOfSent, sendMail } from '../shared/mailer.js';
+import { sendMail } from '../shared/mailer.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import {
   type ConsulteeRecord,
@@ -29,9 +28,6 @@ import type { KindOutcome, ReminderRequest } from './kinds.js';
 
 /** A consultee item as the reminder sees it: the marker is this module's own field. */
 export type RemindableConsultee = ConsulteeRecord & { reminderMarker?: 'sending' | 'sent' | null };
-
-/** Evidence copies kept in one object, as the consultation mailing does. */
-const COPIES_PER_OBJECT = 50;
 
 /**
  * Who is reminded: mailed (the letter went), no reply of any kind that answers (a counted one makes
@@ -109,34 +105,26 @@ async function mailReminders(proposal: ProposalRecord, due: RemindableConsultee[
   );
 
   let sent = 0;
-  const copies: ArchivedMail[] = [];
-  const keepCopies = async () => {
-    while (copies.length > 0) await keepMailCopies(proposal.proposalId, copies.splice(0, COPIES_PER_OBJECT));
-  };
-  try {
-    await mapBounded(due, MAIL_CONCURRENCY, async (consultee) => {
-      if (!(await claimReminder(proposal.proposalId, consultee.email))) return;
-      const replyTo = `consult+${tokens.get(consultee.email) as string}@${inboundDomain}`;
-      try {
-        const mail = { to: consultee.email, replyTo, ...renderReminder(proposal, consultee, replyTo) };
-        copies.push(copyOfSent(mail, 'consultation-reminder', await sendMail(mail)));
-      } catch (error) {
-        // Released so the task's retry reminds this consultee; SES did not take the mail.
-        await settleReminder(proposal.proposalId, consultee.email, false).catch((releaseError: unknown) =>
-          log.error('reminder marker not released', {
-            proposalId: proposal.proposalId,
-            error: (releaseError as Error).name,
-          }),
-        );
-        throw error;
-      }
-      sent += 1;
-      await settleReminder(proposal.proposalId, consultee.email, true);
-    });
-  } finally {
-    // What went out is kept as evidence even when the task fails part-way.
-    await keepCopies();
-  }
+  await mapBounded(due, MAIL_CONCURRENCY, async (consultee) => {
+    if (!(await claimReminder(proposal.proposalId, consultee.email))) return;
+    const replyTo = `consult+${tokens.get(consultee.email) as string}@${inboundDomain}`;
+    try {
+      const mail = { to: consultee.email, replyTo, ...renderReminder(proposal, consultee, replyTo) };
+      // Its evidence copy is written before SES takes it (sendMail), so a crash cannot lose it.
+      await sendMail(mail, { proposalId: proposal.proposalId, kind: 'consultation-reminder' });
+    } catch (error) {
+      // Released so the task's retry reminds this consultee; SES did not take the mail.
+      await settleReminder(proposal.proposalId, consultee.email, false).catch((releaseError: unknown) =>
+        log.error('reminder marker not released', {
+          proposalId: proposal.proposalId,
+          error: (releaseError as Error).name,
+        }),
+      );
+      throw error;
+    }
+    sent += 1;
+    await settleReminder(proposal.proposalId, consultee.email, true);
+  });
   return sent;
 }
 

@@ -1,12 +1,13 @@
 // Copies of the mail the system sends, kept in the evidence bucket for the evidence pack (SPEC 10):
 // SES keeps none. A copy withholds what would let its reader act as someone: the consultee's reply
-// token and the review link's signature. Keeping a copy never fails a send that SES accepted (a
-// retried task would mail the same person twice): a lost copy is logged instead.
+// token and the review link's signature. Every copy is written before its mail goes, unconfirmed,
+// then rewritten with SES's id: a crash between SES's answer and that rewrite leaves the
+// unconfirmed copy. Confirming never fails a send that SES accepted (a retried task would mail the
+// same person twice): a copy left unconfirmed is logged instead.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from './clients/s3.js';
 import { DEFAULTS, ENV } from './config.js';
 import { requiredEnv } from './env.js';
-import { log } from './logger.js';
 
 export const MAIL_KINDS = [
   'consultation',
@@ -31,9 +32,10 @@ export interface ArchivedMail {
   /** SES's message id; empty on a copy whose sending was never confirmed. */
   messageId: string;
   /**
-   * Set on the copies a fan-out writes before sending (functions/consultation/send.ts): true once
-   * SES accepted the letter; false when no answer came (a crash, a timeout): the letter may or may
-   * not have gone, and `sentAt` is when the copy was written.
+   * Set on the copies written before sending (the fan-out in functions/consultation/send.ts, every
+   * other mail in functions/shared/mailer.ts): true once SES accepted the mail; false when no answer
+   * came (a crash, a timeout, an error): the mail may or may not have gone, and `sentAt` is when the
+   * copy was written.
    */
   sendConfirmed?: boolean;
 }
@@ -66,7 +68,7 @@ export function mailCopy(
   };
 }
 
-/** Where a fan-out keeps a batch of copies, written before the letters go: named by that time. */
+/** Where copies written before their mail goes are kept (a fan-out's batch, or one mail): named by that time. */
 export const preparedCopiesKey = (proposalId: string, kind: MailKind, at: Date, batchId: string): string =>
   `${mailArchivePrefix(proposalId)}${at.toISOString()}-${kind}-${batchId}.json`;
 
@@ -80,32 +82,4 @@ export async function putMailCopies(key: string, copies: ArchivedMail[]): Promis
       ContentType: 'application/json',
     }),
   );
-}
-
-/**
- * Keeps copies in the evidence bucket: one object holding them all (a list when more than one),
- * named by the first sending time and SES id, so a listing sorts by time. A mailing of many keeps
- * its copies in a few objects rather than one write per mail.
- */
-export async function keepMailCopies(proposalId: string, copies: ArchivedMail[]): Promise<void> {
-  const [first] = copies;
-  if (!first) return;
-  const key = `${mailArchivePrefix(proposalId)}${first.sentAt}-${first.messageId || 'unknown'}.json`;
-  try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: requiredEnv(ENV.evidenceBucket),
-        Key: key,
-        Body: JSON.stringify(copies.length === 1 ? first : copies),
-        ContentType: 'application/json',
-      }),
-    );
-  } catch (error) {
-    log.error('copies of sent mail not kept', {
-      proposalId,
-      kind: first.kind,
-      copies: copies.length,
-      error: (error as Error).name,
-    });
-  }
 }

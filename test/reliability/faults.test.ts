@@ -43,10 +43,10 @@ function checkLetters(reference: string, consultees: string[]): void {
 const smtpFailed = () => readdirSync(join(b.stack.config.dataDir, 'smtp', 'failed'));
 
 beforeAll(async () => {
-  // Read when the stack starts: the proxies are in place, with no rule yet; retries run at 1/20 of
+  // Read when the stack starts: the proxies are in place, with no rule yet; retries run at 1/100 of
   // the deployed intervals (same attempts, same backoff).
   process.env.DPIA_FAULTS = '[]';
-  process.env.DPIA_SFN_RETRY_SCALE = '0.05';
+  process.env.DPIA_SFN_RETRY_SCALE = '0.01';
   b = await startBenchStack('faults');
   sender = new SmtpSender(b, 8);
 }, 60_000);

@@ -18,10 +18,11 @@ export function startStackProcess(env: Record<string, string>): Promise<ChildPro
   return new Promise((resolve, reject) => {
     let output = '';
     // Killed when it never gets ready: a stack left running (its caller gave up) would hold a core.
+    // 45 s: on a 2-core machine under a full test suite and other builds a start has passed 20 s.
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
       reject(new Error(`no ready line:\n${output}`));
-    }, 20_000);
+    }, 45_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (/^Ready in \d+ ms/m.test(output)) {

@@ -1,6 +1,7 @@
 // NotifyOutcome ("you said, we did") with DynamoDB and SES mocked; the templates are replaced by a
 // JSON dump of the view, so the mail holds every value it was given.
 import { readFileSync } from 'node:fs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import {
   DynamoDBDocumentClient,
@@ -30,6 +31,8 @@ vi.mock('../../functions/shared/templates.js', () => ({
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESClient);
+// The evidence bucket, where each mail's copy is written before it goes.
+const s3 = mockClient(S3Client);
 const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
 
 const input = ProposalInput.parse(
@@ -130,11 +133,13 @@ function given(d: DecisionRecord) {
 
 const mails = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
 
-unitEnv({ DPIA_SENDER_ADDRESS: 'dpia@camera-dpia.test' });
+unitEnv({ DPIA_SENDER_ADDRESS: 'dpia@camera-dpia.test', DPIA_EVIDENCE_BUCKET: 'camera-dpia-evidence' });
 
 beforeEach(() => {
   ddb.reset();
   ses.reset();
+  s3.reset();
+  s3.on(PutObjectCommand).resolves({});
   claimed = new Set();
   ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
   ddb.on(PutCommand).resolves({});

@@ -2,6 +2,7 @@
 // templates are replaced by a JSON dump of the view, so the mail holds every value it was given.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -28,6 +29,8 @@ vi.mock('../../functions/shared/templates.js', () => ({
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESClient);
+// The evidence bucket, where each mail's copy is written before it goes.
+const s3 = mockClient(S3Client);
 const secrets = mockClient(SecretsManagerClient);
 
 const KEY = randomBytes(32);
@@ -99,6 +102,7 @@ unitEnv({
   DPIA_SENDER_ADDRESS: 'dpia@camera-dpia.test',
   DPIA_PUBLIC_BASE_URL: 'https://dpia.example.police.uk',
   DPIA_REVIEW_KEY_SECRET_ID: 'camera-dpia/review-link-key',
+  DPIA_EVIDENCE_BUCKET: 'camera-dpia-evidence',
 });
 
 beforeEach(() => {
@@ -106,6 +110,8 @@ beforeEach(() => {
   ddb.reset();
   ses.reset();
   secrets.reset();
+  s3.reset();
+  s3.on(PutObjectCommand).resolves({});
   refuse = {};
   secrets.on(GetSecretValueCommand).resolves({ SecretString: KEY.toString('base64') });
   ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
