@@ -15,7 +15,7 @@
 import { createRequire } from 'node:module';
 
 /** Items kept decoded: the hot ones (a consultation's proposal item) stay, the rest come and go. */
-export const CACHED_ITEMS = 5000;
+export const CACHED_ITEMS = 500;
 
 const ABSENT = Symbol('absent');
 

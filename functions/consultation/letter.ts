@@ -5,8 +5,9 @@
 // policy is not to disclose fixed camera locations, so only the public area may reach a consultee.
 import { DEFAULTS, ENV } from '../shared/config.js';
 import type { Consultee } from '../shared/model/consultation.js';
+import type { PressingNeed } from '../shared/model/need.js';
 import type { ProposalInput, Retention, Site } from '../shared/model/proposal.js';
-import type { CameraType, FactorKey } from '../shared/model/proposal-terms.js';
+import { type CameraType, type FactorKey, MAX_RATING } from '../shared/model/proposal-terms.js';
 import type { ProposalRecord } from '../shared/store/proposals.js';
 import { type RenderedMessage, renderMessage } from '../shared/templates.js';
 import { formatUkDateTime } from '../shared/uk-dates.js';
@@ -143,6 +144,29 @@ export const GROUND_NAMES: Record<FactorKey | 'majorCrime', string> = {
   ...FACTOR_NAMES,
   majorCrime: 'Major crime',
 };
+
+/**
+ * The pressing need in words, as the pages and the document show it: each ground with its rating
+ * out of the maximum (and as a bar's width in %), its weight, the points it adds and its evidence.
+ */
+export function needInWords(need: PressingNeed, justification: ProposalInput['justification']) {
+  return {
+    score: need.score,
+    band: need.band,
+    policyVersion: need.policyVersion,
+    factors: need.factors.map((f) => ({
+      key: f.factor,
+      name: GROUND_NAMES[f.factor],
+      rating: f.rating,
+      maxRating: MAX_RATING,
+      width: Math.round((f.rating / MAX_RATING) * 100),
+      weight: f.weight,
+      weightPercent: Math.round(f.weight * 100),
+      points: f.contribution,
+      evidence: justification[f.factor as FactorKey]?.evidence?.trim() || null,
+    })),
+  };
+}
 
 const FACTOR_ORDER: readonly FactorKey[] = [
   'nationalSecurity',

@@ -15,7 +15,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { sha256hex } from '../shared/hash.js';
-import { proposalKey } from '../shared/keys.js';
+import { consulteeKey, proposalKey } from '../shared/keys.js';
 import type { Reply, Stance } from '../shared/model/consultation.js';
 import { emptyTally, STANCES } from '../shared/model/stances.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
@@ -137,6 +137,35 @@ export async function findProposalForReply(
     }),
   );
   return out.Item as ProposalForReply | undefined;
+}
+
+/**
+ * A conditional update of a consultee that changes what they count for: `set` and `condition` as
+ * the caller writes them, with the consultee's `countVersion` raised in the same write. The item as
+ * this write left it, for syncConsulteeCount; undefined when the condition did not hold.
+ */
+export async function updateCountedConsultee<T extends CountedConsultee = CountedConsultee>(
+  proposalId: string,
+  email: string,
+  update: { set: string; condition: string; names: Record<string, string>; values: Record<string, unknown> },
+): Promise<T | undefined> {
+  try {
+    const out = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: consulteeKey(proposalId, email),
+        UpdateExpression: `SET ${update.set}, #countVersion = if_not_exists(#countVersion, :zero) + :one`,
+        ConditionExpression: update.condition,
+        ExpressionAttributeNames: { ...update.names, '#countVersion': 'countVersion' },
+        ExpressionAttributeValues: { ...update.values, ':zero': 0, ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes as T;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
 }
 
 /**

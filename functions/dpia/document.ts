@@ -5,10 +5,10 @@
 // one, which is built from its own allow-list rather than by deleting fields from the full one.
 // What it is made from: sources.ts; its parts: consultation-view.ts, risks.ts, sign-off.ts and
 // public-edition.ts.
-import { CAMERA_WORDING, FACTOR_NAMES, GROUND_NAMES, retentionView } from '../consultation/letter.js';
+import { CAMERA_WORDING, FACTOR_NAMES, needInWords, retentionView } from '../consultation/letter.js';
 import { ICO_OUTCOME_LABELS } from '../shared/model/governance-terms.js';
 import type { ProposalInput, Risk } from '../shared/model/proposal.js';
-import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal-terms.js';
+import { GUIDING_PRINCIPLES } from '../shared/model/proposal-terms.js';
 import { needsPriorConsultation } from '../shared/model/risk.js';
 import { isCounted } from '../shared/model/stances.js';
 import { STATUS_LABELS } from '../shared/store/proposals.js';
@@ -156,18 +156,7 @@ export function dpiaView(sources: DpiaSources, edition: Edition) {
     // Step 4
     necessity: {
       pressingNeed: proposal.pressingNeed
-        ? {
-            score: proposal.pressingNeed.score,
-            band: proposal.pressingNeed.band,
-            policyVersion: proposal.pressingNeed.policyVersion,
-            factors: proposal.pressingNeed.factors.map((f) => ({
-              name: GROUND_NAMES[f.factor],
-              rating: `${f.rating}/${MAX_RATING}`,
-              weight: `${Math.round(f.weight * 100)}%`,
-              points: f.contribution,
-              evidence: say(input.justification[f.factor]?.evidence?.trim() || NOT_RECORDED),
-            })),
-          }
+        ? pressingNeedInDocument(needInWords(proposal.pressingNeed, input.justification), say)
         : null,
       alternatives: input.alternativesConsidered ? say(input.alternativesConsidered) : null,
       principles: GUIDING_PRINCIPLES.map((text, i) => {
@@ -287,4 +276,18 @@ function accessTiers(input: ProposalInput, data: string) {
     );
   }
   return { data, tiers };
+}
+
+/** The document's table of the grounds: rating out of the maximum, weight in %, evidence said. */
+function pressingNeedInDocument(need: ReturnType<typeof needInWords>, say: (text: string) => string) {
+  return {
+    ...need,
+    factors: need.factors.map((f) => ({
+      name: f.name,
+      rating: `${f.rating}/${f.maxRating}`,
+      weight: `${f.weightPercent}%`,
+      points: f.points,
+      evidence: say(f.evidence ?? NOT_RECORDED),
+    })),
+  };
 }

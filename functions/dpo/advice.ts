@@ -7,6 +7,7 @@ import { pageView, type ReviewPageView } from '../review/page-view.js';
 import type { PageAnswer } from '../review/review.js';
 import { withdrawnLink } from '../review/withdrawn.js';
 import { log } from '../shared/logger.js';
+import { formText } from '../shared/model/fields.js';
 import type { DpoRecommendation } from '../shared/model/governance.js';
 import { DPO_RECOMMENDATION_LABELS, DPO_RECOMMENDATIONS } from '../shared/model/governance-terms.js';
 import {
@@ -50,13 +51,13 @@ const AdviceForm = z.object({
   recommendation: z.enum(DPO_RECOMMENDATIONS, {
     error: 'Choose your recommendation: proceed, proceed with conditions, or do not proceed.',
   }),
-  advice: z
-    .string({ error: 'Write your advice for the approver.' })
-    .check(
-      z.trim(),
-      z.minLength(ADVICE_MIN, `Write your advice in at least ${ADVICE_MIN} characters.`),
-      z.maxLength(ADVICE_MAX, `Keep the advice under ${ADVICE_MAX} characters.`),
-    ),
+  advice: formText({
+    missing: 'Write your advice for the approver.',
+    min: ADVICE_MIN,
+    tooShort: `Write your advice in at least ${ADVICE_MIN} characters.`,
+    max: ADVICE_MAX,
+    tooLong: `Keep the advice under ${ADVICE_MAX} characters.`,
+  }),
 });
 
 /** GET /dpo/{adviceId}?sig=: the assessment so far and the form; 409 with the advice once given. */

@@ -1,13 +1,5 @@
-// Bounces: a delivery report from the mail system about a consultee's letter marks them bounced,
-// once and never after they responded. A report counts only from the mail system itself: a
-// consultee cannot mark themselves bounced by forging one (issue 15).
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import '../shared/model/zod-messages.js';
-import type { CountedConsultee } from '../consultation/summary.js';
-import { dynamo } from '../shared/clients/dynamo.js';
-import { tableName } from '../shared/env.js';
-import { consulteeKey } from '../shared/keys.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { type CountedConsultee, updateCountedConsultee } from '../consultation/summary.js';
 import type { ParsedReply } from './parse.js';
 
 /**
@@ -38,28 +30,10 @@ export function fromMailSystem(envelopeSender: string, from: string, consulteeEm
  * Marks the consultee bounced, unless they have a counted response (which proves the mail arrived).
  * Returns the consultee as this write left it, undefined when nothing changed.
  */
-export async function markBounced(proposalId: string, email: string): Promise<CountedConsultee | undefined> {
-  try {
-    const out = await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: consulteeKey(proposalId, email),
-        UpdateExpression:
-          'SET #status = :bounced, #countVersion = if_not_exists(#countVersion, :zero) + :one',
-        ConditionExpression: 'attribute_exists(PK) AND #status <> :responded',
-        ExpressionAttributeNames: { '#status': 'status', '#countVersion': 'countVersion' },
-        ExpressionAttributeValues: {
-          ':bounced': 'bounced',
-          ':responded': 'responded',
-          ':zero': 0,
-          ':one': 1,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return out.Attributes as CountedConsultee;
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
-}
+export const markBounced = (proposalId: string, email: string): Promise<CountedConsultee | undefined> =>
+  updateCountedConsultee(proposalId, email, {
+    set: '#status = :bounced',
+    condition: 'attribute_exists(PK) AND #status <> :responded',
+    names: { '#status': 'status' },
+    values: { ':bounced': 'bounced', ':responded': 'responded' },
+  });

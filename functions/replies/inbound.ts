@@ -16,6 +16,7 @@ import {
   everyoneHasResponded,
   readCountsView,
   syncConsulteeCount,
+  updateCountedConsultee,
 } from '../consultation/summary.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { rawMailKey } from '../shared/config.js';
@@ -286,46 +287,31 @@ export async function recordResponse(
   reply: Reply,
   at: string,
 ): Promise<(CountedConsultee & { name: string }) | undefined> {
-  try {
-    const out = await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: consulteeKey(proposalId, email),
-        UpdateExpression:
-          'SET #status = :responded, #stance = :stance, #stanceReason = :reason, #respondedAt = :at, #comment = :comment, #replyId = :replyId, #late = :false, #senderMismatch = :false, #countVersion = if_not_exists(#countVersion, :zero) + :one',
-        ConditionExpression:
-          'attribute_exists(PK) AND (attribute_not_exists(#respondedAt) OR attribute_type(#respondedAt, :nullType) OR #respondedAt < :at OR #replyId = :replyId)',
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          '#stance': 'stance',
-          '#stanceReason': 'stanceReason',
-          '#respondedAt': 'respondedAt',
-          '#comment': 'comment',
-          '#replyId': 'replyId',
-          '#late': 'late',
-          '#senderMismatch': 'senderMismatch',
-          '#countVersion': 'countVersion',
-        },
-        ExpressionAttributeValues: {
-          ':zero': 0,
-          ':one': 1,
-          ':responded': 'responded',
-          ':stance': reply.stance,
-          ':reason': stanceReasonOf(reply),
-          ':at': at,
-          ':comment': reply.comment,
-          ':replyId': reply.replyId,
-          ':false': false,
-          ':nullType': 'NULL',
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return out.Attributes as CountedConsultee & { name: string };
-  } catch (error) {
-    if (isConditionFailure(error)) return undefined;
-    throw error;
-  }
+  return updateCountedConsultee<CountedConsultee & { name: string }>(proposalId, email, {
+    set: '#status = :responded, #stance = :stance, #stanceReason = :reason, #respondedAt = :at, #comment = :comment, #replyId = :replyId, #late = :false, #senderMismatch = :false',
+    condition:
+      'attribute_exists(PK) AND (attribute_not_exists(#respondedAt) OR attribute_type(#respondedAt, :nullType) OR #respondedAt < :at OR #replyId = :replyId)',
+    names: {
+      '#status': 'status',
+      '#stance': 'stance',
+      '#stanceReason': 'stanceReason',
+      '#respondedAt': 'respondedAt',
+      '#comment': 'comment',
+      '#replyId': 'replyId',
+      '#late': 'late',
+      '#senderMismatch': 'senderMismatch',
+    },
+    values: {
+      ':responded': 'responded',
+      ':stance': reply.stance,
+      ':reason': stanceReasonOf(reply),
+      ':at': at,
+      ':comment': reply.comment,
+      ':replyId': reply.replyId,
+      ':false': false,
+      ':nullType': 'NULL',
+    },
+  });
 }
 
 /**

@@ -5,11 +5,11 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
-import { syncConsulteeCount } from '../consultation/summary.js';
+import { syncConsulteeCount, updateCountedConsultee } from '../consultation/summary.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
-import { consulteeKey, proposalKey, replyKey } from '../shared/keys.js';
+import { proposalKey, replyKey } from '../shared/keys.js';
 import { type Reclassification, type Reply, Stance } from '../shared/model/consultation.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import {
@@ -169,39 +169,24 @@ async function noteCorrection(proposalId: string, correction: StanceCorrection):
  * conditional on the reply and on the stance not yet being the new one) and the tally with it.
  */
 async function recountConsultee(proposalId: string, before: Reply, after: Reply): Promise<boolean> {
-  const email = before.consulteeEmail as string;
-  try {
-    const out = await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: consulteeKey(proposalId, email),
-        UpdateExpression:
-          'SET #stance = :stance, #stanceReason = :reason, #countVersion = if_not_exists(#countVersion, :zero) + :one',
-        ConditionExpression:
-          'attribute_exists(PK) AND #replyId = :replyId AND #status = :responded AND #stance <> :stance',
-        ExpressionAttributeNames: {
-          '#stance': 'stance',
-          '#stanceReason': 'stanceReason',
-          '#countVersion': 'countVersion',
-          '#replyId': 'replyId',
-          '#status': 'status',
-        },
-        ExpressionAttributeValues: {
-          ':stance': after.stance,
-          ':reason': stanceReasonOf(after),
-          ':replyId': before.replyId,
-          ':responded': 'responded',
-          ':zero': 0,
-          ':one': 1,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    await syncConsulteeCount(proposalId, out.Attributes as Parameters<typeof syncConsulteeCount>[1]);
-    return true;
-  } catch (error) {
-    // Not the counted reply (held, late, or superseded by a newer one): only the reply changes.
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  const updated = await updateCountedConsultee(proposalId, before.consulteeEmail as string, {
+    set: '#stance = :stance, #stanceReason = :reason',
+    condition: 'attribute_exists(PK) AND #replyId = :replyId AND #status = :responded AND #stance <> :stance',
+    names: {
+      '#stance': 'stance',
+      '#stanceReason': 'stanceReason',
+      '#replyId': 'replyId',
+      '#status': 'status',
+    },
+    values: {
+      ':stance': after.stance,
+      ':reason': stanceReasonOf(after),
+      ':replyId': before.replyId,
+      ':responded': 'responded',
+    },
+  });
+  // Not the counted reply (held, late, or superseded by a newer one): only the reply changes.
+  if (!updated) return false;
+  await syncConsulteeCount(proposalId, updated);
+  return true;
 }

@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { ConditionDue, ConditionOwner, splitConditions } from '../shared/model/conditions.js';
 import type { Tally } from '../shared/model/consultation.js';
+import { formText } from '../shared/model/fields.js';
 import type { DpoStage } from '../shared/model/governance.js';
 import { DPO_RESPONSES } from '../shared/model/governance-terms.js';
 import { isoDate as isoDateSchema } from '../shared/model/iso.js';
@@ -128,13 +129,13 @@ export function reviewFormSchema(today: string, rules: FormRules, now: Date) {
   return z
     .object({
       outcome: z.enum(OUTCOMES, { error: 'Choose whether to approve or reject the proposal.' }),
-      rationale: z
-        .string({ error: 'Give the reasons for your decision.' })
-        .check(
-          z.trim(),
-          z.minLength(RATIONALE_MIN, `Give a rationale of at least ${RATIONALE_MIN} characters.`),
-          z.maxLength(TEXT_MAX, `Keep the rationale under ${TEXT_MAX} characters.`),
-        ),
+      rationale: formText({
+        missing: 'Give the reasons for your decision.',
+        min: RATIONALE_MIN,
+        tooShort: `Give a rationale of at least ${RATIONALE_MIN} characters.`,
+        max: TEXT_MAX,
+        tooLong: `Keep the rationale under ${TEXT_MAX} characters.`,
+      }),
       consulteeResponse: z.optional(
         z.string().check(z.trim(), z.maxLength(TEXT_MAX, `Keep this under ${TEXT_MAX} characters.`)),
       ),

@@ -1,11 +1,11 @@
 import '../shared/model/zod-messages.js';
-import { GROUND_NAMES } from '../consultation/letter.js';
+import { needInWords } from '../consultation/letter.js';
 import { regimeView, screeningView } from '../dpia/assessment-view.js';
 import type { Tally } from '../shared/model/consultation.js';
 import type { DpoStage } from '../shared/model/governance.js';
 import { DPO_RECOMMENDATION_LABELS, ICO_OUTCOME_LABELS } from '../shared/model/governance-terms.js';
 import type { Outcome } from '../shared/model/outcome.js';
-import { GUIDING_PRINCIPLES, MAX_RATING } from '../shared/model/proposal-terms.js';
+import { GUIDING_PRINCIPLES } from '../shared/model/proposal-terms.js';
 import { needsPriorConsultation, type RiskInWords, riskInWords } from '../shared/model/risk.js';
 import { isCounted, STANCE_LABELS } from '../shared/model/stances.js';
 import type { ProposalPartition, ProposalRecord } from '../shared/store/proposals.js';
@@ -180,23 +180,7 @@ export function pageView(
     responseDeadline: formatUkDateTime(input.responseDeadline),
     approver: { name: input.approver.name, email: input.approver.email },
     expiresAt: formatUkDateTime(review.expiresAt),
-    pressingNeed: pressingNeed
-      ? {
-          score: pressingNeed.score,
-          band: pressingNeed.band,
-          policyVersion: pressingNeed.policyVersion,
-          factors: pressingNeed.factors.map((f) => ({
-            key: f.factor,
-            name: GROUND_NAMES[f.factor],
-            rating: f.rating,
-            maxRating: MAX_RATING,
-            weight: f.weight,
-            weightPercent: Math.round(f.weight * 100),
-            points: f.contribution,
-            evidence: input.justification[f.factor]?.evidence?.trim() || null,
-          })),
-        }
-      : null,
+    pressingNeed: pressingNeed ? needInWords(pressingNeed, input.justification) : null,
     consultation: {
       mailed: consultation.mailed,
       responded: consultation.responded,

@@ -1,6 +1,6 @@
 // The proposal pages: the list (managers and auditors), the "new proposal" form and the withdraw
 // confirmation (managers), and one proposal's page. Each calls the same use case as the JSON API.
-import { GROUND_NAMES } from '../consultation/letter.js';
+import { needInWords } from '../consultation/letter.js';
 import { loadDpiaSources } from '../dpia/document.js';
 import { documentAnswer, parseEdition } from '../dpia/serve.js';
 import { ASSESSMENT_OPEN } from '../proposals/assessment.js';
@@ -21,7 +21,6 @@ import {
   ICO_OUTCOMES,
 } from '../shared/model/governance-terms.js';
 import { checkProposalToOpen } from '../shared/model/proposal.js';
-import { MAX_RATING } from '../shared/model/proposal-terms.js';
 import { riskInWords } from '../shared/model/risk.js';
 import { STANCE_LABELS } from '../shared/model/stances.js';
 import { deleteDraft, findDraft, listDrafts, saveDraft } from '../shared/store/drafts.js';
@@ -295,22 +294,7 @@ export function proposalView(d: Detail) {
     approver: d.approver,
     dpo: d.dpo ?? null,
     retention: d.retention,
-    pressingNeed: d.pressingNeed
-      ? {
-          score: d.pressingNeed.score,
-          band: d.pressingNeed.band,
-          policyVersion: d.pressingNeed.policyVersion,
-          factors: d.pressingNeed.factors.map((f) => ({
-            name: GROUND_NAMES[f.factor],
-            rating: f.rating,
-            maxRating: MAX_RATING,
-            width: Math.round((f.rating / MAX_RATING) * 100),
-            weightPercent: Math.round(f.weight * 100),
-            points: f.contribution,
-            evidence: d.justification[f.factor]?.evidence ?? null,
-          })),
-        }
-      : null,
+    pressingNeed: d.pressingNeed ? needInWords(d.pressingNeed, d.justification) : null,
     consultation: {
       mailed: c.mailed,
       responded: c.responded,

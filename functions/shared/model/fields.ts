@@ -20,6 +20,18 @@ export const text = (min: number, max: number) =>
       z.maxLength(max, `Must be at most ${max} characters`),
     );
 
+/** A form's text that must say something: each way of getting it wrong in the form's own words. */
+export const formText = (words: {
+  missing: string;
+  min: number;
+  tooShort: string;
+  max: number;
+  tooLong: string;
+}) =>
+  z
+    .string({ error: words.missing })
+    .check(z.trim(), z.minLength(words.min, words.tooShort), z.maxLength(words.max, words.tooLong));
+
 /**
  * A single-line field (names, titles, organisations, the public area): text that can never carry a
  * line break or another control character into a mail header, a CSV row or a log line.
