@@ -114,6 +114,10 @@ export class ExecutionRunner {
     // Let queued library events (the last StateExited) reach the history before the final event.
     await new Promise((r) => setImmediate(r));
     clearTimers(live);
+    // The library's run has ended: what it held (the prepared definition, the run and its state)
+    // goes, so a stack that has run thousands of executions keeps only their records.
+    delete live.prepared;
+    delete live.abort;
     if (live.stopReason === 'shutdown' || live.stopReason === 'stopped' || live.record.status !== 'RUNNING') {
       live.settle();
       return;
