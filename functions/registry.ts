@@ -154,6 +154,8 @@ export const functionRegistry: FunctionSpec[] = [
     name: 'notify-outcome',
     entry: 'functions/decisions/notify.handler.ts',
     description: 'NotifyOutcome state',
+    // A slice of NOTIFY_SLICE_SECONDS and its marks; the state machine loops for the rest.
+    timeoutSeconds: 120,
   },
   { name: 'list-decisions', entry: 'functions/decisions/list.handler.ts', description: 'GET /decisions' },
   {

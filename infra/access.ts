@@ -164,6 +164,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
     table: [...READ_WRITE, 'BatchWriteItem'],
     sendsMail: true,
     archivesMail: true,
+    // The consultees' reminders are paced under the account's MaxSendRate.
+    readsSendQuota: true,
     // The approver's and the DPO's reminders repeat their signed links.
     readsReviewKey: true,
     settings: ['inboundDomain', 'publicBaseUrl'],

@@ -1,8 +1,15 @@
 // NotifyOutcome: "you said, we did" (SPEC §10). Every consultee who replied (counted, late, or from
 // another address) hears the tally, the outcome, the rationale and any conditions: never the site
 // (the restricted camera location).
-// Each consultee is mailed at most once, guarded by a conditional marker on their item.
+// Each consultee is claimed (`outcomeMailed` "sending", with `outcomeClaimedAt`) before their mail
+// goes and marked "sent" after, as the consultation letters are (functions/consultation/claims.ts):
+// a claim whose send was never confirmed (the Lambda was killed between claim and mark) is stale
+// after the same lease and a later run takes it again, so nobody who replied goes untold; a second
+// mail is possible only when the crash fell between SES accepting it and the mark.
+// One run mails a bounded slice, paced under SES's MaxSendRate, within its invocation's time; the
+// state machine runs it again (AllNotified, WaitToNotify) until everyone is told.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { claimLeaseMs } from '../consultation/claims.js';
 import { withoutSite } from '../consultation/letter.js';
 import { mapBounded } from '../shared/bounded.js';
 import { dynamo } from '../shared/clients/dynamo.js';
@@ -54,35 +61,105 @@ export interface OutcomeMailView {
 /** Mails in flight at once: quick enough for 500 consultees, gentle on the SES sending rate. */
 const CONCURRENCY = 8;
 
+/** A run mails for about this long at most; the next run (a state-machine loop) goes on. */
+export const NOTIFY_SLICE_SECONDS = 60;
+
+/** Of the invocation's time, what a run leaves for its last sends, marks and timeline event. */
+const RESERVE_MS = 20_000;
+
+/** What a run plans with when SES gives no rate: about what 8 lanes manage. */
+const UNPACED_RATE = 100;
+
+export interface NotifyOutcomeResult {
+  /** Mailed by this run. */
+  mailed: number;
+  /** Everyone who replied has been told (or there is nobody to tell). */
+  done: boolean;
+  /** Before the next run: while a crashed run's claims go stale (0: run again now). */
+  waitSeconds: number;
+}
+
+/** A consultee item as this task sees it: the outcome claim is its own field. */
+type NotifiedConsultee = ConsulteeRecord & {
+  outcomeMailed?: 'sending' | 'sent' | null;
+  outcomeClaimedAt?: number;
+};
+
+const outcomeClaimedAt = (c: NotifiedConsultee): number =>
+  typeof c.outcomeClaimedAt === 'number' ? c.outcomeClaimedAt : 0;
+
 export async function notifyOutcome(
   input: NotifyOutcomeInput,
-  now = new Date(),
-): Promise<{ mailed: number }> {
+  options: { now?: Date; remainingMs?: number } = {},
+): Promise<NotifyOutcomeResult> {
   const decision = await getDecision(input.decisionId);
   if (decision.proposalId !== input.proposalId) {
     throw new Error(`Decision ${input.decisionId} is not the decision of proposal ${input.proposalId}.`);
   }
   // A system rejection (insufficient need) held no consultation: there is nobody to tell.
-  if (decision.decidedBy === 'system' || decision.pressingNeed.band === 'insufficient') return { mailed: 0 };
+  if (decision.decidedBy === 'system' || decision.pressingNeed.band === 'insufficient') {
+    return { mailed: 0, done: true, waitSeconds: 0 };
+  }
 
   const proposal = await getProposal(input.proposalId);
-  const replied = (await listConsultees(input.proposalId)).filter(hasReplied);
+  const replied = ((await listConsultees(input.proposalId)) as NotifiedConsultee[]).filter(hasReplied);
+  const leaseMs = claimLeaseMs();
+  const staleBefore = Date.now() - leaseMs;
+  const held = (c: NotifiedConsultee) => c.outcomeMailed === 'sending' && outcomeClaimedAt(c) >= staleBefore;
+  const untold = replied.filter((c) => !c.outcomeMailed || (c.outcomeMailed === 'sending' && !held(c)));
+  const heldByOthers = replied.filter(held);
+  const told = replied.filter((c) => c.outcomeMailed === 'sent').length;
+
+  // Paced under SES's MaxSendRate, as the consultation letters are (functions/shared/send-pace.ts),
+  // and no more than the invocation's time allows.
+  const quotaRate = untold.length > 0 ? await sendingRate() : null;
+  const budgetMs = Math.max(
+    1000,
+    Math.min(NOTIFY_SLICE_SECONDS * 1000, (options.remainingMs ?? Infinity) - RESERVE_MS),
+  );
+  const slice = untold.slice(0, Math.max(1, Math.floor(((quotaRate ?? UNPACED_RATE) * budgetMs) / 1000)));
+  const pace = pacer(quotaRate);
   let mailed = 0;
-  // Paced under SES's MaxSendRate, as the consultation letters are (functions/shared/send-pace.ts).
-  const pace = pacer(replied.length > 0 ? await sendingRate() : null);
-  await mapBounded(replied, CONCURRENCY, async (consultee) => {
-    if (await mailOutcome(proposal, decision, consultee, pace)) mailed += 1;
+  let takenByOthers = 0;
+  await mapBounded(slice, CONCURRENCY, async (consultee) => {
+    if (await mailOutcome(proposal, decision, consultee, pace, staleBefore)) mailed += 1;
+    else takenByOthers += 1;
   });
-  if (mailed > 0) {
+
+  const next = nextRun(untold.length - slice.length, heldByOthers, takenByOthers, leaseMs);
+  if (next.done && mailed > 0) {
+    const total = told + mailed;
     await addTimelineEvent(
       proposal.proposalId,
       'outcome-mailed',
-      `The outcome was mailed to ${mailed} consultee${mailed === 1 ? '' : 's'} who replied.`,
-      now,
+      `The outcome was mailed to ${total} consultee${total === 1 ? '' : 's'} who replied.`,
+      options.now ?? new Date(),
     );
   }
-  log.info('outcome notified', { proposalId: proposal.proposalId, reference: proposal.reference, mailed });
-  return { mailed };
+  log.info('outcome notified', {
+    proposalId: proposal.proposalId,
+    reference: proposal.reference,
+    mailed,
+    done: next.done,
+  });
+  return { mailed, ...next };
+}
+
+function nextRun(
+  untried: number,
+  heldByOthers: NotifiedConsultee[],
+  takenByOthers: number,
+  leaseMs: number,
+): { done: boolean; waitSeconds: number } {
+  if (untried > 0) return { done: false, waitSeconds: 0 };
+  if (heldByOthers.length > 0) {
+    // A run that crashed holds them: wait until its claims are stale, then take them.
+    const staleAt = Math.min(...heldByOthers.map(outcomeClaimedAt)) + leaseMs;
+    return { done: false, waitSeconds: Math.max(1, Math.ceil((staleAt - Date.now()) / 1000)) };
+  }
+  // Claimed by another run between our read and our claim: look again shortly.
+  if (takenByOthers > 0) return { done: false, waitSeconds: 1 };
+  return { done: true, waitSeconds: 0 };
 }
 
 /**
@@ -90,19 +167,23 @@ export async function notifyOutcome(
  * another address (the outcome still goes to the consultee's own address). An auto-reply or a
  * bounce is not a reply; a bounced address is not written to again.
  */
-function hasReplied(c: ConsulteeRecord): boolean {
+function hasReplied(c: NotifiedConsultee): boolean {
   if (c.status === 'bounced') return false;
   return c.status === 'responded' || c.late || c.senderMismatch;
 }
 
-/** Sends one consultee their outcome mail unless a previous run already did (or is doing) so. */
+/**
+ * Sends one consultee their outcome mail unless another run already did, or holds a claim taken
+ * since `staleBefore`.
+ */
 async function mailOutcome(
   proposal: ProposalRecord,
   decision: DecisionRecord,
   consultee: ConsulteeRecord,
   pace: () => Promise<void>,
+  staleBefore: number,
 ): Promise<boolean> {
-  if (!(await setMarker(proposal.proposalId, consultee.email, 'claim'))) return false;
+  if (!(await setMarker(proposal.proposalId, consultee.email, 'claim', staleBefore))) return false;
   try {
     await pace();
     const message = renderMessage('outcome', outcomeView(proposal, decision, consultee));
@@ -141,17 +222,23 @@ export function outcomeView(
   };
 }
 
-/** claim: only if never marked; sent: after the mail went out; release: undo a claim that sent nothing. */
+/**
+ * claim: if never marked, or claimed before `staleBefore` and never confirmed; sent: after the mail
+ * went out; release: undo a claim that sent nothing.
+ */
 async function setMarker(
   proposalId: string,
   email: string,
   step: 'claim' | 'sent' | 'release',
+  staleBefore = 0,
 ): Promise<boolean> {
   const updates = {
     claim: {
-      UpdateExpression: 'SET #m = :sending',
-      ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(#m)',
-      ExpressionAttributeValues: { ':sending': 'sending' },
+      UpdateExpression: 'SET #m = :sending, #claimedAt = :now',
+      ConditionExpression:
+        'attribute_exists(PK) AND (attribute_not_exists(#m) OR ' +
+        '(#m = :sending AND (attribute_not_exists(#claimedAt) OR #claimedAt < :stale)))',
+      ExpressionAttributeValues: { ':sending': 'sending', ':now': Date.now(), ':stale': staleBefore },
     },
     sent: {
       UpdateExpression: 'SET #m = :sent, #at = :at',
@@ -171,6 +258,7 @@ async function setMarker(
         Key: consulteeKey(proposalId, email),
         ExpressionAttributeNames: {
           '#m': 'outcomeMailed',
+          ...(step === 'claim' ? { '#claimedAt': 'outcomeClaimedAt' } : {}),
           ...(step === 'sent' ? { '#at': 'outcomeMailedAt' } : {}),
         },
         ...updates,

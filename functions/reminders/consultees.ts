@@ -15,6 +15,7 @@ import { sha256hex } from '../shared/hash.js';
 import { consulteeKey, replyTokenKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
+import { pacer, sendingRate } from '../shared/send-pace.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import {
   type ConsulteeRecord,
@@ -105,11 +106,14 @@ async function mailReminders(proposal: ProposalRecord, due: RemindableConsultee[
   );
 
   let sent = 0;
+  // Paced under SES's MaxSendRate, as the letters they follow were (functions/shared/send-pace.ts).
+  const pace = pacer(await sendingRate());
   await mapBounded(due, MAIL_CONCURRENCY, async (consultee) => {
     if (!(await claimReminder(proposal.proposalId, consultee.email))) return;
     const replyTo = `consult+${tokens.get(consultee.email) as string}@${inboundDomain}`;
     try {
       const mail = { to: consultee.email, replyTo, ...renderReminder(proposal, consultee, replyTo) };
+      await pace();
       // Its evidence copy is written before SES takes it (sendMail), so a crash cannot lose it.
       await sendMail(mail, { proposalId: proposal.proposalId, kind: 'consultation-reminder' });
     } catch (error) {

@@ -36,7 +36,7 @@ const EVENT_STATES: Record<string, string[]> = {
   'dpo-no-response': ['RecordDpoSilence'],
   'approval-expired': ['MarkApprovalExpired'],
   decided: ['RecordDecision'],
-  'outcome-mailed': ['NotifyOutcome', 'Done'],
+  'outcome-mailed': ['NotifyOutcome', 'AllNotified', 'Done'],
 };
 
 /** The state a proposal in this status is in (null once the run was stopped by a withdrawal). */

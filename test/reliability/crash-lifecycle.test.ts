@@ -302,6 +302,9 @@ async function lifecycle(tag: string, points: Point[]): Promise<Counts> {
     (m) => m.subject.includes(`[${reference}]`) && !(m.replyTo ?? [])[0]?.startsWith('consult+'),
   );
   expect(others.length).toBeGreaterThanOrEqual(2 + CONSULTEES);
+  // Everyone who replied is told the outcome: a claim a killed run never confirmed is taken again.
+  const told = new Set(others.map((m) => m.destination?.to?.[0]));
+  for (const email of emails) expect(told.has(email), `the outcome to ${email}`).toBe(true);
   for (const m of others) {
     const copy = pack.mails.find(
       (c) =>

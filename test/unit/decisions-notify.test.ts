@@ -2,7 +2,7 @@
 // JSON dump of the view, so the mail holds every value it was given.
 import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -10,6 +10,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/decisions/notify.handler.js';
@@ -112,24 +113,28 @@ const consultee = (c: typeof c1, status: string, stance: string | null) => ({
 const lateReplier = { ...c2, name: 'Cllr Late Replier', email: 'late.replier@ashford.example' };
 const otherAddress = { ...c2, name: 'Cllr Other Address', email: 'other.address@ashford.example' };
 
-let claimed: Set<string>;
+let markers: Map<string, { outcomeMailed: string; outcomeClaimedAt?: number }>;
 
 function given(d: DecisionRecord) {
   ddb.on(GetCommand, { Key: decisionKey(1) }).resolves({ Item: { ...decisionKey(1), ...d } });
   ddb.on(GetCommand, { Key: proposalKey('p-1') }).resolves({ Item: { ...proposalKey('p-1'), ...proposal } });
-  ddb.on(QueryCommand).resolves({
-    Items: [
-      consultee(c1, 'responded', 'support'),
-      consultee(c2, 'mailed', null),
-      consultee(c3, 'bounced', null),
-      consultee(c4, 'responded', 'object'),
-      // Replied after the deadline: not counted, but told the outcome like everyone who replied.
-      { ...consultee(lateReplier, 'mailed', null), late: true },
-      // Replied from another address nobody accepted: the outcome goes to their own address.
-      { ...consultee(otherAddress, 'mailed', null), senderMismatch: true },
-    ],
-  });
+  const items = [
+    consultee(c1, 'responded', 'support'),
+    consultee(c2, 'mailed', null),
+    consultee(c3, 'bounced', null),
+    consultee(c4, 'responded', 'object'),
+    // Replied after the deadline: not counted, but told the outcome like everyone who replied.
+    { ...consultee(lateReplier, 'mailed', null), late: true },
+    // Replied from another address nobody accepted: the outcome goes to their own address.
+    { ...consultee(otherAddress, 'mailed', null), senderMismatch: true },
+  ];
+  // Each consultee as the table holds them now, outcome marker included.
+  ddb.on(QueryCommand).callsFake(() => ({
+    Items: items.map((item) => ({ ...item, ...markers.get(String(item.SK)) })),
+  }));
 }
+
+const notify = (context = {} as Context) => handler({ proposalId: 'p-1', decisionId: 'DEC-000001' }, context);
 
 const mails = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
 
@@ -140,17 +145,22 @@ beforeEach(() => {
   ses.reset();
   s3.reset();
   s3.on(PutObjectCommand).resolves({});
-  claimed = new Set();
+  markers = new Map();
   ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
   ddb.on(PutCommand).resolves({});
-  // The outcome marker, as DynamoDB would keep it: a claim succeeds once per consultee.
+  // The outcome marker, as DynamoDB would keep it: a claim holds unless the consultee was never
+  // claimed or their claim is older than the lease and was never confirmed.
   ddb.on(UpdateCommand).callsFake((command) => {
     const sk = String(command.Key.SK);
-    if (command.ConditionExpression?.includes('attribute_not_exists(#m)')) {
-      if (claimed.has(sk)) throw conditionFailed();
-      claimed.add(sk);
-    }
-    if (command.UpdateExpression === 'REMOVE #m') claimed.delete(sk);
+    const held = markers.get(sk);
+    const values = command.ExpressionAttributeValues ?? {};
+    if (command.UpdateExpression.startsWith('SET #m = :sending')) {
+      if (held && !(held.outcomeMailed === 'sending' && (held.outcomeClaimedAt ?? 0) < values[':stale'])) {
+        throw conditionFailed();
+      }
+      markers.set(sk, { outcomeMailed: 'sending', outcomeClaimedAt: values[':now'] });
+    } else if (command.UpdateExpression === 'REMOVE #m') markers.delete(sk);
+    else markers.set(sk, { ...held, outcomeMailed: 'sent' });
     return {};
   });
 });
@@ -158,7 +168,11 @@ beforeEach(() => {
 describe('notifyOutcome', () => {
   it('mails every consultee who replied, counted or not, and nobody else', async () => {
     given(decision());
-    expect(await handler({ proposalId: 'p-1', decisionId: 'DEC-000001' })).toEqual({ mailed: 4 });
+    expect(await notify()).toEqual({
+      mailed: 4,
+      done: true,
+      waitSeconds: 0,
+    });
     expect(
       mails()
         .map((m) => m.Destination?.ToAddresses?.[0])
@@ -180,7 +194,7 @@ describe('notifyOutcome', () => {
 
   it('never lets the site reach a consultee, even when the rationale quotes it', async () => {
     given(decision());
-    await handler({ proposalId: 'p-1', decisionId: 'DEC-000001' });
+    await notify();
     expect(mails()).toHaveLength(4);
     for (const mail of mails()) {
       const whole = JSON.stringify(mail);
@@ -194,10 +208,14 @@ describe('notifyOutcome', () => {
 
   it('mails each consultee once: a replay sends nothing', async () => {
     given(decision());
-    await handler({ proposalId: 'p-1', decisionId: 'DEC-000001' });
+    await notify();
     ses.resetHistory();
     ddb.resetHistory();
-    expect(await handler({ proposalId: 'p-1', decisionId: 'DEC-000001' })).toEqual({ mailed: 0 });
+    expect(await notify()).toEqual({
+      mailed: 0,
+      done: true,
+      waitSeconds: 0,
+    });
     expect(mails()).toHaveLength(0);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
@@ -212,10 +230,50 @@ describe('notifyOutcome', () => {
       }
       return { MessageId: 'm' };
     });
-    await expect(handler({ proposalId: 'p-1', decisionId: 'DEC-000001' })).rejects.toThrow('throttled');
+    await expect(notify()).rejects.toThrow('throttled');
     ses.resetHistory();
-    expect(await handler({ proposalId: 'p-1', decisionId: 'DEC-000001' })).toEqual({ mailed: 1 });
+    expect(await notify()).toEqual({
+      mailed: 1,
+      done: true,
+      waitSeconds: 0,
+    });
     expect(mails().map((m) => m.Destination?.ToAddresses?.[0])).toEqual([c4.email]);
+  });
+
+  it('takes again a claim a crashed run never confirmed, once it is stale, so nobody who replied goes untold', async () => {
+    given(decision());
+    // A run killed between claiming Cllr 1 and sending: the claim stands, no mail went.
+    const crashedClaim = { outcomeMailed: 'sending', outcomeClaimedAt: Date.now() };
+    markers.set(String(consulteeKey('p-1', c1.email).SK), crashedClaim);
+    const first = await notify();
+    // The others are told; the held one waits for the claim to go stale (120 s by default).
+    expect(first).toMatchObject({ mailed: 3, done: false });
+    expect(first.waitSeconds).toBeGreaterThan(100);
+    expect(first.waitSeconds).toBeLessThanOrEqual(120);
+    expect(mails().map((m) => m.Destination?.ToAddresses?.[0])).not.toContain(c1.email);
+    expect(ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item?.event)).toEqual([]);
+
+    crashedClaim.outcomeClaimedAt -= 121_000;
+    ses.resetHistory();
+    expect(await notify()).toEqual({
+      mailed: 1,
+      done: true,
+      waitSeconds: 0,
+    });
+    expect(mails().map((m) => m.Destination?.ToAddresses?.[0])).toEqual([c1.email]);
+    const events = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    expect(events.map((e) => e?.event)).toEqual(['outcome-mailed']);
+    expect(events[0]?.detail).toContain('mailed to 4 consultees');
+  });
+
+  it('mails no more than the invocation has time for at the sending rate; the next run goes on', async () => {
+    given(decision());
+    ses.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1, Max24HourSend: 200, SentLast24Hours: 0 });
+    // 22 s left: 2 s to send in at 0.9 mails a second once the reserve is kept.
+    const context = { getRemainingTimeInMillis: () => 22_000 } as Context;
+    const first = await notify(context);
+    expect(first).toEqual({ mailed: 1, done: false, waitSeconds: 0 });
+    expect(mails()).toHaveLength(1);
   });
 
   it('mails nobody for an insufficient-need rejection by the system', async () => {
@@ -227,16 +285,18 @@ describe('notifyOutcome', () => {
         pressingNeed: { score: 28, band: 'insufficient', policyVersion: '2026.1' },
       }),
     );
-    expect(await handler({ proposalId: 'p-1', decisionId: 'DEC-000001' })).toEqual({ mailed: 0 });
+    expect(await notify()).toEqual({
+      mailed: 0,
+      done: true,
+      waitSeconds: 0,
+    });
     expect(mails()).toHaveLength(0);
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
   it('refuses a decision id that belongs to another proposal', async () => {
     given(decision({ proposalId: 'p-other' }));
-    await expect(handler({ proposalId: 'p-1', decisionId: 'DEC-000001' })).rejects.toThrow(
-      /not the decision/,
-    );
+    await expect(notify()).rejects.toThrow(/not the decision/);
     expect(mails()).toHaveLength(0);
   });
 });

@@ -370,9 +370,10 @@ describe('the state diagram', () => {
     const classes = Object.fromEntries(view.boxes.map((b) => [b.name, b.className]));
     expect(classes.RequestApproval).toBe('current');
     expect(classes.RecordDecision).toBe('future');
-    // Every state of the ASL file, WaitToSend (the fan-out's wait between slices) among them.
-    expect(view.boxes).toHaveLength(16);
+    // Every state of the ASL file, WaitToSend and WaitToNotify (the waits between slices) among them.
+    expect(view.boxes).toHaveLength(18);
     expect(classes.WaitToSend).toBe('future');
+    expect(classes.WaitToNotify).toBe('future');
   });
 
   it('shows the insufficient-need path and a withdrawn run with no current state', () => {
