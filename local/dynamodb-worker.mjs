@@ -9,6 +9,7 @@ import { cacheDynaliteItems } from './dynalite-cache.mjs';
 import { closeDynaliteIterators } from './dynalite-iterators.mjs';
 import { cacheDynaliteParsers } from './dynalite-parse-cache.mjs';
 import { dynaliteWithTransactions } from './dynalite-transact.mjs';
+import { answerGarbageCollection } from './worker-gc.mjs';
 
 // Before dynalite opens its db: without it every Query and Scan leaks a LevelDB iterator (issue 15).
 closeDynaliteIterators();
@@ -42,6 +43,7 @@ server.once('error', (error) => {
 server.once('listening', onListening);
 server.listen(port, host);
 
+answerGarbageCollection(parentPort);
 parentPort.on('message', async (message) => {
   if (message !== 'close') return;
   await close().catch(() => undefined);

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
+import { answerGarbageCollection } from './worker-gc.mjs';
 
 const require = createRequire(import.meta.url);
 const { directory, buckets, host, port } = workerData;
@@ -74,6 +75,7 @@ server.once('error', (error) =>
 );
 server.listen(port, host, () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
 
+answerGarbageCollection(parentPort);
 parentPort.on('message', (message) => {
   if (message !== 'close') return;
   // Every write is on disk when its response is sent: closing only stops listening.

@@ -2,13 +2,40 @@
 // services would use separate machines in AWS. The worker script (plain .mjs, no TypeScript
 // loader there) listens on workerData.host/port and speaks a three-message protocol:
 //   in: 'close'   out: { type: 'listening', port } | { type: 'error', code, message } | { type: 'closed' }
+// and answers 'gc' with { type: 'collected' } after a full garbage collection (worker-gc.mjs).
 import { Worker } from 'node:worker_threads';
 import { PortInUseError } from './service.js';
 
 type WorkerMessage =
   | { type: 'listening'; port: number }
   | { type: 'error'; code?: string; message: string }
-  | { type: 'closed' };
+  | { type: 'closed' }
+  | { type: 'collected' };
+
+/** The service threads running in this process. */
+const running = new Set<Worker>();
+
+/**
+ * A full garbage collection in every service thread, for a settled measure of the process's
+ * memory (the main thread collects its own with `gc()`).
+ */
+export async function collectWorkerGarbage(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          const onMessage = (message: WorkerMessage) => {
+            if (message.type !== 'collected') return;
+            worker.off('message', onMessage).off('exit', done);
+            resolve();
+          };
+          const done = () => resolve();
+          worker.on('message', onMessage).once('exit', done);
+          worker.postMessage('gc');
+        }),
+    ),
+  );
+}
 
 export interface WorkerService {
   port: number;
@@ -23,8 +50,10 @@ export async function startWorkerService(
 ): Promise<WorkerService> {
   const worker = new Worker(script, { workerData });
   let exited = false;
+  running.add(worker);
   worker.once('exit', () => {
     exited = true;
+    running.delete(worker);
   });
   let onError: (error: Error) => void = () => undefined;
   let onExit: (code: number) => void = () => undefined;

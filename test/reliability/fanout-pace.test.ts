@@ -1,7 +1,7 @@
 // Issue 15, sending pace: a consultation reads SES's GetSendQuota and keeps under MaxSendRate, so
 // it never meets throttling, and mails in bounded slices that the state machine loops over. The
 // local SES is given a rate (DPIA_SES_MAX_SEND_RATE's setting) and throttles anyone faster: it
-// counts the refusals, which must stay 0. Quick form: 12 consultees at 5 mails/s, 5 to a slice.
+// counts the refusals, which must stay 0. Quick form: 12 consultees at 10 mails/s, 5 to a slice.
 // Long form (DPIA_SOAK=1): the issue's 5,000 consultees at 14 mails/s, time-scaled by 10. At
 // 14 mails/s SendConsultation sends for 120 s a run (SLICE_SECONDS; its Lambda's 600 s timeout
 // less the 60 s it keeps for marks leaves more), so 5,000 take about 6 minutes over several runs.
@@ -22,7 +22,7 @@ import { type LocalStack, startLocalStack } from '../../local/runner.js';
 import { proposalInput } from '../support/stack.js';
 import { reportSoak, SOAK, soakSize } from './summary.js';
 
-const RATE = SOAK ? 14 : 5;
+const RATE = SOAK ? 14 : 10;
 const CONSULTEES = soakSize(12, 500);
 /** Quick form: a slice of 5, so 12 consultees take three runs of SendConsultation. */
 const SLICE_MAX = SOAK ? undefined : 5;

@@ -4,9 +4,12 @@
 // once, the chain verified, and the process's resident memory at the start and the end reported
 // (the end within 20% of the start).
 //
-// "Start" is after the stack is up and a warm-up round has run at the run's own concurrency: V8
-// loads the handlers, compiles them and sizes its heap for that load on the first round, which a
-// stack that has been running has already done. Both measures follow a full garbage collection.
+// "Start" is after the stack is up and a warm-up at the run's own concurrency has brought it to its
+// working size, which a stack that has been running has already reached: V8 loads and compiles the
+// handlers on the first round and grows each thread's heap (its young generation most) to the
+// load. A first round starts its lifecycles together; the run's are out of step, each lane taking
+// the next as one ends, so the long form warms up with twice the concurrency driven that way.
+// Both measures follow a full garbage collection in every thread.
 // The stack runs in this process beside the test's drivers, so the drivers keep only what they
 // still need: a proposal's letters are counted when its lifecycle ends (no letter can follow
 // then), and the watcher forgets its mail.
@@ -16,6 +19,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limiter, SmtpSender } from '../../bench/support/drive.js';
 import { type BenchStack, startBenchStack } from '../../bench/support/stack.js';
+import { collectWorkerGarbage } from '../../local/worker-service.js';
 import { type Driven, driveLifecycle, lettersPerAddress } from './drive.js';
 import { reportSoak, SOAK, soakSize } from './summary.js';
 
@@ -25,8 +29,12 @@ let sender: SmtpSender;
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-/** Resident memory after a full garbage collection (as `node --expose-gc` would give `gc()`). */
-function settledRss(): number {
+/**
+ * Resident memory after a full garbage collection in every thread: the stack's service threads
+ * (DynamoDB, S3), then this one (as `node --expose-gc` would give `gc()`).
+ */
+async function settledRss(): Promise<number> {
+  await collectWorkerGarbage();
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
   return process.memoryUsage().rss;
@@ -84,14 +92,20 @@ describe('load', () => {
         }
         return d;
       });
-    // Warm-up: one round at the run's concurrency (see the top of this file).
-    const warmUp = concurrency;
-    await Promise.all(Array.from({ length: warmUp }, (_, i) => drive(`warm${i}`)));
-    const rssStart = settledRss();
+    // Warm-up: twice the run's concurrency in the long form, once in the quick, through the same
+    // lanes as the run (see the top of this file).
+    const rounds = soakSize(1, 2);
+    const warmUp = rounds * concurrency;
+    await Promise.all(Array.from({ length: concurrency }, (_, i) => drive(`warm${i}`)));
+    const rssFirstRound = await settledRss();
+    await Promise.all(
+      Array.from({ length: warmUp - concurrency }, (_, i) => drive(`warm${concurrency + i}`)),
+    );
+    const rssStart = await settledRss();
     const driven = (await Promise.all(Array.from({ length: proposals }, (_, i) => drive(`load${i}`)))).filter(
       (d): d is Driven => d !== undefined,
     );
-    const rssEnd = settledRss();
+    const rssEnd = await settledRss();
     const verify = await b.api<{ ok: boolean; checked: number }>('auditor', 'GET', '/audit/verify');
     const growth = (rssEnd - rssStart) / rssStart;
     reportSoak('load', {
