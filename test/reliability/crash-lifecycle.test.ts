@@ -25,7 +25,7 @@ import { reportSoak, SOAK } from './summary.js';
 /** The 20 in the long form; the quick form's two points need fewer. */
 const CONSULTEES = SOAK ? 20 : 8;
 /** Slow enough to kill the stack mid-fan-out (the letters take 1-2 s), paced under by the sender. */
-const SES_RATE = SOAK ? 10 : 6;
+const SES_RATE = SOAK ? 10 : 8;
 /** A crashed run's claims are taken again after this (the default, 120 s, suits AWS). */
 const CLAIM_SECONDS = SOAK ? 2 : 1;
 
