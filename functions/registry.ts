@@ -7,6 +7,7 @@ export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
   entry: string;
   description: string;
+  /** Default DEFAULT_TIMEOUT_SECONDS. */
   timeoutSeconds?: number;
   /** Default 512. */
   memoryMB?: number;
@@ -18,6 +19,9 @@ export interface FunctionSpec {
 }
 
 export const FUNCTION_PREFIX = 'camera-dpia-';
+
+/** A function's timeout when its entry names none: the CDK deploys it and the local stack keeps to it. */
+export const DEFAULT_TIMEOUT_SECONDS = 15;
 
 export const functionRegistry: FunctionSpec[] = [
   { name: 'create-proposal', entry: 'functions/proposals/create.handler.ts', description: 'POST /proposals' },

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  DEFAULT_TIMEOUT_SECONDS,
   deployedFunctionName,
   FUNCTION_PREFIX,
   type FunctionSpec,
@@ -98,7 +99,8 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       const name = shortName(ref);
       const handler = await load(name);
       const spec = registry.find((f) => f.name === name);
-      const deadline = Date.now() + (spec?.timeoutSeconds ?? 30) * 1000;
+      const timeoutSeconds = spec?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+      const deadline = Date.now() + timeoutSeconds * 1000;
       const context: LambdaContext = {
         functionName: deployedFunctionName(name),
         functionVersion: '$LATEST',
@@ -110,7 +112,6 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
         callbackWaitsForEmptyEventLoop: true,
         getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
       };
-      const timeoutSeconds = spec?.timeoutSeconds ?? 30;
       const timedOut = () =>
         new LambdaInvocationError(
           'Sandbox.Timedout',

@@ -8,7 +8,11 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { deployedFunctionName, type FunctionSpec } from '../../functions/registry.js';
+import {
+  DEFAULT_TIMEOUT_SECONDS,
+  deployedFunctionName,
+  type FunctionSpec,
+} from '../../functions/registry.js';
 import { repoPath } from '../paths.js';
 
 export interface NodeFunctionProps {
@@ -32,8 +36,6 @@ export const NODE_RUNTIME = lambda.Runtime.NODEJS_22_X;
  */
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-
-const DEFAULT_TIMEOUT_SECONDS = 15;
 
 /** Where a Chromium function finds @sparticuz/chromium's bin/ (Lambda unpacks the bundle in /var/task). */
 export const CHROMIUM_BIN_ON_LAMBDA = '/var/task/chromium/bin';
