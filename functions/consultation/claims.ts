@@ -30,6 +30,27 @@ export function claimLeaseMs(): number {
   return (Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_CLAIM_SECONDS) * 1000;
 }
 
+/**
+ * What the state machine does after a run that mailed a slice (the consultation's and the outcome's
+ * loops): run again now while some were not tried; wait until the oldest claim another run holds
+ * is stale (a run that crashed holds it), then take it; look again shortly when another run took
+ * some between the listing and the claim; else done.
+ */
+export function afterSlice(
+  untried: number,
+  heldSince: readonly number[],
+  takenByOthers: number,
+  leaseMs: number,
+): { done: boolean; waitSeconds: number } {
+  if (untried > 0) return { done: false, waitSeconds: 0 };
+  if (heldSince.length > 0) {
+    const staleAt = Math.min(...heldSince) + leaseMs;
+    return { done: false, waitSeconds: Math.max(1, Math.ceil((staleAt - Date.now()) / 1000)) };
+  }
+  if (takenByOthers > 0) return { done: false, waitSeconds: 1 };
+  return { done: true, waitSeconds: 0 };
+}
+
 /** When a consultee's claim was taken (ms); 0 for a claim from before claims carried a time. */
 export const claimedAt = (consultee: ConsulteeRecord): number =>
   typeof consultee.claimedAt === 'number' ? consultee.claimedAt : 0;

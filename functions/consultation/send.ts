@@ -32,7 +32,7 @@ import {
   putAll,
 } from '../shared/store/proposals.js';
 import { countConsultationMailed } from '../stats/counters.js';
-import { claimConsultees, claimedAt, claimLeaseMs, releaseConsultee } from './claims.js';
+import { afterSlice, claimConsultees, claimedAt, claimLeaseMs, releaseConsultee } from './claims.js';
 import { renderConsultation } from './letter.js';
 import { type MailedMarks, mailedMarks } from './marks.js';
 import { rebuildConsultationCounts } from './summary.js';
@@ -169,7 +169,12 @@ export async function sendConsultation(
     throw error;
   }
   const mailed = await recordMailing(proposal, run.sent, consultees.length);
-  const next = nextRun(unsent.length - Math.min(tried, slice.length), heldByOthers, run.taken, leaseMs);
+  const next = afterSlice(
+    unsent.length - Math.min(tried, slice.length),
+    heldByOthers.map(claimedAt),
+    run.taken,
+    leaseMs,
+  );
   if (next.done) {
     if (mailed > 0) await countConsultationMailed(proposal);
     // A timer beside the CollectResponses wait, not a step of it (README, Reminders): started by
@@ -322,23 +327,6 @@ async function sendBatch(run: Run, batch: Prepared): Promise<void> {
 }
 
 /** Whether consultees remain, and how long the next run should wait for them. */
-function nextRun(
-  untried: number,
-  heldByOthers: ConsulteeRecord[],
-  taken: number,
-  leaseMs: number,
-): { done: boolean; waitSeconds: number } {
-  if (untried > 0) return { done: false, waitSeconds: 0 };
-  if (heldByOthers.length > 0) {
-    // A run that crashed holds them: wait until its claims are stale, then take them.
-    const staleAt = Math.min(...heldByOthers.map(claimedAt)) + leaseMs;
-    return { done: false, waitSeconds: Math.max(1, Math.ceil((staleAt - Date.now()) / 1000)) };
-  }
-  // Claimed by another run between our read and our claim: look again shortly.
-  if (taken > 0) return { done: false, waitSeconds: 1 };
-  return { done: true, waitSeconds: 0 };
-}
-
 function sliceMax(): number {
   const raw = Number(process.env[SLICE_MAX_ENV]);
   return Number.isInteger(raw) && raw > 0 ? raw : Number.POSITIVE_INFINITY;

@@ -9,7 +9,7 @@
 // One run mails a bounded slice, paced under SES's MaxSendRate, within its invocation's time; the
 // state machine runs it again (AllNotified, WaitToNotify) until everyone is told.
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { claimLeaseMs } from '../consultation/claims.js';
+import { afterSlice, claimLeaseMs } from '../consultation/claims.js';
 import { withoutSite } from '../consultation/letter.js';
 import { mapBounded } from '../shared/bounded.js';
 import { dynamo } from '../shared/clients/dynamo.js';
@@ -126,7 +126,12 @@ export async function notifyOutcome(
     else takenByOthers += 1;
   });
 
-  const next = nextRun(untold.length - slice.length, heldByOthers, takenByOthers, leaseMs);
+  const next = afterSlice(
+    untold.length - slice.length,
+    heldByOthers.map(outcomeClaimedAt),
+    takenByOthers,
+    leaseMs,
+  );
   if (next.done && mailed > 0) {
     const total = told + mailed;
     await addTimelineEvent(
@@ -143,23 +148,6 @@ export async function notifyOutcome(
     done: next.done,
   });
   return { mailed, ...next };
-}
-
-function nextRun(
-  untried: number,
-  heldByOthers: NotifiedConsultee[],
-  takenByOthers: number,
-  leaseMs: number,
-): { done: boolean; waitSeconds: number } {
-  if (untried > 0) return { done: false, waitSeconds: 0 };
-  if (heldByOthers.length > 0) {
-    // A run that crashed holds them: wait until its claims are stale, then take them.
-    const staleAt = Math.min(...heldByOthers.map(outcomeClaimedAt)) + leaseMs;
-    return { done: false, waitSeconds: Math.max(1, Math.ceil((staleAt - Date.now()) / 1000)) };
-  }
-  // Claimed by another run between our read and our claim: look again shortly.
-  if (takenByOthers > 0) return { done: false, waitSeconds: 1 };
-  return { done: true, waitSeconds: 0 };
 }
 
 /**
