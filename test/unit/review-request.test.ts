@@ -213,6 +213,40 @@ describe('requestApproval', () => {
     expect(timeline()).toEqual([]);
   });
 
+  it('mails a fresh link when the run before was cut off between claiming the mail and confirming it', async () => {
+    // Killed after the claim: whether SES took that link is unknown, and no one else would send it.
+    given(proposal({ status: 'awaiting-approval', reviewId: 'rev-old' }), review({ mailMarker: 'sending' }));
+    const result = await requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW);
+    expect(result.mailed).toBe(true);
+    expect(result.reviewId).not.toBe('rev-old');
+    expect(updates()).toContainEqual(
+      expect.objectContaining({
+        Key: reviewKey('rev-old'),
+        ExpressionAttributeValues: expect.objectContaining({ ':void': 'void', ':reason': 'superseded' }),
+      }),
+    );
+    expect(reviewPuts()).toHaveLength(1);
+    expect(reviewPuts()[0]?.Item?.taskToken).toBe(TOKEN);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(timeline()).toEqual(['approval-requested']);
+  });
+
+  it('leaves a half-sent link standing when the approver used it before the void', async () => {
+    given(proposal({ status: 'awaiting-approval', reviewId: 'rev-old' }), review({ mailMarker: 'sending' }));
+    // The void's condition (still open) fails: the approver decided through that link; re-read, it is decided.
+    ddb.on(UpdateCommand, { Key: reviewKey('rev-old') }).rejects(conditionFailed());
+    ddb
+      .on(GetCommand, { Key: reviewKey('rev-old') })
+      .resolvesOnce({ Item: { ...reviewKey('rev-old'), ...review({ mailMarker: 'sending' }) } })
+      .resolves({
+        Item: { ...reviewKey('rev-old'), ...review({ mailMarker: 'sending', state: 'decided' }) },
+      });
+    const result = await requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW);
+    expect(result).toEqual({ reviewId: 'rev-old', mailed: false });
+    expect(reviewPuts()).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
   it('finishes the job when a previous run stopped after pointing the proposal at a review', async () => {
     given(proposal({ reviewId: 'rev-never-created' }));
     const result = await requestApproval({ proposalId: 'p-1', taskToken: TOKEN }, NOW);

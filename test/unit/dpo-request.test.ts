@@ -1,0 +1,141 @@
+// RequestDpoAdvice with DynamoDB, SES, S3 and Secrets Manager mocked: a run of the task that was cut
+// off between claiming the DPO's mail and confirming it must not leave the DPO without a link.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { requestDpoAdvice } from '../../functions/dpo/request.js';
+import type { AdviceRecord } from '../../functions/dpo/store.js';
+import { adviceKey, proposalKey } from '../../functions/shared/keys.js';
+import { ProposalInput } from '../../functions/shared/model/proposal.js';
+import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { unitEnv } from '../support/unit-env.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESClient);
+const s3 = mockClient(S3Client);
+const secrets = mockClient(SecretsManagerClient);
+
+const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAX-dpo-task-token';
+const NOW = new Date('2026-12-16T09:00:00.000Z');
+const input = ProposalInput.parse(
+  JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
+);
+const dpo = input.dpo as NonNullable<typeof input.dpo>;
+
+const proposal: ProposalRecord = {
+  proposalId: 'p-1',
+  reference: 'DPIA-2026-0007',
+  createdAt: '2026-11-01T09:00:00.000Z',
+  createdBy: 'manager@police.example',
+  updatedAt: '2026-12-15T17:00:00.000Z',
+  status: 'awaiting-dpo-advice',
+  input,
+  pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1', factors: [] },
+  consultation: {
+    deadline: input.responseDeadline,
+    mailed: 12,
+    responded: 9,
+    late: 1,
+    bounced: 0,
+    tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
+    closedAt: '2026-12-15T17:00:00.000Z',
+  },
+  executionArn: null,
+  collectTaskToken: null,
+  reviewId: null,
+  decisionId: null,
+  dpo: {
+    adviceId: 'adv-old',
+    dpoName: dpo.name,
+    requestedAt: NOW.toISOString(),
+    expiresAt: '2026-12-23T09:00:00.000Z',
+    status: 'requested',
+  },
+};
+
+/** Claimed by a run that was killed before SES answered or before the claim was confirmed. */
+const halfSent: AdviceRecord = {
+  adviceId: 'adv-old',
+  proposalId: 'p-1',
+  dpoEmail: dpo.email,
+  dpoName: dpo.name,
+  expiresAt: '2026-12-23T09:00:00.000Z',
+  state: 'open',
+  taskToken: TOKEN,
+  createdAt: NOW.toISOString(),
+  mailMarker: 'sending',
+};
+
+const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
+const puts = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item ?? {});
+const voids = () =>
+  ddb
+    .commandCalls(UpdateCommand)
+    .map((c) => c.args[0].input)
+    .filter((u) => u.ExpressionAttributeValues?.[':void'] === 'void');
+
+unitEnv({
+  DPIA_SENDER_ADDRESS: 'dpia@camera-dpia.test',
+  DPIA_PUBLIC_BASE_URL: 'https://dpia.example.police.uk',
+  DPIA_REVIEW_KEY_SECRET_ID: 'camera-dpia/review-link-key',
+  DPIA_EVIDENCE_BUCKET: 'camera-dpia-evidence',
+});
+
+beforeEach(() => {
+  ddb.reset();
+  ses.reset();
+  s3.reset();
+  secrets.reset();
+  s3.on(PutObjectCommand).resolves({});
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: randomBytes(32).toString('base64') });
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+  ddb.on(GetCommand).resolves({});
+  ddb.on(GetCommand, { Key: proposalKey('p-1') }).resolves({ Item: { ...proposalKey('p-1'), ...proposal } });
+  ddb
+    .on(GetCommand, { Key: adviceKey('adv-old') })
+    .resolves({ Item: { ...adviceKey('adv-old'), ...halfSent } });
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+});
+
+describe('requestDpoAdvice after a run cut off mid-send', () => {
+  it('voids the half-sent link and mails the DPO a fresh one for the same task', async () => {
+    const result = await requestDpoAdvice({ proposalId: 'p-1', taskToken: TOKEN }, NOW);
+    expect(result.mailed).toBe(true);
+    expect(result.adviceId).not.toBe('adv-old');
+    expect(voids()).toEqual([
+      expect.objectContaining({
+        Key: adviceKey('adv-old'),
+        ExpressionAttributeValues: expect.objectContaining({ ':reason': 'superseded' }),
+      }),
+    ]);
+    const advice = puts().filter((item) => item.SK === 'ADVICE');
+    expect(advice).toEqual([expect.objectContaining({ taskToken: TOKEN, state: 'open' })]);
+    expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses)).toEqual([
+      [dpo.email],
+    ]);
+  });
+
+  it('leaves the link standing when the DPO already used it (the void finds it given)', async () => {
+    ddb.on(UpdateCommand, { Key: adviceKey('adv-old') }).rejects(conditionFailed());
+    ddb
+      .on(GetCommand, { Key: adviceKey('adv-old') })
+      .resolvesOnce({ Item: { ...adviceKey('adv-old'), ...halfSent } })
+      .resolves({
+        Item: {
+          ...adviceKey('adv-old'),
+          ...halfSent,
+          state: 'given',
+          given: { recommendation: 'proceed', advice: 'Proceed.', givenAt: NOW.toISOString() },
+        },
+      });
+    const result = await requestDpoAdvice({ proposalId: 'p-1', taskToken: TOKEN }, NOW);
+    expect(result).toEqual({ adviceId: 'adv-old', mailed: false });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+});
