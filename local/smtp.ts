@@ -297,21 +297,26 @@ function headerSection(raw: Buffer): string {
 function eventHeaders(block: string): { headers: SesHeader[]; truncated: boolean } {
   const headers: SesHeader[] = [];
   let bytes = 0;
-  for (const field of block.split(/\r?\n(?![ \t])/)) {
-    const colon = field.indexOf(':');
-    if (colon <= 0) continue;
-    const name = field.slice(0, colon).trim();
-    // Field names are printable ASCII without spaces; this skips an mbox "From " line and the like.
-    if (!/^[!-9;-~]+$/.test(name)) continue;
-    const value = field
-      .slice(colon + 1)
-      .replace(/\r?\n(?=[ \t])/g, '')
-      .trim();
+  for (const { name, body } of headerFields(block)) {
+    const value = body.replace(/\r?\n(?=[ \t])/g, '').trim();
     bytes += Buffer.byteLength(name) + Buffer.byteLength(value);
     if (bytes > MAX_EVENT_HEADER_BYTES) return { headers, truncated: true };
     headers.push({ name, value });
   }
   return { headers, truncated: false };
+}
+
+/**
+ * The header block's fields in message order: each name, and its body as written (folds kept).
+ * Field names are printable ASCII without spaces; this skips an mbox "From " line and the like.
+ */
+function* headerFields(block: string): Generator<{ name: string; body: string }> {
+  for (const field of block.split(/\r?\n(?![ \t])/)) {
+    const colon = field.indexOf(':');
+    if (colon <= 0) continue;
+    const name = field.slice(0, colon).trim();
+    if (/^[!-9;-~]+$/.test(name)) yield { name, body: field.slice(colon + 1) };
+  }
 }
 
 function commonHeaders(block: string, headers: SesHeader[], source: string): SesCommonHeaders {
@@ -345,20 +350,13 @@ function commonHeaders(block: string, headers: SesHeader[], source: string): Ses
 /** Header values by lower-case name, in order, each unfolded (a fold is one space); empty ones left out. */
 function fieldValues(block: string): Map<string, string[]> {
   const values = new Map<string, string[]>();
-  for (const field of block.split(/\r?\n(?![ \t])/)) {
-    const colon = field.indexOf(':');
-    if (colon <= 0) continue;
-    const name = field.slice(0, colon).trim().toLowerCase();
-    // As in eventHeaders: a name is printable ASCII, so an mbox "From " line names no header.
-    if (!/^[!-9;-~]+$/.test(name)) continue;
-    const value = field
-      .slice(colon + 1)
-      .replace(/\r?\n[ \t]*/g, ' ')
-      .trim();
+  for (const { name, body } of headerFields(block)) {
+    const value = body.replace(/\r?\n[ \t]*/g, ' ').trim();
     if (value === '') continue;
-    const list = values.get(name);
+    const key = name.toLowerCase();
+    const list = values.get(key);
     if (list) list.push(value);
-    else values.set(name, [value]);
+    else values.set(key, [value]);
   }
   return values;
 }
