@@ -1,14 +1,7 @@
-// The CloseConsultation task: runs when every consultee has a counted response (early close) or
-// when CollectResponses times out at the deadline. It freezes the consultation and hands the
-// proposal on: to the DPO when the proposal names one (SPEC 10), else to the approver. The returned
-// timeouts are RequestDpoAdvice's and RequestApproval's TimeoutSecondsPath.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/clients/dynamo.js';
-import { tableName } from '../shared/env.js';
 import { ConfigurationError } from '../shared/errors.js';
-import { proposalKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
-import { addTimelineEvent, changeStatus, getProposal } from '../shared/store/proposals.js';
+import { addTimelineEvent, changeStatus, getProposal, proposalUpdate } from '../shared/store/proposals.js';
 import { countConsultationClosed } from '../stats/counters.js';
 import { rebuildConsultationCounts } from './summary.js';
 
@@ -76,9 +69,7 @@ export async function closeConsultation(proposalId: string): Promise<CloseConsul
  */
 async function markClosed(proposalId: string, closedAt: string): Promise<void> {
   await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: proposalKey(proposalId),
+    proposalUpdate(proposalId, {
       UpdateExpression: 'SET #token = :null, #c.#closedAt = :closedAt, #updatedAt = :now',
       ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeNames: {

@@ -25,6 +25,7 @@ import {
   listConsultees,
   loadProposalPartition,
   type ProposalRecord,
+  proposalUpdate,
 } from '../shared/store/proposals.js';
 
 /** What one consultee (or one late reply) adds to the counts, at a version of its item. */
@@ -289,9 +290,7 @@ async function applyEntry(
   }
   if (current) values[':version'] = current.version;
   const out = await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: proposalKey(proposalId),
+    proposalUpdate(proposalId, {
       UpdateExpression: `SET ${sets.join(', ')}`,
       ConditionExpression: current
         ? 'attribute_exists(PK) AND #states.#key.#version = :version'
@@ -322,9 +321,7 @@ export async function rebuildConsultationCounts(proposalId: string): Promise<Con
     const { states, counts } = countAll(consultees, replies);
     try {
       await dynamo.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: proposalKey(proposalId),
+        proposalUpdate(proposalId, {
           UpdateExpression:
             'SET #states = :states, #countsVersion = :nextVersion, #c.#mailed = :mailed, #c.#responded = :responded, #c.#late = :late, #c.#bounced = :bounced, #c.#tally = :tally',
           ConditionExpression:

@@ -1,13 +1,5 @@
-// Issue 19: the manager completes the assessment while the proposal is open (the risks and their
-// measures, the 12 principles, alternatives, screening, legal regime, lawful basis, data and
-// recipients). Each field sent replaces the stored one; the need grounds and the consultees are not
-// editable (they were scored and mailed). After the decision nothing changes: the record's digest
-// covers what was assessed, and `dpia audit verify` notices a change made behind the API's back.
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/clients/dynamo.js';
-import { tableName } from '../shared/env.js';
 import { ConflictError } from '../shared/errors.js';
-import { proposalKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { approvalGaps } from '../shared/model/assessment-terms.js';
 import { ASSESSMENT_KEYS, type AssessmentInput } from '../shared/model/proposal.js';
@@ -16,6 +8,7 @@ import {
   addTimelineEvent,
   getProposal,
   type ProposalStatus,
+  proposalUpdate,
   UNDECIDED_STATUSES,
 } from '../shared/store/proposals.js';
 
@@ -63,9 +56,7 @@ export async function updateAssessment(
   let after: Record<string, unknown> | undefined;
   try {
     const out = await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: proposalKey(proposalId),
+      proposalUpdate(proposalId, {
         UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: `attribute_exists(PK) AND #status IN (${open.join(', ')})`,
         ExpressionAttributeNames: names,

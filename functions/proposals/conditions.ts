@@ -2,11 +2,8 @@
 // (once); a manager marks each done with evidence; the open ones are listed, soonest due first,
 // until they are done, as the reviews-due list shows reviews. The DPIA document shows their state.
 
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/clients/dynamo.js';
-import { tableName } from '../shared/env.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
-import { proposalKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import type { ConditionState } from '../shared/model/conditions.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
@@ -16,6 +13,7 @@ import {
   getProposal,
   listProposals,
   type ProposalRecord,
+  proposalUpdate,
   updateProposal,
 } from '../shared/store/proposals.js';
 
@@ -60,9 +58,7 @@ export async function markConditionDone(
   try {
     // Only if nobody marked it meanwhile: a conditional write on this one condition.
     await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: proposalKey(proposalId),
+      proposalUpdate(proposalId, {
         UpdateExpression: `SET #c[${index}].#done = :true, #c[${index}].#doneAt = :at, #c[${index}].#doneBy = :by, #c[${index}].#evidence = :evidence, #updatedAt = :at`,
         ConditionExpression: `#c[${index}].#n = :n AND #c[${index}].#done = :false`,
         ExpressionAttributeNames: {

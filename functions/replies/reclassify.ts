@@ -9,7 +9,7 @@ import { syncConsulteeCount, updateCountedConsultee } from '../consultation/summ
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
-import { proposalKey, replyKey } from '../shared/keys.js';
+import { replyKey } from '../shared/keys.js';
 import { type Reclassification, type Reply, Stance } from '../shared/model/consultation.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import {
@@ -17,6 +17,7 @@ import {
   getProposal,
   listConsultees,
   type ProposalStatus,
+  proposalUpdate,
   type StanceCorrection,
 } from '../shared/store/proposals.js';
 import { stanceReasonOf } from './reason.js';
@@ -144,9 +145,7 @@ async function noteCorrection(proposalId: string, correction: StanceCorrection):
   const key = `${correction.replyId}#${correction.at}`;
   try {
     await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: proposalKey(proposalId),
+      proposalUpdate(proposalId, {
         UpdateExpression:
           'SET #corrections = list_append(if_not_exists(#corrections, :none), :one) ADD #noted :keys',
         ConditionExpression: 'attribute_exists(PK) AND NOT contains(#noted, :key)',

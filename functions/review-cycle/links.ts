@@ -7,10 +7,15 @@ import { findRegisterEntry } from '../register/store.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
-import { decisionKey, proposalKey, sequenceOfDecisionId } from '../shared/keys.js';
+import { decisionKey, sequenceOfDecisionId } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
-import { findProposal, type ProposalRecord, type ProposalStatus } from '../shared/store/proposals.js';
+import {
+  findProposal,
+  type ProposalRecord,
+  type ProposalStatus,
+  proposalUpdate,
+} from '../shared/store/proposals.js';
 
 /** A review that ended in one of these leaves the installation free for another review. */
 const ENDED_WITHOUT_REVIEW: readonly ProposalStatus[] = ['withdrawn', 'failed'];
@@ -49,9 +54,7 @@ export async function claimReview(reviewOf: string, newProposalId: string): Prom
   }
   try {
     await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: proposalKey(reviewOf),
+      proposalUpdate(reviewOf, {
         UpdateExpression: 'SET #next = :new',
         ConditionExpression: current ? '#next = :current' : 'attribute_not_exists(#next)',
         ExpressionAttributeNames: { '#next': 'nextReviewId' },

@@ -9,6 +9,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mapBounded } from '../bounded.js';
 import { dynamo } from '../clients/dynamo.js';
@@ -304,9 +305,7 @@ export async function changeStatus(
   });
   try {
     await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: proposalKey(proposalId),
+      proposalUpdate(proposalId, {
         UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: `attribute_exists(PK) AND #status IN (${fromValues.join(', ')})`,
         ExpressionAttributeNames: names,
@@ -321,6 +320,12 @@ export async function changeStatus(
 }
 
 /** Sets fields of the proposal item without touching its status. */
+/** An UpdateItem of the proposal's own item, with the caller's expressions and conditions. */
+export const proposalUpdate = (
+  proposalId: string,
+  update: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+): UpdateCommand => new UpdateCommand({ TableName: tableName(), Key: proposalKey(proposalId), ...update });
+
 export async function updateProposal(
   proposalId: string,
   fields: Partial<Omit<ProposalRecord, 'proposalId' | 'status'>>,
@@ -335,9 +340,7 @@ export async function updateProposal(
     sets.push(`#f_${key} = :f_${key}`);
   }
   await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: proposalKey(proposalId),
+    proposalUpdate(proposalId, {
       UpdateExpression: `SET ${sets.join(', ')}`,
       ConditionExpression: condition
         ? `attribute_exists(PK) AND (${condition.expression})`
