@@ -194,9 +194,14 @@ export const functionRegistry: FunctionSpec[] = [
     description: 'GET /app/proposals/{id}',
   },
   {
-    name: 'web-proposal-new',
-    entry: 'functions/web/proposal-new.handler.ts',
-    description: 'GET /app/proposals/new, POST /app/proposals',
+    name: 'web-proposal-form',
+    entry: 'functions/web/proposal-form.handler.ts',
+    description: 'GET /app/proposals/new',
+  },
+  {
+    name: 'web-proposal-create',
+    entry: 'functions/web/proposal-create.handler.ts',
+    description: 'POST /app/proposals (the web form)',
   },
   {
     name: 'web-assessment',

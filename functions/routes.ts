@@ -29,8 +29,9 @@ export const WEB_PAGES: Record<string, string[]> = {
     'GET /app/dashboard',
   ],
   'web-proposal': ['GET /app/proposals/{id}'],
-  // The new-proposal form and its post (drafts, consultees from CSV, the proposal opened).
-  'web-proposal-new': ['GET /app/proposals/new', 'POST /app/proposals'],
+  // The new-proposal form, and its post (drafts, consultees from CSV, the proposal opened).
+  'web-proposal-form': ['GET /app/proposals/new'],
+  'web-proposal-create': ['POST /app/proposals'],
   // A proposal's governance: the assessment, its conditions, the ICO consultation, a new review link.
   'web-assessment': [
     'GET /app/proposals/{id}/assessment',

@@ -209,7 +209,9 @@ export const functionAccess: Record<string, FunctionAccess> = {
     templates: true,
   },
   'web-proposal': { table: ['GetItem', 'Query'], readsReviewKey: true, templates: true },
-  'web-proposal-new': {
+  // A draft or a proposal under review is read (GetItem) to fill the form.
+  'web-proposal-form': { table: ['GetItem'], readsReviewKey: true, templates: true },
+  'web-proposal-create': {
     // DeleteItem: a draft goes once it is opened as a proposal (issue 20).
     table: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem', 'DeleteItem'],
     workflow: ['StartExecution'],

@@ -3,7 +3,7 @@
 // Gateway has no authorizer on these routes: each page checks the session cookie itself, and every
 // answer is a page (refusals included), because the reader is a person in a browser.
 import { AppError, NotFoundError } from '../shared/errors.js';
-import { type HttpEvent, type HttpResult, httpHandler } from '../shared/http.js';
+import type { HttpEvent, HttpResult } from '../shared/http.js';
 import { log } from '../shared/logger.js';
 import {
   errorPage,
@@ -50,8 +50,15 @@ export async function servePage(pages: Pages, event: HttpEvent, now = new Date()
   }
 }
 
-/** The Lambda handler of a web function serving `pages`. */
-export const pagesHandler = (pages: Pages) => httpHandler(async (event) => servePage(pages, event));
+/**
+ * The Lambda handler of a web function serving `pages`. Not the API's middy wrapper (shared/http.ts):
+ * its one job, turning a thrown error into the JSON error answer, is servePage's here, as a page,
+ * for every error; middy would add 3 KiB to each web function and do nothing.
+ */
+export const pagesHandler =
+  (pages: Pages) =>
+  (event: HttpEvent): Promise<HttpResult> =>
+    servePage(pages, event);
 
 /**
  * Issue 21: a session ends after IDLE_MINUTES without a page. Each page a signed-in person is
