@@ -3,9 +3,10 @@
 // delimiter, a line break and doubled quotes ("") and may have spaces around it; an unquoted value is
 // trimmed and a quote inside it is an ordinary character; rows may differ in length; blank rows are
 // left out; each row keeps the line it starts on. Written here, not taken from a package, for the
-// size of web-proposal-create (issue 17): csv-parse was 27 KiB of its 100, and the small parsers
-// (d3-dsv, csv-string, udsv, csv-simple-parser) either split `a, "b, c"` at the comma inside the
-// quotes or say nothing about a quote left open, which loses rows without a word.
+// size of web-proposal-create (issue 17): csv-parse was 27 KiB of its 100, and none of the small
+// parsers tried reads `a, "b, c"` as two values (d3-dsv splits it at the quoted comma, csv-simple-
+// parser and udsv refuse it) and names a quote left open (d3-dsv, csv-string and udsv drop or merge
+// the rows after it without a word; csv-simple-parser gives no line).
 
 export interface CsvRow {
   cells: string[];
