@@ -185,7 +185,48 @@ export const functionRegistry: FunctionSpec[] = [
     entry: 'functions/register/register.handler.ts',
     description: 'GET /register[.csv|.json], GET /register/{reference}/dpia',
   },
-  { name: 'web', entry: 'functions/web/web.handler.ts', description: 'The web pages: /, /sign-in, /app/...' },
+  // The web pages, one function per route group (issue 17: each bundles only its own pages' use
+  // cases, within 100 KiB); functions/routes.ts (WEB_PAGES) says which route each serves.
+  {
+    name: 'web-home',
+    entry: 'functions/web/home.handler.ts',
+    description: 'The web pages: /, /sign-in, /sign-out, /app, /app/proposals, /app/dashboard',
+  },
+  {
+    name: 'web-proposal',
+    entry: 'functions/web/proposal.handler.ts',
+    description: 'GET /app/proposals/{id}',
+  },
+  {
+    name: 'web-proposal-form',
+    entry: 'functions/web/proposal-form.handler.ts',
+    description: 'GET /app/proposals/new',
+  },
+  {
+    name: 'web-proposal-create',
+    entry: 'functions/web/proposal-create.handler.ts',
+    description: 'POST /app/proposals (the web form)',
+  },
+  {
+    name: 'web-assessment',
+    entry: 'functions/web/assessment.handler.ts',
+    description: 'The web pages: assessment, conditions, ICO consultation, review link of a proposal',
+  },
+  {
+    name: 'web-consultation',
+    entry: 'functions/web/consultation.handler.ts',
+    description: 'The web pages: reply triage and withdrawal of a proposal',
+  },
+  {
+    name: 'web-documents',
+    entry: 'functions/web/documents.handler.ts',
+    description: 'GET /app/proposals/{id}/dpia, GET /app/proposals/{id}/evidence',
+  },
+  {
+    name: 'web-decisions',
+    entry: 'functions/web/decisions.handler.ts',
+    description: 'GET /app/decisions[/export|/{decisionId}], GET /app/audit/verify',
+  },
 ];
 
 export const deployedFunctionName = (name: string): string => `${FUNCTION_PREFIX}${name}`;

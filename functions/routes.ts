@@ -11,6 +11,52 @@ export interface RouteSpec {
   auth: RouteAuth;
 }
 
+/**
+ * The web pages (functions/web/), by the function that serves them: one function per route group
+ * (issue 17), so each bundles only its own pages' use cases. No authorizer: each page checks its own
+ * session cookie. Each function's module exports PAGES with exactly these keys (test/unit/web-pages.test.ts).
+ */
+export const WEB_PAGES: Record<string, string[]> = {
+  // Signing in and out, the front page and the two pages a signed-in person lands on.
+  'web-home': [
+    'GET /',
+    'GET /sign-in',
+    'POST /sign-in',
+    'POST /sign-out',
+    'GET /app',
+    'GET /app/auth/callback',
+    'GET /app/proposals',
+    'GET /app/dashboard',
+  ],
+  'web-proposal': ['GET /app/proposals/{id}'],
+  // The new-proposal form, and its post (drafts, consultees from CSV, the proposal opened).
+  'web-proposal-form': ['GET /app/proposals/new'],
+  'web-proposal-create': ['POST /app/proposals'],
+  // A proposal's governance: the assessment, its conditions, the ICO consultation, a new review link.
+  'web-assessment': [
+    'GET /app/proposals/{id}/assessment',
+    'POST /app/proposals/{id}/assessment',
+    'POST /app/proposals/{id}/conditions/{n}/done',
+    'POST /app/proposals/{id}/ico-consultation',
+    'POST /app/proposals/{id}/review-link',
+  ],
+  // What changes the consultation: a reply's stance corrected or accepted, and withdrawal.
+  'web-consultation': [
+    'POST /app/proposals/{id}/replies/{replyId}/stance',
+    'POST /app/proposals/{id}/replies/{replyId}/accept',
+    'GET /app/proposals/{id}/withdraw',
+    'POST /app/proposals/{id}/withdraw',
+  ],
+  'web-documents': ['GET /app/proposals/{id}/dpia', 'GET /app/proposals/{id}/evidence'],
+  // The auditor's decision register and the chain's verification.
+  'web-decisions': [
+    'GET /app/decisions',
+    'GET /app/decisions/export',
+    'GET /app/decisions/{decisionId}',
+    'GET /app/audit/verify',
+  ],
+};
+
 export const routeTable: RouteSpec[] = [
   { method: 'POST', path: '/proposals', function: 'create-proposal', auth: 'jwt' },
   { method: 'GET', path: '/proposals', function: 'list-proposals', auth: 'jwt' },
@@ -68,38 +114,12 @@ export const routeTable: RouteSpec[] = [
   { method: 'GET', path: '/register.csv', function: 'public-register', auth: 'none' },
   { method: 'GET', path: '/register.json', function: 'public-register', auth: 'none' },
   { method: 'GET', path: '/register/{reference}/dpia', function: 'public-register', auth: 'none' },
-  // The web pages: one function; each page checks its own session cookie (functions/web/).
-  ...[
-    'GET /',
-    'GET /sign-in',
-    'POST /sign-in',
-    'POST /sign-out',
-    'GET /app',
-    'GET /app/auth/callback',
-    'GET /app/proposals',
-    'POST /app/proposals',
-    'GET /app/proposals/new',
-    'GET /app/proposals/{id}',
-    'GET /app/proposals/{id}/withdraw',
-    'POST /app/proposals/{id}/withdraw',
-    'POST /app/proposals/{id}/review-link',
-    'POST /app/proposals/{id}/ico-consultation',
-    'POST /app/proposals/{id}/replies/{replyId}/stance',
-    'POST /app/proposals/{id}/replies/{replyId}/accept',
-    'GET /app/proposals/{id}/evidence',
-    'GET /app/proposals/{id}/assessment',
-    'POST /app/proposals/{id}/assessment',
-    'POST /app/proposals/{id}/conditions/{n}/done',
-    'GET /app/proposals/{id}/dpia',
-    'GET /app/decisions',
-    'GET /app/decisions/export',
-    'GET /app/decisions/{decisionId}',
-    'GET /app/audit/verify',
-    'GET /app/dashboard',
-  ].map((key): RouteSpec => {
-    const [method, path] = key.split(' ') as [RouteSpec['method'], string];
-    return { method, path, function: 'web', auth: 'none' };
-  }),
+  ...Object.entries(WEB_PAGES).flatMap(([name, keys]) =>
+    keys.map((key): RouteSpec => {
+      const [method, path] = key.split(' ') as [RouteSpec['method'], string];
+      return { method, path, function: name, auth: 'none' };
+    }),
+  ),
 ];
 
 /** The API Gateway `routeKey` of a route, e.g. `GET /proposals/{id}`. */

@@ -197,25 +197,56 @@ export const functionAccess: Record<string, FunctionAccess> = {
   // SPEC 11: reads register entries (Query on the register's index partitions, GetItem by
   // reference) and, for a listed proposal only, what its public DPIA edition is rendered from.
   'public-register': { table: ['GetItem', 'Query'], settings: ['publicBaseUrl'], templates: true },
-  // The web pages act for a signed-in manager or auditor, so they need what those routes need;
-  // their session cookies are signed with the review-link key.
-  web: {
+  // The web pages (one function per route group, functions/routes.ts WEB_PAGES) act for a signed-in
+  // manager or auditor, so each needs what its pages' API routes need, and no more. Every one reads
+  // the review-link key: the session cookie is signed with a key derived from it, and a sign-out
+  // (web-home) records the session as revoked (PutItem), which every page checks (GetItem).
+  'web-home': {
+    table: ['GetItem', 'Query', 'PutItem'],
+    readsReviewKey: true,
+    // Cognito's hosted sign-in, which returns to publicBaseUrl's /app/auth/callback when one is set.
+    settings: ['publicBaseUrl', 'cognitoDomain', 'cognitoClientId', 'cognitoIssuer'],
+    templates: true,
+  },
+  'web-proposal': { table: ['GetItem', 'Query'], readsReviewKey: true, templates: true },
+  // A draft or a proposal under review is read (GetItem) to fill the form.
+  'web-proposal-form': { table: ['GetItem'], readsReviewKey: true, templates: true },
+  'web-proposal-create': {
     // DeleteItem: a draft goes once it is opened as a proposal (issue 20).
-    table: [...READ_WRITE, 'BatchWriteItem', 'DeleteItem'],
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem', 'DeleteItem'],
+    workflow: ['StartExecution'],
+    readsReviewKey: true,
+    settings: ['minConsultationDays'],
+    templates: true,
+  },
+  'web-assessment': {
+    table: ['GetItem', 'PutItem', 'UpdateItem'],
+    // SendTaskSuccess: a manager's "new review link" button (functions/review/reissue.ts).
+    workflow: ['SendTaskSuccess'],
+    readsReviewKey: true,
+    templates: true,
+  },
+  'web-consultation': {
+    table: READ_WRITE,
+    // SendTaskSuccess: an accepted reply may close the consultation; StopExecution: withdrawal.
+    workflow: ['SendTaskSuccess', 'StopExecution'],
+    readsReviewKey: true,
+    // A withdrawal from the page tells the consultees, the approver and the DPO (issue 20).
+    sendsMail: true,
+    archivesMail: true,
+    templates: true,
+  },
+  'web-documents': {
+    table: ['GetItem', 'Query'],
     // The evidence pack download for auditors (functions/proposals/evidence.ts).
     readsRawMail: true,
     readsEvidence: true,
     // The evidence pack and the DPIA document past Lambda's 6 MB.
     servesLargeBodies: true,
-    // SendTaskSuccess: a manager's "new review link" button (functions/review/reissue.ts).
-    workflow: ['StartExecution', 'StopExecution', 'SendTaskSuccess'],
     readsReviewKey: true,
-    // A withdrawal from the page tells the consultees, the approver and the DPO (issue 20).
-    sendsMail: true,
-    archivesMail: true,
-    settings: ['publicBaseUrl', 'cognitoDomain', 'cognitoClientId', 'cognitoIssuer', 'minConsultationDays'],
     templates: true,
   },
+  'web-decisions': { table: ['GetItem', 'Query'], readsReviewKey: true, templates: true },
 };
 
 /** The access of a registered function; a function added to the registry without a line here stops synth. */

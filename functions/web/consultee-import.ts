@@ -1,10 +1,9 @@
 // Consultees in bulk on the web form (issue 20): lines pasted from a spreadsheet (tab-separated, as
 // Excel, LibreOffice and Google Sheets copy a range) or typed as CSV, and an uploaded CSV file. A
 // header row naming the columns is optional; without one the columns are name, e-mail, organisation.
-// csv-parse does the quoting rules (a name with a comma, a quoted line break), so nothing here
-// re-implements them.
-import { CsvError, parse } from 'csv-parse/sync';
+// csv-rows.ts does the quoting rules (a name with a comma, a quoted line break).
 import type { FieldIssue } from '../shared/errors.js';
+import { type CsvRow, csvRows, UnclosedQuoteError } from './csv-rows.js';
 
 /** Where consultee n of the form came from: a line of the paste box or the file, or a one-by-one row. */
 export type ConsulteeSource =
@@ -72,30 +71,18 @@ export function importConsultees(pasted: string, uploaded = ''): ConsulteeImport
 function readBlock(text: string, kind: 'csv' | 'file', field: string, into: ConsulteeImport): void {
   if (text.trim() === '') return;
   const where = kind === 'file' ? 'Uploaded file, line' : 'Line';
-  let rows: { record: string[]; line: number }[];
+  let rows: CsvRow[];
   try {
-    rows = (
-      parse(text, {
-        delimiter: delimiterOf(text),
-        bom: true,
-        trim: true,
-        relax_column_count: true,
-        relax_quotes: true,
-        skip_empty_lines: true,
-        skip_records_with_empty_values: true,
-        info: true,
-      }) as unknown as { record: string[]; info: { lines: number } }[]
-    ).map((r) => ({ record: r.record, line: r.info.lines }));
+    rows = csvRows(text, delimiterOf(text));
   } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = (error as CsvError & { lines?: number }).lines;
+    if (!(error instanceof UnclosedQuoteError)) throw error;
     into.issues.push({
       path: field,
-      message: `${line ? `${where} ${line}: ` : ''}a quoted value is not closed: check the quotation marks`,
+      message: `${where} ${error.line}: a quoted value is not closed: check the quotation marks`,
     });
     return;
   }
-  const header = headerOf(rows[0]?.record ?? []);
+  const header = headerOf(rows[0]?.cells ?? []);
   if (header && !header.includes('email')) {
     into.issues.push({
       path: field,
@@ -103,8 +90,8 @@ function readBlock(text: string, kind: 'csv' | 'file', field: string, into: Cons
     });
     return;
   }
-  for (const { record, line } of header ? rows.slice(1) : rows) {
-    const consultee = header ? byHeader(header, record) : byPosition(record);
+  for (const { cells, line } of header ? rows.slice(1) : rows) {
+    const consultee = header ? byHeader(header, cells) : byPosition(cells);
     if (consultee.email === '') {
       into.issues.push({
         path: field,

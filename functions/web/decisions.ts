@@ -1,7 +1,7 @@
 // The auditor's pages: decisions with filters, the CSV of what is filtered, one decision with its
 // place in the hash chain, and the chain verified end to end.
 import { verifyDecisionChain } from '../audit/verify.js';
-import { DecisionListQuery, decisionsCsv } from '../decisions/list.handler.js';
+import { DecisionListQuery, decisionsCsv } from '../decisions/list.js';
 import { getDecision, listDecisions, readAnchor } from '../decisions/store.js';
 import { ValidationError } from '../shared/errors.js';
 import { csv, type HttpResult } from '../shared/http.js';

@@ -16,7 +16,7 @@ export class SignInRequired extends Error {
 export interface PageRequest {
   event: HttpEvent;
   now: Date;
-  /** Set by requireSession: the page served renews this session's idle deadline (web.handler.ts). */
+  /** Set by requireSession: the page served renews this session's idle deadline (serve.ts). */
   signedIn?: Session;
 }
 

@@ -10,7 +10,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type RouteSpec, routeKey } from '../../functions/routes.js';
+import { type RouteSpec, routeKey, WEB_PAGES } from '../../functions/routes.js';
 
 export interface DpiaHttpApiProps {
   routes: readonly RouteSpec[];
@@ -22,6 +22,9 @@ export interface DpiaHttpApiProps {
 
 /** Steady and burst requests per second for the whole stage: a team of managers and auditors. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+const APP_PAGES_REASON =
+  'Browser pages: every /app page checks its own signed session cookie and the role in it (set after the hosted-UI sign-in, the ID token verified against the user pool keys).';
 
 /**
  * Why a function's routes may skip the JWT authorizer; a route without one whose function is not
@@ -38,7 +41,9 @@ export const OPEN_ROUTE_REASONS: Record<string, string> = {
     'Only GET /app/proposals/{id}/dpia.pdf is open: a browser page that checks the web session cookie itself, as every /app page does; GET /proposals/{id}/dpia.pdf keeps the JWT authorizer.',
   'public-register':
     'The public camera register is published to everyone (SPEC 11): it reads only the register entries, which hold no site, no personal name and no e-mail address, and the public edition of the DPIA of a listed (approved) proposal; it is read-only, sets no cookie and its answers are cacheable for five minutes.',
-  web: 'Browser pages: /, /sign-in and the Cognito callback must be reachable signed out, and every /app page checks its own signed session cookie and the role in it (set after the hosted-UI sign-in, the ID token verified against the user pool keys).',
+  // The web pages, one function per route group (functions/web/serve.ts serves each group's pages).
+  ...Object.fromEntries(Object.keys(WEB_PAGES).map((name) => [name, APP_PAGES_REASON])),
+  'web-home': `Browser pages: /, /sign-in and the Cognito callback must be reachable signed out. ${APP_PAGES_REASON}`,
 };
 
 export class DpiaHttpApi extends Construct {

@@ -1,4 +1,4 @@
-// The web function's pages with DynamoDB, Step Functions and Secrets Manager mocked: sessions and
+// The web functions' pages with DynamoDB, Step Functions and Secrets Manager mocked: sessions and
 // roles, CSRF refusals that change nothing, the form's field errors, the diagram, and the routes.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { routeKey, routeTable } from '../../functions/routes.js';
+import { functionRegistry } from '../../functions/registry.js';
+import { routeKey, routeTable, WEB_PAGES } from '../../functions/routes.js';
 import type { HttpEvent } from '../../functions/shared/http.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { lifecycleDiagram } from '../../functions/web/diagram.js';
@@ -24,8 +25,8 @@ import {
   proposalFormView,
   ukLocalToIso,
 } from '../../functions/web/proposal-form.js';
+import { type Pages, servePage as serveFrom } from '../../functions/web/serve.js';
 import { csrfToken, SESSION_COOKIE, signSession } from '../../functions/web/session.js';
-import { PAGES, servePage } from '../../functions/web/web.handler.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -38,7 +39,13 @@ process.env.DPIA_RAW_MAIL_BUCKET = 'camera-dpia-inbound-mail';
 process.env.DPIA_LOCAL_SIGNIN = 'true';
 process.env.DPIA_MAIL_VIEWER_URL = 'http://127.0.0.1:8005';
 
-beforeAll(() => {
+/** Each web function's pages, from the module functions/registry.ts deploys for it. */
+const pagesOf = new Map<string, Pages>();
+
+beforeAll(async () => {
+  for (const spec of functionRegistry.filter((f) => f.name in WEB_PAGES)) {
+    pagesOf.set(spec.name, ((await import(`../../${spec.entry}`)) as { PAGES: Pages }).PAGES);
+  }
   secrets.on(GetSecretValueCommand).resolves({ SecretString: randomBytes(32).toString('base64') });
 });
 beforeEach(() => {
@@ -73,14 +80,34 @@ function event(
   } as unknown as HttpEvent;
 }
 
+/** As API Gateway does: the route table picks the function, and that function serves the page. */
+function servePage(request: HttpEvent): ReturnType<typeof serveFrom> {
+  const route = routeTable.find((r) => routeKey(r) === request.routeKey);
+  const pages = route && pagesOf.get(route.function);
+  if (!pages) throw new Error(`no web function serves ${request.routeKey}`);
+  return serveFrom(pages, request);
+}
+
 const sessionOf = async (role: 'manager' | 'auditor') =>
   `${SESSION_COOKIE}=${(await signSession({ sub: `${role}@police.example`, role })).token}`;
 
 describe('routes', () => {
-  it('serves every web route of the route table, and only those', () => {
-    const webRoutes = routeTable.filter((r) => r.function === 'web');
-    expect(webRoutes.map(routeKey).sort()).toEqual(Object.keys(PAGES).sort());
-    expect(webRoutes.every((r) => r.auth === 'none')).toBe(true);
+  it('serves each web route from the function the route table names, and only those routes', () => {
+    const webFunctions = functionRegistry.filter((f) => f.entry.startsWith('functions/web/'));
+    expect(webFunctions.map((f) => f.name).sort()).toEqual(Object.keys(WEB_PAGES).sort());
+    for (const { name } of webFunctions) {
+      const webRoutes = routeTable.filter((r) => r.function === name);
+      expect(webRoutes.map(routeKey).sort(), name).toEqual(Object.keys(pagesOf.get(name) ?? {}).sort());
+      expect(webRoutes.every((r) => r.auth === 'none')).toBe(true);
+    }
+  });
+
+  it('answers a route key a web function does not serve with a 404 page', async () => {
+    const home = pagesOf.get('web-home') ?? {};
+    const answer = await serveFrom(home, event('GET /app/decisions'));
+    expect(answer.statusCode).toBe(404);
+    expect(answer.headers?.['content-type']).toContain('text/html');
+    expect(answer.body).toContain('Not found');
   });
 });
 
