@@ -90,11 +90,15 @@ describe('concurrency', () => {
         consultees: { email: string; stance: string | null; comment: string | null }[];
         replies: unknown[];
       };
+      timeline: { event: string }[];
     };
+    // Until every reply has been applied: a reply is listed once stored, and its timeline event is
+    // written after it has been weighed against the consultee's standing reply.
+    const applied = () => detail.timeline.filter((e) => e.event === 'reply-received').length;
     for (;;) {
       detail = (await b.api<typeof detail>('manager', 'GET', `/proposals/${opened.proposalId}`)).body;
       consultee = detail.consultation.consultees.find((c) => c.email.toLowerCase() === letter.to);
-      if (detail.consultation.replies.length >= replies || Date.now() > deadline) break;
+      if (applied() >= replies || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(detail.consultation.replies).toHaveLength(replies);
