@@ -4,7 +4,7 @@
 // spreading the proposal, because the site (description and coordinates) is restricted: national
 // policy is not to disclose fixed camera locations, so only the public area may reach a consultee.
 import { DEFAULTS, ENV } from '../shared/config.js';
-import type { Consultee } from '../shared/model/consultation.js';
+import type { Consultee } from '../shared/model/consultee.js';
 import type { PressingNeed } from '../shared/model/need.js';
 import type { ProposalInput, Retention, Site } from '../shared/model/proposal.js';
 import { type CameraType, type FactorKey, MAX_RATING } from '../shared/model/proposal-terms.js';

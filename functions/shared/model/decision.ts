@@ -2,9 +2,10 @@
 import * as z from 'zod/mini';
 import './zod-messages.js';
 import { ConditionItem, ConsulteeViews } from './conditions.js';
-import { Stance, Tally } from './consultation.js';
+import { Stance } from './consultation.js';
 import { isoDate, isoDateTime } from './iso.js';
 import { Outcome } from './outcome.js';
+import { Tally } from './tally.js';
 
 export { OUTCOMES, Outcome } from './outcome.js';
 
