@@ -3,7 +3,6 @@
 // shows its state. The decision record keeps them as decided; the proposal keeps their progress.
 import * as z from 'zod/mini';
 import './zod-messages.js';
-import { line } from './fields.js';
 import { isoDate } from './iso.js';
 
 export const ConditionItem = z.strictObject({
@@ -32,8 +31,8 @@ export type ConditionState = ConditionItem & {
 // POST /proposals/{id}/conditions/{n}/done: in a module of its own, as only that route parses it.
 export { ConditionDoneInput } from './condition-done.js';
 
-export const ConditionOwner = line(3, 200);
-export const ConditionDue = isoDate({ error: 'Give the due date as a date, e.g. 2027-03-31.' });
+// The approver's form fields for a condition's owner and due date: only the review page parses them.
+export { ConditionDue, ConditionOwner } from './condition-fields.js';
 
 /** One condition per non-empty line of the approver's conditions (numbering such as "1." dropped). */
 export function splitConditions(conditions: string | null | undefined): string[] {
