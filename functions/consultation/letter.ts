@@ -5,12 +5,7 @@
 // policy is not to disclose fixed camera locations, so only the public area may reach a consultee.
 import type { PressingNeed } from '../shared/model/need.js';
 import type { ProposalInput, Retention, Site } from '../shared/model/proposal.js';
-import {
-  CAMERA_SHORT_NAMES,
-  type CameraType,
-  type FactorKey,
-  MAX_RATING,
-} from '../shared/model/proposal-terms.js';
+import { type CameraType, type FactorKey, MAX_RATING } from '../shared/model/proposal-terms.js';
 import type { ProposalRecord } from '../shared/store/proposals.js';
 import { type RenderedMessage, renderMessage } from '../shared/templates.js';
 import { type ConsulteeForLetter, type LetterHead, letterHead } from './letter-head.js';
