@@ -7,7 +7,7 @@
 import { type ChainAnchor, iterateChain, readAnchor } from '../decisions/store.js';
 import { assessmentDigest, verifyChain } from '../shared/chain.js';
 import { decisionIdFor, sequenceOfDecisionId } from '../shared/keys.js';
-import { GENESIS_HASH } from '../shared/model/decision.js';
+import { GENESIS_HASH } from '../shared/model/genesis.js';
 import { listProposals, type ProposalRecord } from '../shared/store/proposals.js';
 
 type Head = { sequence: number; hash: string } | null;

@@ -1,18 +1,15 @@
 // CollectResponses: the workflow waits in this state (.waitForTaskToken) until the deadline or an
 // early close. The task token stays in the back end: it is kept on the proposal, where the inbound
 // mail handler finds it when the last consultee's counted response comes in.
-import * as z from 'zod/mini';
-import '../shared/model/zod-messages.js';
 import { log } from '../shared/logger.js';
 import { updateProposal } from '../shared/store/proposals.js';
 import { completeTask } from '../shared/workflow.js';
+import type { CollectResponsesInput } from './collect-input.js';
 import { everyoneHasResponded } from './summary.js';
 
-export const CollectResponsesInput = z.object({
-  proposalId: z.string().check(z.minLength(1)),
-  taskToken: z.string().check(z.minLength(1)),
-});
-export type CollectResponsesInput = z.infer<typeof CollectResponsesInput>;
+// The state's input schema is in collect-input.ts: the inbound mail handler closes a collection
+// through this module and should not build it.
+export { CollectResponsesInput } from './collect-input.js';
 
 /** What CollectResponses hands on when it closes before the deadline. */
 export const EARLY_CLOSE_OUTPUT = { closedEarly: true } as const;

@@ -3,14 +3,12 @@
 // templates/consultation/ renders. The view is built from an allow-list of fields, never by
 // spreading the proposal, because the site (description and coordinates) is restricted: national
 // policy is not to disclose fixed camera locations, so only the public area may reach a consultee.
-import { DEFAULTS, ENV } from '../shared/config.js';
-import type { Consultee } from '../shared/model/consultation.js';
 import type { PressingNeed } from '../shared/model/need.js';
 import type { ProposalInput, Retention, Site } from '../shared/model/proposal.js';
 import { type CameraType, type FactorKey, MAX_RATING } from '../shared/model/proposal-terms.js';
 import type { ProposalRecord } from '../shared/store/proposals.js';
 import { type RenderedMessage, renderMessage } from '../shared/templates.js';
-import { formatUkDateTime } from '../shared/uk-dates.js';
+import { type ConsulteeForLetter, type LetterHead, letterHead } from './letter-head.js';
 
 /** What the letter says about one camera type. Plain text: the HTML template escapes it. */
 export interface CameraWording {
@@ -178,10 +176,7 @@ const FACTOR_ORDER: readonly FactorKey[] = [
 const NO_EVIDENCE = 'Not relied on for this proposal.';
 
 /** Everything templates/consultation/ may show; nothing else reaches the template. */
-export interface ConsultationView {
-  reference: string;
-  publicArea: string;
-  consultee: { name: string; organisation: string | null };
+export interface ConsultationView extends LetterHead {
   camera: CameraWording;
   retention: {
     /** "The data is stored locally and nationally for a period of twelve months." */
@@ -191,9 +186,6 @@ export interface ConsultationView {
     extendedAccess: { longest: string } | null;
   };
   factors: { name: string; evidence: string }[];
-  deadline: string;
-  replyAddress: string;
-  sender: { team: string; address: string };
 }
 
 export interface ProposalForLetter {
@@ -204,30 +196,23 @@ export interface ProposalForLetter {
   >;
 }
 
-export type ConsulteeForLetter = Pick<Consultee, 'name'> & { organisation?: string | undefined };
-
-export const SENDER_TEAM = 'Camera DPIA Team';
+export { type ConsulteeForLetter, SENDER_TEAM } from './letter-head.js';
 
 export function consultationView(
   proposal: ProposalForLetter,
   consultee: ConsulteeForLetter,
   replyAddress: string,
-  senderAddress: string = process.env[ENV.senderAddress] || DEFAULTS.senderAddress,
+  senderAddress?: string,
 ): ConsultationView {
   const { input } = proposal;
   return {
-    reference: proposal.reference,
-    publicArea: input.publicArea,
-    consultee: { name: consultee.name, organisation: consultee.organisation ?? null },
+    ...letterHead(proposal, consultee, replyAddress, senderAddress),
     camera: CAMERA_WORDING[input.cameraType],
     retention: retentionView(input.retention),
     factors: FACTOR_ORDER.map((key) => ({
       name: FACTOR_NAMES[key],
       evidence: withoutSite(input.justification[key].evidence?.trim() || NO_EVIDENCE, input.site),
     })),
-    deadline: formatUkDateTime(input.responseDeadline),
-    replyAddress,
-    sender: { team: SENDER_TEAM, address: senderAddress },
   };
 }
 

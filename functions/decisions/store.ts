@@ -18,7 +18,8 @@ import {
   sequenceOfDecisionId,
 } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
-import { type DecisionRecord, GENESIS_HASH } from '../shared/model/decision.js';
+import type { DecisionRecord } from '../shared/model/decision.js';
+import { GENESIS_HASH } from '../shared/model/genesis.js';
 import type { Outcome } from '../shared/model/outcome.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import { decodeCursor, encodeCursor } from '../shared/store/proposals.js';

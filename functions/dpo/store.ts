@@ -3,41 +3,17 @@
 // conditional update, `open → given`; the DPO's silence voids it (`open → void`) the same way.
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
-import '../shared/model/zod-messages.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
 import { adviceKey } from '../shared/keys.js';
-import { DpoRecommendation } from '../shared/model/governance.js';
-import { isoDateTime } from '../shared/model/iso.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import { claimMarker, settleMarker } from '../shared/store/markers.js';
+import { type AdviceGiven, AdviceRecord } from './record.js';
 
-export const AdviceGiven = z.object({
-  recommendation: DpoRecommendation,
-  advice: z.string(),
-  givenAt: isoDateTime({ offset: true }),
-});
-export type AdviceGiven = z.infer<typeof AdviceGiven>;
-
-export const AdviceRecord = z.object({
-  adviceId: z.string().check(z.minLength(1)),
-  proposalId: z.string().check(z.minLength(1)),
-  dpoEmail: z.string().check(z.minLength(1)),
-  dpoName: z.string(),
-  expiresAt: isoDateTime({ offset: true }),
-  state: z.enum(['open', 'given', 'void']),
-  taskToken: z.string().check(z.minLength(1)),
-  createdAt: isoDateTime({ offset: true }),
-  /** Set (conditionally) just before the request mail goes out: the DPO is mailed once. */
-  mailMarker: z.optional(z.enum(['sending', 'sent'])),
-  /** SPEC 10: the one reminder to the DPO, claimed (sending) before it goes, then sent. */
-  reminderMarker: z.optional(z.enum(['sending', 'sent'])),
-  given: z.optional(AdviceGiven),
-  voidReason: z.optional(z.string()),
-});
-export type AdviceRecord = z.infer<typeof AdviceRecord>;
+// The record's zod schema is in record.ts: only reading a record parses it, so a function that
+// only voids one (withdrawal, expiry) does not build it.
+export { AdviceGiven, AdviceRecord } from './record.js';
 
 export const newAdviceId = (): string => randomBytes(16).toString('base64url');
 

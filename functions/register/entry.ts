@@ -11,8 +11,13 @@ import { registerEntryKey, registerIndexKeys } from '../shared/keys.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
 import type { ProposalInput } from '../shared/model/proposal.js';
-import { CameraType } from '../shared/model/proposal.js';
-import { FACTOR_KEYS, type FactorKey } from '../shared/model/proposal-terms.js';
+import {
+  CAMERA_TYPES,
+  type CameraType,
+  FACTOR_KEYS,
+  type FactorKey,
+} from '../shared/model/proposal-terms.js';
+import { once } from '../shared/once.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 
 /**
@@ -23,7 +28,8 @@ export const RegisterEntry = z.object({
   reference: z.string().check(z.regex(/^DPIA-\d{4}-\d{4,}$/)),
   proposalId: z.string().check(z.minLength(1)),
   decisionId: z.string().check(z.minLength(1)),
-  cameraType: CameraType,
+  // The terms' list, not proposal.ts's schema: that module would bring the whole proposal schema.
+  cameraType: z.enum(CAMERA_TYPES),
   purpose: z.string(),
   publicArea: z.string(),
   /** The accountable post; null when the proposal named none. */
@@ -79,15 +85,18 @@ export function purposeOf(input: Pick<ProposalInput, 'cameraType' | 'justificati
     : `${use} Pressing need: ${named.map((f) => FACTOR_PURPOSE[f.key]).join('; ')}.`;
 }
 
-const UK_DAY = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+const ukDayFormat = /* @__PURE__ */ once(
+  () =>
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }),
+);
 
 /** The calendar day in the UK at an instant, as an ISO date (en-CA writes YYYY-MM-DD). */
-export const ukDay = (iso: string): string => UK_DAY.format(new Date(iso));
+export const ukDay = (iso: string): string => ukDayFormat().format(new Date(iso));
 
 const EMAIL = /[^\s@]+@[^\s@]+/;
 

@@ -6,6 +6,7 @@ import { loadDpiaSources, renderDpia } from '../dpia/document.js';
 import { AppError, NotFoundError } from '../shared/errors.js';
 import { csv, type HttpEvent, type HttpResult, html, httpHandler, json } from '../shared/http.js';
 import { CAMERA_TYPES } from '../shared/model/proposal-terms.js';
+import { once } from '../shared/once.js';
 import { renderPage } from '../shared/templates.js';
 import { CAMERA_USE } from './entry.js';
 import { cacheable, parseRegisterQuery, publicBase, type RegisterQuery, registerHref } from './public.js';
@@ -98,13 +99,16 @@ export function registerView(query: RegisterQuery, rows: readonly RegisterRow[],
 }
 
 // "25 Sept 2024": three dates a row fit the table; the full date is in each <time datetime>.
-const SHORT_DATE = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
-const shortDate = (isoDay: string): string => SHORT_DATE.format(new Date(`${isoDay}T00:00:00Z`));
+const shortDateFormat = /* @__PURE__ */ once(
+  () =>
+    new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }),
+);
+const shortDate = (isoDay: string): string => shortDateFormat().format(new Date(`${isoDay}T00:00:00Z`));
 
 const withoutPrefix = (text: string, prefix: string): string =>
   text.startsWith(prefix) && text.length > prefix.length ? text.slice(prefix.length).trim() : text;

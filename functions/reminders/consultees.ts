@@ -5,7 +5,7 @@
 // the claim fail, so nobody is reminded twice or after answering.
 import { randomBytes } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { consultationView } from '../consultation/letter.js';
+import { letterHead } from '../consultation/letter-head.js';
 import { MAIL_CONCURRENCY } from '../consultation/send.js';
 import { mapBounded } from '../shared/bounded.js';
 import { dynamo } from '../shared/clients/dynamo.js';
@@ -43,14 +43,14 @@ export const needsReminder = (c: RemindableConsultee): boolean =>
   (c.reminderMarker === undefined || c.reminderMarker === null);
 
 /**
- * templates/consultation-reminder/, from the letter's own allow-listed view: the public area and
- * the deadline, never the restricted site.
+ * templates/consultation-reminder/, from the head the letter's own allow-listed view starts with
+ * (consultation/letter-head.ts): the public area and the deadline, never the restricted site.
  */
 export const renderReminder = (
   proposal: ProposalRecord,
   consultee: Pick<ConsulteeRecord, 'name' | 'organisation'>,
   replyTo: string,
-): RenderedMessage => renderMessage('consultation-reminder', consultationView(proposal, consultee, replyTo));
+): RenderedMessage => renderMessage('consultation-reminder', letterHead(proposal, consultee, replyTo));
 
 /** Why the consultation takes no reminder now; undefined while it is open. */
 export function closedReason(proposal: ProposalRecord, now: Date): string | undefined {

@@ -13,7 +13,7 @@ import { sha256hex } from '../shared/hash.js';
 import { digestKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
-import { EmailAddress } from '../shared/model/fields.js';
+import { EmailAddress } from '../shared/model/email.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import { findProposal } from '../shared/store/proposals.js';
 import { renderMessage } from '../shared/templates.js';

@@ -4,55 +4,17 @@
 
 import { randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod/mini';
-import { ConditionItem, ConsulteeViews } from '../shared/model/conditions.js';
-import '../shared/model/zod-messages.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
 import { reviewKey } from '../shared/keys.js';
-import { isoDate, isoDateTime } from '../shared/model/iso.js';
-import { Outcome } from '../shared/model/outcome.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
 import { claimMarker, settleMarker } from '../shared/store/markers.js';
+import { type ReviewDecision, ReviewRecord } from './record.js';
 
-export const REVIEW_STATES = ['open', 'decided', 'void'] as const;
-
-export const ReviewDecision = z.object({
-  outcome: Outcome,
-  rationale: z.string(),
-  conditions: z.nullable(z.string()),
-  reviewDate: z.nullable(isoDate()),
-  decidedBy: z.string(),
-  decidedAt: isoDateTime({ offset: true }),
-  /** SPEC 10: whether the decision accepts or overrules the DPO's advice, when the DPO advised. */
-  dpoAdvice: z.optional(z.enum(['accepted', 'overruled'])),
-  dpoReasons: z.optional(z.nullable(z.string())),
-  /** Issue 19: reasons addressing the consultees' views the decision departs from. */
-  consulteeViews: z.optional(ConsulteeViews),
-  /** Issue 19: the conditions one by one, each with its owner and due date. */
-  conditionItems: z.optional(z.array(ConditionItem)),
-});
-export type ReviewDecision = z.infer<typeof ReviewDecision>;
-
-export const ReviewRecord = z.object({
-  reviewId: z.string().check(z.minLength(1)),
-  proposalId: z.string().check(z.minLength(1)),
-  approverEmail: z.string().check(z.minLength(1)),
-  approverName: z.string(),
-  expiresAt: isoDateTime({ offset: true }),
-  state: z.enum(REVIEW_STATES),
-  taskToken: z.string().check(z.minLength(1)),
-  createdAt: isoDateTime({ offset: true }),
-  /** Set (conditionally) just before the review-request mail goes out: the approver is mailed once. */
-  mailMarker: z.optional(z.enum(['sending', 'sent'])),
-  /** Set (conditionally) just before the approver's one reminder goes out (functions/reminders/). */
-  reminderMarker: z.optional(z.enum(['sending', 'sent'])),
-  decision: z.optional(ReviewDecision),
-  voidedAt: z.optional(z.string()),
-  voidReason: z.optional(z.string()),
-});
-export type ReviewRecord = z.infer<typeof ReviewRecord>;
+// The record's zod schema is in record.ts: only reading a record parses it, so a function that
+// only voids one (withdrawal, expiry) does not build it.
+export { REVIEW_STATES, ReviewDecision, ReviewRecord } from './record.js';
 
 /** 128 random bits: the id alone grants nothing (the signature does), but it is not guessable either. */
 export const newReviewId = (): string => randomBytes(16).toString('base64url');

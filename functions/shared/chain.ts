@@ -3,7 +3,8 @@
 // Anyone holding the records can re-check the chain with nothing but this rule.
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { type DecisionRecord, GENESIS_HASH, type UnsealedDecision } from './model/decision.js';
+import type { DecisionRecord, UnsealedDecision } from './model/decision.js';
+import { GENESIS_HASH } from './model/genesis.js';
 
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);

@@ -1,29 +1,48 @@
 // Calendar months as a UK reader counts them: an event at 00:30 on 1 June BST (23:30 UTC on
 // 31 May) belongs to June. Months are `yyyy-mm` strings, which sort as they read.
+import { once } from '../shared/once.js';
 
-const UK_MONTH = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-});
-const UK_DAY = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-const MONTH_LABEL = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
-const MONTH_SHORT = new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' });
+const ukMonthFormat = /* @__PURE__ */ once(
+  () =>
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+    }),
+);
+const ukDayFormat = /* @__PURE__ */ once(
+  () =>
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }),
+);
+const monthLabelFormat = /* @__PURE__ */ once(
+  () => new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }),
+);
+const monthShortFormat = /* @__PURE__ */ once(
+  () => new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }),
+);
 
 /** `2026-06` for any instant in June 2026, UK time. */
 export function monthOf(at: string | Date): string {
-  const parts = new Map(UK_MONTH.formatToParts(new Date(at)).map((p) => [p.type, p.value]));
+  const parts = new Map(
+    ukMonthFormat()
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.get('year')}-${parts.get('month')}`;
 }
 
 /** The UK calendar day of an instant, `2026-06-01`: review dates are compared with it. */
 export function ukDayOf(at: Date): string {
-  const parts = new Map(UK_DAY.formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = new Map(
+    ukDayFormat()
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.get('year')}-${parts.get('month')}-${parts.get('day')}`;
 }
 
@@ -39,6 +58,8 @@ export function recentMonths(now: Date, count: number): string[] {
 }
 
 /** "Jun 2026" */
-export const monthLabel = (month: string): string => MONTH_LABEL.format(new Date(`${month}-01T00:00:00Z`));
+export const monthLabel = (month: string): string =>
+  monthLabelFormat().format(new Date(`${month}-01T00:00:00Z`));
 /** "Jun", for a chart's axis. */
-export const monthShort = (month: string): string => MONTH_SHORT.format(new Date(`${month}-01T00:00:00Z`));
+export const monthShort = (month: string): string =>
+  monthShortFormat().format(new Date(`${month}-01T00:00:00Z`));

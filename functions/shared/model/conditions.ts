@@ -3,8 +3,7 @@
 // shows its state. The decision record keeps them as decided; the proposal keeps their progress.
 import * as z from 'zod/mini';
 import './zod-messages.js';
-import { line, text } from './fields.js';
-import { isoDate, isoDateTime } from './iso.js';
+import { isoDate } from './iso.js';
 
 export const ConditionItem = z.strictObject({
   n: z.number().check(z.int(), z.gte(1)),
@@ -29,14 +28,11 @@ export type ConditionState = ConditionItem & {
   evidence: string | null;
 };
 
-/** POST /proposals/{id}/conditions/{n}/done */
-export const ConditionDoneInput = z.strictObject({
-  evidence: text(20, 4000),
-});
-export type ConditionDoneInput = z.infer<typeof ConditionDoneInput>;
+// POST /proposals/{id}/conditions/{n}/done: in a module of its own, as only that route parses it.
+export { ConditionDoneInput } from './condition-done.js';
 
-export const ConditionOwner = line(3, 200);
-export const ConditionDue = isoDate({ error: 'Give the due date as a date, e.g. 2027-03-31.' });
+// The approver's form fields for a condition's owner and due date: only the review page parses them.
+export { ConditionDue, ConditionOwner } from './condition-fields.js';
 
 /** One condition per non-empty line of the approver's conditions (numbering such as "1." dropped). */
 export function splitConditions(conditions: string | null | undefined): string[] {
@@ -45,5 +41,3 @@ export function splitConditions(conditions: string | null | undefined): string[]
     .map((l) => l.replace(/^\s*(?:\d+[.)]|[-*•])\s*/, '').trim())
     .filter((l) => l.length > 0);
 }
-
-export const conditionDoneAt = isoDateTime({ offset: true });

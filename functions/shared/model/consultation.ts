@@ -1,40 +1,22 @@
 // What the consultation keeps about each consultee and each reply (SPEC §5, §7).
 import * as z from 'zod/mini';
 import './zod-messages.js';
-import { EmailAddress } from './fields.js';
+import { EmailAddress } from './email.js';
 import { isoDateTime } from './iso.js';
 import { STANCES } from './stances.js';
 
 export const Stance = z.enum(STANCES);
 export type Stance = z.infer<typeof Stance>;
 
-export const Tally = z.strictObject({
-  support: z.number().check(z.int(), z.gte(0)),
-  concerns: z.number().check(z.int(), z.gte(0)),
-  object: z.number().check(z.int(), z.gte(0)),
-  unclassified: z.number().check(z.int(), z.gte(0)),
-});
-export type Tally = z.infer<typeof Tally>;
+// Apart, so a function that parses only replies does not build them.
+export { Tally } from './tally.js';
 
 /** pending: not yet mailed; mailed: waiting for a reply; responded: has a counted reply. */
 export const CONSULTEE_STATUSES = ['pending', 'mailed', 'responded', 'bounced'] as const;
 export const ConsulteeStatus = z.enum(CONSULTEE_STATUSES);
 export type ConsulteeStatus = z.infer<typeof ConsulteeStatus>;
 
-export const Consultee = z.strictObject({
-  name: z.string(),
-  email: EmailAddress,
-  organisation: z.optional(z.string()),
-  status: ConsulteeStatus,
-  stance: z.nullable(Stance),
-  respondedAt: z.nullable(isoDateTime({ offset: true })),
-  late: z.boolean(),
-  senderMismatch: z.boolean(),
-  comment: z.nullable(z.string()),
-  /** Issue 16: why the counted reply has this stance (the reader's rule or phrase, or a manager's correction). */
-  stanceReason: z.optional(z.nullable(z.string())),
-});
-export type Consultee = z.infer<typeof Consultee>;
+// The consultee item's shape (Consultee) is in consultee.ts: only its type is used, never parsed.
 
 /** Issue 16: a manager's correction of the stance read from a reply. */
 export const Reclassification = z.strictObject({

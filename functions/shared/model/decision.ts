@@ -2,9 +2,10 @@
 import * as z from 'zod/mini';
 import './zod-messages.js';
 import { ConditionItem, ConsulteeViews } from './conditions.js';
-import { Stance, Tally } from './consultation.js';
+import { Stance } from './consultation.js';
 import { isoDate, isoDateTime } from './iso.js';
 import { Outcome } from './outcome.js';
+import { Tally } from './tally.js';
 
 export { OUTCOMES, Outcome } from './outcome.js';
 
@@ -12,7 +13,8 @@ export const BANDS = ['clear', 'marginal', 'insufficient'] as const;
 export const Band = z.enum(BANDS);
 export type Band = z.infer<typeof Band>;
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { GENESIS_HASH } from './genesis.js';
+
 const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'Must be a SHA-256 digest in lower-case hex'));
 
 export const DecisionRecord = z.strictObject({

@@ -48,7 +48,3 @@ export const line = (min: number, max: number) =>
     z.minLength(min, min === 1 ? 'Required' : `Must be at least ${min} characters`),
     z.maxLength(max, `Must be at most ${max} characters`),
   );
-
-export const EmailAddress = z
-  .email({ error: unlessMissing('Invalid email address') })
-  .check(z.maxLength(254, 'An e-mail address has at most 254 characters'));

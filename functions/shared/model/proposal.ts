@@ -4,7 +4,8 @@ import * as z from 'zod/mini';
 import './zod-messages.js';
 import { AssessmentFields } from './assessment.js';
 import { SCORING_POLICY_VERSIONS } from './assessment-terms.js';
-import { EmailAddress, line, text, unlessMissing, wholeNumber } from './fields.js';
+import { EmailAddress } from './email.js';
+import { line, text, unlessMissing, wholeNumber } from './fields.js';
 import { isoDateTime } from './iso.js';
 import { DEFAULT_MIN_CONSULTATION_DAYS, MAX_CONSULTATION_DAYS } from './limits.js';
 import {
@@ -21,7 +22,8 @@ export { DEFAULT_MIN_CONSULTATION_DAYS, MAX_CONSULTATION_DAYS } from './limits.j
 export const CameraType = z.enum(CAMERA_TYPES);
 export type CameraType = z.infer<typeof CameraType>;
 
-export { EmailAddress, line, text, unlessMissing, wholeNumber } from './fields.js';
+export { EmailAddress } from './email.js';
+export { line, text, unlessMissing, wholeNumber } from './fields.js';
 export {
   CAMERA_TYPES,
   DEFAULT_RETENTION,

@@ -30,7 +30,8 @@ import {
   REPLY_PREFIX,
 } from '../keys.js';
 import type { ConditionState } from '../model/conditions.js';
-import type { Consultee, Reply, Stance, Tally } from '../model/consultation.js';
+import type { Reply, Stance, Tally } from '../model/consultation.js';
+import type { Consultee } from '../model/consultee.js';
 import type { DpoStage, IcoConsultation } from '../model/governance.js';
 import type { PressingNeed } from '../model/need.js';
 import type { ProposalInput } from '../model/proposal.js';

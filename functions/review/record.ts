@@ -1,0 +1,45 @@
+// The review item behind a review link as stored and read back (review/store.ts), and the
+// approver's decision it records.
+import * as z from 'zod/mini';
+import { ConditionItem, ConsulteeViews } from '../shared/model/conditions.js';
+import '../shared/model/zod-messages.js';
+import { isoDate, isoDateTime } from '../shared/model/iso.js';
+import { Outcome } from '../shared/model/outcome.js';
+
+export const REVIEW_STATES = ['open', 'decided', 'void'] as const;
+
+export const ReviewDecision = z.object({
+  outcome: Outcome,
+  rationale: z.string(),
+  conditions: z.nullable(z.string()),
+  reviewDate: z.nullable(isoDate()),
+  decidedBy: z.string(),
+  decidedAt: isoDateTime({ offset: true }),
+  /** SPEC 10: whether the decision accepts or overrules the DPO's advice, when the DPO advised. */
+  dpoAdvice: z.optional(z.enum(['accepted', 'overruled'])),
+  dpoReasons: z.optional(z.nullable(z.string())),
+  /** Issue 19: reasons addressing the consultees' views the decision departs from. */
+  consulteeViews: z.optional(ConsulteeViews),
+  /** Issue 19: the conditions one by one, each with its owner and due date. */
+  conditionItems: z.optional(z.array(ConditionItem)),
+});
+export type ReviewDecision = z.infer<typeof ReviewDecision>;
+
+export const ReviewRecord = z.object({
+  reviewId: z.string().check(z.minLength(1)),
+  proposalId: z.string().check(z.minLength(1)),
+  approverEmail: z.string().check(z.minLength(1)),
+  approverName: z.string(),
+  expiresAt: isoDateTime({ offset: true }),
+  state: z.enum(REVIEW_STATES),
+  taskToken: z.string().check(z.minLength(1)),
+  createdAt: isoDateTime({ offset: true }),
+  /** Set (conditionally) just before the review-request mail goes out: the approver is mailed once. */
+  mailMarker: z.optional(z.enum(['sending', 'sent'])),
+  /** Set (conditionally) just before the approver's one reminder goes out (functions/reminders/). */
+  reminderMarker: z.optional(z.enum(['sending', 'sent'])),
+  decision: z.optional(ReviewDecision),
+  voidedAt: z.optional(z.string()),
+  voidReason: z.optional(z.string()),
+});
+export type ReviewRecord = z.infer<typeof ReviewRecord>;
