@@ -194,6 +194,12 @@ export class RequestCounter {
   }
 
   private readonly onStart = (message: unknown) => {
+    // A call the SDK tries again (its `amz-sdk-request: attempt=2; max=3`) is the same call: the
+    // mix counts calls, and a retry at load is not a call the floor could have left out.
+    const attempt = /attempt=(\d+)/.exec(
+      String((message as ClientEvent).request.getHeader('amz-sdk-request') ?? ''),
+    )?.[1];
+    if (attempt !== undefined && attempt !== '1') return;
     const op = this.operation(message as ClientEvent);
     if (op) this.counts.set(op, (this.counts.get(op) ?? 0) + 1);
   };
