@@ -41,7 +41,7 @@ async function allDecisions(): Promise<Decision[]> {
 }
 
 /** The 50 in the long form; a quick run races fewer, the same way. */
-const REPLIES = soakSize(20, 50);
+const REPLIES = soakSize(10, 50);
 
 beforeAll(async () => {
   b = await startBenchStack('concurrency');

@@ -23,11 +23,11 @@ import { killHard, startStackProcess } from '../support/stack-process.js';
 import { reportSoak, SOAK } from './summary.js';
 
 /** The 20 in the long form; the quick form's two points need fewer. */
-const CONSULTEES = SOAK ? 20 : 8;
+const CONSULTEES = SOAK ? 20 : 6;
 /** Slow enough to kill the stack mid-fan-out (the letters take 1-2 s), paced under by the sender. */
 const SES_RATE = SOAK ? 10 : 8;
 /** A crashed run's claims are taken again after this (the default, 120 s, suits AWS). */
-const CLAIM_SECONDS = SOAK ? 2 : 1;
+const CLAIM_SECONDS = SOAK ? 2 : 0.5;
 
 type Point =
   | { at: 'fan-out'; letters: number }
@@ -35,7 +35,7 @@ type Point =
   | { at: 'dpo-waiting' | 'dpo-advised' | 'approval-waiting' | 'approved' | 'outcome' };
 
 /** Quick form: mid-fan-out (the letters and their copies) and between the approval and its record (the chain). */
-const QUICK: Point[][] = [[{ at: 'fan-out', letters: 4 }, { at: 'approved' }]];
+const QUICK: Point[][] = [[{ at: 'fan-out', letters: 3 }, { at: 'approved' }]];
 const LONG: Point[][] = [
   [
     { at: 'fan-out', letters: 1 },

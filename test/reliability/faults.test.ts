@@ -78,7 +78,7 @@ describe('fault injection', () => {
       { service: 'dynamodb', fault: 'server-error', share: 0.02 },
       { service: 's3', operation: 'GET', fault: 'server-error', share: 0.1 },
     ]);
-    const proposals = soakSize(2, 20);
+    const proposals = soakSize(1, 20);
     const consultees = soakSize(3, 10);
     const driven = await Promise.all(
       Array.from({ length: proposals }, (_, i) => driveLifecycle(b, sender, `share${i}`, consultees)),
