@@ -55,10 +55,6 @@ export function afterSlice(
 export const claimedAt = (consultee: ConsulteeRecord): number =>
   typeof consultee.claimedAt === 'number' ? consultee.claimedAt : 0;
 
-/**
- * Takes the consultee for this run: unclaimed, given back, or claimed before `staleBefore` and
- * never confirmed. False when another run holds (or has mailed) them.
- */
 /** DynamoDB's limit of items in one TransactWriteItems. */
 export const TRANSACTION_ITEMS = 100;
 

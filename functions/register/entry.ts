@@ -17,8 +17,8 @@ import {
   FACTOR_KEYS,
   type FactorKey,
 } from '../shared/model/proposal-terms.js';
-import { once } from '../shared/once.js';
 import { isConditionFailure } from '../shared/store/conditions.js';
+import { ukDay } from '../shared/uk-dates.js';
 
 /**
  * An entry as stored and as read back. Parsing with it is the register's allow-list: whatever else
@@ -84,19 +84,6 @@ export function purposeOf(input: Pick<ProposalInput, 'cameraType' | 'justificati
     ? use
     : `${use} Pressing need: ${named.map((f) => FACTOR_PURPOSE[f.key]).join('; ')}.`;
 }
-
-const ukDayFormat = /* @__PURE__ */ once(
-  () =>
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'Europe/London',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }),
-);
-
-/** The calendar day in the UK at an instant, as an ISO date (en-CA writes YYYY-MM-DD). */
-export const ukDay = (iso: string): string => ukDayFormat().format(new Date(iso));
 
 const EMAIL = /[^\s@]+@[^\s@]+/;
 

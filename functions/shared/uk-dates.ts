@@ -23,6 +23,22 @@ const longDateFormat = /* @__PURE__ */ once(
   () => new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }),
 );
 
+const ukDayFormat = /* @__PURE__ */ once(
+  () =>
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }),
+);
+
+/**
+ * The UK calendar day of an instant as an ISO date (en-CA writes YYYY-MM-DD): 00:30 BST on 1 June
+ * (23:30 UTC on 31 May) is 2026-06-01. Review dates and register days are compared with it.
+ */
+export const ukDay = (at: Date | string): string => ukDayFormat().format(new Date(at));
+
 /** "5:00pm on Tuesday 15 December 2026": UK local time, GMT or BST as the date falls. */
 export function formatUkDateTime(iso: string): string {
   const parts = new Map(

@@ -10,15 +10,6 @@ const ukMonthFormat = /* @__PURE__ */ once(
       month: '2-digit',
     }),
 );
-const ukDayFormat = /* @__PURE__ */ once(
-  () =>
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'Europe/London',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }),
-);
 const monthLabelFormat = /* @__PURE__ */ once(
   () => new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }),
 );
@@ -34,16 +25,6 @@ export function monthOf(at: string | Date): string {
       .map((p) => [p.type, p.value]),
   );
   return `${parts.get('year')}-${parts.get('month')}`;
-}
-
-/** The UK calendar day of an instant, `2026-06-01`: review dates are compared with it. */
-export function ukDayOf(at: Date): string {
-  const parts = new Map(
-    ukDayFormat()
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.get('year')}-${parts.get('month')}-${parts.get('day')}`;
 }
 
 /** The `count` months ending with the month of `now`, oldest first. */

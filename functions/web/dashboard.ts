@@ -4,8 +4,9 @@
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { ValidationError } from '../shared/errors.js';
+import { ukDay } from '../shared/uk-dates.js';
 import { readMonths, readOverdueReviews } from '../stats/figures.js';
-import { recentMonths, ukDayOf } from '../stats/months.js';
+import { recentMonths } from '../stats/months.js';
 import { dashboardView } from './dashboard-view.js';
 import { layout, type PageRequest, page, requireSession } from './page.js';
 
@@ -36,7 +37,7 @@ export async function dashboardPage(request: PageRequest) {
     });
   }
   const months = recentMonths(request.now, parsed.data.months);
-  const today = ukDayOf(request.now);
+  const today = ukDay(request.now);
   const [figures, overdue] = await Promise.all([readMonths(months), readOverdueReviews(today)]);
   return page(200, 'app-dashboard', {
     ...base,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ukDay } from '../../functions/register/entry.js';
+import { ukDay } from '../../functions/shared/uk-dates.js';
 import { runDpia } from '../support/cli.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 

@@ -4,10 +4,11 @@
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ukDay } from '../../functions/shared/uk-dates.js';
 import { countDecision, countWithdrawal } from '../../functions/stats/counters.js';
 import { emptyMonth, type MonthFigures, monthFromItem } from '../../functions/stats/figures.js';
 import { dayBucket, MAX_DAY_BUCKET, medianDays } from '../../functions/stats/histogram.js';
-import { monthOf, recentMonths, ukDayOf } from '../../functions/stats/months.js';
+import { monthOf, recentMonths } from '../../functions/stats/months.js';
 import { dashboardView, formatDays, niceScale } from '../../functions/web/dashboard-view.js';
 
 const histogram = (entries: [number, number][]) => new Map(entries);
@@ -84,7 +85,7 @@ describe('UK calendar months', () => {
   it('puts an event just after midnight BST on the 1st in the new month', () => {
     expect(monthOf('2026-05-31T23:30:00Z')).toBe('2026-06');
     expect(monthOf('2026-12-31T23:30:00Z')).toBe('2026-12');
-    expect(ukDayOf(new Date('2026-05-31T23:30:00Z'))).toBe('2026-06-01');
+    expect(ukDay(new Date('2026-05-31T23:30:00Z'))).toBe('2026-06-01');
   });
 
   it('lists the last months oldest first, across a new year', () => {

@@ -18,7 +18,6 @@ import {
   type RegisterEntry,
   registerEntry,
   registerItem,
-  ukDay,
 } from '../../functions/register/entry.js';
 import { cacheable, parseRegisterQuery } from '../../functions/register/public.js';
 import { registerView } from '../../functions/register/register.handler.js';
@@ -29,6 +28,7 @@ import {
   type ProposalInput,
   ProposalInput as ProposalSchema,
 } from '../../functions/shared/model/proposal.js';
+import { ukDay } from '../../functions/shared/uk-dates.js';
 import { parseProposalForm, proposalFormView } from '../../functions/web/proposal-form.js';
 import { httpEvent } from '../support/events.js';
 
