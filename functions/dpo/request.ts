@@ -21,10 +21,8 @@ import {
   claimAdviceMail,
   createAdvice,
   findAdvice,
-  getAdvice,
   newAdviceId,
   settleAdviceMail,
-  voidAdvice,
 } from './store.js';
 
 export interface RequestDpoAdviceInput {
@@ -44,16 +42,12 @@ export async function requestDpoAdvice(
     return { adviceId: null, mailed: false };
   }
   let advice = proposal.dpo ? await findAdvice(proposal.dpo.adviceId) : undefined;
-  if (!advice || advice.taskToken !== input.taskToken) {
+  if (!advice || advice.taskToken !== input.taskToken)
     advice = await openAdvice(proposal, input.taskToken, now);
-  } else if (advice.state === 'open' && advice.mailMarker === 'sending') {
-    // As for the approver's link (functions/review/request.ts): a run cut off between claiming the
-    // mail and confirming it leaves a link nobody would ever send; it is voided and a fresh one goes.
-    advice = (await voidAdvice(advice.adviceId, 'superseded'))
-      ? await openAdvice(proposal, input.taskToken, now)
-      : await getAdvice(advice.adviceId);
-  }
-  if (advice.state !== 'open' || !(await claimAdviceMail(advice.adviceId))) {
+  // As for the approver's link (functions/review/request.ts): a mail claimed and never confirmed by
+  // a run cut off in between is sent again, the same link.
+  const unconfirmed = advice.state === 'open' && advice.mailMarker === 'sending';
+  if (advice.state !== 'open' || !(unconfirmed || (await claimAdviceMail(advice.adviceId)))) {
     // A replay: the reminder is scheduled again by name (a no-op if the first attempt did it).
     if (advice.state === 'open') await scheduleDpoReminder(advice, now);
     return { adviceId: advice.adviceId, mailed: false };

@@ -21,7 +21,6 @@ import {
   claimRequestMail,
   createReview,
   findReview,
-  getReview,
   newReviewId,
   type ReviewRecord,
   settleRequestMail,
@@ -72,16 +71,12 @@ export async function requestApproval(
     // A new round (first request, or a re-issue after expiry): the previous link stops working.
     if (review?.state === 'open') await voidReview(review.reviewId, 'superseded');
     review = await openReview(proposal, input.taskToken, now);
-  } else if (review.state === 'open' && review.mailMarker === 'sending') {
-    // The attempt before this one (a run of this task, cut off) claimed the mail and never
-    // confirmed it: whether SES took the link is unknown, and nothing else would ever send it. That
-    // link is voided and a fresh one mailed (the approver has two only if SES took the first, which
-    // then answers 410). Should the approver have used it meanwhile, the void fails and it stands.
-    review = (await voidReview(review.reviewId, 'superseded'))
-      ? await openReview(proposal, input.taskToken, now)
-      : await getReview(review.reviewId);
   }
-  if (review.state !== 'open' || !(await claimRequestMail(review.reviewId))) {
+  // A run of this task cut off between claiming the mail and confirming it leaves the claim
+  // (`sending`): whether SES took the link is unknown and nothing else would send it, so this run
+  // sends the same link again (at worst the approver has it twice). A confirmed mail is never resent.
+  const unconfirmed = review.state === 'open' && review.mailMarker === 'sending';
+  if (review.state !== 'open' || !(unconfirmed || (await claimRequestMail(review.reviewId)))) {
     // A replay: the reminder is scheduled again by name (a no-op if the first attempt did it).
     if (review.state === 'open') await scheduleApproverReminder(review, now);
     return { reviewId: review.reviewId, mailed: false };

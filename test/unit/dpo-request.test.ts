@@ -71,13 +71,13 @@ const halfSent: AdviceRecord = {
   mailMarker: 'sending',
 };
 
-const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
 const puts = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item ?? {});
-const voids = () =>
+/** The mail marker confirmed `sent` after SES took the mail. */
+const settles = () =>
   ddb
     .commandCalls(UpdateCommand)
     .map((c) => c.args[0].input)
-    .filter((u) => u.ExpressionAttributeValues?.[':void'] === 'void');
+    .filter((u) => u.ExpressionAttributeValues?.[':sent'] === 'sent');
 
 unitEnv({
   DPIA_SENDER_ADDRESS: 'dpia@camera-dpia.test',
@@ -100,40 +100,35 @@ beforeEach(() => {
     .on(GetCommand, { Key: adviceKey('adv-old') })
     .resolves({ Item: { ...adviceKey('adv-old'), ...halfSent } });
   ddb.on(PutCommand).resolves({});
-  ddb.on(UpdateCommand).resolves({});
+  // As DynamoDB would: the half-sent link's claim is there, so claiming it again is refused.
+  ddb.on(UpdateCommand).callsFake((command) => {
+    if (command.UpdateExpression === 'SET #marker = :sending') {
+      throw Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
+    }
+    return {};
+  });
 });
 
 describe('requestDpoAdvice after a run cut off mid-send', () => {
-  it('voids the half-sent link and mails the DPO a fresh one for the same task', async () => {
+  it('mails the DPO the same link again', async () => {
     const result = await requestDpoAdvice({ proposalId: 'p-1', taskToken: TOKEN }, NOW);
-    expect(result.mailed).toBe(true);
-    expect(result.adviceId).not.toBe('adv-old');
-    expect(voids()).toEqual([
-      expect.objectContaining({
-        Key: adviceKey('adv-old'),
-        ExpressionAttributeValues: expect.objectContaining({ ':reason': 'superseded' }),
-      }),
-    ]);
-    const advice = puts().filter((item) => item.SK === 'ADVICE');
-    expect(advice).toEqual([expect.objectContaining({ taskToken: TOKEN, state: 'open' })]);
-    expect(ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses)).toEqual([
-      [dpo.email],
-    ]);
+    expect(result).toEqual({ adviceId: 'adv-old', mailed: true });
+    expect(puts().filter((item) => item.SK === 'ADVICE')).toEqual([]);
+    const sent = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+    expect(sent.map((m) => m.Destination?.ToAddresses)).toEqual([[dpo.email]]);
+    expect(sent[0]?.Message?.Body?.Text?.Data).toContain('/dpo/adv-old?sig=');
+    expect(settles()).toEqual([expect.objectContaining({ Key: adviceKey('adv-old') })]);
   });
 
-  it('leaves the link standing when the DPO already used it (the void finds it given)', async () => {
-    ddb.on(UpdateCommand, { Key: adviceKey('adv-old') }).rejects(conditionFailed());
-    ddb
-      .on(GetCommand, { Key: adviceKey('adv-old') })
-      .resolvesOnce({ Item: { ...adviceKey('adv-old'), ...halfSent } })
-      .resolves({
-        Item: {
-          ...adviceKey('adv-old'),
-          ...halfSent,
-          state: 'given',
-          given: { recommendation: 'proceed', advice: 'Proceed.', givenAt: NOW.toISOString() },
-        },
-      });
+  it('sends nothing again once the DPO has given the advice', async () => {
+    ddb.on(GetCommand, { Key: adviceKey('adv-old') }).resolves({
+      Item: {
+        ...adviceKey('adv-old'),
+        ...halfSent,
+        state: 'given',
+        given: { recommendation: 'proceed', advice: 'Proceed.', givenAt: NOW.toISOString() },
+      },
+    });
     const result = await requestDpoAdvice({ proposalId: 'p-1', taskToken: TOKEN }, NOW);
     expect(result).toEqual({ adviceId: 'adv-old', mailed: false });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
