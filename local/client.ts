@@ -4,7 +4,7 @@
 import nodemailer from 'nodemailer';
 import type { LocalConfig } from './config.js';
 import { serviceUrl } from './config.js';
-import { NoConsultationMailError, StackUnreachableError } from './errors.js';
+import { isConnectionFailure, NoConsultationMailError, StackUnreachableError } from './errors.js';
 import { mintToken } from './jwt.js';
 
 export { NoConsultationMailError, StackUnreachableError };
@@ -18,9 +18,6 @@ export interface SentMail {
   body?: { text?: string; html?: string };
   at: number;
 }
-
-/** Socket errors that mean nothing is listening (nodemailer's and Node's codes). */
-const UNREACHABLE = new Set(['ECONNECTION', 'ECONNREFUSED', 'ESOCKET', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
 export interface ApiAnswer<T = unknown> {
   status: number;
@@ -95,8 +92,9 @@ export class LocalStackClient {
     let response: Response;
     try {
       response = await fetch(url);
-    } catch {
-      throw new StackUnreachableError('SES store', url);
+    } catch (error) {
+      if (isConnectionFailure(error)) throw new StackUnreachableError('SES store', url);
+      throw error;
     }
     const store = (await response.json()) as { emails: SentMail[] };
     return store.emails;
@@ -144,7 +142,7 @@ export class LocalStackClient {
             },
       );
     } catch (error) {
-      if (UNREACHABLE.has(String((error as { code?: unknown }).code))) {
+      if (isConnectionFailure(error)) {
         throw new StackUnreachableError('SMTP server', `${this.config.host}:${this.config.ports.smtp}`);
       }
       throw error;
