@@ -12,8 +12,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/close.handler.js';
 import { approvalTimeoutSecondsFromEnv, closeConsultation } from '../../functions/consultation/close.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 
 const PROPOSAL_ID = 'p-456';
 const DEADLINE = '2026-12-15T17:00:00.000Z';

@@ -7,8 +7,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/collect.handler.js';
 import { closeCollectionEarly, collectResponses } from '../../functions/consultation/collect.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const sfn = mockClient(SFNClient);
 
 const PROPOSAL_ID = 'p-321';

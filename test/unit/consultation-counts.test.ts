@@ -18,9 +18,12 @@ import {
 } from '../../functions/consultation/summary.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { checkPlaceholders, type Item, updateItem } from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const ID = 'p-counts';
 const EMAILS = ['a@parish.example', 'b@parish.example', 'c@parish.example'];
 const keyOf = (key: unknown) => JSON.stringify([(key as Item).PK, (key as Item).SK]);

@@ -21,8 +21,11 @@ import { handler } from '../../functions/consultation/send.handler.js';
 import { MAIL_CONCURRENCY, sendConsultation } from '../../functions/consultation/send.js';
 import { mapBounded } from '../../functions/shared/bounded.js';
 import { DEADLINE, FakeTable, PROPOSAL_ID } from '../support/consultation-table.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const s3 = mockClient(S3Client);
 const ses = mockClient(SESClient);
 

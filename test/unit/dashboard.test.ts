@@ -10,6 +10,7 @@ import { emptyMonth, type MonthFigures, monthFromItem } from '../../functions/st
 import { dayBucket, MAX_DAY_BUCKET, medianDays } from '../../functions/stats/histogram.js';
 import { monthOf, recentMonths } from '../../functions/stats/months.js';
 import { dashboardView, formatDays, niceScale } from '../../functions/web/dashboard-view.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 
 const histogram = (entries: [number, number][]) => new Map(entries);
 
@@ -267,6 +268,7 @@ describe('the chart view model', () => {
 
 describe('a failure to count', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
+  refuseWhatDynamoRefuses(ddb);
   const proposal = {
     proposalId: 'p-9',
     reference: 'DPIA-2026-0009',

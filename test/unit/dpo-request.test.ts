@@ -13,9 +13,12 @@ import type { AdviceRecord } from '../../functions/dpo/store.js';
 import { adviceKey, proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const ses = mockClient(SESClient);
 const s3 = mockClient(S3Client);
 const secrets = mockClient(SecretsManagerClient);

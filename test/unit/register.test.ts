@@ -30,6 +30,7 @@ import {
 } from '../../functions/shared/model/proposal.js';
 import { ukDay } from '../../functions/shared/uk-dates.js';
 import { parseProposalForm, proposalFormView } from '../../functions/web/proposal-form.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { httpEvent } from '../support/events.js';
 
 const example = (): ProposalInput =>
@@ -313,6 +314,7 @@ describe('the page view', () => {
 
 describe('reading the register', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
+  refuseWhatDynamoRefuses(ddb);
   beforeAll(() => {
     vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
     vi.stubEnv('DPIA_LOG_LEVEL', 'silent');

@@ -47,9 +47,12 @@ import { reviewKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { remindOnce } from '../../functions/shared/store/markers.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { conditionHolds, type Item, transactUpdates, updateItem } from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const ses = mockClient(SESClient);
 const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);

@@ -43,9 +43,12 @@ import {
 } from '../../functions/shared/keys.js';
 import { Reply } from '../../functions/shared/model/consultation.js';
 import type { SesReceiptEvent } from '../../functions/shared/ses-event.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { checkPlaceholders, conditionHolds, type Item, updateItem } from '../support/expressions.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);
 const ses = mockClient(SESClient);

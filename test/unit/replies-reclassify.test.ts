@@ -14,8 +14,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { reclassifyReply } from '../../functions/replies/reclassify.js';
 import { ConflictError } from '../../functions/shared/errors.js';
 import { consulteeKey, proposalKey, replyKey } from '../../functions/shared/keys.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const PROPOSAL = 'p-1';
 const EMAIL = 'cllr@parish.example';
 const REPLY = 'r'.repeat(64);

@@ -16,6 +16,7 @@ import type { ReviewRecord } from '../../functions/review/store.js';
 import { proposalKey, reviewKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => ({
@@ -28,6 +29,8 @@ vi.mock('../../functions/shared/templates.js', () => ({
 }));
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const ses = mockClient(SESClient);
 // The evidence bucket, where each mail's copy is written before it goes.
 const s3 = mockClient(S3Client);
