@@ -49,6 +49,7 @@ import { remindOnce } from '../../functions/shared/store/markers.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { conditionHolds, type Item, transactUpdates, updateItem } from '../support/expressions.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -231,6 +232,19 @@ const MIXED = [
   consultee('silent-b@parish.example'),
 ];
 
+unitEnv(
+  {
+    DPIA_EVIDENCE_BUCKET: 'camera-dpia-evidence',
+    DPIA_INBOUND_DOMAIN: 'replies.example',
+    DPIA_SENDER_ADDRESS: 'dpia@police.example',
+    DPIA_PUBLIC_BASE_URL: 'https://dpia.example.police.uk',
+    DPIA_REVIEW_KEY_SECRET_ID: 'camera-dpia/review-link-key',
+    DPIA_REMINDER_STATE_MACHINE_ARN: REMINDER_MACHINE,
+    DPIA_REMINDER_HOURS: '',
+    DPIA_APPROVAL_REMINDER_HOURS: '',
+  },
+  { each: true },
+);
 beforeEach(() => {
   ddb.reset();
   ses.reset();
@@ -241,20 +255,6 @@ beforeEach(() => {
   s3.on(PutObjectCommand).resolves({});
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
   secrets.on(GetSecretValueCommand).resolves({ SecretString: KEY.toString('base64') });
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_EVIDENCE_BUCKET', 'camera-dpia-evidence');
-  vi.stubEnv('DPIA_INBOUND_DOMAIN', 'replies.example');
-  vi.stubEnv('DPIA_SENDER_ADDRESS', 'dpia@police.example');
-  vi.stubEnv('DPIA_PUBLIC_BASE_URL', 'https://dpia.example.police.uk');
-  vi.stubEnv('DPIA_REVIEW_KEY_SECRET_ID', 'camera-dpia/review-link-key');
-  vi.stubEnv('DPIA_REMINDER_STATE_MACHINE_ARN', REMINDER_MACHINE);
-  vi.stubEnv('DPIA_REMINDER_HOURS', '');
-  vi.stubEnv('DPIA_APPROVAL_REMINDER_HOURS', '');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-});
-
-afterEach(() => {
-  vi.unstubAllEnvs();
 });
 
 describe('who the consultees reminder is for', () => {
