@@ -1,8 +1,21 @@
-// Stored records as the unit tests start from them: a proposal whose consultation has closed
-// (12 mailed, 9 replied), and the draft of a decision for the chain, numbered so each is distinct.
+// Stored records as the unit tests start from them: the example's scored need, a proposal whose
+// consultation has closed (12 mailed, 9 replied), and a decision's draft for the chain, numbered.
 import type { DecisionDraft } from '../../functions/decisions/store.js';
 import type { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+
+/** The pressing need of examples/anpr-tenterden.json as policy 2026.1 scores it: 65, clear. */
+export const SCORED_EXAMPLE: ProposalRecord['pressingNeed'] = {
+  score: 65,
+  band: 'clear',
+  policyVersion: '2026.1',
+  factors: [
+    { factor: 'nationalSecurity', rating: 2, weight: 0.3, contribution: 12 },
+    { factor: 'seriousCrime', rating: 4, weight: 0.3, contribution: 24 },
+    { factor: 'localCrime', rating: 4, weight: 0.25, contribution: 20 },
+    { factor: 'communityConfidence', rating: 3, weight: 0.15, contribution: 9 },
+  ],
+};
 
 /** The proposal `p-1` (DPIA-2026-0007) of `input`, its consultation closed; `over` changes any field. */
 export const closedProposal = (input: ProposalInput, over: Partial<ProposalRecord> = {}): ProposalRecord => ({
