@@ -31,13 +31,7 @@ describe('the DPO and ICO stages in the browser', () => {
         },
       ],
     };
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    const { proposalId, reference } = created.body;
+    const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     const consultee = input.consultees[0]?.email as string;
     await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);

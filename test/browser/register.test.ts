@@ -15,13 +15,7 @@ let approved: string;
 async function approveOne(): Promise<string> {
   const input = proposalInput({ consultees: 1, tag: 'regweb' });
   const email = input.consultees[0]?.email as string;
-  const created = await t.client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  const { proposalId, reference } = created.body;
+  const { proposalId, reference } = await t.client.openProposal(input);
   await t.client.waitFor('the consultation mail', async () =>
     (await t.client.mailTo(email, reference)).length > 0 ? true : undefined,
   );

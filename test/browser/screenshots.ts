@@ -238,13 +238,7 @@ async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) 
       },
     ],
   });
-  const created = await t.client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  const { proposalId, reference } = created.body;
+  const { proposalId, reference } = await t.client.openProposal(input);
   await t.client.waitForStatus(proposalId, ['consulting']);
   const [first, second] = input.consultees.map((c) => c.email) as [string, string];
   await t.client.waitFor('the consultation mails', async () =>

@@ -31,14 +31,7 @@ describe('an assessment a DPO can defend', () => {
 
   it('opens without risks and principles, refuses a bad edit (400, nothing changes), and refuses approval until complete', async () => {
     const { client } = t;
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      bare,
-    );
-    expect(created.status).toBe(201);
-    ({ proposalId: id, reference } = created.body);
+    ({ proposalId: id, reference } = await client.openProposal(bare));
     await client.waitForStatus(id, ['consulting']);
     const before = (await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body;
     expect(before.assessmentMissing).toHaveLength(7);

@@ -62,14 +62,7 @@ beforeAll(async () => {
       },
     ],
   });
-  const created = await t.client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  expect(created.status, created.text).toBe(201);
-  ({ proposalId, reference } = created.body);
+  ({ proposalId, reference } = await t.client.openProposal(input));
   await t.client.waitForStatus(proposalId, ['consulting']);
   await t.client.waitFor('both consultation mails', async () =>
     (await t.client.mailTo(second.email, reference)).length > 0 &&

@@ -25,13 +25,7 @@ describe('a silent DPO', () => {
   it('times out to the approver, voids the advice link and records the silence', async () => {
     const { client } = t;
     const input = proposalInput({ consultees: 1, tag: 'dpo-silent', dpo: true });
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    const { proposalId, reference } = created.body;
+    const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     const consultee = input.consultees[0]?.email as string;
     await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);

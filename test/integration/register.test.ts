@@ -63,14 +63,7 @@ function withoutOwner<T extends Record<string, unknown>>(input: T): T {
 }
 
 async function open(input: Record<string, unknown>): Promise<{ proposalId: string; reference: string }> {
-  const created = await t.client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  expect(created.status, created.text).toBe(201);
-  return created.body;
+  return await t.client.openProposal(input);
 }
 
 /** Every consultee replies (the planted comment), the DPO advises if named, the approver decides. */

@@ -13,14 +13,7 @@ const dpia = (...args: string[]) => runDpia(t.stack.config, args);
 async function approve(tag: string, reviewDate: string, extra: Record<string, unknown> = {}) {
   const { client } = t;
   const input = { ...proposalInput({ consultees: 1, tag }), ...extra };
-  const created = await client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  expect(created.status, created.text).toBe(201);
-  const { proposalId, reference } = created.body;
+  const { proposalId, reference } = await client.openProposal(input);
   await client.waitForStatus(proposalId, ['consulting']);
   const consultee = input.consultees[0]?.email as string;
   await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);

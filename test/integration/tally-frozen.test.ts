@@ -14,13 +14,7 @@ describe('the tally after an early close', () => {
   it('keeps a later reply, lists it for the approver, and counts nothing more', async () => {
     const { client } = t;
     const input = proposalInput({ consultees: 2, tag: 'frozen', deadlineSeconds: 3600 });
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    const { proposalId, reference } = created.body;
+    const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     const [first, second] = input.consultees.map((c) => c.email) as [string, string];
     await client.waitFor('both letters', async () => (await client.mailTo(second, reference)).length > 0);

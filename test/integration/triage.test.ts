@@ -57,13 +57,7 @@ describe('triage of replies', () => {
   let reference = '';
 
   it('shows the stance read from a reply sent from another address, and leaves it out of the tally', async () => {
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    ({ proposalId, reference } = created.body);
+    ({ proposalId, reference } = await client.openProposal(input));
     for (const email of [first, second, third]) {
       await client.waitFor('the letter', async () => (await client.mailTo(email, reference)).length > 0);
     }

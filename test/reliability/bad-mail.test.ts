@@ -100,14 +100,7 @@ const reply = (from: string, to: string, extra: Record<string, string> = {}, bod
   );
 
 async function opened(input: Record<string, unknown>) {
-  const answer = await t.client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  expect(answer.status).toBe(201);
-  return answer.body;
+  return await t.client.openProposal(input);
 }
 
 /** Opens a proposal with a DPO and has its consultee answer: it then waits for the DPO. */
