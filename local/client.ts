@@ -213,6 +213,24 @@ export class LocalStackClient {
     return this.signedLink(dpo, reference, 'dpo');
   }
 
+  /** The review link, once its mail has gone (the approver's stage may still be starting). */
+  waitForReviewLink(approver: string, reference: string, timeoutMs?: number): Promise<string> {
+    return this.waitFor(
+      `the review link to ${approver}`,
+      () => this.reviewLink(approver, reference).catch(() => undefined),
+      timeoutMs,
+    );
+  }
+
+  /** The advice link, once its mail has gone. */
+  waitForAdviceLink(dpo: string, reference: string, timeoutMs?: number): Promise<string> {
+    return this.waitFor(
+      `the advice link to ${dpo}`,
+      () => this.adviceLink(dpo, reference).catch(() => undefined),
+      timeoutMs,
+    );
+  }
+
   private async signedLink(to: string, reference: string, kind: SignedLinkKind): Promise<string> {
     const link = newestSignedLink(await this.mailTo(to, reference), kind);
     if (!link) throw new Error(`no ${kind} link for ${reference} reached ${to}`);

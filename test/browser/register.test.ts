@@ -21,12 +21,7 @@ async function approveOne(): Promise<string> {
   );
   await t.client.replyAsConsultee(email, reference, 'SUPPORT', 'Long overdue.');
   await t.client.waitForStatus(proposalId, ['awaiting-approval']);
-  const link = new URL(
-    await t.client.waitFor('the review link', async () =>
-      t.client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    ),
-    t.client.apiUrl,
-  );
+  const link = new URL(await t.client.waitForReviewLink(input.approver.email, reference), t.client.apiUrl);
   const decided = await t.client.api(
     null,
     'POST',

@@ -127,9 +127,7 @@ describe('the clear path', () => {
   });
 
   it('lets the approver decide once through the signed link, and records a chained decision', async () => {
-    const link = await client.waitFor('the review link', async () =>
-      client.reviewLink(input.approver.email, created.reference).catch(() => undefined),
-    );
+    const link = await client.waitForReviewLink(input.approver.email, created.reference);
     const page = await client.api(null, 'GET', link);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Smallhythe'); // the approver sees the site
@@ -323,9 +321,7 @@ describe('withdraw and rejection', () => {
     );
     await client.replyAsConsultee(input.consultees[0]?.email as string, created.reference, 'OBJECT');
     await client.waitForStatus(created.proposalId, ['awaiting-approval']);
-    const link = await client.waitFor('link', async () =>
-      client.reviewLink(input.approver.email, created.reference).catch(() => undefined),
-    );
+    const link = await client.waitForReviewLink(input.approver.email, created.reference);
     const url = new URL(link, 'http://x');
     const rationale = 'The objection raised by the town council outweighs the evidence offered.';
     const answer = await client.api(

@@ -19,12 +19,7 @@ async function approve(tag: string, reviewDate: string, extra: Record<string, un
   await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
   await client.replyAsConsultee(consultee, reference, 'SUPPORT');
   await client.waitForStatus(proposalId, ['awaiting-approval']);
-  const link = new URL(
-    await client.waitFor('the review link', () =>
-      client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    ),
-    client.apiUrl,
-  );
+  const link = new URL(await client.waitForReviewLink(input.approver.email, reference), client.apiUrl);
   const decided = await client.api(
     null,
     'POST',
@@ -134,12 +129,7 @@ describe('starting a review', () => {
     await client.replyAsConsultee(consultee, reference, 'SUPPORT');
     await client.waitForStatus(reviewId, ['awaiting-approval']);
     const approver = proposalInput().approver.email;
-    const link = new URL(
-      await client.waitFor('the review link', () =>
-        client.reviewLink(approver, reference).catch(() => undefined),
-      ),
-      client.apiUrl,
-    );
+    const link = new URL(await client.waitForReviewLink(approver, reference), client.apiUrl);
     await client.api(
       null,
       'POST',

@@ -41,9 +41,7 @@ describe('the tally after an early close', () => {
     expect(after.consultation.tally).toEqual({ support: 2, concerns: 0, object: 0, unclassified: 0 });
     expect(after.consultation.responded).toBe(2);
 
-    const link = await client.waitFor('the review link', () =>
-      client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    );
+    const link = await client.waitForReviewLink(input.approver.email, reference);
     const page = await client.api(null, 'GET', link);
     expect(page.text).toContain('Having thought again, I object');
     expect(page.text).toContain('after the close: not counted');

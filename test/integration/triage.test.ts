@@ -178,9 +178,7 @@ describe('triage of replies', () => {
   it('keeps the stance read beside the corrected one in the decision record', async () => {
     await client.replyAsConsultee(third, reference, 'SUPPORT');
     await client.waitForStatus(proposalId, ['awaiting-approval']);
-    const link = await client.waitFor('the review link', () =>
-      client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    );
+    const link = await client.waitForReviewLink(input.approver.email, reference);
     const url = new URL(link, 'http://x');
     const decided = await client.api(
       null,
