@@ -1,8 +1,9 @@
 // How the CLI reaches the HTTP API: the local stack by default (`--api URL` for another), with a
 // token from DPIA_TOKEN or, locally, one minted with the key in the data directory.
 import { resolveLocalConfig, serviceUrl } from '../local/config.js';
+import { isConnectionFailure, StackUnreachableError } from '../local/errors.js';
 import { mintToken } from '../local/jwt.js';
-import { CliError, EXIT_FAILURE } from './errors.js';
+import { ApiUnreachableError, CliError, EXIT_FAILURE } from './errors.js';
 
 export interface ApiOptions {
   api?: string;
@@ -23,7 +24,7 @@ export async function callApi(
   accept = 'application/json',
 ): Promise<ApiResponse> {
   const token = process.env.DPIA_TOKEN ?? (await localToken(role, options));
-  const response = await reach(apiBase(options), path, {
+  const response = await reach(options, path, {
     method,
     headers: {
       authorization: `Bearer ${token}`,
@@ -39,15 +40,18 @@ export async function callApi(
 export const apiBase = (options: ApiOptions): string =>
   (options.api ?? serviceUrl(resolveLocalConfig(), 'api')).replace(/\/$/, '');
 
-/** fetch, or the CLI's sentence when nothing answers at `base`. */
-export async function reach(base: string, path: string, init?: RequestInit): Promise<Response> {
+/**
+ * fetch from the API; when nothing answers there, the local stack's StackUnreachableError (or,
+ * with `--api`, ApiUnreachableError), which cli/main.ts turns into its sentence. Any other
+ * failure is thrown as it is.
+ */
+export async function reach(options: ApiOptions, path: string, init?: RequestInit): Promise<Response> {
+  const base = apiBase(options);
   try {
     return await fetch(`${base}${path}`, init);
-  } catch {
-    throw new CliError(
-      [`Cannot reach the camera-dpia API at ${base}: is the local stack running (npm start)?`],
-      EXIT_FAILURE,
-    );
+  } catch (error) {
+    if (!isConnectionFailure(error)) throw error;
+    throw options.api ? new ApiUnreachableError(base) : new StackUnreachableError('camera-dpia API', base);
   }
 }
 
@@ -81,7 +85,7 @@ export async function downloadFromApi(
   path: string,
 ): Promise<ApiDownload> {
   const token = process.env.DPIA_TOKEN ?? (await localToken(role, options));
-  const response = await reach(apiBase(options), path, { headers: { authorization: `Bearer ${token}` } });
+  const response = await reach(options, path, { headers: { authorization: `Bearer ${token}` } });
   const disposition = response.headers.get('content-disposition') ?? '';
   return {
     status: response.status,

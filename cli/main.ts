@@ -1,9 +1,7 @@
 // The `dpia` command line (SPEC §9). Commands whose issue has not landed say so plainly.
 // Each command's module is imported when it runs, so `dpia score` does not load the local stack.
-import { Command, CommanderError } from 'commander';
-import { LocalConfigError } from '../local/config.js';
-import { StackUnreachableError } from '../local/errors.js';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from './errors.js';
+import { Command } from 'commander';
+import { describeFailure } from './failure.js';
 
 /** Prints what a command returns (its module is imported only when it runs). */
 const print = async (text: Promise<string>): Promise<void> => {
@@ -213,24 +211,9 @@ reviews
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof StackUnreachableError) {
-    process.stderr.write(
-      `Cannot reach the ${error.service} at ${error.url}: is the local stack running (npm start)?\n`,
-    );
-    process.exitCode = EXIT_FAILURE;
-  } else if (error instanceof LocalConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = EXIT_USAGE;
-  } else if (error instanceof CliError) {
-    for (const line of error.lines) process.stderr.write(`${line}\n`);
-    process.exitCode = error.exitCode;
-  } else if (error instanceof CommanderError) {
-    // commander has already printed its message (or the help/version text).
-    process.exitCode = error.exitCode;
-  } else {
-    process.stderr.write(`dpia: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
-    process.exitCode = EXIT_FAILURE;
-  }
+  const failure = describeFailure(error);
+  for (const line of failure.lines) process.stderr.write(`${line}\n`);
+  process.exitCode = failure.exitCode;
 }
 
 // SDK keep-alive sockets and timers of the in-process stack must not hold the command open: once

@@ -4,7 +4,7 @@
 import nodemailer from 'nodemailer';
 import type { LocalConfig } from './config.js';
 import { serviceUrl } from './config.js';
-import { NoConsultationMailError, StackUnreachableError } from './errors.js';
+import { isConnectionFailure, NoConsultationMailError, StackUnreachableError } from './errors.js';
 import { mintToken } from './jwt.js';
 
 export { NoConsultationMailError, StackUnreachableError };
@@ -18,9 +18,6 @@ export interface SentMail {
   body?: { text?: string; html?: string };
   at: number;
 }
-
-/** Socket errors that mean nothing is listening (nodemailer's and Node's codes). */
-const UNREACHABLE = new Set(['ECONNECTION', 'ECONNREFUSED', 'ESOCKET', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
 export interface ApiAnswer<T = unknown> {
   status: number;
@@ -95,8 +92,9 @@ export class LocalStackClient {
     let response: Response;
     try {
       response = await fetch(url);
-    } catch {
-      throw new StackUnreachableError('SES store', url);
+    } catch (error) {
+      if (isConnectionFailure(error)) throw new StackUnreachableError('SES store', url);
+      throw error;
     }
     const store = (await response.json()) as { emails: SentMail[] };
     return store.emails;
@@ -144,7 +142,7 @@ export class LocalStackClient {
             },
       );
     } catch (error) {
-      if (UNREACHABLE.has(String((error as { code?: unknown }).code))) {
+      if (isConnectionFailure(error)) {
         throw new StackUnreachableError('SMTP server', `${this.config.host}:${this.config.ports.smtp}`);
       }
       throw error;
@@ -213,6 +211,24 @@ export class LocalStackClient {
   /** The advice link mailed to the DPO, as `/dpo/<id>?sig=...` (path and query). */
   adviceLink(dpo: string, reference: string): Promise<string> {
     return this.signedLink(dpo, reference, 'dpo');
+  }
+
+  /** The review link, once its mail has gone (the approver's stage may still be starting). */
+  waitForReviewLink(approver: string, reference: string, timeoutMs?: number): Promise<string> {
+    return this.waitFor(
+      `the review link to ${approver}`,
+      () => this.reviewLink(approver, reference).catch(() => undefined),
+      timeoutMs,
+    );
+  }
+
+  /** The advice link, once its mail has gone. */
+  waitForAdviceLink(dpo: string, reference: string, timeoutMs?: number): Promise<string> {
+    return this.waitFor(
+      `the advice link to ${dpo}`,
+      () => this.adviceLink(dpo, reference).catch(() => undefined),
+      timeoutMs,
+    );
   }
 
   private async signedLink(to: string, reference: string, kind: SignedLinkKind): Promise<string> {

@@ -96,9 +96,7 @@ export async function demoCommand(
       `11. Consultation closed: support ${t.support}, concerns ${t.concerns}, object ${t.object}, unclassified ${t.unclassified}; late ${tallied.late}`,
     );
 
-    const adviceLink = await client.waitFor("the DPO's advice link", async () =>
-      client.adviceLink(example.dpo.email, reference).catch(() => undefined),
-    );
+    const adviceLink = await client.waitForAdviceLink(example.dpo.email, reference);
     const adviceUrl = new URL(adviceLink, client.apiUrl);
     const advised = await client.api(
       null,
@@ -116,9 +114,7 @@ export async function demoCommand(
     print(`12. ${example.dpo.name} (DPO) advised through the mailed link: proceed with conditions`);
     await client.waitForStatus(proposalId, ['awaiting-approval']);
 
-    const link = await client.waitFor('the review link', async () =>
-      client.reviewLink(example.approver.email, reference).catch(() => undefined),
-    );
+    const link = await client.waitForReviewLink(example.approver.email, reference);
     const page = await client.api(null, 'GET', link);
     print(
       `13. Approver opened the review link from the mail (the DPO's advice is on it): HTTP ${page.status}`,

@@ -1,5 +1,5 @@
 // `dpia local` (= `npm start`): runs the embedded local stack until Ctrl-C.
-import { PORT_ENV, resolveLocalConfig, type ServiceName } from '../../local/config.js';
+import { LocalConfigError, PORT_ENV, resolveLocalConfig, type ServiceName } from '../../local/config.js';
 import { DataDirLockedError } from '../../local/dynamodb.js';
 import { startLocalStack } from '../../local/runner.js';
 import { PortInUseError } from '../../local/service.js';
@@ -19,7 +19,8 @@ export async function localCommand(): Promise<void> {
   try {
     config = resolveLocalConfig();
   } catch (error) {
-    throw new CliError([(error as Error).message], EXIT_FAILURE);
+    if (error instanceof LocalConfigError) throw new CliError([error.message], EXIT_FAILURE);
+    throw error;
   }
   const startedAt = performance.now();
   let stack: Awaited<ReturnType<typeof startLocalStack>>;

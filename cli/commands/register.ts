@@ -2,7 +2,7 @@
 // register is public, so no token is sent: what this prints is what anyone can read.
 import { CAMERA_TYPE_NAMES, type RegisterRow } from '../../functions/register/rows.js';
 import type { CameraType } from '../../functions/shared/model/proposal.js';
-import { type ApiResponse, apiBase, explainError, reach, readAnswer } from '../api.js';
+import { type ApiOptions, type ApiResponse, explainError, reach, readAnswer } from '../api.js';
 import { CliError } from '../errors.js';
 
 export interface RegisterOptions {
@@ -20,22 +20,21 @@ export async function registerCommand(options: RegisterOptions): Promise<string>
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new CliError([`--format must be ${FORMATS.join(', ')}`]);
   }
-  const base = apiBase(options);
   const query = new URLSearchParams({ limit: String(PAGE) });
   if (options.area) query.set('area', options.area);
   if (options.type) query.set('type', options.type);
-  if (format === 'csv') return (await allCsv(base, query)).trimEnd();
-  const rows = await allRows(base, query);
+  if (format === 'csv') return (await allCsv(options, query)).trimEnd();
+  const rows = await allRows(options, query);
   if (format === 'json') return JSON.stringify(rows, null, 2);
   return table(rows);
 }
 
-async function allRows(base: string, query: URLSearchParams): Promise<RegisterRow[]> {
+async function allRows(api: ApiOptions, query: URLSearchParams): Promise<RegisterRow[]> {
   const rows: RegisterRow[] = [];
   let cursor: string | null = null;
   do {
     if (cursor) query.set('cursor', cursor);
-    const response = await get(base, `/register.json?${query}`);
+    const response = await get(api, `/register.json?${query}`);
     const page = response.body as { items: RegisterRow[]; nextCursor: string | null };
     rows.push(...page.items);
     cursor = page.nextCursor;
@@ -44,20 +43,20 @@ async function allRows(base: string, query: URLSearchParams): Promise<RegisterRo
 }
 
 /** Every page's rows under the first page's header (and its byte-order mark, for Excel). */
-async function allCsv(base: string, query: URLSearchParams): Promise<string> {
+async function allCsv(api: ApiOptions, query: URLSearchParams): Promise<string> {
   let out = '';
   let cursor: string | null = null;
   do {
     if (cursor) query.set('cursor', cursor);
-    const response = await get(base, `/register.csv?${query}`);
+    const response = await get(api, `/register.csv?${query}`);
     out += out === '' ? response.text : response.text.replace(/^\uFEFF?[^\n]*\n/, '');
     cursor = response.nextCursor;
   } while (cursor);
   return out;
 }
 
-async function get(base: string, path: string): Promise<ApiResponse & { nextCursor: string | null }> {
-  const response = await reach(base, path);
+async function get(api: ApiOptions, path: string): Promise<ApiResponse & { nextCursor: string | null }> {
+  const response = await reach(api, path);
   const answer = { ...(await readAnswer(response)), nextCursor: response.headers.get('x-next-cursor') };
   if (answer.status !== 200) throw explainError(answer);
   return answer;

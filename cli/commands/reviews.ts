@@ -2,8 +2,9 @@
 // proposal pre-filled from it, and send the monthly reviews digest on the local stack by running
 // the very handler the scheduled rule invokes on AWS.
 import { resolveLocalConfig, sdkEnvironment, serviceUrl } from '../../local/config.js';
+import { isConnectionFailure, StackUnreachableError } from '../../local/errors.js';
 import { type ApiOptions, callApi, explainError } from '../api.js';
-import { CliError, EXIT_FAILURE, EXIT_USAGE } from '../errors.js';
+import { CliError, EXIT_USAGE } from '../errors.js';
 import { proposalPath } from '../lookup.js';
 
 /** What the new proposal copies from the one it reviews: everything a manager entered. */
@@ -62,13 +63,12 @@ export async function reviewStartCommand(
 
 export async function reviewDigestCommand(options: { to?: string }): Promise<string> {
   const config = resolveLocalConfig();
+  const api = serviceUrl(config, 'api');
   try {
-    await fetch(serviceUrl(config, 'api'));
-  } catch {
-    throw new CliError(
-      [`Cannot reach the local stack at ${serviceUrl(config, 'api')}: is it running (npm start)?`],
-      EXIT_FAILURE,
-    );
+    await fetch(api);
+  } catch (error) {
+    if (isConnectionFailure(error)) throw new StackUnreachableError('camera-dpia API', api);
+    throw error;
   }
   // The handler's SDK clients read these when its modules load: set them first, import after.
   const { handlerEnvironment } = await import('../../local/runner.js');

@@ -104,7 +104,7 @@ export async function scheduleConsulteeReminder(
 /**
  * A signed link's reminder: `approvalReminderHours` after the link was opened, unless the link
  * expires first. One per round (a re-issued link is a new round with its own reminder). The
- * approver's review link uses it; the DPO's advice link is meant to (kind `dpo`, round = adviceId).
+ * approver's review link uses it; the DPO's advice link too (kind `dpo`, round = adviceId).
  */
 export async function scheduleLinkReminder(
   kind: ReminderKind,

@@ -31,20 +31,12 @@ describe('the DPO and ICO stages in the browser', () => {
         },
       ],
     };
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    const { proposalId, reference } = created.body;
+    const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     const consultee = input.consultees[0]?.email as string;
     await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
     await client.replyAsConsultee(consultee, reference, 'SUPPORT', 'Long overdue.');
-    const adviceLink = await client.waitFor('the advice link', () =>
-      client.adviceLink(input.dpo?.email as string, reference).catch(() => undefined),
-    );
+    const adviceLink = await client.waitForAdviceLink(input.dpo?.email as string, reference);
 
     const dpoContext = await browser.newContext();
     const dpo = await dpoContext.newPage();
@@ -78,9 +70,7 @@ describe('the DPO and ICO stages in the browser', () => {
     expect(await manager.textContent('main')).toContain('ICO/PC/2026/0099');
     violations.push(...(await seriousViolations(manager)));
 
-    const review = await client.waitFor('the review link', () =>
-      client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    );
+    const review = await client.waitForReviewLink(input.approver.email, reference);
     const approverContext = await browser.newContext();
     const approver = await approverContext.newPage();
     await approver.goto(`${client.apiUrl}${review}`);

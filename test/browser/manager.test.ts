@@ -51,9 +51,7 @@ async function consulting(tag: string, consultees = 1) {
 async function awaitingApproval(tag: string) {
   const p = await consulting(tag);
   await t.client.replyAsConsultee(p.input.consultees[0]?.email as string, p.reference, 'SUPPORT', 'Agreed.');
-  const link = await t.client.waitFor('the review link', () =>
-    t.client.reviewLink(p.input.approver.email, p.reference).catch(() => undefined),
-  );
+  const link = await t.client.waitForReviewLink(p.input.approver.email, p.reference);
   return { ...p, link };
 }
 

@@ -15,24 +15,13 @@ let approved: string;
 async function approveOne(): Promise<string> {
   const input = proposalInput({ consultees: 1, tag: 'regweb' });
   const email = input.consultees[0]?.email as string;
-  const created = await t.client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  const { proposalId, reference } = created.body;
+  const { proposalId, reference } = await t.client.openProposal(input);
   await t.client.waitFor('the consultation mail', async () =>
     (await t.client.mailTo(email, reference)).length > 0 ? true : undefined,
   );
   await t.client.replyAsConsultee(email, reference, 'SUPPORT', 'Long overdue.');
   await t.client.waitForStatus(proposalId, ['awaiting-approval']);
-  const link = new URL(
-    await t.client.waitFor('the review link', async () =>
-      t.client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    ),
-    t.client.apiUrl,
-  );
+  const link = new URL(await t.client.waitForReviewLink(input.approver.email, reference), t.client.apiUrl);
   const decided = await t.client.api(
     null,
     'POST',

@@ -121,9 +121,7 @@ async function main() {
     await t.client.replyAsConsultee(consultees[2] as string, reference, 'SUPPORT', 'No objection.');
     await t.client.waitForStatus(proposalId, ['awaiting-approval']);
 
-    const link = await t.client.waitFor('the review link', () =>
-      t.client.reviewLink('s.okafor@police.example', reference).catch(() => undefined),
-    );
+    const link = await t.client.waitForReviewLink('s.okafor@police.example', reference);
     await shoot(browser, 'review', `${api}${link}`, []);
     const review = await browser.newPage();
     await review.goto(`${api}${link}`);
@@ -184,9 +182,7 @@ async function withdrawnShots(browser: Browser, t: TestStack, cookies: Cookie[])
     (await t.client.mailTo(consultee, reference)).length > 0 ? true : undefined,
   );
   await t.client.replyAsConsultee(consultee, reference, 'SUPPORT', 'No objection.');
-  const link = await t.client.waitFor('the review link', () =>
-    t.client.reviewLink(input.approver.email, reference).catch(() => undefined),
-  );
+  const link = await t.client.waitForReviewLink(input.approver.email, reference);
   for (const [label, width] of Object.entries(WIDTHS)) {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     await context.addCookies(cookies);
@@ -238,13 +234,7 @@ async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) 
       },
     ],
   });
-  const created = await t.client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  const { proposalId, reference } = created.body;
+  const { proposalId, reference } = await t.client.openProposal(input);
   await t.client.waitForStatus(proposalId, ['consulting']);
   const [first, second] = input.consultees.map((c) => c.email) as [string, string];
   await t.client.waitFor('the consultation mails', async () =>
@@ -260,12 +250,7 @@ async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) 
   await t.client.replyAsConsultee(first, reference, 'SUPPORT', 'We welcome the camera on the A28.');
   await t.client.replyAsConsultee(second, reference, 'CONCERNS', 'Please publish who can see the data.');
   await t.client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
-  const advice = new URL(
-    await t.client.waitFor('the advice link', () =>
-      t.client.adviceLink(input.dpo?.email ?? '', reference).catch(() => undefined),
-    ),
-    api,
-  );
+  const advice = new URL(await t.client.waitForAdviceLink(input.dpo?.email ?? '', reference), api);
   await shoot(browser, 'dpo-advice', advice.href, []);
   await t.client.api(
     null,
@@ -280,12 +265,7 @@ async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) 
     { 'content-type': 'application/x-www-form-urlencoded' },
   );
   await t.client.waitForStatus(proposalId, ['awaiting-approval']);
-  const link = new URL(
-    await t.client.waitFor('the review link', () =>
-      t.client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    ),
-    api,
-  );
+  const link = new URL(await t.client.waitForReviewLink(input.approver.email, reference), api);
   await t.client.api(
     null,
     'POST',

@@ -19,13 +19,7 @@ describe('triage on the proposal page', () => {
   it('sets the stance of an unclassified reply and accepts a reply from another address, with reasons', async () => {
     const input = proposalInput({ consultees: 2, tag: 'triage-web' });
     const [first, second] = input.consultees.map((c) => c.email) as [string, string];
-    const created = await t.client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    const { proposalId, reference } = created.body;
+    const { proposalId, reference } = await t.client.openProposal(input);
     for (const email of [first, second]) {
       await t.client.waitFor('the letter', async () => (await t.client.mailTo(email, reference)).length > 0);
     }

@@ -124,9 +124,7 @@ describe('the lifecycle through the web pages', () => {
     await audit(page);
 
     // The approver: the link exactly as mailed (its path and query, on this stack's port).
-    const link = await t.client.waitFor('the review link', () =>
-      t.client.reviewLink(APPROVER, reference).catch(() => undefined),
-    );
+    const link = await t.client.waitForReviewLink(APPROVER, reference);
     const { page: review } = await newPage();
     await review.goto(`${t.client.apiUrl}${link}`);
     await audit(review);

@@ -31,14 +31,7 @@ describe('an assessment a DPO can defend', () => {
 
   it('opens without risks and principles, refuses a bad edit (400, nothing changes), and refuses approval until complete', async () => {
     const { client } = t;
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      bare,
-    );
-    expect(created.status).toBe(201);
-    ({ proposalId: id, reference } = created.body);
+    ({ proposalId: id, reference } = await client.openProposal(bare));
     await client.waitForStatus(id, ['consulting']);
     const before = (await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body;
     expect(before.assessmentMissing).toHaveLength(7);
@@ -62,9 +55,7 @@ describe('an assessment a DPO can defend', () => {
     await client.waitFor('the letter', async () => (await client.mailTo(email, reference)).length > 0);
     await client.replyAsConsultee(email, reference, 'OBJECT', 'Too intrusive for a market town.');
     await client.waitForStatus(id, ['awaiting-approval']);
-    const link = await client.waitFor('the review link', () =>
-      client.reviewLink(full.approver.email, reference).catch(() => undefined),
-    );
+    const link = await client.waitForReviewLink(full.approver.email, reference);
     const url = new URL(link, 'http://x');
     const sig = url.searchParams.get('sig') as string;
     const page = await client.api(null, 'GET', link);

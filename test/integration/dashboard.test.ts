@@ -40,9 +40,7 @@ async function consult(
 
 async function decide(client: LocalStackClient, p: Awaited<ReturnType<typeof consult>>, outcome: string) {
   await client.waitForStatus(p.proposalId, ['awaiting-approval'], 40_000);
-  const link = await client.waitFor('the review link', () =>
-    client.reviewLink(p.approver, p.reference).catch(() => undefined),
-  );
+  const link = await client.waitForReviewLink(p.approver, p.reference);
   const url = new URL(link, 'http://x');
   const answer = await client.api(
     null,

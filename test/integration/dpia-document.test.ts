@@ -62,14 +62,7 @@ beforeAll(async () => {
       },
     ],
   });
-  const created = await t.client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  expect(created.status, created.text).toBe(201);
-  ({ proposalId, reference } = created.body);
+  ({ proposalId, reference } = await t.client.openProposal(input));
   await t.client.waitForStatus(proposalId, ['consulting']);
   await t.client.waitFor('both consultation mails', async () =>
     (await t.client.mailTo(second.email, reference)).length > 0 &&
@@ -86,9 +79,7 @@ beforeAll(async () => {
   await t.client.replyAsConsultee(second.email, reference, 'CONCERNS', 'Who sees the data?');
   // The proposal names a DPO: the DPO advises from the mailed link before the approver decides.
   await t.client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
-  const adviceLink = await t.client.waitFor('the advice link', async () =>
-    t.client.adviceLink('h.marchbanks@planted-police.example', reference).catch(() => undefined),
-  );
+  const adviceLink = await t.client.waitForAdviceLink('h.marchbanks@planted-police.example', reference);
   const advice = new URL(adviceLink, t.client.apiUrl);
   const advised = await t.client.api(
     null,
@@ -103,9 +94,7 @@ beforeAll(async () => {
   );
   expect(advised.status).toBe(200);
   await t.client.waitForStatus(proposalId, ['awaiting-approval']);
-  reviewLink = await t.client.waitFor('the review link', async () =>
-    t.client.reviewLink(PLANTED.approverEmail, reference).catch(() => undefined),
-  );
+  reviewLink = await t.client.waitForReviewLink(PLANTED.approverEmail, reference);
   const url = new URL(reviewLink, t.client.apiUrl);
   const decided = await t.client.api(
     null,

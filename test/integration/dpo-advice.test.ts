@@ -52,9 +52,7 @@ describe('the DPO advice stage', () => {
     const { input, proposalId, reference } = await consulted('dpo-accept');
     await client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
     const dpoEmail = input.dpo?.email as string;
-    const link = await client.waitFor('the advice link', () =>
-      client.adviceLink(dpoEmail, reference).catch(() => undefined),
-    );
+    const link = await client.waitForAdviceLink(dpoEmail, reference);
     // Nobody asked the approver yet.
     await expect(client.reviewLink(input.approver.email, reference)).rejects.toThrow();
 
@@ -89,9 +87,7 @@ describe('the DPO advice stage', () => {
     expect((await client.api(null, 'GET', link)).status).toBe(409);
 
     await client.waitForStatus(proposalId, ['awaiting-approval']);
-    const review = await client.waitFor('the review link', () =>
-      client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    );
+    const review = await client.waitForReviewLink(input.approver.email, reference);
     const reviewPage = await client.api(null, 'GET', review);
     expect(reviewPage.text).toContain('Proceed with conditions');
     expect(reviewPage.text).toContain(advice);
@@ -123,15 +119,11 @@ describe('the DPO advice stage', () => {
   it('refuses a decision against the advice until it is marked overruled with reasons, then records both', async () => {
     const { input, proposalId, reference } = await consulted('dpo-overrule');
     const dpoEmail = input.dpo?.email as string;
-    const link = await client.waitFor('the advice link', () =>
-      client.adviceLink(dpoEmail, reference).catch(() => undefined),
-    );
+    const link = await client.waitForAdviceLink(dpoEmail, reference);
     const advice = 'The need shown does not justify a fixed camera on this road; do not proceed.';
     expect((await post(link, { recommendation: 'do-not-proceed', advice })).status).toBe(200);
     await client.waitForStatus(proposalId, ['awaiting-approval']);
-    const review = await client.waitFor('the review link', () =>
-      client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    );
+    const review = await client.waitForReviewLink(input.approver.email, reference);
     const approve = {
       outcome: 'approved',
       rationale: RATIONALE,
@@ -178,9 +170,7 @@ describe('ICO prior consultation (DPA 2018 s.65)', () => {
     await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
     await client.replyAsConsultee(consultee, reference, 'SUPPORT');
     await client.waitForStatus(proposalId, ['awaiting-approval']);
-    const review = await client.waitFor('the review link', () =>
-      client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    );
+    const review = await client.waitForReviewLink(input.approver.email, reference);
     const page = await client.api(null, 'GET', review);
     expect(page.text).toContain('Prior consultation with the Information Commissioner needed');
 
@@ -228,9 +218,7 @@ describe('a proposal withdrawn while the DPO is asked (issue 20)', () => {
     const { input, proposalId, reference } = await consulted('dpo-withdrawn');
     await client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
     const dpoEmail = input.dpo?.email as string;
-    const link = await client.waitFor('the advice link', () =>
-      client.adviceLink(dpoEmail, reference).catch(() => undefined),
-    );
+    const link = await client.waitForAdviceLink(dpoEmail, reference);
     const reason = 'The force has paused all new ANPR sites pending a national review.';
     const withdrawn = await client.api<{ notified: number }>(
       'manager',

@@ -25,21 +25,13 @@ describe('a silent DPO', () => {
   it('times out to the approver, voids the advice link and records the silence', async () => {
     const { client } = t;
     const input = proposalInput({ consultees: 1, tag: 'dpo-silent', dpo: true });
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    const { proposalId, reference } = created.body;
+    const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     const consultee = input.consultees[0]?.email as string;
     await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
     await client.replyAsConsultee(consultee, reference, 'SUPPORT');
     await client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
-    const link = await client.waitFor('the advice link', () =>
-      client.adviceLink(input.dpo?.email as string, reference).catch(() => undefined),
-    );
+    const link = await client.waitForAdviceLink(input.dpo?.email as string, reference);
 
     await client.waitForStatus(proposalId, ['awaiting-approval'], (DPO_SECONDS + 15) * 1000);
     expect((await client.api(null, 'GET', link)).status).toBe(410);
@@ -49,9 +41,7 @@ describe('a silent DPO', () => {
     expect(reminders).toHaveLength(1);
     expect(reminders[0]?.body?.text).toContain(link.split('?')[0]);
     expect(dpoMail).toHaveLength(2);
-    const review = await client.waitFor('the review link', () =>
-      client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    );
+    const review = await client.waitForReviewLink(input.approver.email, reference);
     const page = await client.api(null, 'GET', review);
     expect(page.text).toContain('did not answer in time');
     const url = new URL(review, 'http://x');

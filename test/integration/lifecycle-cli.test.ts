@@ -71,9 +71,7 @@ describe('the dpia command line against the local stack', () => {
         : undefined,
     );
     await t.client.replyAsConsultee(input.consultees[0]?.email as string, created.reference, 'SUPPORT');
-    const link = await t.client.waitFor('the review link', async () =>
-      t.client.reviewLink(input.approver.email, created.reference).catch(() => undefined),
-    );
+    const link = await t.client.waitForReviewLink(input.approver.email, created.reference);
     await t.client.waitForStatus(created.proposalId, ['expired'], 20_000);
     expect((await t.client.api(null, 'GET', link)).status).toBe(410);
     const detail = await t.client.api<{ timeline: { event: string }[] }>(

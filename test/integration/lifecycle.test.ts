@@ -1,6 +1,5 @@
 // The DPIA lifecycle end to end on the real local stack, driven only through the HTTP API,
 // SMTP and the SES store: as managers, consultees, approvers and auditors use it.
-// Over 500 lines: the paths of one lifecycle on one stack (started once, as slow as the suite allows).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStackClient } from '../../local/client.js';
 import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
@@ -44,6 +43,17 @@ async function open(input: unknown): Promise<Created> {
   const answer = await client.api<Created>('manager', 'POST', '/proposals', input);
   expect(answer.status).toBe(201);
   return answer.body;
+}
+/** A proposal with one consultee, opened, and the consultation letter that consultee received. */
+async function openToOne(tag: string) {
+  const input = proposalInput({ consultees: 1, tag });
+  const consultee = input.consultees[0]?.email as string;
+  const created = await open(input);
+  const letter = await client.waitFor(
+    'mail',
+    async () => (await client.mailTo(consultee, created.reference))[0],
+  );
+  return { consultee, created, letter };
 }
 const detail = async (id: string) => (await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body;
 const reviewForm = (sig: string, fields: Record<string, string>) =>
@@ -117,9 +127,7 @@ describe('the clear path', () => {
   });
 
   it('lets the approver decide once through the signed link, and records a chained decision', async () => {
-    const link = await client.waitFor('the review link', async () =>
-      client.reviewLink(input.approver.email, created.reference).catch(() => undefined),
-    );
+    const link = await client.waitForReviewLink(input.approver.email, created.reference);
     const page = await client.api(null, 'GET', link);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Smallhythe'); // the approver sees the site
@@ -313,9 +321,7 @@ describe('withdraw and rejection', () => {
     );
     await client.replyAsConsultee(input.consultees[0]?.email as string, created.reference, 'OBJECT');
     await client.waitForStatus(created.proposalId, ['awaiting-approval']);
-    const link = await client.waitFor('link', async () =>
-      client.reviewLink(input.approver.email, created.reference).catch(() => undefined),
-    );
+    const link = await client.waitForReviewLink(input.approver.email, created.reference);
     const url = new URL(link, 'http://x');
     const rationale = 'The objection raised by the town council outweighs the evidence offered.';
     const answer = await client.api(
@@ -414,13 +420,7 @@ describe('a reply from another address', () => {
 
 describe('a reply that fails sender authentication (issue 21)', () => {
   it("is held like one from another address, though its From is the consultee's, until a manager accepts it", async () => {
-    const input = proposalInput({ consultees: 1, tag: 'forged' });
-    const consultee = input.consultees[0]?.email as string;
-    const created = await open(input);
-    const letter = await client.waitFor(
-      'mail',
-      async () => (await client.mailTo(consultee, created.reference))[0],
-    );
+    const { consultee, created, letter } = await openToOne('forged');
     // The relay in front of the local stack found DMARC failing: the From is forged.
     await client.sendMail({
       from: consultee,
@@ -450,13 +450,7 @@ describe('a reply that fails sender authentication (issue 21)', () => {
   });
 
   it('takes no verdicts from a header any sender could write', async () => {
-    const input = proposalInput({ consultees: 1, tag: 'selfcert' });
-    const consultee = input.consultees[0]?.email as string;
-    const created = await open(input);
-    const letter = await client.waitFor(
-      'mail',
-      async () => (await client.mailTo(consultee, created.reference))[0],
-    );
+    const { consultee, created, letter } = await openToOne('selfcert');
     await client.sendMail({
       from: consultee,
       to: letter.replyTo?.[0] ?? '',
@@ -471,13 +465,7 @@ describe('a reply that fails sender authentication (issue 21)', () => {
 
 describe('a reply the parser cannot read (issue 21)', () => {
   it('is kept, matched by its envelope, and counted as unclassified for a person to read, not parked', async () => {
-    const input = proposalInput({ consultees: 1, tag: 'nested' });
-    const consultee = input.consultees[0]?.email as string;
-    const created = await open(input);
-    const letter = await client.waitFor(
-      'mail',
-      async () => (await client.mailTo(consultee, created.reference))[0],
-    );
+    const { consultee, created, letter } = await openToOne('nested');
     const to = letter.replyTo?.[0] ?? '';
     // 900 levels of multipart: beyond any MIME parser's limit (postal-mime stops at 256).
     let body = 'Content-Type: text/plain\r\n\r\nSUPPORT\r\n';

@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { freePort } from '../support/ports.js';
 import { killHard, startStackProcess } from '../support/stack-process.js';
+import { until as waitUntil } from '../support/until.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-restart-'));
@@ -51,15 +52,7 @@ function clients() {
   };
 }
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(probe: () => Promise<T | undefined> | T | undefined) => waitUntil(probe, 15_000, 50);
 
 /** The tokens the task recorded; a line still being written is read on the next probe. */
 const tokens = (): string[] =>

@@ -22,6 +22,7 @@ import type { RunningService } from '../../local/service.js';
 import { StepFunctionsEngine } from '../../local/stepfunctions/engine.js';
 import { startStepFunctions } from '../../local/stepfunctions/server.js';
 import { substituteDefinition } from '../../local/stepfunctions/substitutions.js';
+import { until } from '../support/until.js';
 
 const region = 'eu-west-2';
 const account = '000000000000';
@@ -58,16 +59,6 @@ function connect(url: string): SFNClient {
     AWS_SECRET_ACCESS_KEY: 'local',
   });
   return new SFNClient({ maxAttempts: 1 });
-}
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms = 8000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const describeExecution = (executionArn: string) => sfn.send(new DescribeExecutionCommand({ executionArn }));

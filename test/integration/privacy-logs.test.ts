@@ -80,12 +80,7 @@ describe('the logs of a whole lifecycle', () => {
     );
     await client.replyAsConsultee(second.email, reference, 'CONCERNS', 'Who sees the data?');
     await client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
-    const advice = new URL(
-      await client.waitFor('the advice link', () =>
-        client.adviceLink(PLANTED.dpoEmail, reference).catch(() => undefined),
-      ),
-      client.apiUrl,
-    );
+    const advice = new URL(await client.waitForAdviceLink(PLANTED.dpoEmail, reference), client.apiUrl);
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     await client.api(
       null,
@@ -110,12 +105,7 @@ describe('the logs of a whole lifecycle', () => {
       form,
     );
     await client.waitForStatus(proposalId, ['awaiting-approval']);
-    const review = new URL(
-      await client.waitFor('the review link', () =>
-        client.reviewLink(PLANTED.approverEmail, reference).catch(() => undefined),
-      ),
-      client.apiUrl,
-    );
+    const review = new URL(await client.waitForReviewLink(PLANTED.approverEmail, reference), client.apiUrl);
     await client.api(null, 'GET', `${review.pathname}?sig=not-the-signature`);
     await client.api(
       null,

@@ -63,14 +63,7 @@ function withoutOwner<T extends Record<string, unknown>>(input: T): T {
 }
 
 async function open(input: Record<string, unknown>): Promise<{ proposalId: string; reference: string }> {
-  const created = await t.client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  expect(created.status, created.text).toBe(201);
-  return created.body;
+  return await t.client.openProposal(input);
 }
 
 /** Every consultee replies (the planted comment), the DPO advises if named, the approver decides. */
@@ -94,12 +87,7 @@ async function decide(
   }
   if (input.dpo) {
     await t.client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
-    const link = new URL(
-      await t.client.waitFor('the advice link', async () =>
-        t.client.adviceLink(PLANTED.dpoEmail, reference).catch(() => undefined),
-      ),
-      t.client.apiUrl,
-    );
+    const link = new URL(await t.client.waitForAdviceLink(PLANTED.dpoEmail, reference), t.client.apiUrl);
     const advised = await t.client.api(
       null,
       'POST',
@@ -118,12 +106,7 @@ async function decide(
     proposalId,
     outcome === null ? ['awaiting-approval', 'expired'] : ['awaiting-approval'],
   );
-  const link = new URL(
-    await t.client.waitFor('the review link', async () =>
-      t.client.reviewLink(PLANTED.approverEmail, reference).catch(() => undefined),
-    ),
-    t.client.apiUrl,
-  );
+  const link = new URL(await t.client.waitForReviewLink(PLANTED.approverEmail, reference), t.client.apiUrl);
   if (outcome === null) return created;
   const decided = await t.client.api(
     null,

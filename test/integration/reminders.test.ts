@@ -40,14 +40,7 @@ afterAll(async () => {
 const detail = async (id: string) => (await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body;
 
 async function open(input: unknown): Promise<{ proposalId: string; reference: string }> {
-  const answer = await client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  expect(answer.status).toBe(201);
-  return answer.body;
+  return await client.openProposal(input);
 }
 
 /** Seconds from now until the reminder, as the proposal's own reminderHours. */

@@ -13,25 +13,13 @@ const dpia = (...args: string[]) => runDpia(t.stack.config, args);
 async function approve(tag: string, reviewDate: string, extra: Record<string, unknown> = {}) {
   const { client } = t;
   const input = { ...proposalInput({ consultees: 1, tag }), ...extra };
-  const created = await client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  expect(created.status, created.text).toBe(201);
-  const { proposalId, reference } = created.body;
+  const { proposalId, reference } = await client.openProposal(input);
   await client.waitForStatus(proposalId, ['consulting']);
   const consultee = input.consultees[0]?.email as string;
   await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
   await client.replyAsConsultee(consultee, reference, 'SUPPORT');
   await client.waitForStatus(proposalId, ['awaiting-approval']);
-  const link = new URL(
-    await client.waitFor('the review link', () =>
-      client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    ),
-    client.apiUrl,
-  );
+  const link = new URL(await client.waitForReviewLink(input.approver.email, reference), client.apiUrl);
   const decided = await client.api(
     null,
     'POST',
@@ -141,12 +129,7 @@ describe('starting a review', () => {
     await client.replyAsConsultee(consultee, reference, 'SUPPORT');
     await client.waitForStatus(reviewId, ['awaiting-approval']);
     const approver = proposalInput().approver.email;
-    const link = new URL(
-      await client.waitFor('the review link', () =>
-        client.reviewLink(approver, reference).catch(() => undefined),
-      ),
-      client.apiUrl,
-    );
+    const link = new URL(await client.waitForReviewLink(approver, reference), client.apiUrl);
     await client.api(
       null,
       'POST',

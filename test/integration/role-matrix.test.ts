@@ -85,9 +85,7 @@ beforeAll(async () => {
     client.apiUrl,
   );
   const review = new URL(
-    await client.waitFor('the review link', () =>
-      client.reviewLink(proposalInput().approver.email, b.reference).catch(() => undefined),
-    ),
+    await client.waitForReviewLink(proposalInput().approver.email, b.reference),
     client.apiUrl,
   );
   adviceSig = advice.searchParams.get('sig') ?? '';

@@ -14,13 +14,7 @@ describe('the tally after an early close', () => {
   it('keeps a later reply, lists it for the approver, and counts nothing more', async () => {
     const { client } = t;
     const input = proposalInput({ consultees: 2, tag: 'frozen', deadlineSeconds: 3600 });
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    const { proposalId, reference } = created.body;
+    const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     const [first, second] = input.consultees.map((c) => c.email) as [string, string];
     await client.waitFor('both letters', async () => (await client.mailTo(second, reference)).length > 0);
@@ -47,9 +41,7 @@ describe('the tally after an early close', () => {
     expect(after.consultation.tally).toEqual({ support: 2, concerns: 0, object: 0, unclassified: 0 });
     expect(after.consultation.responded).toBe(2);
 
-    const link = await client.waitFor('the review link', () =>
-      client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    );
+    const link = await client.waitForReviewLink(input.approver.email, reference);
     const page = await client.api(null, 'GET', link);
     expect(page.text).toContain('Having thought again, I object');
     expect(page.text).toContain('after the close: not counted');

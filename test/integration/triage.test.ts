@@ -57,13 +57,7 @@ describe('triage of replies', () => {
   let reference = '';
 
   it('shows the stance read from a reply sent from another address, and leaves it out of the tally', async () => {
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    ({ proposalId, reference } = created.body);
+    ({ proposalId, reference } = await client.openProposal(input));
     for (const email of [first, second, third]) {
       await client.waitFor('the letter', async () => (await client.mailTo(email, reference)).length > 0);
     }
@@ -184,9 +178,7 @@ describe('triage of replies', () => {
   it('keeps the stance read beside the corrected one in the decision record', async () => {
     await client.replyAsConsultee(third, reference, 'SUPPORT');
     await client.waitForStatus(proposalId, ['awaiting-approval']);
-    const link = await client.waitFor('the review link', () =>
-      client.reviewLink(input.approver.email, reference).catch(() => undefined),
-    );
+    const link = await client.waitForReviewLink(input.approver.email, reference);
     const url = new URL(link, 'http://x');
     const decided = await client.api(
       null,

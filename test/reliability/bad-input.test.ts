@@ -530,9 +530,7 @@ beforeAll(async () => {
   await client.replyAsConsultee(email, awaiting.reference, 'SUPPORT');
   await client.waitForStatus(awaiting.proposalId, ['awaiting-approval']);
   const link = new URL(
-    await client.waitFor('the review link', () =>
-      client.reviewLink(proposalInput().approver.email, awaiting.reference).catch(() => undefined),
-    ),
+    await client.waitForReviewLink(proposalInput().approver.email, awaiting.reference),
     client.apiUrl,
   );
   reviewPath = link.pathname;

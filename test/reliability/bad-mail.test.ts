@@ -100,14 +100,7 @@ const reply = (from: string, to: string, extra: Record<string, string> = {}, bod
   );
 
 async function opened(input: Record<string, unknown>) {
-  const answer = await t.client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  expect(answer.status).toBe(201);
-  return answer.body;
+  return await t.client.openProposal(input);
 }
 
 /** Opens a proposal with a DPO and has its consultee answer: it then waits for the DPO. */
@@ -118,9 +111,7 @@ async function awaitingDpo(tag: string) {
   await t.client.waitFor('the letter', async () => (await t.client.mailTo(email, p.reference)).length > 0);
   await t.client.replyAsConsultee(email, p.reference, 'SUPPORT');
   await t.client.waitForStatus(p.proposalId, ['awaiting-dpo-advice']);
-  const link = await t.client.waitFor('the advice link', () =>
-    t.client.adviceLink(input.dpo?.email as string, p.reference).catch(() => undefined),
-  );
+  const link = await t.client.waitForAdviceLink(input.dpo?.email as string, p.reference);
   return { ...p, link };
 }
 
@@ -170,9 +161,7 @@ beforeAll(async () => {
   await client.waitFor('the letter', async () => (await client.mailTo(email, r.reference)).length > 0);
   await client.replyAsConsultee(email, r.reference, 'SUPPORT');
   await client.waitForStatus(r.proposalId, ['awaiting-approval']);
-  const review = await client.waitFor('the review link', () =>
-    client.reviewLink(reviewInput.approver.email, r.reference).catch(() => undefined),
-  );
+  const review = await client.waitForReviewLink(reviewInput.approver.email, r.reference);
   for (const id of [withdrawnDpo.proposalId, r.proposalId]) {
     expect((await client.api('manager', 'POST', `/proposals/${id}/withdraw`)).status).toBe(200);
   }

@@ -144,14 +144,7 @@ async function lifecycle(tag: string, points: Point[]): Promise<Counts> {
   }));
   const emails = input.consultees.map((c) => c.email);
   const kills = (at: Point['at']) => points.filter((p) => p.at === at);
-  const created = await client.api<{ proposalId: string; reference: string }>(
-    'manager',
-    'POST',
-    '/proposals',
-    input,
-  );
-  expect(created.status).toBe(201);
-  const { proposalId, reference } = created.body;
+  const { proposalId, reference } = await client.openProposal(input);
 
   // 1. During the fan-out: killed once SES has taken so many letters.
   for (const p of kills('fan-out') as { letters: number }[]) {

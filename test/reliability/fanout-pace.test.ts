@@ -80,14 +80,7 @@ describe('the sending pace', () => {
       name: `Cllr Pace ${i}`,
       email: `pace${i}@parish.example`,
     }));
-    const created = await client.api<{ proposalId: string; reference: string }>(
-      'manager',
-      'POST',
-      '/proposals',
-      input,
-    );
-    expect(created.status).toBe(201);
-    const { proposalId, reference } = created.body;
+    const { proposalId, reference } = await client.openProposal(input);
 
     const detail = await client.waitFor(
       'every consultee mailed',

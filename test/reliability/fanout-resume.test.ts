@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sendConsultation } from '../../functions/consultation/send.js';
 import { PACE_SHARE } from '../../functions/shared/send-pace.js';
 import { FakeTable, PROPOSAL_ID } from '../support/consultation-table.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -33,6 +34,15 @@ const evidence = () => {
   );
 };
 
+unitEnv(
+  {
+    DPIA_EVIDENCE_BUCKET: 'camera-dpia-evidence',
+    DPIA_INBOUND_DOMAIN: 'replies.example',
+    DPIA_SENDER_ADDRESS: 'dpia@police.example',
+    DPIA_SEND_CLAIM_SECONDS: String(LEASE_SECONDS),
+  },
+  { each: true },
+);
 beforeEach(() => {
   ddb.reset();
   s3.reset();
@@ -42,17 +52,10 @@ beforeEach(() => {
     .on(SendEmailCommand)
     .callsFake(async (input: SendEmailCommandInput) => ({ MessageId: `ses-${recipient(input)}` }));
   ses.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1000, Max24HourSend: 1_000_000, SentLast24Hours: 0 });
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_EVIDENCE_BUCKET', 'camera-dpia-evidence');
-  vi.stubEnv('DPIA_INBOUND_DOMAIN', 'replies.example');
-  vi.stubEnv('DPIA_SENDER_ADDRESS', 'dpia@police.example');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-  vi.stubEnv('DPIA_SEND_CLAIM_SECONDS', String(LEASE_SECONDS));
 });
 
 afterEach(() => {
   vi.useRealTimers();
-  vi.unstubAllEnvs();
 });
 
 describe('a consultee left "sending" by a crashed run', () => {

@@ -7,6 +7,7 @@ import type { Reply } from '../../functions/shared/model/consultation.js';
 import { GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import type { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ConsulteeRecord } from '../../functions/shared/store/proposals.js';
+import { SCORED_EXAMPLE } from './records.js';
 
 /** Strings that may appear in the full edition and must never appear in the public one. */
 export const PLANTED = {
@@ -236,17 +237,7 @@ export function dpiaFixture(options: FixtureOptions = {}): DpiaSources {
             ],
           }
         : {}),
-      pressingNeed: {
-        score: 65,
-        band: 'clear',
-        policyVersion: '2026.1',
-        factors: [
-          { factor: 'nationalSecurity', rating: 2, weight: 0.3, contribution: 12 },
-          { factor: 'seriousCrime', rating: 4, weight: 0.3, contribution: 24 },
-          { factor: 'localCrime', rating: 4, weight: 0.25, contribution: 20 },
-          { factor: 'communityConfidence', rating: 3, weight: 0.15, contribution: 9 },
-        ],
-      },
+      pressingNeed: SCORED_EXAMPLE,
       consultation: {
         deadline: input.responseDeadline,
         mailed: count,

@@ -22,6 +22,7 @@ import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
 import { consulteeKey, proposalKey, replyKey, reviewKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { SCORED_EXAMPLE } from './records.js';
 import { unitEnv } from './unit-env.js';
 
 export const ddb = mockClient(DynamoDBDocumentClient);
@@ -46,17 +47,7 @@ export const proposal = (over: Partial<ProposalRecord> = {}): ProposalRecord => 
   updatedAt: new Date(NOW).toISOString(),
   status: 'awaiting-approval',
   input,
-  pressingNeed: {
-    score: 65,
-    band: 'clear',
-    policyVersion: '2026.1',
-    factors: [
-      { factor: 'nationalSecurity', rating: 2, weight: 0.3, contribution: 12 },
-      { factor: 'seriousCrime', rating: 4, weight: 0.3, contribution: 24 },
-      { factor: 'localCrime', rating: 4, weight: 0.25, contribution: 20 },
-      { factor: 'communityConfidence', rating: 3, weight: 0.15, contribution: 9 },
-    ],
-  },
+  pressingNeed: SCORED_EXAMPLE,
   consultation: {
     deadline: input.responseDeadline,
     mailed: 2,

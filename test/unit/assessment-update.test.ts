@@ -9,10 +9,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/proposals/assessment.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const example = JSON.parse(
   readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
 );

@@ -10,9 +10,12 @@ import { assessmentDigest, sealDecision } from '../../functions/shared/chain.js'
 import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 
 /** What proposal n was when it was assessed (issue 19: its digest is in the record). */
 const assessedInput = (n: number) => ({

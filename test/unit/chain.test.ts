@@ -4,26 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, hashDecision, sealDecision, verifyChain } from '../../functions/shared/chain.js';
 import { decisionIdFor } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
+import { decisionDraft } from '../support/records.js';
 
 type Draft = Omit<DecisionRecord, 'hash' | 'prevHash' | 'sequence' | 'decisionId'>;
-
-const draft = (n: number, outcome: 'approved' | 'rejected' = 'approved'): Draft => ({
-  proposalId: `p-${n}`,
-  reference: `DPIA-2026-${String(n).padStart(4, '0')}`,
-  outcome,
-  rationale: 'Pressing need is clear and consultation raised no unanswered objection.',
-  conditions: null,
-  decidedBy: 'approver@police.example',
-  decidedAt: new Date(Date.UTC(2026, 11, 1, 9, n)).toISOString(),
-  reviewDate: outcome === 'approved' ? '2027-12-01' : null,
-  pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
-  consultation: {
-    mailed: 12,
-    responded: 9,
-    late: 1,
-    tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
-  },
-});
 
 function buildChain(drafts: Draft[]): DecisionRecord[] {
   const chain: DecisionRecord[] = [];
@@ -51,7 +34,7 @@ describe('canonicalJson', () => {
 
 describe('decision hash', () => {
   it('is SHA-256 hex of the canonical JSON of the record without hash, so anyone can recompute it', () => {
-    const [record] = buildChain([draft(1)]) as [DecisionRecord];
+    const [record] = buildChain([decisionDraft(1)]) as [DecisionRecord];
     const { hash, ...rest } = record;
     expect(hash).toBe(createHash('sha256').update(canonicalJson(rest)).digest('hex'));
     expect(hashDecision(record)).toBe(hash);
@@ -62,21 +45,23 @@ describe('decision hash', () => {
 describe('verifyChain', () => {
   it('accepts an empty chain and an intact one, counting every record', () => {
     expect(verifyChain([])).toEqual({ ok: true, checked: 0 });
-    expect(verifyChain(buildChain([draft(1), draft(2, 'rejected'), draft(3)]))).toEqual({
+    expect(
+      verifyChain(buildChain([decisionDraft(1), decisionDraft(2, 'rejected'), decisionDraft(3)])),
+    ).toEqual({
       ok: true,
       checked: 3,
     });
   });
 
   it('names the first record whose content was changed after sealing', () => {
-    const chain = buildChain([draft(1), draft(2), draft(3), draft(4)]);
+    const chain = buildChain([decisionDraft(1), decisionDraft(2), decisionDraft(3), decisionDraft(4)]);
     const tampered = chain.map((r) => ({ ...r }));
     (tampered[2] as DecisionRecord).outcome = 'rejected';
     expect(verifyChain(tampered)).toMatchObject({ ok: false, checked: 2, firstBroken: 'DEC-000003' });
   });
 
   it('catches a record rewritten with a fresh hash, because the next link no longer matches', () => {
-    const chain = buildChain([draft(1), draft(2), draft(3)]);
+    const chain = buildChain([decisionDraft(1), decisionDraft(2), decisionDraft(3)]);
     const rewritten = sealDecision({
       ...(chain[1] as DecisionRecord),
       rationale: 'Quietly changed afterwards.',
@@ -89,7 +74,7 @@ describe('verifyChain', () => {
   });
 
   it('catches a deleted record and a re-ordered chain', () => {
-    const chain = buildChain([draft(1), draft(2), draft(3)]);
+    const chain = buildChain([decisionDraft(1), decisionDraft(2), decisionDraft(3)]);
     expect(verifyChain([chain[0], chain[2]] as DecisionRecord[])).toMatchObject({
       ok: false,
       firstBroken: 'DEC-000003',
@@ -110,7 +95,7 @@ describe('verifyChain', () => {
         fc.constantFrom(...fields),
         fc.string({ minLength: 1 }),
         (length, pick, field, junk) => {
-          const chain = buildChain(Array.from({ length }, (_, i) => draft(i + 1)));
+          const chain = buildChain(Array.from({ length }, (_, i) => decisionDraft(i + 1)));
           const index = pick % length;
           const victim = chain[index] as DecisionRecord;
           fc.pre(victim[field] !== `${victim[field]}${junk}`);

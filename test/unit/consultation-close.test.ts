@@ -12,8 +12,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/close.handler.js';
 import { approvalTimeoutSecondsFromEnv, closeConsultation } from '../../functions/consultation/close.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 
 const PROPOSAL_ID = 'p-456';
 const DEADLINE = '2026-12-15T17:00:00.000Z';
@@ -136,16 +140,14 @@ class FakeTable {
   }
 }
 
+unitEnv({}, { each: true });
 beforeEach(() => {
   ddb.reset();
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
   vi.useFakeTimers({ toFake: ['Date'] });
 });
 
 afterEach(() => {
   vi.useRealTimers();
-  vi.unstubAllEnvs();
 });
 
 describe('CloseConsultation', () => {

@@ -3,12 +3,16 @@ import { InvalidToken, SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } fro
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/consultation/collect.handler.js';
 import { closeCollectionEarly, collectResponses } from '../../functions/consultation/collect.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const sfn = mockClient(SFNClient);
 
 const PROPOSAL_ID = 'p-321';
@@ -33,17 +37,12 @@ const tokenUpdates = () =>
     .map((call) => call.args[0].input)
     .filter((input) => Object.values(input.ExpressionAttributeNames ?? {}).includes('collectTaskToken'));
 
+unitEnv({}, { each: true });
 beforeEach(() => {
   ddb.reset();
   sfn.reset();
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
   ddb.on(UpdateCommand).resolves({});
   sfn.on(SendTaskSuccessCommand).resolves({});
-});
-
-afterEach(() => {
-  vi.unstubAllEnvs();
 });
 
 describe('CollectResponses', () => {

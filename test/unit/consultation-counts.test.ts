@@ -8,7 +8,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type CountedConsultee,
   countLateReply,
@@ -18,9 +18,13 @@ import {
 } from '../../functions/consultation/summary.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { checkPlaceholders, type Item, updateItem } from '../support/expressions.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const ID = 'p-counts';
 const EMAILS = ['a@parish.example', 'b@parish.example', 'c@parish.example'];
 const keyOf = (key: unknown) => JSON.stringify([(key as Item).PK, (key as Item).SK]);
@@ -96,15 +100,13 @@ class Partition {
 
 let table: Partition;
 
+unitEnv({}, { each: true });
 beforeEach(async () => {
   ddb.reset();
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
   table = new Partition();
   table.install();
   await rebuildConsultationCounts(ID);
 });
-
-afterEach(() => vi.unstubAllEnvs());
 
 describe('consultation counts', () => {
   it('counts what the recount finds: everyone mailed, nobody answered yet', () => {

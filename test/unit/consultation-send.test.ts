@@ -21,8 +21,12 @@ import { handler } from '../../functions/consultation/send.handler.js';
 import { MAIL_CONCURRENCY, sendConsultation } from '../../functions/consultation/send.js';
 import { mapBounded } from '../../functions/shared/bounded.js';
 import { DEADLINE, FakeTable, PROPOSAL_ID } from '../support/consultation-table.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const s3 = mockClient(S3Client);
 const ses = mockClient(SESClient);
 
@@ -35,23 +39,25 @@ const everyDynamoWrite = () => JSON.stringify(ddb.calls().map((c) => c.args[0].i
 
 const EMAILS = ['a@council.example', 'b@council.example', 'c@parish.example'];
 
+unitEnv(
+  {
+    DPIA_EVIDENCE_BUCKET: 'camera-dpia-evidence',
+    DPIA_INBOUND_DOMAIN: 'replies.example',
+    DPIA_SENDER_ADDRESS: 'dpia@police.example',
+  },
+  { each: true },
+);
 beforeEach(() => {
   ddb.reset();
   ses.reset();
   ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
   ses.on(GetSendQuotaCommand).resolves({ MaxSendRate: 1000, Max24HourSend: 1_000_000, SentLast24Hours: 0 });
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_EVIDENCE_BUCKET', 'camera-dpia-evidence');
   s3.reset();
   s3.on(PutObjectCommand).resolves({});
-  vi.stubEnv('DPIA_INBOUND_DOMAIN', 'replies.example');
-  vi.stubEnv('DPIA_SENDER_ADDRESS', 'dpia@police.example');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
 });
 
 afterEach(() => {
   vi.useRealTimers();
-  vi.unstubAllEnvs();
 });
 
 describe('SendConsultation', () => {

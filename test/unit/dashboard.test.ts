@@ -3,13 +3,15 @@
 // Also: a failure to count is logged and never fails the lifecycle step that counted.
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ukDay } from '../../functions/shared/uk-dates.js';
 import { countDecision, countWithdrawal } from '../../functions/stats/counters.js';
 import { emptyMonth, type MonthFigures, monthFromItem } from '../../functions/stats/figures.js';
 import { dayBucket, MAX_DAY_BUCKET, medianDays } from '../../functions/stats/histogram.js';
 import { monthOf, recentMonths } from '../../functions/stats/months.js';
 import { dashboardView, formatDays, niceScale } from '../../functions/web/dashboard-view.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const histogram = (entries: [number, number][]) => new Map(entries);
 
@@ -267,17 +269,17 @@ describe('the chart view model', () => {
 
 describe('a failure to count', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
+  refuseWhatDynamoRefuses(ddb);
   const proposal = {
     proposalId: 'p-9',
     reference: 'DPIA-2026-0009',
     createdAt: '2026-05-01T09:00:00Z',
     consultation: { closedAt: '2026-05-10T09:00:00Z' },
   };
+  unitEnv({}, { each: true });
   beforeEach(() => {
     ddb.reset();
-    vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
   });
-  afterEach(() => vi.unstubAllEnvs());
 
   it('is logged with ids only and never thrown to the lifecycle step', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);

@@ -12,7 +12,6 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   appendDecision,
   ChainContentionError,
-  type DecisionDraft,
   getDecision,
   iterateChain,
   MAX_APPEND_ATTEMPTS,
@@ -20,32 +19,18 @@ import {
 import { hashDecision, verifyChain } from '../../functions/shared/chain.js';
 import { decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { decisionDraft } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
 
 /** The CHAIN partition by sort key; every call yields to the event loop first, as a network call would. */
 let chain: Map<string, Record<string, unknown>>;
 const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-const draft = (n: number, outcome: 'approved' | 'rejected' = 'approved'): DecisionDraft => ({
-  proposalId: `p-${n}`,
-  reference: `DPIA-2026-${String(n).padStart(4, '0')}`,
-  outcome,
-  rationale: 'Pressing need is clear and consultation raised no unanswered objection.',
-  conditions: null,
-  decidedBy: 'approver@police.example',
-  decidedAt: new Date(Date.UTC(2026, 11, 1, 9, n)).toISOString(),
-  reviewDate: outcome === 'approved' ? '2027-12-01' : null,
-  pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
-  consultation: {
-    mailed: 3,
-    responded: 2,
-    late: 0,
-    tally: { support: 1, concerns: 1, object: 0, unclassified: 0 },
-  },
-});
 
 let claims: Map<string, Record<string, unknown>>;
 const sorted = () => [...chain.values()].sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
@@ -97,7 +82,7 @@ beforeEach(() => {
 
 describe('appendDecision', () => {
   it('starts the chain at sequence 1 with the genesis prevHash, and seals the record', async () => {
-    const { record, appended } = await appendDecision(draft(1));
+    const { record, appended } = await appendDecision(decisionDraft(1));
     expect(appended).toBe(true);
     expect(record).toMatchObject({ sequence: 1, decisionId: 'DEC-000001', prevHash: GENESIS_HASH });
     expect(record.hash).toBe(hashDecision(record));
@@ -123,15 +108,15 @@ describe('appendDecision', () => {
   });
 
   it('links each record to the one before: sequence n+1, prevHash = previous hash', async () => {
-    const first = (await appendDecision(draft(1))).record;
-    const second = (await appendDecision(draft(2, 'rejected'))).record;
+    const first = (await appendDecision(decisionDraft(1))).record;
+    const second = (await appendDecision(decisionDraft(2, 'rejected'))).record;
     expect(second).toMatchObject({ sequence: 2, decisionId: 'DEC-000002', prevHash: first.hash });
     expect(chain.get(decisionKey(2).SK)?.GSI2PK).toBeUndefined();
     expect(verifyChain([first, second])).toEqual({ ok: true, checked: 2 });
   });
 
   it('never forks: writers racing for the same slot end up one after another', async () => {
-    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => appendDecision(draft(n))));
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => appendDecision(decisionDraft(n))));
     expect(results.map((r) => r.record.sequence).sort()).toEqual([1, 2, 3, 4, 5]);
     expect(ddb.commandCalls(PutCommand).length).toBeGreaterThan(5); // some lost a race and retried
     const stored: DecisionRecord[] = [];
@@ -140,8 +125,8 @@ describe('appendDecision', () => {
   });
 
   it('re-reads the head and takes the next slot when its Put loses', async () => {
-    await appendDecision(draft(1));
-    const winner = (await appendDecision(draft(2))).record;
+    await appendDecision(decisionDraft(1));
+    const winner = (await appendDecision(decisionDraft(2))).record;
     chain.delete(decisionKey(2).SK);
     // A concurrent writer takes slot 2 between our head read and our Put.
     let interfered = false;
@@ -154,15 +139,15 @@ describe('appendDecision', () => {
       chain.set(input.Item.SK, input.Item);
       return {};
     });
-    const { record } = await appendDecision(draft(3));
+    const { record } = await appendDecision(decisionDraft(3));
     expect(record).toMatchObject({ sequence: 3, prevHash: winner.hash });
   });
 
   it('appends nothing for a proposal that already has a decision (a replay)', async () => {
-    const first = (await appendDecision(draft(1))).record;
+    const first = (await appendDecision(decisionDraft(1))).record;
     ddb.resetHistory();
     const again = await appendDecision({
-      ...draft(1),
+      ...decisionDraft(1),
       rationale: 'A different rationale entirely, second time.',
     });
     expect(again).toEqual({ record: first, appended: false });
@@ -170,10 +155,10 @@ describe('appendDecision', () => {
   });
 
   it('trusts the proposal decisionId when the index has not caught up yet', async () => {
-    const first = (await appendDecision(draft(1))).record;
+    const first = (await appendDecision(decisionDraft(1))).record;
     ddb.on(QueryCommand, { IndexName: 'GSI3' }).resolves({ Items: [] });
     ddb.resetHistory();
-    const again = await appendDecision(draft(1), first.decisionId);
+    const again = await appendDecision(decisionDraft(1), first.decisionId);
     expect(again.appended).toBe(false);
     expect(again.record).toEqual(first);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
@@ -183,7 +168,7 @@ describe('appendDecision', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     ddb.on(PutCommand).rejects(conditionFailed());
     ddb.on(PutCommand, { Item: { SK: 'DECISION#CLAIM' } }).resolves({});
-    await expect(appendDecision(draft(1))).rejects.toBeInstanceOf(ChainContentionError);
+    await expect(appendDecision(decisionDraft(1))).rejects.toBeInstanceOf(ChainContentionError);
     const slots = ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.Item?.SK !== 'DECISION#CLAIM');
     expect(slots.length).toBe(MAX_APPEND_ATTEMPTS);
   });
@@ -191,7 +176,7 @@ describe('appendDecision', () => {
 
 describe('appendDecision, two runs for one proposal (issue 15)', () => {
   it('lets one take a slot; the other returns that decision once it is settled', async () => {
-    const [a, b] = await Promise.all([appendDecision(draft(1)), appendDecision(draft(1))]);
+    const [a, b] = await Promise.all([appendDecision(decisionDraft(1)), appendDecision(decisionDraft(1))]);
     expect(a.record.decisionId).toBe(b.record.decisionId);
     expect([a.appended, b.appended].sort()).toEqual([false, true]);
     expect([...chain.keys()].filter((k) => k.startsWith('SEQ#'))).toHaveLength(1);
@@ -200,7 +185,7 @@ describe('appendDecision, two runs for one proposal (issue 15)', () => {
 
 describe('getDecision', () => {
   it('reads one decision by the sequence in its id, without the table attributes', async () => {
-    const { record } = await appendDecision(draft(1));
+    const { record } = await appendDecision(decisionDraft(1));
     expect(await getDecision('DEC-000001')).toEqual(record);
   });
 
@@ -214,7 +199,7 @@ describe('getDecision', () => {
 
 describe('iterateChain', () => {
   it('walks the chain in sequence order, a page at a time', async () => {
-    for (const n of [1, 2, 3, 4, 5]) await appendDecision(draft(n));
+    for (const n of [1, 2, 3, 4, 5]) await appendDecision(decisionDraft(n));
     const pages: number[][] = [];
     for await (const page of iterateChain(2)) pages.push(page.map((r) => r.sequence));
     expect(pages).toEqual([[1, 2], [3, 4], [5]]);

@@ -11,9 +11,12 @@ import { sealDecision } from '../../functions/shared/chain.js';
 import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 
 /** RFC 4180 as csv-stringify writes it: quoted fields may hold commas, quotes ("") and newlines. */
 function parseCsv(text: string): Record<string, string>[] {

@@ -19,6 +19,7 @@ import { consulteeKey, decisionKey, proposalKey } from '../../functions/shared/k
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => ({
@@ -31,6 +32,8 @@ vi.mock('../../functions/shared/templates.js', () => ({
 }));
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const ses = mockClient(SESClient);
 // The evidence bucket, where each mail's copy is written before it goes.
 const s3 = mockClient(S3Client);

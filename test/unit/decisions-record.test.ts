@@ -17,9 +17,12 @@ import { decisionKey, proposalKey } from '../../functions/shared/keys.js';
 import { DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
 const NOW = new Date('2026-12-16T09:30:00.000Z');
 

@@ -13,9 +13,13 @@ import type { AdviceRecord } from '../../functions/dpo/store.js';
 import { adviceKey, proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { closedProposal } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const ses = mockClient(SESClient);
 const s3 = mockClient(S3Client);
 const secrets = mockClient(SecretsManagerClient);
@@ -27,28 +31,8 @@ const input = ProposalInput.parse(
 );
 const dpo = input.dpo as NonNullable<typeof input.dpo>;
 
-const proposal: ProposalRecord = {
-  proposalId: 'p-1',
-  reference: 'DPIA-2026-0007',
-  createdAt: '2026-11-01T09:00:00.000Z',
-  createdBy: 'manager@police.example',
-  updatedAt: '2026-12-15T17:00:00.000Z',
+const proposal: ProposalRecord = closedProposal(input, {
   status: 'awaiting-dpo-advice',
-  input,
-  pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1', factors: [] },
-  consultation: {
-    deadline: input.responseDeadline,
-    mailed: 12,
-    responded: 9,
-    late: 1,
-    bounced: 0,
-    tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
-    closedAt: '2026-12-15T17:00:00.000Z',
-  },
-  executionArn: null,
-  collectTaskToken: null,
-  reviewId: null,
-  decisionId: null,
   dpo: {
     adviceId: 'adv-old',
     dpoName: dpo.name,
@@ -56,7 +40,7 @@ const proposal: ProposalRecord = {
     expiresAt: '2026-12-23T09:00:00.000Z',
     status: 'requested',
   },
-};
+});
 
 /** Claimed by a run that was killed before SES answered or before the claim was confirmed. */
 const halfSent: AdviceRecord = {

@@ -1,6 +1,10 @@
 // The unit tests' stand-in tables refuse what DynamoDB refuses (issue 18): a handler whose
 // expression the real table would reject must fail its unit test too, not only on AWS.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
+import { expressionProblems } from '../support/dynamo-rules.js';
 import { checkPlaceholders, updateItem } from '../support/expressions.js';
 
 describe('the unit fakes validate expressions as DynamoDB does', () => {
@@ -39,5 +43,42 @@ describe('the unit fakes validate expressions as DynamoDB does', () => {
       },
     );
     expect(next).toEqual({ pk: 'P#1', n: 2, status: 'open' });
+  });
+});
+
+describe('every command a unit test sends to its mocked DynamoDB', () => {
+  it('is checked, whatever canned answer the mock gave it', async () => {
+    const ddb = mockClient(DynamoDBDocumentClient);
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-2' }));
+    await client.send(
+      new UpdateCommand({
+        TableName: 't',
+        Key: { PK: 'P#1', SK: 'META' },
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': 'open' },
+      }),
+    );
+    expect(expressionProblems(ddb)).toEqual([]);
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: 't',
+              Key: { PK: 'P#1', SK: 'META' },
+              UpdateExpression: 'SET status = :s',
+              ExpressionAttributeValues: { ':s': 'open' },
+            },
+          },
+        ],
+      }),
+    );
+    expect(expressionProblems(ddb)).toEqual([
+      expect.stringMatching(/^TransactWriteCommand .*reserved keyword/),
+    ]);
+    ddb.restore();
   });
 });

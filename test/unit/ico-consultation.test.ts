@@ -10,10 +10,13 @@ import { handler } from '../../functions/proposals/ico.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { needsPriorConsultation, residualLevel, riskLevel } from '../../functions/shared/model/risk.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const input = ProposalInput.parse(
   JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
 );

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { NOT_RECORDED } from '../../functions/dpia/words.js';
 import {
   publishableRole,
@@ -30,7 +30,9 @@ import {
 } from '../../functions/shared/model/proposal.js';
 import { ukDay } from '../../functions/shared/uk-dates.js';
 import { parseProposalForm, proposalFormView } from '../../functions/web/proposal-form.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { httpEvent } from '../support/events.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const example = (): ProposalInput =>
   ProposalSchema.parse(
@@ -313,11 +315,8 @@ describe('the page view', () => {
 
 describe('reading the register', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
-  beforeAll(() => {
-    vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-    vi.stubEnv('DPIA_LOG_LEVEL', 'silent');
-  });
-  afterAll(() => vi.unstubAllEnvs());
+  refuseWhatDynamoRefuses(ddb);
+  unitEnv();
   beforeEach(() => {
     ddb.reset();
     ddb.on(QueryCommand).resolves({ Items: [registerItem(entry())] });

@@ -43,9 +43,13 @@ import {
 } from '../../functions/shared/keys.js';
 import { Reply } from '../../functions/shared/model/consultation.js';
 import type { SesReceiptEvent } from '../../functions/shared/ses-event.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { checkPlaceholders, conditionHolds, type Item, updateItem } from '../support/expressions.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);
 const ses = mockClient(SESClient);
@@ -263,15 +267,13 @@ const replies = () => table.ofPrefix('REPLY#');
 const events = () => table.ofPrefix('EVENT#');
 const taskSuccesses = () => sfn.commandCalls(SendTaskSuccessCommand);
 
+unitEnv({ DPIA_RAW_MAIL_BUCKET: 'camera-dpia-inbound-mail', DPIA_LOG_LEVEL: 'debug' }, { each: true });
 beforeEach(() => {
   ddb.reset();
   s3.reset();
   sfn.reset();
   ses.reset();
   objects.clear();
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
-  vi.stubEnv('DPIA_RAW_MAIL_BUCKET', 'camera-dpia-inbound-mail');
-  vi.stubEnv('DPIA_LOG_LEVEL', 'debug');
   table = new FakeTable();
   seed(table);
   table.install();
@@ -295,7 +297,6 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.restoreAllMocks();
-  vi.unstubAllEnvs();
 });
 
 describe('InboundMail: counted responses', () => {

@@ -10,12 +10,16 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { reclassifyReply } from '../../functions/replies/reclassify.js';
 import { ConflictError } from '../../functions/shared/errors.js';
 import { consulteeKey, proposalKey, replyKey } from '../../functions/shared/keys.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const PROPOSAL = 'p-1';
 const EMAIL = 'cllr@parish.example';
 const REPLY = 'r'.repeat(64);
@@ -48,9 +52,8 @@ const reply = (stance: string) => ({
 const sameKey = (a: unknown, b: { PK: string; SK: string }) => JSON.stringify(a) === JSON.stringify(b);
 const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input as UpdateCommandInput);
 
-afterEach(() => vi.unstubAllEnvs());
+unitEnv({}, { each: true });
 beforeEach(() => {
-  vi.stubEnv('DPIA_TABLE_NAME', 'camera-dpia');
   ddb.reset();
   ddb
     .on(QueryCommand)

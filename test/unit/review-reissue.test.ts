@@ -7,10 +7,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/review/reissue.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const sfn = mockClient(SFNClient);
 const TOKEN = 'reissue-task-token-secret';
 

@@ -16,6 +16,8 @@ import type { ReviewRecord } from '../../functions/review/store.js';
 import { proposalKey, reviewKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { closedProposal } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => ({
@@ -28,6 +30,8 @@ vi.mock('../../functions/shared/templates.js', () => ({
 }));
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const ses = mockClient(SESClient);
 // The evidence bucket, where each mail's copy is written before it goes.
 const s3 = mockClient(S3Client);
@@ -40,30 +44,7 @@ const input = ProposalInput.parse({
   ...JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
 });
 
-const proposal = (over: Partial<ProposalRecord> = {}): ProposalRecord => ({
-  proposalId: 'p-1',
-  reference: 'DPIA-2026-0007',
-  createdAt: '2026-11-01T09:00:00.000Z',
-  createdBy: 'manager@police.example',
-  updatedAt: '2026-12-15T17:00:00.000Z',
-  status: 'consulting',
-  input,
-  pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1', factors: [] },
-  consultation: {
-    deadline: input.responseDeadline,
-    mailed: 12,
-    responded: 9,
-    late: 1,
-    bounced: 0,
-    tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
-    closedAt: '2026-12-15T17:00:00.000Z',
-  },
-  executionArn: null,
-  collectTaskToken: null,
-  reviewId: null,
-  decisionId: null,
-  ...over,
-});
+const proposal = (over: Partial<ProposalRecord> = {}): ProposalRecord => closedProposal(input, over);
 
 const review = (over: Partial<ReviewRecord> = {}): ReviewRecord => ({
   reviewId: 'rev-old',

@@ -12,11 +12,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/review-cycle/due.handler.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey, proposalKey } from '../../functions/shared/keys.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { checkPlaceholders } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 
 /** Five decisions: approvals due 2027-03-01, 2027-06-01 (two) and 2027-09-01, and one rejection. */
 const decisions = [

@@ -27,8 +27,11 @@ import {
 } from '../../functions/web/proposal-form.js';
 import { type Pages, servePage as serveFrom } from '../../functions/web/serve.js';
 import { csrfToken, SESSION_COOKIE, signSession } from '../../functions/web/session.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(ddb);
 const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);
 const secrets = mockClient(SecretsManagerClient);

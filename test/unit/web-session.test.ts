@@ -22,9 +22,11 @@ import {
   signSession,
   verifyCsrf,
 } from '../../functions/web/session.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 
 const secrets = mockClient(SecretsManagerClient);
 const ddb = mockClient(DynamoDBDocumentClient);
+refuseWhatDynamoRefuses(ddb);
 process.env.DPIA_REVIEW_KEY_SECRET_ID = 'camera-dpia/review-link-key';
 process.env.DPIA_TABLE_NAME = 'camera-dpia';
 

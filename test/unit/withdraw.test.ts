@@ -17,10 +17,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as withdraw } from '../../functions/proposals/withdraw.handler.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
+import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
+
+refuseWhatDynamoRefuses(dynamo);
 const sfn = mockClient(SFNClient);
 const ses = mockClient(SESClient);
 const s3 = mockClient(S3Client);

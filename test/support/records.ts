@@ -1,0 +1,63 @@
+// Stored records as the unit tests start from them: the example's scored need, a proposal whose
+// consultation has closed (12 mailed, 9 replied), and a decision's draft for the chain, numbered.
+import type { DecisionDraft } from '../../functions/decisions/store.js';
+import type { ProposalInput } from '../../functions/shared/model/proposal.js';
+import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+
+/** The pressing need of examples/anpr-tenterden.json as policy 2026.1 scores it: 65, clear. */
+export const SCORED_EXAMPLE: ProposalRecord['pressingNeed'] = {
+  score: 65,
+  band: 'clear',
+  policyVersion: '2026.1',
+  factors: [
+    { factor: 'nationalSecurity', rating: 2, weight: 0.3, contribution: 12 },
+    { factor: 'seriousCrime', rating: 4, weight: 0.3, contribution: 24 },
+    { factor: 'localCrime', rating: 4, weight: 0.25, contribution: 20 },
+    { factor: 'communityConfidence', rating: 3, weight: 0.15, contribution: 9 },
+  ],
+};
+
+/** The proposal `p-1` (DPIA-2026-0007) of `input`, its consultation closed; `over` changes any field. */
+export const closedProposal = (input: ProposalInput, over: Partial<ProposalRecord> = {}): ProposalRecord => ({
+  proposalId: 'p-1',
+  reference: 'DPIA-2026-0007',
+  createdAt: '2026-11-01T09:00:00.000Z',
+  createdBy: 'manager@police.example',
+  updatedAt: '2026-12-15T17:00:00.000Z',
+  status: 'consulting',
+  input,
+  pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1', factors: [] },
+  consultation: {
+    deadline: input.responseDeadline,
+    mailed: 12,
+    responded: 9,
+    late: 1,
+    bounced: 0,
+    tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
+    closedAt: '2026-12-15T17:00:00.000Z',
+  },
+  executionArn: null,
+  collectTaskToken: null,
+  reviewId: null,
+  decisionId: null,
+  ...over,
+});
+
+/** The n-th decision's draft (proposal `p-<n>`, decided at 09:<n> on 1 December 2026). */
+export const decisionDraft = (n: number, outcome: 'approved' | 'rejected' = 'approved'): DecisionDraft => ({
+  proposalId: `p-${n}`,
+  reference: `DPIA-2026-${String(n).padStart(4, '0')}`,
+  outcome,
+  rationale: 'Pressing need is clear and consultation raised no unanswered objection.',
+  conditions: null,
+  decidedBy: 'approver@police.example',
+  decidedAt: new Date(Date.UTC(2026, 11, 1, 9, n)).toISOString(),
+  reviewDate: outcome === 'approved' ? '2027-12-01' : null,
+  pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
+  consultation: {
+    mailed: 12,
+    responded: 9,
+    late: 1,
+    tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
+  },
+});
