@@ -179,11 +179,17 @@ export const functionRegistry: FunctionSpec[] = [
     timeoutSeconds: 120,
   },
   { name: 'verify-audit', entry: 'functions/audit/verify.handler.ts', description: 'GET /audit/verify' },
-  // SPEC 11: the public camera register (HTML, CSV, JSON) and the public edition of listed DPIAs.
+  // SPEC 11: the public camera register (HTML, CSV, JSON) and the public edition of listed DPIAs,
+  // two functions so that the register's lists do not bundle the DPIA document (issue 17).
   {
     name: 'public-register',
     entry: 'functions/register/register.handler.ts',
-    description: 'GET /register[.csv|.json], GET /register/{reference}/dpia',
+    description: 'GET /register[.csv|.json]',
+  },
+  {
+    name: 'public-dpia',
+    entry: 'functions/register/dpia.handler.ts',
+    description: 'GET /register/{reference}/dpia',
   },
   // The web pages, one function per route group (issue 17: each bundles only its own pages' use
   // cases, within 100 KiB); functions/routes.ts (WEB_PAGES) says which route each serves.

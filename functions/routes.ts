@@ -113,7 +113,7 @@ export const routeTable: RouteSpec[] = [
   { method: 'GET', path: '/register', function: 'public-register', auth: 'none' },
   { method: 'GET', path: '/register.csv', function: 'public-register', auth: 'none' },
   { method: 'GET', path: '/register.json', function: 'public-register', auth: 'none' },
-  { method: 'GET', path: '/register/{reference}/dpia', function: 'public-register', auth: 'none' },
+  { method: 'GET', path: '/register/{reference}/dpia', function: 'public-dpia', auth: 'none' },
   ...Object.entries(WEB_PAGES).flatMap(([name, keys]) =>
     keys.map((key): RouteSpec => {
       const [method, path] = key.split(' ') as [RouteSpec['method'], string];

@@ -194,9 +194,12 @@ export const functionAccess: Record<string, FunctionAccess> = {
     templates: true,
   },
   'verify-audit': { table: ['Query', 'GetItem'] },
-  // SPEC 11: reads register entries (Query on the register's index partitions, GetItem by
-  // reference) and, for a listed proposal only, what its public DPIA edition is rendered from.
-  'public-register': { table: ['GetItem', 'Query'], settings: ['publicBaseUrl'], templates: true },
+  // SPEC 11: reads register entries, a Query on the register's index partitions.
+  'public-register': { table: ['Query'], settings: ['publicBaseUrl'], templates: true },
+  // SPEC 11: a register entry by reference (GetItem) and, for a listed proposal only, what its
+  // public DPIA edition is rendered from (the proposal's partition: Query; its decision and the
+  // chain's anchor: GetItem).
+  'public-dpia': { table: ['GetItem', 'Query'], templates: true },
   // The web pages (one function per route group, functions/routes.ts WEB_PAGES) act for a signed-in
   // manager or auditor, so each needs what its pages' API routes need, and no more. Every one reads
   // the review-link key: the session cookie is signed with a key derived from it, and a sign-out

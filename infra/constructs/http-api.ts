@@ -40,7 +40,9 @@ export const OPEN_ROUTE_REASONS: Record<string, string> = {
   'get-dpia-pdf':
     'Only GET /app/proposals/{id}/dpia.pdf is open: a browser page that checks the web session cookie itself, as every /app page does; GET /proposals/{id}/dpia.pdf keeps the JWT authorizer.',
   'public-register':
-    'The public camera register is published to everyone (SPEC 11): it reads only the register entries, which hold no site, no personal name and no e-mail address, and the public edition of the DPIA of a listed (approved) proposal; it is read-only, sets no cookie and its answers are cacheable for five minutes.',
+    'The public camera register is published to everyone (SPEC 11): it reads only the register entries, which hold no site, no personal name and no e-mail address; it is read-only, sets no cookie and its answers are cacheable for five minutes.',
+  'public-dpia':
+    'The public edition of the DPIA of a proposal on the public camera register is published to everyone (SPEC 11): only for a listed (approved) proposal, built from its own allow-list (no site, no personal name, no e-mail address); it is read-only, sets no cookie and its answer is cacheable for five minutes.',
   // The web pages, one function per route group (functions/web/serve.ts serves each group's pages).
   ...Object.fromEntries(Object.keys(WEB_PAGES).map((name) => [name, APP_PAGES_REASON])),
   'web-home': `Browser pages: /, /sign-in and the Cognito callback must be reachable signed out. ${APP_PAGES_REASON}`,
