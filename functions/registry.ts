@@ -34,11 +34,17 @@ export const functionRegistry: FunctionSpec[] = [
     // Within API Gateway's 30 s: a pack past Lambda's 6 MB goes out as a presigned URL instead.
     timeoutSeconds: 28,
   },
-  // SPEC 11: the DPIA document, HTML (also from the approver's signed link) and PDF.
+  // SPEC 11: the DPIA document, HTML (for managers and auditors; from the approver's and the DPO's
+  // signed links: signed-dpia, which alone reads the link key) and PDF.
   {
     name: 'get-dpia',
     entry: 'functions/dpia/dpia.handler.ts',
-    description: 'GET /proposals/{id}/dpia, GET /review/{reviewId}/dpia',
+    description: 'GET /proposals/{id}/dpia',
+  },
+  {
+    name: 'signed-dpia',
+    entry: 'functions/dpia/signed.handler.ts',
+    description: 'GET /review/{reviewId}/dpia, GET /dpo/{adviceId}/dpia',
   },
   {
     name: 'get-dpia-pdf',

@@ -79,7 +79,14 @@ export const functionAccess: Record<string, FunctionAccess> = {
     servesLargeBodies: true,
   },
   // SPEC 11: the DPIA document; the review key checks the approver's signed link.
-  'get-dpia': { table: ['GetItem', 'Query'], readsReviewKey: true, servesLargeBodies: true, templates: true },
+  'get-dpia': { table: ['GetItem', 'Query'], servesLargeBodies: true, templates: true },
+  // The approver's and the DPO's signed links to the document: the link key checks the signature.
+  'signed-dpia': {
+    table: ['GetItem', 'Query'],
+    readsReviewKey: true,
+    servesLargeBodies: true,
+    templates: true,
+  },
   // The review key signs the web session cookie that the /app route of the PDF checks.
   'get-dpia-pdf': {
     table: ['GetItem', 'Query'],

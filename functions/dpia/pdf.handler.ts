@@ -7,8 +7,8 @@ import { deliver } from '../shared/large-body.js';
 import { log } from '../shared/logger.js';
 import { readSession } from '../web/session.js';
 import { dpiaFilename, loadDpiaSources, renderDpia } from './document.js';
+import { parseEdition } from './edition.js';
 import { renderPdf } from './pdf.js';
-import { parseEdition } from './serve.js';
 
 export const handler = httpHandler(async (event) => {
   if (!(await authorised(event))) {

@@ -35,8 +35,8 @@ export const OPEN_ROUTE_REASONS: Record<string, string> = {
     'Approvers are not Cognito users: the review page is reached from a mailed link whose HMAC signature (bound to review, approver and expiry) the handler verifies in constant time; the link is single-use.',
   'dpo-advice':
     'The DPO is not necessarily a Cognito user: the advice page is reached from a mailed link signed exactly as a review link (HMAC bound to the advice request, the DPO and the expiry), verified in constant time; the link is single-use.',
-  'get-dpia':
-    'Only GET /review/{reviewId}/dpia and GET /dpo/{adviceId}/dpia are open: the approver and the DPO read the DPIA document from their mailed links, whose HMAC signatures the handler verifies exactly as the review and advice pages do; GET /proposals/{id}/dpia keeps the JWT authorizer.',
+  'signed-dpia':
+    'The approver and the DPO read the DPIA document from their mailed links (GET /review/{reviewId}/dpia, GET /dpo/{adviceId}/dpia), whose HMAC signatures the handler verifies exactly as the review and advice pages do; GET /proposals/{id}/dpia (get-dpia) keeps the JWT authorizer.',
   'get-dpia-pdf':
     'Only GET /app/proposals/{id}/dpia.pdf is open: a browser page that checks the web session cookie itself, as every /app page does; GET /proposals/{id}/dpia.pdf keeps the JWT authorizer.',
   'public-register':
