@@ -49,8 +49,18 @@ export const functionRegistry: FunctionSpec[] = [
   {
     name: 'get-dpia-pdf',
     entry: 'functions/dpia/pdf.handler.ts',
-    description: 'GET /proposals/{id}/dpia.pdf, GET /app/proposals/{id}/dpia.pdf',
+    description: 'GET /proposals/{id}/dpia.pdf',
     // Within API Gateway's 30 s; a cold start that unpacks Chromium takes a few seconds of it.
+    timeoutSeconds: 28,
+    memoryMB: 2048,
+    chromium: true,
+  },
+  // The same PDF for the web pages, by the session cookie: only this one bundles the session's JWT
+  // library and reads the key that signs it (issue 17).
+  {
+    name: 'web-dpia-pdf',
+    entry: 'functions/dpia/web-pdf.handler.ts',
+    description: 'GET /app/proposals/{id}/dpia.pdf',
     timeoutSeconds: 28,
     memoryMB: 2048,
     chromium: true,

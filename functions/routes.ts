@@ -103,7 +103,7 @@ export const routeTable: RouteSpec[] = [
   // SPEC 10: the DPO reads the document so far from the advice link.
   { method: 'GET', path: '/dpo/{adviceId}/dpia', function: 'signed-dpia', auth: 'none' },
   // The PDF for the web pages: its own function (Chromium), checking the web session cookie itself.
-  { method: 'GET', path: '/app/proposals/{id}/dpia.pdf', function: 'get-dpia-pdf', auth: 'none' },
+  { method: 'GET', path: '/app/proposals/{id}/dpia.pdf', function: 'web-dpia-pdf', auth: 'none' },
   { method: 'GET', path: '/decisions', function: 'list-decisions', auth: 'jwt' },
   { method: 'GET', path: '/decisions/{decisionId}', function: 'get-decision', auth: 'jwt' },
   { method: 'GET', path: '/audit/verify', function: 'verify-audit', auth: 'jwt' },

@@ -78,7 +78,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
     readsEvidence: true,
     servesLargeBodies: true,
   },
-  // SPEC 11: the DPIA document; the review key checks the approver's signed link.
+  // SPEC 11: the DPIA document for managers and auditors.
   'get-dpia': { table: ['GetItem', 'Query'], servesLargeBodies: true, templates: true },
   // The approver's and the DPO's signed links to the document: the link key checks the signature.
   'signed-dpia': {
@@ -87,8 +87,15 @@ export const functionAccess: Record<string, FunctionAccess> = {
     servesLargeBodies: true,
     templates: true,
   },
-  // The review key signs the web session cookie that the /app route of the PDF checks.
   'get-dpia-pdf': {
+    table: ['GetItem', 'Query'],
+    servesLargeBodies: true,
+    templates: true,
+    settings: ['chromiumBin'],
+  },
+  // The review key signs the web session cookie that the /app route of the PDF checks (a revoked
+  // session is a GetItem).
+  'web-dpia-pdf': {
     table: ['GetItem', 'Query'],
     readsReviewKey: true,
     servesLargeBodies: true,

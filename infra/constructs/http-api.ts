@@ -37,8 +37,8 @@ export const OPEN_ROUTE_REASONS: Record<string, string> = {
     'The DPO is not necessarily a Cognito user: the advice page is reached from a mailed link signed exactly as a review link (HMAC bound to the advice request, the DPO and the expiry), verified in constant time; the link is single-use.',
   'signed-dpia':
     'The approver and the DPO read the DPIA document from their mailed links (GET /review/{reviewId}/dpia, GET /dpo/{adviceId}/dpia), whose HMAC signatures the handler verifies exactly as the review and advice pages do; GET /proposals/{id}/dpia (get-dpia) keeps the JWT authorizer.',
-  'get-dpia-pdf':
-    'Only GET /app/proposals/{id}/dpia.pdf is open: a browser page that checks the web session cookie itself, as every /app page does; GET /proposals/{id}/dpia.pdf keeps the JWT authorizer.',
+  'web-dpia-pdf':
+    'GET /app/proposals/{id}/dpia.pdf is a browser download that checks the web session cookie itself, as every /app page does; GET /proposals/{id}/dpia.pdf (get-dpia-pdf) keeps the JWT authorizer.',
   'public-register':
     'The public camera register is published to everyone (SPEC 11): it reads only the register entries, which hold no site, no personal name and no e-mail address; it is read-only, sets no cookie and its answers are cacheable for five minutes.',
   'public-dpia':
