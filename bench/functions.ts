@@ -1,19 +1,24 @@
 // Functions: every function of functions/registry.ts bundled as the CDK stack bundles it
 // (infra/constructs/node-function.ts: esbuild, platform node, target node22, ESM, minified, the
-// AWS SDK v3 and Smithy left to the runtime, UTF-8 output, the createRequire banner), its size, and its cold
-// import: the CPU time of a fresh `node` process importing the bundle against its floor, the same
-// process importing only the function's own SDK packages (which the Lambda runtime provides and a
-// function cannot do without), the two back to back in a few rounds, the median of the rounds'
-// ratios. CPU time, not the wall clock: on this shared machine the wall clock mostly measures the
-// other work (paired wall-clock ratios ranged 0.6x-2x for the same code); the wall is kept as detail. The external SDK packages resolve from
-// node_modules, as on Lambda, so their load time counts. A bare `export const handler` is measured
-// once too, as detail: what node itself costs.
+// AWS SDK v3 and Smithy left to the runtime, UTF-8 output, the createRequire banner), its size, and
+// its cold import: the CPU time of a fresh `node` process importing the bundle against its floor,
+// the same process importing only the function's own SDK packages (which the Lambda runtime provides
+// and a function cannot do without), the two back to back in a few rounds, the median of the
+// rounds' ratios. CPU time, not the wall clock: on this shared machine the wall clock mostly
+// measures the other work (paired wall-clock ratios ranged 0.6x-2x for the same code); the wall is
+// kept as detail. The external SDK packages resolve from node_modules, as on Lambda, so their load
+// time counts. A bare `export const handler` is measured once too, as detail: what node itself costs.
+// A Chromium function's bundle leaves out the packages the deployment copies beside it
+// (CHROMIUM_PACKAGES: playwright-core, and @sparticuz/chromium with its tar extraction): its figure
+// says so, with what @sparticuz/chromium weighs bundled alone, and their import counts in the
+// function's cold import, not in the floor (the SDK alone).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build, type Metafile } from 'esbuild';
 import { type FunctionSpec, functionRegistry } from '../functions/registry.js';
+import { CHROMIUM_PACKAGES } from '../infra/constructs/packages.js';
 import { type BenchOptions, type BenchResult, check, median } from './support/result.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -59,19 +64,28 @@ export async function benchFunctions({ quick }: BenchOptions): Promise<BenchResu
   try {
     const bareEntry = join(dir, 'bare.ts');
     writeFileSync(bareEntry, 'export const handler = async () => ({});\n');
-    const bare = await bundle(bareEntry, join(dir, 'bare'));
+    const bare = await bundle(bareEntry, join(dir, 'bare'), false);
     const [bareCold] = (await coldImports([bare.file], runs)) as [ColdImport];
     const results: BenchResult[] = [];
+    let chromiumAlone: number | undefined;
     for (const spec of specs) {
-      const b = await bundle(join(root, spec.entry), join(dir, spec.name));
-      // The floor: the same external SDK packages imported alone.
-      const externals = externalImports(b.metafile);
+      const b = await bundle(join(root, spec.entry), join(dir, spec.name), spec.chromium === true);
+      if (spec.chromium)
+        chromiumAlone ??= await bundledAlone('@sparticuz/chromium', join(dir, 'chromium-alone'));
+      // The floor: the same external SDK packages imported alone (not the packages copied beside a
+      // Chromium function's bundle: those are the function's own).
+      const externals = externalImports(b.metafile).filter((e) => /^@(aws-sdk|smithy)\//.test(e));
       const sdkFile = join(dir, spec.name, 'sdk-only.mjs');
       writeFileSync(
         sdkFile,
         `${externals.map((e) => `import '${e}';`).join('\n')}\nexport const handler = async () => ({});\n`,
       );
-      results.push(functionResult(spec, b, await pairedImports(b.file, sdkFile, runs), bareCold, externals));
+      const copied = spec.chromium
+        ? { packages: CHROMIUM_PACKAGES, chromiumKiB: (chromiumAlone ?? 0) / 1024 }
+        : undefined;
+      results.push(
+        functionResult(spec, b, await pairedImports(b.file, sdkFile, runs), bareCold, externals, copied),
+      );
     }
     return results;
   } finally {
@@ -79,7 +93,7 @@ export async function benchFunctions({ quick }: BenchOptions): Promise<BenchResu
   }
 }
 
-async function bundle(entry: string, outDir: string): Promise<Bundle> {
+async function bundle(entry: string, outDir: string, chromium: boolean): Promise<Bundle> {
   const file = join(outDir, 'index.mjs');
   const result = await build({
     entryPoints: [entry],
@@ -92,8 +106,8 @@ async function bundle(entry: string, outDir: string): Promise<Bundle> {
     minify: true,
     charset: 'utf8',
     banner: { js: BANNER },
-    // As deployed: playwright-core is copied beside a Chromium function's bundle, not bundled.
-    external: ['@aws-sdk/*', '@smithy/*', 'playwright-core'],
+    // As deployed: a Chromium function's packages are copied beside its bundle, not bundled.
+    external: ['@aws-sdk/*', '@smithy/*', ...(chromium ? CHROMIUM_PACKAGES : [])],
     metafile: true,
     logLevel: 'silent',
   });
@@ -102,15 +116,33 @@ async function bundle(entry: string, outDir: string): Promise<Bundle> {
   return { file, bytes: output[1].bytes, metafile: result.metafile };
 }
 
+/** The minified bytes of a package bundled alone (what a bundle that left it out does not count). */
+async function bundledAlone(name: string, outDir: string): Promise<number> {
+  mkdirSync(outDir, { recursive: true });
+  const entry = join(outDir, 'entry.mjs');
+  writeFileSync(entry, `export * from '${name}';\nexport { default } from '${name}';\n`);
+  return (await bundle(entry, outDir, false)).bytes;
+}
+
+interface Copied {
+  packages: readonly string[];
+  /** @sparticuz/chromium (and its tar extraction) bundled alone, KiB. */
+  chromiumKiB: number;
+}
+
 function functionResult(
   spec: FunctionSpec,
   b: Bundle,
   { cold, sdk, ratio: coldRatio }: Paired,
   bare: ColdImport,
   externals: string[],
+  copied: Copied | undefined,
 ): BenchResult {
   const kib = b.bytes / 1024;
   const goal = sizeGoal(spec.name);
+  const without = copied
+    ? `the bundle without ${copied.packages.join(' and ')}, which the deployment copies beside it (@sparticuz/chromium bundled alone: ${copied.chromiumKiB.toFixed(1)} KiB; their import counts in the cold import); `
+    : '';
   return {
     name: `function ${spec.name}`,
     figure: kib,
@@ -118,7 +150,7 @@ function functionResult(
     goal: `<= ${goal} KiB, import <= ${IMPORT_GOAL}x SDK`,
     pass: kib <= goal && coldRatio <= IMPORT_GOAL,
     detail:
-      `cold import ${(cold.cpu ?? Number.NaN).toFixed(0)} ms CPU = ${coldRatio.toFixed(2)}x its ${externals.length} SDK ` +
+      `${without}cold import ${(cold.cpu ?? Number.NaN).toFixed(0)} ms CPU = ${coldRatio.toFixed(2)}x its ${externals.length} SDK ` +
       `packages alone (${(sdk.cpu ?? Number.NaN).toFixed(0)} ms CPU, the floor; median of paired rounds; wall ` +
       `${cold.process.toFixed(0)} vs ${sdk.process.toFixed(0)} ms); a bare handler ${bare.process.toFixed(0)} ms wall; ` +
       `largest: ${largestInputs(b.metafile, 3)}`,
@@ -134,6 +166,7 @@ function functionResult(
       bare,
       sdkOnly: sdk,
       externals,
+      ...(copied ? { copiedBeside: copied.packages, chromiumBundledAloneKiB: copied.chromiumKiB } : {}),
       inputs: packageBytes(b.metafile),
     },
   };

@@ -34,17 +34,33 @@ export const functionRegistry: FunctionSpec[] = [
     // Within API Gateway's 30 s: a pack past Lambda's 6 MB goes out as a presigned URL instead.
     timeoutSeconds: 28,
   },
-  // SPEC 11: the DPIA document, HTML (also from the approver's signed link) and PDF.
+  // SPEC 11: the DPIA document, HTML (for managers and auditors; from the approver's and the DPO's
+  // signed links: signed-dpia, which alone reads the link key) and PDF.
   {
     name: 'get-dpia',
     entry: 'functions/dpia/dpia.handler.ts',
-    description: 'GET /proposals/{id}/dpia, GET /review/{reviewId}/dpia',
+    description: 'GET /proposals/{id}/dpia',
+  },
+  {
+    name: 'signed-dpia',
+    entry: 'functions/dpia/signed.handler.ts',
+    description: 'GET /review/{reviewId}/dpia, GET /dpo/{adviceId}/dpia',
   },
   {
     name: 'get-dpia-pdf',
     entry: 'functions/dpia/pdf.handler.ts',
-    description: 'GET /proposals/{id}/dpia.pdf, GET /app/proposals/{id}/dpia.pdf',
+    description: 'GET /proposals/{id}/dpia.pdf',
     // Within API Gateway's 30 s; a cold start that unpacks Chromium takes a few seconds of it.
+    timeoutSeconds: 28,
+    memoryMB: 2048,
+    chromium: true,
+  },
+  // The same PDF for the web pages, by the session cookie: only this one bundles the session's JWT
+  // library and reads the key that signs it (issue 17).
+  {
+    name: 'web-dpia-pdf',
+    entry: 'functions/dpia/web-pdf.handler.ts',
+    description: 'GET /app/proposals/{id}/dpia.pdf',
     timeoutSeconds: 28,
     memoryMB: 2048,
     chromium: true,
@@ -179,11 +195,17 @@ export const functionRegistry: FunctionSpec[] = [
     timeoutSeconds: 120,
   },
   { name: 'verify-audit', entry: 'functions/audit/verify.handler.ts', description: 'GET /audit/verify' },
-  // SPEC 11: the public camera register (HTML, CSV, JSON) and the public edition of listed DPIAs.
+  // SPEC 11: the public camera register (HTML, CSV, JSON) and the public edition of listed DPIAs,
+  // two functions so that the register's lists do not bundle the DPIA document (issue 17).
   {
     name: 'public-register',
     entry: 'functions/register/register.handler.ts',
-    description: 'GET /register[.csv|.json], GET /register/{reference}/dpia',
+    description: 'GET /register[.csv|.json]',
+  },
+  {
+    name: 'public-dpia',
+    entry: 'functions/register/dpia.handler.ts',
+    description: 'GET /register/{reference}/dpia',
   },
   // The web pages, one function per route group (issue 17: each bundles only its own pages' use
   // cases, within 100 KiB); functions/routes.ts (WEB_PAGES) says which route each serves.

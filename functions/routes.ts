@@ -99,11 +99,11 @@ export const routeTable: RouteSpec[] = [
   { method: 'GET', path: '/dpo/{adviceId}', function: 'dpo-advice', auth: 'none' },
   { method: 'POST', path: '/dpo/{adviceId}', function: 'dpo-advice', auth: 'none' },
   // SPEC 11: the approver reads the DPIA document from the same signed link.
-  { method: 'GET', path: '/review/{reviewId}/dpia', function: 'get-dpia', auth: 'none' },
+  { method: 'GET', path: '/review/{reviewId}/dpia', function: 'signed-dpia', auth: 'none' },
   // SPEC 10: the DPO reads the document so far from the advice link.
-  { method: 'GET', path: '/dpo/{adviceId}/dpia', function: 'get-dpia', auth: 'none' },
+  { method: 'GET', path: '/dpo/{adviceId}/dpia', function: 'signed-dpia', auth: 'none' },
   // The PDF for the web pages: its own function (Chromium), checking the web session cookie itself.
-  { method: 'GET', path: '/app/proposals/{id}/dpia.pdf', function: 'get-dpia-pdf', auth: 'none' },
+  { method: 'GET', path: '/app/proposals/{id}/dpia.pdf', function: 'web-dpia-pdf', auth: 'none' },
   { method: 'GET', path: '/decisions', function: 'list-decisions', auth: 'jwt' },
   { method: 'GET', path: '/decisions/{decisionId}', function: 'get-decision', auth: 'jwt' },
   { method: 'GET', path: '/audit/verify', function: 'verify-audit', auth: 'jwt' },
@@ -113,7 +113,7 @@ export const routeTable: RouteSpec[] = [
   { method: 'GET', path: '/register', function: 'public-register', auth: 'none' },
   { method: 'GET', path: '/register.csv', function: 'public-register', auth: 'none' },
   { method: 'GET', path: '/register.json', function: 'public-register', auth: 'none' },
-  { method: 'GET', path: '/register/{reference}/dpia', function: 'public-register', auth: 'none' },
+  { method: 'GET', path: '/register/{reference}/dpia', function: 'public-dpia', auth: 'none' },
   ...Object.entries(WEB_PAGES).flatMap(([name, keys]) =>
     keys.map((key): RouteSpec => {
       const [method, path] = key.split(' ') as [RouteSpec['method'], string];

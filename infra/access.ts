@@ -78,10 +78,24 @@ export const functionAccess: Record<string, FunctionAccess> = {
     readsEvidence: true,
     servesLargeBodies: true,
   },
-  // SPEC 11: the DPIA document; the review key checks the approver's signed link.
-  'get-dpia': { table: ['GetItem', 'Query'], readsReviewKey: true, servesLargeBodies: true, templates: true },
-  // The review key signs the web session cookie that the /app route of the PDF checks.
+  // SPEC 11: the DPIA document for managers and auditors.
+  'get-dpia': { table: ['GetItem', 'Query'], servesLargeBodies: true, templates: true },
+  // The approver's and the DPO's signed links to the document: the link key checks the signature.
+  'signed-dpia': {
+    table: ['GetItem', 'Query'],
+    readsReviewKey: true,
+    servesLargeBodies: true,
+    templates: true,
+  },
   'get-dpia-pdf': {
+    table: ['GetItem', 'Query'],
+    servesLargeBodies: true,
+    templates: true,
+    settings: ['chromiumBin'],
+  },
+  // The review key signs the web session cookie that the /app route of the PDF checks (a revoked
+  // session is a GetItem).
+  'web-dpia-pdf': {
     table: ['GetItem', 'Query'],
     readsReviewKey: true,
     servesLargeBodies: true,
@@ -194,9 +208,12 @@ export const functionAccess: Record<string, FunctionAccess> = {
     templates: true,
   },
   'verify-audit': { table: ['Query', 'GetItem'] },
-  // SPEC 11: reads register entries (Query on the register's index partitions, GetItem by
-  // reference) and, for a listed proposal only, what its public DPIA edition is rendered from.
-  'public-register': { table: ['GetItem', 'Query'], settings: ['publicBaseUrl'], templates: true },
+  // SPEC 11: reads register entries, a Query on the register's index partitions.
+  'public-register': { table: ['Query'], settings: ['publicBaseUrl'], templates: true },
+  // SPEC 11: a register entry by reference (GetItem) and, for a listed proposal only, what its
+  // public DPIA edition is rendered from (the proposal's partition: Query; its decision and the
+  // chain's anchor: GetItem).
+  'public-dpia': { table: ['GetItem', 'Query'], templates: true },
   // The web pages (one function per route group, functions/routes.ts WEB_PAGES) act for a signed-in
   // manager or auditor, so each needs what its pages' API routes need, and no more. Every one reads
   // the review-link key: the session cookie is signed with a key derived from it, and a sign-out

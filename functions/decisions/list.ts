@@ -1,5 +1,5 @@
 // The decision list's query and its CSV, apart from the handler (list.handler.ts), so that the web
-// pages (functions/web/decisions.ts) bundle them without the API handler's middy wrapper (issue 17).
+// pages (functions/web/decisions.ts) bundle them without the API handler (issue 17).
 import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';

@@ -1,38 +1,13 @@
-// GET /proposals/{id}/dpia (manager, auditor; `?edition=public`) and GET /review/{reviewId}/dpia?sig=
-// (the approver's signed link) and GET /dpo/{adviceId}/dpia?sig= (the DPO's): the DPIA document as
-// one printable HTML page.
+// GET /proposals/{id}/dpia (manager, auditor; `?edition=public`): the DPIA document as one printable
+// HTML page. The approver's and the DPO's signed links to it are the signed-dpia function's
+// (signed.handler.ts), so this one neither bundles their records nor reads the link key.
 import { requireRole } from '../shared/auth.js';
-import { AppError } from '../shared/errors.js';
-import { type HttpEvent, httpHandler, pathParameter } from '../shared/http.js';
-import { type DpiaSources, loadDpiaSources } from './document.js';
-import {
-  documentAnswer,
-  linkErrorPage,
-  parseEdition,
-  sourcesForAdviceLink,
-  sourcesForReviewLink,
-} from './serve.js';
-
-/** Routes whose credential is a signed link: the approver and the DPO see the full edition. */
-const SIGNED_LINKS: Record<string, (event: HttpEvent) => Promise<DpiaSources>> = {
-  'GET /review/{reviewId}/dpia': (event) =>
-    sourcesForReviewLink(pathParameter(event, 'reviewId'), event.queryStringParameters?.sig ?? null),
-  'GET /dpo/{adviceId}/dpia': (event) =>
-    sourcesForAdviceLink(pathParameter(event, 'adviceId'), event.queryStringParameters?.sig ?? null),
-};
+import { httpHandler, pathParameter } from '../shared/http.js';
+import { loadDpiaSources } from './document.js';
+import { parseEdition } from './edition.js';
+import { documentAnswer } from './serve.js';
 
 export const handler = httpHandler(async (event) => {
-  const signedLink = SIGNED_LINKS[event.routeKey];
-  if (signedLink) {
-    try {
-      const sources = await signedLink(event);
-      // The approver sees the proposal in full, the site included (SPEC 6).
-      return await documentAnswer(sources, 'full');
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      return linkErrorPage(error);
-    }
-  }
   requireRole(event, ['manager', 'auditor']);
   const edition = parseEdition(event.queryStringParameters);
   return documentAnswer(await loadDpiaSources(pathParameter(event, 'id')), edition);

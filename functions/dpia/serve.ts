@@ -1,31 +1,11 @@
 // Serving the DPIA document (SPEC 11) to whoever may read it: managers and auditors by token or web
 // session, the approver by the signed review link. The same functions serve the DPO's signed link.
-import * as z from 'zod/mini';
-import '../shared/model/zod-messages.js';
-import { openSignedAdvice } from '../dpo/signed.js';
-import { openSignedReview } from '../review/signed.js';
-import { isExpired } from '../review/store.js';
-import { type AppError, GoneError, ValidationError } from '../shared/errors.js';
+import { type AppError, GoneError } from '../shared/errors.js';
 import { type HttpResult, html } from '../shared/http.js';
 import { deliver } from '../shared/large-body.js';
 import { renderPage } from '../shared/templates.js';
-import {
-  type DpiaSources,
-  dpiaFilename,
-  EDITIONS,
-  type Edition,
-  loadDpiaSources,
-  renderDpia,
-} from './document.js';
-
-const EditionQuery = z.optional(z.enum(EDITIONS, { error: 'edition must be full or public.' }));
-
-/** `?edition=public` for the public edition; the full one otherwise. 400 for anything else. */
-export function parseEdition(query: Record<string, string | undefined> | undefined): Edition {
-  const parsed = EditionQuery.safeParse(query?.edition);
-  if (!parsed.success) throw ValidationError.fromZod(parsed.error, ['edition']);
-  return parsed.data ?? 'full';
-}
+import { type DpiaSources, dpiaFilename, type Edition, loadDpiaSources, renderDpia } from './document.js';
+import { openAdviceLink, openReviewLink } from './signed-links.js';
 
 /** The document as an HTML answer (or, past Lambda's 6 MB, a redirect to a presigned download). */
 export async function documentAnswer(sources: DpiaSources, edition: Edition): Promise<HttpResult> {
@@ -51,8 +31,11 @@ const htmlHeaders = (): Record<string, string> => {
  * read the document it decided (the link is single-use for deciding, not for reading).
  */
 export async function sourcesForReviewLink(reviewId: string, sig: string | null, now = new Date()) {
-  const review = await openSignedReview(reviewId, sig);
-  if (review.state !== 'decided' && (review.state === 'void' || isExpired(review, now))) {
+  const review = await openReviewLink(reviewId, sig);
+  if (
+    review.state !== 'decided' &&
+    (review.state === 'void' || Date.parse(review.expiresAt) <= now.getTime())
+  ) {
     throw new GoneError(
       'This review link has expired or been withdrawn. Ask the DPIA team to issue a new link if a decision is still needed.',
     );
@@ -65,7 +48,7 @@ export async function sourcesForReviewLink(reviewId: string, sig: string | null,
  * same rules, 403, 404, and 410 once the request was voided (the DPO's time ran out, withdrawal).
  */
 export async function sourcesForAdviceLink(adviceId: string, sig: string | null, now = new Date()) {
-  const advice = await openSignedAdvice(adviceId, sig);
+  const advice = await openAdviceLink(adviceId, sig);
   if (advice.state === 'void' || (advice.state === 'open' && Date.parse(advice.expiresAt) <= now.getTime())) {
     throw new GoneError('This advice link has expired or been withdrawn.');
   }

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import '../shared/model/zod-messages.js';
 import { DpoRecommendation } from '../shared/model/governance.js';
 import { isoDateTime } from '../shared/model/iso.js';
+import { ADVICE_STATES } from './states.js';
 
 export const AdviceGiven = z.object({
   recommendation: DpoRecommendation,
@@ -18,7 +19,7 @@ export const AdviceRecord = z.object({
   dpoEmail: z.string().check(z.minLength(1)),
   dpoName: z.string(),
   expiresAt: isoDateTime({ offset: true }),
-  state: z.enum(['open', 'given', 'void']),
+  state: z.enum(ADVICE_STATES),
   taskToken: z.string().check(z.minLength(1)),
   createdAt: isoDateTime({ offset: true }),
   /** Set (conditionally) just before the request mail goes out: the DPO is mailed once. */

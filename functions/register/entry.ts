@@ -3,8 +3,9 @@
 // fields the register publishes are copied, so reading the register never touches the proposal
 // (its site, consultees and people). Kept small: it is bundled into the record-decision function.
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+// Not zod-messages.ts (zod's English locale, 3 KiB): an entry is only ever parsed as read back,
+// where a failure is logged by key and its messages reach nobody (store.ts parseEntry).
 import * as z from 'zod/mini';
-import '../shared/model/zod-messages.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { registerEntryKey, registerIndexKeys } from '../shared/keys.js';

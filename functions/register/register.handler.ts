@@ -1,25 +1,23 @@
-// GET /register, /register.csv, /register.json and /register/{reference}/dpia: the public camera
-// register (SPEC 11) and the public edition of each listed DPIA. No sign-in, no cookies; every
-// answer is cacheable. The page and the document are for people (errors as pages), the CSV and
-// the JSON for programs (errors as the JSON of every API error).
-import { loadDpiaSources, renderDpia } from '../dpia/document.js';
-import { AppError, NotFoundError } from '../shared/errors.js';
+// GET /register, /register.csv and /register.json: the public camera register (SPEC 11). No
+// sign-in, no cookies; every answer is cacheable. The page is for people (errors as pages), the CSV
+// and the JSON for programs (errors as the JSON of every API error). The public edition of each
+// listed DPIA (GET /register/{reference}/dpia) is the public-dpia function's (dpia.handler.ts).
+import { NotFoundError } from '../shared/errors.js';
 import { csv, type HttpEvent, type HttpResult, html, httpHandler, json } from '../shared/http.js';
 import { CAMERA_TYPES } from '../shared/model/proposal-terms.js';
 import { once } from '../shared/once.js';
 import { renderPage } from '../shared/templates.js';
+import { cacheable } from './cache.js';
 import { CAMERA_USE } from './entry.js';
-import { cacheable, parseRegisterQuery, publicBase, type RegisterQuery, registerHref } from './public.js';
+import { asPage } from './page.js';
+import { parseRegisterQuery, publicBase, type RegisterQuery, registerHref } from './public.js';
 import { CAMERA_TYPE_NAMES, type RegisterRow, registerCsv, registerRow } from './rows.js';
-import { findRegisterEntry, listRegister } from './store.js';
-
-const REFERENCE = /^DPIA-\d{4}-\d{4,}$/;
+import { listRegister } from './store.js';
 
 const ROUTES: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   'GET /register': (event) => asPage(() => registerPage(event)),
   'GET /register.json': registerJson,
   'GET /register.csv': registerCsvAnswer,
-  'GET /register/{reference}/dpia': (event) => asPage(() => publicDpia(event)),
 };
 
 export const handler = httpHandler(async (event) => {
@@ -112,42 +110,3 @@ const shortDate = (isoDay: string): string => shortDateFormat().format(new Date(
 
 const withoutPrefix = (text: string, prefix: string): string =>
   text.startsWith(prefix) && text.length > prefix.length ? text.slice(prefix.length).trim() : text;
-
-/**
- * The public edition of a DPIA, only for a proposal on the register (approved): anything else,
- * an unknown reference included, is the same 404, so the route tells nobody what else exists.
- */
-async function publicDpia(event: HttpEvent): Promise<HttpResult> {
-  const reference = event.pathParameters?.reference ?? '';
-  const notListed = new NotFoundError(`${reference.slice(0, 40) || 'That'} is not on the camera register.`);
-  if (!REFERENCE.test(reference)) throw notListed;
-  const entry = await findRegisterEntry(reference);
-  if (!entry) throw notListed;
-  const sources = await loadDpiaSources(entry.proposalId).catch((error: unknown) => {
-    throw error instanceof NotFoundError ? notListed : error;
-  });
-  if (sources.proposal.status !== 'approved' || sources.decision?.outcome !== 'approved') throw notListed;
-  return cacheable(event, html(200, renderDpia(sources, 'public').html));
-}
-
-const ERROR_HEADINGS: Record<number, string> = {
-  400: 'Something is wrong with this address',
-  404: 'Not on the register',
-};
-
-/** A person's request: a refusal is a page (never cached), not JSON. */
-async function asPage(answer: () => Promise<HttpResult>): Promise<HttpResult> {
-  try {
-    return await answer();
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return html(
-      error.status,
-      renderPage('register-error', {
-        status: error.status,
-        heading: ERROR_HEADINGS[error.status] ?? 'This request cannot be completed',
-        message: error.message,
-      }),
-    );
-  }
-}

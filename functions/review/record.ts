@@ -5,8 +5,9 @@ import { ConditionItem, ConsulteeViews } from '../shared/model/conditions.js';
 import '../shared/model/zod-messages.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
 import { Outcome } from '../shared/model/outcome.js';
+import { REVIEW_STATES } from './states.js';
 
-export const REVIEW_STATES = ['open', 'decided', 'void'] as const;
+export { REVIEW_STATES } from './states.js';
 
 export const ReviewDecision = z.object({
   outcome: Outcome,

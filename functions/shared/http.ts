@@ -1,6 +1,5 @@
-// The HTTP edge of every API handler: middy wraps the use case, errors become the JSON answer of
-// errors.ts (unexpected ones a bare 500), and request bodies are checked before anything runs.
-import middy from '@middy/core';
+// The HTTP edge of every API handler: errors become the JSON answer of errors.ts (unexpected ones a
+// bare 500), and request bodies are checked before anything runs.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import {
@@ -18,16 +17,26 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 /** SPEC §3: proposal bodies over 256 KiB are refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * The Lambda handler of an API use case: whatever it throws becomes the answer of errors.ts. Not a
+ * middy wrapper (as the task handlers are): its one middleware was this catch, and middy added 3 KiB
+ * to every API function's bundle (issue 17), as it would to the web functions (web/serve.ts). What
+ * middy also did, answering 5 ms before Lambda's timeout, is left to API Gateway, which answers a
+ * timed-out function with its own 5xx.
+ */
 export function httpHandler(useCase: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
-  return middy<HttpEvent, HttpResult>(useCase).use({
-    onError: async (request) => {
-      const { status, body } = toErrorResponse(request.error);
-      const fields = { requestId: request.event.requestContext?.requestId, route: request.event.routeKey };
-      if (status >= 500) log.error('request failed', { ...fields, error: request.error?.name ?? 'Error' });
+  return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    try {
+      return await useCase(event, context);
+    } catch (error) {
+      const { status, body } = toErrorResponse(error);
+      const fields = { requestId: event.requestContext?.requestId, route: event.routeKey };
+      if (status >= 500)
+        log.error('request failed', { ...fields, error: (error as Error | undefined)?.name ?? 'Error' });
       else log.info('request refused', { ...fields, status });
-      request.response = json(status, body);
-    },
-  });
+      return json(status, body);
+    }
+  };
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {

@@ -2,7 +2,8 @@
 // confirmation (managers), and one proposal's page. Each calls the same use case as the JSON API.
 import { needInWords } from '../consultation/letter.js';
 import { loadDpiaSources } from '../dpia/document.js';
-import { documentAnswer, parseEdition } from '../dpia/serve.js';
+import { parseEdition } from '../dpia/edition.js';
+import { documentAnswer } from '../dpia/serve.js';
 import { ASSESSMENT_OPEN } from '../proposals/assessment.js';
 import { createProposal } from '../proposals/create.js';
 import { proposalDetail } from '../proposals/detail.js';

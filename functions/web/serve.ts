@@ -51,9 +51,9 @@ export async function servePage(pages: Pages, event: HttpEvent, now = new Date()
 }
 
 /**
- * The Lambda handler of a web function serving `pages`. Not the API's middy wrapper (shared/http.ts):
+ * The Lambda handler of a web function serving `pages`. Not the API's httpHandler (shared/http.ts):
  * its one job, turning a thrown error into the JSON error answer, is servePage's here, as a page,
- * for every error; middy would add 3 KiB to each web function and do nothing.
+ * for every error.
  */
 export const pagesHandler =
   (pages: Pages) =>

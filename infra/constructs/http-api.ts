@@ -35,12 +35,14 @@ export const OPEN_ROUTE_REASONS: Record<string, string> = {
     'Approvers are not Cognito users: the review page is reached from a mailed link whose HMAC signature (bound to review, approver and expiry) the handler verifies in constant time; the link is single-use.',
   'dpo-advice':
     'The DPO is not necessarily a Cognito user: the advice page is reached from a mailed link signed exactly as a review link (HMAC bound to the advice request, the DPO and the expiry), verified in constant time; the link is single-use.',
-  'get-dpia':
-    'Only GET /review/{reviewId}/dpia and GET /dpo/{adviceId}/dpia are open: the approver and the DPO read the DPIA document from their mailed links, whose HMAC signatures the handler verifies exactly as the review and advice pages do; GET /proposals/{id}/dpia keeps the JWT authorizer.',
-  'get-dpia-pdf':
-    'Only GET /app/proposals/{id}/dpia.pdf is open: a browser page that checks the web session cookie itself, as every /app page does; GET /proposals/{id}/dpia.pdf keeps the JWT authorizer.',
+  'signed-dpia':
+    'The approver and the DPO read the DPIA document from their mailed links (GET /review/{reviewId}/dpia, GET /dpo/{adviceId}/dpia), whose HMAC signatures the handler verifies exactly as the review and advice pages do; GET /proposals/{id}/dpia (get-dpia) keeps the JWT authorizer.',
+  'web-dpia-pdf':
+    'GET /app/proposals/{id}/dpia.pdf is a browser download that checks the web session cookie itself, as every /app page does; GET /proposals/{id}/dpia.pdf (get-dpia-pdf) keeps the JWT authorizer.',
   'public-register':
-    'The public camera register is published to everyone (SPEC 11): it reads only the register entries, which hold no site, no personal name and no e-mail address, and the public edition of the DPIA of a listed (approved) proposal; it is read-only, sets no cookie and its answers are cacheable for five minutes.',
+    'The public camera register is published to everyone (SPEC 11): it reads only the register entries, which hold no site, no personal name and no e-mail address; it is read-only, sets no cookie and its answers are cacheable for five minutes.',
+  'public-dpia':
+    'The public edition of the DPIA of a proposal on the public camera register is published to everyone (SPEC 11): only for a listed (approved) proposal, built from its own allow-list (no site, no personal name, no e-mail address); it is read-only, sets no cookie and its answer is cacheable for five minutes.',
   // The web pages, one function per route group (functions/web/serve.ts serves each group's pages).
   ...Object.fromEntries(Object.keys(WEB_PAGES).map((name) => [name, APP_PAGES_REASON])),
   'web-home': `Browser pages: /, /sign-in and the Cognito callback must be reachable signed out. ${APP_PAGES_REASON}`,

@@ -1,6 +1,7 @@
 // The one way camera-dpia deploys a handler (as Powertools does): Node.js 22 on arm64, an ES module
 // bundle built by the local esbuild, minified with source maps, the AWS SDK v3 left to the runtime,
 // JSON logs in its own log group with a retention, X-Ray tracing, and a role that starts empty.
+import { dirname, join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +15,7 @@ import {
   type FunctionSpec,
 } from '../../functions/registry.js';
 import { repoPath } from '../paths.js';
+import { CHROMIUM_PACKAGES, packageClosure } from './packages.js';
 
 export interface NodeFunctionProps {
   spec: FunctionSpec;
@@ -44,13 +46,22 @@ export const CHROMIUM_BIN_ON_LAMBDA = '/var/task/chromium/bin';
  * What a Chromium function's bundle gets beside index.mjs, all copied from node_modules (no npm
  * install at synth, so it stays offline): the package's brotli-packed x64 Chromium, fonts and
  * libraries in chromium/bin with its package.json (the launcher's extraction marker names the
- * version), and playwright-core, which esbuild cannot bundle (it loads its own files at run time).
+ * version), and in node_modules/ the packages the bundle leaves out (CHROMIUM_PACKAGES:
+ * playwright-core, which esbuild cannot bundle, and @sparticuz/chromium's code without its bin/)
+ * with every package they depend on, so the runtime resolves them as it would after `npm ci`.
  */
 const chromiumCopies = (inputDir: string, outputDir: string): string[] => [
-  `mkdir -p "${outputDir}/chromium" "${outputDir}/node_modules"`,
+  `mkdir -p "${outputDir}/chromium"`,
   `cp -R "${inputDir}/node_modules/@sparticuz/chromium/bin" "${outputDir}/chromium/bin"`,
   `cp "${inputDir}/node_modules/@sparticuz/chromium/package.json" "${outputDir}/chromium/package.json"`,
-  `cp -R "${inputDir}/node_modules/playwright-core" "${outputDir}/node_modules/playwright-core"`,
+  ...packageClosure(repoPath(), CHROMIUM_PACKAGES).flatMap((dir) =>
+    dir === join('node_modules', '@sparticuz', 'chromium')
+      ? [
+          `mkdir -p "${outputDir}/${dir}"`,
+          `cp -R "${inputDir}/${dir}/build" "${inputDir}/${dir}/package.json" "${outputDir}/${dir}/"`,
+        ]
+      : [`mkdir -p "${outputDir}/${dirname(dir)}"`, `cp -R "${inputDir}/${dir}" "${outputDir}/${dir}"`],
+  ),
 ];
 
 export class NodeFunction extends Construct {
@@ -109,7 +120,7 @@ export class NodeFunction extends Construct {
         charset: nodejs.Charset.UTF8,
         sourceMap: true,
         sourcesContent: false,
-        externalModules: ['@aws-sdk/*', '@smithy/*', ...(spec.chromium ? ['playwright-core'] : [])],
+        externalModules: ['@aws-sdk/*', '@smithy/*', ...(spec.chromium ? CHROMIUM_PACKAGES : [])],
         forceDockerBundling: false,
         logLevel: nodejs.LogLevel.WARNING,
         ...(props.includeTemplates || spec.chromium

@@ -12,6 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NOT_RECORDED } from '../../functions/dpia/words.js';
+import { cacheable } from '../../functions/register/cache.js';
 import {
   publishableRole,
   purposeOf,
@@ -19,7 +20,7 @@ import {
   registerEntry,
   registerItem,
 } from '../../functions/register/entry.js';
-import { cacheable, parseRegisterQuery } from '../../functions/register/public.js';
+import { parseRegisterQuery } from '../../functions/register/public.js';
 import { registerView } from '../../functions/register/register.handler.js';
 import { registerCsv, registerRow } from '../../functions/register/rows.js';
 import { listRegister } from '../../functions/register/store.js';
