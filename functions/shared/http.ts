@@ -17,17 +17,27 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 /** SPEC §3: proposal bodies over 256 KiB are refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/** How long before Lambda's timeout a request still running is answered with our JSON 500. */
+export const ANSWER_BEFORE_TIMEOUT_MS = 200;
+
 /**
- * The Lambda handler of an API use case: whatever it throws becomes the answer of errors.ts. Not a
- * middy wrapper (as the task handlers are): its one middleware was this catch, and middy added 3 KiB
- * to every API function's bundle (issue 17), as it would to the web functions (web/serve.ts). What
- * middy also did, answering 5 ms before Lambda's timeout, is left to API Gateway, which answers a
- * timed-out function with its own 5xx.
+ * The Lambda handler of an API use case: whatever it throws becomes the answer of errors.ts, and a
+ * request still running 200 ms before Lambda's timeout is answered with the JSON 500 rather than
+ * left to API Gateway's bare 5xx. Not a middy wrapper (as the task handlers are): these two were all
+ * it did for the API, and middy added 3 KiB to every API function's bundle (issue 17), as it would
+ * to the web functions (web/serve.ts).
  */
 export function httpHandler(useCase: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
   return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return await useCase(event, context);
+      const running = useCase(event, context);
+      if (typeof context?.getRemainingTimeInMillis !== 'function') return await running;
+      const left = context.getRemainingTimeInMillis() - ANSWER_BEFORE_TIMEOUT_MS;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new RequestTimedOut()), Math.max(0, left));
+      });
+      return await Promise.race([running, timedOut]);
     } catch (error) {
       const { status, body } = toErrorResponse(error);
       const fields = { requestId: event.requestContext?.requestId, route: event.routeKey };
@@ -35,8 +45,15 @@ export function httpHandler(useCase: (event: HttpEvent, context: Context) => Pro
         log.error('request failed', { ...fields, error: (error as Error | undefined)?.name ?? 'Error' });
       else log.info('request refused', { ...fields, status });
       return json(status, body);
+    } finally {
+      clearTimeout(timer);
     }
   };
+}
+
+/** Lambda's timeout is near: answered as any unexpected failure (500), logged by this name. */
+class RequestTimedOut extends Error {
+  override name = 'RequestTimedOut';
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
