@@ -174,7 +174,7 @@ async function driveOne(b: BenchStack, sender: SmtpSender, tag: string): Promise
   };
 }
 
-async function collectSamples(
+export async function collectSamples(
   b: BenchStack,
   clients: ReturnType<typeof floorClients>,
   warm: Driven,

@@ -93,6 +93,7 @@ export class ExecutionRunner {
     this.parts.tokens.closeAll(r);
     this.parts.history.append(live, eventType, details);
     this.parts.store.saveExecution(r);
+    this.parts.store.closeHistory(r.executionArn);
     try {
       this.parts.options.onStatusChange?.(r);
     } catch {
