@@ -58,8 +58,18 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
     // falls on both sides.
     const floors: number[] = [];
     const systems: number[] = [];
+    /** Main-thread CPU of each run (ms): the thread both are bound by, steadier than the wall clock on a shared machine. */
+    const cpu = { floors: [] as number[], systems: [] as number[] };
+    const timed = async (into: 'floors' | 'systems', work: () => Promise<unknown>) => {
+      const start = performance.now();
+      const before = process.threadCpuUsage();
+      await work();
+      const used = process.threadCpuUsage(before);
+      cpu[into].push((used.user + used.system) / 1000);
+      return performance.now() - start;
+    };
     b.requests.reset();
-    floors.push(await timed(() => runFloor(clients, samples, count, SMTP_CONNECTIONS)));
+    floors.push(await timed('floors', () => runFloor(clients, samples, count, SMTP_CONNECTIONS)));
     const floorCalls = perProposal(b, count);
     const floorOps = b.requests.snapshot();
     const driven: Driven[] = [];
@@ -68,7 +78,7 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
     for (let round = 0; round < rounds; round++) {
       b.requests.reset();
       systems.push(
-        await timed(async () => {
+        await timed('systems', async () => {
           const run = await profiled(`lifecycle-system-${round}`, () =>
             runSystem(b, sender, count, `run${round}`),
           );
@@ -78,7 +88,7 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
       systemCalls ??= perProposal(b, count);
       if (round === 0) systemOps = b.requests.snapshot();
       floors.push(
-        await timed(() =>
+        await timed('floors', () =>
           profiled(`lifecycle-floor-${round}`, () => runFloor(clients, samples, count, SMTP_CONNECTIONS)),
         ),
       );
@@ -110,11 +120,13 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
         `(${floors.map(seconds).join(', ')}); per proposal (median) open ` +
         `${phase('open').toFixed(0)} ms, letters ${phase('mailed').toFixed(0)} ms, replies to review link ` +
         `${phase('linked').toFixed(0)} ms, approval to done ${phase('done').toFixed(0)} ms; calls per proposal: ` +
-        `system ${describeCalls(systemCalls)}, floor ${describeCalls(floorCalls)}`,
+        `system ${describeCalls(systemCalls)}, floor ${describeCalls(floorCalls)}; main-thread CPU (median) ` +
+        `system ${seconds(median(cpu.systems))}, floor ${seconds(median(cpu.floors))} (${(median(cpu.systems) / median(cpu.floors)).toFixed(2)}x)`,
       checks,
       data: {
         systems,
         floors,
+        mainThreadCpu: cpu,
         proposals: count,
         requests: { system: systemOps, floor: floorOps },
       },
@@ -123,22 +135,6 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
     sender.close();
     await b.close();
   }
-}
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  const main = process.threadCpuUsage();
-  const all = process.cpuUsage();
-  await work();
-  const took = performance.now() - start;
-  if (process.env.F4_DEBUG) {
-    const m = process.threadCpuUsage(main);
-    const c = process.cpuUsage(all);
-    console.error(
-      `timed ${took.toFixed(0)} ms: main cpu ${((m.user + m.system) / 1000).toFixed(0)} ms, process cpu ${((c.user + c.system) / 1000).toFixed(0)} ms`,
-    );
-  }
-  return took;
 }
 
 /** All `count` proposals at once, each driven by its users as soon as it is ready for them. */
