@@ -74,6 +74,7 @@ import {
   replyTokenKey,
   reviewKey,
 } from '../functions/shared/keys.js';
+import { appendFloorDecision, FLOOR_CHAIN, floorCount } from './lifecycle-floor-decision.js';
 import { limiter } from './support/drive.js';
 
 /** What a real run stored and sent, copied by the floor with fresh keys. */
@@ -93,11 +94,8 @@ export interface FloorSamples {
 
 const TABLE = DEFAULTS.tableName;
 const BUCKET = DEFAULTS.rawMailBucket;
-/** The floor's decisions go to a partition of their own, so the real chain stays verifiable. */
-const FLOOR_CHAIN = 'BENCHFLOOR#CHAIN';
-/** The floor's chain anchor and dashboard month: one item each, shared by every floor proposal as the real ones are. */
+/** The floor's chain anchor: one item, written by every floor proposal as the real one is. */
 const FLOOR_ANCHOR = { PK: 'BENCHFLOOR#CHAIN#ANCHOR', SK: 'ANCHOR' };
-const FLOOR_MONTH = { PK: 'BENCHFLOOR#STATS', SK: 'MONTH' };
 
 export interface FloorClients {
   dynamo: DynamoDBDocumentClient;
@@ -211,29 +209,7 @@ async function floorProposal(
       }),
     );
   /** A dashboard count (functions/stats/counters.ts): the event's marker, then one ADD to the month's item. */
-  const count = async (name: string, adds: Record<string, number>) => {
-    const at = new Date().toISOString();
-    const month = at.slice(0, 7);
-    await put({ PK: pk.PK, SK: `STATS#${name}`, type: 'stats-marker', event: name, month, at });
-    const fields = Object.entries(adds);
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: TABLE,
-        Key: FLOOR_MONTH,
-        UpdateExpression: `SET #type = :type, #month = :month ADD ${fields.map((_, i) => `#f${i} :v${i}`).join(', ')}`,
-        ExpressionAttributeNames: {
-          '#type': 'type',
-          '#month': 'month',
-          ...Object.fromEntries(fields.map(([field], i) => [`#f${i}`, field])),
-        },
-        ExpressionAttributeValues: {
-          ':type': 'stats-month',
-          ':month': month,
-          ...Object.fromEntries(fields.map(([, n], i) => [`:v${i}`, n])),
-        },
-      }),
-    );
-  };
+  const count = (name: string, adds: Record<string, number>) => floorCount(dynamo, pk.PK, name, adds);
   /** Copies of sent mail in the evidence bucket, in one object (see functions/shared/mail-archive.ts). */
   const keep = (
     copies: unknown[],
@@ -507,45 +483,4 @@ async function floorProposal(
     await set(consulteeKey(id, email), { outcomeMailed: 'sent' });
   });
   await event('outcome-mailed');
-}
-
-async function appendFloorDecision(c: FloorClients, decision: Record<string, unknown>, proposalId: string) {
-  for (let attempt = 1; attempt <= 12; attempt++) {
-    const head = await c.dynamo.send(
-      new QueryCommand({
-        TableName: TABLE,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': FLOOR_CHAIN },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    const sequence = Number(head.Items?.[0]?.sequence ?? 0) + 1;
-    const SK = `SEQ#${String(sequence).padStart(12, '0')}`;
-    try {
-      await c.dynamo.send(
-        new PutCommand({
-          TableName: TABLE,
-          Item: {
-            ...decision,
-            PK: FLOOR_CHAIN,
-            SK,
-            GSI1PK: 'BENCHFLOOR#DECISIONS',
-            GSI3PK: `PROPOSAL#${proposalId}`,
-            GSI3SK: 'FLOORDECISION',
-            GSI2PK: 'BENCHFLOOR#REVIEWDUE',
-            proposalId,
-            sequence,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return { SK, sequence };
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** attempt)));
-    }
-  }
-  throw new Error('floor: could not append a decision after 12 attempts');
 }
