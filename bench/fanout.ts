@@ -30,11 +30,14 @@ export async function benchFanOut({ quick }: BenchOptions): Promise<BenchResult>
     const [sample] = await consultationMails(b, warm.reference, 2);
     if (!sample) throw new Error('the warm-up proposal mailed nobody');
     const ses = new SESClient({});
+    const cpuBefore = process.threadCpuUsage();
     const floorBefore = await floor(ses, sample.mail, consultees);
+    const floorCpuBefore = cpuMs(cpuBefore);
 
     const input = benchProposal({ consultees, tag: 'fan', deadlineSeconds: 3600 });
     b.requests.reset();
     const start = performance.now();
+    const systemCpuStart = process.threadCpuUsage();
     const opened = await profiled('fanout-system', async () => {
       const o = await openProposal(b, input);
       await consultationMails(b, o.reference, consultees);
@@ -43,6 +46,7 @@ export async function benchFanOut({ quick }: BenchOptions): Promise<BenchResult>
     // Exact: when the last SendEmail response left the SES emulator (only this proposal mails now).
     const system = b.requests.lastFinishedAt('ses:SendEmail') - start;
     const requests = b.requests.snapshot();
+    const systemCpu = cpuMs(systemCpuStart);
     // Where the time goes: before the first letter (POST /proposals, scoring, the workflow, the
     // task's start) and the letters themselves (within one 5 ms poll of SES accepting the first).
     const firstLetter = Math.min(...b.mail.consultation(opened.reference).map((m) => m.seenAt)) - start;
@@ -58,7 +62,9 @@ export async function benchFanOut({ quick }: BenchOptions): Promise<BenchResult>
     }
     const evidenceWrites = b.requests.snapshot()['s3:PutObject'] ?? 0;
     // Profiled too (DPIA_BENCH_PROFILE): the system's profile less this one is what it adds.
+    const cpuAfter = process.threadCpuUsage();
     const floorAfter = await profiled('fanout-floor', () => floor(ses, sample.mail, consultees));
+    const floorCpu = (floorCpuBefore + cpuMs(cpuAfter)) / 2;
     const floorMs = (floorBefore + floorAfter) / 2;
     // Not the floor, but where the difference goes: the same mails with the writes SendConsultation
     // makes (per 50: reply tokens 25 to a request, one transaction of conditional claims, the
@@ -89,7 +95,7 @@ export async function benchFanOut({ quick }: BenchOptions): Promise<BenchResult>
         `(first letter after ${seconds(firstLetter)}) ` +
         `(${(consultees / (system / 1000)).toFixed(0)} mails/s), ${consultees} direct SendEmail at ` +
         `concurrency ${MAIL_CONCURRENCY} ${seconds(floorMs)} (${seconds(floorBefore)} before, ${seconds(floorAfter)} after); ` +
-        `the evidence copies cost ${evidenceWrites} S3 writes for ${consultees} letters (written before they go); the same mails with SendConsultation's writes (per 50 mails: tokens 25 to a request, one transaction of claims, one object of evidence copies written before they go and again after; mailed marks in transactions of up to ${MAIL_CONCURRENCY}) issued directly ${seconds(withWrites)}`,
+        `the evidence copies cost ${evidenceWrites} S3 writes for ${consultees} letters (written before they go); the same mails with SendConsultation's writes (per 50 mails: tokens 25 to a request, one transaction of claims, one object of evidence copies written before they go and again after; mailed marks in transactions of up to ${MAIL_CONCURRENCY}) issued directly ${seconds(withWrites)}; main-thread CPU system ${seconds(systemCpu)} (POST to the last letter), floor ${seconds(floorCpu)}`,
       checks: [
         check(
           'every consultee mailed exactly once',
@@ -102,11 +108,26 @@ export async function benchFanOut({ quick }: BenchOptions): Promise<BenchResult>
           `mailed ${detail.consultation?.mailed}`,
         ),
       ],
-      data: { system, firstLetter, floorBefore, floorAfter, withWrites, requests, ratio: ratio(overhead) },
+      data: {
+        system,
+        firstLetter,
+        floorBefore,
+        floorAfter,
+        withWrites,
+        mainThreadCpu: { system: systemCpu, floor: floorCpu },
+        requests,
+        ratio: ratio(overhead),
+      },
     };
   } finally {
     await b.close();
   }
+}
+
+/** Main-thread CPU (ms) since `start`. */
+function cpuMs(start: NodeJS.CpuUsage): number {
+  const used = process.threadCpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 async function floor(ses: SESClient, letter: Email, count: number, writes?: FloorClients): Promise<number> {

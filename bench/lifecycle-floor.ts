@@ -11,27 +11,36 @@
 // | POST /proposals (create.ts)            | Update counter, Put proposal, BatchWrite 10       |     |    |
 // |                                        | consultees, Put event, Update executionArn   = 5  |     |    |
 // | ScorePressingNeed (score.handler.ts)   | Get, Update status, Update score, Put event  = 4  |     |    |
-// | SendConsultation (send.ts)             | Get, Update status, Query consultees, BatchWrite  | 10  | 1  |
+// | SendConsultation (send.ts)             | Get, Update status, Query consultees, BatchWrite  | 10  | 2  |
 // |                                        | 10 tokens beside one TransactWrite of 10 claims;  |     |    |
 // |                                        | the mailed marks in TransactWrites of up to 8 (2);|     |    |
 // |                                        | recount (Get version, Query partition, Update     |     |    |
-// |                                        | counts), Put event                          = 11  |     |    |
+// |                                        | counts), Put event; the dashboard's count (Put    |     |    |
+// |                                        | marker, Update month)                       = 13  |     |    |
 // | CollectResponses (collect.ts)          | Update task token, Query consultees          = 2  |     |    |
 // | each reply (smtp.ts + inbound.ts)      | Get token, Get proposal (projected), Put reply,   |     | 2  |
 // |   x10, in parallel                     | Update consultee, Update counts, Put event        |     |    |
 // |                                        | (+ Query consultees on the last)        = 6 (+1)  |     |    |
 // | CloseConsultation (close.ts)           | Get, Update closedAt, recount (Get version, Query |     |    |
 // |                                        | partition, Update counts), Update status,         |     |    |
-// |                                        | Put event                                    = 7  |     |    |
+// |                                        | Put event; the dashboard's count (Get the mailed  |     |    |
+// |                                        | marker, Put marker, Update month)           = 10  |     |    |
 // | RequestApproval (request.ts)           | Get, Update status, Update reviewId, Put review,  | 1   | 2  |
 // |                                        | Update claim, Update settle, Put event       = 7  |     |    |
 // | POST /review/{id} (review.ts)          | Get review, Query partition, Update decided  = 3  |     |    |
-// | RecordDecision (record.ts, store.ts)   | Get, Query GSI3, Query chain head, Put decision   |     |    |
-// |                                        | (again on a lost race), Update status, Put event = 6 |  |    |
+// | RecordDecision (record.ts, store.ts)   | Get, Query GSI3, Get claim, Put claim, Query      |     |    |
+// |                                        | chain head, Put decision (again on a lost race),  |     |    |
+// |                                        | Update claim, Update anchor, Update conditions,   |     |    |
+// |                                        | Update status, Put event, Put register entry;     |     |    |
+// |                                        | the dashboard's count (Put marker, Update    = 14 |     |    |
+// |                                        | month)                                            |     |    |
 // | NotifyOutcome (notify.ts)              | Get decision, Get proposal, Query consultees; per | 10  | 20 |
 // |                                        | consultee (8 at a time) Update claim, Update sent;|     |    |
 // |                                        | Put event                                   = 24  |     |    |
-// | total per proposal                     | 130                                               | 21  | 43 |
+// | total per proposal                     | 143                                               | 21 (+2 GetSendQuota) | 44 |
+//
+// The dashboard's month item and the chain's anchor are one item each, written by every proposal,
+// in the system and in the floor (which has its own), so the floor meets the same contention.
 //
 // S3 beside the SES mail: copies in the evidence bucket (functions/shared/mail-archive.ts), one
 // object for each review request and outcome mail, one for up to 50 consultation letters, each
@@ -65,6 +74,7 @@ import {
   replyTokenKey,
   reviewKey,
 } from '../functions/shared/keys.js';
+import { appendFloorDecision, FLOOR_CHAIN, floorCount } from './lifecycle-floor-decision.js';
 import { limiter } from './support/drive.js';
 
 /** What a real run stored and sent, copied by the floor with fresh keys. */
@@ -74,6 +84,8 @@ export interface FloorSamples {
   reply: Record<string, unknown>;
   review: Record<string, unknown>;
   decision: Record<string, unknown>;
+  /** The approved proposal's entry on the public register. */
+  register: Record<string, unknown>;
   letter: Email;
   reviewRequest: Email;
   outcome: Email;
@@ -82,8 +94,8 @@ export interface FloorSamples {
 
 const TABLE = DEFAULTS.tableName;
 const BUCKET = DEFAULTS.rawMailBucket;
-/** The floor's decisions go to a partition of their own, so the real chain stays verifiable. */
-const FLOOR_CHAIN = 'BENCHFLOOR#CHAIN';
+/** The floor's chain anchor: one item, written by every floor proposal as the real one is. */
+const FLOOR_ANCHOR = { PK: 'BENCHFLOOR#CHAIN#ANCHOR', SK: 'ANCHOR' };
 
 export interface FloorClients {
   dynamo: DynamoDBDocumentClient;
@@ -196,6 +208,8 @@ async function floorProposal(
         ReturnValues: 'UPDATED_NEW',
       }),
     );
+  /** A dashboard count (functions/stats/counters.ts): the event's marker, then one ADD to the month's item. */
+  const count = (name: string, adds: Record<string, number>) => floorCount(dynamo, pk.PK, name, adds);
   /** Copies of sent mail in the evidence bucket, in one object (see functions/shared/mail-archive.ts). */
   const keep = (
     copies: unknown[],
@@ -243,8 +257,10 @@ async function floorProposal(
       ReturnValues: 'UPDATED_NEW',
     }),
   );
+  // Without the approval's conditions, which RecordDecision adds on condition that there are none.
+  const { conditions, ...created } = s.proposal;
   await put({
-    ...s.proposal,
+    ...created,
     ...pk,
     GSI1PK: 'BENCHFLOOR#PROPOSALS',
     GSI2PK: 'BENCHFLOOR#STATUS',
@@ -329,6 +345,7 @@ async function floorProposal(
   await marking;
   await recount();
   await event('consultation-mailed');
+  await count('mailed', { consultationsMailed: 1, days_scoringToMailed_0: 1 });
 
   // CollectResponses
   await set(pk, { collectTaskToken: 'token' });
@@ -371,6 +388,23 @@ async function floorProposal(
   await recount();
   await set(pk, { status: 'awaiting-approval' });
   await event('consultation-closed');
+  await dynamo.send(
+    new GetCommand({
+      TableName: TABLE,
+      Key: { PK: pk.PK, SK: 'STATS#mailed' },
+      ProjectionExpression: '#at',
+      ExpressionAttributeNames: { '#at': 'at' },
+    }),
+  );
+  await count('closed', {
+    consultationsClosed: 1,
+    consulteesMailed: emails.length,
+    consulteesResponded: emails.length,
+    stance_support: 4,
+    stance_concerns: 3,
+    stance_object: 3,
+    days_mailedToClosed_0: 1,
+  });
 
   // RequestApproval
   const reviewId = randomUUID();
@@ -399,9 +433,43 @@ async function floorProposal(
       Limit: 1,
     }),
   );
-  const decisionSk = await appendFloorDecision(c, s.decision, id);
+  // The proposal's one claim on a chain slot (read, taken, settled once the slot is won).
+  const claim = { PK: pk.PK, SK: 'DECISION#CLAIM' };
+  await get(claim);
+  await put({ ...claim, type: 'decision-claim', claimedAt: Date.now() });
+  const decided = await appendFloorDecision(c, s.decision, id);
+  await set(claim, { sequence: decided.sequence });
+  // The anchored head moves forward, never back (a slower writer's condition fails, as in the system).
+  await dynamo
+    .send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: FLOOR_ANCHOR,
+        UpdateExpression: 'SET #sequence = :sequence, #hash = :hash, #at = :at',
+        ConditionExpression: 'attribute_not_exists(PK) OR #sequence < :sequence',
+        ExpressionAttributeNames: { '#sequence': 'sequence', '#hash': 'hash', '#at': 'anchoredAt' },
+        ExpressionAttributeValues: {
+          ':sequence': decided.sequence,
+          ':hash': String(s.decision.hash ?? ''),
+          ':at': new Date().toISOString(),
+        },
+      }),
+    )
+    .catch((error: Error) => {
+      if (error.name !== 'ConditionalCheckFailedException') throw error;
+    });
+  await set(pk, { conditions: conditions ?? [] }, 'attribute_not_exists(#conditions)');
+  const decisionSk = decided.SK;
   await set(pk, { status: 'approved', decisionId: decisionSk });
   await event('decided');
+  // The register entry, put once; then the dashboard's count of the decision.
+  await put({
+    ...s.register,
+    PK: `BENCHFLOOR#REGISTER#${id}`,
+    GSI1PK: 'BENCHFLOOR#REGISTER',
+    GSI2PK: 'BENCHFLOOR#REGISTER#AREA',
+  });
+  await count('decided', { approved: 1, days_closedToDecision_0: 1 });
 
   // NotifyOutcome
   await get({ PK: FLOOR_CHAIN, SK: decisionSk });
@@ -415,45 +483,4 @@ async function floorProposal(
     await set(consulteeKey(id, email), { outcomeMailed: 'sent' });
   });
   await event('outcome-mailed');
-}
-
-async function appendFloorDecision(c: FloorClients, decision: Record<string, unknown>, proposalId: string) {
-  for (let attempt = 1; attempt <= 12; attempt++) {
-    const head = await c.dynamo.send(
-      new QueryCommand({
-        TableName: TABLE,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': FLOOR_CHAIN },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    const sequence = Number(head.Items?.[0]?.sequence ?? 0) + 1;
-    const SK = `SEQ#${String(sequence).padStart(12, '0')}`;
-    try {
-      await c.dynamo.send(
-        new PutCommand({
-          TableName: TABLE,
-          Item: {
-            ...decision,
-            PK: FLOOR_CHAIN,
-            SK,
-            GSI1PK: 'BENCHFLOOR#DECISIONS',
-            GSI3PK: `PROPOSAL#${proposalId}`,
-            GSI3SK: 'FLOORDECISION',
-            GSI2PK: 'BENCHFLOOR#REVIEWDUE',
-            proposalId,
-            sequence,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
-      return SK;
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** attempt)));
-    }
-  }
-  throw new Error('floor: could not append a decision after 12 attempts');
 }

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULTS } from '../functions/shared/config.js';
-import { proposalPartition, reviewKey } from '../functions/shared/keys.js';
+import { proposalPartition, registerEntryKey, reviewKey } from '../functions/shared/keys.js';
 import { type FloorSamples, floorClients, runFloor } from './lifecycle-floor.js';
 import {
   approve,
@@ -58,8 +58,18 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
     // falls on both sides.
     const floors: number[] = [];
     const systems: number[] = [];
+    /** Main-thread CPU of each run (ms): the thread both are bound by, steadier than the wall clock on a shared machine. */
+    const cpu = { floors: [] as number[], systems: [] as number[] };
+    const timed = async (into: 'floors' | 'systems', work: () => Promise<unknown>) => {
+      const start = performance.now();
+      const before = process.threadCpuUsage();
+      await work();
+      const used = process.threadCpuUsage(before);
+      cpu[into].push((used.user + used.system) / 1000);
+      return performance.now() - start;
+    };
     b.requests.reset();
-    floors.push(await timed(() => runFloor(clients, samples, count, SMTP_CONNECTIONS)));
+    floors.push(await timed('floors', () => runFloor(clients, samples, count, SMTP_CONNECTIONS)));
     const floorCalls = perProposal(b, count);
     const floorOps = b.requests.snapshot();
     const driven: Driven[] = [];
@@ -68,7 +78,7 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
     for (let round = 0; round < rounds; round++) {
       b.requests.reset();
       systems.push(
-        await timed(async () => {
+        await timed('systems', async () => {
           const run = await profiled(`lifecycle-system-${round}`, () =>
             runSystem(b, sender, count, `run${round}`),
           );
@@ -77,7 +87,11 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
       );
       systemCalls ??= perProposal(b, count);
       if (round === 0) systemOps = b.requests.snapshot();
-      floors.push(await timed(() => runFloor(clients, samples, count, SMTP_CONNECTIONS)));
+      floors.push(
+        await timed('floors', () =>
+          profiled(`lifecycle-floor-${round}`, () => runFloor(clients, samples, count, SMTP_CONNECTIONS)),
+        ),
+      );
     }
     if (!systemCalls) throw new Error('no system round ran');
     const system = median(systems);
@@ -88,8 +102,8 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
     const drift = Math.abs(floorCalls.dynamodb - systemCalls.dynamodb) / systemCalls.dynamodb;
     checks.push(
       check(
-        'the floor issues the call mix the system was seen to issue (DynamoDB within 15%, SES and S3 equal)',
-        drift <= 0.15 && floorCalls.ses === systemCalls.ses && floorCalls.s3 === systemCalls.s3,
+        'the floor issues the call mix the system was seen to issue (DynamoDB within 5%, SES and S3 equal)',
+        drift <= 0.05 && floorCalls.ses === systemCalls.ses && floorCalls.s3 === systemCalls.s3,
         `per proposal: system ${describeCalls(systemCalls)}; floor ${describeCalls(floorCalls)}`,
       ),
     );
@@ -106,11 +120,13 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
         `(${floors.map(seconds).join(', ')}); per proposal (median) open ` +
         `${phase('open').toFixed(0)} ms, letters ${phase('mailed').toFixed(0)} ms, replies to review link ` +
         `${phase('linked').toFixed(0)} ms, approval to done ${phase('done').toFixed(0)} ms; calls per proposal: ` +
-        `system ${describeCalls(systemCalls)}, floor ${describeCalls(floorCalls)}`,
+        `system ${describeCalls(systemCalls)}, floor ${describeCalls(floorCalls)}; main-thread CPU (median) ` +
+        `system ${seconds(median(cpu.systems))}, floor ${seconds(median(cpu.floors))} (${(median(cpu.systems) / median(cpu.floors)).toFixed(2)}x)`,
       checks,
       data: {
         systems,
         floors,
+        mainThreadCpu: cpu,
         proposals: count,
         requests: { system: systemOps, floor: floorOps },
       },
@@ -119,12 +135,6 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
     sender.close();
     await b.close();
   }
-}
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await work();
-  return performance.now() - start;
 }
 
 /** All `count` proposals at once, each driven by its users as soon as it is ready for them. */
@@ -160,7 +170,7 @@ async function driveOne(b: BenchStack, sender: SmtpSender, tag: string): Promise
   };
 }
 
-async function collectSamples(
+export async function collectSamples(
   b: BenchStack,
   clients: ReturnType<typeof floorClients>,
   warm: Driven,
@@ -193,13 +203,18 @@ async function collectSamples(
       }),
     )
   ).Items?.[0];
+  const register = (
+    await clients.dynamo.send(
+      new GetCommand({ TableName: DEFAULTS.tableName, Key: registerEntryKey(warm.reference) }),
+    )
+  ).Item;
   const mails = b.mail.ofReference(warm.reference);
   const letter = b.mail.consultation(warm.reference)[0]?.mail;
   const reviewRequest = mails.find((m) => m.to === warm.approver)?.mail;
   const outcome = mails.find(
     (m) => m.to !== warm.approver && !(m.mail.replyTo?.[0] ?? '').startsWith('consult+'),
   )?.mail;
-  if (!proposal || !reply || !review || !decision || !letter || !reviewRequest || !outcome) {
+  if (!proposal || !reply || !review || !decision || !register || !letter || !reviewRequest || !outcome) {
     throw new Error('the warm-up proposal did not leave every item and mail the floor copies');
   }
   return {
@@ -208,6 +223,7 @@ async function collectSamples(
     reply,
     review,
     decision,
+    register,
     letter,
     reviewRequest,
     outcome,

@@ -3,13 +3,13 @@
 // emulator in this process as it is accepted (without serialising megabytes of `GET /store` per
 // poll), requests are counted from Node's own `http.client.*` diagnostics channels (the services
 // may run in threads of their own, whose server channels this thread cannot see; every AWS SDK
-// client of the stack runs in this one), and executions are watched with one ListExecutions of
-// the running ones per poll for all of them.
+// client of the stack runs in this one), and the local Step Functions in this process says as each
+// execution ends.
 import { type Channel, channel } from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
 import { newestSignedLink } from '../../local/client.js';
@@ -17,6 +17,7 @@ import type { LocalConfig, ServiceName } from '../../local/config.js';
 import type { LocalStack } from '../../local/runner.js';
 import { startScratchStack } from '../../local/scratch.js';
 import { watchSentMail } from '../../local/ses.js';
+import { watchExecutionEnds } from '../../local/stepfunctions/run.js';
 
 /** Marks the benchmark's own polling clients, whose requests the RequestCounter leaves out. */
 export const WATCHER_AGENT = 'camera-dpia-bench-watcher';
@@ -276,9 +277,9 @@ export class RequestCounter {
 }
 
 /**
- * Waits for executions (by name: the proposal id) to reach a final status, with one
- * ListExecutions of the running ones for all waiters per poll, and a DescribeExecution for each
- * waited-for one no longer (or not yet) among them.
+ * Waits for executions (by name: the proposal id) to reach a final status: told by the local
+ * engine in this process as each one ends (no ListExecutions poll competing with the system for
+ * its thread), with one DescribeExecution per wait for an execution that ended before it.
  */
 export class ExecutionWatch {
   private readonly sfn = new SFNClient({ customUserAgent: WATCHER_AGENT });
@@ -286,17 +287,18 @@ export class ExecutionWatch {
     string,
     { resolve(at: number): void; reject(error: Error): void; wanted: string }[]
   >();
-  private timer: NodeJS.Timeout | undefined;
-  private polling = false;
+  private readonly unwatch: () => void;
 
-  constructor(
-    private readonly stateMachineArn: string,
-    private readonly pollMs = 20,
-  ) {}
+  constructor(private readonly stateMachineArn: string) {
+    const prefix = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
+    this.unwatch = watchExecutionEnds((end) => {
+      if (end.executionArn.startsWith(prefix)) this.ended(end.name, end.status, performance.now());
+    });
+  }
 
   /** Resolves with performance.now() when the execution was seen in `status`; rejects on another end. */
   waitFor(name: string, status = 'SUCCEEDED', timeoutMs = 120_000): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+    const waited = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`execution ${name} not ${status} within ${timeoutMs} ms`)),
         timeoutMs,
@@ -314,62 +316,29 @@ export class ExecutionWatch {
         },
       });
       this.waiters.set(name, list);
-      this.timer ??= setInterval(() => void this.poll(), this.pollMs);
     });
+    // It may have ended already (or not started yet: then the engine tells us when it ends).
+    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    void this.sfn
+      .send(new DescribeExecutionCommand({ executionArn }))
+      .then((out) => {
+        if (out.status && out.status !== 'RUNNING') this.ended(name, out.status, performance.now());
+      })
+      .catch(() => undefined);
+    return waited;
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.unwatch();
   }
 
-  private async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
-    try {
-      // Only the running ones are listed (a long run has thousands that ended); a waited-for
-      // execution not among them has ended, or not started: DescribeExecution says which.
-      let nextToken: string | undefined;
-      const running = new Set<string>();
-      do {
-        const out = await this.sfn.send(
-          new ListExecutionsCommand({
-            stateMachineArn: this.stateMachineArn,
-            statusFilter: 'RUNNING',
-            maxResults: 1000,
-            nextToken,
-          }),
-        );
-        for (const e of out.executions ?? []) if (e.name) running.add(e.name);
-        nextToken = out.nextToken;
-      } while (nextToken);
-      const ended = new Map<string, string>();
-      await Promise.all(
-        [...this.waiters.keys()]
-          .filter((name) => !running.has(name))
-          .map(async (name) => {
-            const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-            const out = await this.sfn
-              .send(new DescribeExecutionCommand({ executionArn }))
-              .catch(() => undefined); // not started yet
-            if (out?.status && out.status !== 'RUNNING') ended.set(name, out.status);
-          }),
-      );
-      const now = performance.now();
-      for (const [name, list] of this.waiters) {
-        const status = ended.get(name);
-        if (!status) continue;
-        this.waiters.delete(name);
-        for (const w of list) {
-          if (status === w.wanted) w.resolve(now);
-          else w.reject(new Error(`execution ${name} ended ${status}, not ${w.wanted}`));
-        }
-      }
-      if (this.waiters.size === 0) this.stop();
-    } catch {
-      // A failed poll is retried on the next tick.
-    } finally {
-      this.polling = false;
+  private ended(name: string, status: string, at: number): void {
+    const list = this.waiters.get(name);
+    if (!list) return;
+    this.waiters.delete(name);
+    for (const w of list) {
+      if (status === w.wanted) w.resolve(at);
+      else w.reject(new Error(`execution ${name} ended ${status}, not ${w.wanted}`));
     }
   }
 }

@@ -82,6 +82,7 @@ export class StepFunctionsEngine {
       settling.push(live.settled);
     }
     await Promise.race([Promise.all(settling), new Promise((r) => setTimeout(r, 2000).unref())]);
+    this.store.close();
   }
 
   // ---- state machines ------------------------------------------------------------------------

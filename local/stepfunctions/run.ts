@@ -12,6 +12,31 @@ import type { ExecutionStatus, StateMachineRecord, StepFunctionsStore } from './
 import type { Tasks } from './tasks.js';
 import type { TaskTokens } from './tokens.js';
 
+/** What an in-process observer hears of an execution that ended. */
+export interface ExecutionEnd {
+  executionArn: string;
+  name: string;
+  status: ExecutionStatus;
+}
+
+/** Kept on the global object, so every copy of this module in the process shares the listeners. */
+const END_LISTENERS = Symbol.for('camera-dpia.local.stepfunctions.ends');
+
+function endListeners(): Set<(end: ExecutionEnd) => void> {
+  const global = globalThis as { [END_LISTENERS]?: Set<(end: ExecutionEnd) => void> };
+  global[END_LISTENERS] ??= new Set();
+  return global[END_LISTENERS];
+}
+
+/**
+ * Calls `listener` as each execution of a local engine in this process ends (in-process observers
+ * such as the benchmarks, which would otherwise poll ListExecutions). Returns the unsubscribe.
+ */
+export function watchExecutionEnds(listener: (end: ExecutionEnd) => void): () => void {
+  endListeners().add(listener);
+  return () => endListeners().delete(listener);
+}
+
 interface LibraryEvent {
   type: string;
   state: { name: string; type: string; input?: unknown; output?: unknown };
@@ -93,10 +118,18 @@ export class ExecutionRunner {
     this.parts.tokens.closeAll(r);
     this.parts.history.append(live, eventType, details);
     this.parts.store.saveExecution(r);
+    this.parts.store.closeHistory(r.executionArn);
     try {
       this.parts.options.onStatusChange?.(r);
     } catch {
       // a listener's failure is its own; the execution has ended either way
+    }
+    for (const listener of endListeners()) {
+      try {
+        listener({ executionArn: r.executionArn, name: r.name, status: r.status });
+      } catch {
+        // as above
+      }
     }
   }
 

@@ -1,15 +1,23 @@
 // Persists state machines, executions and their histories under the data directory, so that
-// executions survive a restart (including kill -9): every record is replaced atomically
-// (write, then rename) and history is an append-only JSON-lines file.
+// executions survive a restart (including kill -9). An execution's record is a JSON-lines journal:
+// every save appends the whole record as one line (one write(2) on a file kept open, rather than
+// a temporary file and a rename per save), and a restart reads the last complete line. A journal
+// is compacted to its last record, by write-then-rename, when the execution ends and whenever it
+// has grown past COMPACT_AFTER lines. The definition, the same for every execution of a machine
+// version and most of a record's size, is kept once per version in definitions/<hash>.json and
+// named by its hash in the journal. History is an append-only JSON-lines file.
 import { createHash } from 'node:crypto';
 import {
-  appendFileSync,
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
+  unlinkSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Json } from './definition.js';
@@ -79,13 +87,23 @@ export interface HistoryEvent {
 export class StepFunctionsStore {
   private readonly machinesFile: string;
   private readonly executionsDir: string;
+  private readonly definitionsDir: string;
   private readonly historyDir: string;
+  private readonly files = new AppendFiles(OPEN_FILES);
+  /** Each definition's hash, once written to definitions/ (keyed by the text itself). */
+  private readonly definitions = new Map<string, string>();
+  /** Definitions read back by their hash. */
+  private readonly definitionTexts = new Map<string, string>();
+  /** Lines in each execution's journal since it was last compacted, by file. */
+  private readonly journalLines = new Map<string, number>();
 
   constructor(dir: string) {
     this.machinesFile = join(dir, 'state-machines.json');
     this.executionsDir = join(dir, 'executions');
+    this.definitionsDir = join(dir, 'definitions');
     this.historyDir = join(dir, 'history');
     mkdirSync(this.executionsDir, { recursive: true });
+    mkdirSync(this.definitionsDir, { recursive: true });
     mkdirSync(this.historyDir, { recursive: true });
   }
 
@@ -99,37 +117,154 @@ export class StepFunctionsStore {
     atomicWrite(this.machinesFile, JSON.stringify(machines, null, 1));
   }
 
+  /** Every execution's last saved record (a journal of more than one line is compacted). */
   loadExecutions(): ExecutionRecord[] {
-    return readdirSync(this.executionsDir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => JSON.parse(readFileSync(join(this.executionsDir, f), 'utf8')) as ExecutionRecord);
+    const records: ExecutionRecord[] = [];
+    for (const f of readdirSync(this.executionsDir)) {
+      const file = join(this.executionsDir, f);
+      if (f.endsWith('.jsonl')) {
+        const lines = readLines<StoredExecution>(file);
+        const stored = lines.at(-1);
+        if (!stored) continue;
+        if (lines.length > 1) atomicWrite(file, `${JSON.stringify(stored)}\n`);
+        records.push(this.restored(stored));
+      } else if (f.endsWith('.json')) {
+        // A record from before the journals (the whole record, definition included): converted,
+        // unless a crash came between its journal's write and this file's removal.
+        if (!existsSync(`${file}l`)) {
+          const record = JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord;
+          atomicWrite(`${file}l`, `${JSON.stringify(this.stored(record))}\n`);
+          records.push(record);
+        }
+        unlinkSync(file);
+      }
+    }
+    return records;
   }
 
   saveExecution(execution: ExecutionRecord): void {
-    atomicWrite(
-      join(this.executionsDir, `${fileId(execution.executionArn)}.json`),
-      JSON.stringify(execution),
-    );
+    const file = join(this.executionsDir, `${fileId(execution.executionArn)}.jsonl`);
+    const line = `${JSON.stringify(this.stored(execution))}\n`;
+    const lines = (this.journalLines.get(file) ?? 0) + 1;
+    if (execution.status === 'RUNNING' && lines < COMPACT_AFTER) {
+      this.files.append(file, line);
+      this.journalLines.set(file, lines);
+      return;
+    }
+    // Ended (nothing more will be appended) or grown long: the journal becomes its last record.
+    this.files.close(file);
+    atomicWrite(file, line);
+    if (execution.status === 'RUNNING') this.journalLines.set(file, 1);
+    else this.journalLines.delete(file);
   }
 
   appendHistory(executionArn: string, event: HistoryEvent): void {
-    appendFileSync(join(this.historyDir, `${fileId(executionArn)}.jsonl`), `${JSON.stringify(event)}\n`);
+    this.files.append(join(this.historyDir, `${fileId(executionArn)}.jsonl`), `${JSON.stringify(event)}\n`);
+  }
+
+  /** The execution has ended: its history file need not stay open. */
+  closeHistory(executionArn: string): void {
+    this.files.close(join(this.historyDir, `${fileId(executionArn)}.jsonl`));
   }
 
   loadHistory(executionArn: string): HistoryEvent[] {
     const file = join(this.historyDir, `${fileId(executionArn)}.jsonl`);
     if (!existsSync(file)) return [];
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as HistoryEvent];
-        } catch {
-          return []; // a line cut short by a crash mid-write
-        }
-      });
+    return readLines(file);
   }
+
+  /** Closes every file kept open (the engine is stopping). */
+  close(): void {
+    this.files.closeAll();
+  }
+
+  /** The record as the journal keeps it: the definition named by its hash. */
+  private stored(execution: ExecutionRecord): StoredExecution {
+    const { definition, ...rest } = execution;
+    return { ...rest, definitionHash: this.definitionHash(definition) };
+  }
+
+  private definitionHash(definition: string): string {
+    let hash = this.definitions.get(definition);
+    if (hash === undefined) {
+      hash = createHash('sha256').update(definition).digest('hex').slice(0, 40);
+      const file = join(this.definitionsDir, `${hash}.json`);
+      if (!existsSync(file)) atomicWrite(file, definition);
+      this.definitions.set(definition, hash);
+    }
+    return hash;
+  }
+
+  /** The record with its definition, read once per definition. */
+  private restored(stored: StoredExecution): ExecutionRecord {
+    const { definitionHash, ...rest } = stored;
+    let definition = this.definitionTexts.get(definitionHash);
+    if (definition === undefined) {
+      definition = readFileSync(join(this.definitionsDir, `${definitionHash}.json`), 'utf8');
+      this.definitionTexts.set(definitionHash, definition);
+      this.definitions.set(definition, definitionHash);
+    }
+    return { ...rest, definition };
+  }
+}
+
+/** A record as its journal line holds it. */
+type StoredExecution = Omit<ExecutionRecord, 'definition'> & { definitionHash: string };
+
+/** Saves to one journal before it is rewritten as its last record. */
+const COMPACT_AFTER = 64;
+/** Journals and histories kept open at once (the least recently written is closed first). */
+const OPEN_FILES = 128;
+
+/**
+ * Files appended to with one write(2) each, kept open (up to `limit`, the least recently used
+ * closed first) so an append is not an open, a write and a close.
+ */
+class AppendFiles {
+  private readonly open = new Map<string, number>();
+
+  constructor(private readonly limit: number) {}
+
+  append(file: string, text: string): void {
+    let fd = this.open.get(file);
+    if (fd === undefined) {
+      fd = openSync(file, 'a');
+      if (this.open.size >= this.limit) {
+        const [oldest, oldestFd] = this.open.entries().next().value as [string, number];
+        this.open.delete(oldest);
+        closeSync(oldestFd);
+      }
+    } else {
+      this.open.delete(file); // re-inserted below: the most recently used is last
+    }
+    this.open.set(file, fd);
+    writeSync(fd, text);
+  }
+
+  close(file: string): void {
+    const fd = this.open.get(file);
+    if (fd === undefined) return;
+    this.open.delete(file);
+    closeSync(fd);
+  }
+
+  closeAll(): void {
+    for (const fd of this.open.values()) closeSync(fd);
+    this.open.clear();
+  }
+}
+
+function readLines<T>(file: string): T[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as T];
+      } catch {
+        return []; // a line cut short by a crash mid-write
+      }
+    });
 }
 
 const fileId = (arn: string): string => createHash('sha256').update(arn).digest('hex').slice(0, 40);
