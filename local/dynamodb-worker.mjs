@@ -10,6 +10,7 @@ import { closeDynaliteIterators } from './dynalite-iterators.mjs';
 import { cacheDynaliteParsers } from './dynalite-parse-cache.mjs';
 import { dynaliteWithTransactions } from './dynalite-transact.mjs';
 import { answerGarbageCollection } from './worker-gc.mjs';
+import { osThreadId } from './worker-tid.mjs';
 
 // Before dynalite opens its db: without it every Query and Scan leaks a LevelDB iterator (issue 15).
 closeDynaliteIterators();
@@ -30,7 +31,8 @@ const server = dynaliteWithTransactions(require, {
 const close = () =>
   new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
 
-const onListening = () => parentPort.postMessage({ type: 'listening', port: server.address().port });
+const onListening = () =>
+  parentPort.postMessage({ type: 'listening', port: server.address().port, tid: osThreadId() });
 server.once('error', (error) => {
   // dynalite opened its LevelDB when created and closes it only from close(), which needs a
   // listening server: listen on a throwaway port so the lock is released, then report.

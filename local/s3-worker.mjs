@@ -10,6 +10,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { answerGarbageCollection } from './worker-gc.mjs';
+import { osThreadId } from './worker-tid.mjs';
 
 const require = createRequire(import.meta.url);
 const { directory, buckets, host, port } = workerData;
@@ -73,7 +74,9 @@ const server = createServer(s3rver.callback());
 server.once('error', (error) =>
   parentPort.postMessage({ type: 'error', code: error.code, message: error.message }),
 );
-server.listen(port, host, () => parentPort.postMessage({ type: 'listening', port: server.address().port }));
+server.listen(port, host, () =>
+  parentPort.postMessage({ type: 'listening', port: server.address().port, tid: osThreadId() }),
+);
 
 answerGarbageCollection(parentPort);
 parentPort.on('message', (message) => {
