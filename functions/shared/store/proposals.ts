@@ -354,17 +354,9 @@ export async function updateProposal(
 
 /** The write of one timeline event, a new item (its key ends in a tie-breaker: a clash is refused). */
 export function timelineEventPut(proposalId: string, event: string, detail: string, at: Date) {
-  return {
-    TableName: tableName(),
-    Item: {
-      ...eventKey(proposalId, at.toISOString(), randomInt(10_000)),
-      type: 'event',
-      at: at.toISOString(),
-      event,
-      detail,
-    },
-    ConditionExpression: 'attribute_not_exists(PK)',
-  };
+  const when = at.toISOString();
+  const Item = { ...eventKey(proposalId, when, randomInt(10_000)), type: 'event', at: when, event, detail };
+  return { TableName: tableName(), Item, ConditionExpression: 'attribute_not_exists(PK)' };
 }
 
 /** Appends an event to the proposal's timeline (what the detail page and evidence pack show). */
