@@ -64,6 +64,7 @@ export function cacheDynaliteItems(maxItems = CACHED_ITEMS) {
       return once;
     };
     cacheTableDescriptions(store.tableDb);
+    readSynchronously(store.db);
     return store;
   };
   cachingCreate.cachesItems = true;
@@ -83,7 +84,7 @@ function encodingOnce(encoding) {
     if (value === null || typeof value !== 'object') return encode(value);
     const text = written.get(value);
     if (text === null) {
-      const encoded = encode(value);
+      const encoded = stringifyItem(value);
       written.set(value, encoded);
       return encoded;
     }
@@ -92,6 +93,80 @@ function encodingOnce(encoding) {
   return (value) => {
     if (value !== null && typeof value === 'object' && !written.has(value)) written.set(value, null);
   };
+}
+
+/**
+ * Reads what the cache does not hold with LevelDB's synchronous get: a key read for the first time
+ * (a new reply's conditional put finds nothing there) is answered from LevelDB's memory table or
+ * block cache in microseconds, where the asynchronous get cost a hop to the thread pool and back,
+ * a promise and the wake-up of a pool thread. Answered on a later turn, as before; anything the
+ * synchronous get cannot do (a database not open, a store without it) goes the asynchronous way.
+ */
+function readSynchronously(db) {
+  const get = db.get;
+  if (typeof get !== 'function' || typeof db.getSync !== 'function') {
+    throw new Error('dynalite: its db has no get or getSync');
+  }
+  db.get = function getNow(key, callback) {
+    if (typeof callback !== 'function' || db.status !== 'open') return get.call(this, key, callback);
+    let value;
+    try {
+      value = db.getSync(key);
+    } catch {
+      return get.call(this, key, callback);
+    }
+    setImmediate(callback, null, value);
+  };
+}
+
+/** A map with at least this many entries is encoded from its entries' remembered texts. */
+const BIG_MAP = 16;
+/** The JSON text of each value of a large map, and of the map, by object (stored values are not changed). */
+const texts = new WeakMap();
+
+/**
+ * JSON.stringify(item), the same text, with each large map (`{ M: {...} }` of BIG_MAP entries or
+ * more) put together from its entries' texts, each encoded once per object: an update copies only
+ * what it changes (dynalite-update.mjs), so the proposal item's count entries, unchanged, are not
+ * encoded again on every reply.
+ */
+export function stringifyItem(item) {
+  if (Array.isArray(item) || typeof item.toJSON === 'function') return JSON.stringify(item);
+  let text = '';
+  for (const attr of Object.keys(item)) {
+    const value = encodeValue(item[attr], false);
+    if (value !== undefined) text += `${text === '' ? '' : ','}${JSON.stringify(attr)}:${value}`;
+  }
+  return `{${text}}`;
+}
+
+function encodeValue(value, remember) {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const known = texts.get(value);
+  if (known !== undefined) return known;
+  const map = value.M;
+  let text;
+  if (
+    map !== null &&
+    typeof map === 'object' &&
+    !Array.isArray(map) &&
+    typeof map.toJSON !== 'function' &&
+    typeof value.toJSON !== 'function' &&
+    Object.keys(value).length === 1 &&
+    Object.keys(map).length >= BIG_MAP
+  ) {
+    text = '';
+    for (const attr of Object.keys(map)) {
+      const entry = encodeValue(map[attr], true);
+      if (entry !== undefined) text += `${text === '' ? '' : ','}${JSON.stringify(attr)}:${entry}`;
+    }
+    text = `{"M":{${text}}}`;
+    remember = true;
+  } else {
+    text = JSON.stringify(value);
+  }
+  if (remember && text !== undefined) texts.set(value, text);
+  return text;
 }
 
 /**

@@ -9,15 +9,19 @@ import { cacheDynaliteItems } from './dynalite-cache.mjs';
 import { closeDynaliteIterators } from './dynalite-iterators.mjs';
 import { cacheDynaliteParsers } from './dynalite-parse-cache.mjs';
 import { dynaliteWithTransactions } from './dynalite-transact.mjs';
+import { installDynaliteUpdate } from './dynalite-update.mjs';
 import { answerGarbageCollection } from './worker-gc.mjs';
+import { osThreadId } from './worker-tid.mjs';
 
 // Before dynalite opens its db: without it every Query and Scan leaks a LevelDB iterator (issue 15).
 closeDynaliteIterators();
 // Items kept decoded between requests (issue 17): a GetItem of a large item no longer re-reads it.
 if (!cacheDynaliteItems()) throw new Error('dynalite: unexpected db module (no create or getItemDb)');
 const require = createRequire(import.meta.url);
-// Each expression parsed once per text, names and value types, not once per request.
+// Each expression parsed once per text, pattern of names and value types, not once per request.
 cacheDynaliteParsers(require);
+// An UpdateItem copies what it changes of an item, not the whole item (dynalite-update.mjs).
+if (!installDynaliteUpdate(require)) throw new Error('dynalite: unexpected actions/updateItem module');
 const { path, host, port } = workerData;
 // dynalite, with TransactWriteItems added in front of it (dynalite-transact.mjs).
 const server = dynaliteWithTransactions(require, {
@@ -30,7 +34,8 @@ const server = dynaliteWithTransactions(require, {
 const close = () =>
   new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
 
-const onListening = () => parentPort.postMessage({ type: 'listening', port: server.address().port });
+const onListening = () =>
+  parentPort.postMessage({ type: 'listening', port: server.address().port, tid: osThreadId() });
 server.once('error', (error) => {
   // dynalite opened its LevelDB when created and closes it only from close(), which needs a
   // listening server: listen on a throwaway port so the lock is released, then report.

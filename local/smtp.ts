@@ -2,7 +2,8 @@
 // domain is stored raw in S3 under the SES key scheme, then handed to the inbound-mail function as the
 // event an SES Lambda receipt action sends.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type Address, addressParser, decodeWords } from 'postal-mime';
@@ -59,11 +60,14 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
   const retryTimers = new Set<NodeJS.Timeout>();
   let closing = false;
 
-  /** Runs the asynchronous invocation SES makes, retrying as Lambda does for `Event` invokes. */
-  const deliver = (event: SesReceiptEvent, id: string, attempt = 0): void => {
+  /**
+   * Runs the asynchronous invocation SES makes, retrying as Lambda does for `Event` invokes. `event`
+   * is the event's JSON text, as in its marker.
+   */
+  const deliver = (event: string, id: string, attempt = 0): void => {
     // A fresh copy per attempt, as each AWS invocation deserialises its own event.
     Promise.resolve()
-      .then(() => options.invoke(structuredClone(event)))
+      .then(() => options.invoke(JSON.parse(event) as SesReceiptEvent))
       .then(
         () => removeMarker(markerPath(pendingDir, id)),
         (error: unknown) => {
@@ -98,7 +102,7 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
     raw: Buffer,
     session: SMTPServerSession,
     receivedAt: Date,
-  ): Promise<{ id: string; event: SesReceiptEvent }> => {
+  ): Promise<{ id: string; event: string }> => {
     const id = sesMessageId();
     try {
       await options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: rawMailKey(id), Body: raw }));
@@ -108,9 +112,9 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
       );
       throw new SmtpReplyError(451, '4.3.0 Could not store the message: try again later');
     }
-    const event = buildEvent(raw, session, receivedAt, id, options.functionArn);
+    const event = JSON.stringify(buildEvent(raw, session, receivedAt, id, options.functionArn));
     // The marker is what survives a crash between the 250 and the invocation.
-    await writeMarker(pendingDir, id, event);
+    writeMarker(pendingDir, id, event);
     return { id, event };
   };
 
@@ -176,7 +180,7 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
   // Replies accepted before a crash or stop whose handler never finished.
   for (const id of await pendingIds(pendingDir)) {
     readMarker(pendingDir, id).then(
-      (event) => deliver(event, id),
+      (event) => deliver(JSON.stringify(event), id),
       (error: unknown) => giveUp(id, `has an unreadable pending event (${errorName(error)})`).catch(() => {}),
     );
   }
@@ -382,20 +386,25 @@ function formatAddress(entry: Address): string[] {
 
 const markerPath = (dir: string, id: string): string => join(dir, `${id}.json`);
 
+// The markers are small files written and removed once per message: synchronously, each is a few
+// system calls on this thread, where the asynchronous calls cost as much again in hops to the
+// thread pool and back (issue 17).
+
 /** One unlink (rm would lstat first); a marker already gone is fine. */
-async function removeMarker(path: string): Promise<void> {
+function removeMarker(path: string): void {
   try {
-    await unlink(path);
+    unlinkSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 
-async function writeMarker(dir: string, id: string, event: SesReceiptEvent): Promise<void> {
+/** The event's JSON text, written whole under the message's id. */
+function writeMarker(dir: string, id: string, event: string): void {
   const temporary = join(dir, `${id}.json.tmp`);
-  await writeFile(temporary, `${JSON.stringify(event)}\n`);
+  writeFileSync(temporary, `${event}\n`);
   // A rename is atomic: a crash leaves either no marker or a whole one.
-  await rename(temporary, markerPath(dir, id));
+  renameSync(temporary, markerPath(dir, id));
 }
 
 async function readMarker(dir: string, id: string): Promise<SesReceiptEvent> {

@@ -1,19 +1,25 @@
 // An emulated service in a worker thread of its own, so the local stack uses both cores as the
 // services would use separate machines in AWS. The worker script (plain .mjs, no TypeScript
 // loader there) listens on workerData.host/port and speaks a three-message protocol:
-//   in: 'close'   out: { type: 'listening', port } | { type: 'error', code, message } | { type: 'closed' }
+//   in: 'close'   out: { type: 'listening', port, tid? } | { type: 'error', code, message } | { type: 'closed' }
 // and answers 'gc' with { type: 'collected' } after a full garbage collection (worker-gc.mjs).
 import { Worker } from 'node:worker_threads';
 import { PortInUseError } from './service.js';
 
 type WorkerMessage =
-  | { type: 'listening'; port: number }
+  | { type: 'listening'; port: number; tid?: number | null }
   | { type: 'error'; code?: string; message: string }
   | { type: 'closed' }
   | { type: 'collected' };
 
 /** The service threads running in this process. */
 const running = new Set<Worker>();
+
+/**
+ * The operating system's thread id of each running service thread, by service name (Linux only;
+ * empty elsewhere): the benchmarks read each thread's CPU time from /proc with it.
+ */
+export const serviceThreadIds = new Map<string, number>();
 
 /**
  * A full garbage collection in every service thread, for a settled measure of the process's
@@ -50,10 +56,12 @@ export async function startWorkerService(
 ): Promise<WorkerService> {
   const worker = new Worker(script, { workerData });
   let exited = false;
+  let tid: number | undefined;
   running.add(worker);
   worker.once('exit', () => {
     exited = true;
     running.delete(worker);
+    if (tid !== undefined && serviceThreadIds.get(service) === tid) serviceThreadIds.delete(service);
   });
   let onError: (error: Error) => void = () => undefined;
   let onExit: (code: number) => void = () => undefined;
@@ -62,8 +70,13 @@ export async function startWorkerService(
     onError = reject;
     onExit = (code) => reject(new Error(`${service}: its thread stopped (exit ${code})`));
     onMessage = (message) => {
-      if (message.type === 'listening') resolve(message.port);
-      else if (message.type === 'error') {
+      if (message.type === 'listening') {
+        if (message.tid) {
+          tid = message.tid;
+          serviceThreadIds.set(service, tid);
+        }
+        resolve(message.port);
+      } else if (message.type === 'error') {
         reject(
           message.code === 'EADDRINUSE'
             ? new PortInUseError(service, workerData.port)

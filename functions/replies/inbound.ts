@@ -11,6 +11,7 @@ import { closeCollectionEarly } from '../consultation/collect.js';
 import {
   type CountedConsultee,
   type CountsView,
+  consulteeCountKey,
   countLateReply,
   countsSayEveryoneResponded,
   everyoneHasResponded,
@@ -32,6 +33,7 @@ import { isConditionFailure } from '../shared/store/conditions.js';
 import { addTimelineEvent, FINAL_STATUSES } from '../shared/store/proposals.js';
 import { fromMailSystem, isBounceOf, markBounced } from './bounce.js';
 import { readStance, type StanceReading } from './classify.js';
+import { type ConsulteeUpdate, writeFirstResponse } from './first-response.js';
 import { findConsultee, type Match, putOnce, readStoredReply } from './lookup.js';
 import { type ParsedReply, parseReply } from './parse.js';
 import { stanceReasonOf } from './reason.js';
@@ -124,18 +126,25 @@ async function receiveOne(record: SesReceiptRecord): Promise<InboundOutcome> {
     rawKey,
   } satisfies Reply);
 
-  const stored = await putOnce(replyKey(match.proposalId, messageIdHash), reply);
-  // A second delivery re-applies the first one's effects (all idempotent) instead of stopping:
-  // if the first attempt failed half-way, the retry still counts the reply and closes early.
-  const effective = stored ? reply : await readStoredReply(match.proposalId, messageIdHash, reply);
   // A withdrawn or decided proposal takes no more answers: the reply is kept, and changes nothing.
   const open = !FINAL_STATUSES.includes(match.proposal.status);
-  const counted =
-    open &&
-    (await applyReply(effective, parsed, match, {
-      firstDelivery: stored,
-      fromMailSystem: fromMailSystem(mail.source, parsed.from, match.consultee.email),
-    }));
+  // The common case, a counted response's first delivery, in one transaction (first-response.ts).
+  const first = open && isCounted(reply) && (await countFirstResponse(reply, parsed, match));
+  let stored = true;
+  let effective = reply;
+  let counted = first;
+  if (!first) {
+    stored = await putOnce(replyKey(match.proposalId, messageIdHash), reply);
+    // A second delivery re-applies the first one's effects (all idempotent) instead of stopping:
+    // if the first attempt failed half-way, the retry still counts the reply and closes early.
+    effective = stored ? reply : await readStoredReply(match.proposalId, messageIdHash, reply);
+    counted =
+      open &&
+      (await applyReply(effective, parsed, match, {
+        firstDelivery: stored,
+        fromMailSystem: fromMailSystem(mail.source, parsed.from, match.consultee.email),
+      }));
+  }
 
   const outcome: InboundOutcome = {
     messageIdHash,
@@ -193,6 +202,28 @@ async function storeUnmatched(
     counted: false,
     duplicate: !stored,
   };
+}
+
+/**
+ * A counted response's first delivery: the reply, the consultee's response and the timeline entry
+ * in one transaction, then the counts and the early close as applyReply moves them. False when the
+ * transaction did not apply (a duplicate, a newer reply, counts behind): nothing was written then.
+ */
+async function countFirstResponse(reply: Reply, parsed: ParsedReply, match: Match): Promise<boolean> {
+  const { proposalId, consultee } = match;
+  const standing = await writeFirstResponse({
+    proposalId,
+    email: consultee.email,
+    replyKey: replyKey(proposalId, reply.replyId),
+    reply,
+    update: responseUpdate(reply, respondedAt(reply, parsed)),
+    known: match.proposal.countedStates?.[consulteeCountKey(consultee.email)],
+    event: { name: 'reply-received', detail: responseDetail(consultee.name, reply, true) },
+  });
+  if (!standing) return false;
+  const synced = await syncConsulteeCount(proposalId, standing, match.proposal);
+  await closeEarlyIfComplete(proposalId, synced);
+  return true;
 }
 
 /**
@@ -287,7 +318,16 @@ export async function recordResponse(
   reply: Reply,
   at: string,
 ): Promise<(CountedConsultee & { name: string }) | undefined> {
-  return updateCountedConsultee<CountedConsultee & { name: string }>(proposalId, email, {
+  return updateCountedConsultee<CountedConsultee & { name: string }>(
+    proposalId,
+    email,
+    responseUpdate(reply, at),
+  );
+}
+
+/** The consultee write of recordResponse: the reply's stance, unless a reply written later stands. */
+function responseUpdate(reply: Reply, at: string): ConsulteeUpdate {
+  return {
     set: '#status = :responded, #stance = :stance, #stanceReason = :reason, #respondedAt = :at, #comment = :comment, #replyId = :replyId, #late = :false, #senderMismatch = :false',
     condition:
       'attribute_exists(PK) AND (attribute_not_exists(#respondedAt) OR attribute_type(#respondedAt, :nullType) OR #respondedAt < :at OR #replyId = :replyId)',
@@ -311,7 +351,7 @@ export async function recordResponse(
       ':false': false,
       ':nullType': 'NULL',
     },
-  });
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-// The reads and the one conditional write of inbound mail: which consultee a reply token leads to
+// The reads and the conditional write of a stored reply in inbound mail: which consultee a reply token leads to
 // (a forged token leads nowhere), the reply stored once by its Message-ID, and the stored reply.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
@@ -57,16 +57,17 @@ export async function readConsultee(proposalId: string, email: string) {
   return consultee.success ? { name: consultee.data.name, email: consultee.data.email } : undefined;
 }
 
+/** The write of a stored reply: a new item, refused where one is already at its key. */
+export const replyPut = (key: Key, reply: Reply) => ({
+  TableName: tableName(),
+  Item: { ...key, type: 'reply', ...reply },
+  ConditionExpression: 'attribute_not_exists(PK)',
+});
+
 /** Writes the item unless one is already at its key; false means it was there (a duplicate). */
 export async function putOnce(key: Key, reply: Reply): Promise<boolean> {
   try {
-    await dynamo.send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...key, type: 'reply', ...reply },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      }),
-    );
+    await dynamo.send(new PutCommand(replyPut(key, reply)));
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;

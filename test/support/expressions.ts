@@ -270,9 +270,10 @@ export function updateItem(
 }
 
 /**
- * A TransactWriteItems of updates, as DynamoDB answers it: every condition checked against the
- * items as they stand, then all of them written (`write`) or none and TransactionCanceledException
- * with a reason per item. `read` gives the item at a key (undefined when there is none).
+ * A TransactWriteItems of updates and puts, as DynamoDB answers it: every condition checked against
+ * the items as they stand, then all of them written (`write`) or none and
+ * TransactionCanceledException with a reason per item. `read` gives the item at a key (undefined
+ * when there is none).
  */
 export function transactUpdates(
   input: TransactWriteCommandInput,
@@ -281,8 +282,14 @@ export function transactUpdates(
 ): Record<string, never> {
   const items = input.TransactItems ?? [];
   if (items.length > 100) throw new Error('TransactWriteItems takes at most 100 items');
-  const results = items.map(({ Update }) => {
-    if (!Update) throw new Error('only Update items are emulated here');
+  const results = items.map(({ Update, Put }) => {
+    if (Put) {
+      const item = Put.Item as Item;
+      const key = { PK: item.PK, SK: item.SK };
+      checkPlaceholders(Put);
+      return { key, next: conditionHolds(read(key), Put) ? structuredClone(item) : undefined };
+    }
+    if (!Update) throw new Error('only Update and Put items are emulated here');
     const key = Update.Key as Item;
     try {
       return { key, next: updateItem(read(key), Update as UpdateCommandInput).next };

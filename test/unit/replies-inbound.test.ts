@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import {
@@ -24,6 +24,8 @@ import {
   type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -44,7 +46,13 @@ import {
 import { Reply } from '../../functions/shared/model/consultation.js';
 import type { SesReceiptEvent } from '../../functions/shared/ses-event.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
-import { checkPlaceholders, conditionHolds, type Item, updateItem } from '../support/expressions.js';
+import {
+  checkPlaceholders,
+  conditionHolds,
+  type Item,
+  transactUpdates,
+  updateItem,
+} from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -78,8 +86,10 @@ const conditionFailed = () =>
  */
 class FakeTable {
   items = new Map<string, Item>();
-  /** Makes the next consultee update fail as a throttled request would. */
+  /** Makes the next consultee update (alone or in a transaction) fail as a throttled request would. */
   failNextConsulteeUpdate = false;
+  /** Cancels the next transaction as DynamoDB does when another request wrote one of its items. */
+  conflictNextTransaction = false;
 
   put(item: Item): void {
     this.items.set(keyOf(item), structuredClone(item));
@@ -114,6 +124,26 @@ class FakeTable {
       const { next, output } = updateItem(this.items.get(key), input);
       this.items.set(key, next);
       return output;
+    });
+    ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) => {
+      const items = input.TransactItems ?? [];
+      if (this.conflictNextTransaction) {
+        this.conflictNextTransaction = false;
+        throw new TransactionCanceledException({
+          message: 'Transaction cancelled',
+          $metadata: {},
+          CancellationReasons: items.map(() => ({ Code: 'TransactionConflict' })),
+        });
+      }
+      if (this.failNextConsulteeUpdate && items.some((i) => keyOf(i.Update?.Key).includes('|CONSULTEE#'))) {
+        this.failNextConsulteeUpdate = false;
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      }
+      return transactUpdates(
+        input,
+        (key) => this.items.get(keyOf(key)),
+        (key, next) => this.items.set(keyOf(key), next),
+      );
     });
     ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
       const values = input.ExpressionAttributeValues ?? {};
@@ -262,6 +292,18 @@ async function deliver(
 }
 
 const consultee = (email: string) => table.get(consulteeKey(PROPOSAL_ID, email)) as Item;
+
+/** Every write of one kind the handler asked for, alone or in a transaction (refused ones too). */
+function writesOf<K extends 'Put' | 'Update'>(kind: K) {
+  const alone = (kind === 'Put' ? ddb.commandCalls(PutCommand) : ddb.commandCalls(UpdateCommand)).map(
+    (call) => call.args[0].input as PutCommandInput & UpdateCommandInput,
+  );
+  const inTransactions = ddb
+    .commandCalls(TransactWriteCommand)
+    .flatMap((call) => call.args[0].input.TransactItems ?? [])
+    .flatMap((item) => (item[kind] ? [item[kind] as PutCommandInput & UpdateCommandInput] : []));
+  return [...alone, ...inTransactions];
+}
 const proposal = () => table.get(proposalKey(PROPOSAL_ID)) as Item;
 const replies = () => table.ofPrefix('REPLY#');
 const events = () => table.ofPrefix('EVENT#');
@@ -453,11 +495,10 @@ describe('InboundMail: the same message delivered twice', () => {
     await deliver(raw, { sesId: 'ses-first', receivedAt: '2026-12-08T10:00:05.000Z' });
     await deliver(raw, { sesId: 'ses-second', receivedAt: '2026-12-08T10:03:00.000Z' });
 
-    const replyPuts = ddb
-      .commandCalls(PutCommand)
-      .filter((call) => String(call.args[0].input.Item?.SK).startsWith('REPLY#'));
-    expect(replyPuts).toHaveLength(2);
-    expect(replyPuts[1]?.args[0].input.ConditionExpression).toBe('attribute_not_exists(PK)');
+    const replyPuts = writesOf('Put').filter((input) => String(input.Item?.SK).startsWith('REPLY#'));
+    // The first in one transaction with its effects; the second refused there, then on its own.
+    expect(replyPuts).toHaveLength(3);
+    for (const put of replyPuts) expect(put.ConditionExpression).toBe('attribute_not_exists(PK)');
     expect(replies()).toHaveLength(1);
     expect(replies()[0]).toMatchObject({
       rawKey: rawMailKey('ses-first'),
@@ -467,8 +508,25 @@ describe('InboundMail: the same message delivered twice', () => {
     expect(proposal().consultation).toMatchObject({ responded: 1, tally: { support: 1 } });
   });
 
+  it('writes nothing when its one transaction fails, and the retry counts the reply once', async () => {
+    const raw = await buildMail({ messageId: '<throttled@mail.example>' });
+    table.failNextConsulteeUpdate = true;
+    await expect(deliver(raw, { sesId: 'ses-t' })).rejects.toThrow('Rate exceeded');
+    expect(replies()).toHaveLength(0);
+    expect(events()).toHaveLength(0);
+    expect(consultee(EMAIL_A)).toMatchObject({ status: 'mailed' });
+
+    await deliver(raw, { sesId: 'ses-t' });
+    expect(replies()).toHaveLength(1);
+    expect(events()).toHaveLength(1);
+    expect(consultee(EMAIL_A)).toMatchObject({ status: 'responded', stance: 'support' });
+    expect(proposal().consultation).toMatchObject({ responded: 1, tally: { support: 1 } });
+  });
+
   it('still counts the reply when the first attempt failed after storing it (the retry completes it)', async () => {
     const raw = await buildMail({ messageId: '<half-done@mail.example>' });
+    // The one-transaction path refused, the step-by-step path stores the reply, then fails.
+    table.conflictNextTransaction = true;
     table.failNextConsulteeUpdate = true;
     await expect(deliver(raw, { sesId: 'ses-x' })).rejects.toThrow('Rate exceeded');
     expect(replies()).toHaveLength(1);
@@ -559,6 +617,7 @@ describe('InboundMail: replies that are kept but not counted', () => {
     expect(consultee(EMAIL_A)).toEqual(consulteeItem(EMAIL_A, 'Cllr Siân Jones'));
     expect(events()).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(taskSuccesses()).toHaveLength(0);
   });
 });
@@ -575,6 +634,7 @@ describe('InboundMail: a finished proposal', () => {
       expect(replies()).toHaveLength(2);
       expect(consultee(EMAIL_A)).toEqual(consulteeItem(EMAIL_A, 'Cllr Siân Jones'));
       expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+      expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
       expect(events()).toHaveLength(0);
       expect(taskSuccesses()).toHaveLength(0);
     },
@@ -669,11 +729,11 @@ describe('InboundMail: a later reply replaces the stance, an older one never doe
       'Cllr Siân Jones: an earlier reply delivered late (concerns); their newer reply stands.',
     );
 
-    const consulteeUpdates = ddb
-      .commandCalls(UpdateCommand)
-      .map((call) => call.args[0].input)
-      .filter((input) => String(input.Key?.SK).startsWith('CONSULTEE#'));
-    expect(consulteeUpdates).toHaveLength(3);
+    // Two in a transaction with their reply; the older reply's refused there, then on its own.
+    const consulteeUpdates = writesOf('Update').filter((input) =>
+      String(input.Key?.SK).startsWith('CONSULTEE#'),
+    );
+    expect(consulteeUpdates).toHaveLength(4);
     for (const input of consulteeUpdates) expect(input.ConditionExpression).toContain('#respondedAt < :at');
   });
 
@@ -707,6 +767,7 @@ describe('InboundMail: unknown and forged tokens', () => {
     const writes = [...ddb.commandCalls(PutCommand), ...ddb.commandCalls(UpdateCommand)];
     expect(writes).toHaveLength(1);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
     expect(consultee(EMAIL_A)).toEqual(consulteeItem(EMAIL_A, 'Cllr Siân Jones'));
     expect(ses.calls()).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
@@ -734,6 +795,7 @@ describe('InboundMail: the handler edge and the logs', () => {
     const event = structuredClone(SES_EVENT);
     await expect(handler(event, {} as Context)).rejects.toThrow();
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
   it('never logs an address, a subject or a body', async () => {

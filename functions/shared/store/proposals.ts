@@ -352,6 +352,13 @@ export async function updateProposal(
   );
 }
 
+/** The write of one timeline event, a new item (its key ends in a tie-breaker: a clash is refused). */
+export function timelineEventPut(proposalId: string, event: string, detail: string, at: Date) {
+  const when = at.toISOString();
+  const Item = { ...eventKey(proposalId, when, randomInt(10_000)), type: 'event', at: when, event, detail };
+  return { TableName: tableName(), Item, ConditionExpression: 'attribute_not_exists(PK)' };
+}
+
 /** Appends an event to the proposal's timeline (what the detail page and evidence pack show). */
 export async function addTimelineEvent(
   proposalId: string,
@@ -361,19 +368,7 @@ export async function addTimelineEvent(
 ): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await dynamo.send(
-        new PutCommand({
-          TableName: tableName(),
-          Item: {
-            ...eventKey(proposalId, at.toISOString(), randomInt(10_000)),
-            type: 'event',
-            at: at.toISOString(),
-            event,
-            detail,
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
-        }),
-      );
+      await dynamo.send(new PutCommand(timelineEventPut(proposalId, event, detail, at)));
       return;
     } catch (error) {
       if (!isConditionFailure(error) || attempt > 5) throw error;
