@@ -18,9 +18,10 @@
 // |                                        | counts), Put event; the dashboard's count (Put    |     |    |
 // |                                        | marker, Update month)                       = 13  |     |    |
 // | CollectResponses (collect.ts)          | Update task token, Query consultees          = 2  |     |    |
-// | each reply (smtp.ts + inbound.ts)      | Get token, Get proposal (projected), Put reply,   |     | 2  |
-// |   x10, in parallel                     | Update consultee, Update counts, Put event        |     |    |
-// |                                        | (+ Query consultees on the last)        = 6 (+1)  |     |    |
+// | each reply (smtp.ts + inbound.ts)      | Get token, Get proposal (projected), one          |     | 2  |
+// |   x10, in parallel                     | TransactWrite of the reply, the consultee and the |     |    |
+// |                                        | event (first-response.ts), Update counts          |     |    |
+// |                                        | (+ Query consultees on the last)        = 4 (+1)  |     |    |
 // | CloseConsultation (close.ts)           | Get, Update closedAt, recount (Get version, Query |     |    |
 // |                                        | partition, Update counts), Update status,         |     |    |
 // |                                        | Put event; the dashboard's count (Get the mailed  |     |    |
@@ -37,7 +38,7 @@
 // | NotifyOutcome (notify.ts)              | Get decision, Get proposal, Query consultees; per | 10  | 20 |
 // |                                        | consultee (8 at a time) Update claim, Update sent;|     |    |
 // |                                        | Put event                                   = 24  |     |    |
-// | total per proposal                     | 143                                               | 21 (+2 GetSendQuota) | 44 |
+// | total per proposal                     | 123                                               | 21 (+2 GetSendQuota) | 44 |
 //
 // The dashboard's month item and the chain's anchor are one item each, written by every proposal,
 // in the system and in the floor (which has its own), so the floor meets the same contention.
@@ -162,14 +163,14 @@ async function floorProposal(
         TransactItems: updates.map(([Key, fields]) => ({ Update: update(Key, fields) })),
       }),
     );
-  const event = (name: string) =>
-    put({
-      ...eventKey(id, new Date().toISOString(), randomInt(10_000)),
-      type: 'event',
-      at: new Date().toISOString(),
-      event: name,
-      detail: `${name}: a line of about the length the timeline keeps for each event of a proposal`,
-    });
+  const eventItem = (name: string) => ({
+    ...eventKey(id, new Date().toISOString(), randomInt(10_000)),
+    type: 'event',
+    at: new Date().toISOString(),
+    event: name,
+    detail: `${name}: a line of about the length the timeline keeps for each event of a proposal`,
+  });
+  const event = (name: string) => put(eventItem(name));
   const query = (prefix?: string) =>
     dynamo.send(
       new QueryCommand({
@@ -371,11 +372,38 @@ async function floorProposal(
             ConsistentRead: true,
           }),
         );
+        // The reply, the consultee's response and the timeline entry: one conditional transaction
+        // (functions/replies/first-response.ts), then the count.
         const replyId = randomUUID();
-        await put({ ...s.reply, ...replyKey(id, replyId), replyId, proposalId: id, consulteeEmail: email });
-        await set(consulteeKey(id, email), { status: 'responded', stance: 'support', replyId });
+        await dynamo.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: TABLE,
+                  Item: {
+                    ...s.reply,
+                    ...replyKey(id, replyId),
+                    replyId,
+                    proposalId: id,
+                    consulteeEmail: email,
+                  },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              {
+                Update: update(consulteeKey(id, email), {
+                  status: 'responded',
+                  stance: 'support',
+                  replyId,
+                  countVersion: 2,
+                }),
+              },
+              { Put: { TableName: TABLE, Item: eventItem('reply-received') } },
+            ],
+          }),
+        );
         await countOne(email);
-        await event('reply-received');
         answered += 1;
         if (answered === emails.length) await query('CONSULTEE#');
       }),
