@@ -13,7 +13,7 @@ import { MAIL_CONCURRENCY } from '../functions/consultation/send.js';
 import { mapBounded } from '../functions/shared/bounded.js';
 import { DEFAULTS } from '../functions/shared/config.js';
 import { consulteeKey, replyTokenKey } from '../functions/shared/keys.js';
-import { type FloorClients, floorClients } from './lifecycle-floor.js';
+import { type FloorClients, floorClients } from './floor-clients.js';
 import { benchProposal, consultationMails, openProposal } from './support/drive.js';
 import { profiled } from './support/profile.js';
 import { type BenchOptions, type BenchResult, check, ratio, seconds } from './support/result.js';

@@ -3,7 +3,7 @@
 // of the floor's own, so the real chain stays verifiable and the real dashboard unchanged.
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULTS } from '../functions/shared/config.js';
-import type { FloorClients } from './lifecycle-floor.js';
+import type { FloorClients } from './floor-clients.js';
 
 const TABLE = DEFAULTS.tableName;
 /** The floor's decisions go to a partition of their own, so the real chain stays verifiable. */

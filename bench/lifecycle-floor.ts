@@ -50,12 +50,10 @@
 // The benchmark counts the requests both runs make (diagnostics channels), so a drift between
 // this table and the handlers shows in its detail column.
 import { randomInt, randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetSendQuotaCommand, SendEmailCommand } from '@aws-sdk/client-ses';
 import {
   BatchWriteCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -75,45 +73,14 @@ import {
   replyTokenKey,
   reviewKey,
 } from '../functions/shared/keys.js';
+import type { FloorClients, FloorSamples } from './floor-clients.js';
 import { appendFloorDecision, FLOOR_CHAIN, floorCount } from './lifecycle-floor-decision.js';
 import { limiter } from './support/drive.js';
-
-/** What a real run stored and sent, copied by the floor with fresh keys. */
-export interface FloorSamples {
-  proposal: Record<string, unknown>;
-  consultees: Record<string, unknown>[];
-  reply: Record<string, unknown>;
-  review: Record<string, unknown>;
-  decision: Record<string, unknown>;
-  /** The approved proposal's entry on the public register. */
-  register: Record<string, unknown>;
-  letter: Email;
-  reviewRequest: Email;
-  outcome: Email;
-  raw: Buffer;
-}
 
 const TABLE = DEFAULTS.tableName;
 const BUCKET = DEFAULTS.rawMailBucket;
 /** The floor's chain anchor: one item, written by every floor proposal as the real one is. */
 const FLOOR_ANCHOR = { PK: 'BENCHFLOOR#CHAIN#ANCHOR', SK: 'ANCHOR' };
-
-export interface FloorClients {
-  dynamo: DynamoDBDocumentClient;
-  ses: SESClient;
-  s3: S3Client;
-}
-
-/** Clients with the handlers' default configuration (created after the stack set the endpoints). */
-export function floorClients(): FloorClients {
-  return {
-    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    ses: new SESClient({}),
-    s3: new S3Client({ forcePathStyle: true }),
-  };
-}
 
 /** `count` proposals' worth of calls, all proposals at once (as the system run opens them). */
 export async function runFloor(

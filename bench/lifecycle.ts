@@ -8,7 +8,8 @@ import { performance } from 'node:perf_hooks';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULTS } from '../functions/shared/config.js';
 import { proposalPartition, registerEntryKey, reviewKey } from '../functions/shared/keys.js';
-import { type FloorSamples, floorClients, runFloor } from './lifecycle-floor.js';
+import { type FloorSamples, floorClients } from './floor-clients.js';
+import { runFloor } from './lifecycle-floor.js';
 import {
   approve,
   benchProposal,

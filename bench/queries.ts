@@ -14,7 +14,7 @@ import { recentMonths } from '../functions/stats/months.js';
 import { serviceUrl } from '../local/config.js';
 import { monthItem, seedMonths } from '../test/support/dashboard.js';
 import { rowOf, text, webSession } from '../test/support/web.js';
-import { floorClients } from './lifecycle-floor.js';
+import { floorClients } from './floor-clients.js';
 import { atMost, type BenchOptions, type BenchResult, check, seconds } from './support/result.js';
 import { LOAD_CONCURRENCY, loadItems, sampleLatency, scaleSizes } from './support/scale.js';
 import { startBenchStack } from './support/stack.js';

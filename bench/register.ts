@@ -5,7 +5,7 @@
 // whatever the register holds, so the p50 ratio should stay near 1; a Scan would grow with it.
 import { registerItem } from '../functions/register/entry.js';
 import { CAMERA_TYPES } from '../functions/shared/model/proposal.js';
-import { floorClients } from './lifecycle-floor.js';
+import { floorClients } from './floor-clients.js';
 import { atMost, type BenchOptions, type BenchResult, check, seconds } from './support/result.js';
 import { LOAD_CONCURRENCY, loadItems, sampleLatency, scaleSizes } from './support/scale.js';
 import { startBenchStack } from './support/stack.js';

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULTS } from '../../functions/shared/config.js';
-import type { floorClients } from '../lifecycle-floor.js';
+import type { floorClients } from '../floor-clients.js';
 import { limiter } from './drive.js';
 import { percentile } from './result.js';
 
