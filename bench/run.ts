@@ -1,7 +1,8 @@
 // `npm run bench`: measured figures, never asserted in tests. Every figure that has a goal is a
 // ratio against a floor measured in the same run (this machine is shared; absolute times drift),
-// or a count. Prints a table and writes bench/results.json (`--out FILE` to write elsewhere;
-// `--only NAME` runs the benchmarks whose name contains NAME, e.g. `--only fan-out`).
+// or a count. Prints a table and writes bench/results.json, or bench/results-partial.json for a
+// quick or partial run (`--out FILE` to write elsewhere; `--only NAME` runs the benchmarks whose
+// name contains NAME, e.g. `--only fan-out`).
 // `--quick` runs a small version of each benchmark: a smoke run whose correctness checks must hold
 // (exit 1 when a benchmark fails or a check does not hold; a missed goal is reported, not fatal).
 import { writeFileSync } from 'node:fs';
@@ -18,14 +19,16 @@ import type { BenchOptions, BenchResult } from './support/result.js';
 export type { BenchResult } from './support/result.js';
 
 const quick = process.argv.includes('--quick');
-const outIndex = process.argv.indexOf('--out');
-const outFile =
-  outIndex > 0 && process.argv[outIndex + 1]
-    ? resolve(process.argv[outIndex + 1] as string)
-    : new URL('./results.json', import.meta.url).pathname;
 const onlyIndex = process.argv.indexOf('--only');
 /** `--only fan-out` (or any part of a benchmark's name) runs just the matching benchmarks. */
 const only = onlyIndex > 0 ? process.argv[onlyIndex + 1]?.toLowerCase() : undefined;
+const outIndex = process.argv.indexOf('--out');
+// bench/results.json, kept in git, is the record of a full run of every benchmark; a quick or
+// partial run writes bench/results-partial.json (not kept) unless --out names a file.
+const outFile =
+  outIndex > 0 && process.argv[outIndex + 1]
+    ? resolve(process.argv[outIndex + 1] as string)
+    : new URL(quick || only ? './results-partial.json' : './results.json', import.meta.url).pathname;
 const options: BenchOptions = { quick };
 const limit = (fullSeconds: number) => (quick ? 90 : fullSeconds) * 1000;
 
