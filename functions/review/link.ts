@@ -2,7 +2,8 @@
 // the link's only credential: HMAC-SHA256 over the review id, the approver and the expiry, with a
 // key kept in Secrets Manager. The workflow's task token never appears in it.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { secrets } from '../shared/clients/secrets.js';
 import { ENV } from '../shared/config.js';
 import { requiredEnv } from '../shared/env.js';
 import { ConfigurationError } from '../shared/errors.js';
@@ -17,8 +18,6 @@ export interface ReviewLinkClaims {
 /** Shorter keys than this make the HMAC guessable; the local stack and the CDK both make 32 bytes. */
 const MIN_KEY_BYTES = 16;
 
-// Default configuration: AWS_ENDPOINT_URL_SECRETS_MANAGER points it at the local stack when set.
-const secrets = new SecretsManagerClient({});
 let reviewLinkKey: Promise<Uint8Array> | undefined;
 
 /** The HMAC key, read once per container; a failed read is retried by the next caller. */
