@@ -1,7 +1,6 @@
-import { dynamo } from '../shared/clients/dynamo.js';
 import { ConfigurationError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
-import { addTimelineEvent, changeStatus, getProposal, proposalUpdate } from '../shared/store/proposals.js';
+import { addTimelineEvent, changeStatus, getProposal, updateProposal } from '../shared/store/proposals.js';
 import { countConsultationClosed } from '../stats/counters.js';
 import { rebuildConsultationCounts } from './summary.js';
 
@@ -38,7 +37,8 @@ export async function closeConsultation(proposalId: string): Promise<CloseConsul
 
   // A retry keeps the first closing time: it is when collection really stopped.
   const closedAt = proposal.consultation.closedAt ?? new Date().toISOString();
-  await markClosed(proposalId, closedAt);
+  // Drops the collection token; only `consultation.closedAt` of the summary is written.
+  await updateProposal(proposalId, { collectTaskToken: null, 'consultation.closedAt': closedAt });
   // A fresh count from every consultee and reply: what the approver and the decision record read.
   const summary = await rebuildConsultationCounts(proposalId);
 
@@ -61,26 +61,6 @@ export async function closeConsultation(proposalId: string): Promise<CloseConsul
     mailed: summary.mailed,
   });
   return result;
-}
-
-/**
- * Drops the collection token and sets only `consultation.closedAt`: the counts beside it are
- * moved by replies at any moment, so the map is never written back whole.
- */
-async function markClosed(proposalId: string, closedAt: string): Promise<void> {
-  await dynamo.send(
-    proposalUpdate(proposalId, {
-      UpdateExpression: 'SET #token = :null, #c.#closedAt = :closedAt, #updatedAt = :now',
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: {
-        '#token': 'collectTaskToken',
-        '#c': 'consultation',
-        '#closedAt': 'closedAt',
-        '#updatedAt': 'updatedAt',
-      },
-      ExpressionAttributeValues: { ':null': null, ':closedAt': closedAt, ':now': new Date().toISOString() },
-    }),
-  );
 }
 
 /** Fractions of a day are allowed, so a test can watch an approval expire within seconds. */

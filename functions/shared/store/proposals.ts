@@ -1,6 +1,5 @@
-// Reading and writing proposals, their consultees and their timeline in the single table.
-// Only conditional single-item writes: no transactions (dynalite has none, and none is needed).
-
+// Reading and writing proposals, their consultees and their timeline in the single table, each
+// write a conditional write of one item (the use cases put several in a transaction where needed).
 import { randomInt } from 'node:crypto';
 import {
   BatchWriteCommand,
@@ -320,25 +319,33 @@ export async function changeStatus(
   }
 }
 
-/** Sets fields of the proposal item without touching its status. */
 /** An UpdateItem of the proposal's own item, with the caller's expressions and conditions. */
 export const proposalUpdate = (
   proposalId: string,
   update: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
 ): UpdateCommand => new UpdateCommand({ TableName: tableName(), Key: proposalKey(proposalId), ...update });
 
+/**
+ * Fields of the proposal, or one inside its consultation summary by its path (`consultation.closedAt`),
+ * which leaves the counts beside it alone: replies move them at any moment.
+ */
+export type ProposalChanges = Partial<Omit<ProposalRecord, 'proposalId' | 'status'>> & {
+  [K in keyof ConsultationSummary as `consultation.${K}`]?: ConsultationSummary[K];
+};
+
+/** Sets fields of the proposal item without touching its status. */
 export async function updateProposal(
   proposalId: string,
-  fields: Partial<Omit<ProposalRecord, 'proposalId' | 'status'>>,
+  fields: ProposalChanges,
   condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
 ): Promise<void> {
   const names: Record<string, string> = { '#updatedAt': 'updatedAt', ...(condition?.names ?? {}) };
   const values: Record<string, unknown> = { ':now': new Date().toISOString(), ...(condition?.values ?? {}) };
   const sets = ['#updatedAt = :now'];
   for (const [key, value] of Object.entries(fields)) {
-    names[`#f_${key}`] = key;
-    values[`:f_${key}`] = value;
-    sets.push(`#f_${key} = :f_${key}`);
+    for (const segment of key.split('.')) names[`#f_${segment}`] = segment;
+    values[`:f_${key.replace('.', '_')}`] = value;
+    sets.push(`${key.replace(/(^|\.)/g, '$1#f_')} = :f_${key.replace('.', '_')}`);
   }
   await dynamo.send(
     proposalUpdate(proposalId, {
