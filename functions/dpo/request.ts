@@ -22,7 +22,7 @@ import {
   createAdvice,
   findAdvice,
   newAdviceId,
-  settleAdviceMail,
+  sendAdviceMail,
 } from './store.js';
 
 export interface RequestDpoAdviceInput {
@@ -55,22 +55,13 @@ export async function requestDpoAdvice(
 
   const key = await getReviewLinkKey();
   const url = adviceUrl(publicBaseUrl(), advice.adviceId, signAdvice(key, advice));
-  const {
-    reviewUrl: _unused,
-    approverName: _name,
-    ...summary
-  } = reviewRequestView(proposal, { approverName: advice.dpoName, expiresAt: advice.expiresAt }, url);
-  const view = { ...summary, dpoName: advice.dpoName, adviceUrl: url };
-  try {
-    await sendMail(
+  const view = adviceRequestView(proposal, advice, url);
+  await sendAdviceMail(advice.adviceId, () =>
+    sendMail(
       { to: advice.dpoEmail, ...renderMessage('dpo-request', view) },
       { proposalId: proposal.proposalId, kind: 'dpo-advice-request' },
-    );
-  } catch (error) {
-    await settleAdviceMail(advice.adviceId, false);
-    throw error;
-  }
-  await settleAdviceMail(advice.adviceId, true);
+    ),
+  );
   await addTimelineEvent(
     proposal.proposalId,
     'dpo-advice-requested',
@@ -114,3 +105,17 @@ const scheduleDpoReminder = (advice: AdviceRecord, now: Date) =>
     },
     now,
   );
+
+/** What templates/dpo-request/ is rendered with: the approver's summary, addressed to the DPO. */
+export function adviceRequestView(
+  proposal: ProposalRecord,
+  advice: Pick<AdviceRecord, 'dpoName' | 'expiresAt'>,
+  url: string,
+) {
+  const {
+    reviewUrl: _unused,
+    approverName: _name,
+    ...summary
+  } = reviewRequestView(proposal, { approverName: advice.dpoName, expiresAt: advice.expiresAt }, url);
+  return { ...summary, dpoName: advice.dpoName, adviceUrl: url };
+}

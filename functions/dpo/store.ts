@@ -2,43 +2,26 @@
 // and the RequestDpoAdvice task token (which never leaves the back end). Single use comes from one
 // conditional update, `open → given`; the DPO's silence voids it (`open → void`) the same way.
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../shared/clients/dynamo.js';
-import { tableName } from '../shared/env.js';
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
 import { adviceKey } from '../shared/keys.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
-import { claimMarker, settleMarker } from '../shared/store/markers.js';
+import { claimMarker, sendClaimed } from '../shared/store/markers.js';
+import { findLink, type LinkItems, putLink, useLink, voidLink } from '../shared/store/signed-links.js';
 import { type AdviceGiven, AdviceRecord } from './record.js';
 
 // The record's zod schema is in record.ts: only reading a record parses it, so a function that
 // only voids one (withdrawal, expiry) does not build it.
 export { AdviceGiven, AdviceRecord } from './record.js';
 
+const ADVICE: LinkItems<AdviceRecord> = { key: adviceKey, type: 'advice' };
+
 export const newAdviceId = (): string => randomBytes(16).toString('base64url');
 
-export async function createAdvice(
+export const createAdvice = (
   advice: Omit<AdviceRecord, 'state' | 'given' | 'mailMarker' | 'reminderMarker' | 'voidReason'>,
-): Promise<AdviceRecord> {
-  const record: AdviceRecord = { ...advice, state: 'open' };
-  await dynamo.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...adviceKey(advice.adviceId), type: 'advice', ...record },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
-  return record;
-}
+): Promise<AdviceRecord> => putLink(ADVICE, advice.adviceId, { ...advice, state: 'open' });
 
-export async function findAdvice(adviceId: string): Promise<AdviceRecord | undefined> {
-  const out = await dynamo.send(
-    new GetCommand({ TableName: tableName(), Key: adviceKey(adviceId), ConsistentRead: true }),
-  );
-  if (!out.Item) return undefined;
-  const { PK: _pk, SK: _sk, type: _type, ...item } = out.Item;
-  return AdviceRecord.parse(item);
-}
+export const findAdvice = (adviceId: string): Promise<AdviceRecord | undefined> =>
+  findLink({ ...ADVICE, parse: (item) => AdviceRecord.parse(item) }, adviceId);
 
 export async function getAdvice(adviceId: string): Promise<AdviceRecord> {
   const advice = await findAdvice(adviceId);
@@ -49,48 +32,14 @@ export async function getAdvice(adviceId: string): Promise<AdviceRecord> {
 
 /** Records the advice once, while the link is open and in date; 409 when given, 410 when void or late. */
 export async function giveAdvice(adviceId: string, given: AdviceGiven, now: Date): Promise<void> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: adviceKey(adviceId),
-        UpdateExpression: 'SET #state = :given, #given = :advice',
-        ConditionExpression: 'attribute_exists(PK) AND #state = :open AND #expiresAt > :now',
-        ExpressionAttributeNames: { '#state': 'state', '#given': 'given', '#expiresAt': 'expiresAt' },
-        ExpressionAttributeValues: {
-          ':given': 'given',
-          ':open': 'open',
-          ':advice': given,
-          ':now': now.toISOString(),
-        },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const current = await getAdvice(adviceId);
-    throw current.state === 'given' ? adviceGivenAlready() : adviceLinkGone();
-  }
+  if (await useLink(ADVICE, adviceId, { state: 'given', field: 'given', value: given }, now)) return;
+  const current = await getAdvice(adviceId);
+  throw current.state === 'given' ? adviceGivenAlready() : adviceLinkGone();
 }
 
 /** Voids an open request (the DPO's time ran out, or the proposal was withdrawn); false if not open. */
-export async function voidAdvice(adviceId: string, reason: string): Promise<boolean> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: adviceKey(adviceId),
-        UpdateExpression: 'SET #state = :void, #reason = :reason',
-        ConditionExpression: 'attribute_exists(PK) AND #state = :open',
-        ExpressionAttributeNames: { '#state': 'state', '#reason': 'voidReason' },
-        ExpressionAttributeValues: { ':void': 'void', ':open': 'open', ':reason': reason },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
+export const voidAdvice = (adviceId: string, reason: string): Promise<boolean> =>
+  voidLink(ADVICE, adviceId, reason);
 
 export const adviceGivenAlready = (): ConflictError =>
   new ConflictError(
@@ -105,5 +54,5 @@ export const adviceLinkGone = (): GoneError =>
 /** The one request mail of this advice item (functions/shared/store/markers.ts). */
 export const claimAdviceMail = (adviceId: string): Promise<boolean> =>
   claimMarker(adviceKey(adviceId), 'mailMarker');
-export const settleAdviceMail = (adviceId: string, sent: boolean): Promise<void> =>
-  settleMarker(adviceKey(adviceId), 'mailMarker', sent);
+export const sendAdviceMail = (adviceId: string, send: () => Promise<unknown>): Promise<void> =>
+  sendClaimed(adviceKey(adviceId), 'mailMarker', send);

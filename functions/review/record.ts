@@ -1,10 +1,11 @@
-// The review item behind a review link as stored and read back (review/store.ts), and the
-// approver's decision it records.
+// The review item behind a review link as stored and read back (review/store.ts): a signed link's
+// fields (shared/model/signed-link.ts), the approver's, and the decision it records.
 import * as z from 'zod/mini';
 import { ConditionItem, ConsulteeViews } from '../shared/model/conditions.js';
 import '../shared/model/zod-messages.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
 import { Outcome } from '../shared/model/outcome.js';
+import { signedLinkFields } from '../shared/model/signed-link.js';
 import { REVIEW_STATES } from './states.js';
 
 export { REVIEW_STATES } from './states.js';
@@ -28,19 +29,10 @@ export type ReviewDecision = z.infer<typeof ReviewDecision>;
 
 export const ReviewRecord = z.object({
   reviewId: z.string().check(z.minLength(1)),
-  proposalId: z.string().check(z.minLength(1)),
   approverEmail: z.string().check(z.minLength(1)),
   approverName: z.string(),
-  expiresAt: isoDateTime({ offset: true }),
   state: z.enum(REVIEW_STATES),
-  taskToken: z.string().check(z.minLength(1)),
-  createdAt: isoDateTime({ offset: true }),
-  /** Set (conditionally) just before the review-request mail goes out: the approver is mailed once. */
-  mailMarker: z.optional(z.enum(['sending', 'sent'])),
-  /** Set (conditionally) just before the approver's one reminder goes out (functions/reminders/). */
-  reminderMarker: z.optional(z.enum(['sending', 'sent'])),
+  ...signedLinkFields,
   decision: z.optional(ReviewDecision),
-  voidedAt: z.optional(z.string()),
-  voidReason: z.optional(z.string()),
 });
 export type ReviewRecord = z.infer<typeof ReviewRecord>;

@@ -23,7 +23,7 @@ import {
   findReview,
   newReviewId,
   type ReviewRecord,
-  settleRequestMail,
+  sendRequestMail,
   voidReview,
 } from './store.js';
 
@@ -88,16 +88,12 @@ export async function requestApproval(
     review,
     reviewUrl(publicBaseUrl(), review.reviewId, signReview(key, review)),
   );
-  try {
-    await sendMail(
+  await sendRequestMail(review.reviewId, () =>
+    sendMail(
       { to: review.approverEmail, ...renderMessage('review-request', view) },
       { proposalId: proposal.proposalId, kind: 'review-request' },
-    );
-  } catch (error) {
-    await settleRequestMail(review.reviewId, false);
-    throw error;
-  }
-  await settleRequestMail(review.reviewId, true);
+    ),
+  );
   await addTimelineEvent(
     proposal.proposalId,
     'approval-requested',

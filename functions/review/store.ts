@@ -3,44 +3,31 @@
 // conditional update, `state = open → decided`.
 
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
 import { reviewKey } from '../shared/keys.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
-import { claimMarker, settleMarker } from '../shared/store/markers.js';
+import { claimMarker, sendClaimed } from '../shared/store/markers.js';
+import { findLink, type LinkItems, putLink, useLink, voidLink } from '../shared/store/signed-links.js';
 import { type ReviewDecision, ReviewRecord } from './record.js';
 
+export { isExpired } from '../shared/store/signed-links.js';
 // The record's zod schema is in record.ts: only reading a record parses it, so a function that
 // only voids one (withdrawal, expiry) does not build it.
 export { REVIEW_STATES, ReviewDecision, ReviewRecord } from './record.js';
 
+const REVIEWS: LinkItems<ReviewRecord> = { key: reviewKey, type: 'review' };
+
 /** 128 random bits: the id alone grants nothing (the signature does), but it is not guessable either. */
 export const newReviewId = (): string => randomBytes(16).toString('base64url');
 
-export async function createReview(
+export const createReview = (
   review: Omit<ReviewRecord, 'state' | 'decision' | 'mailMarker' | 'reminderMarker'>,
-): Promise<ReviewRecord> {
-  const record: ReviewRecord = { ...review, state: 'open' };
-  await dynamo.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...reviewKey(review.reviewId), type: 'review', ...record },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
-  return record;
-}
+): Promise<ReviewRecord> => putLink(REVIEWS, review.reviewId, { ...review, state: 'open' });
 
-export async function findReview(reviewId: string): Promise<ReviewRecord | undefined> {
-  const out = await dynamo.send(
-    new GetCommand({ TableName: tableName(), Key: reviewKey(reviewId), ConsistentRead: true }),
-  );
-  if (!out.Item) return undefined;
-  const { PK: _pk, SK: _sk, type: _type, ...item } = out.Item;
-  return ReviewRecord.parse(item);
-}
+export const findReview = (reviewId: string): Promise<ReviewRecord | undefined> =>
+  findLink({ ...REVIEWS, parse: (item) => ReviewRecord.parse(item) }, reviewId);
 
 export async function getReview(reviewId: string): Promise<ReviewRecord> {
   const review = await findReview(reviewId);
@@ -48,36 +35,14 @@ export async function getReview(reviewId: string): Promise<ReviewRecord> {
   return review;
 }
 
-/** Expired is judged on the clock, so a link dies on time even before the workflow times out. */
-export const isExpired = (review: Pick<ReviewRecord, 'expiresAt'>, now: Date): boolean =>
-  Date.parse(review.expiresAt) <= now.getTime();
-
 /**
  * Records the approver's choice, once: `open → decided` while the link is still in date. A second
  * decision is a 409; a void or expired review a 410. Nothing is written in either case.
  */
 export async function decideReview(reviewId: string, decision: ReviewDecision, now: Date): Promise<void> {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: reviewKey(reviewId),
-        UpdateExpression: 'SET #state = :decided, #decision = :decision',
-        ConditionExpression: 'attribute_exists(PK) AND #state = :open AND #expiresAt > :now',
-        ExpressionAttributeNames: { '#state': 'state', '#decision': 'decision', '#expiresAt': 'expiresAt' },
-        ExpressionAttributeValues: {
-          ':decided': 'decided',
-          ':open': 'open',
-          ':decision': decision,
-          ':now': now.toISOString(),
-        },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const current = await getReview(reviewId);
-    throw current.state === 'decided' ? alreadyDecided() : linkGone();
-  }
+  if (await useLink(REVIEWS, reviewId, { state: 'decided', field: 'decision', value: decision }, now)) return;
+  const current = await getReview(reviewId);
+  throw current.state === 'decided' ? alreadyDecided() : linkGone();
 }
 
 /**
@@ -101,34 +66,12 @@ export async function undoDecision(reviewId: string, decidedAt: string): Promise
  * Voids a review (proposal withdrawn, approval expired, or the workflow no longer waiting): its link
  * answers 410 from then on. `from` says which states may be voided; false when it was in none.
  */
-export async function voidReview(
+export const voidReview = (
   reviewId: string,
   reason: string,
   from: readonly ReviewRecord['state'][] = ['open'],
   now = new Date(),
-): Promise<boolean> {
-  const values: Record<string, unknown> = { ':void': 'void', ':reason': reason, ':now': now.toISOString() };
-  const fromValues = from.map((state, i) => {
-    values[`:from${i}`] = state;
-    return `:from${i}`;
-  });
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: reviewKey(reviewId),
-        UpdateExpression: 'SET #state = :void, #voidReason = :reason, #voidedAt = :now',
-        ConditionExpression: `attribute_exists(PK) AND #state IN (${fromValues.join(', ')})`,
-        ExpressionAttributeNames: { '#state': 'state', '#voidReason': 'voidReason', '#voidedAt': 'voidedAt' },
-        ExpressionAttributeValues: values,
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
+): Promise<boolean> => voidLink(REVIEWS, reviewId, reason, from, now);
 
 const alreadyDecided = (): ConflictError =>
   new ConflictError('This proposal has already been decided through this link; a link can be used once.');
@@ -141,5 +84,5 @@ export const linkGone = (): GoneError =>
 /** The one review-request mail of this review (functions/shared/store/markers.ts). */
 export const claimRequestMail = (reviewId: string): Promise<boolean> =>
   claimMarker(reviewKey(reviewId), 'mailMarker');
-export const settleRequestMail = (reviewId: string, sent: boolean): Promise<void> =>
-  settleMarker(reviewKey(reviewId), 'mailMarker', sent);
+export const sendRequestMail = (reviewId: string, send: () => Promise<unknown>): Promise<void> =>
+  sendClaimed(reviewKey(reviewId), 'mailMarker', send);

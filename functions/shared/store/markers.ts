@@ -54,19 +54,27 @@ export async function settleMarker(key: Key, marker: string, sent: boolean): Pro
  * mailed; sent by `send`; released if SES refuses. False when another attempt has it, or the link
  * is no longer open.
  */
-export async function remindOnce(key: Key, now: Date, send: () => Promise<void>): Promise<boolean> {
+export async function remindOnce(key: Key, now: Date, send: () => Promise<unknown>): Promise<boolean> {
   const open: ClaimCondition = {
     expression: '#state = :open AND #expiresAt > :now AND #mailMarker = :sent',
     names: { '#state': 'state', '#expiresAt': 'expiresAt', '#mailMarker': 'mailMarker' },
     values: { ':open': 'open', ':now': now.toISOString(), ':sent': 'sent' },
   };
   if (!(await claimMarker(key, 'reminderMarker', open))) return false;
+  await sendClaimed(key, 'reminderMarker', send);
+  return true;
+}
+
+/**
+ * Sends the mail a claimed marker stands for: `sent` after it went, or the claim released when
+ * sending failed (SES refused it), so a retry may send it. The sending error is what is thrown.
+ */
+export async function sendClaimed(key: Key, marker: string, send: () => Promise<unknown>): Promise<void> {
   try {
     await send();
   } catch (error) {
-    await settleMarker(key, 'reminderMarker', false).catch(() => undefined);
+    await settleMarker(key, marker, false).catch(() => undefined);
     throw error;
   }
-  await settleMarker(key, 'reminderMarker', true);
-  return true;
+  await settleMarker(key, marker, true);
 }
