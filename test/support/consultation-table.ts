@@ -1,22 +1,8 @@
-// The consultation tasks' table for unit tests (SendConsultation): an in-memory stand-in for the one
-// table, installed on the DynamoDB document client mock of the test that uses it.
-import {
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import type { AwsStub } from 'aws-sdk-client-mock';
-import { type Item, transactUpdates, updateItem } from './expressions.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: the document client's stub, whatever its command types.
-type DocumentStub = AwsStub<any, any, DynamoDBDocumentClient['config']>;
+// The consultation tasks' table for unit tests (SendConsultation): the one table in memory, seeded
+// with a proposal and its consultees, installed on the document client mock of the test using it.
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Item } from './expressions.js';
+import { type DocumentStub, MemoryTable } from './memory-table.js';
 
 export const PROPOSAL_ID = 'p-123';
 export const DEADLINE = '2026-12-15T17:00:00Z';
@@ -26,18 +12,15 @@ export const SITE = {
   longitude: 0.6862,
 };
 
-/** An in-memory stand-in for the one table, just faithful enough for these tasks' writes. */
-export class FakeTable {
-  proposal: Item;
-  consultees = new Map<string, Item>();
-  tokens = new Map<string, Item>();
-  events: Item[] = [];
+/** The one table in memory (memory-table.ts), seeded with a proposal and its consultees. */
+export class FakeTable extends MemoryTable {
   /** Makes the consultee Query answer with items as they were before any marker was set. */
   staleConsulteeList = false;
   private readonly original: Item[];
 
   constructor(status: string, emails: string[], marked: Record<string, string> = {}) {
-    this.proposal = {
+    super();
+    this.put({
       PK: `PROPOSAL#${PROPOSAL_ID}`,
       SK: 'META',
       proposalId: PROPOSAL_ID,
@@ -70,9 +53,9 @@ export class FakeTable {
         closedAt: null,
       },
       collectTaskToken: null,
-    };
+    });
     for (const email of emails) {
-      this.consultees.set(`CONSULTEE#${email}`, {
+      this.put({
         PK: `PROPOSAL#${PROPOSAL_ID}`,
         SK: `CONSULTEE#${email}`,
         type: 'consultee',
@@ -89,55 +72,34 @@ export class FakeTable {
         mailedAt: null,
       });
     }
-    this.original = [...this.consultees.values()].map((c) => structuredClone(c));
+    this.original = this.ofPrefix('CONSULTEE#').map((c) => structuredClone(c));
+  }
+
+  get proposal(): Item {
+    return this.get(`PROPOSAL#${PROPOSAL_ID}`, 'META') as Item;
   }
 
   consultee(email: string): Item {
-    return this.consultees.get(`CONSULTEE#${email}`) as Item;
+    return this.get(`PROPOSAL#${PROPOSAL_ID}`, `CONSULTEE#${email}`) as Item;
   }
 
-  install(ddb: DocumentStub) {
-    ddb.on(GetCommand).callsFake(async () => ({ Item: structuredClone(this.proposal) }));
-    ddb.on(QueryCommand).callsFake(async (input: { ExpressionAttributeValues: Item }) => {
-      const consultees = this.staleConsulteeList ? this.original : [...this.consultees.values()];
-      const items =
-        input.ExpressionAttributeValues[':prefix'] === 'CONSULTEE#'
-          ? consultees
-          : [this.proposal, ...consultees];
+  /** The reply tokens stored, by their key. */
+  get tokens(): Map<string, Item> {
+    return new Map(this.where('TOKEN#').map((item) => [String(item.PK), item]));
+  }
+
+  /** The proposal's timeline, in the order written. */
+  get events(): Item[] {
+    return this.ofPrefix('EVENT#');
+  }
+
+  override install(ddb: DocumentStub): this {
+    super.install(ddb);
+    ddb.on(QueryCommand).callsFake(async (input: QueryCommandInput) => {
+      const prefix = input.ExpressionAttributeValues?.[':prefix'];
+      const items = this.staleConsulteeList && prefix === 'CONSULTEE#' ? this.original : this.query(input);
       return { Items: structuredClone(items) };
     });
-    ddb.on(BatchWriteCommand).callsFake(async (input: BatchWriteCommandInput) => {
-      const requests = Object.values(input.RequestItems ?? {}).flat();
-      if (requests.length > 25) throw new Error('BatchWriteItem takes at most 25 items');
-      for (const request of requests) {
-        const item = request.PutRequest?.Item as Item;
-        if (!String(item.PK).startsWith('TOKEN#')) throw new Error(`unexpected batch put ${item.PK}`);
-        this.tokens.set(String(item.PK), structuredClone(item));
-      }
-      return {};
-    });
-    ddb.on(PutCommand).callsFake(async (input: { Item: Item }) => {
-      const { PK, SK } = input.Item as { PK: string; SK: string };
-      if (PK.startsWith('TOKEN#')) this.tokens.set(PK, structuredClone(input.Item));
-      else if (SK.startsWith('EVENT#')) this.events.push(structuredClone(input.Item));
-      else throw new Error(`unexpected put ${PK} ${SK}`);
-      return {};
-    });
-    ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
-      const key = input.Key as { SK: string };
-      const item = key.SK === 'META' ? this.proposal : this.consultees.get(key.SK);
-      if (!item) throw new Error(`unexpected update ${key.SK}`);
-      const { next, output } = updateItem(item, input);
-      if (key.SK === 'META') this.proposal = next;
-      else this.consultees.set(key.SK, next);
-      return output;
-    });
-    ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) =>
-      transactUpdates(
-        input,
-        (key) => this.consultees.get(String(key.SK)),
-        (key, next) => this.consultees.set(String(key.SK), next),
-      ),
-    );
+    return this;
   }
 }

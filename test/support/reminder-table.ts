@@ -1,26 +1,13 @@
 // What the reminder tests share (SPEC 10): DynamoDB, SES, S3, Step Functions and Secrets Manager
-// mocked, one table in memory whose conditions and updates are evaluated for real, and a proposal,
-// its consultees and its review as the reminders find them.
+// mocked, the table in memory (memory-table.ts, conditions and updates evaluated for real), and a
+// proposal, its consultees and its review as the reminders find them.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-ses';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import {
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  DynamoDBDocumentClient,
-  GetCommand,
-  type GetCommandInput,
-  PutCommand,
-  type PutCommandInput,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach } from 'vitest';
 import type { RemindableConsultee } from '../../functions/reminders/consultees.js';
@@ -29,7 +16,7 @@ import type { ReviewRecord } from '../../functions/review/store.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { refuseWhatDynamoRefuses } from './dynamo-rules.js';
-import { conditionHolds, type Item, transactUpdates, updateItem } from './expressions.js';
+import { MemoryTable } from './memory-table.js';
 import { unitEnv } from './unit-env.js';
 
 export const ddb = mockClient(DynamoDBDocumentClient);
@@ -101,74 +88,6 @@ export const review = (over: Partial<ReviewRecord> = {}): ReviewRecord => ({
   ...over,
 });
 
-/** One table in memory: items by PK and SK, conditions and SET updates evaluated for real. */
-export class FakeTable {
-  items = new Map<string, Item>();
-  private id = (key: { PK: unknown; SK: unknown }) => `${key.PK}|${key.SK}`;
-
-  put(item: Item) {
-    this.items.set(this.id(item as { PK: string; SK: string }), structuredClone(item));
-  }
-  get(PK: string, SK: string): Item | undefined {
-    return this.items.get(`${PK}|${SK}`);
-  }
-  where(prefix: string): Item[] {
-    return [...this.items.values()].filter((i) => String(i.PK).startsWith(prefix));
-  }
-  events(): Item[] {
-    return [...this.items.values()].filter((i) => String(i.SK).startsWith('EVENT#'));
-  }
-
-  install() {
-    ddb.on(GetCommand).callsFake(async (input: GetCommandInput) => ({
-      Item: structuredClone(this.items.get(this.id(input.Key as { PK: string; SK: string }))),
-    }));
-    ddb.on(QueryCommand).callsFake(async (input: { ExpressionAttributeValues: Item }) => ({
-      Items: [...this.items.values()].filter(
-        (i) =>
-          i.PK === input.ExpressionAttributeValues[':pk'] &&
-          String(i.SK).startsWith(String(input.ExpressionAttributeValues[':prefix'] ?? '')),
-      ),
-    }));
-    ddb.on(BatchWriteCommand).callsFake(async (input: BatchWriteCommandInput) => {
-      for (const request of Object.values(input.RequestItems ?? {}).flat())
-        this.put(request.PutRequest?.Item as Item);
-      return {};
-    });
-    ddb.on(PutCommand).callsFake(async (input: PutCommandInput) => {
-      const current = this.items.get(this.id(input.Item as { PK: string; SK: string }));
-      if (!conditionHolds(current, input)) throw conditionFailed();
-      this.put(input.Item as Item);
-      return {};
-    });
-    ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
-      const id = this.id(input.Key as { PK: string; SK: string });
-      const current = this.items.get(id);
-      const removal = /^REMOVE (#\w+)$/.exec(input.UpdateExpression ?? '');
-      if (removal) {
-        // settle...(false): the claim given back (the evaluator handles SET only).
-        if (!conditionHolds(current, input)) throw conditionFailed();
-        const next = structuredClone(current) as Item;
-        delete next[input.ExpressionAttributeNames?.[removal[1] as string] as string];
-        this.items.set(id, next);
-        return {};
-      }
-      const { next, output } = updateItem(current, input);
-      this.items.set(id, next);
-      return output;
-    });
-    ddb.on(TransactWriteCommand).callsFake(async (input: TransactWriteCommandInput) =>
-      transactUpdates(
-        input,
-        (key) => this.items.get(this.id(key as { PK: string; SK: string })),
-        (key, next) => this.items.set(this.id(key as { PK: string; SK: string }), next),
-      ),
-    );
-  }
-}
-
-export const conditionFailed = () =>
-  Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 export const mails = () =>
   ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input as SendEmailCommandInput);
@@ -176,19 +95,19 @@ export const recipients = () => mails().map((m) => m.Destination?.ToAddresses?.[
 export const everything = (m: SendEmailCommandInput) =>
   `${m.Message?.Subject?.Data}\n${m.Message?.Body?.Text?.Data}\n${m.Message?.Body?.Html?.Data}`;
 
-export let table: FakeTable;
+export let table: MemoryTable;
 
 export function given(
   p: ProposalRecord,
   consultees: RemindableConsultee[] = [],
   reviews: ReviewRecord[] = [],
 ) {
-  table = new FakeTable();
+  table = new MemoryTable();
   table.put({ PK: `PROPOSAL#${p.proposalId}`, SK: 'META', ...p });
   for (const c of consultees)
     table.put({ PK: `PROPOSAL#${p.proposalId}`, SK: `CONSULTEE#${c.email}`, type: 'consultee', ...c });
   for (const r of reviews) table.put({ PK: `REVIEW#${r.reviewId}`, SK: 'REVIEW', type: 'review', ...r });
-  table.install();
+  table.install(ddb);
 }
 
 export const consulteesRequest: ReminderRequest = {

@@ -87,7 +87,7 @@ describe('SendReminder for the consultees', () => {
     expect(table.get('PROPOSAL#p-1', 'CONSULTEE#silent-a@council.example')).toMatchObject({
       reminderMarker: 'sent',
     });
-    expect(table.events().map((e) => e.detail)).toEqual([
+    expect(table.ofPrefix('EVENT#').map((e) => e.detail)).toEqual([
       'Reminder sent to 2 consultees who have not replied',
     ]);
     // Evidence copies, credentials withheld.
@@ -101,7 +101,7 @@ describe('SendReminder for the consultees', () => {
     await sendReminder(consulteesRequest, NOW);
     await sendReminder(consulteesRequest, new Date(NOW.getTime() + 5000));
     expect(mails()).toHaveLength(2);
-    expect(table.events()).toHaveLength(1);
+    expect(table.ofPrefix('EVENT#')).toHaveLength(1);
   });
 
   it('finishes a crashed attempt: reminds the rest and counts everyone in one event', async () => {
@@ -110,7 +110,7 @@ describe('SendReminder for the consultees', () => {
     const result = await sendReminder(consulteesRequest, NOW);
     expect(recipients()).toEqual(['silent-b@parish.example']);
     expect(result.reminded).toBe(2);
-    expect(table.events().map((e) => e.detail)).toEqual([
+    expect(table.ofPrefix('EVENT#').map((e) => e.detail)).toEqual([
       'Reminder sent to 2 consultees who have not replied',
     ]);
   });
@@ -129,7 +129,7 @@ describe('SendReminder for the consultees', () => {
     given(p, MIXED);
     expect(await sendReminder(consulteesRequest, NOW)).toMatchObject({ reminded: 0, sent: 0 });
     expect(mails()).toEqual([]);
-    expect(table.events()).toEqual([]);
+    expect(table.ofPrefix('EVENT#')).toEqual([]);
     expect(
       ddb.commandCalls(UpdateCommand).filter((c) => String(c.args[0].input.Key?.SK).startsWith('CONSULTEE#')),
     ).toEqual([]);
@@ -140,11 +140,13 @@ describe('SendReminder for the consultees', () => {
     ses.on(SendEmailCommand).rejects(Object.assign(new Error('throttled'), { name: 'Throttling' }));
     await expect(sendReminder(consulteesRequest, NOW)).rejects.toThrow('throttled');
     expect(table.get('PROPOSAL#p-1', 'CONSULTEE#silent-a@council.example')?.reminderMarker).toBeUndefined();
-    expect(table.events()).toEqual([]);
+    expect(table.ofPrefix('EVENT#')).toEqual([]);
 
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
     expect(await sendReminder(consulteesRequest, NOW)).toMatchObject({ reminded: 1, sent: 1 });
-    expect(table.events().map((e) => e.detail)).toEqual(['Reminder sent to 1 consultee who has not replied']);
+    expect(table.ofPrefix('EVENT#').map((e) => e.detail)).toEqual([
+      'Reminder sent to 1 consultee who has not replied',
+    ]);
   });
 });
 
@@ -160,13 +162,13 @@ describe('SendReminder for the approver', () => {
     expect(mail?.Message?.Body?.Text?.Data).toContain(
       reviewUrl('https://dpia.example.police.uk', 'rev-1', signReview(KEY, review())),
     );
-    expect(table.events().map((e) => e.detail)).toEqual([
+    expect(table.ofPrefix('EVENT#').map((e) => e.detail)).toEqual([
       expect.stringMatching(/^Reminder sent to the approver, /),
     ]);
 
     await sendReminder(approverRequest, NOW);
     expect(mails()).toHaveLength(1);
-    expect(table.events()).toHaveLength(1);
+    expect(table.ofPrefix('EVENT#')).toHaveLength(1);
   });
 
   it.each([
@@ -179,7 +181,7 @@ describe('SendReminder for the approver', () => {
     given(p, [], [r]);
     expect(await sendReminder(approverRequest, NOW)).toMatchObject({ reminded: 0, sent: 0 });
     expect(mails()).toEqual([]);
-    expect(table.events()).toEqual([]);
+    expect(table.ofPrefix('EVENT#')).toEqual([]);
   });
 
   it('claims only an open, unexpired review whose link went out', async () => {
