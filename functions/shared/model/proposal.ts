@@ -316,7 +316,7 @@ export function deadlineIssue(
   if (deadline < now.getTime() + minDays * 86_400_000) {
     return {
       path: 'responseDeadline',
-      message: `The consultation must last at least ${minDays} days: set the response deadline on or after ${ukDay(new Date(now.getTime() + minDays * 86_400_000))}`,
+      message: `The consultation must last at least ${minDays} days: set the response deadline on or after ${ukDayAndTime(new Date(now.getTime() + minDays * 86_400_000))}`,
     };
   }
   // A consultation is weeks long; half a year is the most a force would allow, and the lifecycle
@@ -330,7 +330,8 @@ export function deadlineIssue(
   return undefined;
 }
 
-const ukDay = (date: Date) =>
+// The earliest deadline allowed, to the minute, as a UK reader reads it.
+const ukDayAndTime = (date: Date) =>
   new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/London',
     day: 'numeric',
