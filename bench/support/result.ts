@@ -33,7 +33,8 @@ export const atMost = (
   unit = '',
 ): Pick<BenchResult, 'figure' | 'goal' | 'pass'> => ({
   figure,
-  goal: `<= ${bound}${unit ? ` ${unit}` : ''}`,
+  // A ratio's x is written against its number (<= 2x), any other unit after a space (<= 90 s).
+  goal: `<= ${bound}${unit === 'x' ? 'x' : unit ? ` ${unit}` : ''}`,
   pass: figure <= bound,
 });
 
