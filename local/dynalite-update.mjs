@@ -282,35 +282,32 @@ function makeUpdateItem(db, Big) {
     for (const obj of toSquash) obj.L = obj.L.filter(Boolean);
   }
 
+  // The two operands of + and - (numbers) or list_append (lists), in order, each resolved and of
+  // the type the operation needs; or the error message, as dynalite words it.
+  function operands(args, item, type) {
+    const resolved = [];
+    for (const arg of args) {
+      const value = resolveValue(arg, item);
+      if (typeof value === 'string') return value;
+      if (value[type] == null) return 'An operand in the update expression has an incorrect data type';
+      resolved.push(value);
+    }
+    return resolved;
+  }
+
   function resolveValue(val, item) {
     if (Array.isArray(val)) {
       val = db.mapPath(val, item);
     } else if (val.type === 'add' || val.type === 'subtract') {
-      const val1 = resolveValue(val.args[0], item);
-      if (typeof val1 === 'string') return val1;
-      if (val1.N == null) {
-        return 'An operand in the update expression has an incorrect data type';
-      }
-      const val2 = resolveValue(val.args[1], item);
-      if (typeof val2 === 'string') return val2;
-      if (val2.N == null) {
-        return 'An operand in the update expression has an incorrect data type';
-      }
-      val = { N: new Big(val1.N)[val.type === 'add' ? 'plus' : 'minus'](val2.N).toFixed() };
+      const ops = operands(val.args, item, 'N');
+      if (typeof ops === 'string') return ops;
+      val = { N: new Big(ops[0].N)[val.type === 'add' ? 'plus' : 'minus'](ops[1].N).toFixed() };
     } else if (val.type === 'function' && val.name === 'if_not_exists') {
       val = db.mapPath(val.args[0], item) || resolveValue(val.args[1], item);
     } else if (val.type === 'function' && val.name === 'list_append') {
-      const val1 = resolveValue(val.args[0], item);
-      if (typeof val1 === 'string') return val1;
-      if (val1.L == null) {
-        return 'An operand in the update expression has an incorrect data type';
-      }
-      const val2 = resolveValue(val.args[1], item);
-      if (typeof val2 === 'string') return val2;
-      if (val2.L == null) {
-        return 'An operand in the update expression has an incorrect data type';
-      }
-      return { L: val1.L.concat(val2.L) };
+      const ops = operands(val.args, item, 'L');
+      if (typeof ops === 'string') return ops;
+      return { L: ops[0].L.concat(ops[1].L) };
     }
     return val || 'The provided expression refers to an attribute that does not exist in the item';
   }
