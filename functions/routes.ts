@@ -57,69 +57,60 @@ export const WEB_PAGES: Record<string, string[]> = {
   ],
 };
 
+/** A route by its key (`GET /proposals/{id}`, as API Gateway writes it), its function and its auth. */
+function route(key: string, fn: string, auth: RouteAuth): RouteSpec {
+  const [method, path] = key.split(' ') as [RouteSpec['method'], string];
+  return { method, path, function: fn, auth };
+}
+
 export const routeTable: RouteSpec[] = [
-  { method: 'POST', path: '/proposals', function: 'create-proposal', auth: 'jwt' },
-  { method: 'GET', path: '/proposals', function: 'list-proposals', auth: 'jwt' },
-  { method: 'GET', path: '/proposals/{id}', function: 'get-proposal', auth: 'jwt' },
+  route('POST /proposals', 'create-proposal', 'jwt'),
+  route('GET /proposals', 'list-proposals', 'jwt'),
+  route('GET /proposals/{id}', 'get-proposal', 'jwt'),
   // SPEC 10: the evidence pack (auditor).
-  { method: 'GET', path: '/proposals/{id}/evidence', function: 'get-evidence', auth: 'jwt' },
+  route('GET /proposals/{id}/evidence', 'get-evidence', 'jwt'),
   // SPEC 11: the DPIA document (manager, auditor; ?edition=public), HTML and PDF.
-  { method: 'GET', path: '/proposals/{id}/dpia', function: 'get-dpia', auth: 'jwt' },
-  { method: 'GET', path: '/proposals/{id}/dpia.pdf', function: 'get-dpia-pdf', auth: 'jwt' },
-  { method: 'POST', path: '/proposals/{id}/withdraw', function: 'withdraw-proposal', auth: 'jwt' },
+  route('GET /proposals/{id}/dpia', 'get-dpia', 'jwt'),
+  route('GET /proposals/{id}/dpia.pdf', 'get-dpia-pdf', 'jwt'),
+  route('POST /proposals/{id}/withdraw', 'withdraw-proposal', 'jwt'),
   // Issue 15: a failed lifecycle resumed at the step that failed (Step Functions RedriveExecution).
-  { method: 'POST', path: '/proposals/{id}/redrive', function: 'redrive-proposal', auth: 'jwt' },
+  route('POST /proposals/{id}/redrive', 'redrive-proposal', 'jwt'),
   // SPEC 10: after an approval expired, a manager asks for a fresh review link.
-  { method: 'POST', path: '/proposals/{id}/review-link', function: 'reissue-review-link', auth: 'jwt' },
+  route('POST /proposals/{id}/review-link', 'reissue-review-link', 'jwt'),
   // SPEC 11: the prior consultation with the Information Commissioner (DPA 2018 s.65).
-  {
-    method: 'POST',
-    path: '/proposals/{id}/ico-consultation',
-    function: 'record-ico-consultation',
-    auth: 'jwt',
-  },
+  route('POST /proposals/{id}/ico-consultation', 'record-ico-consultation', 'jwt'),
   // Issue 19: the risks, the 12 principles and the rest of the assessment, completed before approval.
-  { method: 'PUT', path: '/proposals/{id}/assessment', function: 'update-assessment', auth: 'jwt' },
+  route('PUT /proposals/{id}/assessment', 'update-assessment', 'jwt'),
   // Issue 19: each condition of an approval is tracked until marked done with evidence.
-  { method: 'POST', path: '/proposals/{id}/conditions/{n}/done', function: 'conditions', auth: 'jwt' },
-  { method: 'GET', path: '/conditions/open', function: 'conditions', auth: 'jwt' },
+  route('POST /proposals/{id}/conditions/{n}/done', 'conditions', 'jwt'),
+  route('GET /conditions/open', 'conditions', 'jwt'),
   // SPEC 5: a reply from another address counts once a manager accepts it.
-  { method: 'POST', path: '/proposals/{id}/replies/{replyId}/accept', function: 'accept-reply', auth: 'jwt' },
+  route('POST /proposals/{id}/replies/{replyId}/accept', 'accept-reply', 'jwt'),
   // Issue 16: a manager corrects the stance read from a reply, with a reason.
-  {
-    method: 'POST',
-    path: '/proposals/{id}/replies/{replyId}/stance',
-    function: 'reclassify-reply',
-    auth: 'jwt',
-  },
+  route('POST /proposals/{id}/replies/{replyId}/stance', 'reclassify-reply', 'jwt'),
   // The review link is its own credential: an HMAC-signed, expiring, single-use signature.
-  { method: 'GET', path: '/review/{reviewId}', function: 'review', auth: 'none' },
-  { method: 'POST', path: '/review/{reviewId}', function: 'review', auth: 'none' },
+  route('GET /review/{reviewId}', 'review', 'none'),
+  route('POST /review/{reviewId}', 'review', 'none'),
   // SPEC 10: the DPO's advice link, signed as the review link is.
-  { method: 'GET', path: '/dpo/{adviceId}', function: 'dpo-advice', auth: 'none' },
-  { method: 'POST', path: '/dpo/{adviceId}', function: 'dpo-advice', auth: 'none' },
+  route('GET /dpo/{adviceId}', 'dpo-advice', 'none'),
+  route('POST /dpo/{adviceId}', 'dpo-advice', 'none'),
   // SPEC 11: the approver reads the DPIA document from the same signed link.
-  { method: 'GET', path: '/review/{reviewId}/dpia', function: 'signed-dpia', auth: 'none' },
+  route('GET /review/{reviewId}/dpia', 'signed-dpia', 'none'),
   // SPEC 10: the DPO reads the document so far from the advice link.
-  { method: 'GET', path: '/dpo/{adviceId}/dpia', function: 'signed-dpia', auth: 'none' },
+  route('GET /dpo/{adviceId}/dpia', 'signed-dpia', 'none'),
   // The PDF for the web pages: its own function (Chromium), checking the web session cookie itself.
-  { method: 'GET', path: '/app/proposals/{id}/dpia.pdf', function: 'web-dpia-pdf', auth: 'none' },
-  { method: 'GET', path: '/decisions', function: 'list-decisions', auth: 'jwt' },
-  { method: 'GET', path: '/decisions/{decisionId}', function: 'get-decision', auth: 'jwt' },
-  { method: 'GET', path: '/audit/verify', function: 'verify-audit', auth: 'jwt' },
+  route('GET /app/proposals/{id}/dpia.pdf', 'web-dpia-pdf', 'none'),
+  route('GET /decisions', 'list-decisions', 'jwt'),
+  route('GET /decisions/{decisionId}', 'get-decision', 'jwt'),
+  route('GET /audit/verify', 'verify-audit', 'jwt'),
   // SPEC 10: approved installations due for review.
-  { method: 'GET', path: '/reviews/due', function: 'list-reviews-due', auth: 'jwt' },
+  route('GET /reviews/due', 'list-reviews-due', 'jwt'),
   // SPEC 11: the public camera register and the public edition of each listed DPIA (no sign-in).
-  { method: 'GET', path: '/register', function: 'public-register', auth: 'none' },
-  { method: 'GET', path: '/register.csv', function: 'public-register', auth: 'none' },
-  { method: 'GET', path: '/register.json', function: 'public-register', auth: 'none' },
-  { method: 'GET', path: '/register/{reference}/dpia', function: 'public-dpia', auth: 'none' },
-  ...Object.entries(WEB_PAGES).flatMap(([name, keys]) =>
-    keys.map((key): RouteSpec => {
-      const [method, path] = key.split(' ') as [RouteSpec['method'], string];
-      return { method, path, function: name, auth: 'none' };
-    }),
-  ),
+  route('GET /register', 'public-register', 'none'),
+  route('GET /register.csv', 'public-register', 'none'),
+  route('GET /register.json', 'public-register', 'none'),
+  route('GET /register/{reference}/dpia', 'public-dpia', 'none'),
+  ...Object.entries(WEB_PAGES).flatMap(([name, keys]) => keys.map((key) => route(key, name, 'none'))),
 ];
 
 /** The API Gateway `routeKey` of a route, e.g. `GET /proposals/{id}`. */
