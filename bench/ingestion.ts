@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULTS } from '../functions/shared/config.js';
 import { proposalKey, proposalPartition } from '../functions/shared/keys.js';
+import { runIngestionFloor } from './ingestion-floor.js';
 import {
   benchProposal,
   consultationMails,
@@ -121,6 +122,14 @@ export async function benchIngestion({ quick }: BenchOptions): Promise<BenchResu
     const rate = (responded / elapsed) * 1000;
 
     const checks = await ingestionChecks(b, dynamo, opened, repliesEach, duplicates);
+    const requests = b.requests.snapshot();
+    // The floor, on copies of the same consultations with the same replies (ingestion-floor.ts).
+    const floor = await runIngestionFloor(
+      b,
+      opened.map((o) => o.proposalId),
+      opened.map((_, p) => replies.filter((_r, i) => i % opened.length === p).map((r) => r.raw)),
+      SMTP_CONNECTIONS,
+    );
     checks.unshift(
       check('every reply reflected in DynamoDB in time', responded === total, `${responded} of ${total}`),
     );
@@ -135,7 +144,11 @@ export async function benchIngestion({ quick }: BenchOptions): Promise<BenchResu
         `over ${SMTP_CONNECTIONS} SMTP connections: all counted in ${seconds(elapsed)}; SMTP accepted the last ` +
         `after ${seconds(sentAt - start)}; per reply ${(dynamoCalls / total).toFixed(1)} DynamoDB calls, ` +
         `${(queries / total).toFixed(1)} Queries returning ${(queryBytes / total / 1024).toFixed(0)} KiB; ` +
-        `${cpuPerReply.toFixed(1)} ms of CPU per reply (all threads${byThread(threadsPerReply)})`,
+        `${cpuPerReply.toFixed(1)} ms of CPU per reply (all threads${byThread(threadsPerReply)}); ` +
+        `the floor (the same replies over SMTP to a bare server that keeps each in S3 and issues the ` +
+        `handler's unavoidable calls directly: S3 get, token and proposal reads, one transaction, the ` +
+        `count) ${floor.rate.toFixed(1)} replies/s, ${floor.cpuPerReply.toFixed(1)} ms of CPU per reply` +
+        `${byThread(floor.threadsPerReply)}: the system at ${(floor.rate / rate).toFixed(2)}x its floor's time`,
       checks,
       data: {
         elapsed,
@@ -143,7 +156,8 @@ export async function benchIngestion({ quick }: BenchOptions): Promise<BenchResu
         queryBytes,
         cpuPerReply,
         threadsPerReply,
-        requests: b.requests.snapshot(),
+        floor,
+        requests,
       },
     };
   } finally {
