@@ -217,14 +217,28 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
 }
 
 /**
- * Stores the batch's reply tokens (25 to a request) and claims its consultees (one transaction),
- * side by side, then writes the evidence copies of their letters (unconfirmed): all of it before
- * any of the batch's letters goes. A token whose consultee another run mails is never sent.
+ * Stores the batch's reply tokens (25 to a request), claims its consultees (one transaction) and
+ * writes the evidence copies of their letters (unconfirmed), the three side by side: all of it
+ * before any of the batch's letters goes. Should another run hold some of the consultees, the
+ * copies are written again without theirs before anything goes; should any of the three fail,
+ * nothing goes, the claims go back and the copies are withdrawn. A token whose consultee another
+ * run mails is never sent.
  */
 async function prepareBatch(run: Run, batch: ConsulteeRecord[]): Promise<Prepared> {
   const { proposalId } = run.proposal;
   const now = Date.now();
-  const [stored, claims] = await Promise.allSettled([
+  const preparedAt = new Date(now);
+  const key = preparedCopiesKey(proposalId, 'consultation', preparedAt, randomUUID());
+  const copyOf = (mail: OutgoingMail): ArchivedMail => ({
+    ...copyOfSent(mail, 'consultation', ''),
+    sentAt: preparedAt.toISOString(),
+    sendConfirmed: false,
+  });
+  const rendered = batch.map((consultee) => {
+    const mail = run.letter(consultee);
+    return { consultee, mail, copy: copyOf(mail) };
+  });
+  const [stored, claims, kept] = await Promise.allSettled([
     storeReplyTokens(proposalId, batch, run.tokens),
     claimConsultees(
       proposalId,
@@ -232,33 +246,32 @@ async function prepareBatch(run: Run, batch: ConsulteeRecord[]): Promise<Prepare
       now,
       now - run.leaseMs,
     ),
+    batch.length > 0
+      ? putMailCopies(
+          key,
+          rendered.map(({ copy }) => copy),
+        )
+      : Promise.resolve(),
   ]);
-  if (claims.status === 'rejected') throw claims.reason;
-  const claimed = batch.filter((c) => claims.value.has(c.email));
-  if (stored.status === 'rejected') {
-    // No token, no letter: the claims go back for the retry.
+  const claimed = claims.status === 'fulfilled' ? batch.filter((c) => claims.value.has(c.email)) : [];
+  const going = rendered.filter(
+    ({ consultee }) => claims.status === 'fulfilled' && claims.value.has(consultee.email),
+  );
+  const letters = going.map(({ consultee, mail }, index) => ({ consultee, index, mail }));
+  const copies = going.map(({ copy }) => copy);
+  const failed = [claims, stored, kept].find((r) => r.status === 'rejected');
+  try {
+    // No claim, token or copy, no letter.
+    if (failed) throw failed.reason;
+    // Only the letters that will go keep a copy.
+    if (claimed.length < batch.length) await putMailCopies(key, copies);
+  } catch (error) {
+    // The claims go back for the retry, and the copies of letters that will not go are withdrawn.
     await releaseAll(proposalId, claimed);
-    throw stored.reason;
+    if (kept.status === 'fulfilled' && batch.length > 0) await withdrawCopies(proposalId, key);
+    throw error;
   }
   run.taken += batch.length - claimed.length;
-
-  const preparedAt = new Date();
-  const key = preparedCopiesKey(proposalId, 'consultation', preparedAt, randomUUID());
-  const letters = claimed.map((consultee, index) => ({ consultee, index, mail: run.letter(consultee) }));
-  const copies: ArchivedMail[] = letters.map(({ mail }) => ({
-    ...copyOfSent(mail, 'consultation', ''),
-    sentAt: preparedAt.toISOString(),
-    sendConfirmed: false,
-  }));
-  if (copies.length > 0) {
-    try {
-      await putMailCopies(key, copies);
-    } catch (error) {
-      // No copy, no letter: the claims go back for the retry.
-      await releaseAll(proposalId, claimed);
-      throw error;
-    }
-  }
   return { size: batch.length, claimed, letters, copies, key };
 }
 
@@ -266,8 +279,12 @@ async function prepareBatch(run: Run, batch: ConsulteeRecord[]): Promise<Prepare
 async function abandon(run: Run, batch: Prepared): Promise<void> {
   const { proposalId } = run.proposal;
   await releaseAll(proposalId, batch.claimed);
-  if (batch.copies.length === 0) return;
-  await putMailCopies(batch.key, []).catch((error: unknown) =>
+  if (batch.copies.length > 0) await withdrawCopies(proposalId, batch.key);
+}
+
+/** Empties an object of copies of letters that will not go (never fails: a failure is logged). */
+async function withdrawCopies(proposalId: string, key: string): Promise<void> {
+  await putMailCopies(key, []).catch((error: unknown) =>
     // The unconfirmed copies stand, of letters that did not go: "may or may not have gone".
     log.error('copies of unsent mail not withdrawn', { proposalId, error: (error as Error).name }),
   );

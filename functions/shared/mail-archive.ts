@@ -78,7 +78,9 @@ export async function putMailCopies(key: string, copies: ArchivedMail[]): Promis
     new PutObjectCommand({
       Bucket: requiredEnv(ENV.evidenceBucket),
       Key: key,
-      Body: JSON.stringify(copies),
+      // The bytes once: given a string, the SDK encodes it again for its length, each checksum
+      // and the socket (a fan-out's object of 50 copies is about 800 KB).
+      Body: Buffer.from(JSON.stringify(copies)),
       ContentType: 'application/json',
     }),
   );
