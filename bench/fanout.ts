@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { BatchWriteCommand, type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
 import { MAIL_CONCURRENCY } from '../functions/consultation/send.js';
@@ -29,7 +29,8 @@ export async function benchFanOut({ quick }: BenchOptions): Promise<BenchResult>
     const warm = await openProposal(b, benchProposal({ consultees: 2, tag: 'warm', deadlineSeconds: 3600 }));
     const [sample] = await consultationMails(b, warm.reference, 2);
     if (!sample) throw new Error('the warm-up proposal mailed nobody');
-    const ses = new SESClient({});
+    // Configured as the handlers' SES client is (functions/shared/clients/ses.ts).
+    const ses = floorClients().ses;
     const cpuBefore = process.threadCpuUsage();
     const floorBefore = await floor(ses, sample.mail, consultees);
     const floorCpuBefore = cpuMs(cpuBefore);

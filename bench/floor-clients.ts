@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
+import { unlogged } from '../functions/shared/clients/unlogged.js';
 
 /** What a real run stored and sent, copied by the floor with fresh keys. */
 export interface FloorSamples {
@@ -27,13 +28,17 @@ export interface FloorClients {
   s3: S3Client;
 }
 
-/** Clients with the handlers' default configuration (created after the stack set the endpoints). */
+/**
+ * Clients configured as the handlers' are (created after the stack set the endpoints), without the
+ * SDK's logger middleware as theirs are (functions/shared/clients/unlogged.ts): the floor's calls
+ * cost no more than the leanest client makes them.
+ */
 export function floorClients(): FloorClients {
   return {
-    dynamo: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    dynamo: DynamoDBDocumentClient.from(unlogged(new DynamoDBClient({})), {
       marshallOptions: { removeUndefinedValues: true },
     }),
-    ses: new SESClient({}),
-    s3: new S3Client({ forcePathStyle: true }),
+    ses: unlogged(new SESClient({})),
+    s3: unlogged(new S3Client({ forcePathStyle: true })),
   };
 }

@@ -16,7 +16,7 @@
 // function's code runs on (a PDF cannot be printed without the browser driver), so the floor imports
 // them too, and the detail gives what they cost on their own.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build, type Metafile } from 'esbuild';
@@ -207,7 +207,7 @@ function clientModules(metafile: Metafile): string[] {
   const inputs = new Set(Object.keys(metafile.inputs).map((path) => join(root, path)));
   return readdirSync(CLIENTS_DIR)
     .map((name) => join(CLIENTS_DIR, name))
-    .filter((path) => inputs.has(path));
+    .filter((path) => inputs.has(path) && /\bnew \w+Client\(/.test(readFileSync(path, 'utf8')));
 }
 
 /** An entry that imports the packages a function leaves external and builds its SDK clients. */

@@ -3,7 +3,8 @@
 // One module per client, so a function loads only the SDK packages it uses (cold start).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unlogged } from './unlogged.js';
 
-export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+export const dynamo = DynamoDBDocumentClient.from(unlogged(new DynamoDBClient({})), {
   marshallOptions: { removeUndefinedValues: true },
 });

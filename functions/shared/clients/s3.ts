@@ -2,5 +2,6 @@
 // reaches AWS; on the local stack the AWS_ENDPOINT_URL_* variables point it at a local endpoint.
 // One module per client, so a function loads only the SDK packages it uses (cold start).
 import { S3Client } from '@aws-sdk/client-s3';
+import { unlogged } from './unlogged.js';
 
-export const s3 = new S3Client({});
+export const s3 = unlogged(new S3Client({}));

@@ -2,5 +2,6 @@
 // reaches AWS; on the local stack the AWS_ENDPOINT_URL_* variables point it at a local endpoint.
 // One module per client, so a function loads only the SDK packages it uses (cold start).
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { unlogged } from './unlogged.js';
 
-export const sfn = new SFNClient({});
+export const sfn = unlogged(new SFNClient({}));
