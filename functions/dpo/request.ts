@@ -13,17 +13,11 @@ import {
   type ProposalRecord,
   updateProposal,
 } from '../shared/store/proposals.js';
+import { claimLinkMail, sendLinkMail } from '../shared/store/signed-links.js';
 import { renderMessage } from '../shared/templates.js';
 import { formatUkDateTime } from '../shared/uk-dates.js';
 import { adviceUrl, signAdvice } from './link.js';
-import {
-  type AdviceRecord,
-  claimAdviceMail,
-  createAdvice,
-  findAdvice,
-  newAdviceId,
-  sendAdviceMail,
-} from './store.js';
+import { ADVICE, type AdviceRecord, createAdvice, findAdvice, newAdviceId } from './store.js';
 
 export interface RequestDpoAdviceInput {
   proposalId: string;
@@ -44,10 +38,7 @@ export async function requestDpoAdvice(
   let advice = proposal.dpo ? await findAdvice(proposal.dpo.adviceId) : undefined;
   if (!advice || advice.taskToken !== input.taskToken)
     advice = await openAdvice(proposal, input.taskToken, now);
-  // As for the approver's link (functions/review/request.ts): a mail claimed and never confirmed by
-  // a run cut off in between is sent again, the same link.
-  const unconfirmed = advice.state === 'open' && advice.mailMarker === 'sending';
-  if (advice.state !== 'open' || !(unconfirmed || (await claimAdviceMail(advice.adviceId)))) {
+  if (!(await claimLinkMail(ADVICE, { id: advice.adviceId, ...advice }))) {
     // A replay: the reminder is scheduled again by name (a no-op if the first attempt did it).
     if (advice.state === 'open') await scheduleDpoReminder(advice, now);
     return { adviceId: advice.adviceId, mailed: false };
@@ -56,7 +47,7 @@ export async function requestDpoAdvice(
   const key = await getReviewLinkKey();
   const url = adviceUrl(publicBaseUrl(), advice.adviceId, signAdvice(key, advice));
   const view = adviceRequestView(proposal, advice, url);
-  await sendAdviceMail(advice.adviceId, () =>
+  await sendLinkMail(ADVICE, advice.adviceId, () =>
     sendMail(
       { to: advice.dpoEmail, ...renderMessage('dpo-request', view) },
       { proposalId: proposal.proposalId, kind: 'dpo-advice-request' },

@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
 import { adviceKey } from '../shared/keys.js';
-import { claimMarker, sendClaimed } from '../shared/store/markers.js';
 import { findLink, type LinkItems, putLink, useLink, voidLink } from '../shared/store/signed-links.js';
 import { type AdviceGiven, AdviceRecord } from './record.js';
 
@@ -12,7 +11,7 @@ import { type AdviceGiven, AdviceRecord } from './record.js';
 // only voids one (withdrawal, expiry) does not build it.
 export { AdviceGiven, AdviceRecord } from './record.js';
 
-const ADVICE: LinkItems<AdviceRecord> = { key: adviceKey, type: 'advice' };
+export const ADVICE: LinkItems<AdviceRecord> = { key: adviceKey, type: 'advice' };
 
 export const newAdviceId = (): string => randomBytes(16).toString('base64url');
 
@@ -50,9 +49,3 @@ export const adviceLinkGone = (): GoneError =>
   new GoneError(
     'This advice link has expired or been withdrawn: the proposal has gone on to the approver without it, or was withdrawn.',
   );
-
-/** The one request mail of this advice item (functions/shared/store/markers.ts). */
-export const claimAdviceMail = (adviceId: string): Promise<boolean> =>
-  claimMarker(adviceKey(adviceId), 'mailMarker');
-export const sendAdviceMail = (adviceId: string, send: () => Promise<unknown>): Promise<void> =>
-  sendClaimed(adviceKey(adviceId), 'mailMarker', send);

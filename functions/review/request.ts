@@ -14,18 +14,11 @@ import {
   type ProposalStatus,
   updateProposal,
 } from '../shared/store/proposals.js';
+import { claimLinkMail, sendLinkMail } from '../shared/store/signed-links.js';
 import { renderMessage } from '../shared/templates.js';
 import { formatUkDateTime } from '../shared/uk-dates.js';
 import { getReviewLinkKey, publicBaseUrl, reviewUrl, signReview } from './link.js';
-import {
-  claimRequestMail,
-  createReview,
-  findReview,
-  newReviewId,
-  type ReviewRecord,
-  sendRequestMail,
-  voidReview,
-} from './store.js';
+import { createReview, findReview, newReviewId, REVIEWS, type ReviewRecord, voidReview } from './store.js';
 
 export interface RequestApprovalInput {
   proposalId: string;
@@ -72,11 +65,7 @@ export async function requestApproval(
     if (review?.state === 'open') await voidReview(review.reviewId, 'superseded');
     review = await openReview(proposal, input.taskToken, now);
   }
-  // A run of this task cut off between claiming the mail and confirming it leaves the claim
-  // (`sending`): whether SES took the link is unknown and nothing else would send it, so this run
-  // sends the same link again (at worst the approver has it twice). A confirmed mail is never resent.
-  const unconfirmed = review.state === 'open' && review.mailMarker === 'sending';
-  if (review.state !== 'open' || !(unconfirmed || (await claimRequestMail(review.reviewId)))) {
+  if (!(await claimLinkMail(REVIEWS, { id: review.reviewId, ...review }))) {
     // A replay: the reminder is scheduled again by name (a no-op if the first attempt did it).
     if (review.state === 'open') await scheduleApproverReminder(review, now);
     return { reviewId: review.reviewId, mailed: false };
@@ -88,7 +77,7 @@ export async function requestApproval(
     review,
     reviewUrl(publicBaseUrl(), review.reviewId, signReview(key, review)),
   );
-  await sendRequestMail(review.reviewId, () =>
+  await sendLinkMail(REVIEWS, review.reviewId, () =>
     sendMail(
       { to: review.approverEmail, ...renderMessage('review-request', view) },
       { proposalId: proposal.proposalId, kind: 'review-request' },

@@ -8,7 +8,6 @@ import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { ConflictError, GoneError, NotFoundError } from '../shared/errors.js';
 import { reviewKey } from '../shared/keys.js';
-import { claimMarker, sendClaimed } from '../shared/store/markers.js';
 import { findLink, type LinkItems, putLink, useLink, voidLink } from '../shared/store/signed-links.js';
 import { type ReviewDecision, ReviewRecord } from './record.js';
 
@@ -17,7 +16,7 @@ export { isExpired } from '../shared/store/signed-links.js';
 // only voids one (withdrawal, expiry) does not build it.
 export { REVIEW_STATES, ReviewDecision, ReviewRecord } from './record.js';
 
-const REVIEWS: LinkItems<ReviewRecord> = { key: reviewKey, type: 'review' };
+export const REVIEWS: LinkItems<ReviewRecord> = { key: reviewKey, type: 'review' };
 
 /** 128 random bits: the id alone grants nothing (the signature does), but it is not guessable either. */
 export const newReviewId = (): string => randomBytes(16).toString('base64url');
@@ -80,9 +79,3 @@ export const linkGone = (): GoneError =>
   new GoneError(
     'This review link has expired or been withdrawn. Ask the DPIA team to issue a new link if a decision is still needed.',
   );
-
-/** The one review-request mail of this review (functions/shared/store/markers.ts). */
-export const claimRequestMail = (reviewId: string): Promise<boolean> =>
-  claimMarker(reviewKey(reviewId), 'mailMarker');
-export const sendRequestMail = (reviewId: string, send: () => Promise<unknown>): Promise<void> =>
-  sendClaimed(reviewKey(reviewId), 'mailMarker', send);

@@ -7,6 +7,7 @@ import { dynamo } from '../clients/dynamo.js';
 import { tableName } from '../env.js';
 import type { Key } from '../keys.js';
 import { isConditionFailure } from './conditions.js';
+import { claimMarker, sendClaimed } from './markers.js';
 
 /** One kind of signed link's item: its key, its type attribute and its record's schema. */
 export interface LinkItems<R> {
@@ -107,3 +108,21 @@ export async function voidLink(
     throw error;
   }
 }
+
+/**
+ * Whether this run mails the link: an open link whose mail nobody has claimed (claimed now), or one
+ * a run cut off between claiming and confirming left `sending` (whether SES took it is unknown and
+ * nothing else would send it, so it goes again: at worst its person has it twice). A confirmed
+ * mail is never resent; a used or void link is never mailed.
+ */
+export async function claimLinkMail(
+  items: LinkItems<unknown>,
+  link: { id: string; state: string; mailMarker?: 'sending' | 'sent' | undefined },
+): Promise<boolean> {
+  if (link.state !== 'open') return false;
+  return link.mailMarker === 'sending' || claimMarker(items.key(link.id), 'mailMarker');
+}
+
+/** Sends the link's claimed mail, then marks it sent (or gives the claim back if sending failed). */
+export const sendLinkMail = (items: LinkItems<unknown>, id: string, send: () => Promise<unknown>) =>
+  sendClaimed(items.key(id), 'mailMarker', send);
