@@ -25,7 +25,7 @@ export const SOAK_FILES = [
   'test/unit/proposals-handlers.test.ts',
   'test/unit/review-page.test.ts',
   'test/unit/review-form-rules.test.ts',
-  'test/unit/replies-inbound.test.ts',
+  'test/unit/replies-inbound-',
   'test/unit/web-session.test.ts',
   'test/unit/web-pages.test.ts',
 ];

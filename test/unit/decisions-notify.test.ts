@@ -20,6 +20,7 @@ import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { decisionDraft } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => ({
@@ -68,17 +69,16 @@ const proposal: ProposalRecord = {
 
 const decision = (over: Partial<DecisionRecord> = {}): DecisionRecord =>
   sealDecision({
+    // The shared draft (test/support/records.ts), with this proposal's facts.
+    ...decisionDraft(1),
     decisionId: 'DEC-000001',
-    proposalId: 'p-1',
     reference: 'DPIA-2026-0007',
-    outcome: 'approved',
     // The approver quoted the site; the consultees must still not see it.
     rationale: `Approved for ${input.site.description} (${input.site.latitude}, ${input.site.longitude}): a clear need.`,
     conditions: 'Encrypt the back-office link before go-live.',
     decidedBy: input.approver.email,
     decidedAt: '2026-12-16T09:12:00.000Z',
     reviewDate: '2027-12-16',
-    pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
     consultation: {
       mailed: 4,
       responded: 2,
