@@ -8,20 +8,16 @@
 // No MIME parsing, no stance reading, no Lambda runner, no workflow: those are the system's.
 // It runs on copies of the benchmark's consultations (same items, same size: the proposal item is
 // rewritten by every count) under new ids, so the system's own are left as they were.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import {
-  BatchWriteCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
+import { consulteeCountKey } from '../functions/consultation/summary.js';
 import { DEFAULTS } from '../functions/shared/config.js';
+import { sha256hex } from '../functions/shared/hash.js';
 import {
   consulteeKey,
   eventKey,
@@ -30,7 +26,8 @@ import {
   replyKey,
   replyTokenKey,
 } from '../functions/shared/keys.js';
-import { floorClients } from './floor-clients.js';
+import { putAll, queryAll } from '../functions/shared/store/proposals.js';
+import { type FloorClients, floorClients } from './floor-clients.js';
 import type { BenchStack } from './support/stack.js';
 import { threadCpu, threadCpuSince } from './support/threads.js';
 
@@ -44,31 +41,24 @@ export interface FloorRun {
   counted: number;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** Copies of `proposalIds` (proposal item, consultees) under new ids, each consultee a new token. */
+/**
+ * Copies of `proposalIds` (proposal item, consultees) under new ids, each consultee a new token:
+ * untimed set-up, read and written through the store's own paged Query and batched writes.
+ */
 async function copyConsultations(proposalIds: string[]) {
-  const { dynamo } = floorClients();
   const copies: { proposalId: string; tokens: string[] }[] = [];
   for (const source of proposalIds) {
     const proposalId = `floor-${randomUUID()}`;
-    const item = (
-      await dynamo.send(new GetCommand({ TableName: DEFAULTS.tableName, Key: proposalKey(source) }))
-    ).Item as Record<string, unknown>;
-    const consultees: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await dynamo.send(
-        new QueryCommand({
-          TableName: DEFAULTS.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': proposalPartition(source), ':prefix': 'CONSULTEE#' },
-          ExclusiveStartKey,
-        }),
-      );
-      consultees.push(...(out.Items ?? []));
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const [item] = await queryAll({
+      TableName: DEFAULTS.tableName,
+      KeyConditionExpression: 'PK = :pk AND SK = :meta',
+      ExpressionAttributeValues: { ':pk': proposalPartition(source), ':meta': proposalKey(source).SK },
+    });
+    const consultees = await queryAll({
+      TableName: DEFAULTS.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': proposalPartition(source), ':prefix': 'CONSULTEE#' },
+    });
     const tokens: string[] = [];
     const items: Record<string, unknown>[] = [
       // Kept off the indexes' lists of proposals (the system's list pages are not the floor's).
@@ -79,37 +69,39 @@ async function copyConsultations(proposalIds: string[]) {
       const token = randomBytes(16).toString('hex');
       tokens.push(token);
       items.push({ ...c, ...consulteeKey(proposalId, email) });
-      items.push({ ...replyTokenKey(sha256(token)), type: 'reply-token', proposalId, email, name: c.name });
+      items.push({
+        ...replyTokenKey(sha256hex(token)),
+        type: 'reply-token',
+        proposalId,
+        email,
+        name: c.name,
+      });
     }
-    for (let i = 0; i < items.length; i += 25) {
-      await dynamo.send(
-        new BatchWriteCommand({
-          RequestItems: {
-            [DEFAULTS.tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-          },
-        }),
-      );
-    }
+    await putAll(items);
     copies.push({ proposalId, tokens });
   }
   return copies;
 }
 
 /** The handler's unavoidable calls for one counted reply (the raw message already in S3). */
-async function countReply(rawKey: string, token: string, receivedAt: string): Promise<void> {
-  const { dynamo, s3 } = clients;
+async function countReply(
+  { dynamo, s3 }: FloorClients,
+  rawKey: string,
+  token: string,
+  receivedAt: string,
+): Promise<void> {
   const raw = await s3.send(new GetObjectCommand({ Bucket: DEFAULTS.rawMailBucket, Key: rawKey }));
   const bytes = await raw.Body?.transformToByteArray();
   const tokenItem = (
     await dynamo.send(
       new GetCommand({
         TableName: DEFAULTS.tableName,
-        Key: replyTokenKey(sha256(token)),
+        Key: replyTokenKey(sha256hex(token)),
         ConsistentRead: true,
       }),
     )
   ).Item as { proposalId: string; email: string };
-  const countKey = `c${sha256(tokenItem.email.toLowerCase()).slice(0, 24)}`;
+  const countKey = consulteeCountKey(tokenItem.email);
   const proposal = (
     await dynamo.send(
       new GetCommand({
@@ -128,7 +120,7 @@ async function countReply(rawKey: string, token: string, receivedAt: string): Pr
     )
   ).Item as { countedStates?: Record<string, { version: number }> };
   const known = proposal.countedStates?.[countKey]?.version ?? 1;
-  const replyId = sha256(`${rawKey}:${bytes?.length ?? 0}`);
+  const replyId = sha256hex(`${rawKey}:${bytes?.length ?? 0}`);
   await dynamo.send(
     new TransactWriteCommand({
       ClientRequestToken: randomUUID(),
@@ -210,8 +202,6 @@ async function countReply(rawKey: string, token: string, receivedAt: string): Pr
   );
 }
 
-let clients: ReturnType<typeof floorClients>;
-
 /**
  * Sends `raws` (one reply a consultee, in order) to copies of the consultations over `connections`
  * SMTP connections and counts each as the floor does; resolves when all are counted.
@@ -222,7 +212,7 @@ export async function runIngestionFloor(
   raws: Buffer[][],
   connections: number,
 ): Promise<FloorRun> {
-  clients = floorClients();
+  const clients = floorClients();
   const copies = await copyConsultations(proposalIds);
   const total = raws.reduce((n, r) => n + r.length, 0);
   let counted = 0;
@@ -254,7 +244,7 @@ export async function runIngestionFloor(
           )
           .then(() => {
             callback(null, `Ok ${id}`);
-            return countReply(rawKey, token, receivedAt);
+            return countReply(clients, rawKey, token, receivedAt);
           })
           .then(
             () => {
