@@ -1,7 +1,7 @@
 // DynamoDB expressions evaluated in memory, for the unit tests' stand-in tables: conditions
 // (comparisons, attribute_exists/not_exists/type, begins_with, AND/OR/NOT, nested paths) and SET
-// updates (values, paths, if_not_exists, + and -), so the tests exercise the real conditional
-// logic of the handlers rather than canned answers.
+// and REMOVE updates (values, paths, if_not_exists, + and -), so the tests exercise the real
+// conditional logic of the handlers rather than canned answers.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -175,17 +175,29 @@ export function conditionHolds(
   );
 }
 
-/** The item after the update's SET (every value read from the item as it was, as DynamoDB does). */
+/** An update expression's SET assignments and REMOVE paths, in the order written. */
+function clauses(expression: string): { set: string[]; remove: string[] } {
+  const set: string[] = [];
+  const remove: string[] = [];
+  for (const [, verb, body] of expression.matchAll(/\b(SET|REMOVE)\s+([\s\S]*?)(?=\s+(?:SET|REMOVE)\s|$)/g)) {
+    (verb === 'SET' ? set : remove).push(...splitTopLevel(body as string));
+  }
+  return { set, remove };
+}
+
+/**
+ * The item after the update's SET and REMOVE (every value read from the item as it was, as
+ * DynamoDB does).
+ */
 export function applyUpdate(current: Item | undefined, input: UpdateCommandInput): Item {
   const next = structuredClone(current ?? { ...input.Key });
   const names = input.ExpressionAttributeNames ?? {};
   const values = (input.ExpressionAttributeValues ?? {}) as Item;
-  const assignments = splitTopLevel((input.UpdateExpression ?? '').replace(/^SET\s+/, '')).map(
-    (assignment) => {
-      const [path, value] = assignment.split(/\s*=\s*(.*)/s) as [string, string];
-      return { path, value: updateValue(value, current, names, values) };
-    },
-  );
+  const { set, remove } = clauses(input.UpdateExpression ?? '');
+  const assignments = set.map((assignment) => {
+    const [path, value] = assignment.split(/\s*=\s*(.*)/s) as [string, string];
+    return { path, value: updateValue(value, current, names, values) };
+  });
   for (const { path, value } of assignments) {
     // A nested path such as #c.#tally sets a field inside a map attribute.
     const parts = path.split('.').map((part) => names[part] ?? part);
@@ -202,6 +214,12 @@ export function applyUpdate(current: Item | undefined, input: UpdateCommandInput
       target = target[part] as Item;
     }
     target[last] = structuredClone(value);
+  }
+  for (const path of remove) {
+    const parts = path.split('.').map((part) => names[part] ?? part);
+    const last = parts.pop() as string;
+    const target = parts.reduce<Item | undefined>((item, part) => item?.[part] as Item | undefined, next);
+    if (target && typeof target === 'object') delete target[last];
   }
   return next;
 }
@@ -236,7 +254,7 @@ export function returnValues(next: Item, input: UpdateCommandInput): { Attribute
   if (input.ReturnValues !== 'UPDATED_NEW') return {};
   const names = input.ExpressionAttributeNames ?? {};
   const attributes: Item = {};
-  for (const assignment of splitTopLevel((input.UpdateExpression ?? '').replace(/^SET\s+/, ''))) {
+  for (const assignment of clauses(input.UpdateExpression ?? '').set) {
     const parts = (assignment.split(/\s*=\s*/)[0] as string).split('.').map((part) => names[part] ?? part);
     let source: unknown = next;
     let target = attributes;

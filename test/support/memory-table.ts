@@ -110,15 +110,6 @@ export class MemoryTable {
       this.check({ command: 'Update', input });
       const key = id(input.Key);
       const current = this.items.get(key);
-      const removal = /^REMOVE (#\w+)$/.exec(input.UpdateExpression ?? '');
-      if (removal) {
-        // A claim given back (markers.ts): the evaluator handles SET only.
-        if (!conditionHolds(current, input)) throw conditionFailed();
-        const next = structuredClone(current) as Item;
-        delete next[input.ExpressionAttributeNames?.[removal[1] as string] as string];
-        this.items.set(key, next);
-        return {};
-      }
       const { next, output } = updateItem(current, input);
       this.items.set(key, next);
       return output;

@@ -44,6 +44,20 @@ describe('the unit fakes validate expressions as DynamoDB does', () => {
     );
     expect(next).toEqual({ pk: 'P#1', n: 2, status: 'open' });
   });
+
+  it('applies SET and REMOVE in one update, a nested path included, as DynamoDB does', () => {
+    const { next } = updateItem(
+      { pk: 'P#1', state: 'decided', decision: { by: 'x' }, m: { a: 1, b: 2 }, claimedAt: 'then' },
+      {
+        TableName: 't',
+        Key: { pk: 'P#1' },
+        UpdateExpression: 'SET #state = :open REMOVE #decision, #m.#a, claimedAt',
+        ExpressionAttributeNames: { '#state': 'state', '#decision': 'decision', '#m': 'm', '#a': 'a' },
+        ExpressionAttributeValues: { ':open': 'open' },
+      },
+    );
+    expect(next).toEqual({ pk: 'P#1', state: 'open', m: { b: 2 } });
+  });
 });
 
 describe('every command a unit test sends to its mocked DynamoDB', () => {
