@@ -3,6 +3,7 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Item } from './expressions.js';
 import { type DocumentStub, MemoryTable } from './memory-table.js';
+import { mailedConsultee } from './records.js';
 
 export const PROPOSAL_ID = 'p-123';
 export const DEADLINE = '2026-12-15T17:00:00Z';
@@ -59,17 +60,12 @@ export class FakeTable extends MemoryTable {
         PK: `PROPOSAL#${PROPOSAL_ID}`,
         SK: `CONSULTEE#${email}`,
         type: 'consultee',
-        name: `Cllr ${email}`,
-        email,
-        status: 'pending',
-        stance: null,
-        respondedAt: null,
-        late: false,
-        senderMismatch: false,
-        comment: null,
-        mailMarker: marked[email] ?? null,
-        replyId: null,
-        mailedAt: null,
+        ...mailedConsultee(email, {
+          name: `Cllr ${email}`,
+          status: 'pending',
+          mailMarker: (marked[email] as 'sending' | 'sent' | undefined) ?? null,
+          mailedAt: null,
+        }),
       });
     }
     this.original = this.ofPrefix('CONSULTEE#').map((c) => structuredClone(c));

@@ -29,6 +29,7 @@ import type { SesReceiptEvent } from '../../functions/shared/ses-event.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import type { Item } from '../support/expressions.js';
 import { MemoryTable, type TableRequest } from '../support/memory-table.js';
+import { mailedConsultee } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 export const ddb = mockClient(DynamoDBDocumentClient);
@@ -83,18 +84,7 @@ export function consulteeItem(email: string, name: string): Item {
   return {
     ...consulteeKey(PROPOSAL_ID, email),
     type: 'consultee',
-    name,
-    email,
-    status: 'mailed',
-    stance: null,
-    respondedAt: null,
-    late: false,
-    senderMismatch: false,
-    comment: null,
-    mailMarker: 'sent',
-    replyId: null,
-    mailedAt: '2026-12-07T10:02:13.000Z',
-    countVersion: 1,
+    ...mailedConsultee(email, { name, mailedAt: '2026-12-07T10:02:13.000Z', countVersion: 1 }),
   };
 }
 

@@ -1,8 +1,9 @@
 // Stored records as the unit tests start from them: the example's scored need, a proposal whose
-// consultation has closed (12 mailed, 9 replied), and a decision's draft for the chain, numbered.
+// consultation has closed (12 mailed, 9 replied), a consultee as mailed, and a decision's draft for
+// the chain, numbered.
 import type { DecisionDraft } from '../../functions/decisions/store.js';
 import type { ProposalInput } from '../../functions/shared/model/proposal.js';
-import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import type { ConsulteeRecord, ProposalRecord } from '../../functions/shared/store/proposals.js';
 
 /** The pressing need of examples/anpr-tenterden.json as policy 2026.1 scores it: 65, clear. */
 export const SCORED_EXAMPLE: ProposalRecord['pressingNeed'] = {
@@ -60,4 +61,20 @@ export const decisionDraft = (n: number, outcome: 'approved' | 'rejected' = 'app
     late: 1,
     tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
   },
+});
+
+/** A consultee as SendConsultation leaves one mailed, not yet answering; a test's own facts over it. */
+export const mailedConsultee = (email: string, over: Partial<ConsulteeRecord> = {}): ConsulteeRecord => ({
+  name: `Cllr ${email.split('@')[0]}`,
+  email,
+  status: 'mailed',
+  stance: null,
+  respondedAt: null,
+  late: false,
+  senderMismatch: false,
+  comment: null,
+  mailMarker: 'sent',
+  replyId: null,
+  mailedAt: '2026-12-01T09:01:00.000Z',
+  ...over,
 });

@@ -17,6 +17,7 @@ import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { refuseWhatDynamoRefuses } from './dynamo-rules.js';
 import { MemoryTable } from './memory-table.js';
+import { mailedConsultee } from './records.js';
 import { unitEnv } from './unit-env.js';
 
 export const ddb = mockClient(DynamoDBDocumentClient);
@@ -60,20 +61,8 @@ export const proposal = (over: Partial<ProposalRecord> = {}): ProposalRecord => 
   ...over,
 });
 
-export const consultee = (email: string, over: Partial<RemindableConsultee> = {}): RemindableConsultee => ({
-  name: `Cllr ${email.split('@')[0]}`,
-  email,
-  status: 'mailed',
-  stance: null,
-  respondedAt: null,
-  late: false,
-  senderMismatch: false,
-  comment: null,
-  mailMarker: 'sent',
-  replyId: null,
-  mailedAt: '2026-12-01T09:01:00.000Z',
-  ...over,
-});
+export const consultee = (email: string, over: Partial<RemindableConsultee> = {}): RemindableConsultee =>
+  mailedConsultee(email, over);
 
 export const review = (over: Partial<ReviewRecord> = {}): ReviewRecord => ({
   reviewId: 'rev-1',

@@ -16,11 +16,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/decisions/notify.handler.js';
 import { sealDecision } from '../../functions/shared/chain.js';
 import { consulteeKey, decisionKey, proposalKey } from '../../functions/shared/keys.js';
+import type { Stance } from '../../functions/shared/model/consultation.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
-import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
+import type { ConsulteeRecord, ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
-import { decisionDraft } from '../support/records.js';
+import { decisionDraft, mailedConsultee } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => ({
@@ -96,21 +97,10 @@ const [c1, c2, c3, c4] = input.consultees as [
   (typeof input.consultees)[0],
   (typeof input.consultees)[0],
 ];
-const consultee = (c: typeof c1, status: string, stance: string | null) => ({
+const consultee = (c: typeof c1, status: ConsulteeRecord['status'], stance: Stance | null) => ({
   ...consulteeKey('p-1', c.email),
   type: 'consultee',
-  name: c.name,
-  email: c.email,
-  organisation: c.organisation,
-  status,
-  stance,
-  respondedAt: null,
-  late: false,
-  senderMismatch: false,
-  comment: null,
-  mailMarker: 'sent',
-  replyId: null,
-  mailedAt: null,
+  ...mailedConsultee(c.email, { name: c.name, organisation: c.organisation, status, stance, mailedAt: null }),
 });
 
 const lateReplier = { ...c2, name: 'Cllr Late Replier', email: 'late.replier@ashford.example' };
