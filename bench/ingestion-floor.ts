@@ -91,7 +91,8 @@ async function countReply(
   receivedAt: string,
 ): Promise<void> {
   const raw = await s3.send(new GetObjectCommand({ Bucket: DEFAULTS.rawMailBucket, Key: rawKey }));
-  const bytes = await raw.Body?.transformToByteArray();
+  // Read whole, as the handler reads it to parse it.
+  await raw.Body?.transformToByteArray();
   const tokenItem = (
     await dynamo.send(
       new GetCommand({
@@ -120,7 +121,7 @@ async function countReply(
     )
   ).Item as { countedStates?: Record<string, { version: number }> };
   const known = proposal.countedStates?.[countKey]?.version ?? 1;
-  const replyId = sha256hex(`${rawKey}:${bytes?.length ?? 0}`);
+  const replyId = sha256hex(rawKey);
   await dynamo.send(
     new TransactWriteCommand({
       ClientRequestToken: randomUUID(),

@@ -8,9 +8,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULTS } from '../functions/shared/config.js';
 import { proposalKey, proposalPartition } from '../functions/shared/keys.js';
+import { queryAll } from '../functions/shared/store/proposals.js';
 import { runIngestionFloor } from './ingestion-floor.js';
 import {
   benchProposal,
@@ -59,7 +60,7 @@ export async function benchIngestion({ quick }: BenchOptions): Promise<BenchResu
     );
     const warmDone = performance.now() + 10_000;
     while (
-      (await consultees(dynamo, warm.proposalId)).every((c) => c.status !== 'responded') &&
+      (await consultees(warm.proposalId)).every((c) => c.status !== 'responded') &&
       performance.now() < warmDone
     ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -182,25 +183,16 @@ interface ItemView {
   event?: string;
 }
 
-async function partition(dynamo: DynamoDBDocumentClient, proposalId: string, prefix: string) {
-  const items: ItemView[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: DEFAULTS.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': proposalPartition(proposalId), ':prefix': prefix },
-        ExpressionAttributeNames: { '#s': 'status', '#e': 'event' },
-        ProjectionExpression: 'SK, #s, stance, #e',
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...((out.Items ?? []) as ItemView[]));
-    ExclusiveStartKey = out.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
+/** The items of a consultation's partition under `prefix`, through the store's paged Query. */
+async function partition(proposalId: string, prefix: string): Promise<ItemView[]> {
+  return (await queryAll({
+    TableName: DEFAULTS.tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': proposalPartition(proposalId), ':prefix': prefix },
+    ExpressionAttributeNames: { '#s': 'status', '#e': 'event' },
+    ProjectionExpression: 'SK, #s, stance, #e',
+    ConsistentRead: true,
+  })) as unknown as ItemView[];
 }
 
 async function countedResponses(dynamo: DynamoDBDocumentClient, proposalId: string): Promise<number> {
@@ -216,8 +208,7 @@ async function countedResponses(dynamo: DynamoDBDocumentClient, proposalId: stri
   return Number(out.Item?.consultation?.responded ?? 0);
 }
 
-const consultees = (dynamo: DynamoDBDocumentClient, proposalId: string) =>
-  partition(dynamo, proposalId, 'CONSULTEE#');
+const consultees = (proposalId: string) => partition(proposalId, 'CONSULTEE#');
 
 interface Detail {
   status: string;
@@ -226,7 +217,7 @@ interface Detail {
 
 async function ingestionChecks(
   b: Awaited<ReturnType<typeof startBenchStack>>,
-  dynamo: DynamoDBDocumentClient,
+  _dynamo: DynamoDBDocumentClient,
   opened: Opened[],
   repliesEach: number,
   duplicates: number,
@@ -245,11 +236,11 @@ async function ingestionChecks(
   let summariesRight = true;
   let stillOpen = true;
   for (const o of opened) {
-    storedReplies += (await partition(dynamo, o.proposalId, 'REPLY#')).length;
-    receivedEvents += (await partition(dynamo, o.proposalId, 'EVENT#')).filter(
+    storedReplies += (await partition(o.proposalId, 'REPLY#')).length;
+    receivedEvents += (await partition(o.proposalId, 'EVENT#')).filter(
       (e) => e.event === 'reply-received',
     ).length;
-    const people = await consultees(dynamo, o.proposalId);
+    const people = await consultees(o.proposalId);
     const responded = people.filter((c) => c.status === 'responded').length;
     const detail = (await b.api<Detail>('manager', 'GET', `/proposals/${o.proposalId}`)).body;
     const tallied = Object.values(detail.consultation.tally).reduce((a, n) => a + n, 0);
