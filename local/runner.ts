@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { type FunctionSpec, functionRegistry } from '../functions/registry.js';
 import { type RouteSpec, routeTable } from '../functions/routes.js';
 import { DEFAULTS, ENV } from '../functions/shared/config.js';
@@ -25,7 +24,7 @@ import { ensureTable, startDynamoDb } from './dynamodb.js';
 import { faults, faultsFromEnv, startFaultProxy } from './faults.js';
 import { startHttpApi } from './http-api/server.js';
 import { createLambdaRuntime, type LambdaHandler, type LambdaRuntime } from './lambda.js';
-import { localS3ClientConfig, startS3 } from './s3.js';
+import { localS3Client, startS3 } from './s3.js';
 import { createLocalSecrets, REVIEW_KEY_SECRET_ID } from './secrets.js';
 import type { RunningService } from './service.js';
 import { startSes } from './ses.js';
@@ -177,7 +176,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         dataDir: config.dataDir,
         inboundDomain: config.inboundDomain,
         region: config.region,
-        s3: new S3Client(localS3ClientConfig()),
+        s3: localS3Client(),
         bucket: DEFAULTS.rawMailBucket,
         functionArn: lambda.functionArn(INBOUND_MAIL_FUNCTION),
         invoke: (event) => lambda.invoke(INBOUND_MAIL_FUNCTION, event),

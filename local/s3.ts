@@ -2,6 +2,8 @@
 // as files under <dataDir>/s3, and the project's buckets created on start (what they hold is kept).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { unlogged } from '../functions/shared/clients/unlogged.js';
 import type { RunningService } from './service.js';
 import { startWorkerService } from './worker-service.js';
 
@@ -22,6 +24,16 @@ export async function startS3(options: {
     port: options.port,
   });
   return { name: SERVICE, url: `http://${options.host}:${worker.port}`, close: worker.close };
+}
+
+/**
+ * The local stack's own S3 client (the SES-receiving stand-in stores each inbound message with it),
+ * made as lean as the handlers' (no logger middleware) and without the request checksum the SDK
+ * computes by default: s3rver never checks one, so on this client it would be CPU spent per message
+ * for nothing (issue 17). The handlers' clients keep the SDK's defaults.
+ */
+export function localS3Client(): S3Client {
+  return unlogged(new S3Client({ ...localS3ClientConfig(), requestChecksumCalculation: 'WHEN_REQUIRED' }));
 }
 
 /**

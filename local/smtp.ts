@@ -2,8 +2,8 @@
 // domain is stored raw in S3 under the SES key scheme, then handed to the inbound-mail function as the
 // event an SES Lambda receipt action sends.
 import { randomBytes } from 'node:crypto';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type Address, addressParser, decodeWords } from 'postal-mime';
@@ -11,6 +11,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import { rawMailKey } from '../functions/shared/config.js';
 import { type SesCommonHeaders, type SesHeader, SesReceiptEvent } from '../functions/shared/ses-event.js';
 import { boundPort, listen, type RunningService } from './service.js';
+import { PendingJournal, readPending } from './smtp-journal.js';
 
 const SERVICE = 'SMTP';
 
@@ -51,32 +52,38 @@ class SmtpReplyError extends Error {
 
 export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
   const inboundDomain = options.inboundDomain.toLowerCase();
-  const pendingDir = join(options.dataDir, 'smtp', 'pending');
-  const failedDir = join(options.dataDir, 'smtp', 'failed');
-  await mkdir(pendingDir, { recursive: true });
+  const smtpDir = join(options.dataDir, 'smtp');
+  const failedDir = join(smtpDir, 'failed');
   await mkdir(failedDir, { recursive: true });
+  // Replies accepted before a crash or stop whose handler never finished: handed over again below.
+  const pending = readPending(smtpDir);
+  const journal = new PendingJournal(smtpDir, pending);
 
   const storing = new Set<Promise<unknown>>();
   const retryTimers = new Set<NodeJS.Timeout>();
   let closing = false;
+  /** Invocations under way: the journal stays open until the last one is done. */
+  let inFlight = 0;
 
   /**
    * Runs the asynchronous invocation SES makes, retrying as Lambda does for `Event` invokes. `event`
-   * is the event's JSON text, as in its marker.
+   * is the event's JSON text, as in the journal.
    */
   const deliver = (event: string, id: string, attempt = 0): void => {
+    inFlight += 1;
     // A fresh copy per attempt, as each AWS invocation deserialises its own event.
     Promise.resolve()
       .then(() => options.invoke(JSON.parse(event) as SesReceiptEvent))
       .then(
-        () => removeMarker(markerPath(pendingDir, id)),
+        () => journal.done(id),
         (error: unknown) => {
-          // After close() the marker stays in pending/: the next start re-invokes it, as after a crash.
+          // After close() the message stays pending: the next start re-invokes it, as after a crash.
           if (closing) return;
           const delay = RETRY_DELAYS_MS[attempt];
           if (delay === undefined) {
             return giveUp(
               id,
+              event,
               `not handled after ${RETRY_DELAYS_MS.length + 1} attempts (${errorName(error)})`,
             );
           }
@@ -87,15 +94,20 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
           retryTimers.add(timer);
         },
       )
-      .catch((error: unknown) => process.stderr.write(`smtp: inbound mail ${id}: ${errorName(error)}\n`));
+      .catch((error: unknown) => process.stderr.write(`smtp: inbound mail ${id}: ${errorName(error)}\n`))
+      .finally(() => {
+        inFlight -= 1;
+        // A handler that finishes after close() still marks its message done.
+        if (closing && inFlight === 0) journal.close();
+      });
   };
 
-  const giveUp = async (id: string, why: string): Promise<void> => {
-    await rename(markerPath(pendingDir, id), markerPath(failedDir, id));
+  const giveUp = (id: string, event: string, why: string): void => {
+    const kept = join(failedDir, `${id}.json`);
+    writeFileSync(kept, `${event}\n`);
+    journal.done(id);
     // The message id only: the event holds addresses and subjects, which stay out of logs.
-    process.stderr.write(
-      `smtp: inbound mail ${id} ${why}; its event is kept in ${markerPath(failedDir, id)}\n`,
-    );
+    process.stderr.write(`smtp: inbound mail ${id} ${why}; its event is kept in ${kept}\n`);
   };
 
   const accept = async (
@@ -113,8 +125,8 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
       throw new SmtpReplyError(451, '4.3.0 Could not store the message: try again later');
     }
     const event = JSON.stringify(buildEvent(raw, session, receivedAt, id, options.functionArn));
-    // The marker is what survives a crash between the 250 and the invocation.
-    writeMarker(pendingDir, id, event);
+    // The journal's line is what survives a crash between the 250 and the invocation.
+    journal.add(id, event);
     return { id, event };
   };
 
@@ -177,12 +189,15 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
   await listen(server, SERVICE, options.host, options.port);
   const url = `smtp://${options.host}:${boundPort(server.server)}`;
 
-  // Replies accepted before a crash or stop whose handler never finished.
-  for (const id of await pendingIds(pendingDir)) {
-    readMarker(pendingDir, id).then(
-      (event) => deliver(JSON.stringify(event), id),
-      (error: unknown) => giveUp(id, `has an unreadable pending event (${errorName(error)})`).catch(() => {}),
-    );
+  for (const { id, event } of pending) {
+    let readable: string;
+    try {
+      readable = JSON.stringify(SesReceiptEvent.parse(JSON.parse(event)));
+    } catch (error) {
+      giveUp(id, event, `has an unreadable pending event (${errorName(error)})`);
+      continue;
+    }
+    deliver(readable, id);
   }
 
   return {
@@ -200,6 +215,7 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
         connection.close();
       }
       await stopped;
+      if (inFlight === 0) journal.close();
     },
   };
 }
@@ -382,39 +398,6 @@ function formatAddress(entry: Address): string[] {
     ? `"${entry.name.replace(/(["\\])/g, '\\$1')}"`
     : entry.name;
   return [`${name} <${entry.address}>`];
-}
-
-const markerPath = (dir: string, id: string): string => join(dir, `${id}.json`);
-
-// The markers are small files written and removed once per message: synchronously, each is a few
-// system calls on this thread, where the asynchronous calls cost as much again in hops to the
-// thread pool and back (issue 17).
-
-/** One unlink (rm would lstat first); a marker already gone is fine. */
-function removeMarker(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-}
-
-/** The event's JSON text, written whole under the message's id. */
-function writeMarker(dir: string, id: string, event: string): void {
-  const temporary = join(dir, `${id}.json.tmp`);
-  writeFileSync(temporary, `${event}\n`);
-  // A rename is atomic: a crash leaves either no marker or a whole one.
-  renameSync(temporary, markerPath(dir, id));
-}
-
-async function readMarker(dir: string, id: string): Promise<SesReceiptEvent> {
-  return SesReceiptEvent.parse(JSON.parse(await readFile(markerPath(dir, id), 'utf8')));
-}
-
-async function pendingIds(dir: string): Promise<string[]> {
-  const names = await readdir(dir);
-  for (const name of names.filter((n) => n.endsWith('.tmp'))) await rm(join(dir, name), { force: true });
-  return names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length));
 }
 
 /** The authserv-id of the relay in front of the local stack whose verdicts it takes (RFC 8601). */

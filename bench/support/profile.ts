@@ -15,6 +15,8 @@ const monotonicMicros = (): number => Number(process.hrtime.bigint() / 1000n);
 
 export async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
   const dir = process.env.DPIA_BENCH_PROFILE;
+  const windowsOnly = process.env.DPIA_BENCH_WINDOWS;
+  if (!dir && windowsOnly) return windowed(windowsOnly, name, work);
   if (!dir) return work();
   const session = new Session();
   session.connect();
@@ -31,5 +33,20 @@ export async function profiled<T>(name: string, work: () => Promise<T>): Promise
     writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
     writeFileSync(join(dir, `${name}.window.json`), JSON.stringify({ start, end }));
     session.disconnect();
+  }
+}
+
+/**
+ * The window alone, without V8's profiler, for a sampler outside the process: with
+ * DPIA_BENCH_WINDOWS=<dir>, `perf record -k CLOCK_MONOTONIC` (run with `node --perf-basic-prof`)
+ * samples every thread's real CPU time, which a wall-clock profile of a loaded machine does not.
+ */
+async function windowed<T>(dir: string, name: string, work: () => Promise<T>): Promise<T> {
+  const start = monotonicMicros();
+  try {
+    return await work();
+  } finally {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${name}.window.json`), JSON.stringify({ start, end: monotonicMicros() }));
   }
 }

@@ -14,6 +14,7 @@ import { DEFAULTS, rawMailKey } from '../../functions/shared/config.js';
 import { SesReceiptEvent } from '../../functions/shared/ses-event.js';
 import type { RunningService } from '../../local/service.js';
 import { startSmtp } from '../../local/smtp.js';
+import { readPending } from '../../local/smtp-journal.js';
 
 // s3rver ships no types: the parts this test calls.
 interface S3rverInstance {
@@ -231,7 +232,7 @@ describe('local inbound SMTP', () => {
     expect(recorded.ses.receipt.recipients[0]).toMatch(new RegExp(`^consult\\+[0-9a-f]{32}@${domain}$`));
 
     // Handled, so nothing is left to re-invoke.
-    await waitFor(() => readdirSync(join(dataDir, 'smtp', 'pending')).length === 0, 'the marker to go');
+    await waitFor(() => readPending(join(dataDir, 'smtp')).length === 0, 'the message to be done');
   });
 
   it('refuses recipients at other domains with 550 and delivers only to the inbound domain', async () => {
@@ -294,10 +295,10 @@ describe('local inbound SMTP', () => {
     const hung = await startServer(() => new Promise(() => {}));
     const info = await send(hung.port, { from: consultee, to: [replyAddress] }, simpleMessage('Crash test'));
     expect(info.response).toMatch(/^250 /);
-    const pending = join(hung.dataDir, 'smtp', 'pending');
-    const [marker] = readdirSync(pending);
-    expect(marker).toMatch(/^[a-z0-9]{40}\.json$/);
-    const id = marker?.slice(0, -'.json'.length) ?? '';
+    const smtpDir = join(hung.dataDir, 'smtp');
+    const [accepted] = readPending(smtpDir);
+    expect(accepted?.id).toMatch(/^[a-z0-9]{40}$/);
+    const id = accepted?.id ?? '';
     await hung.service.close();
     running.delete(hung.service);
 
@@ -308,7 +309,7 @@ describe('local inbound SMTP', () => {
     expect(mail.messageId).toBe(id);
     expect(mail.commonHeaders.subject).toBe('Crash test');
     expect((await storedBytes(rawMailKey(id))).toString()).toContain('Crash test');
-    await waitFor(() => readdirSync(pending).length === 0, 'the marker to go');
+    await waitFor(() => readPending(smtpDir).length === 0, 'the message to be done');
   });
 
   it('retries a failing handler twice, then keeps the event in failed/ and logs only the message id', async () => {
@@ -329,7 +330,7 @@ describe('local inbound SMTP', () => {
       'the event to be set aside and logged',
     );
     expect(attempts).toBe(3);
-    expect(readdirSync(join(dataDir, 'smtp', 'pending'))).toEqual([]);
+    expect(readPending(join(dataDir, 'smtp'))).toEqual([]);
     const id = readdirSync(failed)[0]?.slice(0, -'.json'.length) ?? '';
     const lines = smtpLines();
     expect(lines).toHaveLength(1);

@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPending } from '../../local/smtp-journal.js';
 import { bounceOf } from '../support/reminders.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 import { reportSoak } from './summary.js';
@@ -46,10 +47,8 @@ async function smtp(from: string, to: string, raw: string | Buffer): Promise<num
 
 /** Waits until the local SES-receiving stand-in has handed every accepted message to its handler. */
 async function inboundSettled(): Promise<void> {
-  const pending = join(t.dataDir, 'smtp', 'pending');
-  await t.client.waitFor('inbound mail to be handled', async () =>
-    readdirSync(pending).every((f) => !f.endsWith('.json')),
-  );
+  const smtpDir = join(t.dataDir, 'smtp');
+  await t.client.waitFor('inbound mail to be handled', async () => readPending(smtpDir).length === 0);
 }
 
 async function snapshot(): Promise<string> {

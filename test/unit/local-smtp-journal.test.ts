@@ -1,0 +1,105 @@
+// The SES-receiving stand-in's journal of accepted, not yet handled messages: what a crash at any
+// moment leaves to be handed over again on the next start.
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { journalPath, PendingJournal, readPending } from '../../local/smtp-journal.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function smtpDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dpia-journal-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const event = (subject: string) => JSON.stringify({ Records: [{ ses: { mail: { subject } } }] });
+
+describe('the pending journal', () => {
+  it('hands over again every accepted message not marked done, in the order accepted', () => {
+    const dir = smtpDir();
+    const journal = new PendingJournal(dir, readPending(dir));
+    journal.add('a1', event('first'));
+    journal.add('b2', event('second'));
+    journal.add('c3', event('third'));
+    journal.done('b2');
+    // A crash now: the journal is not closed.
+    expect(readPending(dir)).toEqual([
+      { id: 'a1', event: event('first') },
+      { id: 'c3', event: event('third') },
+    ]);
+  });
+
+  it('ignores a line a crash cut short: its sender was never told 250', () => {
+    const dir = smtpDir();
+    const journal = new PendingJournal(dir, []);
+    journal.add('a1', event('whole'));
+    journal.close();
+    appendFileSync(journalPath(dir), `+b2 ${event('cut').slice(0, 20)}`);
+    expect(readPending(dir).map((p) => p.id)).toEqual(['a1']);
+  });
+
+  it('rewrites itself on start with only what is still pending, and keeps appending after it', () => {
+    const dir = smtpDir();
+    const first = new PendingJournal(dir, []);
+    for (let i = 0; i < 50; i++) first.add(`m${i}`, event(`message ${i}`));
+    for (let i = 0; i < 49; i++) first.done(`m${i}`);
+    first.close();
+    const second = new PendingJournal(dir, readPending(dir));
+    expect(readFileSync(journalPath(dir), 'utf8')).toBe(`+m49 ${event('message 49')}\n`);
+    second.add('n1', event('after the restart'));
+    second.done('m49');
+    expect(readPending(dir)).toEqual([{ id: 'n1', event: event('after the restart') }]);
+  });
+
+  it('takes over the one-file-per-message markers an earlier stack left in pending/', () => {
+    const dir = smtpDir();
+    mkdirSync(join(dir, 'pending'));
+    writeFileSync(join(dir, 'pending', 'old1.json'), `${event('left by an earlier version')}\n`);
+    writeFileSync(join(dir, 'pending', 'old2.json.tmp'), '{"Rec');
+    const pending = readPending(dir);
+    expect(pending).toEqual([{ id: 'old1', event: event('left by an earlier version') }]);
+    const journal = new PendingJournal(dir, pending);
+    expect(existsSync(join(dir, 'pending'))).toBe(false);
+    journal.done('old1');
+    expect(readPending(dir)).toEqual([]);
+  });
+
+  it('is cut back to nothing once it has grown large and nothing is pending', () => {
+    const dir = smtpDir();
+    const journal = new PendingJournal(dir, []);
+    journal.add('slow', event('handled last'));
+    const big = event('x'.repeat(10_000));
+    for (let i = 0; i < 150; i++) {
+      journal.add(`m${i}`, big);
+      journal.done(`m${i}`);
+    }
+    expect(statSync(journalPath(dir)).size).toBeGreaterThan(1024 * 1024);
+    journal.done('slow');
+    expect(statSync(journalPath(dir)).size).toBe(0);
+    journal.add('next', event('next'));
+    expect(readPending(dir)).toEqual([{ id: 'next', event: event('next') }]);
+  });
+
+  it('records nothing after it is closed, so a late outcome leaves the message to the next start', () => {
+    const dir = smtpDir();
+    const journal = new PendingJournal(dir, []);
+    journal.add('a1', event('late'));
+    journal.close();
+    journal.done('a1');
+    expect(readPending(dir).map((p) => p.id)).toEqual(['a1']);
+  });
+});
