@@ -3,14 +3,14 @@
 import { requireRole } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
 import { csv, type HttpEvent, type HttpResult, header, httpHandler, json } from '../shared/http.js';
-import { DecisionListQuery, decisionsCsv } from './list.js';
+import { decisionListQuery, decisionsCsv } from './list.js';
 import { listDecisions } from './store.js';
 
-export { DecisionListQuery, decisionsCsv };
+export { decisionListQuery, decisionsCsv };
 
 export const handler = httpHandler(async (event: HttpEvent): Promise<HttpResult> => {
   requireRole(event, ['auditor']);
-  const parsed = DecisionListQuery.safeParse(event.queryStringParameters ?? {});
+  const parsed = decisionListQuery().safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { format, ...query } = parsed.data;
   const page = await listDecisions(query);

@@ -6,34 +6,42 @@ import '../shared/model/zod-messages.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
 import { isoDate, isoDateTime } from '../shared/model/iso.js';
 import { Outcome } from '../shared/model/outcome.js';
-import { PageCursor, PageLimit } from '../shared/model/paging.js';
+import { pageCursor, pageLimit } from '../shared/model/paging.js';
+import { once } from '../shared/once.js';
 
 const DAY_MS = 86_400_000;
 const DATE_HINT = 'Use an ISO date (2026-12-01) or date-time with a time zone (2026-12-01T09:00:00Z)';
-const DateOrDateTime = z.union([isoDate(), isoDateTime({ offset: true })], { error: DATE_HINT });
 
-export const DecisionListQuery = z
-  .strictObject({
-    from: z.optional(DateOrDateTime),
-    to: z.optional(DateOrDateTime),
-    outcome: z.optional(Outcome),
-    limit: PageLimit,
-    cursor: PageCursor,
-    format: z.optional(z.enum(['json', 'csv'])),
-  })
-  .check(
-    z.superRefine((q, ctx) => {
-      if (!q.from || !q.to) return;
-      // A date alone as `to` takes in the whole of that day.
-      const toEnd = /^\d{4}-\d{2}-\d{2}$/.test(q.to) ? Date.parse(q.to) + DAY_MS - 1 : Date.parse(q.to);
-      if (Date.parse(q.from) > toEnd)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['from'],
-          message: 'The start date must not be after the end date',
-        });
-    }),
-  );
+/**
+ * The query of GET /decisions and of the auditor's decision list page, built on first use (shared/
+ * once.ts): the web-decisions function serves pages that never read it, and building the schema at
+ * import was part of every cold start.
+ */
+export const decisionListQuery = /* @__PURE__ */ once(() => {
+  const dateOrDateTime = z.union([isoDate(), isoDateTime({ offset: true })], { error: DATE_HINT });
+  return z
+    .strictObject({
+      from: z.optional(dateOrDateTime),
+      to: z.optional(dateOrDateTime),
+      outcome: z.optional(Outcome),
+      limit: pageLimit(),
+      cursor: pageCursor(),
+      format: z.optional(z.enum(['json', 'csv'])),
+    })
+    .check(
+      z.superRefine((q, ctx) => {
+        if (!q.from || !q.to) return;
+        // A date alone as `to` takes in the whole of that day.
+        const toEnd = /^\d{4}-\d{2}-\d{2}$/.test(q.to) ? Date.parse(q.to) + DAY_MS - 1 : Date.parse(q.to);
+        if (Date.parse(q.from) > toEnd)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['from'],
+            message: 'The start date must not be after the end date',
+          });
+      }),
+    );
+});
 
 /** The flat CSV columns, in order: every field of the record, nested ones spelled out. */
 const CSV_COLUMNS: [string, (d: DecisionRecord) => string | number | null | undefined][] = [

@@ -5,7 +5,7 @@ import '../shared/model/zod-messages.js';
 import { ENV } from '../shared/config.js';
 import { ValidationError } from '../shared/errors.js';
 import type { HttpEvent } from '../shared/http.js';
-import { PageCursor, PageLimit } from '../shared/model/paging.js';
+import { pageCursor, pageLimit } from '../shared/model/paging.js';
 import { CAMERA_TYPES } from '../shared/model/proposal-terms.js';
 
 const TYPE_HINT = `type must be one of ${CAMERA_TYPES.join(', ')}`;
@@ -25,8 +25,8 @@ export const RegisterQuery = z.object({
   type: z.optional(
     z.pipe(z.string().check(z.trim(), z.toUpperCase()), z.enum(CAMERA_TYPES, { error: TYPE_HINT })),
   ),
-  limit: PageLimit,
-  cursor: PageCursor,
+  limit: pageLimit(),
+  cursor: pageCursor(),
 });
 export type RegisterQuery = z.infer<typeof RegisterQuery>;
 

@@ -8,13 +8,13 @@ import { requireRole } from '../shared/auth.js';
 import { ValidationError } from '../shared/errors.js';
 import { type HttpEvent, type HttpResult, httpHandler, json } from '../shared/http.js';
 import { isoDate } from '../shared/model/iso.js';
-import { PageCursor, PageLimit } from '../shared/model/paging.js';
+import { pageCursor, pageLimit } from '../shared/model/paging.js';
 import { findProposal } from '../shared/store/proposals.js';
 
 export const ReviewsDueQuery = z.strictObject({
   before: z.optional(isoDate({ error: 'before must be an ISO date, e.g. 2027-12-01' })),
-  limit: PageLimit,
-  cursor: PageCursor,
+  limit: pageLimit(),
+  cursor: pageCursor(),
 });
 
 export const handler = httpHandler(async (event: HttpEvent): Promise<HttpResult> => {

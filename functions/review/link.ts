@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { secrets } from '../shared/clients/secrets.js';
-import { ENV } from '../shared/config.js';
+import { ENV, REVIEW_KEY_SECRET_ID_ENV } from '../shared/config.js';
 import { requiredEnv } from '../shared/env.js';
 import { ConfigurationError } from '../shared/errors.js';
 
@@ -30,7 +30,9 @@ export function getReviewLinkKey(): Promise<Uint8Array> {
 }
 
 async function loadReviewLinkKey(): Promise<Uint8Array> {
-  const out = await secrets.send(new GetSecretValueCommand({ SecretId: requiredEnv(ENV.reviewKeySecretId) }));
+  const out = await secrets.send(
+    new GetSecretValueCommand({ SecretId: requiredEnv(REVIEW_KEY_SECRET_ID_ENV) }),
+  );
   const key = Buffer.from(out.SecretString?.trim() ?? '', 'base64');
   if (key.length < MIN_KEY_BYTES) {
     throw new ConfigurationError(

@@ -1,15 +1,22 @@
 // Names of the environment variables the handlers read, and the defaults both stacks share.
 // Handlers read configuration only from the environment: the CDK sets it on AWS, the local
 // runner sets it before loading them.
+/**
+ * The names most bundles read, apart as well as in ENV: a function that reads only the table (and
+ * the review-link key) does not bundle the whole of ENV with every other name (issue 17).
+ */
+export const TABLE_NAME_ENV = 'DPIA_TABLE_NAME';
+export const REVIEW_KEY_SECRET_ID_ENV = 'DPIA_REVIEW_KEY_SECRET_ID';
+
 export const ENV = {
-  tableName: 'DPIA_TABLE_NAME',
+  tableName: TABLE_NAME_ENV,
   rawMailBucket: 'DPIA_RAW_MAIL_BUCKET',
   evidenceBucket: 'DPIA_EVIDENCE_BUCKET',
   inboundDomain: 'DPIA_INBOUND_DOMAIN',
   senderAddress: 'DPIA_SENDER_ADDRESS',
   publicBaseUrl: 'DPIA_PUBLIC_BASE_URL',
   stateMachineArn: 'DPIA_STATE_MACHINE_ARN',
-  reviewKeySecretId: 'DPIA_REVIEW_KEY_SECRET_ID',
+  reviewKeySecretId: REVIEW_KEY_SECRET_ID_ENV,
   approvalTimeoutDays: 'DPIA_APPROVAL_TIMEOUT_DAYS',
   dpoTimeoutDays: 'DPIA_DPO_TIMEOUT_DAYS',
   /** Issue 14: who gets the monthly reviews digest (comma-separated addresses of managers). */

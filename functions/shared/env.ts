@@ -1,5 +1,5 @@
 // Reading the configuration the deployment (CDK) or the local runner put in the environment.
-import { ENV } from './config.js';
+import { ENV, TABLE_NAME_ENV } from './config.js';
 import { ConfigurationError } from './errors.js';
 import { DEFAULT_MIN_CONSULTATION_DAYS, MAX_CONSULTATION_DAYS } from './model/limits.js';
 
@@ -9,7 +9,7 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
-export const tableName = (): string => requiredEnv(ENV.tableName);
+export const tableName = (): string => requiredEnv(TABLE_NAME_ENV);
 
 /** DPIA_MIN_CONSULTATION_DAYS: the shortest consultation a proposal may set (issue 20; default 14). */
 export function minConsultationDays(): number {

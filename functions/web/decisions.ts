@@ -1,7 +1,7 @@
 // The auditor's pages: decisions with filters, the CSV of what is filtered, one decision with its
 // place in the hash chain, and the chain verified end to end.
 import { verifyDecisionChain } from '../audit/verify.js';
-import { DecisionListQuery, decisionsCsv } from '../decisions/list.js';
+import { decisionListQuery, decisionsCsv } from '../decisions/list.js';
 import { getDecision, listDecisions, readAnchor } from '../decisions/store.js';
 import { ValidationError } from '../shared/errors.js';
 import { csv, type HttpResult } from '../shared/http.js';
@@ -28,7 +28,7 @@ interface Filters {
   publicArea?: string;
 }
 
-/** The query's filters; the date and outcome rules are the JSON API's (DecisionListQuery). */
+/** The query's filters; the date and outcome rules are the JSON API's (decisionListQuery). */
 function readFilters(query: Record<string, string | undefined>): {
   filters: Filters;
   issues: ValidationError['issues'];
@@ -37,7 +37,7 @@ function readFilters(query: Record<string, string | undefined>): {
     const v = query[name]?.trim();
     return v ? v : undefined;
   };
-  const checked = DecisionListQuery.safeParse({
+  const checked = decisionListQuery().safeParse({
     ...(value('from') ? { from: value('from') } : {}),
     ...(value('to') ? { to: value('to') } : {}),
     ...(value('outcome') ? { outcome: value('outcome') } : {}),
