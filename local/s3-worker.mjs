@@ -6,7 +6,7 @@ import { stat as fsStat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { answerGarbageCollection } from './worker-gc.mjs';
@@ -48,7 +48,19 @@ const storedMetadata = (metadata) =>
   );
 
 const store = FilesystemStore.prototype;
-const { getMetadata, putMetadata, copyObject, deleteObject, deleteBucket } = store;
+const {
+  getMetadata,
+  putMetadata,
+  copyObject,
+  deleteObject,
+  deleteBucket,
+  getBucket,
+  putBucket,
+  getObject,
+  getSubresource,
+  putSubresource,
+  deleteSubresource,
+} = store;
 
 // What GET and HEAD read of an object besides its content (its metadata file, its MD5 file and the
 // content file's stat), kept from the PUT that wrote it (issue 17): a GET is then one file opened,
@@ -62,32 +74,128 @@ const DESCRIBED_OBJECTS = 5000;
 /** The directories known to exist (a delete may remove one again: a write into it then recreates it). */
 const directories = new Set();
 
+// The content of the most recently written small objects, kept from their PUT as the metadata is
+// (issue 17): a GET of a reply's raw mail or a letter's evidence copy, read back moments after it
+// was written, is answered from memory instead of an open, reads and a close on the thread pool.
+// The file is written all the same; anything else that writes a key forgets its copy first.
+const contents = new Map();
+/** Objects up to this size are kept, and this many bytes in all (the oldest go first). */
+const KEPT_OBJECT_BYTES = 256 * 1024;
+const KEPT_BYTES = 64 * 1024 * 1024;
+let keptBytes = 0;
+const forgetContent = (cacheKey) => {
+  const kept = contents.get(cacheKey);
+  if (!kept) return;
+  keptBytes -= kept.length;
+  contents.delete(cacheKey);
+};
+const keepContent = (cacheKey, content) => {
+  forgetContent(cacheKey);
+  if (content.length > KEPT_OBJECT_BYTES) return;
+  while (keptBytes + content.length > KEPT_BYTES && contents.size > 0) {
+    forgetContent(contents.keys().next().value);
+  }
+  contents.set(cacheKey, content);
+  keptBytes += content.length;
+};
+const forget = (bucket, key) => {
+  described.delete(describedKey(bucket, key));
+  forgetContent(describedKey(bucket, key));
+};
+const forgetAll = () => {
+  described.clear();
+  contents.clear();
+  keptBytes = 0;
+  directories.clear();
+  existingBuckets.clear();
+  absentSubresources.clear();
+};
+
 store.getMetadata = async function getMetadataKept(bucket, key) {
   const kept = described.get(describedKey(bucket, key));
   return kept ? { ...kept } : getMetadata.call(this, bucket, key);
 };
 store.putMetadata = async function putMetadataForgetting(bucket, key, ...rest) {
-  described.delete(describedKey(bucket, key));
+  forget(bucket, key);
   return putMetadata.call(this, bucket, key, ...rest);
 };
 store.copyObject = async function copyObjectForgetting(srcBucket, srcKey, destBucket, destKey, ...rest) {
-  described.delete(describedKey(destBucket, destKey));
+  forget(destBucket, destKey);
   return copyObject.call(this, srcBucket, srcKey, destBucket, destKey, ...rest);
 };
 store.deleteObject = async function deleteObjectForgetting(bucket, key) {
-  described.delete(describedKey(bucket, key));
+  forget(bucket, key);
   directories.clear();
   return deleteObject.call(this, bucket, key);
 };
 store.deleteBucket = async function deleteBucketForgetting(bucket) {
-  described.clear();
-  directories.clear();
+  forgetAll();
   return deleteBucket.call(this, bucket);
+};
+
+// Every request asks whether its bucket exists (a stat) and for the bucket's CORS and website
+// configuration (two reads that find no file): kept here, the project's buckets having neither
+// unless one is put through the API, which forgets what was kept.
+const existingBuckets = new Map();
+const absentSubresources = new Set();
+store.getBucket = async function getBucketKept(bucket) {
+  const kept = existingBuckets.get(bucket);
+  if (kept) return kept;
+  const found = await getBucket.call(this, bucket);
+  if (found) existingBuckets.set(bucket, found);
+  return found;
+};
+store.putBucket = async function putBucketForgetting(bucket) {
+  existingBuckets.delete(bucket);
+  return putBucket.call(this, bucket);
+};
+const subresourceKey = (bucket, type) => `${bucket}/${type}`;
+store.getSubresource = async function getSubresourceKept(bucket, key, type) {
+  if (key !== undefined) return getSubresource.call(this, bucket, key, type);
+  if (absentSubresources.has(subresourceKey(bucket, type))) return null;
+  const found = await getSubresource.call(this, bucket, key, type);
+  if (found === null) absentSubresources.add(subresourceKey(bucket, type));
+  return found;
+};
+store.putSubresource = async function putSubresourceForgetting(bucket, key, resource) {
+  if (key === undefined) absentSubresources.delete(subresourceKey(bucket, resource.type));
+  return putSubresource.call(this, bucket, key, resource);
+};
+store.deleteSubresource = async function deleteSubresourceForgetting(bucket, key, type) {
+  if (key === undefined) absentSubresources.delete(subresourceKey(bucket, type));
+  return deleteSubresource.call(this, bucket, key, type);
+};
+
+store.getObject = async function getObjectKept(bucket, key, options) {
+  const content = contents.get(describedKey(bucket, key));
+  const kept = described.get(describedKey(bucket, key));
+  if (!content || !kept) return getObject.call(this, bucket, key, options);
+  // As FilesystemStore.getObject: the range asked for, or none when it cannot be satisfied.
+  const metadata = { ...kept };
+  const lastByte = Math.max(0, content.length - 1);
+  const range = {
+    start: options?.start || 0,
+    end: Math.min(options?.end || Number.POSITIVE_INFINITY, lastByte),
+  };
+  const ranged = options && (options.start !== undefined || options.end);
+  if (range.start < 0 || Math.min(range.end, lastByte) < range.start) {
+    const object = new S3Object(bucket, key, null, metadata);
+    if (ranged) object.range = range;
+    return object;
+  }
+  const object = new S3Object(
+    bucket,
+    key,
+    Readable.from([content.subarray(range.start, range.end + 1)]),
+    metadata,
+  );
+  if (ranged) object.range = range;
+  return object;
 };
 
 store.putObject = async function putObjectWhole(object) {
   const cacheKey = describedKey(object.bucket, object.key);
-  described.delete(cacheKey);
+  forget(object.bucket, object.key);
   const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
   const directory = dirname(objectPath);
   if (!directories.has(directory)) {
@@ -97,16 +205,21 @@ store.putObject = async function putObjectWhole(object) {
   const temporary = `${PARTIAL}/${randomUUID()}`;
   const md5 = createHash('md5');
   let size = 0;
+  /** The content, when small enough to keep (null once it is not). */
+  let chunks = [];
   try {
     if (Buffer.isBuffer(object.content)) {
       md5.update(object.content);
       size = object.content.length;
+      chunks = [object.content];
       await writeFile(temporary, object.content);
     } else {
       const count = new Transform({
         transform(chunk, _encoding, callback) {
           md5.update(chunk);
           size += chunk.length;
+          if (chunks && size <= KEPT_OBJECT_BYTES) chunks.push(chunk);
+          else chunks = null;
           callback(null, chunk);
         },
       });
@@ -129,13 +242,18 @@ store.putObject = async function putObjectWhole(object) {
     }
     // What getMetadata would read back: the metadata file's fields, the MD5 and the content's stat.
     const stat = await fsStat(objectPath);
-    if (described.size >= DESCRIBED_OBJECTS) described.delete(described.keys().next().value);
+    if (described.size >= DESCRIBED_OBJECTS) {
+      const oldest = described.keys().next().value;
+      described.delete(oldest);
+      forgetContent(oldest);
+    }
     described.set(cacheKey, {
       ...JSON.parse(JSON.stringify(storedMetadata(object.metadata))),
       etag: JSON.stringify(digest),
       'last-modified': stat.mtime.toUTCString(),
       'content-length': stat.size,
     });
+    if (chunks && size <= KEPT_OBJECT_BYTES) keepContent(cacheKey, Buffer.concat(chunks, size));
     return { size, md5: digest };
   } catch (error) {
     await rm(temporary, { force: true });

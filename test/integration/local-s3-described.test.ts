@@ -1,15 +1,17 @@
 // The local S3 answers a GET of an object it wrote from what the PUT wrote (issue 17: its metadata,
-// MD5 and size kept in memory rather than read back from three files): a client must not be able to
-// tell. Every answer matches what the files on disk give after a restart, and a copy, new metadata
-// or a delete of the key is seen at once.
+// MD5 and size, and a small object's content, kept in memory rather than read back from files): a
+// client must not be able to tell. Every answer matches what the files on disk give after a
+// restart, and a copy, new metadata or a delete of the key is seen at once.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
+  GetBucketCorsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutBucketCorsCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -100,5 +102,48 @@ describe('the local S3 answering from what it wrote', () => {
     await expect(head(Key)).rejects.toMatchObject({ name: 'NotFound' });
     await client.send(new PutObjectCommand({ Bucket, Key, Body: 'again' }));
     expect(await body(Key)).toBe('again');
+  });
+
+  it('gives the same bytes, whole or by range, from memory as from disk, and sees a copy and a bucket setting', async () => {
+    const small = 'abcdefghijklmnopqrstuvwxyz';
+    const large = Buffer.alloc(300 * 1024, 'l'); // over what is kept in memory: read from the file
+    await client.send(new PutObjectCommand({ Bucket, Key: 'raw/small', Body: small }));
+    await client.send(new PutObjectCommand({ Bucket, Key: 'raw/large', Body: large }));
+    const read = async (Key: string, Range?: string) =>
+      (await client.send(new GetObjectCommand({ Bucket, Key, Range }))).Body?.transformToString();
+    const answers = async () => ({
+      whole: await read('raw/small'),
+      range: await read('raw/small', 'bytes=2-5'),
+      tail: await read('raw/small', 'bytes=20-'),
+      large: (await read('raw/large'))?.length,
+    });
+    const fromMemory = await answers();
+    expect(fromMemory).toEqual({ whole: small, range: 'cdef', tail: 'uvwxyz', large: large.length });
+    await expect(read('raw/small', 'bytes=40-50')).rejects.toMatchObject({ name: 'InvalidRange' });
+
+    // A copy onto another key reads as its source.
+    await client.send(new CopyObjectCommand({ Bucket, Key: 'raw/copy', CopySource: `${Bucket}/raw/small` }));
+    expect(await read('raw/copy')).toBe(small);
+
+    // A bucket's CORS rules, put through the API, are seen at once (none were, before).
+    await expect(client.send(new GetBucketCorsCommand({ Bucket }))).rejects.toMatchObject({
+      name: 'NoSuchCORSConfiguration',
+    });
+    await client.send(
+      new PutBucketCorsCommand({
+        Bucket,
+        CORSConfiguration: {
+          CORSRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['https://example.org'] }],
+        },
+      }),
+    );
+    const cors = await client.send(new GetBucketCorsCommand({ Bucket }));
+    expect(cors.CORSRules?.[0]?.AllowedOrigins).toEqual(['https://example.org']);
+
+    // After a restart everything comes from the files: the same answers.
+    await s3?.close();
+    await start();
+    expect(await answers()).toEqual(fromMemory);
+    expect(await read('raw/copy')).toBe(small);
   });
 });
