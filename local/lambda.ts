@@ -63,6 +63,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
   const registry = options.registry ?? functionRegistry;
   const rootDir = options.rootDir ?? ROOT;
   const loaded = new Map<string, Promise<LambdaHandler>>();
+  const specs = new Map(registry.map((f) => [f.name, f]));
   const arnOf = (name: string) =>
     `arn:aws:lambda:${options.region}:${options.account}:function:${deployedFunctionName(name)}`;
 
@@ -78,7 +79,7 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     if (stub) return Promise.resolve(stub);
     let handler = loaded.get(name);
     if (!handler) {
-      const spec = registry.find((f) => f.name === name);
+      const spec = specs.get(name);
       if (!spec) return Promise.reject(new UnknownFunctionError(`Function not found: ${arnOf(name)}`));
       handler = import(pathToFileURL(resolve(rootDir, spec.entry)).href).then((module) => {
         if (typeof module.handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
@@ -93,12 +94,12 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
     functionArn: arnOf,
     has: (ref) => {
       const name = shortName(ref);
-      return Boolean(options.handlers?.[name] ?? registry.find((f) => f.name === name));
+      return Boolean(options.handlers?.[name] ?? specs.get(name));
     },
     async invoke(ref, event) {
       const name = shortName(ref);
       const handler = await load(name);
-      const spec = registry.find((f) => f.name === name);
+      const spec = specs.get(name);
       const timeoutSeconds = spec?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
       const deadline = Date.now() + timeoutSeconds * 1000;
       const context: LambdaContext = {

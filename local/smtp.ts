@@ -267,7 +267,9 @@ function buildEvent(
   const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);
   const source = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
   const now = new Date();
-  return SesReceiptEvent.parse({
+  // Typed, not parsed: the stand-in builds the event itself, and the tests parse what it builds
+  // with the handler's schema (zod's copy of every header per message was CPU for nothing, issue 17).
+  return {
     Records: [
       {
         eventSource: 'aws:ses',
@@ -298,7 +300,7 @@ function buildEvent(
         },
       },
     ],
-  });
+  };
 }
 
 /** The bytes before the first empty line (all of them when the message has no body). */
