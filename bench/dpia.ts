@@ -10,6 +10,7 @@ import { startScratchStack } from '../local/scratch.js';
 import { dpiaFixture, PLANTED } from '../test/support/dpia.js';
 import { proposalInput } from '../test/support/stack.js';
 import { type BenchOptions, type BenchResult, check, median } from './support/result.js';
+import { benchDataDir } from './support/stack.js';
 
 const LAMBDA_RESPONSE_MB = 6;
 
@@ -83,7 +84,7 @@ export async function benchDpia({ quick }: BenchOptions): Promise<BenchResult[]>
 
 /** One proposal through the real HTTP API (still consulting: the document is a draft then). */
 async function oneHttpFetch() {
-  const scratch = await startScratchStack('bench-dpia');
+  const scratch = await startScratchStack('bench-dpia', benchDataDir());
   process.send?.({ tempDir: scratch.dataDir });
   try {
     const { client } = scratch;

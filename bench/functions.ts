@@ -3,7 +3,8 @@
 // AWS SDK v3 and Smithy left to the runtime, UTF-8 output, the createRequire banner), its size, and
 // its cold import: the CPU time of a fresh `node` process importing the bundle against its floor,
 // what a function cannot do without before its first line of its own: the same process importing
-// the function's external packages and building the function's own SDK clients (the very modules
+// what the bundle leaves external (its packages and Node's built-ins, in the bundle's own order)
+// and building the function's own SDK clients (the very modules
 // of functions/shared/clients/ it includes, which every invocation uses), the two back to back in
 // a few rounds, the median of the rounds' ratios. CPU time, not the wall clock: on this shared
 // machine the wall clock mostly measures the other work (paired wall-clock ratios ranged 0.6x-2x
@@ -75,11 +76,12 @@ export async function benchFunctions({ quick }: BenchOptions): Promise<BenchResu
       const b = await bundle(join(root, spec.entry), join(dir, spec.name), spec.chromium === true);
       if (spec.chromium)
         chromiumAlone ??= await bundledAlone('@sparticuz/chromium', join(dir, 'chromium-alone'));
-      // The floor: the same external packages imported, and the same SDK clients built.
+      // The floor: the same external packages imported, as the bundle imports them, and the same
+      // SDK clients built.
       const externals = externalImports(b.metafile);
       const clients = clientModules(b.metafile);
       const floor = await bundle(
-        floorEntry(join(dir, spec.name, 'floor.ts'), externals, clients),
+        floorEntry(join(dir, spec.name, 'floor.ts'), importOrder(b.metafile), clients),
         join(dir, spec.name, 'floor'),
         spec.chromium === true,
       );
@@ -200,6 +202,21 @@ function externalImports(metafile: Metafile): string[] {
   return [...paths].sort();
 }
 
+/**
+ * Every import the bundle leaves to the runtime, Node's built-ins included, in the bundle's own
+ * order. The floor imports them in that order: which modules load first changes how much of Node's
+ * own module loader V8 compiles on the way (its CommonJS export scanner, some 12-15 ms of CPU a
+ * pass), so a floor importing the same packages in another order measured esbuild's ordering, not
+ * the function's code (issue 17's sixth round: a floor of web-decisions' own import lines and SDK
+ * clients alone, in its order, was already 1.12x the alphabetical one).
+ */
+function importOrder(metafile: Metafile): string[] {
+  const paths = new Set<string>();
+  for (const output of Object.values(metafile.outputs))
+    for (const i of output.imports) if (i.external) paths.add(i.path);
+  return [...paths];
+}
+
 const CLIENTS_DIR = join(root, 'functions', 'shared', 'clients');
 
 /** The modules of functions/shared/clients/ a bundle includes: the SDK clients the function builds. */
@@ -210,11 +227,11 @@ function clientModules(metafile: Metafile): string[] {
     .filter((path) => inputs.has(path) && /\bnew \w+Client\(/.test(readFileSync(path, 'utf8')));
 }
 
-/** An entry that imports the packages a function leaves external and builds its SDK clients. */
-function floorEntry(file: string, externals: string[], clients: string[]): string {
+/** An entry that imports what a function leaves external, in its order, and builds its SDK clients. */
+function floorEntry(file: string, imports: string[], clients: string[]): string {
   mkdirSync(join(file, '..'), { recursive: true });
   const lines = [
-    ...externals.map((e) => `import '${e}';`),
+    ...imports.map((e) => `import '${e}';`),
     ...clients.map((c) => `import '${relative(join(file, '..'), c)}';`),
     'export const handler = async () => ({});',
   ];

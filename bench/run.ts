@@ -13,7 +13,7 @@ import { benchReplies } from './replies.js';
 import { benchScoring } from './scoring.js';
 import { benchStartup } from './startup.js';
 import { benchSuite } from './suite.js';
-import { runIsolated } from './support/isolate.js';
+import { removeBenchDirectories, runIsolated } from './support/isolate.js';
 import type { BenchOptions, BenchResult } from './support/result.js';
 
 export type { BenchResult } from './support/result.js';
@@ -78,6 +78,7 @@ for (const benchmark of benchmarks) {
   }
 }
 const elapsed = performance.now() - started;
+removeBenchDirectories();
 
 const format = (n: number) =>
   Number.isNaN(n) ? '-' : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);

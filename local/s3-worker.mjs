@@ -2,7 +2,7 @@
 // workerData.directory, and the project's buckets are created on start (what they hold is kept).
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { stat as fsStat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { stat as fsStat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -111,9 +111,30 @@ const forgetAll = () => {
   absentSubresources.clear();
 };
 
+// An object written here keeps its MD5 in its metadata file, not in a file of its own as s3rver
+// writes it (issue 17): one file fewer created per PUT. Read back from disk (after a restart, or
+// once it is no longer kept in memory) from there; an object s3rver wrote itself (a copy, or one
+// stored before this) has no such field and is read by s3rver, MD5 file and all.
+const MD5_FIELD = 'x-local-stack-md5';
 store.getMetadata = async function getMetadataKept(bucket, key) {
   const kept = described.get(describedKey(bucket, key));
-  return kept ? { ...kept } : getMetadata.call(this, bucket, key);
+  if (kept) return { ...kept };
+  let stored;
+  try {
+    stored = JSON.parse(await readFile(this.getResourcePath(bucket, key, 'metadata.json'), 'utf8'));
+  } catch (error) {
+    if (error.code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+  }
+  if (typeof stored?.[MD5_FIELD] !== 'string') return getMetadata.call(this, bucket, key);
+  // As s3rver's: the object's own stat, which throws ENOENT when it is not there.
+  const stat = await fsStat(this.getResourcePath(bucket, key, 'object'));
+  const { [MD5_FIELD]: md5, ...metadata } = stored;
+  return {
+    ...metadata,
+    etag: JSON.stringify(md5),
+    'last-modified': stat.mtime.toUTCString(),
+    'content-length': stat.size,
+  };
 };
 store.putMetadata = async function putMetadataForgetting(bucket, key, ...rest) {
   forget(bucket, key);
@@ -121,6 +142,13 @@ store.putMetadata = async function putMetadataForgetting(bucket, key, ...rest) {
 };
 store.copyObject = async function copyObjectForgetting(srcBucket, srcKey, destBucket, destKey, ...rest) {
   forget(destBucket, destKey);
+  // s3rver copies the source's MD5 file, which an object written here does not have: write it first.
+  try {
+    const { etag } = await this.getMetadata(srcBucket, srcKey);
+    await writeFile(this.getResourcePath(srcBucket, srcKey, 'object.md5'), JSON.parse(etag));
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
   return copyObject.call(this, srcBucket, srcKey, destBucket, destKey, ...rest);
 };
 store.deleteObject = async function deleteObjectForgetting(bucket, key) {
@@ -227,7 +255,10 @@ store.putObject = async function putObjectWhole(object) {
     }
     const digest = md5.digest('hex');
     const place = async () => {
-      await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+      await writeFile(
+        this.getResourcePath(object.bucket, object.key, 'metadata.json'),
+        JSON.stringify({ ...storedMetadata(object.metadata), [MD5_FIELD]: digest }),
+      );
       await rename(temporary, objectPath);
     };
     try {

@@ -14,9 +14,16 @@ export interface ScratchStack {
   close(): Promise<void>;
 }
 
+export interface ScratchOptions {
+  /** Told the data directory as soon as it exists. */
+  onDataDir?: (dir: string) => void;
+  /** Leave the directory on close: its owner removes it later (the benchmarks, at their end). */
+  keepDataDir?: boolean;
+}
+
 export async function startScratchStack(
   label: string,
-  onDataDir?: (dir: string) => void,
+  { onDataDir, keepDataDir = false }: ScratchOptions = {},
 ): Promise<ScratchStack> {
   process.env.DPIA_LOG_LEVEL ??= 'silent';
   // A scratch stack (the demo, tests, benchmarks) consults for seconds: no 14-day minimum.
@@ -40,7 +47,7 @@ export async function startScratchStack(
     dataDir,
     close: async () => {
       await stack.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

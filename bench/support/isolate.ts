@@ -7,6 +7,13 @@ import type { BenchOptions, BenchResult } from './result.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
+/** The data directories of the benchmarks' stacks, removed at the end (support/stack.ts benchDataDir). */
+const leftDirectories: string[] = [];
+
+export function removeBenchDirectories(): void {
+  for (const dir of leftDirectories.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Runs `export` of `bench/<module>` in a child process; rejects on error, exit or timeout. */
 export function runIsolated(
   module: string,
@@ -40,8 +47,8 @@ export function runIsolated(
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      // A child that finished removed its directories itself; one that was killed could not.
-      for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+      // Removed once every benchmark has run (removeBenchDirectories), whether the child finished or was killed.
+      leftDirectories.push(...tempDirs);
       if (outcome?.results) resolve(outcome.results);
       else reject(new Error(outcome?.error ?? `exited with ${signal ?? code} and no results`));
     });

@@ -15,7 +15,7 @@ import type { Email } from 'aws-ses-v2-local/dist/store.js';
 import { newestSignedLink } from '../../local/client.js';
 import type { LocalConfig, ServiceName } from '../../local/config.js';
 import type { LocalStack } from '../../local/runner.js';
-import { startScratchStack } from '../../local/scratch.js';
+import { type ScratchOptions, startScratchStack } from '../../local/scratch.js';
 import { watchSentMail } from '../../local/ses.js';
 import { watchExecutionEnds } from '../../local/stepfunctions/run.js';
 
@@ -43,11 +43,23 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-/** Starts a stack on free ports in a fresh temporary directory; close() removes the directory. */
+/**
+ * Where a benchmark's stack keeps its data. Run isolated (bench/run.ts), the directory is left on
+ * close and the parent removes it once every benchmark has run (support/isolate.ts): removing a
+ * stack's thousands of files right away made the next benchmark's file creations slow (ext4 passes
+ * over inodes freed in the last one to five minutes when it allocates one), so one benchmark's
+ * clean-up showed in the next one's figures. Run alone, close() removes it.
+ */
+export function benchDataDir(): ScratchOptions {
+  const parent = process.send?.bind(process);
+  if (!parent) return {};
+  return { onDataDir: (dir) => parent({ tempDir: dir }), keepDataDir: true };
+}
+
+/** Starts a stack on free ports in a fresh temporary directory. */
 export async function startBenchStack(label: string): Promise<BenchStack> {
   process.env.DPIA_LOG_LEVEL = 'silent';
-  // When run isolated, the parent removes the directory should this process be killed.
-  const scratch = await startScratchStack(`bench-${label}`, (dir) => process.send?.({ tempDir: dir }));
+  const scratch = await startScratchStack(`bench-${label}`, benchDataDir());
   const { stack, client } = scratch;
   const mail = new MailWatch();
   const requests = new RequestCounter(stack.config.ports);
