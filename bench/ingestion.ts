@@ -3,7 +3,9 @@
 // consultation closes early — counted per second from the first reply sent until every one is
 // reflected in DynamoDB (counted on its proposal, which happens after its consultee is written).
 // A few messages are delivered twice (the same Message-ID), as mail systems do: they must be
-// stored and counted once.
+// stored and counted once. Before them, untimed, 499 replies to a proposal of its own warm the
+// stack (the handler loaded, V8's optimising compiler done with the hot paths). The floor, on
+// copies of the same consultations, follows (ingestion-floor.ts).
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
