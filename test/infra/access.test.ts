@@ -96,7 +96,9 @@ async function codeNeeds(entry: string): Promise<CodeNeeds> {
   const env = new Set<string>();
   for (const [, key = ''] of code.matchAll(/\bENV\.(\w+)/g)) env.add(ENV[key as keyof typeof ENV]);
   for (const [, name = ''] of code.matchAll(/process\.env\.(DPIA_\w+)/g)) env.add(name);
-  for (const [, constant = ''] of code.matchAll(/process\.env\[(\w+)\]/g)) {
+  // A name read through a constant of its own (shared/config.ts TABLE_NAME_ENV, a module's
+  // *_ENV): `process.env[NAME]` or `requiredEnv(NAME)`, NAME declared as a DPIA_ name.
+  for (const [, constant = ''] of code.matchAll(/(?:process\.env\[|\brequiredEnv\d*\()(\w+)[\])]/g)) {
     const value = new RegExp(`\\b${constant}\\s*=\\s*"(DPIA_\\w+)"`).exec(code)?.[1];
     if (value) env.add(value);
   }
