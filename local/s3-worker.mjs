@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parentPort, workerData } from 'node:worker_threads';
+import { MetadataJournal } from './s3-metadata-journal.mjs';
 import { answerGarbageCollection } from './worker-gc.mjs';
 import { osThreadId } from './worker-tid.mjs';
 
@@ -111,21 +112,25 @@ const forgetAll = () => {
   absentSubresources.clear();
 };
 
-// An object written here keeps its MD5 in its metadata file, not in a file of its own as s3rver
-// writes it (issue 17): one file fewer created per PUT. Read back from disk (after a restart, or
-// once it is no longer kept in memory) from there; an object s3rver wrote itself (a copy, or one
-// stored before this) has no such field and is read by s3rver, MD5 file and all.
+// An object written here has its metadata and MD5 in the metadata journal
+// (s3-metadata-journal.mjs), not in the two files s3rver writes beside it (issue 17): a PUT creates
+// one file, its content. An object s3rver wrote itself (a copy, new metadata) has its files and is
+// read by s3rver; one written by an earlier version of this worker has its MD5 in its metadata file.
 const MD5_FIELD = 'x-local-stack-md5';
+const journal = new MetadataJournal(`${directory}.metadata.jsonl`);
+
 store.getMetadata = async function getMetadataKept(bucket, key) {
   const kept = described.get(describedKey(bucket, key));
   if (kept) return { ...kept };
-  let stored;
-  try {
-    stored = JSON.parse(await readFile(this.getResourcePath(bucket, key, 'metadata.json'), 'utf8'));
-  } catch (error) {
-    if (error.code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+  let stored = journal.get(bucket, key);
+  if (stored === undefined) {
+    try {
+      stored = JSON.parse(await readFile(this.getResourcePath(bucket, key, 'metadata.json'), 'utf8'));
+    } catch (error) {
+      if (error.code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+    }
+    if (typeof stored?.[MD5_FIELD] !== 'string') return getMetadata.call(this, bucket, key);
   }
-  if (typeof stored?.[MD5_FIELD] !== 'string') return getMetadata.call(this, bucket, key);
   // As s3rver's: the object's own stat, which throws ENOENT when it is not there.
   const stat = await fsStat(this.getResourcePath(bucket, key, 'object'));
   const { [MD5_FIELD]: md5, ...metadata } = stored;
@@ -138,26 +143,37 @@ store.getMetadata = async function getMetadataKept(bucket, key) {
 };
 store.putMetadata = async function putMetadataForgetting(bucket, key, ...rest) {
   forget(bucket, key);
+  journal.delete(bucket, key);
   return putMetadata.call(this, bucket, key, ...rest);
 };
 store.copyObject = async function copyObjectForgetting(srcBucket, srcKey, destBucket, destKey, ...rest) {
-  forget(destBucket, destKey);
-  // s3rver copies the source's MD5 file, which an object written here does not have: write it first.
+  // s3rver copies the source's metadata and MD5 files, which an object written here does not
+  // have: write them first, as s3rver would have.
   try {
-    const { etag } = await this.getMetadata(srcBucket, srcKey);
+    const {
+      etag,
+      'last-modified': _,
+      'content-length': __,
+      ...metadata
+    } = await this.getMetadata(srcBucket, srcKey);
+    await writeFile(this.getResourcePath(srcBucket, srcKey, 'metadata.json'), JSON.stringify(metadata));
     await writeFile(this.getResourcePath(srcBucket, srcKey, 'object.md5'), JSON.parse(etag));
   } catch (error) {
     if (error.code !== 'ENOENT') throw error;
   }
+  forget(destBucket, destKey);
+  journal.delete(destBucket, destKey);
   return copyObject.call(this, srcBucket, srcKey, destBucket, destKey, ...rest);
 };
 store.deleteObject = async function deleteObjectForgetting(bucket, key) {
   forget(bucket, key);
+  journal.delete(bucket, key);
   directories.clear();
   return deleteObject.call(this, bucket, key);
 };
 store.deleteBucket = async function deleteBucketForgetting(bucket) {
   forgetAll();
+  journal.deleteBucket(bucket);
   return deleteBucket.call(this, bucket);
 };
 
@@ -255,10 +271,7 @@ store.putObject = async function putObjectWhole(object) {
     }
     const digest = md5.digest('hex');
     const place = async () => {
-      await writeFile(
-        this.getResourcePath(object.bucket, object.key, 'metadata.json'),
-        JSON.stringify({ ...storedMetadata(object.metadata), [MD5_FIELD]: digest }),
-      );
+      journal.set(object.bucket, object.key, { ...storedMetadata(object.metadata), [MD5_FIELD]: digest });
       await rename(temporary, objectPath);
     };
     try {
@@ -313,5 +326,8 @@ answerGarbageCollection(parentPort);
 parentPort.on('message', (message) => {
   if (message !== 'close') return;
   // Every write is on disk when its response is sent: closing only stops listening.
-  server.close(() => parentPort.postMessage({ type: 'closed' }));
+  server.close(() => {
+    journal.close();
+    parentPort.postMessage({ type: 'closed' });
+  });
 });

@@ -1,0 +1,64 @@
+// The local S3's journal of object metadata: what a restart (or a crash at any moment) reads back.
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MetadataJournal } from '../../local/s3-metadata-journal.mjs';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function journalPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dpia-s3-journal-'));
+  dirs.push(dir);
+  return join(dir, 's3.metadata.jsonl');
+}
+
+describe('the local S3 metadata journal', () => {
+  it('reads back the last metadata of each key, without what was deleted, after a restart', () => {
+    const path = journalPath();
+    const first = new MetadataJournal(path);
+    first.set('raw', 'inbound/a', { 'content-type': 'message/rfc822', md5: '1' });
+    first.set('raw', 'inbound/b', { md5: '2' });
+    first.set('raw', 'inbound/a', { md5: '3' });
+    first.delete('raw', 'inbound/b');
+    first.set('evidence', 'mail/x', { md5: '4' });
+    first.set('gone', 'k', { md5: '5' });
+    first.deleteBucket('gone');
+    first.close();
+
+    const again = new MetadataJournal(path);
+    expect(again.get('raw', 'inbound/a')).toEqual({ md5: '3' });
+    expect(again.get('raw', 'inbound/b')).toBeUndefined();
+    expect(again.get('evidence', 'mail/x')).toEqual({ md5: '4' });
+    expect(again.get('gone', 'k')).toBeUndefined();
+    // Rewritten on open with only what is live.
+    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(2);
+    again.close();
+  });
+
+  it('ignores a line a crash cut short', () => {
+    const path = journalPath();
+    const journal = new MetadataJournal(path);
+    journal.set('raw', 'inbound/a', { md5: '1' });
+    journal.close();
+    appendFileSync(path, '{"b":"raw","k":"inbound/b","m":{"md');
+    const again = new MetadataJournal(path);
+    expect(again.get('raw', 'inbound/a')).toEqual({ md5: '1' });
+    expect(again.get('raw', 'inbound/b')).toBeUndefined();
+    again.set('raw', 'inbound/c', { md5: '2' });
+    again.close();
+    expect(new MetadataJournal(path).get('raw', 'inbound/c')).toEqual({ md5: '2' });
+  });
+
+  it('rewrites itself once it is mostly overwritten lines', () => {
+    const path = journalPath();
+    const journal = new MetadataJournal(path);
+    for (let i = 0; i < 12_000; i++) journal.set('raw', `k${i % 10}`, { md5: String(i) });
+    journal.close();
+    expect(readFileSync(path, 'utf8').trim().split('\n').length).toBeLessThan(3_000);
+    expect(new MetadataJournal(path).get('raw', 'k9')).toEqual({ md5: '11999' });
+  });
+});
