@@ -7,6 +7,9 @@ import type { BenchOptions, BenchResult } from './result.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
+/** Set in a benchmark's child process: its stack's data directory is left to this parent to remove. */
+export const ISOLATED_ENV = 'DPIA_BENCH_ISOLATED';
+
 /** The data directories of the benchmarks' stacks, removed at the end (support/stack.ts benchDataDir). */
 const leftDirectories: string[] = [];
 
@@ -26,7 +29,7 @@ export function runIsolated(
     ['--import', 'tsx', 'bench/support/child.ts', module, exportName, JSON.stringify(options)],
     {
       cwd: root,
-      env: { ...process.env, DPIA_LOG_LEVEL: 'silent', SMTP_TRANSPORT: '' },
+      env: { ...process.env, DPIA_LOG_LEVEL: 'silent', SMTP_TRANSPORT: '', [ISOLATED_ENV]: '1' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );

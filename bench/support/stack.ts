@@ -18,6 +18,7 @@ import type { LocalStack } from '../../local/runner.js';
 import { type ScratchOptions, startScratchStack } from '../../local/scratch.js';
 import { watchSentMail } from '../../local/ses.js';
 import { watchExecutionEnds } from '../../local/stepfunctions/run.js';
+import { ISOLATED_ENV } from './isolate.js';
 
 /** Marks the benchmark's own polling clients, whose requests the RequestCounter leaves out. */
 export const WATCHER_AGENT = 'camera-dpia-bench-watcher';
@@ -52,7 +53,8 @@ export interface BenchStack {
  */
 export function benchDataDir(): ScratchOptions {
   const parent = process.send?.bind(process);
-  if (!parent) return {};
+  // Only a child of support/isolate.ts has a parent that removes it (a vitest worker has IPC too).
+  if (!parent || process.env[ISOLATED_ENV] !== '1') return {};
   return { onDataDir: (dir) => parent({ tempDir: dir }), keepDataDir: true };
 }
 

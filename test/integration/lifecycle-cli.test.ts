@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +23,8 @@ const dpia = (...args: string[]) => runDpia(t.stack.config, args);
 describe('the dpia command line against the local stack', () => {
   it('proposes, replies as a consultee over SMTP, and shows the status', async () => {
     const input = proposalInput({ consultees: 2, tag: 'cli' });
-    const file = join(mkdtempSync(join(tmpdir(), 'dpia-cli-')), 'proposal.json');
+    // In the stack's data directory, which goes with the stack.
+    const file = join(t.dataDir, 'proposal-cli.json');
     writeFileSync(file, JSON.stringify(input));
     const proposed = await dpia('propose', file);
     expect(proposed.code, proposed.stderr).toBe(0);

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDpia } from '../support/cli.js';
@@ -18,7 +17,8 @@ const dpia = (args: string[], ports: Partial<Record<'api' | 'ses' | 'smtp', numb
 
 async function propose(tag: string, consultees = 2) {
   const input = proposalInput({ consultees, tag });
-  const file = join(mkdtempSync(join(tmpdir(), 'dpia-mgr-')), 'proposal.json');
+  // In the stack's data directory, which goes with the stack.
+  const file = join(t.dataDir, `proposal-${tag}.json`);
   writeFileSync(file, JSON.stringify(input));
   const run = await dpia(['propose', file, '--deadline', '20d']);
   expect(run.code, run.stderr).toBe(0);

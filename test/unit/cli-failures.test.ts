@@ -2,10 +2,10 @@
 // the sentence on stderr. The connections here are real (to a port nothing listens on), so the
 // errors are the ones fetch and nodemailer raise, not stand-ins; cli/failure.ts picks the sentence
 // by the error's class.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { reach } from '../../cli/api.js';
 import { replyCommand } from '../../cli/commands/reply.js';
 import { ApiUnreachableError, CliError } from '../../cli/errors.js';
@@ -44,10 +44,9 @@ describe('when nothing answers at the local stack', () => {
 
   it('names the SES store and the SMTP server the same way', async () => {
     const port = await freePort();
-    const config = resolveLocalConfig(
-      {},
-      { dataDir: mkdtempSync(join(tmpdir(), 'dpia-cli-')), ports: { ses: port, smtp: port } },
-    );
+    const dataDir = mkdtempSync(join(tmpdir(), 'dpia-cli-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const config = resolveLocalConfig({}, { dataDir, ports: { ses: port, smtp: port } });
     const client = new LocalStackClient(config);
 
     const store = await failureOf(client.sentMail());
