@@ -102,10 +102,14 @@ export async function benchLifecycle({ quick }: BenchOptions): Promise<BenchResu
 
     const checks = await lifecycleChecks(b, driven, count * rounds + 1);
     const drift = Math.abs(floorCalls.dynamodb - systemCalls.dynamodb) / systemCalls.dynamodb;
+    // The system's count moves with the load (a reply that takes the step-by-step path, a task
+    // retried after a timeout: a few calls more each). Over the quick run's 2 proposals a handful
+    // of those is 5% of the average; over 20, a tenth of that.
+    const allowed = quick ? 0.15 : 0.05;
     checks.push(
       check(
-        'the floor issues the call mix the system was seen to issue (DynamoDB within 5%, SES and S3 equal)',
-        drift <= 0.05 && floorCalls.ses === systemCalls.ses && floorCalls.s3 === systemCalls.s3,
+        `the floor issues the call mix the system was seen to issue (DynamoDB within ${allowed * 100}%, SES and S3 equal)`,
+        drift <= allowed && floorCalls.ses === systemCalls.ses && floorCalls.s3 === systemCalls.s3,
         `per proposal: system ${describeCalls(systemCalls)}; floor ${describeCalls(floorCalls)}`,
       ),
     );
