@@ -4,12 +4,13 @@
 // local S3 costs this machine's disk (ext4 with no journal looks over every inode freed in the last
 // minutes before it hands out a new one), and a reply's raw mail is a PUT.
 //
-// A line is `{"b":bucket,"k":key,"m":{...}}` (the object's metadata, written before its content
+// A line is `{"b":bucket,"k":key,"m":{metadata,md5}}` (the object's, written before its content
 // is put in place), `{"b":bucket,"k":key,"d":1}` (forgotten: deleted, or its metadata written as
 // s3rver writes it) or `{"b":bucket,"D":1}` (the bucket deleted). On open the journal is read, a
 // line a crash cut short ignored, and rewritten with what is live; it is rewritten the same way
 // whenever it has grown to twice that and more than REWRITE_AFTER lines.
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { jsonLines, replaceFile } from './journal-file.mjs';
 
 const REWRITE_AFTER = 10_000;
 
@@ -23,18 +24,8 @@ export class MetadataJournal {
 
   constructor(path) {
     this.#path = path;
-    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
-    // Only whole lines: the last one may have been cut short by a crash.
-    for (const line of text.slice(0, text.lastIndexOf('\n') + 1).split('\n')) {
-      if (line === '') continue;
-      let entry;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        continue;
-      }
-      this.#apply(entry);
-    }
+    // A line cut short by a crash does not parse, and is left out.
+    for (const entry of jsonLines(path)) this.#apply(entry);
     this.#rewrite();
   }
 
@@ -93,15 +84,13 @@ export class MetadataJournal {
     if (this.#lines > REWRITE_AFTER && this.#lines > 2 * this.#live) this.#rewrite();
   }
 
-  /** The journal becomes what is live, through a temporary file and a rename (atomic). */
+  /** The journal becomes what is live, replaced whole. */
   #rewrite() {
     this.close();
     const lines = [];
     for (const [b, keys] of this.#buckets)
       for (const [k, m] of keys) lines.push(`${JSON.stringify({ b, k, m })}\n`);
-    const temporary = `${this.#path}.tmp`;
-    writeFileSync(temporary, lines.join(''));
-    renameSync(temporary, this.#path);
+    replaceFile(this.#path, lines.join(''));
     this.#fd = openSync(this.#path, 'a');
     this.#lines = lines.length;
   }

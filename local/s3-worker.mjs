@@ -2,7 +2,7 @@
 // workerData.directory, and the project's buckets are created on start (what they hold is kept).
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { stat as fsStat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { stat as fsStat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -115,32 +115,26 @@ const forgetAll = () => {
 // An object written here has its metadata and MD5 in the metadata journal
 // (s3-metadata-journal.mjs), not in the two files s3rver writes beside it (issue 17): a PUT creates
 // one file, its content. An object s3rver wrote itself (a copy, new metadata) has its files and is
-// read by s3rver; one written by an earlier version of this worker has its MD5 in its metadata file.
-const MD5_FIELD = 'x-local-stack-md5';
+// read by s3rver.
 const journal = new MetadataJournal(`${directory}.metadata.jsonl`);
 
 store.getMetadata = async function getMetadataKept(bucket, key) {
   const kept = described.get(describedKey(bucket, key));
   if (kept) return { ...kept };
-  let stored = journal.get(bucket, key);
-  if (stored === undefined) {
-    try {
-      stored = JSON.parse(await readFile(this.getResourcePath(bucket, key, 'metadata.json'), 'utf8'));
-    } catch (error) {
-      if (error.code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
-    }
-    if (typeof stored?.[MD5_FIELD] !== 'string') return getMetadata.call(this, bucket, key);
-  }
+  const journalled = journal.get(bucket, key);
+  if (!journalled) return getMetadata.call(this, bucket, key);
   // As s3rver's: the object's own stat, which throws ENOENT when it is not there.
   const stat = await fsStat(this.getResourcePath(bucket, key, 'object'));
-  const { [MD5_FIELD]: md5, ...metadata } = stored;
-  return {
-    ...metadata,
-    etag: JSON.stringify(md5),
-    'last-modified': stat.mtime.toUTCString(),
-    'content-length': stat.size,
-  };
+  return description(journalled.metadata, journalled.md5, stat);
 };
+
+/** What getMetadata answers for an object: its stored metadata, its MD5 as the ETag, and its file's stat. */
+const description = (metadata, md5, stat) => ({
+  ...metadata,
+  etag: JSON.stringify(md5),
+  'last-modified': stat.mtime.toUTCString(),
+  'content-length': stat.size,
+});
 store.putMetadata = async function putMetadataForgetting(bucket, key, ...rest) {
   forget(bucket, key);
   journal.delete(bucket, key);
@@ -149,17 +143,13 @@ store.putMetadata = async function putMetadataForgetting(bucket, key, ...rest) {
 store.copyObject = async function copyObjectForgetting(srcBucket, srcKey, destBucket, destKey, ...rest) {
   // s3rver copies the source's metadata and MD5 files, which an object written here does not
   // have: write them first, as s3rver would have.
-  try {
-    const {
-      etag,
-      'last-modified': _,
-      'content-length': __,
-      ...metadata
-    } = await this.getMetadata(srcBucket, srcKey);
-    await writeFile(this.getResourcePath(srcBucket, srcKey, 'metadata.json'), JSON.stringify(metadata));
-    await writeFile(this.getResourcePath(srcBucket, srcKey, 'object.md5'), JSON.parse(etag));
-  } catch (error) {
-    if (error.code !== 'ENOENT') throw error;
+  const journalled = journal.get(srcBucket, srcKey);
+  if (journalled) {
+    await writeFile(
+      this.getResourcePath(srcBucket, srcKey, 'metadata.json'),
+      JSON.stringify(journalled.metadata),
+    );
+    await writeFile(this.getResourcePath(srcBucket, srcKey, 'object.md5'), journalled.md5);
   }
   forget(destBucket, destKey);
   journal.delete(destBucket, destKey);
@@ -270,8 +260,10 @@ store.putObject = async function putObjectWhole(object) {
       await pipeline(object.content, count, createWriteStream(temporary));
     }
     const digest = md5.digest('hex');
+    // A plain copy: what the journal and the kept description hold must not change with the request.
+    const metadata = JSON.parse(JSON.stringify(storedMetadata(object.metadata)));
     const place = async () => {
-      journal.set(object.bucket, object.key, { ...storedMetadata(object.metadata), [MD5_FIELD]: digest });
+      journal.set(object.bucket, object.key, { metadata, md5: digest });
       await rename(temporary, objectPath);
     };
     try {
@@ -291,13 +283,10 @@ store.putObject = async function putObjectWhole(object) {
       described.delete(oldest);
       forgetContent(oldest);
     }
-    described.set(cacheKey, {
-      ...JSON.parse(JSON.stringify(storedMetadata(object.metadata))),
-      etag: JSON.stringify(digest),
-      'last-modified': stat.mtime.toUTCString(),
-      'content-length': stat.size,
-    });
-    if (chunks && size <= KEPT_OBJECT_BYTES) keepContent(cacheKey, Buffer.concat(chunks, size));
+    described.set(cacheKey, description(metadata, digest, stat));
+    if (chunks && size <= KEPT_OBJECT_BYTES) {
+      keepContent(cacheKey, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    }
     return { size, md5: digest };
   } catch (error) {
     await rm(temporary, { force: true });

@@ -16,12 +16,11 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { replaceFile, wholeLines } from './journal-file.mjs';
 
 /** Past this size, an empty journal is cut back to nothing (a busy stack would otherwise grow it for ever). */
 const TRUNCATE_AT_BYTES = 1024 * 1024;
@@ -40,10 +39,8 @@ export const journalPath = (smtpDir: string): string => join(smtpDir, 'pending.j
  */
 export function readPending(smtpDir: string): PendingEvent[] {
   const pending = new Map<string, string>();
-  const path = journalPath(smtpDir);
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
   // Only whole lines: the last one may have been cut short by a crash, and its 250 never went out.
-  for (const line of text.slice(0, text.lastIndexOf('\n') + 1).split('\n')) {
+  for (const line of wholeLines(journalPath(smtpDir))) {
     if (line.startsWith('-')) pending.delete(line.slice(1));
     else if (line.startsWith('+')) {
       const space = line.indexOf(' ');
@@ -70,10 +67,7 @@ export class PendingJournal {
   /** Opens the journal for appending, rewritten to hold only `pending` (what readPending returned). */
   constructor(smtpDir: string, pending: PendingEvent[]) {
     const path = journalPath(smtpDir);
-    const temporary = `${path}.tmp`;
-    writeFileSync(temporary, pending.map(({ id, event }) => `+${id} ${event}\n`).join(''));
-    // A rename is atomic: a crash here leaves the old journal or the new one, both whole.
-    renameSync(temporary, path);
+    replaceFile(path, pending.map(({ id, event }) => `+${id} ${event}\n`).join(''));
     for (const { id } of pending) this.open.add(id);
     // The markers an earlier version left are in the journal now.
     const legacy = join(smtpDir, 'pending');

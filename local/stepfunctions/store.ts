@@ -14,12 +14,11 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  renameSync,
   unlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { jsonLines, replaceFile } from '../journal-file.mjs';
 import type { Json } from './definition.js';
 
 export interface StateMachineRecord {
@@ -114,7 +113,7 @@ export class StepFunctionsStore {
   }
 
   saveStateMachines(machines: StateMachineRecord[]): void {
-    atomicWrite(this.machinesFile, JSON.stringify(machines, null, 1));
+    replaceFile(this.machinesFile, JSON.stringify(machines, null, 1));
   }
 
   /** Every execution's last saved record (a journal of more than one line is compacted). */
@@ -123,17 +122,17 @@ export class StepFunctionsStore {
     for (const f of readdirSync(this.executionsDir)) {
       const file = join(this.executionsDir, f);
       if (f.endsWith('.jsonl')) {
-        const lines = readLines<StoredExecution>(file);
+        const lines = jsonLines(file) as StoredExecution[];
         const stored = lines.at(-1);
         if (!stored) continue;
-        if (lines.length > 1) atomicWrite(file, `${JSON.stringify(stored)}\n`);
+        if (lines.length > 1) replaceFile(file, `${JSON.stringify(stored)}\n`);
         records.push(this.restored(stored));
       } else if (f.endsWith('.json')) {
         // A record from before the journals (the whole record, definition included): converted,
         // unless a crash came between its journal's write and this file's removal.
         if (!existsSync(`${file}l`)) {
           const record = JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord;
-          atomicWrite(`${file}l`, `${JSON.stringify(this.stored(record))}\n`);
+          replaceFile(`${file}l`, `${JSON.stringify(this.stored(record))}\n`);
           records.push(record);
         }
         unlinkSync(file);
@@ -153,7 +152,7 @@ export class StepFunctionsStore {
     }
     // Ended (nothing more will be appended) or grown long: the journal becomes its last record.
     this.files.close(file);
-    atomicWrite(file, line);
+    replaceFile(file, line);
     if (execution.status === 'RUNNING') this.journalLines.set(file, 1);
     else this.journalLines.delete(file);
   }
@@ -169,8 +168,7 @@ export class StepFunctionsStore {
 
   loadHistory(executionArn: string): HistoryEvent[] {
     const file = join(this.historyDir, `${fileId(executionArn)}.jsonl`);
-    if (!existsSync(file)) return [];
-    return readLines(file);
+    return jsonLines(file) as HistoryEvent[];
   }
 
   /** Closes every file kept open (the engine is stopping). */
@@ -189,7 +187,7 @@ export class StepFunctionsStore {
     if (hash === undefined) {
       hash = createHash('sha256').update(definition).digest('hex').slice(0, 40);
       const file = join(this.definitionsDir, `${hash}.json`);
-      if (!existsSync(file)) atomicWrite(file, definition);
+      if (!existsSync(file)) replaceFile(file, definition);
       this.definitions.set(definition, hash);
     }
     return hash;
@@ -254,23 +252,4 @@ class AppendFiles {
   }
 }
 
-function readLines<T>(file: string): T[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as T];
-      } catch {
-        return []; // a line cut short by a crash mid-write
-      }
-    });
-}
-
 const fileId = (arn: string): string => createHash('sha256').update(arn).digest('hex').slice(0, 40);
-
-function atomicWrite(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
-}
