@@ -1,11 +1,4 @@
-// How the dpia command reports a failure (issue 18): typed end to end, from the refused socket to
-// the sentence on stderr. The connections here are real (to a port nothing listens on), so the
-// errors are the ones fetch and nodemailer raise, not stand-ins; cli/failure.ts picks the sentence
-// by the error's class.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reach } from '../../cli/api.js';
 import { replyCommand } from '../../cli/commands/reply.js';
 import { ApiUnreachableError, CliError } from '../../cli/errors.js';
@@ -14,6 +7,7 @@ import { LocalStackClient } from '../../local/client.js';
 import { LocalConfigError, resolveLocalConfig } from '../../local/config.js';
 import { isConnectionFailure, StackUnreachableError } from '../../local/errors.js';
 import { freePort } from '../support/ports.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const failureOf = (promise: Promise<unknown>): Promise<unknown> =>
   promise.then(
@@ -44,9 +38,7 @@ describe('when nothing answers at the local stack', () => {
 
   it('names the SES store and the SMTP server the same way', async () => {
     const port = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), 'dpia-cli-'));
-    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
-    const config = resolveLocalConfig({}, { dataDir, ports: { ses: port, smtp: port } });
+    const config = resolveLocalConfig({}, { dataDir: tempDir('cli'), ports: { ses: port, smtp: port } });
     const client = new LocalStackClient(config);
 
     const store = await failureOf(client.sentMail());

@@ -1,20 +1,11 @@
 // The local S3's journal of object metadata: what a restart (or a crash at any moment) reads back.
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MetadataJournal } from '../../local/s3-metadata-journal.mjs';
+import { tempDir } from '../support/temp-dir.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function journalPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dpia-s3-journal-'));
-  dirs.push(dir);
-  return join(dir, 's3.metadata.jsonl');
-}
+const journalPath = (): string => join(tempDir('s3-journal'), 's3.metadata.jsonl');
 
 describe('the local S3 metadata journal', () => {
   it('reads back the last metadata of each key, without what was deleted, after a restart', () => {

@@ -1,36 +1,16 @@
 // The SES-receiving stand-in's journal of accepted, not yet handled messages: what a crash at any
 // moment leaves to be handed over again on the next start.
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { journalPath, PendingJournal, readPending } from '../../local/smtp-journal.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function smtpDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dpia-journal-'));
-  dirs.push(dir);
-  return dir;
-}
+import { tempDir } from '../support/temp-dir.js';
 
 const event = (subject: string) => JSON.stringify({ Records: [{ ses: { mail: { subject } } }] });
 
 describe('the pending journal', () => {
   it('hands over again every accepted message not marked done, in the order accepted', () => {
-    const dir = smtpDir();
+    const dir = tempDir('journal');
     const journal = new PendingJournal(dir, readPending(dir));
     journal.add('a1', event('first'));
     journal.add('b2', event('second'));
@@ -44,7 +24,7 @@ describe('the pending journal', () => {
   });
 
   it('ignores a line a crash cut short: its sender was never told 250', () => {
-    const dir = smtpDir();
+    const dir = tempDir('journal');
     const journal = new PendingJournal(dir, []);
     journal.add('a1', event('whole'));
     journal.close();
@@ -53,7 +33,7 @@ describe('the pending journal', () => {
   });
 
   it('rewrites itself on start with only what is still pending, and keeps appending after it', () => {
-    const dir = smtpDir();
+    const dir = tempDir('journal');
     const first = new PendingJournal(dir, []);
     for (let i = 0; i < 50; i++) first.add(`m${i}`, event(`message ${i}`));
     for (let i = 0; i < 49; i++) first.done(`m${i}`);
@@ -66,7 +46,7 @@ describe('the pending journal', () => {
   });
 
   it('takes over the one-file-per-message markers an earlier stack left in pending/', () => {
-    const dir = smtpDir();
+    const dir = tempDir('journal');
     mkdirSync(join(dir, 'pending'));
     writeFileSync(join(dir, 'pending', 'old1.json'), `${event('left by an earlier version')}\n`);
     writeFileSync(join(dir, 'pending', 'old2.json.tmp'), '{"Rec');
@@ -79,7 +59,7 @@ describe('the pending journal', () => {
   });
 
   it('is cut back to nothing once it has grown large and nothing is pending', () => {
-    const dir = smtpDir();
+    const dir = tempDir('journal');
     const journal = new PendingJournal(dir, []);
     journal.add('slow', event('handled last'));
     const big = event('x'.repeat(10_000));
@@ -95,7 +75,7 @@ describe('the pending journal', () => {
   });
 
   it('records nothing after it is closed, so a late outcome leaves the message to the next start', () => {
-    const dir = smtpDir();
+    const dir = tempDir('journal');
     const journal = new PendingJournal(dir, []);
     journal.add('a1', event('late'));
     journal.close();

@@ -1,21 +1,10 @@
 // What the local Step Functions keeps on disk of an execution, and reads back after a restart
 // (kill -9 included): each save a line of its journal, the last complete line wins.
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ExecutionRecord, StepFunctionsStore } from '../../local/stepfunctions/store.js';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function freshDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dpia-sfn-store-'));
-  dirs.push(dir);
-  return dir;
-}
+import { tempDir } from '../support/temp-dir.js';
 
 const DEFINITION = JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } });
 
@@ -41,7 +30,7 @@ const lineCount = (file: string) => readFileSync(file, 'utf8').split('\n').filte
 
 describe('the local Step Functions store', () => {
   it('reads back the last save of each execution, with its definition, after a restart', () => {
-    const dir = freshDir();
+    const dir = tempDir('sfn-store');
     const store = new StepFunctionsStore(dir);
     store.saveExecution(record('one'));
     const resumed = { stateName: 'A', input: { step: 2 }, enteredAt: 5, entry: 1 };
@@ -59,7 +48,7 @@ describe('the local Step Functions store', () => {
   });
 
   it('passes over a last line that a crash cut short, resuming from the save before it', () => {
-    const dir = freshDir();
+    const dir = tempDir('sfn-store');
     const store = new StepFunctionsStore(dir);
     store.saveExecution(record('cut', { eventCount: 4 }));
     store.close();
@@ -70,7 +59,7 @@ describe('the local Step Functions store', () => {
   });
 
   it('keeps a journal short: one line once the execution ends, and compacted while it runs long', () => {
-    const dir = freshDir();
+    const dir = tempDir('sfn-store');
     const store = new StepFunctionsStore(dir);
     for (let i = 1; i <= 200; i++) store.saveExecution(record('long', { eventCount: i }));
     const [journal] = journals(dir);
@@ -82,7 +71,7 @@ describe('the local Step Functions store', () => {
   });
 
   it('reads an execution saved before the journals (one JSON file with its definition)', () => {
-    const dir = freshDir();
+    const dir = tempDir('sfn-store');
     new StepFunctionsStore(dir).close(); // the folders
     const old = record('old', { eventCount: 7 });
     writeFileSync(join(dir, 'executions', 'abc.json'), JSON.stringify(old));
