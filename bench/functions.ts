@@ -196,10 +196,9 @@ const clientNames = (clients: string[]): string =>
  * beside it (a Chromium function's driver).
  */
 function externalImports(metafile: Metafile): string[] {
-  const paths = new Set<string>();
-  for (const output of Object.values(metafile.outputs))
-    for (const i of output.imports) if (i.external && !i.path.startsWith('node:')) paths.add(i.path);
-  return [...paths].sort();
+  return importOrder(metafile)
+    .filter((path) => !path.startsWith('node:'))
+    .sort();
 }
 
 /**

@@ -13,40 +13,37 @@ import { join } from 'node:path';
 /** Microseconds on the monotonic clock V8's profiler stamps its samples with. */
 const monotonicMicros = (): number => Number(process.hrtime.bigint() / 1000n);
 
+/**
+ * Runs `work` as a measured window. With DPIA_BENCH_PROFILE=<dir>, V8's profile of this thread is
+ * written too. With DPIA_BENCH_WINDOWS=<dir> only the window is, for a sampler outside the process:
+ * `perf record -k CLOCK_MONOTONIC` (node run with `--perf-basic-prof`) samples every thread's real
+ * CPU time, which a wall-clock profile of a loaded machine does not.
+ */
 export async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
-  const dir = process.env.DPIA_BENCH_PROFILE;
-  const windowsOnly = process.env.DPIA_BENCH_WINDOWS;
-  if (!dir && windowsOnly) return windowed(windowsOnly, name, work);
+  const profileDir = process.env.DPIA_BENCH_PROFILE;
+  const dir = profileDir ?? process.env.DPIA_BENCH_WINDOWS;
   if (!dir) return work();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 500 });
-  await session.post('Profiler.start');
+  const session = profileDir ? await startProfiler() : undefined;
   const start = monotonicMicros();
   try {
     return await work();
   } finally {
     const end = monotonicMicros();
-    const { profile } = await session.post('Profiler.stop');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    }
     writeFileSync(join(dir, `${name}.window.json`), JSON.stringify({ start, end }));
-    session.disconnect();
   }
 }
 
-/**
- * The window alone, without V8's profiler, for a sampler outside the process: with
- * DPIA_BENCH_WINDOWS=<dir>, `perf record -k CLOCK_MONOTONIC` (run with `node --perf-basic-prof`)
- * samples every thread's real CPU time, which a wall-clock profile of a loaded machine does not.
- */
-async function windowed<T>(dir: string, name: string, work: () => Promise<T>): Promise<T> {
-  const start = monotonicMicros();
-  try {
-    return await work();
-  } finally {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${name}.window.json`), JSON.stringify({ start, end: monotonicMicros() }));
-  }
+async function startProfiler(): Promise<Session> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return session;
 }
