@@ -64,11 +64,15 @@ export class PendingJournal {
   private readonly open = new Set<string>();
   private closed = false;
 
-  /** Opens the journal for appending, rewritten to hold only `pending` (what readPending returned). */
-  constructor(smtpDir: string, pending: PendingEvent[]) {
+  /** What was accepted and not handled when the journal was opened: to be handed over again. */
+  readonly pending: PendingEvent[];
+
+  /** Opens the journal for appending, rewritten to hold only what is pending. */
+  constructor(smtpDir: string) {
+    this.pending = readPending(smtpDir);
     const path = journalPath(smtpDir);
-    replaceFile(path, pending.map(({ id, event }) => `+${id} ${event}\n`).join(''));
-    for (const { id } of pending) this.open.add(id);
+    replaceFile(path, this.pending.map(({ id, event }) => `+${id} ${event}\n`).join(''));
+    for (const { id } of this.pending) this.open.add(id);
     // The markers an earlier version left are in the journal now.
     const legacy = join(smtpDir, 'pending');
     rmSync(legacy, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import { rawMailKey } from '../functions/shared/config.js';
 import { type SesCommonHeaders, type SesHeader, SesReceiptEvent } from '../functions/shared/ses-event.js';
 import { boundPort, listen, type RunningService } from './service.js';
-import { PendingJournal, readPending } from './smtp-journal.js';
+import { PendingJournal } from './smtp-journal.js';
 
 const SERVICE = 'SMTP';
 
@@ -55,9 +55,8 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
   const smtpDir = join(options.dataDir, 'smtp');
   const failedDir = join(smtpDir, 'failed');
   await mkdir(failedDir, { recursive: true });
-  // Replies accepted before a crash or stop whose handler never finished: handed over again below.
-  const pending = readPending(smtpDir);
-  const journal = new PendingJournal(smtpDir, pending);
+  // Replies accepted before a crash or stop whose handler never finished are handed over again below.
+  const journal = new PendingJournal(smtpDir);
 
   const storing = new Set<Promise<unknown>>();
   const retryTimers = new Set<NodeJS.Timeout>();
@@ -189,15 +188,15 @@ export async function startSmtp(options: SmtpOptions): Promise<RunningService> {
   await listen(server, SERVICE, options.host, options.port);
   const url = `smtp://${options.host}:${boundPort(server.server)}`;
 
-  for (const { id, event } of pending) {
-    let readable: string;
+  for (const { id, event } of journal.pending) {
+    let unreadable: string | undefined;
     try {
-      readable = JSON.stringify(SesReceiptEvent.parse(JSON.parse(event)));
+      if (!SesReceiptEvent.safeParse(JSON.parse(event)).success) unreadable = 'not an SES receipt event';
     } catch (error) {
-      giveUp(id, event, `has an unreadable pending event (${errorName(error)})`);
-      continue;
+      unreadable = errorName(error);
     }
-    deliver(readable, id);
+    if (unreadable) giveUp(id, event, `has an unreadable pending event (${unreadable})`);
+    else deliver(event, id);
   }
 
   return {

@@ -11,7 +11,7 @@ const event = (subject: string) => JSON.stringify({ Records: [{ ses: { mail: { s
 describe('the pending journal', () => {
   it('hands over again every accepted message not marked done, in the order accepted', () => {
     const dir = tempDir('journal');
-    const journal = new PendingJournal(dir, readPending(dir));
+    const journal = new PendingJournal(dir);
     journal.add('a1', event('first'));
     journal.add('b2', event('second'));
     journal.add('c3', event('third'));
@@ -25,7 +25,7 @@ describe('the pending journal', () => {
 
   it('ignores a line a crash cut short: its sender was never told 250', () => {
     const dir = tempDir('journal');
-    const journal = new PendingJournal(dir, []);
+    const journal = new PendingJournal(dir);
     journal.add('a1', event('whole'));
     journal.close();
     appendFileSync(journalPath(dir), `+b2 ${event('cut').slice(0, 20)}`);
@@ -34,11 +34,11 @@ describe('the pending journal', () => {
 
   it('rewrites itself on start with only what is still pending, and keeps appending after it', () => {
     const dir = tempDir('journal');
-    const first = new PendingJournal(dir, []);
+    const first = new PendingJournal(dir);
     for (let i = 0; i < 50; i++) first.add(`m${i}`, event(`message ${i}`));
     for (let i = 0; i < 49; i++) first.done(`m${i}`);
     first.close();
-    const second = new PendingJournal(dir, readPending(dir));
+    const second = new PendingJournal(dir);
     expect(readFileSync(journalPath(dir), 'utf8')).toBe(`+m49 ${event('message 49')}\n`);
     second.add('n1', event('after the restart'));
     second.done('m49');
@@ -52,7 +52,7 @@ describe('the pending journal', () => {
     writeFileSync(join(dir, 'pending', 'old2.json.tmp'), '{"Rec');
     const pending = readPending(dir);
     expect(pending).toEqual([{ id: 'old1', event: event('left by an earlier version') }]);
-    const journal = new PendingJournal(dir, pending);
+    const journal = new PendingJournal(dir);
     expect(existsSync(join(dir, 'pending'))).toBe(false);
     journal.done('old1');
     expect(readPending(dir)).toEqual([]);
@@ -60,7 +60,7 @@ describe('the pending journal', () => {
 
   it('is cut back to nothing once it has grown large and nothing is pending', () => {
     const dir = tempDir('journal');
-    const journal = new PendingJournal(dir, []);
+    const journal = new PendingJournal(dir);
     journal.add('slow', event('handled last'));
     const big = event('x'.repeat(10_000));
     for (let i = 0; i < 150; i++) {
@@ -76,7 +76,7 @@ describe('the pending journal', () => {
 
   it('records nothing after it is closed, so a late outcome leaves the message to the next start', () => {
     const dir = tempDir('journal');
-    const journal = new PendingJournal(dir, []);
+    const journal = new PendingJournal(dir);
     journal.add('a1', event('late'));
     journal.close();
     journal.done('a1');
