@@ -57,9 +57,13 @@ interface ColdImport {
 
 export async function benchFunctions({ quick }: BenchOptions): Promise<BenchResult[]> {
   const runs = quick ? 2 : 4;
-  const specs = quick
-    ? functionRegistry.filter((f) => QUICK_FUNCTIONS.includes(f.name)).slice(0, 3)
-    : functionRegistry;
+  // DPIA_BENCH_FUNCTIONS=review,web-home measures just those (for working on one function).
+  const chosen = process.env.DPIA_BENCH_FUNCTIONS?.split(',');
+  const specs = chosen
+    ? functionRegistry.filter((f) => chosen.includes(f.name))
+    : quick
+      ? functionRegistry.filter((f) => QUICK_FUNCTIONS.includes(f.name)).slice(0, 3)
+      : functionRegistry;
   // Under node_modules, so the bundles' `@aws-sdk/*` imports resolve as on Lambda.
   const cache = join(root, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
@@ -218,21 +222,35 @@ function importOrder(metafile: Metafile): string[] {
 
 const CLIENTS_DIR = join(root, 'functions', 'shared', 'clients');
 
-/** The modules of functions/shared/clients/ a bundle includes: the SDK clients the function builds. */
+/**
+ * The modules of functions/shared/clients/ whose code is in the bundle: the SDK clients the function
+ * builds. (The metafile lists every module the bundle's imports reached, those tree-shaken out too.)
+ */
 function clientModules(metafile: Metafile): string[] {
-  const inputs = new Set(Object.keys(metafile.inputs).map((path) => join(root, path)));
+  const inputs = new Set(
+    Object.values(metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+        .map(([path]) => join(root, path)),
+    ),
+  );
   return readdirSync(CLIENTS_DIR)
     .map((name) => join(CLIENTS_DIR, name))
     .filter((path) => inputs.has(path) && /\bnew \w+Client\(/.test(readFileSync(path, 'utf8')));
 }
 
-/** An entry that imports what a function leaves external, in its order, and builds its SDK clients. */
+/**
+ * An entry that imports what a function leaves external, in its order, and builds its SDK clients.
+ * Each module is imported as a namespace the handler returns: esbuild drops a bare `import 'x'` of
+ * a Node built-in, and of our client modules (package.json declares functions/ free of side
+ * effects), which left the floor without the clients it claims to build.
+ */
 function floorEntry(file: string, imports: string[], clients: string[]): string {
   mkdirSync(join(file, '..'), { recursive: true });
+  const modules = [...imports, ...clients.map((c) => relative(join(file, '..'), c))];
   const lines = [
-    ...imports.map((e) => `import '${e}';`),
-    ...clients.map((c) => `import '${relative(join(file, '..'), c)}';`),
-    'export const handler = async () => ({});',
+    ...modules.map((m, i) => `import * as m${i} from '${m}';`),
+    `export const handler = async () => [${modules.map((_, i) => `m${i}`).join(', ')}];`,
   ];
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
