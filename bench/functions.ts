@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { build, type Metafile } from 'esbuild';
 import { type FunctionSpec, functionRegistry } from '../functions/registry.js';
 import { CHROMIUM_PACKAGES } from '../infra/constructs/packages.js';
-import { type BenchOptions, type BenchResult, check, median } from './support/result.js';
+import { type BenchCheck, type BenchOptions, type BenchResult, check, median } from './support/result.js';
 
 const root = new URL('..', import.meta.url).pathname;
 /**
@@ -97,6 +97,7 @@ export async function benchFunctions({ quick }: BenchOptions): Promise<BenchResu
           spec,
           b,
           await pairedImports(b.file, floor.file, runs),
+          floor,
           bareCold,
           externals,
           clients,
@@ -151,6 +152,7 @@ function functionResult(
   spec: FunctionSpec,
   b: Bundle,
   { cold, floor, ratio: coldRatio }: Paired,
+  floorBundle: Bundle,
   bare: ColdImport,
   externals: string[],
   clients: string[],
@@ -175,6 +177,7 @@ function functionResult(
       `largest: ${largestInputs(b.metafile, 3)}`,
     checks: [
       check(`${spec.name} bundles and its handler imports in a fresh process`, Number.isFinite(cold.process)),
+      floorCheck(spec.name, b, floorBundle, clients),
     ],
     data: {
       bytes: b.bytes,
@@ -190,6 +193,21 @@ function functionResult(
       inputs: packageBytes(b.metafile),
     },
   };
+}
+
+/** The floor imports exactly what the bundle imports and keeps the code of each client it builds. */
+function floorCheck(name: string, b: Bundle, floor: Bundle, clients: string[]): BenchCheck {
+  const wanted = new Set(importOrder(b.metafile));
+  const imported = new Set(importOrder(floor.metafile));
+  const built = new Set(clientModules(floor.metafile));
+  const missing = [...wanted].filter((path) => !imported.has(path));
+  const extra = [...imported].filter((path) => !wanted.has(path));
+  const unbuilt = clients.filter((c) => !built.has(c)).map((c) => relative(root, c));
+  return check(
+    `${name}'s floor imports the bundle's ${wanted.size} external modules, no more, and builds its ${clients.length} SDK clients`,
+    missing.length + extra.length + unbuilt.length === 0,
+    `missing ${missing.join(', ') || 'none'}; extra ${extra.join(', ') || 'none'}; clients not built ${unbuilt.join(', ') || 'none'}`,
+  );
 }
 
 const clientNames = (clients: string[]): string =>
