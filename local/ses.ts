@@ -280,9 +280,16 @@ function persistenceHook(store: SesStore): PersistenceHook {
   return hook;
 }
 
-/** The package's relay to a real SMTP server (only when its SMTP_TRANSPORT is set). */
-const smtpRelay = () =>
-  require('aws-ses-v2-local/dist/smtp.js') as { sendEmailToSmtp(email: Email): Promise<void> };
+/**
+ * The package's relay to a real SMTP server (only when its SMTP_TRANSPORT is set). Loaded on the
+ * first send and kept: a `require` per send resolved the path again each time (through tsx's
+ * resolver when the stack runs from source), some 50 µs of main-thread CPU a SendEmail.
+ */
+let relay: { sendEmailToSmtp(email: Email): Promise<void> } | undefined;
+const smtpRelay = () => {
+  relay ??= require('aws-ses-v2-local/dist/smtp.js') as { sendEmailToSmtp(email: Email): Promise<void> };
+  return relay;
+};
 
 /** The package's .eml builder. */
 const emlFile = () =>
