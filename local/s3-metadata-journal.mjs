@@ -6,11 +6,12 @@
 //
 // A line is `{"b":bucket,"k":key,"m":{metadata,md5}}` (the object's, written before its content
 // is put in place), `{"b":bucket,"k":key,"d":1}` (forgotten: deleted, or its metadata written as
-// s3rver writes it) or `{"b":bucket,"D":1}` (the bucket deleted). On open the journal is read, a
-// line a crash cut short ignored, and rewritten with what is live; it is rewritten the same way
-// whenever it has grown to twice that and more than REWRITE_AFTER lines.
+// s3rver writes it) or `{"b":bucket,"D":1}` (the bucket deleted). On open the journal is read and
+// a line a crash cut short is cut off; it is rewritten with what is live, on open or as it grows,
+// only once it holds more than REWRITE_AFTER lines and more than twice as many as are live (a
+// rewrite on every start read and wrote a line for every object a long-lived stack ever kept).
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { jsonLines, replaceFile } from './journal-file.mjs';
+import { mendedLines, replaceFile } from './journal-file.mjs';
 
 const REWRITE_AFTER = 10_000;
 
@@ -24,9 +25,17 @@ export class MetadataJournal {
 
   constructor(path) {
     this.#path = path;
-    // A line cut short by a crash does not parse, and is left out.
-    for (const entry of jsonLines(path)) this.#apply(entry);
-    this.#rewrite();
+    const lines = mendedLines(path);
+    for (const line of lines) {
+      try {
+        this.#apply(JSON.parse(line));
+      } catch {
+        // A line torn by a crash in an earlier version's journal: it was never acknowledged.
+      }
+    }
+    this.#lines = lines.length;
+    if (this.#stale()) this.#rewrite();
+    else this.#fd = openSync(path, 'a');
   }
 
   get(bucket, key) {
@@ -81,7 +90,12 @@ export class MetadataJournal {
     if (this.#fd === undefined) throw new Error('s3: the metadata journal is closed');
     writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
     this.#lines++;
-    if (this.#lines > REWRITE_AFTER && this.#lines > 2 * this.#live) this.#rewrite();
+    if (this.#stale()) this.#rewrite();
+  }
+
+  /** Mostly lines that later ones overwrote: worth replacing with what is live. */
+  #stale() {
+    return this.#lines > REWRITE_AFTER && this.#lines > 2 * this.#live;
   }
 
   /** The journal becomes what is live, replaced whole. */

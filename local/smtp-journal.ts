@@ -2,7 +2,8 @@
 // append-only file, <dataDir>/smtp/pending.jsonl, that survives a crash between the 250 and the
 // invocation. A line `+<id> <event JSON>` is written before the 250, `-<id>` once the handler is done
 // with the message (or it was set aside in failed/). On start every `+` without its `-` is handed over
-// again, and the file is rewritten with just those.
+// again; the file is emptied in place when nothing is pending, and rewritten with just those lines
+// only when it has grown past TRUNCATE_AT_BYTES (a start creates no file otherwise).
 //
 // One file written with one system call per line replaces a marker file per message (a create, a
 // rename and an unlink each, most of it the file system's inode work): issue 17 measured that at
@@ -17,10 +18,11 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { replaceFile, wholeLines } from './journal-file.mjs';
+import { mendedLines, replaceFile, wholeLines } from './journal-file.mjs';
 
 /** Past this size, an empty journal is cut back to nothing (a busy stack would otherwise grow it for ever). */
 const TRUNCATE_AT_BYTES = 1024 * 1024;
@@ -38,18 +40,24 @@ export const journalPath = (smtpDir: string): string => join(smtpDir, 'pending.j
  * the one-file-per-message markers in pending/ that earlier versions of the stack left).
  */
 export function readPending(smtpDir: string): PendingEvent[] {
-  const pending = new Map<string, string>();
   // Only whole lines: the last one may have been cut short by a crash, and its 250 never went out.
-  for (const line of wholeLines(journalPath(smtpDir))) {
+  return pendingOf(wholeLines(journalPath(smtpDir)), legacyMarkers(smtpDir));
+}
+
+function pendingOf(lines: string[], legacy: [string, string][]): PendingEvent[] {
+  const pending = new Map<string, string>();
+  for (const line of lines) {
     if (line.startsWith('-')) pending.delete(line.slice(1));
     else if (line.startsWith('+')) {
       const space = line.indexOf(' ');
       if (space > 1) pending.set(line.slice(1, space), line.slice(space + 1));
     }
   }
-  for (const [id, event] of legacyMarkers(smtpDir)) pending.set(id, event);
+  for (const [id, event] of legacy) pending.set(id, event);
   return [...pending].map(([id, event]) => ({ id, event }));
 }
+
+const added = ({ id, event }: PendingEvent): string => `+${id} ${event}\n`;
 
 function legacyMarkers(smtpDir: string): [string, string][] {
   const dir = join(smtpDir, 'pending');
@@ -67,21 +75,25 @@ export class PendingJournal {
   /** What was accepted and not handled when the journal was opened: to be handed over again. */
   readonly pending: PendingEvent[];
 
-  /** Opens the journal for appending, rewritten to hold only what is pending. */
+  /** Opens the journal for appending, with a line a crash cut short cut off. */
   constructor(smtpDir: string) {
-    this.pending = readPending(smtpDir);
     const path = journalPath(smtpDir);
-    replaceFile(path, this.pending.map(({ id, event }) => `+${id} ${event}\n`).join(''));
-    for (const { id } of this.pending) this.open.add(id);
-    // The markers an earlier version left are in the journal now.
-    const legacy = join(smtpDir, 'pending');
-    rmSync(legacy, { recursive: true, force: true });
+    const lines = mendedLines(path);
+    const legacy = legacyMarkers(smtpDir);
+    this.pending = pendingOf(lines, legacy);
+    const rewrite = this.pending.length > 0 && existsSync(path) && statSync(path).size > TRUNCATE_AT_BYTES;
+    if (rewrite) replaceFile(path, this.pending.map(added).join(''));
     this.fd = openSync(path, 'a');
+    if (this.pending.length === 0) ftruncateSync(this.fd, 0);
+    for (const { id } of this.pending) this.open.add(id);
+    // The markers an earlier version left go in the journal (a rewrite has them already), then away.
+    if (!rewrite) for (const [id, event] of legacy) writeSync(this.fd, added({ id, event }));
+    rmSync(join(smtpDir, 'pending'), { recursive: true, force: true });
   }
 
   /** Written before the 250: from here on the message is handed over, after a crash too. */
   add(id: string, event: string): void {
-    writeSync(this.fd, `+${id} ${event}\n`);
+    writeSync(this.fd, added({ id, event }));
     this.open.add(id);
   }
 

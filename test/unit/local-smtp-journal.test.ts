@@ -32,17 +32,61 @@ describe('the pending journal', () => {
     expect(readPending(dir).map((p) => p.id)).toEqual(['a1']);
   });
 
-  it('rewrites itself on start with only what is still pending, and keeps appending after it', () => {
+  it('hands over on start what is still pending and keeps appending to the same file', () => {
     const dir = tempDir('journal');
     const first = new PendingJournal(dir);
     for (let i = 0; i < 50; i++) first.add(`m${i}`, event(`message ${i}`));
     for (let i = 0; i < 49; i++) first.done(`m${i}`);
     first.close();
+    const inode = statSync(journalPath(dir)).ino;
     const second = new PendingJournal(dir);
-    expect(readFileSync(journalPath(dir), 'utf8')).toBe(`+m49 ${event('message 49')}\n`);
+    expect(second.pending).toEqual([{ id: 'm49', event: event('message 49') }]);
+    // A small journal is not rewritten: a start creates no file.
+    expect(statSync(journalPath(dir)).ino).toBe(inode);
     second.add('n1', event('after the restart'));
     second.done('m49');
     expect(readPending(dir)).toEqual([{ id: 'n1', event: event('after the restart') }]);
+  });
+
+  it('is emptied in place on start when nothing is pending', () => {
+    const dir = tempDir('journal');
+    const first = new PendingJournal(dir);
+    first.add('a1', event('handled'));
+    first.done('a1');
+    first.close();
+    const inode = statSync(journalPath(dir)).ino;
+    const second = new PendingJournal(dir);
+    expect(second.pending).toEqual([]);
+    expect(statSync(journalPath(dir))).toMatchObject({ ino: inode, size: 0 });
+    second.close();
+  });
+
+  it('is rewritten on start with just what is pending once it has grown large', () => {
+    const dir = tempDir('journal');
+    const first = new PendingJournal(dir);
+    first.add('slow', event('still pending'));
+    const big = event('x'.repeat(10_000));
+    for (let i = 0; i < 150; i++) {
+      first.add(`m${i}`, big);
+      first.done(`m${i}`);
+    }
+    first.close();
+    const second = new PendingJournal(dir);
+    expect(readFileSync(journalPath(dir), 'utf8')).toBe(`+slow ${event('still pending')}\n`);
+    second.done('slow');
+    expect(readPending(dir)).toEqual([]);
+  });
+
+  it('cuts a line a crash cut short off the file on start, so the next message reads back whole', () => {
+    const dir = tempDir('journal');
+    const first = new PendingJournal(dir);
+    first.add('a1', event('whole'));
+    first.close();
+    appendFileSync(journalPath(dir), `+b2 ${event('cut').slice(0, 20)}`);
+    const second = new PendingJournal(dir);
+    expect(second.pending.map((p) => p.id)).toEqual(['a1']);
+    second.add('c3', event('after the crash'));
+    expect(readPending(dir).map((p) => p.id)).toEqual(['a1', 'c3']);
   });
 
   it('takes over the one-file-per-message markers an earlier stack left in pending/', () => {
