@@ -265,7 +265,9 @@ function clientModules(metafile: Metafile): string[] {
  */
 function floorEntry(file: string, imports: string[], clients: string[]): string {
   mkdirSync(join(file, '..'), { recursive: true });
-  const modules = [...imports, ...clients.map((c) => relative(join(file, '..'), c))];
+  // The clients by absolute path: relative to the floor's folder under node_modules/.cache, a
+  // node_modules that is a link would lead esbuild to another checkout's copy of them.
+  const modules = [...imports, ...clients];
   const lines = [
     ...modules.map((m, i) => `import * as m${i} from '${m}';`),
     `export const handler = async () => [${modules.map((_, i) => `m${i}`).join(', ')}];`,
