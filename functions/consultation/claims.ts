@@ -13,7 +13,7 @@ import { mapBounded } from '../shared/bounded.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { consulteeKey } from '../shared/keys.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import type { ConsulteeRecord } from '../shared/store/proposals.js';
 
 /** Overrides the claim lease (seconds); the default suits AWS. */
@@ -146,15 +146,7 @@ async function inTransaction(
   }
 }
 
-async function conditionally(command: UpdateCommand): Promise<boolean> {
-  try {
-    await dynamo.send(command);
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
+const conditionally = (command: UpdateCommand): Promise<boolean> => conditionHeld(dynamo.send(command));
 
 /** A letter SES accepted: whom to mark, SES's id, and the object holding the letter's evidence copy. */
 export interface MailedMark {

@@ -22,7 +22,7 @@ import type { DecisionRecord } from '../shared/model/decision.js';
 import type { Outcome } from '../shared/model/outcome.js';
 import { CAMERA_SHORT_NAMES } from '../shared/model/proposal-terms.js';
 import { pacer, sendingRate } from '../shared/send-pace.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import {
   addTimelineEvent,
   type ConsulteeRecord,
@@ -239,8 +239,8 @@ async function setMarker(
       ExpressionAttributeValues: { ':sending': 'sending' },
     },
   }[step];
-  try {
-    await dynamo.send(
+  return conditionHeld(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: consulteeKey(proposalId, email),
@@ -251,10 +251,6 @@ async function setMarker(
         },
         ...updates,
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

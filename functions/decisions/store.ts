@@ -21,7 +21,7 @@ import { log } from '../shared/logger.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
 import { GENESIS_HASH } from '../shared/model/genesis.js';
 import type { Outcome } from '../shared/model/outcome.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld, isConditionFailure } from '../shared/store/conditions.js';
 import { decodeCursor, encodeCursor } from '../shared/store/proposals.js';
 
 /** A decision before it takes its place in the chain. */
@@ -178,8 +178,8 @@ async function readClaim(proposalId: string): Promise<{ sequence?: number; claim
 /** Takes the proposal's one claim on a chain slot; false when a live run holds it or it is settled. */
 async function claimDecision(proposalId: string): Promise<boolean> {
   const now = Date.now();
-  try {
-    await dynamo.send(
+  return conditionHeld(
+    dynamo.send(
       new PutCommand({
         TableName: tableName(),
         Item: { ...decisionClaimKey(proposalId), type: 'decision-claim', claimedAt: now },
@@ -188,12 +188,8 @@ async function claimDecision(proposalId: string): Promise<boolean> {
         ExpressionAttributeNames: { '#sequence': 'sequence', '#claimedAt': 'claimedAt' },
         ExpressionAttributeValues: { ':stale': now - CLAIM_STALE_MS },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Records which slot the claim's decision took: later runs find it with one consistent read. */

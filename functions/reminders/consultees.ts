@@ -16,7 +16,7 @@ import { consulteeKey, replyTokenKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
 import { pacer, sendingRate } from '../shared/send-pace.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import {
   type ConsulteeRecord,
   getProposal,
@@ -138,8 +138,8 @@ async function mailReminders(proposal: ProposalRecord, due: RemindableConsultee[
  * SES took the mail, the marker stays "sending": never reminded again.
  */
 export async function claimReminder(proposalId: string, email: string): Promise<boolean> {
-  try {
-    await dynamo.send(
+  return conditionHeld(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: consulteeKey(proposalId, email),
@@ -163,12 +163,8 @@ export async function claimReminder(proposalId: string, email: string): Promise<
           ':null': null,
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** sending → sent once SES has the mail; sending → (none) when it did not, so a retry may send. */

@@ -9,7 +9,7 @@ import { tableName } from '../shared/env.js';
 import { sha256hex } from '../shared/hash.js';
 import { consulteeKey, type Key, replyKey, replyTokenKey } from '../shared/keys.js';
 import { ConsulteeStatus, Reply } from '../shared/model/consultation.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 
 export interface Match {
   proposalId: string;
@@ -66,13 +66,7 @@ export const replyPut = (key: Key, reply: Reply) => ({
 
 /** Writes the item unless one is already at its key; false means it was there (a duplicate). */
 export async function putOnce(key: Key, reply: Reply): Promise<boolean> {
-  try {
-    await dynamo.send(new PutCommand(replyPut(key, reply)));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return conditionHeld(dynamo.send(new PutCommand(replyPut(key, reply))));
 }
 
 export async function readStoredReply(

@@ -14,7 +14,7 @@ import { digestKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { sendMail } from '../shared/mailer.js';
 import { EmailAddress } from '../shared/model/email.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import { findProposal } from '../shared/store/proposals.js';
 import { renderMessage } from '../shared/templates.js';
 import { formatUkLongDate } from '../shared/uk-dates.js';
@@ -140,8 +140,8 @@ async function dueBy(horizon: string, today: string): Promise<DigestItem[]> {
 
 /** This month's digest to one recipient, once: a second run (a retry, a rerun) sends nothing. */
 async function claim(key: ReturnType<typeof digestKey>, now: Date): Promise<boolean> {
-  try {
-    await dynamo.send(
+  return conditionHeld(
+    dynamo.send(
       new PutCommand({
         TableName: tableName(),
         Item: { ...key, type: 'digest', state: 'sending', claimedAt: now.toISOString() },
@@ -150,12 +150,8 @@ async function claim(key: ReturnType<typeof digestKey>, now: Date): Promise<bool
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':released': 'released' },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 async function settle(key: ReturnType<typeof digestKey>): Promise<void> {

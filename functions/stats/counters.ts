@@ -13,7 +13,7 @@ import { tableName } from '../shared/env.js';
 import { statsMarkerKey, statsMonthKey } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
 import { STANCES } from '../shared/model/stances.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import type { ConsultationSummary, ProposalRecord } from '../shared/store/proposals.js';
 import {
   CLOSED,
@@ -112,18 +112,16 @@ async function mailedAt(proposalId: string): Promise<string | null> {
 /** Puts the event's marker, then adds to the counters of the event's month. False: counted before. */
 async function countOnce(proposalId: string, event: string, at: string, adds: Additions): Promise<boolean> {
   const month = monthOf(at);
-  try {
-    await dynamo.send(
+  const marked = await conditionHeld(
+    dynamo.send(
       new PutCommand({
         TableName: tableName(),
         Item: { ...statsMarkerKey(proposalId, event), type: 'stats-marker', event, month, at },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
+  if (!marked) return false;
   const entries = Object.entries(adds).filter(([, n]) => n !== 0);
   const names: Record<string, string> = { '#type': 'type', '#month': 'month' };
   const values: Record<string, unknown> = { ':type': 'stats-month', ':month': month };

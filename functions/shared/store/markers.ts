@@ -5,7 +5,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients/dynamo.js';
 import { tableName } from '../env.js';
 import type { Key } from '../keys.js';
-import { isConditionFailure } from './conditions.js';
+import { conditionHeld } from './conditions.js';
 
 /** A further condition on the claim, with its own placeholders. */
 export interface ClaimCondition {
@@ -15,8 +15,8 @@ export interface ClaimCondition {
 }
 
 export async function claimMarker(key: Key, marker: string, also?: ClaimCondition): Promise<boolean> {
-  try {
-    await dynamo.send(
+  return conditionHeld(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: key,
@@ -25,12 +25,8 @@ export async function claimMarker(key: Key, marker: string, also?: ClaimConditio
         ExpressionAttributeNames: { '#marker': marker, ...(also?.names ?? {}) },
         ExpressionAttributeValues: { ':sending': 'sending', ...(also?.values ?? {}) },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** After the mail went out (`sent`); or, when sending failed, the claim is released for a retry. */

@@ -34,7 +34,7 @@ import type { Consultee } from '../model/consultee.js';
 import type { DpoStage, IcoConsultation } from '../model/governance.js';
 import type { PressingNeed } from '../model/need.js';
 import type { ProposalInput } from '../model/proposal.js';
-import { isConditionFailure } from './conditions.js';
+import { conditionHeld, isConditionFailure } from './conditions.js';
 
 export const PROPOSAL_STATUSES = [
   'submitted',
@@ -303,20 +303,16 @@ export async function changeStatus(
     values[`:from${i}`] = s;
     return `:from${i}`;
   });
-  try {
-    await dynamo.send(
+  return conditionHeld(
+    dynamo.send(
       proposalUpdate(proposalId, {
         UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: `attribute_exists(PK) AND #status IN (${fromValues.join(', ')})`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** An UpdateItem of the proposal's own item, with the caller's expressions and conditions. */

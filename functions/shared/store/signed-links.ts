@@ -6,7 +6,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../clients/dynamo.js';
 import { tableName } from '../env.js';
 import type { Key } from '../keys.js';
-import { isConditionFailure } from './conditions.js';
+import { conditionHeld } from './conditions.js';
 import { claimMarker, sendClaimed } from './markers.js';
 
 /** One kind of signed link's item: its key, its type attribute and its record's schema. */
@@ -52,8 +52,8 @@ export async function useLink(
   used: { state: string; field: string; value: unknown },
   now: Date,
 ): Promise<boolean> {
-  try {
-    await dynamo.send(
+  return conditionHeld(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: items.key(id),
@@ -67,12 +67,8 @@ export async function useLink(
           ':now': now.toISOString(),
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -91,8 +87,8 @@ export async function voidLink(
     values[`:from${i}`] = state;
     return `:from${i}`;
   });
-  try {
-    await dynamo.send(
+  return conditionHeld(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: items.key(id),
@@ -101,12 +97,8 @@ export async function voidLink(
         ExpressionAttributeNames: { '#state': 'state', '#voidReason': 'voidReason', '#voidedAt': 'voidedAt' },
         ExpressionAttributeValues: values,
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
