@@ -11,7 +11,7 @@
 // only once it holds more than REWRITE_AFTER lines and more than twice as many as are live (a
 // rewrite on every start read and wrote a line for every object a long-lived stack ever kept).
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mendedLines, replaceFile } from './journal-file.mjs';
+import { mendedJsonLines, replaceFile } from './journal-file.mjs';
 
 const REWRITE_AFTER = 10_000;
 
@@ -25,15 +25,9 @@ export class MetadataJournal {
 
   constructor(path) {
     this.#path = path;
-    const lines = mendedLines(path);
-    for (const line of lines) {
-      try {
-        this.#apply(JSON.parse(line));
-      } catch {
-        // A line torn by a crash in an earlier version's journal: it was never acknowledged.
-      }
-    }
-    this.#lines = lines.length;
+    const entries = mendedJsonLines(path);
+    for (const entry of entries) this.#apply(entry);
+    this.#lines = entries.length;
     if (this.#stale()) this.#rewrite();
     else this.#fd = openSync(path, 'a');
   }

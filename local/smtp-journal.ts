@@ -18,11 +18,10 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { mendedLines, replaceFile, wholeLines } from './journal-file.mjs';
+import { readMended, replaceFile, wholeLines } from './journal-file.mjs';
 
 /** Past this size, an empty journal is cut back to nothing (a busy stack would otherwise grow it for ever). */
 const TRUNCATE_AT_BYTES = 1024 * 1024;
@@ -78,10 +77,10 @@ export class PendingJournal {
   /** Opens the journal for appending, with a line a crash cut short cut off. */
   constructor(smtpDir: string) {
     const path = journalPath(smtpDir);
-    const lines = mendedLines(path);
+    const { lines, size } = readMended(path);
     const legacy = legacyMarkers(smtpDir);
     this.pending = pendingOf(lines, legacy);
-    const rewrite = this.pending.length > 0 && existsSync(path) && statSync(path).size > TRUNCATE_AT_BYTES;
+    const rewrite = this.pending.length > 0 && size > TRUNCATE_AT_BYTES;
     if (rewrite) replaceFile(path, this.pending.map(added).join(''));
     this.fd = openSync(path, 'a');
     if (this.pending.length === 0) ftruncateSync(this.fd, 0);

@@ -18,7 +18,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { jsonLines, replaceFile } from '../journal-file.mjs';
+import { mendedJsonLines, replaceFile } from '../journal-file.mjs';
 import type { Json } from './definition.js';
 
 export interface StateMachineRecord {
@@ -122,7 +122,7 @@ export class StepFunctionsStore {
     for (const f of readdirSync(this.executionsDir)) {
       const file = join(this.executionsDir, f);
       if (f.endsWith('.jsonl')) {
-        const lines = jsonLines(file) as StoredExecution[];
+        const lines = mendedJsonLines(file) as StoredExecution[];
         const stored = lines.at(-1);
         if (!stored) continue;
         if (lines.length > 1) replaceFile(file, `${JSON.stringify(stored)}\n`);
@@ -168,7 +168,7 @@ export class StepFunctionsStore {
 
   loadHistory(executionArn: string): HistoryEvent[] {
     const file = join(this.historyDir, `${fileId(executionArn)}.jsonl`);
-    return jsonLines(file) as HistoryEvent[];
+    return mendedJsonLines(file) as HistoryEvent[];
   }
 
   /** Closes every file kept open (the engine is stopping). */

@@ -54,8 +54,14 @@ describe('the local Step Functions store', () => {
     store.close();
     const [journal] = journals(dir);
     appendFileSync(journal as string, '{"executionArn":"arn:aws:states:eu-west-2:0000');
-    const [loaded] = new StepFunctionsStore(dir).loadExecutions();
+    const restarted = new StepFunctionsStore(dir);
+    const [loaded] = restarted.loadExecutions();
     expect(loaded).toMatchObject({ name: 'cut', eventCount: 4, status: 'RUNNING' });
+    // The torn line is cut off the file, so the next save does not run on from it.
+    restarted.saveExecution(record('cut', { eventCount: 5 }));
+    restarted.close();
+    const [again] = new StepFunctionsStore(dir).loadExecutions();
+    expect(again).toMatchObject({ name: 'cut', eventCount: 5 });
   });
 
   it('keeps a journal short: one line once the execution ends, and compacted while it runs long', () => {
