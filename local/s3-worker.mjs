@@ -103,6 +103,11 @@ const forget = (bucket, key) => {
   described.delete(describedKey(bucket, key));
   forgetContent(describedKey(bucket, key));
 };
+/** An object written or removed other than by a PUT here: what is kept of it, and its journal line, go. */
+const forgetObject = (bucket, key) => {
+  forget(bucket, key);
+  journal.delete(bucket, key);
+};
 const forgetAll = () => {
   described.clear();
   contents.clear();
@@ -136,8 +141,7 @@ const description = (metadata, md5, stat) => ({
   'content-length': stat.size,
 });
 store.putMetadata = async function putMetadataForgetting(bucket, key, ...rest) {
-  forget(bucket, key);
-  journal.delete(bucket, key);
+  forgetObject(bucket, key);
   return putMetadata.call(this, bucket, key, ...rest);
 };
 store.copyObject = async function copyObjectForgetting(srcBucket, srcKey, destBucket, destKey, ...rest) {
@@ -151,13 +155,11 @@ store.copyObject = async function copyObjectForgetting(srcBucket, srcKey, destBu
     );
     await writeFile(this.getResourcePath(srcBucket, srcKey, 'object.md5'), journalled.md5);
   }
-  forget(destBucket, destKey);
-  journal.delete(destBucket, destKey);
+  forgetObject(destBucket, destKey);
   return copyObject.call(this, srcBucket, srcKey, destBucket, destKey, ...rest);
 };
 store.deleteObject = async function deleteObjectForgetting(bucket, key) {
-  forget(bucket, key);
-  journal.delete(bucket, key);
+  forgetObject(bucket, key);
   directories.clear();
   return deleteObject.call(this, bucket, key);
 };
@@ -212,17 +214,9 @@ store.getObject = async function getObjectKept(bucket, key, options) {
     end: Math.min(options?.end || Number.POSITIVE_INFINITY, lastByte),
   };
   const ranged = options && (options.start !== undefined || options.end);
-  if (range.start < 0 || Math.min(range.end, lastByte) < range.start) {
-    const object = new S3Object(bucket, key, null, metadata);
-    if (ranged) object.range = range;
-    return object;
-  }
-  const object = new S3Object(
-    bucket,
-    key,
-    Readable.from([content.subarray(range.start, range.end + 1)]),
-    metadata,
-  );
+  const satisfiable = range.start >= 0 && Math.min(range.end, lastByte) >= range.start;
+  const body = satisfiable ? Readable.from([content.subarray(range.start, range.end + 1)]) : null;
+  const object = new S3Object(bucket, key, body, metadata);
   if (ranged) object.range = range;
   return object;
 };
