@@ -8,6 +8,15 @@ import { tempDir } from '../support/temp-dir.js';
 
 const event = (subject: string) => JSON.stringify({ Records: [{ ses: { mail: { subject } } }] });
 
+/** 150 large messages accepted and handled: the journal grows past 1 MiB of lines no longer pending. */
+function growPastOneMiB(journal: PendingJournal): void {
+  const big = event('x'.repeat(10_000));
+  for (let i = 0; i < 150; i++) {
+    journal.add(`m${i}`, big);
+    journal.done(`m${i}`);
+  }
+}
+
 describe('the pending journal', () => {
   it('hands over again every accepted message not marked done, in the order accepted', () => {
     const dir = tempDir('journal');
@@ -65,11 +74,7 @@ describe('the pending journal', () => {
     const dir = tempDir('journal');
     const first = new PendingJournal(dir);
     first.add('slow', event('still pending'));
-    const big = event('x'.repeat(10_000));
-    for (let i = 0; i < 150; i++) {
-      first.add(`m${i}`, big);
-      first.done(`m${i}`);
-    }
+    growPastOneMiB(first);
     first.close();
     const second = new PendingJournal(dir);
     expect(readFileSync(journalPath(dir), 'utf8')).toBe(`+slow ${event('still pending')}\n`);
@@ -106,11 +111,7 @@ describe('the pending journal', () => {
     const dir = tempDir('journal');
     const journal = new PendingJournal(dir);
     journal.add('slow', event('handled last'));
-    const big = event('x'.repeat(10_000));
-    for (let i = 0; i < 150; i++) {
-      journal.add(`m${i}`, big);
-      journal.done(`m${i}`);
-    }
+    growPastOneMiB(journal);
     expect(statSync(journalPath(dir)).size).toBeGreaterThan(1024 * 1024);
     journal.done('slow');
     expect(statSync(journalPath(dir)).size).toBe(0);
