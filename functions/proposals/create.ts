@@ -12,6 +12,7 @@ import {
   putNewProposal,
   updateProposal,
 } from '../shared/store/proposals.js';
+import { ukDay } from '../shared/uk-dates.js';
 import { startLifecycle } from '../shared/workflow.js';
 
 export interface CreatedProposal {
@@ -84,5 +85,5 @@ export async function createProposal(
 
 /** The reference year is the year in the UK when the proposal is opened. */
 function ukYear(now: Date): number {
-  return Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric' }).format(now));
+  return Number(ukDay(now).slice(0, 4));
 }

@@ -5,8 +5,8 @@
 import { NotFoundError } from '../shared/errors.js';
 import { csv, type HttpEvent, type HttpResult, html, httpHandler, json } from '../shared/http.js';
 import { CAMERA_TYPES } from '../shared/model/proposal-terms.js';
-import { once } from '../shared/once.js';
 import { renderPage } from '../shared/templates.js';
+import { dateFormat } from '../shared/uk-dates.js';
 import { cacheable } from './cache.js';
 import { CAMERA_USE } from './entry.js';
 import { asPage } from './page.js';
@@ -97,15 +97,12 @@ export function registerView(query: RegisterQuery, rows: readonly RegisterRow[],
 }
 
 // "25 Sept 2024": three dates a row fit the table; the full date is in each <time datetime>.
-const shortDateFormat = /* @__PURE__ */ once(
-  () =>
-    new Intl.DateTimeFormat('en-GB', {
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      timeZone: 'UTC',
-    }),
-);
+const shortDateFormat = /* @__PURE__ */ dateFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 const shortDate = (isoDay: string): string => shortDateFormat().format(new Date(`${isoDay}T00:00:00Z`));
 
 const withoutPrefix = (text: string, prefix: string): string =>

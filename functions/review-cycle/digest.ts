@@ -17,7 +17,7 @@ import { EmailAddress } from '../shared/model/email.js';
 import { conditionHeld } from '../shared/store/conditions.js';
 import { findProposal } from '../shared/store/proposals.js';
 import { renderMessage } from '../shared/templates.js';
-import { formatUkLongDate } from '../shared/uk-dates.js';
+import { formatUkLongDate, ukMonth } from '../shared/uk-dates.js';
 
 /** How far ahead the digest looks (issue 14). */
 export const DIGEST_DAYS_AHEAD = 60;
@@ -101,10 +101,10 @@ export async function sendReviewDigest(
     try {
       await sendMail({ to, ...message });
     } catch (error) {
-      await release(key);
+      await markDigest(key, 'released');
       throw error;
     }
-    await settle(key);
+    await markDigest(key, 'sent');
     result.sent++;
   }
   log.info('reviews digest', { ...result });
@@ -154,38 +154,18 @@ async function claim(key: ReturnType<typeof digestKey>, now: Date): Promise<bool
   );
 }
 
-async function settle(key: ReturnType<typeof digestKey>): Promise<void> {
+/**
+ * `sent` once the mail went; `released` when SES refused it, so that the claim goes and the next
+ * run (or the rule's retry) sends it.
+ */
+async function markDigest(key: ReturnType<typeof digestKey>, state: 'sent' | 'released'): Promise<void> {
   await dynamo.send(
     new UpdateCommand({
       TableName: tableName(),
       Key: key,
-      UpdateExpression: 'SET #state = :sent',
+      UpdateExpression: state === 'sent' ? 'SET #state = :state' : 'SET #state = :state REMOVE claimedAt',
       ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':sent': 'sent' },
+      ExpressionAttributeValues: { ':state': state },
     }),
   );
-}
-
-/** SES refused the mail: the claim goes, so the next run (or the rule's retry) sends it. */
-async function release(key: ReturnType<typeof digestKey>): Promise<void> {
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: key,
-      UpdateExpression: 'SET #state = :released REMOVE claimedAt',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':released': 'released' },
-    }),
-  );
-}
-
-/** The month in the UK, as yyyy-mm. */
-function ukMonth(now: Date): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-  }).formatToParts(now);
-  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
-  return `${p('year')}-${p('month')}`;
 }

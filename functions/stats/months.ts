@@ -1,31 +1,16 @@
 // Calendar months as a UK reader counts them: an event at 00:30 on 1 June BST (23:30 UTC on
 // 31 May) belongs to June. Months are `yyyy-mm` strings, which sort as they read.
-import { once } from '../shared/once.js';
+import { dateFormat, ukMonth } from '../shared/uk-dates.js';
 
-const ukMonthFormat = /* @__PURE__ */ once(
-  () =>
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'Europe/London',
-      year: 'numeric',
-      month: '2-digit',
-    }),
-);
-const monthLabelFormat = /* @__PURE__ */ once(
-  () => new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }),
-);
-const monthShortFormat = /* @__PURE__ */ once(
-  () => new Intl.DateTimeFormat('en-GB', { month: 'short', timeZone: 'UTC' }),
-);
+const monthLabelFormat = /* @__PURE__ */ dateFormat('en-GB', {
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const monthShortFormat = /* @__PURE__ */ dateFormat('en-GB', { month: 'short', timeZone: 'UTC' });
 
 /** `2026-06` for any instant in June 2026, UK time. */
-export function monthOf(at: string | Date): string {
-  const parts = new Map(
-    ukMonthFormat()
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.get('year')}-${parts.get('month')}`;
-}
+export const monthOf = ukMonth;
 
 /** The `count` months ending with the month of `now`, oldest first. */
 export function recentMonths(now: Date, count: number): string[] {

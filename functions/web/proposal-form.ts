@@ -6,7 +6,7 @@ import { GROUND_KEYS } from '../scoring/appendix-a.js';
 import type { FieldIssue } from '../shared/errors.js';
 import type { ProposalInput } from '../shared/model/proposal.js';
 import { CAMERA_TYPES, DEFAULT_RETENTION, MAX_RATING } from '../shared/model/proposal-terms.js';
-import { once } from '../shared/once.js';
+import { dateFormat } from '../shared/uk-dates.js';
 import {
   ASSESSMENT_LABELS,
   assessmentFieldLabel,
@@ -36,19 +36,16 @@ export interface ParsedForm {
 }
 
 // What a clock in the UK shows at an instant, in the digits `<input type=datetime-local>` uses;
-// built on first use (shared/once.ts), as every formatter is.
-const ukClockFormat = /* @__PURE__ */ once(
-  () =>
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: ZONE,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    }),
-);
+// built on first use (shared/uk-dates.ts dateFormat), as every formatter is.
+const ukClockFormat = /* @__PURE__ */ dateFormat('en-GB', {
+  timeZone: ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 function ukClock(date: Date): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
   const parts = ukClockFormat().formatToParts(date);

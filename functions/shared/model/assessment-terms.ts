@@ -1,6 +1,7 @@
 // The assessment's fixed terms (place types, screening questions, legal regimes, their labels) and
 // what an approval still needs (approvalGaps): plain values and code apart from the schemas in
 // assessment.ts (which re-exports them), so that a page that only shows them does not bundle them.
+import { termsOf } from './terms.js';
 
 /** The scoring policies a proposal may be scored under (functions/scoring/policies.ts holds them). */
 export const SCORING_POLICY_VERSIONS = ['2026.1', '2026.2'] as const;
@@ -11,21 +12,15 @@ export type ScoringPolicyVersion = (typeof SCORING_POLICY_VERSIONS)[number];
  * justification where the camera sees mostly residents and visitors to sensitive places; the
  * scoring policy (policy-2026.2.json) says which level each type needs.
  */
-export const PLACE_TYPES = [
-  'strategic-road',
-  'main-road',
-  'town-centre',
-  'residential',
-  'sensitive',
-] as const;
-export type PlaceType = (typeof PLACE_TYPES)[number];
-export const PLACE_TYPE_LABELS: Record<PlaceType, string> = {
+export const PLACE_TYPE_LABELS = {
   'strategic-road': 'Motorway, trunk road or other strategic route',
   'main-road': 'Other main road (A or B road)',
   'town-centre': 'Town or city centre',
   residential: 'Residential street or estate road',
   sensitive: 'Beside a sensitive place (place of worship, school, health or advice centre)',
-};
+} as const;
+export type PlaceType = keyof typeof PLACE_TYPE_LABELS;
+export const PLACE_TYPES = termsOf(PLACE_TYPE_LABELS);
 
 /** Screening (ICO step 1): the questions whose "yes" makes a DPIA necessary. */
 export const SCREENING_QUESTIONS = {
@@ -38,12 +33,12 @@ export const SCREENING_QUESTIONS = {
 export type ScreeningQuestion = keyof typeof SCREENING_QUESTIONS;
 
 /** The legal regime of the processing: police use of cameras for crime is DPA 2018 Part 3. */
-export const LEGAL_REGIMES = ['dpa-2018-part-3', 'uk-gdpr'] as const;
-export type LegalRegime = (typeof LEGAL_REGIMES)[number];
-export const LEGAL_REGIME_LABELS: Record<LegalRegime, string> = {
+export const LEGAL_REGIME_LABELS = {
   'dpa-2018-part-3': 'Data Protection Act 2018, Part 3 (law enforcement processing)',
   'uk-gdpr': 'UK GDPR and Data Protection Act 2018, Part 2 (general processing)',
-};
+} as const;
+export type LegalRegime = keyof typeof LEGAL_REGIME_LABELS;
+export const LEGAL_REGIMES = termsOf(LEGAL_REGIME_LABELS);
 
 /** What an approval needs that opening did not (issue 19); each names the field to complete. */
 export interface AssessmentLike {

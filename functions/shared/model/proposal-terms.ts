@@ -3,6 +3,7 @@
 // that only names a camera type or prints the principles does not bundle the proposal schema.
 
 export const CAMERA_TYPES = ['ANPR', 'CCTV', 'BWV', 'DRONE', 'SPEED', 'OTHER'] as const;
+export type CameraType = (typeof CAMERA_TYPES)[number];
 
 export const FACTOR_KEYS = ['nationalSecurity', 'seriousCrime', 'localCrime', 'communityConfidence'] as const;
 export type FactorKey = (typeof FACTOR_KEYS)[number];
@@ -31,7 +32,6 @@ export const GUIDING_PRINCIPLES = [
   'Used in the most effective way to support public safety and law enforcement, with evidential value',
   'Any reference database used for matching is accurate and kept up to date',
 ] as const;
-export type CameraType = (typeof CAMERA_TYPES)[number];
 
 /** How running text names each camera type ("the use of ANPR in Tenterden"); the letter's wording uses it too. */
 export const CAMERA_SHORT_NAMES: Record<CameraType, string> = {

@@ -34,23 +34,11 @@ import type { Consultee } from '../model/consultee.js';
 import type { DpoStage, IcoConsultation } from '../model/governance.js';
 import type { PressingNeed } from '../model/need.js';
 import type { ProposalInput } from '../model/proposal.js';
+import { termsOf } from '../model/terms.js';
 import { conditionHeld, isConditionFailure } from './conditions.js';
 
-export const PROPOSAL_STATUSES = [
-  'submitted',
-  'scoring',
-  'consulting',
-  'awaiting-dpo-advice',
-  'awaiting-approval',
-  'approved',
-  'rejected',
-  'withdrawn',
-  'expired',
-  'failed',
-] as const;
-export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
-/** A status as people read it, on every page and in the DPIA document. */
-export const STATUS_LABELS: Record<ProposalStatus, string> = {
+/** A status as people read it, on every page and in the DPIA document; its keys are the statuses. */
+export const STATUS_LABELS = {
   submitted: 'Submitted',
   scoring: 'Scoring',
   consulting: 'Consulting',
@@ -61,7 +49,9 @@ export const STATUS_LABELS: Record<ProposalStatus, string> = {
   withdrawn: 'Withdrawn',
   expired: 'Approval expired',
   failed: 'Failed',
-};
+} as const;
+export type ProposalStatus = keyof typeof STATUS_LABELS;
+export const PROPOSAL_STATUSES = termsOf(STATUS_LABELS);
 
 export const FINAL_STATUSES: readonly ProposalStatus[] = ['approved', 'rejected', 'withdrawn', 'failed'];
 
