@@ -1,6 +1,6 @@
 // Serving the DPIA document (SPEC 11) to whoever may read it: managers and auditors by token or web
 // session, the approver by the signed review link. The same functions serve the DPO's signed link.
-import { type AppError, GoneError } from '../shared/errors.js';
+import { type AppError, GoneError, refusalView } from '../shared/errors.js';
 import { type HttpResult, html } from '../shared/http.js';
 import { deliver } from '../shared/large-body.js';
 import { renderPage } from '../shared/templates.js';
@@ -64,12 +64,5 @@ const ERROR_HEADINGS: Record<number, string> = {
 
 /** A refusal on a signed link, as a page: the reader is a person in a browser. */
 export function linkErrorPage(error: AppError): HttpResult {
-  return html(
-    error.status,
-    renderPage('review-error', {
-      status: error.status,
-      heading: ERROR_HEADINGS[error.status] ?? 'This request cannot be completed',
-      message: error.message,
-    }),
-  );
+  return html(error.status, renderPage('review-error', refusalView(error, ERROR_HEADINGS)));
 }

@@ -1,5 +1,5 @@
 // The register's answers for people (the page, the public DPIA): a refusal is a page, not JSON.
-import { AppError } from '../shared/errors.js';
+import { AppError, refusalView } from '../shared/errors.js';
 import { type HttpResult, html } from '../shared/http.js';
 import { renderPage } from '../shared/templates.js';
 
@@ -14,13 +14,6 @@ export async function asPage(answer: () => Promise<HttpResult>): Promise<HttpRes
     return await answer();
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return html(
-      error.status,
-      renderPage('register-error', {
-        status: error.status,
-        heading: ERROR_HEADINGS[error.status] ?? 'This request cannot be completed',
-        message: error.message,
-      }),
-    );
+    return html(error.status, renderPage('register-error', refusalView(error, ERROR_HEADINGS)));
   }
 }

@@ -114,13 +114,6 @@ export interface ConfirmationView extends DecidedView {
   title: string;
 }
 
-/** What templates/pages/review-error.html is rendered with. */
-export interface ErrorPageView {
-  status: number;
-  heading: string;
-  message: string;
-}
-
 export function decidedView(review: Pick<ReviewRecord, 'approverName'>, d: ReviewDecision): DecidedView {
   return {
     outcome: d.outcome,

@@ -1,5 +1,5 @@
 import '../shared/model/zod-messages.js';
-import { type AppError, ConflictError } from '../shared/errors.js';
+import { type AppError, ConflictError, refusalView } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
 import { splitConditions } from '../shared/model/conditions.js';
 import { loadProposalPartition, type ProposalRecord } from '../shared/store/proposals.js';
@@ -15,13 +15,7 @@ import {
   reviewFormSchema,
   rulesFor,
 } from './form.js';
-import {
-  type ConfirmationView,
-  decidedView,
-  type ErrorPageView,
-  pageView,
-  type ReviewPageView,
-} from './page-view.js';
+import { type ConfirmationView, decidedView, pageView, type ReviewPageView } from './page-view.js';
 import { defaultConditionsDue, departureFromConsultees } from './rules.js';
 import { openSignedReview } from './signed.js';
 import {
@@ -173,17 +167,8 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
 
 /** A refused request as a page: a clear heading and what to do next. */
 export function errorPage(error: AppError, link: 'review' | 'advice' = 'review'): PageAnswer {
-  const heading = ERROR_HEADINGS[error.status]?.replace('review link', `${link} link`);
-  const view: ErrorPageView = {
-    status: error.status,
-    heading:
-      error instanceof ProposalWithdrawnError
-        ? error.heading
-        : link === 'advice' && error.status === 409
-          ? 'The advice on this proposal has already been given'
-          : (heading ?? 'This request cannot be completed'),
-    message: error.message,
-  };
+  const view = refusalView(error, link === 'advice' ? ADVICE_ERROR_HEADINGS : ERROR_HEADINGS);
+  if (error instanceof ProposalWithdrawnError) view.heading = error.heading;
   return { status: error.status, page: renderPage('review-error', view) };
 }
 
@@ -195,6 +180,13 @@ const ERROR_HEADINGS: Record<number, string> = {
   410: 'This review link is no longer valid',
   413: 'The form is too large',
   415: 'This form could not be read',
+};
+
+const ADVICE_ERROR_HEADINGS: Record<number, string> = {
+  ...ERROR_HEADINGS,
+  403: 'This advice link is not valid',
+  409: 'The advice on this proposal has already been given',
+  410: 'This advice link is no longer valid',
 };
 
 /** 410 when the link was voided, has run out, or the proposal no longer awaits approval. */

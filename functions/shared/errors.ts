@@ -13,6 +13,21 @@ export abstract class AppError extends Error {
   readonly expose = true;
 }
 
+/** What a refusal page shows a person: the status, the heading `headings` gives it, the message. */
+export interface RefusalView {
+  status: number;
+  heading: string;
+  message: string;
+}
+
+export function refusalView(error: AppError, headings: Readonly<Record<number, string>>): RefusalView {
+  return {
+    status: error.status,
+    heading: headings[error.status] ?? 'This request cannot be completed',
+    message: error.message,
+  };
+}
+
 export class ValidationError extends AppError {
   override readonly name = 'ValidationError';
   readonly status = 400;

@@ -2,7 +2,7 @@
 // CSRF check of form posts, redirects, and refusals as pages.
 import type { Role } from '../shared/auth.js';
 import { ENV } from '../shared/config.js';
-import { AppError, ForbiddenError } from '../shared/errors.js';
+import { AppError, ForbiddenError, refusalView } from '../shared/errors.js';
 import { type HttpEvent, type HttpResult, html, parseFormPost } from '../shared/http.js';
 import { renderPage } from '../shared/templates.js';
 import { readFormFields } from './form-data.js';
@@ -128,9 +128,7 @@ const ERROR_HEADINGS: Record<number, string> = {
 /** A refusal as a page, with the banner when someone is signed in. */
 export function errorPage(error: AppError, request?: SignedInRequest): HttpResult {
   return page(error.status, 'review-error', {
-    status: error.status,
-    heading: ERROR_HEADINGS[error.status] ?? 'This request cannot be completed',
-    message: error.message,
+    ...refusalView(error, ERROR_HEADINGS),
     ...(request ? layout(request, '') : {}),
   });
 }
