@@ -12,13 +12,14 @@ import {
 } from '../shared/model/assessment-terms.js';
 import type { ConditionItem, ConditionState } from '../shared/model/conditions.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
-import type { ProposalInput } from '../shared/model/proposal.js';
+import type { ChecklistEntry, ProposalInput } from '../shared/model/proposal.js';
+import { GUIDING_PRINCIPLES } from '../shared/model/proposal-terms.js';
 import { formatUkDateTime, formatUkLongDate } from '../shared/uk-dates.js';
 import { NOT_RECORDED } from './words.js';
 
 type Say = (text: string) => string;
 
-export function screeningView(input: ProposalInput, say: Say) {
+export function screeningView(input: Pick<ProposalInput, 'screening'>, say: Say) {
   const screening = input.screening;
   if (!screening) return { recorded: false, answers: [], note: null };
   return {
@@ -29,6 +30,13 @@ export function screeningView(input: ProposalInput, say: Say) {
     })),
     note: screening.note ? say(screening.note) : null,
   };
+}
+
+/** The checklist's entries in the Code's order, each with its principle's text. */
+export function checklistInOrder(checklist: readonly ChecklistEntry[] | undefined) {
+  return [...(checklist ?? [])]
+    .sort((a, b) => a.principle - b.principle)
+    .map((entry) => ({ ...entry, text: GUIDING_PRINCIPLES[entry.principle - 1] ?? '' }));
 }
 
 export function regimeView(input: ProposalInput, say: Say) {

@@ -1,3 +1,3 @@
-// What the DPIA document (and the register built from it) says where something is missing.
+// What the DPIA document, the register built from it and the manager's page say where something is missing.
 export const NOT_RECORDED = 'Not recorded';
 export const NOT_APPLICABLE = 'Not applicable';

@@ -1,11 +1,10 @@
 import '../shared/model/zod-messages.js';
 import { needInWords } from '../consultation/letter.js';
-import { regimeView, screeningView } from '../dpia/assessment-view.js';
+import { checklistInOrder, regimeView, screeningView } from '../dpia/assessment-view.js';
 import type { Tally } from '../shared/model/consultation.js';
 import type { DpoStage } from '../shared/model/governance.js';
 import { DPO_RECOMMENDATION_LABELS, ICO_OUTCOME_LABELS } from '../shared/model/governance-terms.js';
 import type { Outcome } from '../shared/model/outcome.js';
-import { GUIDING_PRINCIPLES } from '../shared/model/proposal-terms.js';
 import { needsPriorConsultation, type RiskInWords, riskInWords } from '../shared/model/risk.js';
 import { isCounted, STANCE_LABELS } from '../shared/model/stances.js';
 import type { ProposalPartition, ProposalRecord } from '../shared/store/proposals.js';
@@ -192,14 +191,7 @@ export function pageView(
     replies: responses,
     hasReplies: responses.length > 0,
     checklist: input.checklist
-      ? [...input.checklist]
-          .sort((a, b) => a.principle - b.principle)
-          .map((entry) => ({
-            principle: entry.principle,
-            text: GUIDING_PRINCIPLES[entry.principle - 1] ?? '',
-            met: entry.met,
-            note: entry.note ?? null,
-          }))
+      ? checklistInOrder(input.checklist).map((entry) => ({ ...entry, note: entry.note ?? null }))
       : null,
     alternativesConsidered: input.alternativesConsidered ?? null,
     risks: input.risks?.length ? input.risks.map(riskInWords) : null,
