@@ -1,6 +1,12 @@
 // The decision chain in the single table: appending without a lock (one conditional Put on the
 // next sequence slot), reading one decision, listing by date, and walking the chain for audit.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { sealDecision } from '../shared/chain.js';
 import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
@@ -23,6 +29,7 @@ import { GENESIS_HASH } from '../shared/model/genesis.js';
 import type { Outcome } from '../shared/model/outcome.js';
 import { conditionHeld, isConditionFailure } from '../shared/store/conditions.js';
 import { decodeCursor, encodeCursor } from '../shared/store/proposals.js';
+import { queryPages } from '../shared/store/query.js';
 
 /** A decision before it takes its place in the chain. */
 export type DecisionDraft = Omit<DecisionRecord, 'decisionId' | 'sequence' | 'prevHash' | 'hash'>;
@@ -77,16 +84,7 @@ export async function findDecisionOfProposal(
 
 /** The latest decision of the chain, read consistently: the slot after it is the one to take. */
 export async function chainHead(): Promise<DecisionRecord | undefined> {
-  const out = await dynamo.send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': CHAIN_PARTITION },
-      ScanIndexForward: false,
-      Limit: 1,
-      ConsistentRead: true,
-    }),
-  );
+  const out = await dynamo.send(new QueryCommand(chainQuery({ forward: false, limit: 1 })));
   const item = out.Items?.[0];
   return item ? toDecision(item) : undefined;
 }
@@ -355,25 +353,21 @@ function upperBound(value: string): string {
 
 const isDateOnly = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
+/** The chain's records read consistently, from the first (forward) or from the head. */
+const chainQuery = ({ forward, limit }: { forward: boolean; limit: number }): QueryCommandInput => ({
+  TableName: tableName(),
+  KeyConditionExpression: 'PK = :pk',
+  ExpressionAttributeValues: { ':pk': CHAIN_PARTITION },
+  ScanIndexForward: forward,
+  Limit: limit,
+  ConsistentRead: true,
+});
+
 /** The whole chain in sequence order, one page at a time (for verification). */
 export async function* iterateChain(pageSize = CHAIN_PAGE_SIZE): AsyncGenerator<DecisionRecord[]> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': CHAIN_PARTITION },
-        ScanIndexForward: true,
-        Limit: pageSize,
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    const page = (out.Items ?? []).map(toDecision);
-    if (page.length > 0) yield page;
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  for await (const page of queryPages(chainQuery({ forward: true, limit: pageSize }))) {
+    if (page.length > 0) yield page.map(toDecision);
+  }
 }
 
 export interface ChainAnchor {

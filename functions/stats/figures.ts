@@ -7,6 +7,7 @@ import { dynamo } from '../shared/clients/dynamo.js';
 import { tableName } from '../shared/env.js';
 import { REVIEW_DUE_PARTITION, STATS_MONTH_PREFIX, STATS_PARTITION } from '../shared/keys.js';
 import { STANCES } from '../shared/model/stances.js';
+import { queryAll } from '../shared/store/query.js';
 import {
   CLOSED,
   CONSULTATIONS_MAILED,
@@ -79,25 +80,16 @@ export async function readMonths(months: readonly string[]): Promise<MonthFigure
   const first = months[0];
   const last = months.at(-1);
   if (first === undefined || last === undefined) return [];
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
   // At most 36 small items: one page, unless the histograms grow large.
-  do {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :last',
-        ExpressionAttributeValues: {
-          ':pk': STATS_PARTITION,
-          ':first': `${STATS_MONTH_PREFIX}${first}`,
-          ':last': `${STATS_MONTH_PREFIX}${last}`,
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  const items = await queryAll({
+    TableName: tableName(),
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :first AND :last',
+    ExpressionAttributeValues: {
+      ':pk': STATS_PARTITION,
+      ':first': `${STATS_MONTH_PREFIX}${first}`,
+      ':last': `${STATS_MONTH_PREFIX}${last}`,
+    },
+  });
   const byMonth = new Map(items.map((i) => [String(i.SK).slice(STATS_MONTH_PREFIX.length), i]));
   return months.map((month) => monthFromItem(month, byMonth.get(month)));
 }
