@@ -2,7 +2,7 @@
 // link stops working, the proposal says so, and the workflow goes on to the approver. Advice that
 // won the race (given just before the timeout) stands: voiding is conditional on the link being open.
 import { log } from '../shared/logger.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import { addTimelineEvent, getProposal, updateProposal } from '../shared/store/proposals.js';
 import { voidAdvice } from './store.js';
 
@@ -12,8 +12,8 @@ export async function recordDpoSilence(proposalId: string, now = new Date()): Pr
   if (!dpo) return { silent: false };
   if (dpo.status === 'no-response') return { silent: true };
   if (!(await voidAdvice(dpo.adviceId, 'no-response'))) return { silent: false };
-  try {
-    await updateProposal(
+  const marked = await conditionHeld(
+    updateProposal(
       proposalId,
       { dpo: { ...dpo, status: 'no-response', timedOutAt: now.toISOString() } },
       {
@@ -21,11 +21,9 @@ export async function recordDpoSilence(proposalId: string, now = new Date()): Pr
         names: { '#dpo': 'dpo', '#status': 'status' },
         values: { ':requested': 'requested' },
       },
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) return { silent: false };
-    throw error;
-  }
+    ),
+  );
+  if (!marked) return { silent: false };
   await addTimelineEvent(
     proposalId,
     'dpo-no-response',

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
 import type { ConditionState } from '../shared/model/conditions.js';
 import type { DecisionRecord } from '../shared/model/decision.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import {
   addTimelineEvent,
   getProposal,
@@ -27,15 +27,13 @@ export async function trackConditions(proposal: ProposalRecord, record: Decision
     doneBy: null,
     evidence: null,
   }));
-  try {
-    await updateProposal(
+  await conditionHeld(
+    updateProposal(
       proposal.proposalId,
       { conditions: states },
       { expression: 'attribute_not_exists(conditions)' },
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 export async function markConditionDone(
@@ -55,9 +53,9 @@ export async function markConditionDone(
     );
   }
   const condition: ConditionState = { ...current, done: true, doneAt: now.toISOString(), doneBy, evidence };
-  try {
-    // Only if nobody marked it meanwhile: a conditional write on this one condition.
-    await dynamo.send(
+  // Only if nobody marked it meanwhile: a conditional write on this one condition.
+  const marked = await conditionHeld(
+    dynamo.send(
       proposalUpdate(proposalId, {
         UpdateExpression: `SET #c[${index}].#done = :true, #c[${index}].#doneAt = :at, #c[${index}].#doneBy = :by, #c[${index}].#evidence = :evidence, #updatedAt = :at`,
         ConditionExpression: `#c[${index}].#n = :n AND #c[${index}].#done = :false`,
@@ -79,9 +77,9 @@ export async function markConditionDone(
           ':evidence': evidence,
         },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    ),
+  );
+  if (!marked) {
     throw new ConflictError(`Condition ${n} of ${proposal.reference} was marked done meanwhile.`);
   }
   await addTimelineEvent(

@@ -6,7 +6,7 @@ import { log } from '../shared/logger.js';
 import type { IcoConsultation, IcoConsultationInput } from '../shared/model/governance.js';
 import { ICO_OUTCOME_LABELS, ICO_RESPONSE_DAYS } from '../shared/model/governance-terms.js';
 import { needsPriorConsultation } from '../shared/model/risk.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import {
   addTimelineEvent,
   getProposal,
@@ -46,14 +46,14 @@ export async function recordIcoConsultation(
     values[`:open${i}`] = status;
     return `:open${i}`;
   });
-  try {
-    await updateProposal(
+  const recorded = await conditionHeld(
+    updateProposal(
       proposalId,
       { icoConsultation: record },
       { expression: `#status IN (${open.join(', ')})`, names: { '#status': 'status' }, values },
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    ),
+  );
+  if (!recorded) {
     const current = await getProposal(proposalId);
     throw new ConflictError(
       `Proposal ${current.reference} is ${current.status}: the ICO consultation can only be recorded before the decision.`,

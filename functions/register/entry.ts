@@ -18,7 +18,7 @@ import {
   FACTOR_KEYS,
   type FactorKey,
 } from '../shared/model/proposal-terms.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import { ukDay } from '../shared/uk-dates.js';
 
 /**
@@ -159,17 +159,15 @@ export async function addToRegister(
         lastReviewedOn: entry.approvedOn,
       }
     : entry;
-  try {
-    await dynamo.send(
+  await conditionHeld(
+    dynamo.send(
       new PutCommand({
         TableName: tableName(),
         Item: registerItem(item),
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 /** Takes an installation off the register (its review was decided: it is listed under the review now, or no longer). */

@@ -29,7 +29,7 @@ import { Reply, type ReplyKind, type Stance } from '../shared/model/consultation
 import { isCounted } from '../shared/model/stances.js';
 import { readRawMail } from '../shared/raw-mail.js';
 import type { SesReceiptEvent, SesReceiptRecord } from '../shared/ses-event.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import { addTimelineEvent, FINAL_STATUSES } from '../shared/store/proposals.js';
 import { fromMailSystem, isBounceOf, markBounced } from './bounce.js';
 import { readStance, type StanceReading } from './classify.js';
@@ -362,8 +362,8 @@ async function flagUncountedReply(proposalId: string, email: string, reply: Repl
   const flags = { late: reply.late, senderMismatch: reply.senderMismatch };
   const set = Object.entries(flags).filter(([, value]) => value);
   if (set.length === 0) return;
-  try {
-    await dynamo.send(
+  await conditionHeld(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: consulteeKey(proposalId, email),
@@ -375,10 +375,8 @@ async function flagUncountedReply(proposalId: string, email: string, reply: Repl
         },
         ExpressionAttributeValues: { ':true': true, ':responded': 'responded' },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
 }
 
 /** Late is after the deadline, or after the close when the consultation closed early. */

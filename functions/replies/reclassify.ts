@@ -11,7 +11,7 @@ import { tableName } from '../shared/env.js';
 import { ConflictError, NotFoundError } from '../shared/errors.js';
 import { replyKey } from '../shared/keys.js';
 import { type Reclassification, type Reply, Stance } from '../shared/model/consultation.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import {
   addTimelineEvent,
   getProposal,
@@ -97,9 +97,9 @@ export async function reclassifyReply(
     by,
     at: now.toISOString(),
   };
-  try {
-    // Conditional on the stance this manager saw: two managers correcting at once never both win.
-    await dynamo.send(
+  // Conditional on the stance this manager saw: two managers correcting at once never both win.
+  const changed = await conditionHeld(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: replyKey(proposalId, replyId),
@@ -108,14 +108,12 @@ export async function reclassifyReply(
         ExpressionAttributeNames: { '#stance': 'stance', '#reclassification': 'reclassification' },
         ExpressionAttributeValues: { ':stance': input.stance, ':r': reclassification, ':previous': previous },
       }),
+    ),
+  );
+  if (!changed) {
+    throw new ConflictError(
+      'Another manager changed this reply a moment ago: reload the page and look again.',
     );
-  } catch (error) {
-    if (isConditionFailure(error)) {
-      throw new ConflictError(
-        'Another manager changed this reply a moment ago: reload the page and look again.',
-      );
-    }
-    throw error;
   }
   await noteCorrection(proposalId, { replyId, ...reclassification });
   const counted = await recountConsultee(proposalId, reply, {
@@ -143,8 +141,9 @@ export async function reclassifyReply(
  */
 async function noteCorrection(proposalId: string, correction: StanceCorrection): Promise<void> {
   const key = `${correction.replyId}#${correction.at}`;
-  try {
-    await dynamo.send(
+  // A correction noted already is not noted again.
+  await conditionHeld(
+    dynamo.send(
       proposalUpdate(proposalId, {
         UpdateExpression:
           'SET #corrections = list_append(if_not_exists(#corrections, :none), :one) ADD #noted :keys',
@@ -157,10 +156,8 @@ async function noteCorrection(proposalId: string, correction: StanceCorrection):
           ':key': key,
         },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error; // noted already
-  }
+    ),
+  );
 }
 
 /**

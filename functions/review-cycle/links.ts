@@ -9,7 +9,7 @@ import { tableName } from '../shared/env.js';
 import { ConflictError, ValidationError } from '../shared/errors.js';
 import { decisionKey, sequenceOfDecisionId } from '../shared/keys.js';
 import { log } from '../shared/logger.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import {
   findProposal,
   type ProposalRecord,
@@ -52,17 +52,17 @@ export async function claimReview(reviewOf: string, newProposalId: string): Prom
       );
     }
   }
-  try {
-    await dynamo.send(
+  const linked = await conditionHeld(
+    dynamo.send(
       proposalUpdate(reviewOf, {
         UpdateExpression: 'SET #next = :new',
         ConditionExpression: current ? '#next = :current' : 'attribute_not_exists(#next)',
         ExpressionAttributeNames: { '#next': 'nextReviewId' },
         ExpressionAttributeValues: { ':new': newProposalId, ...(current ? { ':current': current } : {}) },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    ),
+  );
+  if (!linked) {
     throw new ConflictError(
       `${previous.reference} was put under review a moment ago: reload and open that review.`,
     );
@@ -79,8 +79,8 @@ export async function retireReviewedApproval(reviewId: string, previous: Proposa
   await removeFromRegister(previous.reference);
   const sequence = previous.decisionId ? sequenceOfDecisionId(previous.decisionId) : undefined;
   if (sequence === undefined) return;
-  try {
-    await dynamo.send(
+  await conditionHeld(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName(),
         Key: decisionKey(sequence),
@@ -88,10 +88,8 @@ export async function retireReviewedApproval(reviewId: string, previous: Proposa
         UpdateExpression: 'REMOVE GSI2PK, GSI2SK',
         ConditionExpression: 'attribute_exists(PK)',
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    ),
+  );
   log.info('review done: the reviewed approval is no longer due', {
     proposalId: reviewId,
     reviewOf: previous.proposalId,

@@ -3,7 +3,7 @@
 // the approver a fresh link; the old one stays void (410).
 import { ConflictError } from '../shared/errors.js';
 import { log } from '../shared/logger.js';
-import { isConditionFailure } from '../shared/store/conditions.js';
+import { conditionHeld } from '../shared/store/conditions.js';
 import { addTimelineEvent, getProposal, updateProposal } from '../shared/store/proposals.js';
 import { completeTask } from '../shared/workflow.js';
 
@@ -41,13 +41,13 @@ export async function reissueReviewLink(
     );
   }
   // Only this token: should the new link expire too, its own token must stay.
-  await updateProposal(
-    proposal.proposalId,
-    { reissueTaskToken: null },
-    { expression: '#used = :used', names: { '#used': 'reissueTaskToken' }, values: { ':used': token } },
-  ).catch((error: unknown) => {
-    if (!isConditionFailure(error)) throw error;
-  });
+  await conditionHeld(
+    updateProposal(
+      proposal.proposalId,
+      { reissueTaskToken: null },
+      { expression: '#used = :used', names: { '#used': 'reissueTaskToken' }, values: { ':used': token } },
+    ),
+  );
   await addTimelineEvent(
     proposal.proposalId,
     'review-link-reissued',
