@@ -1,6 +1,7 @@
 // Renders the messages in templates/<name>/ (subject.txt, body.txt, body.html) with Mustache:
 // logic-less, and HTML-escaping every {{value}} in the HTML part, so user text can never inject
-// markup. The text parts are rendered without escaping.
+// markup. The text parts are rendered without escaping. What several messages say alike is a
+// partial: `{{> x}}` is templates/mail-parts/x.txt in a text part, x.html in the HTML part.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,14 +39,17 @@ function load(name: string, part: string): string {
   return text;
 }
 
+const mailPart = (extension: 'txt' | 'html') => (partial: string) =>
+  load('mail-parts', `${partial}.${extension}`);
+
 const plain = (text: string, view: object) =>
-  Mustache.render(text, view, {}, { escape: (value: string) => value });
+  Mustache.render(text, view, mailPart('txt'), { escape: (value: string) => value });
 
 export function renderMessage(name: string, view: object): RenderedMessage {
   return {
     subject: plain(load(name, 'subject.txt'), view).replace(/\s+/g, ' ').trim(),
     text: plain(load(name, 'body.txt'), view),
-    html: Mustache.render(load(name, 'body.html'), view),
+    html: Mustache.render(load(name, 'body.html'), view, mailPart('html')),
   };
 }
 
