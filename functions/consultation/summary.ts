@@ -103,17 +103,29 @@ export type ProposalForReply = Pick<ProposalRecord, 'proposalId' | 'reference' |
     countedStates?: Record<string, CountedState>;
   };
 
-/** The proposal's counts, consultee total and collection token, or undefined. */
-export async function readCountsView(proposalId: string): Promise<CountsView | undefined> {
+/** Part of the proposal item, read consistently: `projection`, with `names` for its placeholders. */
+async function readProposalPart(
+  proposalId: string,
+  projection: string,
+  names?: Record<string, string>,
+): Promise<Record<string, unknown> | undefined> {
   const out = await dynamo.send(
     new GetCommand({
       TableName: tableName(),
       Key: proposalKey(proposalId),
-      ProjectionExpression: 'consultation, collectTaskToken, consulteeCount',
+      ProjectionExpression: projection,
+      ...(names ? { ExpressionAttributeNames: names } : {}),
       ConsistentRead: true,
     }),
   );
-  return out.Item as CountsView | undefined;
+  return out.Item;
+}
+
+/** The proposal's counts, consultee total and collection token, or undefined. */
+export async function readCountsView(proposalId: string): Promise<CountsView | undefined> {
+  return (await readProposalPart(proposalId, 'consultation, collectTaskToken, consulteeCount')) as
+    | CountsView
+    | undefined;
 }
 
 /** Reads what a reply needs of its proposal (with the consultee's count entry), or undefined. */
@@ -121,23 +133,18 @@ export async function findProposalForReply(
   proposalId: string,
   email: string,
 ): Promise<ProposalForReply | undefined> {
-  const out = await dynamo.send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: proposalKey(proposalId),
-      ProjectionExpression:
-        'proposalId, #reference, #status, consultation, collectTaskToken, consulteeCount, #states.#key',
-      // `reference` and `status` are DynamoDB reserved words.
-      ExpressionAttributeNames: {
-        '#reference': 'reference',
-        '#status': 'status',
-        '#states': 'countedStates',
-        '#key': consulteeCountKey(email),
-      },
-      ConsistentRead: true,
-    }),
+  const item = await readProposalPart(
+    proposalId,
+    'proposalId, #reference, #status, consultation, collectTaskToken, consulteeCount, #states.#key',
+    // `reference` and `status` are DynamoDB reserved words.
+    {
+      '#reference': 'reference',
+      '#status': 'status',
+      '#states': 'countedStates',
+      '#key': consulteeCountKey(email),
+    },
   );
-  return out.Item as ProposalForReply | undefined;
+  return item as ProposalForReply | undefined;
 }
 
 /**
@@ -231,16 +238,11 @@ const countedStatesOf = (item: object): Record<string, CountedState> =>
   >;
 
 async function readEntry(proposalId: string, key: string): Promise<CountedState | undefined> {
-  const out = await dynamo.send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: proposalKey(proposalId),
-      ProjectionExpression: '#states.#key',
-      ExpressionAttributeNames: { '#states': 'countedStates', '#key': key },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item ? countedStatesOf(out.Item)[key] : undefined;
+  const item = await readProposalPart(proposalId, '#states.#key', {
+    '#states': 'countedStates',
+    '#key': key,
+  });
+  return item ? countedStatesOf(item)[key] : undefined;
 }
 
 async function applyEntry(
@@ -359,16 +361,8 @@ export async function rebuildConsultationCounts(proposalId: string): Promise<Con
 }
 
 async function readCountsVersion(proposalId: string): Promise<number | undefined> {
-  const out = await dynamo.send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: proposalKey(proposalId),
-      ProjectionExpression: '#countsVersion',
-      ExpressionAttributeNames: { '#countsVersion': 'countsVersion' },
-      ConsistentRead: true,
-    }),
-  );
-  const version = out.Item?.countsVersion;
+  const item = await readProposalPart(proposalId, '#countsVersion', { '#countsVersion': 'countsVersion' });
+  const version = item?.countsVersion;
   return typeof version === 'number' ? version : undefined;
 }
 
