@@ -20,7 +20,7 @@ export const PLACE_TYPE_LABELS = {
   sensitive: 'Beside a sensitive place (place of worship, school, health or advice centre)',
 } as const;
 export type PlaceType = keyof typeof PLACE_TYPE_LABELS;
-export const PLACE_TYPES = termsOf(PLACE_TYPE_LABELS);
+export const PLACE_TYPES = /* @__PURE__ */ termsOf(PLACE_TYPE_LABELS);
 
 /** Screening (ICO step 1): the questions whose "yes" makes a DPIA necessary. */
 export const SCREENING_QUESTIONS = {
@@ -38,7 +38,7 @@ export const LEGAL_REGIME_LABELS = {
   'uk-gdpr': 'UK GDPR and Data Protection Act 2018, Part 2 (general processing)',
 } as const;
 export type LegalRegime = keyof typeof LEGAL_REGIME_LABELS;
-export const LEGAL_REGIMES = termsOf(LEGAL_REGIME_LABELS);
+export const LEGAL_REGIMES = /* @__PURE__ */ termsOf(LEGAL_REGIME_LABELS);
 
 /** What an approval needs that opening did not (issue 19); each names the field to complete. */
 export interface AssessmentLike {

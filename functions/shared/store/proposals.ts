@@ -51,7 +51,7 @@ export const STATUS_LABELS = {
   failed: 'Failed',
 } as const;
 export type ProposalStatus = keyof typeof STATUS_LABELS;
-export const PROPOSAL_STATUSES = termsOf(STATUS_LABELS);
+export const PROPOSAL_STATUSES = /* @__PURE__ */ termsOf(STATUS_LABELS);
 
 export const FINAL_STATUSES: readonly ProposalStatus[] = ['approved', 'rejected', 'withdrawn', 'failed'];
 
