@@ -120,6 +120,7 @@ function view(
     back: `/app/proposals/${encode(proposal.proposalId)}`,
     hasErrors: errors.length > 0,
     errorCount: errors.length,
+    errorSubject: 'assessment',
     errors,
     ...assessmentFieldsView(form, input),
   };

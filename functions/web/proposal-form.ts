@@ -237,6 +237,7 @@ export function proposalFormView(
   return {
     hasErrors: errors.length > 0,
     errorCount: errors.length,
+    errorSubject: 'proposal',
     errors,
     title: input('title'),
     cameraType: {
