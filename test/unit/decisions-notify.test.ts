@@ -24,14 +24,7 @@ import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { decisionDraft, mailedConsultee } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
-vi.mock('../../functions/shared/templates.js', () => ({
-  renderPage: (name: string, view: object) => `<!-- ${name} -->${JSON.stringify(view)}`,
-  renderMessage: (name: string, view: { reference?: string }) => ({
-    subject: `${name} [${view.reference}]`,
-    text: JSON.stringify(view),
-    html: JSON.stringify(view),
-  }),
-}));
+vi.mock('../../functions/shared/templates.js', () => import('../support/json-templates.js'));
 
 const ddb = mockClient(DynamoDBDocumentClient);
 

@@ -21,14 +21,7 @@ import {
   useReviewPageWorld,
 } from '../support/review-page.js';
 
-vi.mock('../../functions/shared/templates.js', () => ({
-  renderPage: (name: string, view: object) => `<!-- ${name} -->${JSON.stringify(view)}`,
-  renderMessage: (name: string, view: object) => ({
-    subject: name,
-    text: JSON.stringify(view),
-    html: JSON.stringify(view),
-  }),
-}));
+vi.mock('../../functions/shared/templates.js', () => import('../support/json-templates.js'));
 
 useReviewPageWorld();
 
