@@ -77,6 +77,20 @@ export const review = (over: Partial<ReviewRecord> = {}): ReviewRecord => ({
   ...over,
 });
 
+/** The review once its approver decided: `outcome` at `decidedAt`, with the fixed rationale. */
+export const decidedReview = (outcome: 'approved' | 'rejected', decidedAt: string): ReviewRecord =>
+  review({
+    state: 'decided',
+    decision: {
+      outcome,
+      rationale: RATIONALE,
+      conditions: null,
+      reviewDate: outcome === 'approved' ? '2027-12-01' : null,
+      decidedBy: 's.okafor@police.example',
+      decidedAt,
+    },
+  });
+
 export const SIG = signReview(KEY, review());
 
 export function partitionItems(p: ProposalRecord) {

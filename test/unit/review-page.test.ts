@@ -12,6 +12,7 @@ import {
   CONSULTEE_RESPONSE,
   call,
   ddb,
+  decidedReview,
   event,
   expectNothingChanged,
   form,
@@ -139,19 +140,7 @@ describe('GET /review/{reviewId}', () => {
 
   it('answers 409 once decided, with a page saying who decided what and when instead of the form', async () => {
     const decidedAt = new Date(NOW - 3600_000).toISOString();
-    given(
-      review({
-        state: 'decided',
-        decision: {
-          outcome: 'approved',
-          rationale: RATIONALE,
-          conditions: null,
-          reviewDate: '2027-12-01',
-          decidedBy: 's.okafor@police.example',
-          decidedAt,
-        },
-      }),
-    );
+    given(decidedReview('approved', decidedAt));
     const res = await call(event('GET', { sig: SIG }));
     expect(res.statusCode).toBe(409);
     expect(res.headers?.['content-type']).toMatch(/^text\/html/);
@@ -327,19 +316,7 @@ describe('POST /review/{reviewId}', () => {
   });
 
   it('answers 409 to a second post and changes nothing', async () => {
-    given(
-      review({
-        state: 'decided',
-        decision: {
-          outcome: 'approved',
-          rationale: RATIONALE,
-          conditions: null,
-          reviewDate: '2027-12-01',
-          decidedBy: 's.okafor@police.example',
-          decidedAt: new Date(NOW - 60_000).toISOString(),
-        },
-      }),
-    );
+    given(decidedReview('approved', new Date(NOW - 60_000).toISOString()));
     const res = await call(
       event('POST', { body: form({ sig: SIG, outcome: 'rejected', rationale: RATIONALE }) }),
     );
@@ -349,17 +326,7 @@ describe('POST /review/{reviewId}', () => {
   });
 
   it('answers 409 when another post won the race, without telling the workflow twice', async () => {
-    const decided = review({
-      state: 'decided',
-      decision: {
-        outcome: 'rejected',
-        rationale: RATIONALE,
-        conditions: null,
-        reviewDate: null,
-        decidedBy: 's.okafor@police.example',
-        decidedAt: new Date(NOW).toISOString(),
-      },
-    });
+    const decided = decidedReview('rejected', new Date(NOW).toISOString());
     given(review());
     ddb
       .on(GetCommand, { Key: reviewKey(REVIEW_ID) })
