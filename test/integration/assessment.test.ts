@@ -2,6 +2,7 @@ import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { proposalKey } from '../../functions/shared/keys.js';
+import { splitAssessment } from '../support/assessment.js';
 import { runDpia } from '../support/cli.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
@@ -24,8 +25,7 @@ const verifyWithCli = () => runDpia(t.stack.config, ['audit', 'verify']);
 
 describe('an assessment a DPO can defend', () => {
   const full = proposalInput({ consultees: 1, tag: 'assess' });
-  const { risks, checklist, screening, legalRegime, lawfulBasis, dataCategories, recipients, ...bare } =
-    full as typeof full & Record<string, unknown>;
+  const { opened: bare, assessment } = splitAssessment(full);
   let id = '';
   let reference = '';
 
@@ -41,7 +41,7 @@ describe('an assessment a DPO can defend', () => {
       'PUT',
       `/proposals/${id}/assessment`,
       {
-        risks,
+        risks: assessment.risks,
         legalRegime: 'whatever',
       },
     );
@@ -82,15 +82,7 @@ describe('an assessment a DPO can defend', () => {
       'manager',
       'PUT',
       `/proposals/${id}/assessment`,
-      {
-        risks,
-        checklist,
-        screening,
-        legalRegime,
-        lawfulBasis,
-        dataCategories,
-        recipients,
-      },
+      assessment,
     );
     expect(done.status).toBe(200);
     expect(done.body.stillMissing).toEqual([]);

@@ -9,6 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/proposals/assessment.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
+import { splitAssessment } from '../support/assessment.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { unitEnv } from '../support/unit-env.js';
@@ -19,8 +20,8 @@ refuseWhatDynamoRefuses(ddb);
 const example = JSON.parse(
   readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
 );
-const { risks, checklist, screening, legalRegime, lawfulBasis, dataCategories, recipients, ...opened } =
-  example;
+const { opened, assessment } = splitAssessment(example);
+const { risks, checklist, screening, lawfulBasis } = assessment;
 const openedInput = ProposalInput.parse(opened);
 
 async function call(body: unknown, role: 'manager' | 'auditor' = 'manager') {
@@ -87,27 +88,10 @@ describe('PUT /proposals/{id}/assessment', () => {
     ddb.on(UpdateCommand).resolves({
       Attributes: {
         reference: 'DPIA-2026-0009',
-        input: {
-          ...openedInput,
-          risks,
-          checklist,
-          screening,
-          legalRegime,
-          lawfulBasis,
-          dataCategories,
-          recipients,
-        },
+        input: { ...openedInput, ...assessment },
       },
     });
-    const res = await call({
-      risks,
-      checklist,
-      screening,
-      legalRegime,
-      lawfulBasis,
-      dataCategories,
-      recipients,
-    });
+    const res = await call(assessment);
     expect(res.status).toBe(200);
     expect(res.body.stillMissing).toEqual([]);
     expect(res.body.updated).toEqual([
