@@ -7,10 +7,11 @@ import { handler } from '../../functions/audit/verify.handler.js';
 import { verifyDecisionChain } from '../../functions/audit/verify.js';
 import { iterateChain } from '../../functions/decisions/store.js';
 import { assessmentDigest, sealDecision } from '../../functions/shared/chain.js';
-import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
+import type { HttpResult } from '../../functions/shared/http.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { httpEvent } from '../support/events.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -73,43 +74,10 @@ const headOf = (items: Record<string, unknown>[]) => {
   return last ? { sequence: last.sequence as number, hash: last.hash as string } : undefined;
 };
 
-function event(role: string | null): HttpEvent {
-  return {
-    version: '2.0',
-    routeKey: 'GET /audit/verify',
-    rawPath: '/audit/verify',
-    rawQueryString: '',
-    headers: {},
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: '127.0.0.1',
-      domainPrefix: '127',
-      http: {
-        method: 'GET',
-        path: '/audit/verify',
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: 'vitest',
-      },
-      requestId: 'req-1',
-      routeKey: 'GET /audit/verify',
-      stage: '$default',
-      time: '16/Dec/2026:09:00:00 +0000',
-      timeEpoch: 0,
-      ...(role === null
-        ? {}
-        : {
-            authorizer: {
-              jwt: { claims: { sub: 'u-1', email: 'a@police.example', 'cognito:groups': `[${role}]` } },
-            },
-          }),
-    },
-    isBase64Encoded: false,
+const verify = async (role: 'manager' | 'auditor' | null = 'auditor') => {
+  const res = (await handler(httpEvent({ path: '/audit/verify', role }), {} as Context)) as HttpResult & {
+    body: string;
   };
-}
-const verify = async (role: string | null = 'auditor') => {
-  const res = (await handler(event(role), {} as Context)) as HttpResult & { body: string };
   return { status: res.statusCode, body: JSON.parse(res.body) };
 };
 

@@ -8,10 +8,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as getHandler } from '../../functions/decisions/get.handler.js';
 import { handler as listHandler } from '../../functions/decisions/list.handler.js';
 import { sealDecision } from '../../functions/shared/chain.js';
-import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
+import type { HttpResult } from '../../functions/shared/http.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { httpEvent } from '../support/events.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -127,39 +128,20 @@ function queryIndex(input: {
 
 function event(
   path: string,
-  options: { role?: string | null | undefined; query?: Record<string, string>; accept?: string } = {},
+  options: {
+    role?: 'manager' | 'auditor' | null | undefined;
+    query?: Record<string, string>;
+    accept?: string;
+  } = {},
 ) {
-  const role = options.role === undefined ? 'auditor' : options.role;
-  const e: HttpEvent = {
-    version: '2.0',
-    routeKey: 'GET /decisions',
-    rawPath: path,
-    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
-    headers: options.accept ? { accept: options.accept } : {},
-    ...(options.query ? { queryStringParameters: options.query } : {}),
-    ...(path.startsWith('/decisions/') ? { pathParameters: { decisionId: path.split('/')[2] ?? '' } } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: '127.0.0.1',
-      domainPrefix: '127',
-      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
-      requestId: 'req-1',
-      routeKey: 'GET /decisions',
-      stage: '$default',
-      time: '16/Dec/2026:09:00:00 +0000',
-      timeEpoch: 0,
-      ...(role === null
-        ? {}
-        : {
-            authorizer: {
-              jwt: { claims: { sub: 'u-1', email: 'a@police.example', 'cognito:groups': `[${role}]` } },
-            },
-          }),
-    },
-    isBase64Encoded: false,
-  };
-  return e;
+  const decisionId = path.startsWith('/decisions/') ? path.split('/')[2] : undefined;
+  return httpEvent({
+    path,
+    role: options.role === undefined ? 'auditor' : options.role,
+    ...(options.query ? { query: options.query } : {}),
+    ...(options.accept ? { headers: { accept: options.accept } } : {}),
+    ...(decisionId !== undefined ? { pathParameters: { decisionId } } : {}),
+  });
 }
 
 type Result = HttpResult & { body: string; headers: Record<string, string> };
@@ -317,7 +299,7 @@ describe('GET /decisions', () => {
 });
 
 describe('GET /decisions/{decisionId}', () => {
-  const get = async (id: string, role?: string | null) =>
+  const get = async (id: string, role?: 'manager' | 'auditor' | null) =>
     (await getHandler(event(`/decisions/${id}`, { role }), {} as Context)) as Result;
 
   it('returns one decision record exactly as SPEC §6 shapes it', async () => {
