@@ -203,6 +203,18 @@ export class LocalStackClient {
     );
   }
 
+  /**
+   * Posts the form behind a signed link (the approver's review, the DPO's advice) as the person's
+   * browser does: the link's own `sig` and `fields`, form-encoded, with no sign-in.
+   */
+  postSignedForm<T = unknown>(link: string | URL, fields: Record<string, string>): Promise<ApiAnswer<T>> {
+    const url = new URL(link, this.apiUrl);
+    const form = new URLSearchParams({ sig: url.searchParams.get('sig') ?? '', ...fields });
+    return this.api<T>(null, 'POST', url.pathname, form.toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+  }
+
   /** The review link mailed to the approver, as `/review/<id>?sig=...` (path and query). */
   reviewLink(approver: string, reference: string): Promise<string> {
     return this.signedLink(approver, reference, 'review');

@@ -97,19 +97,11 @@ export async function demoCommand(
     );
 
     const adviceLink = await client.waitForAdviceLink(example.dpo.email, reference);
-    const adviceUrl = new URL(adviceLink, client.apiUrl);
-    const advised = await client.api(
-      null,
-      'POST',
-      adviceUrl.pathname,
-      new URLSearchParams({
-        sig: adviceUrl.searchParams.get('sig') ?? '',
-        recommendation: 'proceed-with-conditions',
-        advice:
-          'Lawful under DPA 2018 Part 3 and proportionate to the need shown; proceed once the back-office link is encrypted (principle 9).',
-      }).toString(),
-      { 'content-type': 'application/x-www-form-urlencoded' },
-    );
+    const advised = await client.postSignedForm(adviceLink, {
+      recommendation: 'proceed-with-conditions',
+      advice:
+        'Lawful under DPA 2018 Part 3 and proportionate to the need shown; proceed once the back-office link is encrypted (principle 9).',
+    });
     if (advised.status !== 200) throw new Error(`the DPO's advice was refused: HTTP ${advised.status}`);
     print(`12. ${example.dpo.name} (DPO) advised through the mailed link: proceed with conditions`);
     await client.waitForStatus(proposalId, ['awaiting-approval']);

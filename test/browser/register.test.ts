@@ -22,21 +22,14 @@ async function approveOne(): Promise<string> {
   await t.client.replyAsConsultee(email, reference, 'SUPPORT', 'Long overdue.');
   await t.client.waitForStatus(proposalId, ['awaiting-approval']);
   const link = new URL(await t.client.waitForReviewLink(input.approver.email, reference), t.client.apiUrl);
-  const decided = await t.client.api(
-    null,
-    'POST',
-    link.pathname,
-    new URLSearchParams({
-      sig: link.searchParams.get('sig') ?? '',
-      outcome: 'approved',
-      rationale: 'A clear pressing need, supported in consultation.',
-      // Issue 19: a decision against a consultee's view gives reasons that address it.
-      consulteeResponse:
-        'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
-      conditions: 'Confirm encryption at rest before go-live.',
-    }).toString(),
-    { 'content-type': 'application/x-www-form-urlencoded' },
-  );
+  const decided = await t.client.postSignedForm(link, {
+    outcome: 'approved',
+    rationale: 'A clear pressing need, supported in consultation.',
+    // Issue 19: a decision against a consultee's view gives reasons that address it.
+    consulteeResponse:
+      'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
+    conditions: 'Confirm encryption at rest before go-live.',
+  });
   expect(decided.status).toBe(200);
   await t.client.waitForStatus(proposalId, ['approved']);
   return reference;

@@ -252,36 +252,22 @@ async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) 
   await t.client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
   const advice = new URL(await t.client.waitForAdviceLink(input.dpo?.email ?? '', reference), api);
   await shoot(browser, 'dpo-advice', advice.href, []);
-  await t.client.api(
-    null,
-    'POST',
-    advice.pathname,
-    new URLSearchParams({
-      sig: advice.searchParams.get('sig') ?? '',
-      recommendation: 'proceed-with-conditions',
-      advice:
-        'Lawful under DPA 2018 Part 3 and proportionate to the need shown; proceed once encryption at rest is confirmed (principle 9).',
-    }).toString(),
-    { 'content-type': 'application/x-www-form-urlencoded' },
-  );
+  await t.client.postSignedForm(advice, {
+    recommendation: 'proceed-with-conditions',
+    advice:
+      'Lawful under DPA 2018 Part 3 and proportionate to the need shown; proceed once encryption at rest is confirmed (principle 9).',
+  });
   await t.client.waitForStatus(proposalId, ['awaiting-approval']);
   const link = new URL(await t.client.waitForReviewLink(input.approver.email, reference), api);
-  await t.client.api(
-    null,
-    'POST',
-    link.pathname,
-    new URLSearchParams({
-      sig: link.searchParams.get('sig') ?? '',
-      outcome: 'approved',
-      rationale:
-        'A clear pressing need; the concerns raised are met by the 90-day access limit and the annual review.',
-      conditions: 'Confirm encryption at rest (principle 9) with the supplier before go-live.',
-      dpoAdvice: 'accepted',
-      consulteeResponse:
-        'The objection on intrusion is met by the 90-day access limit, the annual review and not disclosing the site.',
-    }).toString(),
-    { 'content-type': 'application/x-www-form-urlencoded' },
-  );
+  await t.client.postSignedForm(link, {
+    outcome: 'approved',
+    rationale:
+      'A clear pressing need; the concerns raised are met by the 90-day access limit and the annual review.',
+    conditions: 'Confirm encryption at rest (principle 9) with the supplier before go-live.',
+    dpoAdvice: 'accepted',
+    consulteeResponse:
+      'The objection on intrusion is met by the 90-day access limit, the annual review and not disclosing the site.',
+  });
   await t.client.waitForStatus(proposalId, ['approved']);
 
   const context = await browser.newContext({ viewport: { width: 1000, height: 1300 } });

@@ -41,19 +41,11 @@ async function consult(
 async function decide(client: LocalStackClient, p: Awaited<ReturnType<typeof consult>>, outcome: string) {
   await client.waitForStatus(p.proposalId, ['awaiting-approval'], 40_000);
   const link = await client.waitForReviewLink(p.approver, p.reference);
-  const url = new URL(link, 'http://x');
-  const answer = await client.api(
-    null,
-    'POST',
-    url.pathname,
-    new URLSearchParams({
-      sig: url.searchParams.get('sig') ?? '',
-      outcome,
-      rationale: 'Weighed the pressing need against every response received in the consultation.',
-      conditions: 'Encrypt the back-office link (principle 9) before go-live.',
-    }).toString(),
-    { 'content-type': 'application/x-www-form-urlencoded' },
-  );
+  const answer = await client.postSignedForm(link, {
+    outcome,
+    rationale: 'Weighed the pressing need against every response received in the consultation.',
+    conditions: 'Encrypt the back-office link (principle 9) before go-live.',
+  });
   expect(answer.status).toBe(200);
   await client.waitForStatus(p.proposalId, [outcome]);
 }

@@ -81,37 +81,22 @@ beforeAll(async () => {
   await t.client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
   const adviceLink = await t.client.waitForAdviceLink('h.marchbanks@planted-police.example', reference);
   const advice = new URL(adviceLink, t.client.apiUrl);
-  const advised = await t.client.api(
-    null,
-    'POST',
-    advice.pathname,
-    new URLSearchParams({
-      sig: advice.searchParams.get('sig') ?? '',
-      recommendation: 'proceed',
-      advice: `Lawful and proportionate; signed ${PLANTED.dpo}.`,
-    }).toString(),
-    { 'content-type': 'application/x-www-form-urlencoded' },
-  );
+  const advised = await t.client.postSignedForm(advice, {
+    recommendation: 'proceed',
+    advice: `Lawful and proportionate; signed ${PLANTED.dpo}.`,
+  });
   expect(advised.status).toBe(200);
   await t.client.waitForStatus(proposalId, ['awaiting-approval']);
   reviewLink = await t.client.waitForReviewLink(PLANTED.approverEmail, reference);
-  const url = new URL(reviewLink, t.client.apiUrl);
-  const decided = await t.client.api(
-    null,
-    'POST',
-    url.pathname,
-    new URLSearchParams({
-      sig: url.searchParams.get('sig') ?? '',
-      outcome: 'approved',
-      rationale: `A clear pressing need; ${PLANTED.consultee} supports it and the concerns are met.`,
-      // Issue 19: a decision against a consultee's view gives reasons that address it.
-      consulteeResponse:
-        'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
-      conditions: 'Confirm encryption at rest (principle 9) before the camera goes live.',
-      dpoAdvice: 'accepted',
-    }).toString(),
-    { 'content-type': 'application/x-www-form-urlencoded' },
-  );
+  const decided = await t.client.postSignedForm(reviewLink, {
+    outcome: 'approved',
+    rationale: `A clear pressing need; ${PLANTED.consultee} supports it and the concerns are met.`,
+    // Issue 19: a decision against a consultee's view gives reasons that address it.
+    consulteeResponse:
+      'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
+    conditions: 'Confirm encryption at rest (principle 9) before the camera goes live.',
+    dpoAdvice: 'accepted',
+  });
   expect(decided.status).toBe(200);
   await t.client.waitForStatus(proposalId, ['approved']);
   const detail = await t.client.api<{ decision: { hash: string } }>(

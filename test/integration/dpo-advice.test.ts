@@ -21,7 +21,6 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 /** Issue 19: an approval against an objection answers it. */
 const CONSULTEE_RESPONSE =
   'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.';
@@ -39,12 +38,6 @@ async function consulted(tag: string, extra: Record<string, unknown> = {}) {
     await client.replyAsConsultee(c.email, reference, 'SUPPORT', 'Long overdue.');
   }
   return { input, proposalId, reference };
-}
-
-async function post(link: string, fields: Record<string, string>) {
-  const url = new URL(link, 'http://x');
-  const body = new URLSearchParams({ sig: url.searchParams.get('sig') ?? '', ...fields }).toString();
-  return client.api(null, 'POST', url.pathname, body, FORM);
 }
 
 describe('the DPO advice stage', () => {
@@ -78,12 +71,19 @@ describe('the DPO advice stage', () => {
     const [, adviceId, sig] = /\/dpo\/([^?]+)\?sig=(.+)$/.exec(link) ?? [];
     expect((await client.api(null, 'GET', `/review/${adviceId}?sig=${sig}`)).status).toBe(404);
 
-    const short = await post(link, { recommendation: 'proceed-with-conditions', advice: 'ok' });
+    const short = await client.postSignedForm(link, {
+      recommendation: 'proceed-with-conditions',
+      advice: 'ok',
+    });
     expect(short.status).toBe(400);
     expect(short.text).toContain('at least 20 characters');
     const advice = 'Lawful and proportionate; proceed once the back-office link is encrypted.';
-    expect((await post(link, { recommendation: 'proceed-with-conditions', advice })).status).toBe(200);
-    expect((await post(link, { recommendation: 'do-not-proceed', advice })).status).toBe(409);
+    expect(
+      (await client.postSignedForm(link, { recommendation: 'proceed-with-conditions', advice })).status,
+    ).toBe(200);
+    expect((await client.postSignedForm(link, { recommendation: 'do-not-proceed', advice })).status).toBe(
+      409,
+    );
     expect((await client.api(null, 'GET', link)).status).toBe(409);
 
     await client.waitForStatus(proposalId, ['awaiting-approval']);
@@ -93,7 +93,7 @@ describe('the DPO advice stage', () => {
     expect(reviewPage.text).toContain(advice);
     expect(
       (
-        await post(review, {
+        await client.postSignedForm(review, {
           outcome: 'approved',
           rationale: RATIONALE,
           conditions: CONDITIONS,
@@ -121,7 +121,9 @@ describe('the DPO advice stage', () => {
     const dpoEmail = input.dpo?.email as string;
     const link = await client.waitForAdviceLink(dpoEmail, reference);
     const advice = 'The need shown does not justify a fixed camera on this road; do not proceed.';
-    expect((await post(link, { recommendation: 'do-not-proceed', advice })).status).toBe(200);
+    expect((await client.postSignedForm(link, { recommendation: 'do-not-proceed', advice })).status).toBe(
+      200,
+    );
     await client.waitForStatus(proposalId, ['awaiting-approval']);
     const review = await client.waitForReviewLink(input.approver.email, reference);
     const approve = {
@@ -130,18 +132,19 @@ describe('the DPO advice stage', () => {
       conditions: CONDITIONS,
       consulteeResponse: CONSULTEE_RESPONSE,
     };
-    const unmarked = await post(review, approve);
+    const unmarked = await client.postSignedForm(review, approve);
     expect(unmarked.status).toBe(400);
     expect(unmarked.text).toContain('departs from the DPO');
-    const noReasons = await post(review, { ...approve, dpoAdvice: 'overruled' });
+    const noReasons = await client.postSignedForm(review, { ...approve, dpoAdvice: 'overruled' });
     expect(noReasons.status).toBe(400);
     expect(noReasons.text).toContain('reasons for overruling');
     expect((await detail(proposalId)).status).toBe('awaiting-approval');
 
     const reasons = 'Vehicle crime on this road has doubled; the council supports it unanimously.';
-    expect((await post(review, { ...approve, dpoAdvice: 'overruled', dpoReasons: reasons })).status).toBe(
-      200,
-    );
+    expect(
+      (await client.postSignedForm(review, { ...approve, dpoAdvice: 'overruled', dpoReasons: reasons }))
+        .status,
+    ).toBe(200);
     await client.waitForStatus(proposalId, ['approved']);
     expect((await detail(proposalId)).decision?.dpoAdvice).toEqual({
       recommendation: 'do-not-proceed',
@@ -180,7 +183,7 @@ describe('ICO prior consultation (DPA 2018 s.65)', () => {
       conditions: CONDITIONS,
       consulteeResponse: CONSULTEE_RESPONSE,
     };
-    const refused = await post(review, approve);
+    const refused = await client.postSignedForm(review, approve);
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('Information Commissioner must be consulted');
     expect((await detail(proposalId)).status).toBe('awaiting-approval');
@@ -203,7 +206,7 @@ describe('ICO prior consultation (DPA 2018 s.65)', () => {
     expect(recorded.status).toBe(200);
     expect(recorded.body).toMatchObject({ required: true, icoConsultation: ico });
 
-    expect((await post(review, approve)).status).toBe(200);
+    expect((await client.postSignedForm(review, approve)).status).toBe(200);
     await client.waitForStatus(proposalId, ['approved']);
     const d = await detail(proposalId);
     expect(d.decision).toMatchObject({ residualRisk: 'high', icoConsultation: ico });

@@ -93,18 +93,11 @@ describe('the README walkthrough', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain(vars.ref);
     // Decided as the browser would post the form, so the auditor's commands have a decision to show.
-    const decided = await t.client.api(
-      null,
-      'POST',
-      link.pathname,
-      new URLSearchParams({
-        sig: link.searchParams.get('sig') ?? '',
-        outcome: 'approved',
-        rationale: 'The pressing need is clear and the consultation raised no objection.',
-        conditions: 'Encrypt the link to the back office (principle 9) before the camera goes live.',
-      }).toString(),
-      { 'content-type': 'application/x-www-form-urlencoded' },
-    );
+    const decided = await t.client.postSignedForm(link, {
+      outcome: 'approved',
+      rationale: 'The pressing need is clear and the consultation raised no objection.',
+      conditions: 'Encrypt the link to the back office (principle 9) before the camera goes live.',
+    });
     expect(decided.status, decided.text).toBe(200);
     await t.client.waitFor('the decision to be recorded', async () => {
       const result = await run(`npx dpia status ${vars.ref}`);

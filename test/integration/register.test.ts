@@ -88,17 +88,10 @@ async function decide(
   if (input.dpo) {
     await t.client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
     const link = new URL(await t.client.waitForAdviceLink(PLANTED.dpoEmail, reference), t.client.apiUrl);
-    const advised = await t.client.api(
-      null,
-      'POST',
-      link.pathname,
-      new URLSearchParams({
-        sig: link.searchParams.get('sig') ?? '',
-        recommendation: 'proceed',
-        advice: `Proportionate. ${PLANTED.dpo}, ${PLANTED.dpoEmail}.`,
-      }).toString(),
-      { 'content-type': 'application/x-www-form-urlencoded' },
-    );
+    const advised = await t.client.postSignedForm(link, {
+      recommendation: 'proceed',
+      advice: `Proportionate. ${PLANTED.dpo}, ${PLANTED.dpoEmail}.`,
+    });
     expect(advised.status).toBe(200);
   }
   // A proposal left undecided may already have run out of time.
@@ -108,24 +101,17 @@ async function decide(
   );
   const link = new URL(await t.client.waitForReviewLink(PLANTED.approverEmail, reference), t.client.apiUrl);
   if (outcome === null) return created;
-  const decided = await t.client.api(
-    null,
-    'POST',
-    link.pathname,
-    new URLSearchParams({
-      sig: link.searchParams.get('sig') ?? '',
-      outcome,
-      rationale: `Decided by ${PLANTED.approver} (${PLANTED.approverEmail}) after ${PLANTED.consultee} wrote about ${PLANTED.site}.`,
-      // Issue 19: a decision against a consultee's view gives reasons that address it.
-      consulteeResponse:
-        'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
-      conditions: `Signage at ${PLANTED.site} before go-live.`,
-      // Issue 19: each condition has an owner (some proposals here name no accountable owner).
-      conditionsOwner: 'Head of ANPR (Superintendent)',
-      ...(input.dpo ? { dpoAdvice: 'accepted' } : {}),
-    }).toString(),
-    { 'content-type': 'application/x-www-form-urlencoded' },
-  );
+  const decided = await t.client.postSignedForm(link, {
+    outcome,
+    rationale: `Decided by ${PLANTED.approver} (${PLANTED.approverEmail}) after ${PLANTED.consultee} wrote about ${PLANTED.site}.`,
+    // Issue 19: a decision against a consultee's view gives reasons that address it.
+    consulteeResponse:
+      'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
+    conditions: `Signage at ${PLANTED.site} before go-live.`,
+    // Issue 19: each condition has an owner (some proposals here name no accountable owner).
+    conditionsOwner: 'Head of ANPR (Superintendent)',
+    ...(input.dpo ? { dpoAdvice: 'accepted' } : {}),
+  });
   expect(decided.status, decided.text).toBe(200);
   await t.client.waitForStatus(proposalId, [outcome]);
   return created;

@@ -20,22 +20,15 @@ async function approve(tag: string, reviewDate: string, extra: Record<string, un
   await client.replyAsConsultee(consultee, reference, 'SUPPORT');
   await client.waitForStatus(proposalId, ['awaiting-approval']);
   const link = new URL(await client.waitForReviewLink(input.approver.email, reference), client.apiUrl);
-  const decided = await client.api(
-    null,
-    'POST',
-    link.pathname,
-    new URLSearchParams({
-      sig: link.searchParams.get('sig') ?? '',
-      outcome: 'approved',
-      rationale: 'Clear pressing need; concerns answered by the retention and access rules.',
-      // Issue 19: a decision against a consultee's view gives reasons that address it.
-      consulteeResponse:
-        'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
-      conditions: 'Encrypt the back-office link (principle 9) before go-live.',
-      reviewDate,
-    }).toString(),
-    { 'content-type': 'application/x-www-form-urlencoded' },
-  );
+  const decided = await client.postSignedForm(link, {
+    outcome: 'approved',
+    rationale: 'Clear pressing need; concerns answered by the retention and access rules.',
+    // Issue 19: a decision against a consultee's view gives reasons that address it.
+    consulteeResponse:
+      'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
+    conditions: 'Encrypt the back-office link (principle 9) before go-live.',
+    reviewDate,
+  });
   expect(decided.status).toBe(200);
   await client.waitForStatus(proposalId, ['approved']);
   return { proposalId, reference, reviewDate };
@@ -130,21 +123,14 @@ describe('starting a review', () => {
     await client.waitForStatus(reviewId, ['awaiting-approval']);
     const approver = proposalInput().approver.email;
     const link = new URL(await client.waitForReviewLink(approver, reference), client.apiUrl);
-    await client.api(
-      null,
-      'POST',
-      link.pathname,
-      new URLSearchParams({
-        sig: link.searchParams.get('sig') ?? '',
-        outcome: 'approved',
-        rationale: 'Reviewed: the need remains and the measures have worked as intended.',
-        // Issue 19: a decision against a consultee's view gives reasons that address it.
-        consulteeResponse:
-          'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
-        conditions: 'Encrypt the back-office link (principle 9) before go-live.',
-      }).toString(),
-      { 'content-type': 'application/x-www-form-urlencoded' },
-    );
+    await client.postSignedForm(link, {
+      outcome: 'approved',
+      rationale: 'Reviewed: the need remains and the measures have worked as intended.',
+      // Issue 19: a decision against a consultee's view gives reasons that address it.
+      consulteeResponse:
+        'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
+      conditions: 'Encrypt the back-office link (principle 9) before go-live.',
+    });
     await client.waitForStatus(reviewId, ['approved']);
     // RecordDecision retires the reviewed approval just after the status changes: wait for it.
     const dueAfter = await client.waitFor('the reviewed approval off the due list', async () => {

@@ -179,20 +179,12 @@ describe('triage of replies', () => {
     await client.replyAsConsultee(third, reference, 'SUPPORT');
     await client.waitForStatus(proposalId, ['awaiting-approval']);
     const link = await client.waitForReviewLink(input.approver.email, reference);
-    const url = new URL(link, 'http://x');
-    const decided = await client.api(
-      null,
-      'POST',
-      url.pathname,
-      new URLSearchParams({
-        sig: url.searchParams.get('sig') as string,
-        outcome: 'rejected',
-        rationale: 'The concerns about the location and retention are not answered yet.',
-        consulteeResponse:
-          'One consultee supported the camera; their support does not outweigh the open concerns.',
-      }).toString(),
-      { 'content-type': 'application/x-www-form-urlencoded' },
-    );
+    const decided = await client.postSignedForm(link, {
+      outcome: 'rejected',
+      rationale: 'The concerns about the location and retention are not answered yet.',
+      consulteeResponse:
+        'One consultee supported the camera; their support does not outweigh the open concerns.',
+    });
     expect(decided.status).toBe(200);
     await client.waitForStatus(proposalId, ['rejected']);
     const d = await detail(proposalId);

@@ -111,13 +111,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-async function post(link: string, fields: Record<string, string>) {
-  const url = new URL(link, 'http://x');
-  const body = new URLSearchParams({ sig: url.searchParams.get('sig') ?? '', ...fields }).toString();
-  return client.api(null, 'POST', url.pathname, body, FORM);
-}
-
 /** The proposal's consultation letters, from the SES store (restarts included). */
 async function letters(reference: string): Promise<SentMail[]> {
   return (await client.sentMail()).filter(
@@ -205,14 +198,14 @@ async function lifecycle(tag: string, points: Point[]): Promise<Counts> {
   );
   if (kills('dpo-waiting').length > 0) await crash();
   const advice = 'Lawful and proportionate; proceed once the back-office link is encrypted.';
-  const advised = await post(dpoLink, { recommendation: 'proceed-with-conditions', advice });
+  const advised = await client.postSignedForm(dpoLink, { recommendation: 'proceed-with-conditions', advice });
   expect(advised.status).toBe(200);
   if (kills('dpo-advised').length > 0) await crash();
 
   // 4. The approver: killed while the link waits, and between the approval and its record.
   const reviewLink = await until('the review link', () => client.reviewLink(input.approver.email, reference));
   if (kills('approval-waiting').length > 0) await crash();
-  const approved = await post(reviewLink, {
+  const approved = await client.postSignedForm(reviewLink, {
     outcome: 'approved',
     rationale: 'Clear pressing need; concerns answered by the retention and access rules.',
     conditions: 'Encrypt the back-office link (principle 9) before go-live.',
