@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
-import { freePort } from '../support/ports.js';
+import { freeStackPorts, portVariables } from '../support/ports.js';
 import { killHard, startStackProcess } from '../support/stack-process.js';
 import { until as waitUntil } from '../support/until.js';
 
@@ -24,19 +24,12 @@ const dataDir = mkdtempSync(join(tmpdir(), 'dpia-restart-'));
 const recordTo = join(dataDir, 'events.jsonl');
 let child: ChildProcess | undefined;
 
-const ports = {
-  DPIA_API_PORT: await freePort(),
-  DPIA_DYNAMODB_PORT: await freePort(),
-  DPIA_SES_PORT: await freePort(),
-  DPIA_SFN_PORT: await freePort(),
-  DPIA_SMTP_PORT: await freePort(),
-  DPIA_S3_PORT: await freePort(),
-};
+const ports = await freeStackPorts();
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
 const startStack = () =>
   startStackProcess({
-    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    ...portVariables(ports),
     DPIA_DATA_DIR: dataDir,
     DPIA_EXTRA_FUNCTIONS: 'record-event=test/fixtures/functions/record-event.handler.ts',
   });
@@ -45,10 +38,10 @@ function clients() {
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const common = { region: 'eu-west-2', credentials, maxAttempts: 2 };
   return {
-    dynamo: new DynamoDBClient({ ...common, endpoint: url(ports.DPIA_DYNAMODB_PORT) }),
-    s3: new S3Client({ ...common, endpoint: url(ports.DPIA_S3_PORT), forcePathStyle: true }),
-    ses: new SESClient({ ...common, endpoint: url(ports.DPIA_SES_PORT) }),
-    sfn: new SFNClient({ ...common, endpoint: url(ports.DPIA_SFN_PORT) }),
+    dynamo: new DynamoDBClient({ ...common, endpoint: url(ports.dynamodb) }),
+    s3: new S3Client({ ...common, endpoint: url(ports.s3), forcePathStyle: true }),
+    ses: new SESClient({ ...common, endpoint: url(ports.ses) }),
+    sfn: new SFNClient({ ...common, endpoint: url(ports.sfn) }),
   };
 }
 
@@ -121,7 +114,7 @@ describe('the local stack survives kill -9', () => {
     expect(item.Item?.v?.S).toBe('kept');
     const object = await s3.send(new GetObjectCommand({ Bucket: DEFAULTS.evidenceBucket, Key: 'k/1.txt' }));
     expect(await object.Body?.transformToString()).toBe('kept object');
-    const store = (await (await fetch(`${url(ports.DPIA_SES_PORT)}/store`)).json()) as {
+    const store = (await (await fetch(`${url(ports.ses)}/store`)).json()) as {
       emails: { messageId: string; subject: string }[];
     };
     expect(store.emails.find((m) => m.messageId === sent.MessageId)?.subject).toBe('Kept mail');

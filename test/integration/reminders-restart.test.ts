@@ -9,7 +9,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalStackClient } from '../../local/client.js';
 import { resolveLocalConfig } from '../../local/config.js';
-import { freePort } from '../support/ports.js';
+import { freeStackPorts, portVariables } from '../support/ports.js';
 import { reminderExecution, remindersTo } from '../support/reminders.js';
 import { proposalInput } from '../support/stack.js';
 import { killHard, startStackProcess } from '../support/stack-process.js';
@@ -17,22 +17,7 @@ import { killHard, startStackProcess } from '../support/stack-process.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-reminder-restart-'));
 let child: ChildProcess | undefined;
 
-const ports = {
-  api: await freePort(),
-  dynamodb: await freePort(),
-  ses: await freePort(),
-  sfn: await freePort(),
-  smtp: await freePort(),
-  s3: await freePort(),
-};
-const PORT_VARIABLES = {
-  DPIA_API_PORT: ports.api,
-  DPIA_DYNAMODB_PORT: ports.dynamodb,
-  DPIA_SES_PORT: ports.ses,
-  DPIA_SFN_PORT: ports.sfn,
-  DPIA_SMTP_PORT: ports.smtp,
-  DPIA_S3_PORT: ports.s3,
-};
+const ports = await freeStackPorts();
 const client = new LocalStackClient(resolveLocalConfig({}, { dataDir, ports }));
 const sfn = new SFNClient({
   region: 'eu-west-2',
@@ -42,7 +27,7 @@ const sfn = new SFNClient({
 });
 const startStack = () =>
   startStackProcess({
-    ...Object.fromEntries(Object.entries(PORT_VARIABLES).map(([k, v]) => [k, String(v)])),
+    ...portVariables(ports),
     DPIA_DATA_DIR: dataDir,
     DPIA_LOG_LEVEL: 'warn',
   });

@@ -17,7 +17,7 @@ import { DEFAULTS } from '../../functions/shared/config.js';
 import { consulteeKey } from '../../functions/shared/keys.js';
 import { LocalStackClient, type SentMail } from '../../local/client.js';
 import { resolveLocalConfig } from '../../local/config.js';
-import { freePort } from '../support/ports.js';
+import { freeStackPorts, portVariables } from '../support/ports.js';
 import { proposalInput } from '../support/stack.js';
 import { killHard, startStackProcess } from '../support/stack-process.js';
 import { reportSoak, SOAK } from './summary.js';
@@ -65,14 +65,7 @@ const LONG: Point[][] = [
 const PLAN = SOAK ? LONG : QUICK;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-crash-'));
-const ports = {
-  api: await freePort(),
-  dynamodb: await freePort(),
-  ses: await freePort(),
-  sfn: await freePort(),
-  smtp: await freePort(),
-  s3: await freePort(),
-};
+const ports = await freeStackPorts();
 const client = new LocalStackClient(resolveLocalConfig({}, { dataDir, ports }));
 const aws = {
   region: 'eu-west-2',
@@ -88,12 +81,7 @@ let restarts = 0;
 
 const startStack = () =>
   startStackProcess({
-    DPIA_API_PORT: String(ports.api),
-    DPIA_DYNAMODB_PORT: String(ports.dynamodb),
-    DPIA_SES_PORT: String(ports.ses),
-    DPIA_SFN_PORT: String(ports.sfn),
-    DPIA_SMTP_PORT: String(ports.smtp),
-    DPIA_S3_PORT: String(ports.s3),
+    ...portVariables(ports),
     DPIA_DATA_DIR: dataDir,
     DPIA_LOG_LEVEL: 'warn',
     DPIA_SES_MAX_SEND_RATE: String(SES_RATE),
