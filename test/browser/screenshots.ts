@@ -1,13 +1,11 @@
 // Screenshots of every page, desktop (1280 wide) and phone (390 wide), into docs/screenshots/:
 // `npx tsx test/browser/screenshots.ts`. Starts its own local stack in a temporary directory and
 // walks one proposal from the form to a verified decision, as the browser test does.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Browser, Cookie } from 'playwright-core';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
-import { deadlineInHours, fillProposalForm, launchChromium, signIn } from './support.js';
-
-const OUT = new URL('../../docs/screenshots/', import.meta.url).pathname;
-const WIDTHS = { desktop: 1280, mobile: 390 } as const;
+import { proposalInput, type TestStack } from '../support/stack.js';
+import { OUT, WIDTHS, withStackAndBrowser } from './screenshot-run.js';
+import { deadlineInHours, fillProposalForm, signIn } from './support.js';
 
 async function shoot(browser: Browser, name: string, url: string, cookies: Cookie[]) {
   for (const [label, width] of Object.entries(WIDTHS)) {
@@ -21,152 +19,144 @@ async function shoot(browser: Browser, name: string, url: string, cookies: Cooki
   process.stdout.write(`web-${name}\n`);
 }
 
-async function main() {
-  mkdirSync(OUT, { recursive: true });
-  const t = await startTestStack();
-  const browser = await launchChromium();
+async function main(t: TestStack, browser: Browser) {
   const api = t.client.apiUrl;
-  try {
-    const anonymous = await browser.newContext();
-    await shoot(browser, 'front', `${api}/`, []);
-    await shoot(browser, 'sign-in', `${api}/sign-in`, []);
-    await anonymous.close();
+  const anonymous = await browser.newContext();
+  await shoot(browser, 'front', `${api}/`, []);
+  await shoot(browser, 'sign-in', `${api}/sign-in`, []);
+  await anonymous.close();
 
-    const managerContext = await browser.newContext();
-    const manager = await managerContext.newPage();
-    await signIn(manager, api, 'manager', 'manager@police.example');
-    const managerCookies = await managerContext.cookies();
-    await shoot(browser, 'new-proposal', `${api}/app/proposals/new`, managerCookies);
+  const managerContext = await browser.newContext();
+  const manager = await managerContext.newPage();
+  await signIn(manager, api, 'manager', 'manager@police.example');
+  const managerCookies = await managerContext.cookies();
+  await shoot(browser, 'new-proposal', `${api}/app/proposals/new`, managerCookies);
 
-    // The form with every error showing.
-    await manager.goto(`${api}/app/proposals/new`);
-    await manager.fill('#f-title', 'No');
-    await manager.click('button[value=submit]');
-    for (const [label, width] of Object.entries(WIDTHS)) {
-      await manager.setViewportSize({ width, height: 900 });
-      await manager.screenshot({ path: `${OUT}web-new-proposal-errors-${label}.png`, fullPage: true });
-    }
-
-    await manager.setViewportSize({ width: 1280, height: 900 });
-    await manager.goto(`${api}/app/proposals/new`);
-    const consultees = [
-      'm.ashby@tenterden-tc.example',
-      'd.holloway@tenterden-tc.example',
-      'p.raman@tenterden-tc.example',
-    ];
-    await fillProposalForm(manager, {
-      title: 'ANPR - A28 approach to Tenterden',
-      publicArea: 'Tenterden',
-      // As copied from a spreadsheet: tab-separated, with its header row (issue 20).
-      consulteesCsv: [
-        'Name\tEmail\tOrganisation',
-        `Cllr Margaret Ashby\t${consultees[0]}\tTenterden Town Council`,
-        `Cllr David Holloway\t${consultees[1]}\tTenterden Town Council`,
-        `Cllr Priya Raman\t${consultees[2]}\tTenterden Town Council`,
-      ].join('\n'),
-      approverName: 'Ch Supt Sarah Okafor',
-      approverEmail: 's.okafor@police.example',
-      deadline: deadlineInHours(72),
-    });
-    await Promise.all([
-      manager.waitForURL(/\/app\/proposals\/[0-9a-f-]{36}$/),
-      manager.click('button[value=submit]'),
-    ]);
-    const proposalUrl = manager.url();
-    const proposalId = proposalUrl.split('/').at(-1) as string;
-    const reference = (await manager.locator('.tag').first().textContent()) ?? '';
-    await t.client.waitForStatus(proposalId, ['consulting']);
-    // The manager completes the assessment while consulting (issue 19): the page first shows what
-    // approval still needs, then the example's risks, principles, screening and regime are saved.
-    await shoot(browser, 'assessment', `${proposalUrl}/assessment`, managerCookies);
-    const example = JSON.parse(
-      readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
-    );
-    const fields = [
-      'checklist',
-      'risks',
-      'alternativesConsidered',
-      'screening',
-      'legalRegime',
-      'lawfulBasis',
-      'dataCategories',
-      'recipients',
-    ];
-    const completed = await t.client.api(
-      'manager',
-      'PUT',
-      `/proposals/${proposalId}/assessment`,
-      Object.fromEntries(fields.map((f) => [f, example[f]])),
-    );
-    if (completed.status !== 200)
-      throw new Error(`assessment not saved: ${completed.status} ${completed.text}`);
-    // The letters go out paced under SES's rate: wait until the last consultee has theirs.
-    await t.client.waitFor('the consultation letters', async () =>
-      (await t.client.mailTo(consultees[2] as string, reference)).length > 0 ? true : undefined,
-    );
-    await t.client.replyAsConsultee(
-      consultees[0] as string,
-      reference,
-      'SUPPORT',
-      'We welcome the camera on the A28.',
-    );
-    await t.client.replyAsConsultee(
-      consultees[1] as string,
-      reference,
-      'CONCERNS',
-      'Please publish the retention policy.',
-    );
-    await shoot(browser, 'proposal-consulting', proposalUrl, managerCookies);
-    await shoot(browser, 'withdraw-confirm', `${proposalUrl}/withdraw`, managerCookies);
-    await t.client.replyAsConsultee(consultees[2] as string, reference, 'SUPPORT', 'No objection.');
-    await t.client.waitForStatus(proposalId, ['awaiting-approval']);
-
-    const link = await t.client.waitForReviewLink('s.okafor@police.example', reference);
-    await shoot(browser, 'review', `${api}${link}`, []);
-    const review = await browser.newPage();
-    await review.goto(`${api}${link}`);
-    await review.check('#outcome-approved');
-    await review.fill(
-      '#rationale',
-      'Pressing need is clear; councillors support it and the concerns are met by conditions.',
-    );
-    await review.fill('#conditions', 'Publish the retention policy on the force website before go-live.');
-    await review.fill('#conditionsOwner', 'Force Data Protection Officer');
-    // Approving despite an objection answers it (issue 19).
-    await review.fill(
-      '#consulteeResponse',
-      'The objection on intrusion is met by the retention limits and the conditions; the need outweighs it.',
-    );
-    await Promise.all([review.waitForLoadState(), review.click('button:has-text("Record decision")')]);
-    for (const [label, width] of Object.entries(WIDTHS)) {
-      await review.setViewportSize({ width, height: 900 });
-      await review.screenshot({ path: `${OUT}web-review-confirmation-${label}.png`, fullPage: true });
-    }
-    await t.client.waitForStatus(proposalId, ['approved']);
-    await shoot(browser, 'review-used-link', `${api}${link}`, []);
-    await shoot(browser, 'proposal-approved', proposalUrl, managerCookies);
-    await shoot(browser, 'proposals', `${api}/app/proposals`, managerCookies);
-    await shoot(browser, 'forbidden', `${api}/app/audit/verify`, managerCookies);
-
-    const auditorContext = await browser.newContext();
-    const auditor = await auditorContext.newPage();
-    await signIn(auditor, api, 'auditor', 'auditor@police.example');
-    const auditorCookies = await auditorContext.cookies();
-    await shoot(browser, 'decisions', `${api}/app/decisions`, auditorCookies);
-    const decisions = await t.client.api<{ items: { decisionId: string }[] }>('auditor', 'GET', '/decisions');
-    await shoot(
-      browser,
-      'decision',
-      `${api}/app/decisions/${decisions.body.items[0]?.decisionId}`,
-      auditorCookies,
-    );
-    await shoot(browser, 'verify', `${api}/app/audit/verify`, auditorCookies);
-    await withdrawnShots(browser, t, managerCookies);
-    await documentShots(browser, t, managerCookies);
-  } finally {
-    await browser.close();
-    await t.close();
+  // The form with every error showing.
+  await manager.goto(`${api}/app/proposals/new`);
+  await manager.fill('#f-title', 'No');
+  await manager.click('button[value=submit]');
+  for (const [label, width] of Object.entries(WIDTHS)) {
+    await manager.setViewportSize({ width, height: 900 });
+    await manager.screenshot({ path: `${OUT}web-new-proposal-errors-${label}.png`, fullPage: true });
   }
+
+  await manager.setViewportSize({ width: 1280, height: 900 });
+  await manager.goto(`${api}/app/proposals/new`);
+  const consultees = [
+    'm.ashby@tenterden-tc.example',
+    'd.holloway@tenterden-tc.example',
+    'p.raman@tenterden-tc.example',
+  ];
+  await fillProposalForm(manager, {
+    title: 'ANPR - A28 approach to Tenterden',
+    publicArea: 'Tenterden',
+    // As copied from a spreadsheet: tab-separated, with its header row (issue 20).
+    consulteesCsv: [
+      'Name\tEmail\tOrganisation',
+      `Cllr Margaret Ashby\t${consultees[0]}\tTenterden Town Council`,
+      `Cllr David Holloway\t${consultees[1]}\tTenterden Town Council`,
+      `Cllr Priya Raman\t${consultees[2]}\tTenterden Town Council`,
+    ].join('\n'),
+    approverName: 'Ch Supt Sarah Okafor',
+    approverEmail: 's.okafor@police.example',
+    deadline: deadlineInHours(72),
+  });
+  await Promise.all([
+    manager.waitForURL(/\/app\/proposals\/[0-9a-f-]{36}$/),
+    manager.click('button[value=submit]'),
+  ]);
+  const proposalUrl = manager.url();
+  const proposalId = proposalUrl.split('/').at(-1) as string;
+  const reference = (await manager.locator('.tag').first().textContent()) ?? '';
+  await t.client.waitForStatus(proposalId, ['consulting']);
+  // The manager completes the assessment while consulting (issue 19): the page first shows what
+  // approval still needs, then the example's risks, principles, screening and regime are saved.
+  await shoot(browser, 'assessment', `${proposalUrl}/assessment`, managerCookies);
+  const example = JSON.parse(
+    readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
+  );
+  const fields = [
+    'checklist',
+    'risks',
+    'alternativesConsidered',
+    'screening',
+    'legalRegime',
+    'lawfulBasis',
+    'dataCategories',
+    'recipients',
+  ];
+  const completed = await t.client.api(
+    'manager',
+    'PUT',
+    `/proposals/${proposalId}/assessment`,
+    Object.fromEntries(fields.map((f) => [f, example[f]])),
+  );
+  if (completed.status !== 200)
+    throw new Error(`assessment not saved: ${completed.status} ${completed.text}`);
+  // The letters go out paced under SES's rate: wait until the last consultee has theirs.
+  await t.client.waitFor('the consultation letters', async () =>
+    (await t.client.mailTo(consultees[2] as string, reference)).length > 0 ? true : undefined,
+  );
+  await t.client.replyAsConsultee(
+    consultees[0] as string,
+    reference,
+    'SUPPORT',
+    'We welcome the camera on the A28.',
+  );
+  await t.client.replyAsConsultee(
+    consultees[1] as string,
+    reference,
+    'CONCERNS',
+    'Please publish the retention policy.',
+  );
+  await shoot(browser, 'proposal-consulting', proposalUrl, managerCookies);
+  await shoot(browser, 'withdraw-confirm', `${proposalUrl}/withdraw`, managerCookies);
+  await t.client.replyAsConsultee(consultees[2] as string, reference, 'SUPPORT', 'No objection.');
+  await t.client.waitForStatus(proposalId, ['awaiting-approval']);
+
+  const link = await t.client.waitForReviewLink('s.okafor@police.example', reference);
+  await shoot(browser, 'review', `${api}${link}`, []);
+  const review = await browser.newPage();
+  await review.goto(`${api}${link}`);
+  await review.check('#outcome-approved');
+  await review.fill(
+    '#rationale',
+    'Pressing need is clear; councillors support it and the concerns are met by conditions.',
+  );
+  await review.fill('#conditions', 'Publish the retention policy on the force website before go-live.');
+  await review.fill('#conditionsOwner', 'Force Data Protection Officer');
+  // Approving despite an objection answers it (issue 19).
+  await review.fill(
+    '#consulteeResponse',
+    'The objection on intrusion is met by the retention limits and the conditions; the need outweighs it.',
+  );
+  await Promise.all([review.waitForLoadState(), review.click('button:has-text("Record decision")')]);
+  for (const [label, width] of Object.entries(WIDTHS)) {
+    await review.setViewportSize({ width, height: 900 });
+    await review.screenshot({ path: `${OUT}web-review-confirmation-${label}.png`, fullPage: true });
+  }
+  await t.client.waitForStatus(proposalId, ['approved']);
+  await shoot(browser, 'review-used-link', `${api}${link}`, []);
+  await shoot(browser, 'proposal-approved', proposalUrl, managerCookies);
+  await shoot(browser, 'proposals', `${api}/app/proposals`, managerCookies);
+  await shoot(browser, 'forbidden', `${api}/app/audit/verify`, managerCookies);
+
+  const auditorContext = await browser.newContext();
+  const auditor = await auditorContext.newPage();
+  await signIn(auditor, api, 'auditor', 'auditor@police.example');
+  const auditorCookies = await auditorContext.cookies();
+  await shoot(browser, 'decisions', `${api}/app/decisions`, auditorCookies);
+  const decisions = await t.client.api<{ items: { decisionId: string }[] }>('auditor', 'GET', '/decisions');
+  await shoot(
+    browser,
+    'decision',
+    `${api}/app/decisions/${decisions.body.items[0]?.decisionId}`,
+    auditorCookies,
+  );
+  await shoot(browser, 'verify', `${api}/app/audit/verify`, auditorCookies);
+  await withdrawnShots(browser, t, managerCookies);
+  await documentShots(browser, t, managerCookies);
 }
 
 /** Issue 20: the withdraw page refusing a missing reason, and the approver's link once withdrawn (410). */
@@ -282,4 +272,4 @@ async function documentShots(browser: Browser, t: TestStack, cookies: Cookie[]) 
   process.stdout.write('dpia-document\n');
 }
 
-await main();
+await withStackAndBrowser(main);
