@@ -9,10 +9,12 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { BatchWriteCommand, type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
+import { claimInput } from '../functions/consultation/claims.js';
 import { MAIL_CONCURRENCY } from '../functions/consultation/send.js';
 import { mapBounded } from '../functions/shared/bounded.js';
 import { DEFAULTS } from '../functions/shared/config.js';
 import { consulteeKey, replyTokenKey } from '../functions/shared/keys.js';
+import { pendingConsultee } from '../functions/shared/store/proposals.js';
 import { type FloorClients, floorClients } from './floor-clients.js';
 import { benchProposal, consultationMails, openProposal } from './support/drive.js';
 import { profiled } from './support/profile.js';
@@ -236,21 +238,7 @@ async function floor(ses: SESClient, letter: Email, count: number, writes?: Floo
       dynamo.send(
         new TransactWriteCommand({
           TransactItems: batch.map((to) => ({
-            Update: {
-              TableName: DEFAULTS.tableName,
-              Key: consulteeKey(id, to),
-              UpdateExpression: 'SET #marker = :sending, #claimedAt = :now',
-              ConditionExpression:
-                'attribute_exists(PK) AND (attribute_not_exists(#marker) OR #marker = :null OR ' +
-                '(#marker = :sending AND (attribute_not_exists(#claimedAt) OR #claimedAt < :stale)))',
-              ExpressionAttributeNames: { '#marker': 'mailMarker', '#claimedAt': 'claimedAt' },
-              ExpressionAttributeValues: {
-                ':sending': 'sending',
-                ':null': null,
-                ':now': now,
-                ':stale': now - 120_000,
-              },
-            },
+            Update: claimInput(id, to, now, now - 120_000),
           })),
         }),
       ),
@@ -282,18 +270,7 @@ async function storeConsultees(dynamo: DynamoDBDocumentClient, id: string, email
               Item: {
                 ...consulteeKey(id, email),
                 type: 'consultee',
-                name: 'Cllr Floor Consultee',
-                email,
-                organisation: 'Parish Council',
-                status: 'pending',
-                stance: null,
-                respondedAt: null,
-                late: false,
-                senderMismatch: false,
-                comment: null,
-                mailMarker: null,
-                replyId: null,
-                mailedAt: null,
+                ...pendingConsultee({ name: 'Cllr Floor Consultee', email, organisation: 'Parish Council' }),
               },
             },
           })),

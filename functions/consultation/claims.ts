@@ -61,7 +61,8 @@ export const TRANSACTION_ITEMS = 100;
 /** Item-by-item redoes of a cancelled transaction run this many at a time. */
 const FALLBACK_CONCURRENCY = 8;
 
-const claimInput = (proposalId: string, email: string, now: number, staleBefore: number) =>
+/** The conditional claim of one consultee's letter (the benchmark's floor issues the same). */
+export const claimInput = (proposalId: string, email: string, now: number, staleBefore: number) =>
   ({
     TableName: tableName(),
     Key: consulteeKey(proposalId, email),

@@ -209,24 +209,34 @@ export async function putNewProposal(record: ProposalRecord): Promise<void> {
       ConditionExpression: 'attribute_not_exists(PK)',
     }),
   );
-  const consultees: ConsulteeRecord[] = record.input.consultees.map((c) => ({
-    name: c.name,
-    email: c.email,
-    ...(c.organisation ? { organisation: c.organisation } : {}),
-    status: 'pending',
-    stance: null,
-    respondedAt: null,
-    late: false,
-    senderMismatch: false,
-    comment: null,
-    mailMarker: null,
-    replyId: null,
-    mailedAt: null,
-  }));
   await putAll(
-    consultees.map((c) => ({ ...consulteeKey(record.proposalId, c.email), type: 'consultee', ...c })),
+    record.input.consultees.map((c) => ({
+      ...consulteeKey(record.proposalId, c.email),
+      type: 'consultee',
+      ...pendingConsultee(c),
+    })),
   );
 }
+
+/** A consultee as the proposal is opened: not yet mailed, no reply. */
+export const pendingConsultee = (c: {
+  name: string;
+  email: string;
+  organisation?: string | undefined;
+}): ConsulteeRecord => ({
+  name: c.name,
+  email: c.email,
+  ...(c.organisation ? { organisation: c.organisation } : {}),
+  status: 'pending',
+  stance: null,
+  respondedAt: null,
+  late: false,
+  senderMismatch: false,
+  comment: null,
+  mailMarker: null,
+  replyId: null,
+  mailedAt: null,
+});
 
 /** DynamoDB's limit of items in one BatchWriteItem. */
 const BATCH_WRITE_ITEMS = 25;
