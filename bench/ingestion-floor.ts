@@ -26,7 +26,8 @@ import {
   replyKey,
   replyTokenKey,
 } from '../functions/shared/keys.js';
-import { putAll, queryAll } from '../functions/shared/store/proposals.js';
+import { putAll } from '../functions/shared/store/proposals.js';
+import { queryAll } from '../functions/shared/store/query.js';
 import { type FloorClients, floorClients } from './floor-clients.js';
 import type { BenchStack } from './support/stack.js';
 import { threadCpu, threadCpuSince } from './support/threads.js';

@@ -14,18 +14,11 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULTS } from '../functions/shared/config.js';
 import { proposalKey, proposalPartition } from '../functions/shared/keys.js';
 import { MAX_CONSULTEES } from '../functions/shared/model/proposal-terms.js';
-import { queryAll } from '../functions/shared/store/proposals.js';
+import { queryAll } from '../functions/shared/store/query.js';
 import { readPending } from '../local/smtp-journal.js';
 import { runIngestionFloor } from './ingestion-floor.js';
-import {
-  benchProposal,
-  consultationMails,
-  type Opened,
-  openProposal,
-  rawMessage,
-  replyMessage,
-  SmtpSender,
-} from './support/drive.js';
+// The same drivers as the lifecycle benchmark's: a proposal opened over the API, its letters, replies.
+import * as drive from './support/drive.js';
 import { profiled } from './support/profile.js';
 import { type BenchOptions, type BenchResult, check, seconds } from './support/result.js';
 import type { WatchedMail } from './support/stack.js';
@@ -45,32 +38,39 @@ export async function benchIngestion({ quick }: BenchOptions): Promise<BenchResu
   /** Replies taken before the measured ones (quick: a few, enough to load the handler). */
   const warmReplies = quick ? 3 : MAX_CONSULTEES - 1;
   const b = await startBenchStack('ingestion');
-  const sender = new SmtpSender(b, SMTP_CONNECTIONS);
+  const sender = new drive.SmtpSender(b, SMTP_CONNECTIONS);
   const dynamo = watcherDynamo();
   try {
     // Untimed set-up: open the consultations and wait for every letter.
-    const opened: (Opened & { letters: WatchedMail[] })[] = [];
+    const opened: (drive.Opened & { letters: WatchedMail[] })[] = [];
     for (let p = 0; p < proposals; p++) {
-      const input = benchProposal({ consultees: repliesEach + 1, tag: `in${p}`, deadlineSeconds: 3600 });
-      const o = await openProposal(b, input);
-      opened.push({ ...o, letters: await consultationMails(b, o.reference, repliesEach + 1) });
+      const input = drive.benchProposal({
+        consultees: repliesEach + 1,
+        tag: `in${p}`,
+        deadlineSeconds: 3600,
+      });
+      const o = await drive.openProposal(b, input);
+      opened.push({ ...o, letters: await drive.consultationMails(b, o.reference, repliesEach + 1) });
     }
     // Untimed warm-up: replies to a proposal of their own (as many as one proposal may consult)
     // load the inbound handler and its parsers and let V8 compile the hot paths, as on a stack that
     // has been taking mail for a while. perf showed the optimising compiler's threads at 1.8 ms of
     // CPU a reply over the first measured seconds, decaying as they went (issue 17).
-    const warm = await openProposal(
+    const warm = await drive.openProposal(
       b,
-      benchProposal({ consultees: warmReplies + 1, tag: 'warm', deadlineSeconds: 3600 }),
+      drive.benchProposal({ consultees: warmReplies + 1, tag: 'warm', deadlineSeconds: 3600 }),
     );
-    const warmLetters = (await consultationMails(b, warm.reference, warmReplies + 1)).slice(0, warmReplies);
+    const warmLetters = (await drive.consultationMails(b, warm.reference, warmReplies + 1)).slice(
+      0,
+      warmReplies,
+    );
     if (warmLetters.length < warmReplies) throw new Error('the warm-up proposal mailed too few');
     await Promise.all(
       warmLetters.map(async (letter, i) =>
         sender.send(
           letter.to,
           letter.mail.replyTo?.[0] ?? '',
-          await rawMessage(replyMessage(letter, i, `<ingest.warm.${i}@consultee.example>`)),
+          await drive.rawMessage(drive.replyMessage(letter, i, `<ingest.warm.${i}@consultee.example>`)),
         ),
       ),
     );
@@ -87,7 +87,9 @@ export async function benchIngestion({ quick }: BenchOptions): Promise<BenchResu
         const letter = o.letters[i] as WatchedMail;
         replies.push({
           letter,
-          raw: await rawMessage(replyMessage(letter, i, `<ingest.${o.reference}.${i}@consultee.example>`)),
+          raw: await drive.rawMessage(
+            drive.replyMessage(letter, i, `<ingest.${o.reference}.${i}@consultee.example>`),
+          ),
         });
       }
     }
@@ -233,7 +235,7 @@ interface Detail {
 
 async function ingestionChecks(
   b: Awaited<ReturnType<typeof startBenchStack>>,
-  opened: Opened[],
+  opened: drive.Opened[],
   repliesEach: number,
   duplicates: number,
 ) {

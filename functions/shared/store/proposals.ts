@@ -419,9 +419,6 @@ export async function listConsultees(proposalId: string): Promise<ConsulteeRecor
   });
 }
 
-// The benchmarks' floors import it from here.
-export { queryAll } from './query.js';
-
 /** Proposals newest first, optionally of one status, with an opaque cursor. */
 export async function listProposals(options: {
   status?: ProposalStatus;
