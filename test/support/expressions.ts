@@ -11,6 +11,10 @@ const { validateExpressions } = dynaliteValidations;
 
 export type Item = Record<string, unknown>;
 
+/** The error DynamoDB's client throws when a write's condition does not hold. */
+export const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
 /** An attribute by its (possibly nested, `#a.#b`) path, or undefined. */
 export function readPath(item: Item | undefined, path: string, names: Record<string, string>): unknown {
   let value: unknown = item;
@@ -280,9 +284,7 @@ export function updateItem(
   input: UpdateCommandInput,
 ): { next: Item; output: { Attributes?: Item } } {
   checkPlaceholders(input);
-  if (!conditionHolds(current, input)) {
-    throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-  }
+  if (!conditionHolds(current, input)) throw conditionFailed();
   const next = applyUpdate(current, input);
   return { next, output: returnValues(next, input) };
 }

@@ -2,7 +2,6 @@
 // the condition and update expressions the code writes evaluated for real (expressions.ts), a Query
 // by partition and sort-key prefix. A test reads and seeds it directly, and can make the next
 // request fail as DynamoDB would (`failNext`: a throttle, a transaction conflict).
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
@@ -19,7 +18,14 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
-import { checkPlaceholders, conditionHolds, type Item, transactUpdates, updateItem } from './expressions.js';
+import {
+  checkPlaceholders,
+  conditionFailed,
+  conditionHolds,
+  type Item,
+  transactUpdates,
+  updateItem,
+} from './expressions.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document client's stub, whatever its command types.
 export type DocumentStub = AwsStub<any, any, DynamoDBDocumentClient['config']>;
@@ -34,9 +40,6 @@ export type TableRequest =
 
 const id = (key: { PK?: unknown; SK?: unknown } | undefined): string =>
   `${String(key?.PK)}|${String(key?.SK)}`;
-
-export const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 export class MemoryTable {
   items = new Map<string, Item>();

@@ -1,7 +1,6 @@
 // Issue 19: PUT /proposals/{id}/assessment, the manager completing the assessment while the
 // proposal is open, with DynamoDB mocked. Refusals are 400 naming the field and write nothing.
 import { readFileSync } from 'node:fs';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,6 +11,7 @@ import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { splitAssessment } from '../support/assessment.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
+import { conditionFailed } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -127,7 +127,7 @@ describe('PUT /proposals/{id}/assessment', () => {
   });
 
   it('answers 409 once the proposal is decided, and 404 for no such proposal', async () => {
-    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    ddb.on(UpdateCommand).rejects(conditionFailed());
     ddb.on(GetCommand).resolves({
       Item: {
         ...proposalKey('p-1'),

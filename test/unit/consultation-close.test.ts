@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -13,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/close.handler.js';
 import { approvalTimeoutSecondsFromEnv, closeConsultation } from '../../functions/consultation/close.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { conditionFailed } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -90,10 +90,7 @@ class FakeTable {
     ddb.on(PutCommand).callsFake(async (input: { Item: Item }) => {
       if (input.Item.type === 'stats-marker') {
         if (this.statsMarkers.has(String(input.Item.SK))) {
-          throw new ConditionalCheckFailedException({
-            message: 'The conditional request failed',
-            $metadata: {},
-          });
+          throw conditionFailed();
         }
         this.statsMarkers.set(String(input.Item.SK), structuredClone(input.Item));
         return {};
@@ -113,10 +110,7 @@ class FakeTable {
           .filter(([k]) => k.startsWith(':from'))
           .map(([, v]) => v);
         if (!from.includes(this.proposal.status)) {
-          throw new ConditionalCheckFailedException({
-            message: 'The conditional request failed',
-            $metadata: {},
-          });
+          throw conditionFailed();
         }
       }
       for (const assignment of (input.UpdateExpression ?? '').replace(/^SET /, '').split(', ')) {

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { InvalidToken, SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -8,6 +7,7 @@ import { handler } from '../../functions/consultation/collect.handler.js';
 import { closeCollectionEarly, collectResponses } from '../../functions/consultation/collect.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { conditionFailed } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -99,11 +99,7 @@ describe('CollectResponses', () => {
   });
 
   it('fails when the proposal does not exist', async () => {
-    ddb
-      .on(UpdateCommand)
-      .rejects(
-        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
-      );
+    ddb.on(UpdateCommand).rejects(conditionFailed());
     await expect(collectResponses({ proposalId: 'nope', taskToken: TASK_TOKEN })).rejects.toMatchObject({
       name: 'ConditionalCheckFailedException',
     });

@@ -20,13 +20,13 @@ import { hashDecision, verifyChain } from '../../functions/shared/chain.js';
 import { decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { conditionFailed } from '../support/expressions.js';
 import { decisionDraft } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
 refuseWhatDynamoRefuses(ddb);
-const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
 
 /** The CHAIN partition by sort key; every call yields to the event loop first, as a network call would. */
 let chain: Map<string, Record<string, unknown>>;

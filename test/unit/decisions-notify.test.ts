@@ -21,6 +21,7 @@ import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ConsulteeRecord, ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { conditionFailed } from '../support/expressions.js';
 import { decisionDraft, mailedConsultee } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
@@ -32,7 +33,6 @@ refuseWhatDynamoRefuses(ddb);
 const ses = mockClient(SESClient);
 // The evidence bucket, where each mail's copy is written before it goes.
 const s3 = mockClient(S3Client);
-const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
 
 const input = ProposalInput.parse(
   JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),

@@ -18,12 +18,12 @@ import { DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decis
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { conditionFailed } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
 refuseWhatDynamoRefuses(ddb);
-const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
 const NOW = new Date('2026-12-16T09:30:00.000Z');
 
 const input = ProposalInput.parse(

@@ -1,7 +1,6 @@
 // SPEC 11: the risk matrix of the ICO template, and POST /proposals/{id}/ico-consultation (DPA 2018
 // s.65 prior consultation), with DynamoDB mocked.
 import { readFileSync } from 'node:fs';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,6 +11,7 @@ import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { needsPriorConsultation, residualLevel, riskLevel } from '../../functions/shared/model/risk.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
+import { conditionFailed } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -121,7 +121,7 @@ describe('POST /proposals/{id}/ico-consultation', () => {
 
   it('answers 409 once the proposal is decided', async () => {
     given('approved');
-    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    ddb.on(UpdateCommand).rejects(conditionFailed());
     const res = await call(VALID);
     expect(res.status).toBe(409);
     expect(res.body.message).toContain('before the decision');

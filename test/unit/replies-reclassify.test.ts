@@ -1,6 +1,5 @@
 // Issue 16: correcting a reply's stance. Conditional writes decide: a manager who saw an old stance
 // changes nothing (409), a repeat counts nothing twice, and only the counted reply moves the tally.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -14,7 +13,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { reclassifyReply } from '../../functions/replies/reclassify.js';
 import { ConflictError } from '../../functions/shared/errors.js';
 import { consulteeKey, proposalKey, replyKey } from '../../functions/shared/keys.js';
+import type { Stance } from '../../functions/shared/model/consultation.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { conditionFailed } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -23,8 +24,6 @@ refuseWhatDynamoRefuses(ddb);
 const PROPOSAL = 'p-1';
 const EMAIL = 'cllr@parish.example';
 const REPLY = 'r'.repeat(64);
-const failed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 const proposal = (status: string) => ({
   ...proposalKey(PROPOSAL),
@@ -51,6 +50,15 @@ const reply = (stance: string) => ({
 });
 const sameKey = (a: unknown, b: { PK: string; SK: string }) => JSON.stringify(a) === JSON.stringify(b);
 const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input as UpdateCommandInput);
+/** Every update whose key the test names fails its condition, as when the item had moved already. */
+const failUpdatesWhere = (refused: (key: unknown) => boolean) =>
+  ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
+    if (refused(input.Key)) throw conditionFailed();
+    return {};
+  });
+/** A manager's correction of the reply's stance, with the reason they give. */
+const reclassify = (stance: Stance, reason: string, by: string) =>
+  reclassifyReply(PROPOSAL, REPLY, { stance, reason }, by);
 
 unitEnv({}, { each: true });
 beforeEach(() => {
@@ -74,30 +82,19 @@ function table(status: string, stance: string) {
 describe('reclassifyReply', () => {
   it('refuses when another manager changed the reply first, and writes nothing else', async () => {
     table('consulting', 'unclassified');
-    ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
-      if (sameKey(input.Key, replyKey(PROPOSAL, REPLY))) throw failed();
-      return {};
-    });
-    await expect(
-      reclassifyReply(PROPOSAL, REPLY, { stance: 'concerns', reason: 'Rang the clerk.' }, 'm@police.example'),
-    ).rejects.toBeInstanceOf(ConflictError);
+    failUpdatesWhere((key) => sameKey(key, replyKey(PROPOSAL, REPLY)));
+    await expect(reclassify('concerns', 'Rang the clerk.', 'm@police.example')).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     expect(updates()).toHaveLength(1);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('moves a counted consultee only on condition that it is still the old stance of this reply', async () => {
     table('consulting', 'unclassified');
-    ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
-      // The consultee already shows the new stance (a retry after a failure half-way): no second count.
-      if (sameKey(input.Key, consulteeKey(PROPOSAL, EMAIL))) throw failed();
-      return {};
-    });
-    const result = await reclassifyReply(
-      PROPOSAL,
-      REPLY,
-      { stance: 'concerns', reason: 'Rang the clerk.' },
-      'm@police.example',
-    );
+    // The consultee already shows the new stance (a retry after a failure half-way): no second count.
+    failUpdatesWhere((key) => sameKey(key, consulteeKey(PROPOSAL, EMAIL)));
+    const result = await reclassify('concerns', 'Rang the clerk.', 'm@police.example');
     expect(result).toMatchObject({ changed: true, counted: false, readStance: 'unclassified' });
     const consultee = updates().find((u) => sameKey(u.Key, consulteeKey(PROPOSAL, EMAIL)));
     expect(consultee?.ConditionExpression).toContain('#replyId = :replyId');
@@ -125,17 +122,9 @@ describe('reclassifyReply', () => {
         ? proposal('consulting')
         : { ...reply('concerns'), reclassification: made },
     }));
-    ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
-      // The count had moved too: only the note was lost.
-      if (sameKey(input.Key, consulteeKey(PROPOSAL, EMAIL))) throw failed();
-      return {};
-    });
-    const result = await reclassifyReply(
-      PROPOSAL,
-      REPLY,
-      { stance: 'concerns', reason: 'Again.' },
-      'b@police.example',
-    );
+    // The count had moved too: only the note was lost.
+    failUpdatesWhere((key) => sameKey(key, consulteeKey(PROPOSAL, EMAIL)));
+    const result = await reclassify('concerns', 'Again.', 'b@police.example');
     expect(result).toMatchObject({ changed: false });
     const note = updates().find((u) => sameKey(u.Key, proposalKey(PROPOSAL)));
     expect(note?.ExpressionAttributeValues?.[':one']).toEqual([{ replyId: REPLY, ...made }]);
@@ -149,17 +138,9 @@ describe('reclassifyReply', () => {
 
   it('a second note of the same correction is refused by its condition, and that is no error', async () => {
     table('consulting', 'unclassified');
-    ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
-      // The note (noted already) and the count (moved already) are refused by their conditions.
-      if (!sameKey(input.Key, replyKey(PROPOSAL, REPLY))) throw failed();
-      return {};
-    });
-    const result = await reclassifyReply(
-      PROPOSAL,
-      REPLY,
-      { stance: 'object', reason: 'Rang the clerk.' },
-      'm@police.example',
-    );
+    // The note (noted already) and the count (moved already) are refused by their conditions.
+    failUpdatesWhere((key) => !sameKey(key, replyKey(PROPOSAL, REPLY)));
+    const result = await reclassify('object', 'Rang the clerk.', 'm@police.example');
     expect(result).toMatchObject({ changed: true });
   });
 
@@ -168,9 +149,9 @@ describe('reclassifyReply', () => {
     async (status) => {
       table(status, 'unclassified');
       ddb.on(UpdateCommand).resolves({});
-      await expect(
-        reclassifyReply(PROPOSAL, REPLY, { stance: 'support', reason: 'Too late now.' }, 'm@police.example'),
-      ).rejects.toBeInstanceOf(ConflictError);
+      await expect(reclassify('support', 'Too late now.', 'm@police.example')).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       expect(updates()).toHaveLength(0);
     },
   );

@@ -17,6 +17,7 @@ import { proposalKey, reviewKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { conditionFailed } from '../support/expressions.js';
 import { closedProposal } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
@@ -51,8 +52,6 @@ const review = (over: Partial<ReviewRecord> = {}): ReviewRecord => ({
   mailMarker: 'sent',
   ...over,
 });
-
-const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
 
 let refuse: { status?: boolean; claim?: boolean };
 

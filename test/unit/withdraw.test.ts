@@ -19,6 +19,7 @@ import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
+import { conditionFailed } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -27,7 +28,6 @@ refuseWhatDynamoRefuses(dynamo);
 const sfn = mockClient(SFNClient);
 const ses = mockClient(SESClient);
 const s3 = mockClient(S3Client);
-const conditionFailed = () => Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' });
 
 const input = ProposalInput.parse(
   JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
