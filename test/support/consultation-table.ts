@@ -3,7 +3,7 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Item } from './expressions.js';
 import { type DocumentStub, MemoryTable } from './memory-table.js';
-import { mailedConsultee } from './records.js';
+import { mailedConsultee, openConsultation } from './records.js';
 
 export const PROPOSAL_ID = 'p-123';
 export const DEADLINE = '2026-12-15T17:00:00Z';
@@ -44,15 +44,7 @@ export class FakeTable extends MemoryTable {
         approver: { name: 'Ch Supt B', email: 'b@police.example' },
       },
       pressingNeed: null,
-      consultation: {
-        deadline: DEADLINE,
-        mailed: 0,
-        responded: 0,
-        late: 0,
-        bounced: 0,
-        tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
-        closedAt: null,
-      },
+      consultation: openConsultation(DEADLINE),
       collectTaskToken: null,
     });
     for (const email of emails) {

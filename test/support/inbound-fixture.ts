@@ -29,7 +29,7 @@ import type { SesReceiptEvent } from '../../functions/shared/ses-event.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import type { Item } from '../support/expressions.js';
 import { MemoryTable, type TableRequest } from '../support/memory-table.js';
-import { mailedConsultee } from '../support/records.js';
+import { mailedConsultee, openConsultation } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 export const ddb = mockClient(DynamoDBDocumentClient);
@@ -105,15 +105,7 @@ export function seed(table: MemoryTable, options: { collectTaskToken?: string | 
         { name: 'Robin Hollis', email: EMAIL_B },
       ],
     },
-    consultation: {
-      deadline: DEADLINE,
-      mailed: 2,
-      responded: 0,
-      late: 0,
-      bounced: 0,
-      tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
-      closedAt: null,
-    },
+    consultation: openConsultation(DEADLINE, { mailed: 2 }),
     countedStates: {
       [consulteeCountKey(EMAIL_A)]: MAILED_STATE,
       [consulteeCountKey(EMAIL_B)]: MAILED_STATE,

@@ -5,6 +5,21 @@ import type { DecisionDraft } from '../../functions/decisions/store.js';
 import type { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ConsulteeRecord, ProposalRecord } from '../../functions/shared/store/proposals.js';
 
+/** A consultation as opening the proposal leaves it: nothing mailed, counted or closed yet. */
+export const openConsultation = (
+  deadline: string,
+  over: Partial<ProposalRecord['consultation']> = {},
+): ProposalRecord['consultation'] => ({
+  deadline,
+  mailed: 0,
+  responded: 0,
+  late: 0,
+  bounced: 0,
+  tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
+  closedAt: null,
+  ...over,
+});
+
 /** The pressing need of examples/anpr-tenterden.json as policy 2026.1 scores it: 65, clear. */
 export const SCORED_EXAMPLE: ProposalRecord['pressingNeed'] = {
   score: 65,
@@ -16,6 +31,14 @@ export const SCORED_EXAMPLE: ProposalRecord['pressingNeed'] = {
     { factor: 'localCrime', rating: 4, weight: 0.25, contribution: 20 },
     { factor: 'communityConfidence', rating: 3, weight: 0.15, contribution: 9 },
   ],
+};
+
+/** What the closed consultation below counted (12 mailed, 9 replied), as a decision records it. */
+export const CLOSED_COUNTS = {
+  mailed: 12,
+  responded: 9,
+  late: 1,
+  tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
 };
 
 /** The proposal `p-1` (DPIA-2026-0007) of `input`, its consultation closed; `over` changes any field. */
@@ -30,11 +53,8 @@ export const closedProposal = (input: ProposalInput, over: Partial<ProposalRecor
   pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1', factors: [] },
   consultation: {
     deadline: input.responseDeadline,
-    mailed: 12,
-    responded: 9,
-    late: 1,
+    ...CLOSED_COUNTS,
     bounced: 0,
-    tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
     closedAt: '2026-12-15T17:00:00.000Z',
   },
   executionArn: null,
@@ -55,12 +75,7 @@ export const decisionDraft = (n: number, outcome: 'approved' | 'rejected' = 'app
   decidedAt: new Date(Date.UTC(2026, 11, 1, 9, n)).toISOString(),
   reviewDate: outcome === 'approved' ? '2027-12-01' : null,
   pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
-  consultation: {
-    mailed: 12,
-    responded: 9,
-    late: 1,
-    tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
-  },
+  consultation: CLOSED_COUNTS,
 });
 
 /** A consultee as SendConsultation leaves one mailed, not yet answering; a test's own facts over it. */

@@ -13,6 +13,7 @@ import { handler } from '../../functions/consultation/close.handler.js';
 import { approvalTimeoutSecondsFromEnv, closeConsultation } from '../../functions/consultation/close.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { conditionFailed } from '../support/expressions.js';
+import { openConsultation } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -58,15 +59,7 @@ class FakeTable {
       reference: 'DPIA-2026-0002',
       status,
       input: { responseDeadline: DEADLINE },
-      consultation: {
-        deadline: DEADLINE,
-        mailed: 0,
-        responded: 0,
-        late: 0,
-        bounced: 0,
-        tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
-        closedAt,
-      },
+      consultation: openConsultation(DEADLINE, { closedAt }),
       collectTaskToken: 'task-token-secret',
     };
     this.partition = consultees;

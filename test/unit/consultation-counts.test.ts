@@ -20,6 +20,7 @@ import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { checkPlaceholders, type Item, updateItem } from '../support/expressions.js';
+import { openConsultation } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -40,15 +41,7 @@ class Partition {
       proposalId: ID,
       status: 'consulting',
       input: { consultees: EMAILS.map((email) => ({ name: email, email })) },
-      consultation: {
-        deadline: '2026-12-15T17:00:00.000Z',
-        mailed: 0,
-        responded: 0,
-        late: 0,
-        bounced: 0,
-        tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
-        closedAt: null,
-      },
+      consultation: openConsultation('2026-12-15T17:00:00.000Z'),
       countedStates: {},
       countsVersion: 0,
       consulteeCount: EMAILS.length,

@@ -19,6 +19,7 @@ import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
 import { conditionFailed } from '../support/expressions.js';
+import { CLOSED_COUNTS, openConsultation } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -46,11 +47,8 @@ const proposal = (over: Partial<ProposalRecord> = {}): ProposalRecord => ({
   },
   consultation: {
     deadline: input.responseDeadline,
-    mailed: 12,
-    responded: 9,
-    late: 1,
+    ...CLOSED_COUNTS,
     bounced: 1,
-    tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
     closedAt: '2026-12-15T17:00:00.000Z',
   },
   executionArn: null,
@@ -65,15 +63,7 @@ const insufficient = (): ProposalRecord =>
     status: 'scoring',
     reviewId: null,
     pressingNeed: { score: 28, band: 'insufficient', policyVersion: '2026.1', factors: [] },
-    consultation: {
-      deadline: input.responseDeadline,
-      mailed: 0,
-      responded: 0,
-      late: 0,
-      bounced: 0,
-      tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
-      closedAt: null,
-    },
+    consultation: openConsultation(input.responseDeadline),
   });
 
 const SYSTEM = { outcome: 'rejected', decidedBy: 'system', reason: 'insufficient-need' } as const;
@@ -187,12 +177,7 @@ describe('recordDecision: the approver path', () => {
       decidedAt: '2026-12-16T09:12:00.000Z',
       reviewDate: '2027-12-16',
       pressingNeed: { score: 65, band: 'clear', policyVersion: '2026.1' },
-      consultation: {
-        mailed: 12,
-        responded: 9,
-        late: 1,
-        tally: { support: 6, concerns: 2, object: 1, unclassified: 0 },
-      },
+      consultation: CLOSED_COUNTS,
     });
     expect(statusUpdate()?.ExpressionAttributeValues).toMatchObject({ ':status': 'approved' });
     expect(timeline()[0]?.detail).toContain(input.approver.name);
