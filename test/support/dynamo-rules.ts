@@ -2,8 +2,8 @@
 // DynamoDB applies to expressions (dynalite's validator, through checkPlaceholders: syntax, the 573
 // reserved words used bare, unused or undefined placeholders), whichever stand-in answered it: a
 // canned `resolves({})` would otherwise let an expression the real table refuses pass.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AwsClientStub } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterEach } from 'vitest';
 import { checkPlaceholders, type Item } from './expressions.js';
 
@@ -52,4 +52,11 @@ export function refuseWhatDynamoRefuses(ddb: AwsClientStub<DynamoDBDocumentClien
     const problems = expressionProblems(ddb);
     if (problems.length) throw new Error(`DynamoDB would refuse:\n${problems.join('\n')}`);
   });
+}
+
+/** The document client mocked, every command sent to it held to DynamoDB's rules after each test. */
+export function mockDocumentClient(): AwsClientStub<DynamoDBDocumentClient> {
+  const ddb = mockClient(DynamoDBDocumentClient);
+  refuseWhatDynamoRefuses(ddb);
+  return ddb;
 }

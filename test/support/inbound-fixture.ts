@@ -10,7 +10,6 @@ import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
-  DynamoDBDocumentClient,
   PutCommand,
   type PutCommandInput,
   TransactWriteCommand,
@@ -26,15 +25,13 @@ import { handler } from '../../functions/replies/inbound.handler.js';
 import { rawMailKey } from '../../functions/shared/config.js';
 import { consulteeKey, proposalKey, replyTokenKey } from '../../functions/shared/keys.js';
 import type { SesReceiptEvent } from '../../functions/shared/ses-event.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import type { Item } from '../support/expressions.js';
 import { MemoryTable, type TableRequest } from '../support/memory-table.js';
 import { mailedConsultee, openConsultation } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
-export const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+export const ddb = mockDocumentClient();
 export const s3 = mockClient(S3Client);
 export const sfn = mockClient(SFNClient);
 export const ses = mockClient(SESClient);

@@ -1,22 +1,19 @@
 // Issue 19: PUT /proposals/{id}/assessment, the manager completing the assessment while the
 // proposal is open, with DynamoDB mocked. Refusals are 400 naming the field and write nothing.
 import { readFileSync } from 'node:fs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/proposals/assessment.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { splitAssessment } from '../support/assessment.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { conditionFailed } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 const example = JSON.parse(
   readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
 );

@@ -1,7 +1,6 @@
 // GET /audit/verify: the chain re-checked page by page, intact and tampered, with DynamoDB mocked.
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/audit/verify.handler.js';
 import { verifyDecisionChain } from '../../functions/audit/verify.js';
@@ -10,13 +9,11 @@ import { assessmentDigest, sealDecision } from '../../functions/shared/chain.js'
 import type { HttpResult } from '../../functions/shared/http.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { httpEvent } from '../support/events.js';
 import { unitEnv } from '../support/unit-env.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 
 /** What proposal n was when it was assessed (issue 19: its digest is in the record). */
 const assessedInput = (n: number) => ({

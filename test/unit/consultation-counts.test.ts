@@ -1,5 +1,4 @@
 import {
-  DynamoDBDocumentClient,
   GetCommand,
   type GetCommandInput,
   QueryCommand,
@@ -7,7 +6,6 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type CountedConsultee,
@@ -18,14 +16,12 @@ import {
 } from '../../functions/consultation/summary.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { checkPlaceholders, type Item, updateItem } from '../support/expressions.js';
 import { openConsultation } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 const ID = 'p-counts';
 const EMAILS = ['a@parish.example', 'b@parish.example', 'c@parish.example'];
 const keyOf = (key: unknown) => JSON.stringify([(key as Item).PK, (key as Item).SK]);

@@ -8,7 +8,6 @@ import {
 } from '@aws-sdk/client-ses';
 import {
   BatchWriteCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
@@ -21,12 +20,10 @@ import { handler } from '../../functions/consultation/send.handler.js';
 import { MAIL_CONCURRENCY, sendConsultation } from '../../functions/consultation/send.js';
 import { mapBounded } from '../../functions/shared/bounded.js';
 import { DEADLINE, FakeTable, PROPOSAL_ID } from '../support/consultation-table.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { unitEnv } from '../support/unit-env.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 const s3 = mockClient(S3Client);
 const ses = mockClient(SESClient);
 

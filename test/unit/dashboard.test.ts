@@ -1,8 +1,7 @@
 // The auditor dashboard's pure parts: the median read from day-bucket histograms, UK calendar
 // months, the counter item read back, and the chart view model (what a reader sees and hears).
 // Also: a failure to count is logged and never fails the lifecycle step that counted.
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ukDay } from '../../functions/shared/uk-dates.js';
 import { countDecision, countWithdrawal } from '../../functions/stats/counters.js';
@@ -10,7 +9,7 @@ import { emptyMonth, type MonthFigures, monthFromItem } from '../../functions/st
 import { dayBucket, MAX_DAY_BUCKET, medianDays } from '../../functions/stats/histogram.js';
 import { monthOf, recentMonths } from '../../functions/stats/months.js';
 import { dashboardView, formatDays, niceScale } from '../../functions/web/dashboard-view.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const histogram = (entries: [number, number][]) => new Map(entries);
@@ -268,8 +267,7 @@ describe('the chart view model', () => {
 });
 
 describe('a failure to count', () => {
-  const ddb = mockClient(DynamoDBDocumentClient);
-  refuseWhatDynamoRefuses(ddb);
+  const ddb = mockDocumentClient();
   const proposal = {
     proposalId: 'p-9',
     reference: 'DPIA-2026-0009',

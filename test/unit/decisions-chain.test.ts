@@ -1,13 +1,6 @@
 // Appending to the decision chain without a lock, against an in-memory stand-in for the CHAIN
 // partition and the decisions-by-proposal index behind a mocked DynamoDB client.
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   appendDecision,
@@ -19,14 +12,12 @@ import {
 import { hashDecision, verifyChain } from '../../functions/shared/chain.js';
 import { decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { conditionFailed } from '../support/expressions.js';
 import { decisionDraft } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 
 /** The CHAIN partition by sort key; every call yields to the event loop first, as a network call would. */
 let chain: Map<string, Record<string, unknown>>;

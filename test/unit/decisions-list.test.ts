@@ -1,9 +1,8 @@
 // GET /decisions and GET /decisions/{decisionId}: roles, query validation, date and outcome
 // filters, cursor paging (with DynamoDB's Limit-before-filter behaviour) and the CSV export,
 // against an in-memory stand-in for the by-date index behind a mocked DynamoDB client.
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as getHandler } from '../../functions/decisions/get.handler.js';
 import { handler as listHandler } from '../../functions/decisions/list.handler.js';
@@ -11,13 +10,11 @@ import { sealDecision } from '../../functions/shared/chain.js';
 import type { HttpResult } from '../../functions/shared/http.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey } from '../../functions/shared/keys.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { httpEvent } from '../support/events.js';
 import { unitEnv } from '../support/unit-env.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 
 /** RFC 4180 as csv-stringify writes it: quoted fields may hold commas, quotes ("") and newlines. */
 function parseCsv(text: string): Record<string, string>[] {

@@ -3,13 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -20,16 +14,14 @@ import type { Stance } from '../../functions/shared/model/consultation.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ConsulteeRecord, ProposalRecord } from '../../functions/shared/store/proposals.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { conditionFailed } from '../support/expressions.js';
 import { decisionDraft, mailedConsultee } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => import('../support/json-templates.js'));
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 const ses = mockClient(SESClient);
 // The evidence bucket, where each mail's copy is written before it goes.
 const s3 = mockClient(S3Client);

@@ -1,14 +1,7 @@
 // RecordDecision for both writer paths (the system's insufficient-need rejection and the
 // approver's choice), with DynamoDB mocked.
 import { readFileSync } from 'node:fs';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/decisions/record.handler.js';
 import { ProposalClosedError, recordDecision } from '../../functions/decisions/record.js';
@@ -17,14 +10,12 @@ import { decisionKey, proposalKey } from '../../functions/shared/keys.js';
 import { DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { conditionFailed } from '../support/expressions.js';
 import { CLOSED_COUNTS, openConsultation } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 const NOW = new Date('2026-12-16T09:30:00.000Z');
 
 const input = ProposalInput.parse(

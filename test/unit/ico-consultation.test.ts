@@ -1,22 +1,19 @@
 // SPEC 11: the risk matrix of the ICO template, and POST /proposals/{id}/ico-consultation (DPA 2018
 // s.65 prior consultation), with DynamoDB mocked.
 import { readFileSync } from 'node:fs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/proposals/ico.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { needsPriorConsultation, residualLevel, riskLevel } from '../../functions/shared/model/risk.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { conditionFailed } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 const input = ProposalInput.parse(
   JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
 );

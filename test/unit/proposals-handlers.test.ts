@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   BatchWriteCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -14,12 +13,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as create } from '../../functions/proposals/create.handler.js';
 import { handler as list } from '../../functions/proposals/list.handler.js';
 import { handler as score } from '../../functions/scoring/score.handler.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(dynamo);
+const dynamo = mockDocumentClient();
 const sfn = mockClient(SFNClient);
 const example = JSON.parse(
   readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),

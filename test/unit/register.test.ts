@@ -2,13 +2,7 @@
 // data, the owner's post, UK dates), the rows and the CSV a spreadsheet opens, the query rules,
 // caching, the page's grouping, and that a page is one Query on a register index, never a Scan.
 import { readFileSync } from 'node:fs';
-import {
-  DynamoDBDocumentClient,
-  QueryCommand,
-  type QueryCommandInput,
-  ScanCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { QueryCommand, type QueryCommandInput, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NOT_RECORDED } from '../../functions/dpia/words.js';
@@ -31,7 +25,7 @@ import {
 } from '../../functions/shared/model/proposal.js';
 import { ukDay } from '../../functions/shared/uk-dates.js';
 import { parseProposalForm, proposalFormView } from '../../functions/web/proposal-form.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { httpEvent } from '../support/events.js';
 import { unitEnv } from '../support/unit-env.js';
 
@@ -315,8 +309,7 @@ describe('the page view', () => {
 });
 
 describe('reading the register', () => {
-  const ddb = mockClient(DynamoDBDocumentClient);
-  refuseWhatDynamoRefuses(ddb);
+  const ddb = mockDocumentClient();
   unitEnv();
   beforeEach(() => {
     ddb.reset();

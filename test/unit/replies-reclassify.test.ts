@@ -1,26 +1,22 @@
 // Issue 16: correcting a reply's stance. Conditional writes decide: a manager who saw an old stance
 // changes nothing (409), a repeat counts nothing twice, and only the counted reply moves the tally.
 import {
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reclassifyReply } from '../../functions/replies/reclassify.js';
 import { ConflictError } from '../../functions/shared/errors.js';
 import { consulteeKey, proposalKey, replyKey } from '../../functions/shared/keys.js';
 import type { Stance } from '../../functions/shared/model/consultation.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { conditionFailed } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 const PROPOSAL = 'p-1';
 const EMAIL = 'cllr@parish.example';
 const REPLY = 'r'.repeat(64);

@@ -1,25 +1,21 @@
 // GET /reviews/due (SPEC 10): roles, query validation, and the Query on the review-due index,
 // against an in-memory stand-in for GSI2 behind a mocked DynamoDB client.
 import {
-  DynamoDBDocumentClient,
   GetCommand,
   type GetCommandInput,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/review-cycle/due.handler.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey, proposalKey } from '../../functions/shared/keys.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { checkPlaceholders } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 
 /** Five decisions: approvals due 2027-03-01, 2027-06-01 (two) and 2027-09-01, and one rejection. */
 const decisions = [

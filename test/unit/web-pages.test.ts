@@ -5,13 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { functionRegistry } from '../../functions/registry.js';
@@ -27,11 +21,9 @@ import {
 } from '../../functions/web/proposal-form.js';
 import { type Pages, servePage as serveFrom } from '../../functions/web/serve.js';
 import { csrfToken, SESSION_COOKIE, signSession } from '../../functions/web/session.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);
 const secrets = mockClient(SecretsManagerClient);

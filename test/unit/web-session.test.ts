@@ -2,7 +2,7 @@
 // no network: the ID token is signed here and checked against a local key set.
 import { randomBytes } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,11 +22,10 @@ import {
   signSession,
   verifyCsrf,
 } from '../../functions/web/session.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 
 const secrets = mockClient(SecretsManagerClient);
-const ddb = mockClient(DynamoDBDocumentClient);
-refuseWhatDynamoRefuses(ddb);
+const ddb = mockDocumentClient();
 process.env.DPIA_REVIEW_KEY_SECRET_ID = 'camera-dpia/review-link-key';
 process.env.DPIA_TABLE_NAME = 'camera-dpia';
 

@@ -5,26 +5,18 @@ import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as withdraw } from '../../functions/proposals/withdraw.handler.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
-import { refuseWhatDynamoRefuses } from '../support/dynamo-rules.js';
+import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { conditionFailed } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-
-refuseWhatDynamoRefuses(dynamo);
+const dynamo = mockDocumentClient();
 const sfn = mockClient(SFNClient);
 const ses = mockClient(SESClient);
 const s3 = mockClient(S3Client);
