@@ -1,6 +1,6 @@
 // API Gateway HTTP API (payload 2.0) events for handler unit tests, shaped as the JWT authorizer
 // delivers them.
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 export function httpEvent(options: {
   method?: string;
@@ -50,3 +50,30 @@ export function httpEvent(options: {
 }
 
 export const lambdaContext = {} as never;
+
+type Role = 'manager' | 'auditor' | null;
+
+/** A request on one proposal's route (`/proposals/<id>/<route>`); a body not already text goes as JSON. */
+export const proposalRequest = (
+  method: string,
+  id: string,
+  route: string,
+  { role = 'manager', body }: { role?: Role; body?: unknown } = {},
+): APIGatewayProxyEventV2 =>
+  httpEvent({
+    method,
+    path: `/proposals/${id}/${route}`,
+    role,
+    pathParameters: { id },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+
+/** What an API handler answers to the event: its status, and its body as sent and parsed. */
+export async function answerTo(
+  handler: (event: APIGatewayProxyEventV2, context: never) => Promise<unknown>,
+  event: APIGatewayProxyEventV2,
+) {
+  const result = (await handler(event, lambdaContext)) as APIGatewayProxyStructuredResultV2;
+  const raw = String(result.body);
+  return { status: result.statusCode, body: JSON.parse(raw), raw };
+}

@@ -1,8 +1,9 @@
 // Stored records as the unit tests start from them: the example's scored need, a proposal whose
 // consultation has closed (12 mailed, 9 replied), a consultee as mailed, and a decision's draft for
 // the chain, numbered.
+import { readFileSync } from 'node:fs';
 import type { DecisionDraft } from '../../functions/decisions/store.js';
-import type { ProposalInput } from '../../functions/shared/model/proposal.js';
+import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ConsulteeRecord, ProposalRecord } from '../../functions/shared/store/proposals.js';
 
 /** A consultation as opening the proposal leaves it: nothing mailed, counted or closed yet. */
@@ -19,6 +20,13 @@ export const openConsultation = (
   closedAt: null,
   ...over,
 });
+
+/** examples/anpr-tenterden.json as a client sends it: the JSON, not yet parsed. */
+export const exampleJson = () =>
+  JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'));
+
+/** The example as the proposal schema parses it. */
+export const exampleInput = (): ProposalInput => ProposalInput.parse(exampleJson());
 
 /** The pressing need of examples/anpr-tenterden.json as policy 2026.1 scores it: 65, clear. */
 export const SCORED_EXAMPLE: ProposalRecord['pressingNeed'] = {

@@ -1,17 +1,12 @@
 // Register entries for the browser test and the screenshots: built by the same code RecordDecision
 // uses (registerEntry), from the Tenterden example varied as the seed register's systems are, and
 // written straight into the local stack's table.
-import { readFileSync } from 'node:fs';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { registerEntry, registerItem } from '../../functions/register/entry.js';
 import { dynamo } from '../../functions/shared/clients/dynamo.js';
 import { DEFAULTS } from '../../functions/shared/config.js';
-import { type CameraType, ProposalInput } from '../../functions/shared/model/proposal.js';
-
-const example = () =>
-  ProposalInput.parse(
-    JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
-  );
+import type { CameraType } from '../../functions/shared/model/proposal.js';
+import { exampleInput } from './records.js';
 
 type Ratings = [number, number, number, number];
 
@@ -47,7 +42,7 @@ const SAMPLES: [CameraType, string, string | null, Ratings, string][] = [
 
 export function sampleRegisterItems() {
   return SAMPLES.map(([cameraType, publicArea, role, ratings, day], i) => {
-    const input = example();
+    const input = exampleInput();
     input.cameraType = cameraType;
     input.publicArea = publicArea;
     if (role) input.owner = { role };

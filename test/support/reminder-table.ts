@@ -2,7 +2,6 @@
 // mocked, the table in memory (memory-table.ts, conditions and updates evaluated for real), and a
 // proposal, its consultees and its review as the reminders find them.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-ses';
@@ -17,7 +16,7 @@ import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { refuseWhatDynamoRefuses } from './dynamo-rules.js';
 import { MemoryTable } from './memory-table.js';
-import { mailedConsultee } from './records.js';
+import { exampleJson, mailedConsultee } from './records.js';
 import { unitEnv } from './unit-env.js';
 
 export const ddb = mockClient(DynamoDBDocumentClient);
@@ -32,7 +31,7 @@ export const NOW = new Date('2026-12-10T09:00:00.000Z');
 export const DEADLINE = '2026-12-15T17:00:00.000Z';
 export const REMINDER_MACHINE = 'arn:aws:states:eu-west-2:000000000000:stateMachine:camera-dpia-reminder';
 export const example = ProposalInput.parse({
-  ...JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
+  ...exampleJson(),
   responseDeadline: DEADLINE,
 });
 

@@ -2,7 +2,6 @@
 // proposal with two consultees (one objection, one late support), its review item and signed link,
 // DynamoDB, Step Functions and Secrets Manager mocked, and the events and forms the tests post.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
@@ -22,7 +21,7 @@ import type { HttpEvent, HttpResult } from '../../functions/shared/http.js';
 import { consulteeKey, proposalKey, replyKey, reviewKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
-import { SCORED_EXAMPLE } from './records.js';
+import { exampleJson, SCORED_EXAMPLE } from './records.js';
 import { unitEnv } from './unit-env.js';
 
 export const ddb = mockClient(DynamoDBDocumentClient);
@@ -35,7 +34,7 @@ export const NOW = Date.now();
 export const REVIEW_ID = 'Xq3v9Jw2mTQb0f8kL1nYzA';
 
 export const input = ProposalInput.parse({
-  ...JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
+  ...exampleJson(),
   responseDeadline: new Date(NOW - 86_400_000).toISOString(),
 });
 

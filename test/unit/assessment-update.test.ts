@@ -1,37 +1,25 @@
 // Issue 19: PUT /proposals/{id}/assessment, the manager completing the assessment while the
 // proposal is open, with DynamoDB mocked. Refusals are 400 naming the field and write nothing.
-import { readFileSync } from 'node:fs';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/proposals/assessment.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { splitAssessment } from '../support/assessment.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
-import { httpEvent, lambdaContext } from '../support/events.js';
+import { answerTo, proposalRequest } from '../support/events.js';
 import { conditionFailed } from '../support/expressions.js';
+import { exampleJson } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockDocumentClient();
-const example = JSON.parse(
-  readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
-);
+const example = exampleJson();
 const { opened, assessment } = splitAssessment(example);
 const { risks, checklist, screening, lawfulBasis } = assessment;
 const openedInput = ProposalInput.parse(opened);
 
-async function call(body: unknown, role: 'manager' | 'auditor' = 'manager') {
-  const event = httpEvent({
-    method: 'PUT',
-    path: '/proposals/p-1/assessment',
-    role,
-    pathParameters: { id: 'p-1' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const result = (await handler(event, lambdaContext)) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode, body: JSON.parse(String(result.body)) };
-}
+const call = (body: unknown, role: 'manager' | 'auditor' = 'manager') =>
+  answerTo(handler, proposalRequest('PUT', 'p-1', 'assessment', { role, body }));
 
 const updates = () => ddb.commandCalls(UpdateCommand);
 const writes = () => updates().length + ddb.commandCalls(PutCommand).length;

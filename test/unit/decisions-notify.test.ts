@@ -1,6 +1,5 @@
 // NotifyOutcome ("you said, we did") with DynamoDB and SES mocked; the templates are replaced by a
 // JSON dump of the view, so the mail holds every value it was given.
-import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,11 +11,10 @@ import { sealDecision } from '../../functions/shared/chain.js';
 import { consulteeKey, decisionKey, proposalKey } from '../../functions/shared/keys.js';
 import type { Stance } from '../../functions/shared/model/consultation.js';
 import { type DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
-import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ConsulteeRecord, ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { conditionFailed } from '../support/expressions.js';
-import { decisionDraft, mailedConsultee } from '../support/records.js';
+import { decisionDraft, exampleInput, mailedConsultee } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => import('../support/json-templates.js'));
@@ -26,9 +24,7 @@ const ses = mockClient(SESClient);
 // The evidence bucket, where each mail's copy is written before it goes.
 const s3 = mockClient(S3Client);
 
-const input = ProposalInput.parse(
-  JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
-);
+const input = exampleInput();
 const proposal: ProposalRecord = {
   proposalId: 'p-1',
   reference: 'DPIA-2026-0007',

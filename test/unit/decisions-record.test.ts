@@ -1,6 +1,5 @@
 // RecordDecision for both writer paths (the system's insufficient-need rejection and the
 // approver's choice), with DynamoDB mocked.
-import { readFileSync } from 'node:fs';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/decisions/record.handler.js';
@@ -8,19 +7,16 @@ import { ProposalClosedError, recordDecision } from '../../functions/decisions/r
 import { assessmentDigest, hashDecision } from '../../functions/shared/chain.js';
 import { decisionKey, proposalKey } from '../../functions/shared/keys.js';
 import { DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decision.js';
-import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { conditionFailed } from '../support/expressions.js';
-import { CLOSED_COUNTS, openConsultation } from '../support/records.js';
+import { CLOSED_COUNTS, exampleInput, openConsultation } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockDocumentClient();
 const NOW = new Date('2026-12-16T09:30:00.000Z');
 
-const input = ProposalInput.parse(
-  JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
-);
+const input = exampleInput();
 
 const proposal = (over: Partial<ProposalRecord> = {}): ProposalRecord => ({
   proposalId: 'p-1',

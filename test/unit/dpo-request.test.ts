@@ -1,7 +1,6 @@
 // RequestDpoAdvice with DynamoDB, SES, S3 and Secrets Manager mocked: a run of the task that was cut
 // off between claiming the DPO's mail and confirming it must not leave the DPO without a link.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
@@ -11,10 +10,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { requestDpoAdvice } from '../../functions/dpo/request.js';
 import type { AdviceRecord } from '../../functions/dpo/store.js';
 import { adviceKey, proposalKey } from '../../functions/shared/keys.js';
-import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
-import { closedProposal } from '../support/records.js';
+import { closedProposal, exampleInput } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockDocumentClient();
@@ -24,9 +22,7 @@ const secrets = mockClient(SecretsManagerClient);
 
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAX-dpo-task-token';
 const NOW = new Date('2026-12-16T09:00:00.000Z');
-const input = ProposalInput.parse(
-  JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
-);
+const input = exampleInput();
 const dpo = input.dpo as NonNullable<typeof input.dpo>;
 
 const proposal: ProposalRecord = closedProposal(input, {

@@ -1,22 +1,18 @@
 // SPEC 11: the risk matrix of the ICO template, and POST /proposals/{id}/ico-consultation (DPA 2018
 // s.65 prior consultation), with DynamoDB mocked.
-import { readFileSync } from 'node:fs';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/proposals/ico.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
-import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { needsPriorConsultation, residualLevel, riskLevel } from '../../functions/shared/model/risk.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
-import { httpEvent, lambdaContext } from '../support/events.js';
+import { answerTo, proposalRequest } from '../support/events.js';
 import { conditionFailed } from '../support/expressions.js';
+import { exampleInput } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockDocumentClient();
-const input = ProposalInput.parse(
-  JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
-);
+const input = exampleInput();
 const VALID = {
   submittedOn: '2026-09-01',
   reference: 'ICO/PC/2026/0042',
@@ -30,17 +26,8 @@ function given(status: string) {
   });
 }
 
-async function call(body: unknown, role: 'manager' | 'auditor' = 'manager') {
-  const event = httpEvent({
-    method: 'POST',
-    path: '/proposals/p-1/ico-consultation',
-    role,
-    pathParameters: { id: 'p-1' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const result = (await handler(event, lambdaContext)) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode, body: JSON.parse(String(result.body)) };
-}
+const call = (body: unknown, role: 'manager' | 'auditor' = 'manager') =>
+  answerTo(handler, proposalRequest('POST', 'p-1', 'ico-consultation', { role, body }));
 
 const writes = () => ddb.commandCalls(UpdateCommand).length + ddb.commandCalls(PutCommand).length;
 

@@ -1,5 +1,4 @@
 // The proposals handlers with the AWS SDK mocked: roles, validation, and what gets written.
-import { readFileSync } from 'node:fs';
 import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   BatchWriteCommand,
@@ -15,12 +14,11 @@ import { handler as list } from '../../functions/proposals/list.handler.js';
 import { handler as score } from '../../functions/scoring/score.handler.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
+import { exampleJson } from '../support/records.js';
 
 const dynamo = mockDocumentClient();
 const sfn = mockClient(SFNClient);
-const example = JSON.parse(
-  readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
-);
+const example = exampleJson();
 const future = () => ({ ...example, responseDeadline: new Date(Date.now() + 86_400_000).toISOString() });
 
 process.env.DPIA_TABLE_NAME = 'test-table';

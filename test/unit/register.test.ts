@@ -1,7 +1,6 @@
 // The public register (SPEC 11) from plain data: what an entry publishes (purpose from structured
 // data, the owner's post, UK dates), the rows and the CSV a spreadsheet opens, the query rules,
 // caching, the page's grouping, and that a page is one Query on a register index, never a Scan.
-import { readFileSync } from 'node:fs';
 import { QueryCommand, type QueryCommandInput, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -19,20 +18,13 @@ import { registerView } from '../../functions/register/register.handler.js';
 import { registerCsv, registerRow } from '../../functions/register/rows.js';
 import { listRegister } from '../../functions/register/store.js';
 import { ValidationError } from '../../functions/shared/errors.js';
-import {
-  type ProposalInput,
-  ProposalInput as ProposalSchema,
-} from '../../functions/shared/model/proposal.js';
+import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { ukDay } from '../../functions/shared/uk-dates.js';
 import { parseProposalForm, proposalFormView } from '../../functions/web/proposal-form.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { httpEvent } from '../support/events.js';
+import { exampleInput } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
-
-const example = (): ProposalInput =>
-  ProposalSchema.parse(
-    JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
-  );
 
 const decision = {
   decisionId: 'DEC-000007',
@@ -42,14 +34,14 @@ const decision = {
 
 function entry(overrides: Partial<RegisterEntry> = {}): RegisterEntry {
   return {
-    ...registerEntry({ proposalId: 'p-1', reference: 'DPIA-2026-0001', input: example() }, decision),
+    ...registerEntry({ proposalId: 'p-1', reference: 'DPIA-2026-0001', input: exampleInput() }, decision),
     ...overrides,
   };
 }
 
 describe('a register entry', () => {
   it('says what the camera does and which pressing-need factors justified it, strongest first', () => {
-    const input = example();
+    const input = exampleInput();
     expect(purposeOf(input)).toBe(
       'Reads vehicle registration numbers and checks them against records of vehicles of interest to the police. Pressing need: serious and organised crime; local crime; community confidence and crime prevention.',
     );
@@ -63,7 +55,7 @@ describe('a register entry', () => {
   });
 
   it('never takes the purpose from free text: the title, the site and the evidence stay out', () => {
-    const input = example();
+    const input = exampleInput();
     input.title = 'ANPR on Quarry Lane lamp column QX-7734';
     input.justification.seriousCrime.evidence =
       'Burglaries near Quarry Lane lamp column QX-7734 and 51.123457';
@@ -79,7 +71,7 @@ describe('a register entry', () => {
     expect(registerRow(entry()).accountableOwner).toBe(
       'Deputy Head of the Serious Crime Directorate (Chief Superintendent)',
     );
-    const input = example();
+    const input = exampleInput();
     delete input.owner;
     expect(
       registerRow(registerEntry({ proposalId: 'p', reference: 'DPIA-2026-0003', input }, decision))
@@ -88,7 +80,7 @@ describe('a register entry', () => {
   });
 
   it('leaves out a role that mentions a consultee, the site or an address rather than publish it', () => {
-    const input = example();
+    const input = exampleInput();
     const consultee = input.consultees[0]?.name ?? '';
     input.owner = { role: `Liaison for ${consultee}` };
     expect(publishableRole(input)).toBeNull();
@@ -143,9 +135,9 @@ describe('a register entry', () => {
 });
 
 describe('the owner in the proposal schema', () => {
-  const withOwner = (role: string) => ({ ...example(), owner: { role } });
+  const withOwner = (role: string) => ({ ...exampleInput(), owner: { role } });
   const issues = (role: string) =>
-    ProposalSchema.safeParse(withOwner(role)).error?.issues.map((i) => [i.path.join('.'), i.message]) ?? [];
+    ProposalInput.safeParse(withOwner(role)).error?.issues.map((i) => [i.path.join('.'), i.message]) ?? [];
 
   it('takes a post of 3 to 200 characters on one line', () => {
     expect(issues('Head of Tactical Operations (Chief Superintendent)')).toEqual([]);
@@ -155,7 +147,7 @@ describe('the owner in the proposal schema', () => {
   });
 
   it("refuses an e-mail address or the approver's or DPO's name", () => {
-    const input = example();
+    const input = exampleInput();
     expect(issues('owner@police.example')[0]?.[1]).toMatch(/not an e-mail address/);
     expect(issues(`${input.approver.name}, Chief Superintendent`)[0]?.[1]).toMatch(/not the name/);
     expect(issues(`Office of ${input.dpo?.name}`)[0]?.[1]).toMatch(/not the name/);

@@ -1,6 +1,5 @@
 // Scheduling reminders (SPEC 10): when each is due, its execution started once by name, never a
 // failure of the lifecycle task that asks for it, and a proposal's own reminderHours.
-import { readFileSync } from 'node:fs';
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sendConsultation } from '../../functions/consultation/send.js';
@@ -12,6 +11,7 @@ import {
 } from '../../functions/reminders/schedule.js';
 import { requestApproval } from '../../functions/review/request.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
+import { exampleJson } from '../support/records.js';
 import {
   consultee,
   example,
@@ -140,9 +140,7 @@ describe('the lifecycle tasks that schedule reminders', () => {
 });
 
 describe("a proposal's own reminderHours", () => {
-  const raw = JSON.parse(
-    readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
-  );
+  const raw = exampleJson();
 
   it('is optional, may be a fraction, and must be more than 0 and at most a year', () => {
     expect(ProposalInput.parse(raw).reminderHours).toBeUndefined();

@@ -137,6 +137,19 @@ describe('parseReply corners', () => {
     'Dear Sian,\r\nPut SUPPORT, CONCERNS or OBJECT on the first line.\r\nYours faithfully,\r\nDPIA Team';
   const mail = (headers: string[], body: string | Buffer): Buffer =>
     Buffer.concat([Buffer.from(`${headers.join('\r\n')}\r\n\r\n`), Buffer.from(body)]);
+  /** A multipart body with the boundary b1: each part's lines after its boundary, then the last one. */
+  const multipart = (...parts: string[][]): string =>
+    [...parts.flatMap((part) => ['--b1', ...part]), '--b1--', ''].join('\r\n');
+  const textPart = (text: string) => ['Content-Type: text/plain', '', text];
+  /** The consultation letter as a message inside another (a bounce's returned copy, a forward). */
+  const letterPart = (...headers: string[]) => [
+    'Content-Type: message/rfc822',
+    '',
+    ...headers,
+    'Subject: Consultation',
+    '',
+    LETTER,
+  ];
 
   it.each([
     ['windows-1252', '8bit'],
@@ -206,31 +219,23 @@ describe('parseReply corners', () => {
         'Subject: Undelivered Mail Returned to Sender',
         'Content-Type: multipart/report; report-type="delivery-status"; boundary="b1"',
       ],
-      [
-        '--b1',
-        'Content-Type: text/plain',
-        '',
-        'Your message could not be delivered.',
-        '--b1',
-        'Content-Type: message/delivery-status',
-        '',
-        'Reporting-MTA: dns; mx.example.org',
-        '',
-        'Final-Recipient: rfc822; Gone@Example.org',
-        'Action: failed',
-        'Status: 5.1.1',
-        '--b1',
-        'Content-Type: message/rfc822',
-        '',
-        'From: DPIA Team <dpia@camera-dpia.test>',
-        `Reply-To: ${REPLY_ADDRESS}`,
-        'To: Gone@Example.org',
-        'Subject: Consultation',
-        '',
-        LETTER,
-        '--b1--',
-        '',
-      ].join('\r\n'),
+      multipart(
+        textPart('Your message could not be delivered.'),
+        [
+          'Content-Type: message/delivery-status',
+          '',
+          'Reporting-MTA: dns; mx.example.org',
+          '',
+          'Final-Recipient: rfc822; Gone@Example.org',
+          'Action: failed',
+          'Status: 5.1.1',
+        ],
+        letterPart(
+          'From: DPIA Team <dpia@camera-dpia.test>',
+          `Reply-To: ${REPLY_ADDRESS}`,
+          'To: Gone@Example.org',
+        ),
+      ),
     );
     const parsed = await parseReply(raw);
     expect(parsed.kind).toBe('delivery-report');
@@ -250,21 +255,10 @@ describe('parseReply corners', () => {
         'Subject: Delivery Status Notification (Failure)',
         'Content-Type: multipart/mixed; boundary="b1"',
       ],
-      [
-        '--b1',
-        'Content-Type: text/plain',
-        '',
-        '<gone@example.org>: no such user',
-        '--b1',
-        'Content-Type: message/rfc822',
-        '',
-        `To: Gone@Example.org, ${REPLY_ADDRESS}`,
-        'Subject: Consultation',
-        '',
-        LETTER,
-        '--b1--',
-        '',
-      ].join('\r\n'),
+      multipart(
+        textPart('<gone@example.org>: no such user'),
+        letterPart(`To: Gone@Example.org, ${REPLY_ADDRESS}`),
+      ),
     );
     expect((await parseReply(raw)).bounce).toEqual({
       failed: true,
@@ -276,21 +270,10 @@ describe('parseReply corners', () => {
   it('leaves a forwarded message attached to a reply out of its text', async () => {
     const raw = mail(
       ['From: a@example.org', `Subject: ${SUBJECT}`, 'Content-Type: multipart/mixed; boundary="b1"'],
-      [
-        '--b1',
-        'Content-Type: text/plain',
-        '',
-        'CONCERNS, see the letter below.',
-        '--b1',
-        'Content-Type: message/rfc822',
-        '',
-        'From: DPIA Team <dpia@camera-dpia.test>',
-        'Subject: Consultation',
-        '',
-        LETTER,
-        '--b1--',
-        '',
-      ].join('\r\n'),
+      multipart(
+        textPart('CONCERNS, see the letter below.'),
+        letterPart('From: DPIA Team <dpia@camera-dpia.test>'),
+      ),
     );
     expect((await parseReply(raw)).text).toBe('CONCERNS, see the letter below.');
   });

@@ -2,13 +2,12 @@
 // waiting task token is sent once.
 import { SendTaskSuccessCommand, SFNClient, TaskDoesNotExist } from '@aws-sdk/client-sfn';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/review/reissue.handler.js';
 import { proposalKey } from '../../functions/shared/keys.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
-import { httpEvent, lambdaContext } from '../support/events.js';
+import { answerTo, proposalRequest } from '../support/events.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockDocumentClient();
@@ -21,16 +20,8 @@ function given(status: string, reissueTaskToken: string | null = TOKEN) {
   });
 }
 
-async function call(role: 'manager' | 'auditor' = 'manager') {
-  const event = httpEvent({
-    method: 'POST',
-    path: '/proposals/p-1/review-link',
-    role,
-    pathParameters: { id: 'p-1' },
-  });
-  const result = (await handler(event, lambdaContext)) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode, body: JSON.parse(String(result.body)), raw: String(result.body) };
-}
+const call = (role: 'manager' | 'auditor' = 'manager') =>
+  answerTo(handler, proposalRequest('POST', 'p-1', 'review-link', { role }));
 
 unitEnv();
 beforeEach(() => {

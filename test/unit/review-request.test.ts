@@ -1,7 +1,6 @@
 // RequestApproval and MarkApprovalExpired with DynamoDB, SES and Secrets Manager mocked; the
 // templates are replaced by a JSON dump of the view, so the mail holds every value it was given.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
@@ -14,11 +13,10 @@ import { handler as requestHandler } from '../../functions/review/request.handle
 import { requestApproval } from '../../functions/review/request.js';
 import type { ReviewRecord } from '../../functions/review/store.js';
 import { proposalKey, reviewKey } from '../../functions/shared/keys.js';
-import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { conditionFailed } from '../support/expressions.js';
-import { closedProposal } from '../support/records.js';
+import { closedProposal, exampleInput } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => import('../support/json-templates.js'));
@@ -32,9 +30,7 @@ const secrets = mockClient(SecretsManagerClient);
 const KEY = randomBytes(32);
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAX-approval-task-token';
 const NOW = new Date('2026-12-16T09:00:00.000Z');
-const input = ProposalInput.parse({
-  ...JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
-});
+const input = exampleInput();
 
 const proposal = (over: Partial<ProposalRecord> = {}): ProposalRecord => closedProposal(input, over);
 

@@ -6,12 +6,11 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/review-cycle/due.handler.js';
 import { decisionIdFor, decisionIndexKeys, decisionKey, proposalKey } from '../../functions/shared/keys.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
-import { httpEvent, lambdaContext } from '../support/events.js';
+import { answerTo, httpEvent } from '../support/events.js';
 import { checkPlaceholders } from '../support/expressions.js';
 import { unitEnv } from '../support/unit-env.js';
 
@@ -60,14 +59,8 @@ function queryIndex(input: QueryCommandInput) {
   };
 }
 
-async function call(
-  query: Record<string, string> | undefined,
-  role: 'manager' | 'auditor' | null = 'auditor',
-) {
-  const event = httpEvent({ path: '/reviews/due', role, ...(query ? { query } : {}) });
-  const result = (await handler(event, lambdaContext)) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode, body: JSON.parse(String(result.body)) };
-}
+const call = (query: Record<string, string> | undefined, role: 'manager' | 'auditor' | null = 'auditor') =>
+  answerTo(handler, httpEvent({ path: '/reviews/due', role, ...(query ? { query } : {}) }));
 
 unitEnv();
 

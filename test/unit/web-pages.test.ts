@@ -1,7 +1,6 @@
 // The web functions' pages with DynamoDB, Step Functions and Secrets Manager mocked: sessions and
 // roles, CSRF refusals that change nothing, the form's field errors, the diagram, and the routes.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -22,6 +21,7 @@ import {
 import { type Pages, servePage as serveFrom } from '../../functions/web/serve.js';
 import { csrfToken, SESSION_COOKIE, signSession } from '../../functions/web/session.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
+import { exampleInput } from '../support/records.js';
 
 const ddb = mockDocumentClient();
 const sfn = mockClient(SFNClient);
@@ -343,9 +343,7 @@ describe('the new proposal form', () => {
   });
 
   it('pre-fills a review from the reviewed proposal: every field comes back the same, the 12 principles and the assessment among them (issue 20)', () => {
-    const example = ProposalInput.parse(
-      JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
-    );
+    const example = exampleInput();
     const form = formFromInput(
       { ...example, consultees: [...example.consultees, { name: 'Cllr "Q", Jr', email: 'q@x.example' }] },
       '7d3f7a52-1c1e-4b7e-9a51-0d6f7f0b8c11',

@@ -1,7 +1,6 @@
 // Withdrawing a proposal (issue 20) through POST /proposals/{id}/withdraw, with DynamoDB, Step
 // Functions, SES and S3 mocked and the real mail templates: the reason is checked, kept and
 // recorded, and the people who heard of the proposal are told, once, without the site.
-import { readFileSync } from 'node:fs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
@@ -10,10 +9,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler as withdraw } from '../../functions/proposals/withdraw.handler.js';
 import { consulteeKey, proposalKey } from '../../functions/shared/keys.js';
-import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { httpEvent, lambdaContext } from '../support/events.js';
 import { conditionFailed } from '../support/expressions.js';
+import { exampleInput } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const dynamo = mockDocumentClient();
@@ -21,9 +20,7 @@ const sfn = mockClient(SFNClient);
 const ses = mockClient(SESClient);
 const s3 = mockClient(S3Client);
 
-const input = ProposalInput.parse(
-  JSON.parse(readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8')),
-);
+const input = exampleInput();
 const [mailed, bounced, notMailed] = input.consultees;
 
 const stored = (status: string, extra: Record<string, unknown> = {}) => ({
