@@ -201,6 +201,20 @@ export const RATIONALE = 'Clear pressing need; the objection is answered by the 
 /** The example's checklist marks principle 9 (security) as not met: an approval needs conditions. */
 export const CONDITIONS = 'Encrypt the back-office link (principle 9) before go-live.';
 
+/** The approver opening the link (with its signature) in a browser. */
+export const openLink = () => call(event('GET', { sig: SIG }));
+/** The approver's form posted under the link's signature, as their browser sends it. */
+export const postForm = (fields: Record<string, string>) =>
+  call(event('POST', { body: form({ sig: SIG, ...fields }) }));
+/** An approval with the fixed rationale and conditions, and any further fields. */
+export const postApproval = (extra: Record<string, string> = {}) =>
+  postForm({ outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS, ...extra });
+/** The view the review page rendered (the templates' stand-in writes a page as its view's JSON). */
+export const pageView = (res: { body: string }) => JSON.parse(res.body.replace('<!-- review -->', ''));
+/** What the decision told the waiting workflow. */
+export const taskOutput = () =>
+  JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
+
 export const writes = () => ddb.commandCalls(UpdateCommand).length + ddb.commandCalls(PutCommand).length;
 
 export function expectNothingChanged() {

@@ -13,7 +13,7 @@ import { adviceKey, proposalKey } from '../../functions/shared/keys.js';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { closedProposal, exampleInput } from '../support/records.js';
-import { unitEnv } from '../support/unit-env.js';
+import { LINK_MAIL_SETTINGS, unitEnv } from '../support/unit-env.js';
 
 const ddb = mockDocumentClient();
 const ses = mockClient(SESClient);
@@ -57,12 +57,7 @@ const settles = () =>
     .map((c) => c.args[0].input)
     .filter((u) => u.ExpressionAttributeValues?.[':sent'] === 'sent');
 
-unitEnv({
-  DPIA_SENDER_ADDRESS: 'dpia@camera-dpia.test',
-  DPIA_PUBLIC_BASE_URL: 'https://dpia.example.police.uk',
-  DPIA_REVIEW_KEY_SECRET_ID: 'camera-dpia/review-link-key',
-  DPIA_EVIDENCE_BUCKET: 'camera-dpia-evidence',
-});
+unitEnv(LINK_MAIL_SETTINGS);
 
 beforeEach(() => {
   ddb.reset();

@@ -4,20 +4,21 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import {
   CONDITIONS,
-  call,
   ddb,
-  event,
   expectNothingChanged,
-  form,
   given,
   input,
   NOW,
+  openLink,
+  pageView,
+  postApproval,
+  postForm,
   proposal,
   RATIONALE,
   review,
-  SIG,
   sfn,
   TASK_TOKEN,
+  taskOutput,
   useReviewPageWorld,
 } from '../support/review-page.js';
 
@@ -57,18 +58,10 @@ describe('the governance rules of the review form (SPEC 10, 11)', () => {
         advisedAt: new Date(NOW - 2 * 86_400_000).toISOString(),
       },
     });
-  const view = (res: { body: string }) => JSON.parse(res.body.replace('<!-- review -->', ''));
-  const output = () => JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
-  const approve = (extra: Record<string, string> = {}) =>
-    call(
-      event('POST', {
-        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS, ...extra }),
-      }),
-    );
 
   it('says at the top that the Commissioner must be consulted when a residual risk is high', async () => {
     given(review(), highRisk());
-    const v = view(await call(event('GET', { sig: SIG })));
+    const v = pageView(await openLink());
     expect(v.priorConsultation).toEqual({ required: true, recorded: null, missing: true });
     expect(v.risks.at(-1)).toMatchObject({
       before: { likelihood: 'Probable', severity: 'Severe', level: 'High' },
@@ -79,36 +72,34 @@ describe('the governance rules of the review form (SPEC 10, 11)', () => {
 
   it('refuses an approval while a high residual risk has no prior consultation, and changes nothing', async () => {
     given(review(), highRisk());
-    const res = await approve();
+    const res = await postApproval();
     expect(res.statusCode).toBe(400);
-    expect(view(res).form.fieldErrors.outcome).toContain('Information Commissioner must be consulted');
+    expect(pageView(res).form.fieldErrors.outcome).toContain('Information Commissioner must be consulted');
     expectNothingChanged();
   });
 
   it('still lets the approver reject it', async () => {
     given(review(), highRisk());
-    const res = await call(
-      event('POST', { body: form({ sig: SIG, outcome: 'rejected', rationale: RATIONALE }) }),
-    );
+    const res = await postForm({ outcome: 'rejected', rationale: RATIONALE });
     expect(res.statusCode).toBe(200);
-    expect(output()).toMatchObject({ outcome: 'rejected' });
+    expect(taskOutput()).toMatchObject({ outcome: 'rejected' });
   });
 
   it('approves once the prior consultation is recorded, and shows it', async () => {
     given(review(), highRisk({ icoConsultation: ICO }));
-    const page = view(await call(event('GET', { sig: SIG })));
+    const page = pageView(await openLink());
     expect(page.priorConsultation).toMatchObject({ required: true, missing: false });
     expect(page.priorConsultation.recorded).toMatchObject({
       reference: 'ICO/PC/2026/0042',
       submittedOn: '1 September 2026',
     });
-    const res = await approve();
+    const res = await postApproval();
     expect(res.statusCode).toBe(200);
   });
 
   it("shows the DPO's advice and asks whether the decision accepts it", async () => {
     given(review(), advised('proceed-with-conditions'));
-    const v = view(await call(event('GET', { sig: SIG })));
+    const v = pageView(await openLink());
     expect(v.dpo).toMatchObject({ advised: true, recommendation: 'Proceed with conditions' });
     expect(v.dpo.advice).toContain('back-office link');
     expect(v.form.dpoAdviceAsked).toBe(true);
@@ -116,13 +107,13 @@ describe('the governance rules of the review form (SPEC 10, 11)', () => {
 
   it('records an approval that follows the advice as accepted', async () => {
     given(review(), advised('proceed-with-conditions'));
-    const unstated = await approve();
+    const unstated = await postApproval();
     expect(unstated.statusCode).toBe(400);
-    expect(view(unstated).form.fieldErrors.dpoAdvice).toContain('accepts or overrules');
+    expect(pageView(unstated).form.fieldErrors.dpoAdvice).toContain('accepts or overrules');
     expectNothingChanged();
-    const res = await approve({ dpoAdvice: 'accepted' });
+    const res = await postApproval({ dpoAdvice: 'accepted' });
     expect(res.statusCode).toBe(200);
-    expect(output()).toMatchObject({ outcome: 'approved', dpoAdvice: 'accepted', dpoReasons: null });
+    expect(taskOutput()).toMatchObject({ outcome: 'approved', dpoAdvice: 'accepted', dpoReasons: null });
   });
 
   it.each([
@@ -137,28 +128,18 @@ describe('the governance rules of the review form (SPEC 10, 11)', () => {
     'refuses a decision that %s unless it is marked overruled (400, nothing changes)',
     async (_c, rec, fields) => {
       given(review(), proposal({ ...advised(rec), input: { ...input, checklist: undefined } }));
-      const res = await call(
-        event('POST', {
-          body: form({
-            sig: SIG,
-            outcome: 'approved',
-            rationale: RATIONALE,
-            conditions: CONDITIONS,
-            ...fields,
-          }),
-        }),
-      );
+      const res = await postApproval(fields);
       expect(res.statusCode).toBe(400);
-      expect(view(res).form.fieldErrors.dpoAdvice).toContain('departs from the DPO');
+      expect(pageView(res).form.fieldErrors.dpoAdvice).toContain('departs from the DPO');
       expectNothingChanged();
     },
   );
 
   it('refuses overruling the DPO without reasons (400, nothing changes)', async () => {
     given(review(), advised('do-not-proceed'));
-    const res = await approve({ dpoAdvice: 'overruled', dpoReasons: 'No.' });
+    const res = await postApproval({ dpoAdvice: 'overruled', dpoReasons: 'No.' });
     expect(res.statusCode).toBe(400);
-    expect(view(res).form.fieldErrors.dpoReasons).toContain('reasons for overruling');
+    expect(pageView(res).form.fieldErrors.dpoReasons).toContain('reasons for overruling');
     expectNothingChanged();
   });
 
@@ -166,9 +147,9 @@ describe('the governance rules of the review form (SPEC 10, 11)', () => {
     given(review(), advised('do-not-proceed'));
     const reasons =
       'The encryption is already contracted for go-live; the risk the DPO names is met by condition.';
-    const res = await approve({ dpoAdvice: 'overruled', dpoReasons: reasons });
+    const res = await postApproval({ dpoAdvice: 'overruled', dpoReasons: reasons });
     expect(res.statusCode).toBe(200);
-    expect(output()).toMatchObject({ outcome: 'approved', dpoAdvice: 'overruled', dpoReasons: reasons });
+    expect(taskOutput()).toMatchObject({ outcome: 'approved', dpoAdvice: 'overruled', dpoReasons: reasons });
   });
 
   it('says when the DPO did not answer in time, and asks nothing about advice', async () => {
@@ -185,29 +166,29 @@ describe('the governance rules of the review form (SPEC 10, 11)', () => {
         },
       }),
     );
-    const v = view(await call(event('GET', { sig: SIG })));
+    const v = pageView(await openLink());
     expect(v.dpo).toMatchObject({ noResponse: true, advised: false });
     expect(v.form.dpoAdviceAsked).toBe(false);
-    expect((await approve()).statusCode).toBe(200);
-    expect(output().dpoAdvice).toBeUndefined();
+    expect((await postApproval()).statusCode).toBe(200);
+    expect(taskOutput().dpoAdvice).toBeUndefined();
   });
 });
 
 describe('what an approval needs (issue 19)', () => {
   const view400 = async (fields: Record<string, string>, p: ProposalRecord = proposal()) => {
     given(review(), p);
-    const res = await call(event('POST', { body: form({ sig: SIG, ...fields }) }));
+    const res = await postForm(fields);
     expect(res.statusCode).toBe(400);
     expect(res.body).not.toContain(TASK_TOKEN);
     expectNothingChanged();
-    return JSON.parse(res.body.replace('<!-- review -->', ''));
+    return pageView(res);
   };
 
   it('refuses an approval while risks and the 12 principles are missing, says so at the top, and still allows a rejection', async () => {
     const { risks: _r, checklist: _c, ...bare } = input;
     const incomplete = proposal({ input: bare as typeof input });
     given(review(), incomplete);
-    const page = JSON.parse((await call(event('GET', { sig: SIG }))).body.replace('<!-- review -->', ''));
+    const page = pageView(await openLink());
     expect(page.form.assessmentGaps).toEqual([
       'the risks to individuals, each with its measure (DPA 2018 s.64)',
       "the Surveillance Camera Code's 12 guiding principles, met or not",
@@ -224,9 +205,7 @@ describe('what an approval needs (issue 19)', () => {
     given(review(), incomplete);
     sfn.on(SendTaskSuccessCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
-    const rejected = await call(
-      event('POST', { body: form({ sig: SIG, outcome: 'rejected', rationale: RATIONALE }) }),
-    );
+    const rejected = await postForm({ outcome: 'rejected', rationale: RATIONALE });
     expect(rejected.statusCode).toBe(200);
   });
 
@@ -266,20 +245,13 @@ describe('what an approval needs (issue 19)', () => {
 
   it('sends each line of the conditions as its own condition with the owner and due date given', async () => {
     given(review());
-    const res = await call(
-      event('POST', {
-        body: form({
-          sig: SIG,
-          outcome: 'approved',
-          rationale: RATIONALE,
-          conditions: '1. Encrypt the back-office link (principle 9).\n2. Put up signage on both approaches.',
-          conditionsOwner: 'Head of ANPR (Superintendent)',
-          conditionsDue: '2030-03-31',
-        }),
-      }),
-    );
+    const res = await postApproval({
+      conditions: '1. Encrypt the back-office link (principle 9).\n2. Put up signage on both approaches.',
+      conditionsOwner: 'Head of ANPR (Superintendent)',
+      conditionsDue: '2030-03-31',
+    });
     expect(res.statusCode).toBe(200);
-    const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
+    const output = taskOutput();
     expect(output.conditionItems).toEqual([
       {
         n: 1,

@@ -7,6 +7,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { signReview } from '../../functions/review/link.js';
 import { reviewKey } from '../../functions/shared/keys.js';
+import { conditionFailed } from '../support/expressions.js';
 import {
   CONDITIONS,
   CONSULTEE_RESPONSE,
@@ -20,6 +21,10 @@ import {
   input,
   KEY,
   NOW,
+  openLink,
+  pageView,
+  postApproval,
+  postForm,
   proposal,
   RATIONALE,
   REVIEW_ID,
@@ -27,6 +32,7 @@ import {
   SIG,
   sfn,
   TASK_TOKEN,
+  taskOutput,
   useReviewPageWorld,
   writes,
 } from '../support/review-page.js';
@@ -38,11 +44,11 @@ useReviewPageWorld();
 describe('GET /review/{reviewId}', () => {
   it('shows the proposal in full, with the site, the factors, every reply and the form', async () => {
     given(review());
-    const res = await call(event('GET', { sig: SIG }));
+    const res = await openLink();
     expect(res.statusCode).toBe(200);
     expect(res.headers?.['content-type']).toMatch(/^text\/html/);
     expect(res.body).toContain('<!-- review -->');
-    const view = JSON.parse(res.body.replace('<!-- review -->', ''));
+    const view = pageView(res);
     expect(view.site).toEqual(input.site);
     expect(view.pressingNeed).toMatchObject({ score: 65, band: 'clear', policyVersion: '2026.1' });
     expect(view.pressingNeed.factors).toHaveLength(4);
@@ -80,7 +86,7 @@ describe('GET /review/{reviewId}', () => {
 
   it('answers 404 for an unknown review, as a page', async () => {
     given(undefined);
-    const res = await call(event('GET', { sig: SIG }));
+    const res = await openLink();
     expect(res.statusCode).toBe(404);
     expect(res.headers?.['content-type']).toMatch(/^text\/html/);
     expect(res.body).toContain('review-error');
@@ -128,7 +134,7 @@ describe('GET /review/{reviewId}', () => {
       },
     });
     given(review({ state: 'void', voidReason: 'withdrawn' }), withdrawn);
-    const res = await call(event('GET', { sig: SIG }));
+    const res = await openLink();
     expect(res.statusCode).toBe(410);
     const view = JSON.parse(res.body.replace('<!-- review-error -->', ''));
     expect(view.heading).toBe('This proposal was withdrawn');
@@ -141,10 +147,10 @@ describe('GET /review/{reviewId}', () => {
   it('answers 409 once decided, with a page saying who decided what and when instead of the form', async () => {
     const decidedAt = new Date(NOW - 3600_000).toISOString();
     given(decidedReview('approved', decidedAt));
-    const res = await call(event('GET', { sig: SIG }));
+    const res = await openLink();
     expect(res.statusCode).toBe(409);
     expect(res.headers?.['content-type']).toMatch(/^text\/html/);
-    const view = JSON.parse(res.body.replace('<!-- review -->', ''));
+    const view = pageView(res);
     expect(view.form).toBeNull();
     expect(view.decided).toMatchObject({
       outcome: 'approved',
@@ -160,11 +166,7 @@ describe('GET /review/{reviewId}', () => {
 describe('POST /review/{reviewId}', () => {
   it('records the decision once, sends it with the task token, and confirms', async () => {
     given(review());
-    const res = await call(
-      event('POST', {
-        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS }),
-      }),
-    );
+    const res = await postApproval();
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<!-- review-confirmation -->');
     expect(res.body).not.toContain(TASK_TOKEN);
@@ -213,8 +215,7 @@ describe('POST /review/{reviewId}', () => {
         }),
       }),
     );
-    const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
-    expect(output).toMatchObject({
+    expect(taskOutput()).toMatchObject({
       conditions: 'Link encryption (principle 9) before go-live.',
       reviewDate: '2030-06-30',
     });
@@ -222,13 +223,8 @@ describe('POST /review/{reviewId}', () => {
 
   it('gives a rejection no review date', async () => {
     given(review());
-    await call(
-      event('POST', {
-        body: form({ sig: SIG, outcome: 'rejected', rationale: RATIONALE, reviewDate: '2030-01-01' }),
-      }),
-    );
-    const output = JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '{}');
-    expect(output).toMatchObject({ outcome: 'rejected', reviewDate: null });
+    await postForm({ outcome: 'rejected', rationale: RATIONALE, reviewDate: '2030-01-01' });
+    expect(taskOutput()).toMatchObject({ outcome: 'rejected', reviewDate: null });
   });
 
   it.each([
@@ -260,9 +256,9 @@ describe('POST /review/{reviewId}', () => {
     'answers 400 to %s, re-renders the form with the error and changes nothing',
     async (_case, fields, field) => {
       given(review());
-      const res = await call(event('POST', { body: form({ sig: SIG, ...fields }) }));
+      const res = await postForm(fields);
       expect(res.statusCode).toBe(400);
-      const view = JSON.parse(res.body.replace('<!-- review -->', ''));
+      const view = pageView(res);
       expect(view.hasErrors).toBe(true);
       expect(view.form.fieldErrors[field]).toEqual(expect.any(String));
       expect(view.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -306,20 +302,14 @@ describe('POST /review/{reviewId}', () => {
 
   it('answers 410 when the proposal was withdrawn and changes nothing', async () => {
     given(review(), proposal({ status: 'withdrawn' }));
-    const res = await call(
-      event('POST', {
-        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS }),
-      }),
-    );
+    const res = await postApproval();
     expect(res.statusCode).toBe(410);
     expectNothingChanged();
   });
 
   it('answers 409 to a second post and changes nothing', async () => {
     given(decidedReview('approved', new Date(NOW - 60_000).toISOString()));
-    const res = await call(
-      event('POST', { body: form({ sig: SIG, outcome: 'rejected', rationale: RATIONALE }) }),
-    );
+    const res = await postForm({ outcome: 'rejected', rationale: RATIONALE });
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('already approved by Ch Supt Sarah Okafor');
     expectNothingChanged();
@@ -332,14 +322,8 @@ describe('POST /review/{reviewId}', () => {
       .on(GetCommand, { Key: reviewKey(REVIEW_ID) })
       .resolvesOnce({ Item: { ...reviewKey(REVIEW_ID), ...review() } })
       .resolves({ Item: { ...reviewKey(REVIEW_ID), ...decided } });
-    ddb
-      .on(UpdateCommand)
-      .rejects(Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' }));
-    const res = await call(
-      event('POST', {
-        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS }),
-      }),
-    );
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    const res = await postApproval();
     expect(res.statusCode).toBe(409);
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
   });
@@ -347,11 +331,7 @@ describe('POST /review/{reviewId}', () => {
   it('answers 410 and voids the link when the workflow stopped waiting (approval timed out)', async () => {
     given(review());
     sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('timed out'), { name: 'TaskTimedOut' }));
-    const res = await call(
-      event('POST', {
-        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS }),
-      }),
-    );
+    const res = await postApproval();
     expect(res.statusCode).toBe(410);
     const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(updates.at(-1)?.ExpressionAttributeValues).toMatchObject({ ':void': 'void', ':from0': 'decided' });
@@ -360,11 +340,7 @@ describe('POST /review/{reviewId}', () => {
   it('takes the decision back when the workflow could not be told, so the approver can post again', async () => {
     given(review());
     sfn.on(SendTaskSuccessCommand).rejects(Object.assign(new Error('boom'), { name: 'ServiceUnavailable' }));
-    const res = await call(
-      event('POST', {
-        body: form({ sig: SIG, outcome: 'approved', rationale: RATIONALE, conditions: CONDITIONS }),
-      }),
-    );
+    const res = await postApproval();
     expect(res.statusCode).toBe(500);
     expect(JSON.parse(res.body)).toEqual({ error: 'InternalError', message: expect.any(String) });
     const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);

@@ -17,7 +17,7 @@ import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { conditionFailed } from '../support/expressions.js';
 import { closedProposal, exampleInput } from '../support/records.js';
-import { unitEnv } from '../support/unit-env.js';
+import { LINK_MAIL_SETTINGS, unitEnv } from '../support/unit-env.js';
 
 vi.mock('../../functions/shared/templates.js', () => import('../support/json-templates.js'));
 
@@ -65,12 +65,7 @@ const timeline = () =>
     .map((p) => p.Item?.event);
 const reviewPuts = () => puts().filter((p) => p.Item?.type === 'review');
 
-unitEnv({
-  DPIA_SENDER_ADDRESS: 'dpia@camera-dpia.test',
-  DPIA_PUBLIC_BASE_URL: 'https://dpia.example.police.uk',
-  DPIA_REVIEW_KEY_SECRET_ID: 'camera-dpia/review-link-key',
-  DPIA_EVIDENCE_BUCKET: 'camera-dpia-evidence',
-});
+unitEnv(LINK_MAIL_SETTINGS);
 
 beforeEach(() => {
   vi.stubEnv('DPIA_APPROVAL_TIMEOUT_DAYS', '');
