@@ -1,16 +1,15 @@
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { proposalKey } from '../../functions/shared/keys.js';
 import { splitAssessment } from '../support/assessment.js';
 import { runDpia } from '../support/cli.js';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { answerLetter, proposalInput, type TestStack, useTestStack } from '../support/stack.js';
 
 let t: TestStack;
-beforeAll(async () => {
-  t = await startTestStack();
+useTestStack((stack) => {
+  t = stack;
 });
-afterAll(async () => t?.close());
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 type Detail = {
@@ -52,8 +51,7 @@ describe('an assessment a DPO can defend', () => {
 
     // The consultee objects; the consultation closes and the approver is asked.
     const email = full.consultees[0]?.email as string;
-    await client.waitFor('the letter', async () => (await client.mailTo(email, reference)).length > 0);
-    await client.replyAsConsultee(email, reference, 'OBJECT', 'Too intrusive for a market town.');
+    await answerLetter(client, email, reference, 'OBJECT', 'Too intrusive for a market town.');
     await client.waitForStatus(id, ['awaiting-approval']);
     const link = await client.waitForReviewLink(full.approver.email, reference);
     const url = new URL(link, 'http://x');

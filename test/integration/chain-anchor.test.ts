@@ -1,15 +1,14 @@
 import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { decisionKey } from '../../functions/shared/keys.js';
 import { runDpia } from '../support/cli.js';
-import { insufficientInput, startTestStack, type TestStack } from '../support/stack.js';
+import { insufficientInput, type TestStack, useTestStack } from '../support/stack.js';
 
 let t: TestStack;
-beforeAll(async () => {
-  t = await startTestStack();
+useTestStack((stack) => {
+  t = stack;
 });
-afterAll(async () => t?.close());
 
 const verifyWithCli = () => runDpia(t.stack.config, ['audit', 'verify']);
 

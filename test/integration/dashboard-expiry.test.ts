@@ -1,7 +1,7 @@
 // The dashboard counts an approval that timed out as expired, where MarkApprovalExpired runs: the
 // approver here has three seconds (set before the stack starts; the handlers read it at run time).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { answerLetter, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 import { rowOf, webSession } from '../support/web.js';
 
 const APPROVAL_SECONDS = 3;
@@ -20,13 +20,10 @@ describe('an approval that timed out', () => {
   it('is counted as expired, and the consultation before it as closed', async () => {
     const { client } = t;
     const input = proposalInput({ consultees: 1, tag: 'dash-expiry' });
-    const { proposalId, reference } = (
-      await client.api<{ proposalId: string; reference: string }>('manager', 'POST', '/proposals', input)
-    ).body;
+    const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     const consultee = input.consultees[0]?.email as string;
-    await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
-    await client.replyAsConsultee(consultee, reference, 'SUPPORT');
+    await answerLetter(client, consultee, reference, 'SUPPORT');
     await client.waitForStatus(proposalId, ['expired'], (APPROVAL_SECONDS + 20) * 1000);
 
     const auditor = await webSession(client.apiUrl, 'auditor', 'auditor@police.example');

@@ -1,9 +1,9 @@
 // SPEC 10 and 11 on the real local stack, through the HTTP API, SMTP, the SES store and the signed
 // links only: the DPO's advice accepted and overruled, and a high residual risk that blocks
 // approval until the prior consultation with the Information Commissioner is recorded.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStackClient } from '../../local/client.js';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { answerLetter, proposalInput, useTestStack } from '../support/stack.js';
 
 interface Detail {
   status: string;
@@ -12,14 +12,11 @@ interface Detail {
   timeline: { event: string; detail: string }[];
 }
 
-let t: TestStack;
 let client: LocalStackClient;
 
-beforeAll(async () => {
-  t = await startTestStack();
-  client = t.client;
+useTestStack((stack) => {
+  client = stack.client;
 });
-afterAll(async () => t?.close());
 
 /** Issue 19: an approval against an objection answers it. */
 const CONSULTEE_RESPONSE =
@@ -34,8 +31,7 @@ async function consulted(tag: string, extra: Record<string, unknown> = {}) {
   const { proposalId, reference } = await client.openProposal(input);
   await client.waitForStatus(proposalId, ['consulting']);
   for (const c of input.consultees) {
-    await client.waitFor('the letter', async () => (await client.mailTo(c.email, reference)).length > 0);
-    await client.replyAsConsultee(c.email, reference, 'SUPPORT', 'Long overdue.');
+    await answerLetter(client, c.email, reference, 'SUPPORT', 'Long overdue.');
   }
   return { input, proposalId, reference };
 }
@@ -170,8 +166,7 @@ describe('ICO prior consultation (DPA 2018 s.65)', () => {
     const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     const consultee = input.consultees[0]?.email as string;
-    await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
-    await client.replyAsConsultee(consultee, reference, 'SUPPORT');
+    await answerLetter(client, consultee, reference, 'SUPPORT');
     await client.waitForStatus(proposalId, ['awaiting-approval']);
     const review = await client.waitForReviewLink(input.approver.email, reference);
     const page = await client.api(null, 'GET', review);

@@ -2,7 +2,7 @@
 // as silent, the link stops working (410), the workflow goes on to the approver, and the timeline
 // and the record say so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { answerLetter, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
 const DPO_SECONDS = 4;
 /** The DPO's (and the approver's) reminder comes this long after the link. */
@@ -28,8 +28,7 @@ describe('a silent DPO', () => {
     const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     const consultee = input.consultees[0]?.email as string;
-    await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
-    await client.replyAsConsultee(consultee, reference, 'SUPPORT');
+    await answerLetter(client, consultee, reference, 'SUPPORT');
     await client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
     const link = await client.waitForAdviceLink(input.dpo?.email as string, reference);
 

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { decisionKey } from '../../functions/shared/keys.js';
 import { runDpia } from '../support/cli.js';
-import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { insufficientInput, proposalInput, type TestStack, useTestStack } from '../support/stack.js';
 
 // Three seconds to decide, so the approval timeout can be watched.
 process.env.DPIA_APPROVAL_TIMEOUT_DAYS = String(3 / 86_400);
@@ -13,10 +13,9 @@ process.env.DPIA_APPROVAL_TIMEOUT_DAYS = String(3 / 86_400);
 const root = new URL('../..', import.meta.url).pathname;
 let t: TestStack;
 
-beforeAll(async () => {
-  t = await startTestStack();
+useTestStack((stack) => {
+  t = stack;
 });
-afterAll(async () => t?.close());
 
 const dpia = (...args: string[]) => runDpia(t.stack.config, args);
 
@@ -62,9 +61,7 @@ describe('the dpia command line against the local stack', () => {
 
   it('expires an approval nobody decides: status expired, the link answers 410', async () => {
     const input = proposalInput({ consultees: 1, tag: 'expire' });
-    const created = (
-      await t.client.api<{ proposalId: string; reference: string }>('manager', 'POST', '/proposals', input)
-    ).body;
+    const created = await t.client.openProposal(input);
     await t.client.waitFor('mail', async () =>
       (await t.client.mailTo(input.consultees[0]?.email as string, created.reference)).length
         ? true

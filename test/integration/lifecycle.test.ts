@@ -1,8 +1,8 @@
 // The DPIA lifecycle end to end on the real local stack, driven only through the HTTP API,
 // SMTP and the SES store: as managers, consultees, approvers and auditors use it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalStackClient } from '../../local/client.js';
-import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { insufficientInput, proposalInput, useTestStack } from '../support/stack.js';
 
 interface Created {
   proposalId: string;
@@ -30,14 +30,11 @@ interface Detail {
   timeline: { event: string }[];
 }
 
-let t: TestStack;
 let client: LocalStackClient;
 
-beforeAll(async () => {
-  t = await startTestStack();
-  client = t.client;
+useTestStack((stack) => {
+  client = stack.client;
 });
-afterAll(async () => t?.close());
 
 async function open(input: unknown): Promise<Created> {
   const answer = await client.api<Created>('manager', 'POST', '/proposals', input);

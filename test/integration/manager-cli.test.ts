@@ -1,16 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runDpia } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { proposalInput, type TestStack, useTestStack } from '../support/stack.js';
 
 let t: TestStack;
 
-beforeAll(async () => {
-  t = await startTestStack();
+useTestStack((stack) => {
+  t = stack;
 });
-afterAll(async () => t?.close());
 
 const dpia = (args: string[], ports: Partial<Record<'api' | 'ses' | 'smtp', number>> = {}) =>
   runDpia(t.stack.config, args, { ports });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ukDay } from '../../functions/shared/uk-dates.js';
 import { runDpia } from '../support/cli.js';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { answerLetter, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
 const MANAGERS = 'r.digest@police.example,s.digest@police.example';
 let t: TestStack;
@@ -16,8 +16,7 @@ async function approve(tag: string, reviewDate: string, extra: Record<string, un
   const { proposalId, reference } = await client.openProposal(input);
   await client.waitForStatus(proposalId, ['consulting']);
   const consultee = input.consultees[0]?.email as string;
-  await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
-  await client.replyAsConsultee(consultee, reference, 'SUPPORT');
+  await answerLetter(client, consultee, reference, 'SUPPORT');
   await client.waitForStatus(proposalId, ['awaiting-approval']);
   const link = new URL(await client.waitForReviewLink(input.approver.email, reference), client.apiUrl);
   const decided = await client.postSignedForm(link, {
@@ -118,8 +117,7 @@ describe('starting a review', () => {
     // The review is consulted on and approved in its turn.
     await client.waitForStatus(reviewId, ['consulting']);
     const consultee = proposalInput({ consultees: 1, tag: 'cycle' }).consultees[0]?.email as string;
-    await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
-    await client.replyAsConsultee(consultee, reference, 'SUPPORT');
+    await answerLetter(client, consultee, reference, 'SUPPORT');
     await client.waitForStatus(reviewId, ['awaiting-approval']);
     const approver = proposalInput().approver.email;
     const link = new URL(await client.waitForReviewLink(approver, reference), client.apiUrl);

@@ -5,7 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeKey, routeTable, WEB_PAGES } from '../../functions/routes.js';
 import { reportSoak } from '../reliability/summary.js';
-import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import {
+  answerLetter,
+  insufficientInput,
+  proposalInput,
+  startTestStack,
+  type TestStack,
+} from '../support/stack.js';
 
 type Role = 'none' | 'manager' | 'auditor' | 'approver' | 'dpo' | 'wrong';
 const ROLES: Role[] = ['none', 'manager', 'auditor', 'approver', 'dpo', 'wrong'];
@@ -58,20 +64,16 @@ beforeAll(async () => {
   const { client } = t;
   // A: names a DPO and waits for the advice (a live DPO link). B: waits for the approver (a live
   // review link). C: rejected by the system at once (a decision, and a decided proposal).
-  const open = async (input: unknown) =>
-    (await client.api<{ proposalId: string; reference: string }>('manager', 'POST', '/proposals', input))
-      .body;
-  const a = await open(proposalInput({ consultees: 1, tag: 'matrix-a', dpo: true }));
-  const b = await open(proposalInput({ consultees: 1, tag: 'matrix-b' }));
-  const c = await open(insufficientInput());
+  const a = await client.openProposal(proposalInput({ consultees: 1, tag: 'matrix-a', dpo: true }));
+  const b = await client.openProposal(proposalInput({ consultees: 1, tag: 'matrix-b' }));
+  const c = await client.openProposal(insufficientInput());
   for (const [p, tag] of [
     [a, 'matrix-a'],
     [b, 'matrix-b'],
   ] as const) {
     await client.waitForStatus(p.proposalId, ['consulting']);
     const email = proposalInput({ consultees: 1, tag }).consultees[0]?.email as string;
-    await client.waitFor('the letter', async () => (await client.mailTo(email, p.reference)).length > 0);
-    await client.replyAsConsultee(email, p.reference, 'SUPPORT');
+    await answerLetter(client, email, p.reference, 'SUPPORT');
   }
   await client.waitForStatus(a.proposalId, ['awaiting-dpo-advice']);
   await client.waitForStatus(b.proposalId, ['awaiting-approval']);

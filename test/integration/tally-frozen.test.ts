@@ -1,14 +1,13 @@
 // Issue 15's decision: the tally is frozen when the consultation closes. After an early close a
 // reply (even before the deadline) is kept and listed for the approver as "after the close", and
 // changes no count.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { proposalInput, type TestStack, useTestStack } from '../support/stack.js';
 
 let t: TestStack;
-beforeAll(async () => {
-  t = await startTestStack();
+useTestStack((stack) => {
+  t = stack;
 });
-afterAll(async () => t?.close());
 
 describe('the tally after an early close', () => {
   it('keeps a later reply, lists it for the approver, and counts nothing more', async () => {

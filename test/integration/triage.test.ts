@@ -2,10 +2,10 @@
 // read from it but stays out of the tally until a manager accepts it; a manager sets the stance of
 // an unclassified reply with a reason, once; both are in the timeline; the decision record keeps
 // the stance read beside the corrected one; the CLI does the same.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { triageCommand } from '../../cli/commands/triage.js';
 import type { LocalStackClient } from '../../local/client.js';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { proposalInput, useTestStack } from '../support/stack.js';
 import { webSession } from '../support/web.js';
 
 interface Row {
@@ -31,13 +31,10 @@ interface Detail {
   timeline: { event: string; detail: string }[];
 }
 
-let t: TestStack;
 let client: LocalStackClient;
-beforeAll(async () => {
-  t = await startTestStack();
-  client = t.client;
+useTestStack((stack) => {
+  client = stack.client;
 });
-afterAll(async () => t?.close());
 
 const detail = async (id: string) => (await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body;
 const JSON_TYPE = { 'content-type': 'application/json' };

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CLIENT_ID, LOCAL_ISSUER, loadSigningKey } from '../../local/jwt.js';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { answerLetter, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 import { reportSoak } from './summary.js';
 
 let t: TestStack;
@@ -517,17 +517,15 @@ async function snapshot() {
 beforeAll(async () => {
   t = await startTestStack();
   const { client } = t;
-  const open = async (input: unknown) =>
-    (await client.api<{ proposalId: string; reference: string }>('manager', 'POST', '/proposals', input))
-      .body;
-  const consulting = await open(proposalInput({ consultees: 1, tag: 'bad-c', deadlineSeconds: 3600 }));
-  const awaiting = await open(proposalInput({ consultees: 1, tag: 'bad-a' }));
-  const withdrawn = await open(proposalInput({ consultees: 1, tag: 'bad-w' }));
+  const consulting = await client.openProposal(
+    proposalInput({ consultees: 1, tag: 'bad-c', deadlineSeconds: 3600 }),
+  );
+  const awaiting = await client.openProposal(proposalInput({ consultees: 1, tag: 'bad-a' }));
+  const withdrawn = await client.openProposal(proposalInput({ consultees: 1, tag: 'bad-w' }));
   for (const p of [consulting, awaiting, withdrawn]) await client.waitForStatus(p.proposalId, ['consulting']);
   await client.api('manager', 'POST', `/proposals/${withdrawn.proposalId}/withdraw`);
   const email = proposalInput({ consultees: 1, tag: 'bad-a' }).consultees[0]?.email as string;
-  await client.waitFor('the letter', async () => (await client.mailTo(email, awaiting.reference)).length > 0);
-  await client.replyAsConsultee(email, awaiting.reference, 'SUPPORT');
+  await answerLetter(client, email, awaiting.reference, 'SUPPORT');
   await client.waitForStatus(awaiting.proposalId, ['awaiting-approval']);
   const link = new URL(
     await client.waitForReviewLink(proposalInput().approver.email, awaiting.reference),

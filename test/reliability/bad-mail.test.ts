@@ -11,7 +11,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPending } from '../../local/smtp-journal.js';
 import { bounceOf } from '../support/reminders.js';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { answerLetter, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 import { reportSoak } from './summary.js';
 
 let t: TestStack;
@@ -107,8 +107,7 @@ async function awaitingDpo(tag: string) {
   const input = proposalInput({ consultees: 1, tag, dpo: true });
   const p = await opened(input);
   const email = input.consultees[0]?.email as string;
-  await t.client.waitFor('the letter', async () => (await t.client.mailTo(email, p.reference)).length > 0);
-  await t.client.replyAsConsultee(email, p.reference, 'SUPPORT');
+  await answerLetter(t.client, email, p.reference, 'SUPPORT');
   await t.client.waitForStatus(p.proposalId, ['awaiting-dpo-advice']);
   const link = await t.client.waitForAdviceLink(input.dpo?.email as string, p.reference);
   return { ...p, link };
@@ -157,8 +156,7 @@ beforeAll(async () => {
   const reviewInput = proposalInput({ consultees: 1, tag: 'review-gone' });
   const r = await opened(reviewInput);
   const email = reviewInput.consultees[0]?.email as string;
-  await client.waitFor('the letter', async () => (await client.mailTo(email, r.reference)).length > 0);
-  await client.replyAsConsultee(email, r.reference, 'SUPPORT');
+  await answerLetter(client, email, r.reference, 'SUPPORT');
   await client.waitForStatus(r.proposalId, ['awaiting-approval']);
   const review = await client.waitForReviewLink(reviewInput.approver.email, r.reference);
   for (const id of [withdrawnDpo.proposalId, r.proposalId]) {

@@ -1,11 +1,23 @@
 // A real local stack for an integration test file: free ports, a temporary data directory, and a
 // client that acts only through the public surfaces.
 import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
+import type { LocalStackClient } from '../../local/client.js';
 import { type ScratchStack, startScratchStack } from '../../local/scratch.js';
 
 export type TestStack = ScratchStack;
 
 export const startTestStack = (): Promise<TestStack> => startScratchStack('it');
+
+/** A local stack for the test file, started before its tests and closed after them; `use` receives it. */
+export function useTestStack(use: (stack: TestStack) => void): void {
+  let stack: TestStack | undefined;
+  beforeAll(async () => {
+    stack = await startTestStack();
+    use(stack);
+  });
+  afterAll(async () => stack?.close());
+}
 
 const example = JSON.parse(
   readFileSync(new URL('../../examples/anpr-tenterden.json', import.meta.url), 'utf8'),
@@ -40,3 +52,15 @@ export const insufficientInput = () => {
   input.responseDeadline = new Date(Date.now() + 3600_000).toISOString();
   return input;
 };
+
+/** Waits for the consultation letter to reach `email`, then answers it as that consultee would. */
+export async function answerLetter(
+  client: LocalStackClient,
+  email: string,
+  reference: string,
+  firstLine: string,
+  comment?: string,
+): Promise<void> {
+  await client.waitFor('the letter', async () => (await client.mailTo(email, reference)).length > 0);
+  await client.replyAsConsultee(email, reference, firstLine, comment);
+}
