@@ -91,6 +91,27 @@ async function start(name: string, input: Record<string, unknown>) {
   return out.executionArn as string;
 }
 
+/** Starts an approval (asking at once unless `startAt` is later) and waits for the token it mails. */
+async function startApproval(
+  name: string,
+  request: string,
+  { timeoutSeconds = 30, startAt = new Date() }: { timeoutSeconds?: number; startAt?: Date } = {},
+) {
+  const arn = await start(name, { request, timeoutSeconds, startAt: startAt.toISOString() });
+  const { token } = await requestFor(name);
+  return { arn, token };
+}
+
+/** The approver's answer, as the request-approval Lambda's link would send it. */
+const answer = (token: string, approved: boolean) =>
+  sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved }) }));
+
+/** A token whose task is over is refused, as AWS refuses it. */
+const expectTokenRefused = (token: string) =>
+  expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toMatchObject({
+    name: 'TaskDoesNotExist',
+  });
+
 beforeAll(async () => {
   service = await startService();
   sfn = connect(service.url);
@@ -116,18 +137,15 @@ afterAll(async () => {
 
 describe('local Step Functions', () => {
   it('runs the success path: Lambda task, callback with a minted token, Choice, Wait until a timestamp', async () => {
-    const startAt = new Date(Date.now() + 600).toISOString();
-    const arn = await start('approve-1', { request: 'r1', timeoutSeconds: 30, startAt });
-    const request = await requestFor('approve-1');
-    expect(request.token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const startAt = new Date(Date.now() + 600);
+    const { arn, token } = await startApproval('approve-1', 'r1', { startAt });
+    expect(token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect((await describeExecution(arn)).status).toBe('RUNNING');
-    await sfn.send(new SendTaskHeartbeatCommand({ taskToken: request.token }));
-    await sfn.send(
-      new SendTaskSuccessCommand({ taskToken: request.token, output: JSON.stringify({ approved: true }) }),
-    );
+    await sfn.send(new SendTaskHeartbeatCommand({ taskToken: token }));
+    await answer(token, true);
     const done = await finished(arn);
     expect(done.status).toBe('SUCCEEDED');
-    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(startAt));
+    expect(Date.now()).toBeGreaterThanOrEqual(startAt.getTime());
     expect(JSON.parse(done.output as string)).toMatchObject({
       prepared: { prepared: 'R1' },
       approval: { approved: true },
@@ -154,21 +172,12 @@ describe('local Step Functions', () => {
       'SucceedStateExited',
       'ExecutionSucceeded',
     ]);
-    await expect(
-      sfn.send(new SendTaskSuccessCommand({ taskToken: request.token, output: '{}' })),
-    ).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+    await expectTokenRefused(token);
   });
 
   it('fails the execution through a Fail state, with its error and cause', async () => {
-    const arn = await start('reject-1', {
-      request: 'r2',
-      timeoutSeconds: 30,
-      startAt: new Date().toISOString(),
-    });
-    const { token } = await requestFor('reject-1');
-    await sfn.send(
-      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: false }) }),
-    );
+    const { arn, token } = await startApproval('reject-1', 'r2');
+    await answer(token, false);
     expect(await finished(arn)).toMatchObject({
       status: 'FAILED',
       error: 'Rejected',
@@ -177,12 +186,7 @@ describe('local Step Functions', () => {
   });
 
   it('times the callback out after TimeoutSecondsPath seconds and takes the Catch on States.Timeout', async () => {
-    const arn = await start('timeout-1', {
-      request: 'r3',
-      timeoutSeconds: 1,
-      startAt: new Date().toISOString(),
-    });
-    const { token } = await requestFor('timeout-1');
+    const { arn, token } = await startApproval('timeout-1', 'r3', { timeoutSeconds: 1 });
     const done = await finished(arn);
     expect(done.status).toBe('SUCCEEDED');
     expect(JSON.parse(done.output as string)).toMatchObject({
@@ -190,41 +194,23 @@ describe('local Step Functions', () => {
       error: { Error: 'States.Timeout' },
     });
     expect(await historyTypes(arn)).toContain('TaskTimedOut');
-    await expect(
-      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
-    ).rejects.toMatchObject({
-      name: 'TaskDoesNotExist',
-    });
+    await expectTokenRefused(token);
   });
 
   it('passes SendTaskFailure to the execution as an error', async () => {
-    const arn = await start('failure-1', {
-      request: 'r4',
-      timeoutSeconds: 30,
-      startAt: new Date().toISOString(),
-    });
-    const { token } = await requestFor('failure-1');
+    const { arn, token } = await startApproval('failure-1', 'r4');
     await sfn.send(new SendTaskFailureCommand({ taskToken: token, error: 'Declined', cause: 'no budget' }));
     expect(await finished(arn)).toMatchObject({ status: 'FAILED', error: 'Declined', cause: 'no budget' });
   });
 
   it('stops an execution: ABORTED, an ExecutionAborted event, and its token no longer works', async () => {
-    const arn = await start('stop-1', {
-      request: 'r5',
-      timeoutSeconds: 30,
-      startAt: new Date().toISOString(),
-    });
-    const { token } = await requestFor('stop-1');
+    const { arn, token } = await startApproval('stop-1', 'r5');
     await sfn.send(
       new StopExecutionCommand({ executionArn: arn, error: 'Withdrawn', cause: 'by the manager' }),
     );
     expect(await describeExecution(arn)).toMatchObject({ status: 'ABORTED', error: 'Withdrawn' });
     expect((await historyTypes(arn)).at(-1)).toBe('ExecutionAborted');
-    await expect(
-      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
-    ).rejects.toMatchObject({
-      name: 'TaskDoesNotExist',
-    });
+    await expectTokenRefused(token);
   });
 
   it('treats a repeated StartExecution of a running name and input as the same call, and refuses other input', async () => {
@@ -243,15 +229,10 @@ describe('local Step Functions', () => {
   });
 
   it('waits for a timestamp 30 days ahead instead of firing at once (Node timers overflow at 24.8 days)', async () => {
-    const arn = await start('long-wait', {
-      request: 'r7',
-      timeoutSeconds: 30,
-      startAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    const { arn, token } = await startApproval('long-wait', 'r7', {
+      startAt: new Date(Date.now() + 30 * 86_400_000),
     });
-    const { token } = await requestFor('long-wait');
-    await sfn.send(
-      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true }) }),
-    );
+    await answer(token, true);
     await until(async () => ((await historyTypes(arn)).includes('WaitStateEntered') ? true : undefined));
     await new Promise((r) => setTimeout(r, 200));
     expect((await describeExecution(arn)).status).toBe('RUNNING');
@@ -276,12 +257,7 @@ describe('local Step Functions', () => {
   });
 
   it('keeps a waiting execution across a restart: the same token completes it', async () => {
-    const arn = await start('restart-1', {
-      request: 'r8',
-      timeoutSeconds: 60,
-      startAt: new Date().toISOString(),
-    });
-    const { token } = await requestFor('restart-1');
+    const { arn, token } = await startApproval('restart-1', 'r8', { timeoutSeconds: 60 });
     await service.close();
     requests.length = 0;
     service = await startService();
@@ -289,9 +265,7 @@ describe('local Step Functions', () => {
     expect((await describeExecution(arn)).status).toBe('RUNNING');
     await new Promise((r) => setTimeout(r, 100));
     expect(requests.find((r) => r.execution === 'restart-1')).toBeUndefined(); // not mailed twice
-    await sfn.send(
-      new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: true }) }),
-    );
+    await answer(token, true);
     expect((await finished(arn)).status).toBe('SUCCEEDED');
     const types = await historyTypes(arn);
     expect(types.filter((t) => t === 'TaskScheduled')).toHaveLength(1);
