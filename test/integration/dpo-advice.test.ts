@@ -18,11 +18,14 @@ useTestStack((stack) => {
   client = stack.client;
 });
 
-/** Issue 19: an approval against an objection answers it. */
-const CONSULTEE_RESPONSE =
-  'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.';
-const RATIONALE = 'Clear pressing need; concerns answered by the retention and access rules.';
-const CONDITIONS = 'Encrypt the back-office link (principle 9) before go-live.';
+/** The approver's form for an approval; issue 19: an approval against an objection answers it. */
+const APPROVAL = {
+  outcome: 'approved',
+  rationale: 'Clear pressing need; concerns answered by the retention and access rules.',
+  conditions: 'Encrypt the back-office link (principle 9) before go-live.',
+  consulteeResponse:
+    'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
+};
 const detail = async (id: string) => (await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body;
 
 /** Opens a proposal and has every consultee answer, so consultation closes at once. */
@@ -87,17 +90,7 @@ describe('the DPO advice stage', () => {
     const reviewPage = await client.api(null, 'GET', review);
     expect(reviewPage.text).toContain('Proceed with conditions');
     expect(reviewPage.text).toContain(advice);
-    expect(
-      (
-        await client.postSignedForm(review, {
-          outcome: 'approved',
-          rationale: RATIONALE,
-          conditions: CONDITIONS,
-          dpoAdvice: 'accepted',
-          consulteeResponse: CONSULTEE_RESPONSE,
-        })
-      ).status,
-    ).toBe(200);
+    expect((await client.postSignedForm(review, { ...APPROVAL, dpoAdvice: 'accepted' })).status).toBe(200);
     await client.waitForStatus(proposalId, ['approved']);
     const d = await detail(proposalId);
     expect(d.decision?.dpoAdvice).toEqual({
@@ -122,23 +115,17 @@ describe('the DPO advice stage', () => {
     );
     await client.waitForStatus(proposalId, ['awaiting-approval']);
     const review = await client.waitForReviewLink(input.approver.email, reference);
-    const approve = {
-      outcome: 'approved',
-      rationale: RATIONALE,
-      conditions: CONDITIONS,
-      consulteeResponse: CONSULTEE_RESPONSE,
-    };
-    const unmarked = await client.postSignedForm(review, approve);
+    const unmarked = await client.postSignedForm(review, APPROVAL);
     expect(unmarked.status).toBe(400);
     expect(unmarked.text).toContain('departs from the DPO');
-    const noReasons = await client.postSignedForm(review, { ...approve, dpoAdvice: 'overruled' });
+    const noReasons = await client.postSignedForm(review, { ...APPROVAL, dpoAdvice: 'overruled' });
     expect(noReasons.status).toBe(400);
     expect(noReasons.text).toContain('reasons for overruling');
     expect((await detail(proposalId)).status).toBe('awaiting-approval');
 
     const reasons = 'Vehicle crime on this road has doubled; the council supports it unanimously.';
     expect(
-      (await client.postSignedForm(review, { ...approve, dpoAdvice: 'overruled', dpoReasons: reasons }))
+      (await client.postSignedForm(review, { ...APPROVAL, dpoAdvice: 'overruled', dpoReasons: reasons }))
         .status,
     ).toBe(200);
     await client.waitForStatus(proposalId, ['approved']);
@@ -172,13 +159,7 @@ describe('ICO prior consultation (DPA 2018 s.65)', () => {
     const page = await client.api(null, 'GET', review);
     expect(page.text).toContain('Prior consultation with the Information Commissioner needed');
 
-    const approve = {
-      outcome: 'approved',
-      rationale: RATIONALE,
-      conditions: CONDITIONS,
-      consulteeResponse: CONSULTEE_RESPONSE,
-    };
-    const refused = await client.postSignedForm(review, approve);
+    const refused = await client.postSignedForm(review, APPROVAL);
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('Information Commissioner must be consulted');
     expect((await detail(proposalId)).status).toBe('awaiting-approval');
@@ -201,7 +182,7 @@ describe('ICO prior consultation (DPA 2018 s.65)', () => {
     expect(recorded.status).toBe(200);
     expect(recorded.body).toMatchObject({ required: true, icoConsultation: ico });
 
-    expect((await client.postSignedForm(review, approve)).status).toBe(200);
+    expect((await client.postSignedForm(review, APPROVAL)).status).toBe(200);
     await client.waitForStatus(proposalId, ['approved']);
     const d = await detail(proposalId);
     expect(d.decision).toMatchObject({ residualRisk: 'high', icoConsultation: ico });
