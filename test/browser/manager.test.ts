@@ -56,6 +56,32 @@ async function awaitingApproval(tag: string) {
 }
 
 describe('consultees in bulk on the new-proposal form', () => {
+  /** The new-proposal form with consultees pasted from a spreadsheet and others in an uploaded CSV. */
+  async function fillBulkForm(page: Page, title: string, pasted: string, uploaded: string) {
+    await fillProposalForm(page, {
+      title,
+      publicArea: 'Tenterden',
+      consulteesCsv: pasted,
+      approverName: 'Ch Supt Bulk',
+      approverEmail: 'approver.bulk@police.example',
+      deadline: deadlineInHours(24 * 20),
+    });
+    await page.setInputFiles('#f-consulteesFile', {
+      name: 'consultees.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(uploaded),
+    });
+  }
+
+  /** Sends the form; the answer to the post. */
+  async function submit(page: Page) {
+    const [response] = await Promise.all([
+      page.waitForResponse(/\/app\/proposals$/),
+      page.click('button[value=submit]'),
+    ]);
+    return response;
+  }
+
   it('takes a range pasted from a spreadsheet with its header row, and an uploaded CSV file', async () => {
     violations.length = 0;
     const page = await manager();
@@ -66,29 +92,16 @@ describe('consultees in bulk on the new-proposal form', () => {
       'Cllr Paste One\tTenterden Town Council\tNorth\tpaste.one@tenterden.example',
       'Cllr Paste Two\tRolvenden Parish Council\t\tpaste.two@rolvenden.example',
     ].join('\n');
-    await fillProposalForm(page, {
-      title: 'ANPR on the A28 (bulk consultees)',
-      publicArea: 'Tenterden',
-      consulteesCsv: pasted,
-      approverName: 'Ch Supt Bulk',
-      approverEmail: 'approver.bulk@police.example',
-      deadline: deadlineInHours(24 * 20),
-    });
-    await page.setInputFiles('#f-consulteesFile', {
-      name: 'consultees.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(
-        '\ufeffName,Email,Organisation\n"Evans, Siân",s.evans@ashford.example,Ashford Borough Council\n',
-      ),
-    });
+    await fillBulkForm(
+      page,
+      'ANPR on the A28 (bulk consultees)',
+      pasted,
+      '\ufeffName,Email,Organisation\n"Evans, Siân",s.evans@ashford.example,Ashford Borough Council\n',
+    );
     // An error elsewhere: the form comes back, and the uploaded file is kept with it (a browser
     // cannot refill a file input), so the manager fixes the title and sends it again as it is.
     await page.fill('#f-title', '');
-    const [refused] = await Promise.all([
-      page.waitForResponse(/\/app\/proposals$/),
-      page.click('button[value=submit]'),
-    ]);
-    expect(refused.status()).toBe(400);
+    expect((await submit(page)).status()).toBe(400);
     expect(await page.textContent('#f-consulteesFile-hint')).toContain('The file you uploaded is kept');
     await audit(page);
     await page.fill('#f-title', 'ANPR on the A28 (bulk consultees)');
@@ -113,24 +126,13 @@ describe('consultees in bulk on the new-proposal form', () => {
       .items.length;
     const page = await manager();
     await page.goto(`${t.client.apiUrl}/app/proposals/new`);
-    await fillProposalForm(page, {
-      title: 'ANPR on the A28 (bad bulk)',
-      publicArea: 'Tenterden',
-      consulteesCsv: 'Name\tEmail\nCllr Fine\tfine@tenterden.example\nCllr Blank\t',
-      approverName: 'Ch Supt Bulk',
-      approverEmail: 'approver.bulk@police.example',
-      deadline: deadlineInHours(24 * 20),
-    });
-    await page.setInputFiles('#f-consulteesFile', {
-      name: 'consultees.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('Name,Email\nCllr Typo,typo-at-example\n'),
-    });
-    const [response] = await Promise.all([
-      page.waitForResponse(/\/app\/proposals$/),
-      page.click('button[value=submit]'),
-    ]);
-    expect(response.status()).toBe(400);
+    await fillBulkForm(
+      page,
+      'ANPR on the A28 (bad bulk)',
+      'Name\tEmail\nCllr Fine\tfine@tenterden.example\nCllr Blank\t',
+      'Name,Email\nCllr Typo,typo-at-example\n',
+    );
+    expect((await submit(page)).status()).toBe(400);
     const summary = await page.locator('.error-summary li').allTextContents();
     expect(summary).toContainEqual(expect.stringContaining('Consultees: Line 3: the e-mail column is empty'));
     expect(summary).toContainEqual(expect.stringContaining('Consultee file: Uploaded file, line 2 (email)'));
