@@ -53,9 +53,6 @@ async function openToOne(tag: string) {
   return { consultee, created, letter };
 }
 const detail = async (id: string) => (await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body;
-const reviewForm = (sig: string, fields: Record<string, string>) =>
-  new URLSearchParams({ sig, ...fields }).toString();
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('the clear path', () => {
   let created: Created;
@@ -128,57 +125,30 @@ describe('the clear path', () => {
     const page = await client.api(null, 'GET', link);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Smallhythe'); // the approver sees the site
-    const sig = new URL(link, 'http://x').searchParams.get('sig') as string;
-    const path = new URL(link, 'http://x').pathname;
 
-    const tooShort = await client.api(
-      null,
-      'POST',
-      path,
-      reviewForm(sig, { outcome: 'approved', rationale: 'ok' }),
-      FORM,
-    );
+    const tooShort = await client.postSignedForm(link, { outcome: 'approved', rationale: 'ok' });
     expect(tooShort.status).toBe(400);
 
     const rationale = 'Clear pressing need; concerns answered by the retention and access rules.';
     // The example's checklist marks principle 9 as not met: without conditions, no approval.
-    const unconditional = await client.api(
-      null,
-      'POST',
-      path,
-      reviewForm(sig, { outcome: 'approved', rationale }),
-      FORM,
-    );
+    const unconditional = await client.postSignedForm(link, { outcome: 'approved', rationale });
     expect(unconditional.status).toBe(400);
     expect(unconditional.text).toContain('principle 9');
     const conditions = 'Encrypt the back-office link (principle 9) before go-live.';
     // Issue 19: one consultee objected, so the approval gives reasons that address the objection.
-    const unanswered = await client.api(
-      null,
-      'POST',
-      path,
-      reviewForm(sig, { outcome: 'approved', rationale, conditions }),
-      FORM,
-    );
+    const unanswered = await client.postSignedForm(link, { outcome: 'approved', rationale, conditions });
     expect(unanswered.status).toBe(400);
     expect(unanswered.text).toContain('1 consultee objected');
     const consulteeResponse =
       'The objection that it is too intrusive is met by the 90-day access limit and not disclosing the site.';
-    const decided = await client.api(
-      null,
-      'POST',
-      path,
-      reviewForm(sig, { outcome: 'approved', rationale, conditions, consulteeResponse }),
-      FORM,
-    );
+    const decided = await client.postSignedForm(link, {
+      outcome: 'approved',
+      rationale,
+      conditions,
+      consulteeResponse,
+    });
     expect(decided.status).toBe(200);
-    const again = await client.api(
-      null,
-      'POST',
-      path,
-      reviewForm(sig, { outcome: 'rejected', rationale }),
-      FORM,
-    );
+    const again = await client.postSignedForm(link, { outcome: 'rejected', rationale });
     expect(again.status).toBe(409);
 
     await client.waitForStatus(created.proposalId, ['approved']);
@@ -319,15 +289,8 @@ describe('withdraw and rejection', () => {
     await client.replyAsConsultee(input.consultees[0]?.email as string, created.reference, 'OBJECT');
     await client.waitForStatus(created.proposalId, ['awaiting-approval']);
     const link = await client.waitForReviewLink(input.approver.email, created.reference);
-    const url = new URL(link, 'http://x');
     const rationale = 'The objection raised by the town council outweighs the evidence offered.';
-    const answer = await client.api(
-      null,
-      'POST',
-      url.pathname,
-      reviewForm(url.searchParams.get('sig') as string, { outcome: 'rejected', rationale }),
-      FORM,
-    );
+    const answer = await client.postSignedForm(link, { outcome: 'rejected', rationale });
     expect(answer.status).toBe(200);
     await client.waitForStatus(created.proposalId, ['rejected']);
     expect((await detail(created.proposalId)).decision).toMatchObject({ outcome: 'rejected', rationale });

@@ -93,36 +93,19 @@ describe('the logs of a whole lifecycle', () => {
       }).toString(),
       form,
     );
-    await client.api(
-      null,
-      'POST',
-      advice.pathname,
-      new URLSearchParams({
-        sig: advice.searchParams.get('sig') ?? '',
-        recommendation: 'proceed',
-        advice: `Lawful; ${PLANTED.dpo}.`,
-      }).toString(),
-      form,
-    );
+    await client.postSignedForm(advice, { recommendation: 'proceed', advice: `Lawful; ${PLANTED.dpo}.` });
     await client.waitForStatus(proposalId, ['awaiting-approval']);
     const review = new URL(await client.waitForReviewLink(PLANTED.approverEmail, reference), client.apiUrl);
     await client.api(null, 'GET', `${review.pathname}?sig=not-the-signature`);
-    await client.api(
-      null,
-      'POST',
-      review.pathname,
-      new URLSearchParams({
-        sig: review.searchParams.get('sig') ?? '',
-        outcome: 'approved',
-        rationale: `A clear pressing need at ${PLANTED.site}; the concerns are answered.`,
-        // Issue 19: a decision against a consultee's view gives reasons that address it.
-        consulteeResponse:
-          'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
-        conditions: 'Encrypt the back-office link (principle 9) before go-live.',
-        dpoAdvice: 'accepted',
-      }).toString(),
-      form,
-    );
+    await client.postSignedForm(review, {
+      outcome: 'approved',
+      rationale: `A clear pressing need at ${PLANTED.site}; the concerns are answered.`,
+      // Issue 19: a decision against a consultee's view gives reasons that address it.
+      consulteeResponse:
+        'The objection and concerns are met by the 90-day access limit, the annual review and not disclosing the site.',
+      conditions: 'Encrypt the back-office link (principle 9) before go-live.',
+      dpoAdvice: 'accepted',
+    });
     await client.waitForStatus(proposalId, ['approved']);
     await client.api('auditor', 'GET', `/proposals/${proposalId}/dpia`);
     await client.api('auditor', 'GET', `/proposals/${proposalId}/evidence`);
