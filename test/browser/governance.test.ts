@@ -2,7 +2,7 @@
 // Chromium on a real local stack, with axe on every page visited.
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { proposalInput, type TestStack } from '../support/stack.js';
+import { answerLetter, proposalInput, type TestStack } from '../support/stack.js';
 import { seriousViolations, signIn, useBrowserStack } from './support.js';
 
 let t: TestStack;
@@ -34,8 +34,7 @@ describe('the DPO and ICO stages in the browser', () => {
     const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
     const consultee = input.consultees[0]?.email as string;
-    await client.waitFor('the letter', async () => (await client.mailTo(consultee, reference)).length > 0);
-    await client.replyAsConsultee(consultee, reference, 'SUPPORT', 'Long overdue.');
+    await answerLetter(client, consultee, reference, 'SUPPORT', 'Long overdue.');
     const adviceLink = await client.waitForAdviceLink(input.dpo?.email as string, reference);
 
     const dpoContext = await browser.newContext();

@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putItems, sampleRegisterItems } from '../support/register.js';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { answerLetter, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 import { launchChromium, seriousViolations } from './support.js';
 
 let t: TestStack;
@@ -16,10 +16,7 @@ async function approveOne(): Promise<string> {
   const input = proposalInput({ consultees: 1, tag: 'regweb' });
   const email = input.consultees[0]?.email as string;
   const { proposalId, reference } = await t.client.openProposal(input);
-  await t.client.waitFor('the consultation mail', async () =>
-    (await t.client.mailTo(email, reference)).length > 0 ? true : undefined,
-  );
-  await t.client.replyAsConsultee(email, reference, 'SUPPORT', 'Long overdue.');
+  await answerLetter(t.client, email, reference, 'SUPPORT', 'Long overdue.');
   await t.client.waitForStatus(proposalId, ['awaiting-approval']);
   const link = new URL(await t.client.waitForReviewLink(input.approver.email, reference), t.client.apiUrl);
   const decided = await t.client.postSignedForm(link, {

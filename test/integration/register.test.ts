@@ -5,7 +5,13 @@ import type { RegisterRow } from '../../functions/register/rows.js';
 import { CAMERA_TYPES } from '../../functions/shared/model/proposal.js';
 import { runDpia } from '../support/cli.js';
 import { putItems } from '../support/register.js';
-import { insufficientInput, proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import {
+  answerLetter,
+  insufficientInput,
+  proposalInput,
+  startTestStack,
+  type TestStack,
+} from '../support/stack.js';
 
 const PLANTED = {
   site: 'Wheelwright Alley lamp column ZX-4471',
@@ -75,10 +81,8 @@ async function decide(
   const { proposalId, reference } = created;
   await t.client.waitForStatus(proposalId, ['consulting']);
   for (const c of input.consultees) {
-    await t.client.waitFor('the consultation mail', async () =>
-      (await t.client.mailTo(c.email, reference)).length > 0 ? true : undefined,
-    );
-    await t.client.replyAsConsultee(
+    await answerLetter(
+      t.client,
       c.email,
       reference,
       'SUPPORT',
