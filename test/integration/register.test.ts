@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { registerItem } from '../../functions/register/entry.js';
 import type { RegisterRow } from '../../functions/register/rows.js';
 import { CAMERA_TYPES } from '../../functions/shared/model/proposal.js';
@@ -9,8 +9,8 @@ import {
   answerLetter,
   insufficientInput,
   proposalInput,
-  startTestStack,
   type TestStack,
+  useTestStack,
 } from '../support/stack.js';
 
 const PLANTED = {
@@ -195,8 +195,8 @@ const unescapeHtml = (html: string): string =>
     .replace(/&#x3D;/g, '=')
     .replace(/&amp;/g, '&');
 
-beforeAll(async () => {
-  t = await startTestStack();
+useTestStack(async (stack) => {
+  t = stack;
   const [approved, noOwner, rejected, withdrawn, insufficient] = await Promise.all([
     decide(
       Object.assign(plantedInput('reg-a', { dpo: true, consultees: 2 }), { owner: { role: OWNER } }),
@@ -243,7 +243,6 @@ beforeAll(async () => {
     insufficient: insufficient.reference,
   });
 }, 180_000);
-afterAll(async () => t?.close());
 
 describe('the register of the real lifecycle', () => {
   it('lists the approved installations with the seed register columns, owner or "Not recorded"', async () => {

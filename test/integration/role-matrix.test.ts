@@ -2,16 +2,11 @@
 // (no credential, a manager's token, an auditor's token, the approver's signed link, the DPO's
 // signed link, a signed link of the wrong kind) on the real local stack. Any answer not in the
 // table fails, and so does a route the table does not list.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { routeKey, routeTable, WEB_PAGES } from '../../functions/routes.js';
+import type { LocalStackClient } from '../../local/client.js';
 import { reportSoak } from '../reliability/summary.js';
-import {
-  answerLetter,
-  insufficientInput,
-  proposalInput,
-  startTestStack,
-  type TestStack,
-} from '../support/stack.js';
+import { answerLetter, insufficientInput, proposalInput, useTestStack } from '../support/stack.js';
 
 type Role = 'none' | 'manager' | 'auditor' | 'approver' | 'dpo' | 'wrong';
 const ROLES: Role[] = ['none', 'manager', 'auditor', 'approver', 'dpo', 'wrong'];
@@ -54,14 +49,13 @@ const MATRIX: Record<string, string> = {
   'GET /register/{reference}/dpia': '404 404 404 404 404 404',
 };
 
-let t: TestStack;
+let client: LocalStackClient;
 let ids: Record<string, string>;
 let reviewSig: string;
 let adviceSig: string;
 
-beforeAll(async () => {
-  t = await startTestStack();
-  const { client } = t;
+useTestStack(async (stack) => {
+  client = stack.client;
   // A: names a DPO and waits for the advice (a live DPO link). B: waits for the approver (a live
   // review link). C: rejected by the system at once (a decision, and a decided proposal).
   const a = await client.openProposal(proposalInput({ consultees: 1, tag: 'matrix-a', dpo: true }));
@@ -103,7 +97,6 @@ beforeAll(async () => {
     n: '1',
   };
 }, 90_000);
-afterAll(async () => t?.close());
 
 async function call(method: string, path: string, role: Role): Promise<number> {
   const url = path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? name);
@@ -118,9 +111,9 @@ async function call(method: string, path: string, role: Role): Promise<number> {
     const query = method === 'GET' && sig ? `?sig=${encodeURIComponent(sig)}` : '';
     const body = method === 'POST' ? new URLSearchParams(sig ? { sig } : {}).toString() : undefined;
     const headers = method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {};
-    return (await t.client.api(token, method, `${url}${query}`, body, headers)).status;
+    return (await client.api(token, method, `${url}${query}`, body, headers)).status;
   }
-  return (await t.client.api(token, method, url, method === 'POST' || method === 'PUT' ? {} : undefined))
+  return (await client.api(token, method, url, method === 'POST' || method === 'PUT' ? {} : undefined))
     .status;
 }
 

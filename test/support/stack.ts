@@ -9,13 +9,16 @@ export type TestStack = ScratchStack;
 
 export const startTestStack = (): Promise<TestStack> => startScratchStack('it');
 
-/** A local stack for the test file, started before its tests and closed after them; `use` receives it. */
-export function useTestStack(use: (stack: TestStack) => void): void {
+/**
+ * A local stack for the test file, started before its tests and closed after them; `use` receives
+ * it (and may set up what the tests share, within `timeoutMs` with the start).
+ */
+export function useTestStack(use: (stack: TestStack) => void | Promise<void>, timeoutMs?: number): void {
   let stack: TestStack | undefined;
   beforeAll(async () => {
     stack = await startTestStack();
-    use(stack);
-  });
+    await use(stack);
+  }, timeoutMs);
   afterAll(async () => stack?.close());
 }
 
