@@ -15,6 +15,7 @@ import { log } from '../shared/logger.js';
 import { STANCES } from '../shared/model/stances.js';
 import { conditionHeld } from '../shared/store/conditions.js';
 import type { ConsultationSummary, ProposalRecord } from '../shared/store/proposals.js';
+import { ukMonth } from '../shared/uk-dates.js';
 import {
   CLOSED,
   CONSULTATIONS_MAILED,
@@ -26,7 +27,6 @@ import {
   tallyField,
 } from './fields.js';
 import { dayBucket } from './histogram.js';
-import { monthOf } from './months.js';
 
 /** What the counters need of a proposal: its ids for the marker and logs, and its stage times. */
 export type CountedProposal = Pick<ProposalRecord, 'proposalId' | 'reference' | 'createdAt'> & {
@@ -111,7 +111,7 @@ async function mailedAt(proposalId: string): Promise<string | null> {
 
 /** Puts the event's marker, then adds to the counters of the event's month. False: counted before. */
 async function countOnce(proposalId: string, event: string, at: string, adds: Additions): Promise<boolean> {
-  const month = monthOf(at);
+  const month = ukMonth(at);
   const marked = await conditionHeld(
     dynamo.send(
       new PutCommand({

@@ -9,12 +9,9 @@ const monthLabelFormat = /* @__PURE__ */ dateFormat('en-GB', {
 });
 const monthShortFormat = /* @__PURE__ */ dateFormat('en-GB', { month: 'short', timeZone: 'UTC' });
 
-/** `2026-06` for any instant in June 2026, UK time. */
-export const monthOf = ukMonth;
-
 /** The `count` months ending with the month of `now`, oldest first. */
 export function recentMonths(now: Date, count: number): string[] {
-  const [year, month] = monthOf(now).split('-').map(Number) as [number, number];
+  const [year, month] = ukMonth(now).split('-').map(Number) as [number, number];
   const out: string[] = [];
   for (let back = count - 1; back >= 0; back--) {
     const index = year * 12 + (month - 1) - back;

@@ -4,6 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchChromium } from '../../functions/shared/chromium.js';
+import { isoToUkLocal } from '../../functions/web/proposal-form.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 export { launchChromium };
@@ -66,21 +67,9 @@ export async function fillProposalForm(page: Page, fields: ProposalFields): Prom
   await page.fill('#f-approver-email', fields.approverEmail);
 }
 
-/** A datetime-local value this many hours ahead (UK time is close enough for a deadline hours away). */
-export function deadlineInHours(hours: number): string {
-  const at = new Date(Date.now() + hours * 3600_000);
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(at);
-  const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
-  return `${p('year')}-${p('month')}-${p('day')}T${p('hour')}:${p('minute')}`;
-}
+/** A datetime-local value this many hours ahead, UK time, as the form's own converter writes it. */
+export const deadlineInHours = (hours: number): string =>
+  isoToUkLocal(new Date(Date.now() + hours * 3600_000).toISOString());
 
 /**
  * Issue 20, the full form: the 12 principles (principle 9 not met, with a note), one risk with its

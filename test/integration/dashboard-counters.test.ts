@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consulteeKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { createTableInput } from '../../functions/shared/table.js';
+import { ukMonth } from '../../functions/shared/uk-dates.js';
 import { dayBucket } from '../../functions/stats/histogram.js';
-import { monthOf as ukMonthOf } from '../../functions/stats/months.js';
 import { proposalInput } from '../support/stack.js';
 
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: object) => {
@@ -162,7 +162,7 @@ describe('counted once, however often the writer runs', () => {
     await expect(m.withdraw.withdrawProposal(p.proposalId, 'manager@police.example')).rejects.toThrow(
       /can no longer be withdrawn/,
     );
-    expect((await monthOf(ukMonthOf(new Date())))?.endings.withdrawn).toBe(1);
+    expect((await monthOf(ukMonth(new Date())))?.endings.withdrawn).toBe(1);
   });
 
   it('CloseConsultation: a retried close adds its mailed, responded and tally once', async () => {
@@ -179,7 +179,7 @@ describe('counted once, however often the writer runs', () => {
     const june = await monthOf('2026-06');
     expect(june?.consultationsMailed).toBe(1);
     expect([...(june?.stages.scoringToMailed ?? [])]).toEqual([[0, 1]]);
-    const closed = await monthOf(ukMonthOf(new Date()));
+    const closed = await monthOf(ukMonth(new Date()));
     expect(closed).toMatchObject({ consultationsClosed: 1, consulteesMailed: 2, consulteesResponded: 1 });
     expect(closed?.tally).toEqual({ support: 1, concerns: 0, object: 0, unclassified: 0 });
     // Measured from the first mailing, not the retry's, to when collection stopped.

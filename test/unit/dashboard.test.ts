@@ -3,11 +3,11 @@
 // Also: a failure to count is logged and never fails the lifecycle step that counted.
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ukDay } from '../../functions/shared/uk-dates.js';
+import { ukDay, ukMonth } from '../../functions/shared/uk-dates.js';
 import { countDecision, countWithdrawal } from '../../functions/stats/counters.js';
 import { emptyMonth, type MonthFigures, monthFromItem } from '../../functions/stats/figures.js';
 import { dayBucket, MAX_DAY_BUCKET, medianDays } from '../../functions/stats/histogram.js';
-import { monthOf, recentMonths } from '../../functions/stats/months.js';
+import { recentMonths } from '../../functions/stats/months.js';
 import { dashboardView, formatDays, niceScale } from '../../functions/web/dashboard-view.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { unitEnv } from '../support/unit-env.js';
@@ -84,8 +84,8 @@ describe('the median from a histogram of whole days', () => {
 
 describe('UK calendar months', () => {
   it('puts an event just after midnight BST on the 1st in the new month', () => {
-    expect(monthOf('2026-05-31T23:30:00Z')).toBe('2026-06');
-    expect(monthOf('2026-12-31T23:30:00Z')).toBe('2026-12');
+    expect(ukMonth('2026-05-31T23:30:00Z')).toBe('2026-06');
+    expect(ukMonth('2026-12-31T23:30:00Z')).toBe('2026-12');
     expect(ukDay(new Date('2026-05-31T23:30:00Z'))).toBe('2026-06-01');
   });
 
