@@ -1,5 +1,7 @@
 // Serving the DPIA document (SPEC 11) to whoever may read it: managers and auditors by token or web
 // session, the approver by the signed review link. The same functions serve the DPO's signed link.
+
+import { LINK_HEADINGS, type LinkKind } from '../review/link-headings.js';
 import { type AppError, GoneError, refusalView } from '../shared/errors.js';
 import { type HttpResult, html } from '../shared/http.js';
 import { deliver } from '../shared/large-body.js';
@@ -55,14 +57,7 @@ export async function sourcesForAdviceLink(adviceId: string, sig: string | null,
   return loadDpiaSources(advice.proposalId);
 }
 
-const ERROR_HEADINGS: Record<number, string> = {
-  400: 'Something is wrong with this request',
-  403: 'This review link is not valid',
-  404: 'Review not found',
-  410: 'This review link is no longer valid',
-};
-
-/** A refusal on a signed link, as a page: the reader is a person in a browser. */
-export function linkErrorPage(error: AppError): HttpResult {
-  return html(error.status, renderPage('review-error', refusalView(error, ERROR_HEADINGS)));
+/** A refusal on a signed link, as a page headed for that kind of link: the reader is a person in a browser. */
+export function linkErrorPage(error: AppError, link: LinkKind): HttpResult {
+  return html(error.status, renderPage('review-error', refusalView(error, LINK_HEADINGS[link])));
 }

@@ -15,6 +15,7 @@ import {
   reviewFormSchema,
   rulesFor,
 } from './form.js';
+import { LINK_HEADINGS, type LinkKind } from './link-headings.js';
 import { type ConfirmationView, decidedView, pageView, type ReviewPageView } from './page-view.js';
 import { defaultConditionsDue, departureFromConsultees } from './rules.js';
 import { openSignedReview } from './signed.js';
@@ -166,28 +167,11 @@ export async function submitReview(request: ReviewRequest & { form: URLSearchPar
 }
 
 /** A refused request as a page: a clear heading and what to do next. */
-export function errorPage(error: AppError, link: 'review' | 'advice' = 'review'): PageAnswer {
-  const view = refusalView(error, link === 'advice' ? ADVICE_ERROR_HEADINGS : ERROR_HEADINGS);
+export function errorPage(error: AppError, link: LinkKind = 'review'): PageAnswer {
+  const view = refusalView(error, LINK_HEADINGS[link]);
   if (error instanceof ProposalWithdrawnError) view.heading = error.heading;
   return { status: error.status, page: renderPage('review-error', view) };
 }
-
-const ERROR_HEADINGS: Record<number, string> = {
-  400: 'Something is wrong with this request',
-  403: 'This review link is not valid',
-  404: 'Review not found',
-  409: 'This proposal has already been decided',
-  410: 'This review link is no longer valid',
-  413: 'The form is too large',
-  415: 'This form could not be read',
-};
-
-const ADVICE_ERROR_HEADINGS: Record<number, string> = {
-  ...ERROR_HEADINGS,
-  403: 'This advice link is not valid',
-  409: 'The advice on this proposal has already been given',
-  410: 'This advice link is no longer valid',
-};
 
 /** 410 when the link was voided, has run out, or the proposal no longer awaits approval. */
 function assertStillOpen(review: ReviewRecord, proposal: ProposalRecord, now: Date): void {

@@ -23,6 +23,7 @@ let t: TestStack;
 let proposalId: string;
 let reference: string;
 let reviewLink: string;
+let adviceLink: string;
 let hash: string;
 
 async function pdfText(bytes: ArrayBuffer): Promise<string> {
@@ -79,7 +80,7 @@ beforeAll(async () => {
   await t.client.replyAsConsultee(second.email, reference, 'CONCERNS', 'Who sees the data?');
   // The proposal names a DPO: the DPO advises from the mailed link before the approver decides.
   await t.client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
-  const adviceLink = await t.client.waitForAdviceLink('h.marchbanks@planted-police.example', reference);
+  adviceLink = await t.client.waitForAdviceLink('h.marchbanks@planted-police.example', reference);
   const advice = new URL(adviceLink, t.client.apiUrl);
   const advised = await t.client.postSignedForm(advice, {
     recommendation: 'proceed',
@@ -187,6 +188,15 @@ describe('GET /review/{reviewId}/dpia?sig=', () => {
     expect(await tampered.text()).toContain('This review link is not valid');
     const unknown = await get(`/review/nonexistent/dpia${url.search}`, null);
     expect(unknown.status).toBe(404);
+  });
+
+  it("heads a refusal of the DPO's link as the advice link's, not the review link's", async () => {
+    const url = new URL(adviceLink, t.client.apiUrl);
+    const tampered = await get(`${url.pathname}/dpia?sig=AAAA${url.searchParams.get('sig')?.slice(4)}`, null);
+    expect(tampered.status).toBe(403);
+    const page = await tampered.text();
+    expect(page).toContain('This advice link is not valid');
+    expect(page).not.toContain('review link');
   });
 });
 
