@@ -13,7 +13,7 @@ import {
   type ProposalRecord,
   updateProposal,
 } from '../shared/store/proposals.js';
-import { claimLinkMail, sendLinkMail } from '../shared/store/signed-links.js';
+import { mailLinkOnce } from '../shared/store/signed-links.js';
 import { renderMessage } from '../shared/templates.js';
 import { formatUkDateTime } from '../shared/uk-dates.js';
 import { adviceUrl, signAdvice } from './link.js';
@@ -38,31 +38,35 @@ export async function requestDpoAdvice(
   let advice = proposal.dpo ? await findAdvice(proposal.dpo.adviceId) : undefined;
   if (!advice || advice.taskToken !== input.taskToken)
     advice = await openAdvice(proposal, input.taskToken, now);
-  if (!(await claimLinkMail(ADVICE, { id: advice.adviceId, ...advice }))) {
-    // A replay: the reminder is scheduled again by name (a no-op if the first attempt did it).
-    if (advice.state === 'open') await scheduleDpoReminder(advice, now);
-    return { adviceId: advice.adviceId, mailed: false };
-  }
+  const open = advice;
+  const mailed = await mailLinkOnce(
+    ADVICE,
+    { id: open.adviceId, ...open },
+    {
+      send: () => mailAdviceLink(proposal, open),
+      recorded: () =>
+        addTimelineEvent(
+          proposal.proposalId,
+          'dpo-advice-requested',
+          `Advice requested from the Data Protection Officer, ${open.dpoName}; the link expires ${formatUkDateTime(open.expiresAt)}.`,
+          now,
+        ),
+      // One reminder, approvalReminderHours after the link went out, unless the link expires first.
+      remind: () => scheduleDpoReminder(open, now),
+    },
+  );
+  if (mailed)
+    log.info('dpo advice requested', { proposalId: proposal.proposalId, reference: proposal.reference });
+  return { adviceId: open.adviceId, mailed };
+}
 
-  const key = await getReviewLinkKey();
-  const url = adviceUrl(publicBaseUrl(), advice.adviceId, signAdvice(key, advice));
-  const view = adviceRequestView(proposal, advice, url);
-  await sendLinkMail(ADVICE, advice.adviceId, () =>
-    sendMail(
-      { to: advice.dpoEmail, ...renderMessage('dpo-request', view) },
-      { proposalId: proposal.proposalId, kind: 'dpo-advice-request' },
-    ),
+/** The DPO's request mail, with the advice request's signed link. */
+async function mailAdviceLink(proposal: ProposalRecord, advice: AdviceRecord) {
+  const url = adviceUrl(publicBaseUrl(), advice.adviceId, signAdvice(await getReviewLinkKey(), advice));
+  return sendMail(
+    { to: advice.dpoEmail, ...renderMessage('dpo-request', adviceRequestView(proposal, advice, url)) },
+    { proposalId: proposal.proposalId, kind: 'dpo-advice-request' },
   );
-  await addTimelineEvent(
-    proposal.proposalId,
-    'dpo-advice-requested',
-    `Advice requested from the Data Protection Officer, ${advice.dpoName}; the link expires ${formatUkDateTime(advice.expiresAt)}.`,
-    now,
-  );
-  // One reminder, approvalReminderHours after the link went out, unless the link expires first.
-  await scheduleDpoReminder(advice, now);
-  log.info('dpo advice requested', { proposalId: proposal.proposalId, reference: proposal.reference });
-  return { adviceId: advice.adviceId, mailed: true };
 }
 
 /** As for reviews: the proposal points at the advice item before it exists, so a crash leaves no orphan. */

@@ -14,7 +14,7 @@ import {
   type ProposalStatus,
   updateProposal,
 } from '../shared/store/proposals.js';
-import { claimLinkMail, sendLinkMail } from '../shared/store/signed-links.js';
+import { mailLinkOnce } from '../shared/store/signed-links.js';
 import { renderMessage } from '../shared/templates.js';
 import { formatUkDateTime } from '../shared/uk-dates.js';
 import { getReviewLinkKey, publicBaseUrl, reviewUrl, signReview } from './link.js';
@@ -65,38 +65,43 @@ export async function requestApproval(
     if (review?.state === 'open') await voidReview(review.reviewId, 'superseded');
     review = await openReview(proposal, input.taskToken, now);
   }
-  if (!(await claimLinkMail(REVIEWS, { id: review.reviewId, ...review }))) {
-    // A replay: the reminder is scheduled again by name (a no-op if the first attempt did it).
-    if (review.state === 'open') await scheduleApproverReminder(review, now);
-    return { reviewId: review.reviewId, mailed: false };
+  const open = review;
+  const mailed = await mailLinkOnce(
+    REVIEWS,
+    { id: open.reviewId, ...open },
+    {
+      send: () => mailReviewLink(proposal, open),
+      recorded: () =>
+        addTimelineEvent(
+          proposal.proposalId,
+          'approval-requested',
+          `Review link sent to the approver, ${open.approverName}; it expires ${formatUkDateTime(open.expiresAt)}.`,
+          now,
+        ),
+      // One reminder per review, timed from when it was opened; never holding up this task.
+      remind: () => scheduleApproverReminder(open, now),
+    },
+  );
+  if (mailed) {
+    log.info('approval requested', {
+      proposalId: proposal.proposalId,
+      reference: proposal.reference,
+      reviewId: open.reviewId,
+    });
   }
+  return { reviewId: open.reviewId, mailed };
+}
 
-  const key = await getReviewLinkKey();
-  const view = reviewRequestView(
-    proposal,
-    review,
-    reviewUrl(publicBaseUrl(), review.reviewId, signReview(key, review)),
+/** The approver's request mail, with the review's signed link. */
+async function mailReviewLink(proposal: ProposalRecord, review: ReviewRecord) {
+  const url = reviewUrl(publicBaseUrl(), review.reviewId, signReview(await getReviewLinkKey(), review));
+  return sendMail(
+    {
+      to: review.approverEmail,
+      ...renderMessage('review-request', reviewRequestView(proposal, review, url)),
+    },
+    { proposalId: proposal.proposalId, kind: 'review-request' },
   );
-  await sendLinkMail(REVIEWS, review.reviewId, () =>
-    sendMail(
-      { to: review.approverEmail, ...renderMessage('review-request', view) },
-      { proposalId: proposal.proposalId, kind: 'review-request' },
-    ),
-  );
-  await addTimelineEvent(
-    proposal.proposalId,
-    'approval-requested',
-    `Review link sent to the approver, ${review.approverName}; it expires ${view.expiresAt}.`,
-    now,
-  );
-  // One reminder per review, timed from when it was opened; never holding up this task.
-  await scheduleApproverReminder(review, now);
-  log.info('approval requested', {
-    proposalId: proposal.proposalId,
-    reference: proposal.reference,
-    reviewId: review.reviewId,
-  });
-  return { reviewId: review.reviewId, mailed: true };
 }
 
 /**

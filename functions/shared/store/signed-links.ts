@@ -118,3 +118,25 @@ export async function claimLinkMail(
 /** Sends the link's claimed mail, then marks it sent (or gives the claim back if sending failed). */
 export const sendLinkMail = (items: LinkItems<unknown>, id: string, send: () => Promise<unknown>) =>
   sendClaimed(items.key(id), 'mailMarker', send);
+
+/**
+ * The request mail of a signed link and its one reminder, for a task Step Functions may run again.
+ * Only the run that claims the mail (claimLinkMail) sends it and then records it (`recorded`, the
+ * timeline's line). The reminder is scheduled by name after the mail, and again by a run that mails
+ * nobody while the link is open: a replay cut off before scheduling leaves no link without it, and
+ * scheduling twice is a no-op. True when this run mailed the link.
+ */
+export async function mailLinkOnce(
+  items: LinkItems<unknown>,
+  link: { id: string; state: string; mailMarker?: 'sending' | 'sent' | undefined },
+  steps: { send: () => Promise<unknown>; recorded: () => Promise<unknown>; remind: () => Promise<unknown> },
+): Promise<boolean> {
+  if (!(await claimLinkMail(items, link))) {
+    if (link.state === 'open') await steps.remind();
+    return false;
+  }
+  await sendLinkMail(items, link.id, steps.send);
+  await steps.recorded();
+  await steps.remind();
+  return true;
+}
