@@ -2,10 +2,10 @@
 // (the proposals list, the dashboard). functions/routes.ts (WEB_PAGES) routes these keys here.
 import { dashboardPage } from './dashboard.js';
 import { proposalsList } from './proposals.js';
-import { type Pages, pagesHandler } from './serve.js';
+import { webFunction } from './serve.js';
 import { appHome, cognitoCallback, frontPage, signIn, signInPage, signOut } from './signin.js';
 
-export const PAGES: Pages = {
+export const { PAGES, handler } = webFunction({
   'GET /': frontPage,
   'GET /sign-in': signInPage,
   'POST /sign-in': signIn,
@@ -14,6 +14,4 @@ export const PAGES: Pages = {
   'GET /app/auth/callback': cognitoCallback,
   'GET /app/proposals': proposalsList,
   'GET /app/dashboard': dashboardPage,
-};
-
-export const handler = pagesHandler(PAGES);
+});

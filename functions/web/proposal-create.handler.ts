@@ -3,8 +3,6 @@
 // opened. Apart from the form's page (proposal-form.handler.ts), so that this one stays within
 // 100 KiB (issue 17).
 import { createProposalFromForm } from './proposals.js';
-import { type Pages, pagesHandler } from './serve.js';
+import { webFunction } from './serve.js';
 
-export const PAGES: Pages = { 'POST /app/proposals': createProposalFromForm };
-
-export const handler = pagesHandler(PAGES);
+export const { PAGES, handler } = webFunction({ 'POST /app/proposals': createProposalFromForm });

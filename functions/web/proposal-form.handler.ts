@@ -1,8 +1,6 @@
 // web-proposal-form: the new-proposal form, empty, from a saved draft, or a review of an approved
 // installation pre-filled from it. Its post is web-proposal-create.
 import { newProposalPage } from './proposals.js';
-import { type Pages, pagesHandler } from './serve.js';
+import { webFunction } from './serve.js';
 
-export const PAGES: Pages = { 'GET /app/proposals/new': newProposalPage };
-
-export const handler = pagesHandler(PAGES);
+export const { PAGES, handler } = webFunction({ 'GET /app/proposals/new': newProposalPage });

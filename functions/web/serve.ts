@@ -55,10 +55,14 @@ export async function servePage(pages: Pages, event: HttpEvent, now = new Date()
  * its one job, turning a thrown error into the JSON error answer, is servePage's here, as a page,
  * for every error.
  */
-export const pagesHandler =
-  (pages: Pages) =>
-  (event: HttpEvent): Promise<HttpResult> =>
-    servePage(pages, event);
+/**
+ * A web function: the pages it serves, by the route keys functions/routes.ts (WEB_PAGES) sends it
+ * (test/unit/web-pages.test.ts holds the two to each other), and its Lambda handler.
+ */
+export const webFunction = (pages: Pages) => ({
+  PAGES: pages,
+  handler: (event: HttpEvent): Promise<HttpResult> => servePage(pages, event),
+});
 
 /**
  * Issue 21: a session ends after IDLE_MINUTES without a page. Each page a signed-in person is
