@@ -63,6 +63,33 @@ export interface FunctionAccess {
 
 const READ_WRITE: TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem'];
 
+/**
+ * The consultation letters and their reminders: a fresh reply token for each consultee, written 25 to
+ * a BatchWriteItem before the mails go, each mail paced under the account's MaxSendRate (the quota)
+ * and its copy kept as evidence.
+ */
+const MAILS_CONSULTEES: FunctionAccess = {
+  table: [...READ_WRITE, 'BatchWriteItem'],
+  sendsMail: true,
+  readsSendQuota: true,
+  archivesMail: true,
+  templates: true,
+};
+
+/**
+ * The approver's and the DPO's request tasks (functions/shared/store/signed-links.ts mailLinkOnce):
+ * each opens a signed-link item on the proposal, signs the link with the review-link key, mails it
+ * with a copy kept as evidence, and schedules the person's one reminder once the link is out.
+ */
+const MAILS_SIGNED_LINK: FunctionAccess = {
+  table: ['GetItem', 'PutItem', 'UpdateItem'],
+  sendsMail: true,
+  archivesMail: true,
+  readsReviewKey: true,
+  schedulesReminders: true,
+  templates: true,
+};
+
 export const functionAccess: Record<string, FunctionAccess> = {
   'create-proposal': {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
@@ -121,16 +148,10 @@ export const functionAccess: Record<string, FunctionAccess> = {
   // Issue 19: the policy a proposal that names none is scored under.
   'score-proposal': { table: ['GetItem', 'PutItem', 'UpdateItem'], settings: ['scoringPolicy'] },
   'send-consultation': {
-    // BatchWriteItem: the reply tokens, 25 to a request, before the mails go out.
-    table: [...READ_WRITE, 'BatchWriteItem'],
-    sendsMail: true,
-    // The letters go at a pace under the account's MaxSendRate.
-    readsSendQuota: true,
-    archivesMail: true,
+    ...MAILS_CONSULTEES,
     // The consultees' reminder is scheduled once the letters are out.
     schedulesReminders: true,
     settings: ['inboundDomain', 'reminderHours'],
-    templates: true,
   },
   'collect-responses': { table: ['Query', 'UpdateItem'], workflow: ['SendTaskSuccess'] },
   'close-consultation': { table: READ_WRITE, settings: ['approvalTimeoutDays', 'dpoTimeoutDays'] },
@@ -139,14 +160,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
   // Reads the proposal, reply and consultees; corrects the reply, the consultee and the counts.
   'reclassify-reply': { table: READ_WRITE },
   'request-approval': {
-    table: ['GetItem', 'PutItem', 'UpdateItem'],
-    sendsMail: true,
-    archivesMail: true,
-    readsReviewKey: true,
-    // The approver's reminder is scheduled once the review link is out.
-    schedulesReminders: true,
+    ...MAILS_SIGNED_LINK,
     settings: ['publicBaseUrl', 'approvalTimeoutDays', 'approvalReminderHours'],
-    templates: true,
   },
   review: {
     table: ['GetItem', 'Query', 'UpdateItem'],
@@ -155,14 +170,8 @@ export const functionAccess: Record<string, FunctionAccess> = {
     templates: true,
   },
   'request-dpo-advice': {
-    table: ['GetItem', 'PutItem', 'UpdateItem'],
-    sendsMail: true,
-    archivesMail: true,
-    readsReviewKey: true,
-    // The DPO's reminder is scheduled once the advice link is out.
-    schedulesReminders: true,
+    ...MAILS_SIGNED_LINK,
     settings: ['publicBaseUrl', 'dpoTimeoutDays', 'approvalReminderHours'],
-    templates: true,
   },
   'dpo-advice': {
     table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
@@ -174,16 +183,10 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'reissue-review-link': { table: ['GetItem', 'PutItem', 'UpdateItem'], workflow: ['SendTaskSuccess'] },
   'mark-expired': { table: ['GetItem', 'PutItem', 'UpdateItem'] },
   'send-reminder': {
-    // BatchWriteItem: fresh reply tokens for the consultees' reminders, 25 to a request.
-    table: [...READ_WRITE, 'BatchWriteItem'],
-    sendsMail: true,
-    archivesMail: true,
-    // The consultees' reminders are paced under the account's MaxSendRate.
-    readsSendQuota: true,
-    // The approver's and the DPO's reminders repeat their signed links.
+    // Consultees' reminders as the letters go; the approver's and the DPO's repeat their signed links.
+    ...MAILS_CONSULTEES,
     readsReviewKey: true,
     settings: ['inboundDomain', 'publicBaseUrl'],
-    templates: true,
   },
   // DeleteItem: a decided review takes the reviewed installation's own entry off the public register.
   'record-decision': { table: [...READ_WRITE, 'DeleteItem'] },
