@@ -43,6 +43,23 @@ function exportOnce(stateful: StatefulStack, value: string, name: string): strin
   return token;
 }
 
+// Exports with fixed names: a grant on a bucket's objects can then name the resource exactly in its
+// acknowledgment (nag.ts).
+const rawMailBucketArn = (stateful: StatefulStack) =>
+  exportOnce(stateful, stateful.rawMailBucket.bucketArn, 'camera-dpia-raw-mail-bucket-arn');
+const evidenceBucketArn = (stateful: StatefulStack) =>
+  exportOnce(stateful, stateful.evidenceBucket.bucketArn, 'camera-dpia-evidence-bucket-arn');
+
+/**
+ * Actions on the objects under one prefix of a bucket, whose keys are made at run time: the one
+ * wildcard resource such a grant needs, acknowledged with why.
+ */
+function grantUnderPrefix(role: iam.Role, bucketArn: string, prefix: string, actions: string[], why: string) {
+  const objects = `${bucketArn}/${prefix}*`;
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [objects] }));
+  acknowledgeWildcardResource(role, objects, why);
+}
+
 export interface StatelessStackProps extends StackProps {
   config: DeploymentConfig;
   stateful: StatefulStack;
@@ -355,35 +372,24 @@ function grantAccess(fn: NodeFunction, access: FunctionAccess, ctx: GrantContext
   }
 
   if (access.readsRawMail) {
-    // An export with a fixed name: the acknowledgment below can then name the resource exactly.
-    const bucketArn = exportOnce(
-      stateful,
-      stateful.rawMailBucket.bucketArn,
-      'camera-dpia-raw-mail-bucket-arn',
-    );
-    const receivedMail = `${bucketArn}/${DEFAULTS.rawMailPrefix}*`;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [receivedMail] }),
-    );
-    acknowledgeWildcardResource(
+    grantUnderPrefix(
       role,
-      receivedMail,
+      rawMailBucketArn(stateful),
+      DEFAULTS.rawMailPrefix,
+      ['s3:GetObject'],
       'SES stores each reply as inbound/<SES message id>, a key known only when mail arrives: the grant is read-only and limited to that prefix.',
     );
   }
 
   if (access.archivesMail || access.readsEvidence) {
-    const bucketArn = exportOnce(
-      stateful,
-      stateful.evidenceBucket.bucketArn,
-      'camera-dpia-evidence-bucket-arn',
+    const bucketArn = evidenceBucketArn(stateful);
+    grantUnderPrefix(
+      role,
+      bucketArn,
+      DEFAULTS.evidencePrefix,
+      [...(access.archivesMail ? ['s3:PutObject'] : []), ...(access.readsEvidence ? ['s3:GetObject'] : [])],
+      'Each evidence object is named by its proposal and sending time, known only at run time: the grant is limited to the evidence/ prefix, and the objects are encrypted with the data key the role already uses for the table.',
     );
-    const evidence = `${bucketArn}/${DEFAULTS.evidencePrefix}*`;
-    const actions = [
-      ...(access.archivesMail ? ['s3:PutObject'] : []),
-      ...(access.readsEvidence ? ['s3:GetObject'] : []),
-    ];
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [evidence] }));
     if (access.readsEvidence) {
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -393,30 +399,18 @@ function grantAccess(fn: NodeFunction, access: FunctionAccess, ctx: GrantContext
         }),
       );
     }
-    acknowledgeWildcardResource(
-      role,
-      evidence,
-      'Each evidence object is named by its proposal and sending time, known only at run time: the grant is limited to the evidence/ prefix, and the objects are encrypted with the data key the role already uses for the table.',
-    );
   }
 
   if (access.servesLargeBodies) {
-    const bucketArn = exportOnce(
-      stateful,
-      stateful.evidenceBucket.bucketArn,
-      'camera-dpia-evidence-bucket-arn',
-    );
-    const downloads = `${bucketArn}/${DEFAULTS.downloadsPrefix}*`;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [downloads] }),
+    grantUnderPrefix(
+      role,
+      evidenceBucketArn(stateful),
+      DEFAULTS.downloadsPrefix,
+      ['s3:PutObject', 's3:GetObject'],
+      'A body over the Lambda response cap is written once under downloads/<random id>/ and fetched through a five-minute presigned URL: the key is made at run time, and the grant is limited to that prefix (expired by a lifecycle rule).',
     );
     // The bucket's objects are encrypted with the data key: writing one needs a data key from it.
     stateful.dataKey.grant(role, 'kms:GenerateDataKey', 'kms:Encrypt');
-    acknowledgeWildcardResource(
-      role,
-      downloads,
-      'A body over the Lambda response cap is written once under downloads/<random id>/ and fetched through a five-minute presigned URL: the key is made at run time, and the grant is limited to that prefix (expired by a lifecycle rule).',
-    );
   }
 
   if (access.readsReviewKey) {
