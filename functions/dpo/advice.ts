@@ -22,8 +22,8 @@ import { completeTask } from '../shared/workflow.js';
 import { openSignedAdvice } from './signed.js';
 import { type AdviceRecord, adviceGivenAlready, adviceLinkGone, giveAdvice } from './store.js';
 
-export const ADVICE_MIN = 20;
-const ADVICE_MAX = 10_000;
+/** The DPO's advice, in characters once trimmed. */
+export const ADVICE_LENGTH = { min: 20, max: 10_000 };
 const FIELDS = ['recommendation', 'advice'] as const;
 type Field = (typeof FIELDS)[number];
 
@@ -51,12 +51,10 @@ const AdviceForm = z.object({
   recommendation: z.enum(DPO_RECOMMENDATIONS, {
     error: 'Choose your recommendation: proceed, proceed with conditions, or do not proceed.',
   }),
-  advice: formText({
+  advice: formText(ADVICE_LENGTH, {
     missing: 'Write your advice for the approver.',
-    min: ADVICE_MIN,
-    tooShort: `Write your advice in at least ${ADVICE_MIN} characters.`,
-    max: ADVICE_MAX,
-    tooLong: `Keep the advice under ${ADVICE_MAX} characters.`,
+    tooShort: `Write your advice in at least ${ADVICE_LENGTH.min} characters.`,
+    tooLong: `Keep the advice under ${ADVICE_LENGTH.max} characters.`,
   }),
 });
 
@@ -170,7 +168,7 @@ function formView(
       checked: values.recommendation === value,
     })),
     advice: values.advice ?? '',
-    adviceMin: ADVICE_MIN,
+    adviceMin: ADVICE_LENGTH.min,
     fieldErrors,
   };
 }

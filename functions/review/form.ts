@@ -24,6 +24,7 @@ import {
 
 export const RATIONALE_MIN = 20;
 export const TEXT_MAX = 10_000;
+const RATIONALE_LENGTH = { min: RATIONALE_MIN, max: TEXT_MAX };
 export const FORM_FIELDS = [
   'outcome',
   'rationale',
@@ -129,11 +130,9 @@ export function reviewFormSchema(today: string, rules: FormRules, now: Date) {
   return z
     .object({
       outcome: z.enum(OUTCOMES, { error: 'Choose whether to approve or reject the proposal.' }),
-      rationale: formText({
+      rationale: formText(RATIONALE_LENGTH, {
         missing: 'Give the reasons for your decision.',
-        min: RATIONALE_MIN,
         tooShort: `Give a rationale of at least ${RATIONALE_MIN} characters.`,
-        max: TEXT_MAX,
         tooLong: `Keep the rationale under ${TEXT_MAX} characters.`,
       }),
       consulteeResponse: z.optional(

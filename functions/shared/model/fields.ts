@@ -20,17 +20,17 @@ export const text = (min: number, max: number) =>
       z.maxLength(max, `Must be at most ${max} characters`),
     );
 
-/** A form's text that must say something: each way of getting it wrong in the form's own words. */
-export const formText = (words: {
-  missing: string;
-  min: number;
-  tooShort: string;
-  max: number;
-  tooLong: string;
-}) =>
+/**
+ * A form's text that must say something, `length` characters long once trimmed: each way of getting
+ * it wrong in the form's own words.
+ */
+export const formText = (
+  length: { min: number; max: number },
+  words: { missing: string; tooShort: string; tooLong: string },
+) =>
   z
     .string({ error: words.missing })
-    .check(z.trim(), z.minLength(words.min, words.tooShort), z.maxLength(words.max, words.tooLong));
+    .check(z.trim(), z.minLength(length.min, words.tooShort), z.maxLength(length.max, words.tooLong));
 
 /**
  * A single-line field (names, titles, organisations, the public area): text that can never carry a
