@@ -5,15 +5,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { statsMonthKey } from '../../functions/shared/keys.js';
-import {
-  CLOSED,
-  CONSULTATIONS_MAILED,
-  histogramField,
-  MAILED,
-  REJECTED_INSUFFICIENT,
-  RESPONDED,
-  tallyField,
-} from '../../functions/stats/fields.js';
+import * as fields from '../../functions/stats/fields.js';
 
 /** A month's counter item: `scale` proposals ended in it, with a little variety month to month. */
 export function monthItem(month: string, index: number, scale = 8): Record<string, unknown> {
@@ -27,22 +19,22 @@ export function monthItem(month: string, index: number, scale = 8): Record<strin
     month,
     approved,
     rejected,
-    [REJECTED_INSUFFICIENT]: Math.round(rejected / 2),
+    [fields.REJECTED_INSUFFICIENT]: Math.round(rejected / 2),
     expired: index % 4 === 1 ? 1 : 0,
     withdrawn: index % 3 === 0 ? 1 : 0,
-    [CONSULTATIONS_MAILED]: approved + rejected,
-    [CLOSED]: approved + rejected,
-    [MAILED]: mailed,
-    [RESPONDED]: Math.round(mailed * (0.55 + 0.2 * Math.sin(index * 0.9 + 2))),
-    [tallyField('support')]: wave(3) * 4,
-    [tallyField('concerns')]: wave(4) * 2,
-    [tallyField('object')]: wave(5),
-    [tallyField('unclassified')]: Math.round(wave(6) / 2),
-    [histogramField('scoringToMailed', 0)]: approved + rejected,
-    [histogramField('mailedToClosed', 14 + (index % 5))]: approved,
-    [histogramField('mailedToClosed', 21)]: rejected,
-    [histogramField('closedToDecision', 2 + (index % 3))]: approved,
-    [histogramField('closedToDecision', 9)]: rejected,
+    [fields.CONSULTATIONS_MAILED]: approved + rejected,
+    [fields.CLOSED]: approved + rejected,
+    [fields.MAILED]: mailed,
+    [fields.RESPONDED]: Math.round(mailed * (0.55 + 0.2 * Math.sin(index * 0.9 + 2))),
+    [fields.tallyField('support')]: wave(3) * 4,
+    [fields.tallyField('concerns')]: wave(4) * 2,
+    [fields.tallyField('object')]: wave(5),
+    [fields.tallyField('unclassified')]: Math.round(wave(6) / 2),
+    [fields.histogramField('scoringToMailed', 0)]: approved + rejected,
+    [fields.histogramField('mailedToClosed', 14 + (index % 5))]: approved,
+    [fields.histogramField('mailedToClosed', 21)]: rejected,
+    [fields.histogramField('closedToDecision', 2 + (index % 3))]: approved,
+    [fields.histogramField('closedToDecision', 9)]: rejected,
   };
   for (const [field, value] of Object.entries(item)) if (value === 0) delete item[field];
   return item;

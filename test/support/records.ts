@@ -6,17 +6,22 @@ import type { DecisionDraft } from '../../functions/decisions/store.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import type { ConsulteeRecord, ProposalRecord } from '../../functions/shared/store/proposals.js';
 
+/** The counts of a consultation that mailed nobody, as a decision records them: all nought. */
+export const nothingCounted = () => ({
+  mailed: 0,
+  responded: 0,
+  late: 0,
+  tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
+});
+
 /** A consultation as opening the proposal leaves it: nothing mailed, counted or closed yet. */
 export const openConsultation = (
   deadline: string,
   over: Partial<ProposalRecord['consultation']> = {},
 ): ProposalRecord['consultation'] => ({
   deadline,
-  mailed: 0,
-  responded: 0,
-  late: 0,
+  ...nothingCounted(),
   bounced: 0,
-  tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
   closedAt: null,
   ...over,
 });

@@ -109,6 +109,8 @@ function given(d: DecisionRecord) {
 }
 
 const notify = (context = {} as Context) => handler({ proposalId: 'p-1', decisionId: 'DEC-000001' }, context);
+/** What a run answers once nobody is left to mail: how many it mailed itself, done, nothing to wait for. */
+const finishedAfterMailing = (mailed: number) => ({ mailed, done: true, waitSeconds: 0 });
 
 const mails = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
 
@@ -142,11 +144,7 @@ beforeEach(() => {
 describe('notifyOutcome', () => {
   it('mails every consultee who replied, counted or not, and nobody else', async () => {
     given(decision());
-    expect(await notify()).toEqual({
-      mailed: 4,
-      done: true,
-      waitSeconds: 0,
-    });
+    expect(await notify()).toEqual(finishedAfterMailing(4));
     expect(
       mails()
         .map((m) => m.Destination?.ToAddresses?.[0])
@@ -185,11 +183,7 @@ describe('notifyOutcome', () => {
     await notify();
     ses.resetHistory();
     ddb.resetHistory();
-    expect(await notify()).toEqual({
-      mailed: 0,
-      done: true,
-      waitSeconds: 0,
-    });
+    expect(await notify()).toEqual(finishedAfterMailing(0));
     expect(mails()).toHaveLength(0);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
@@ -206,11 +200,7 @@ describe('notifyOutcome', () => {
     });
     await expect(notify()).rejects.toThrow('throttled');
     ses.resetHistory();
-    expect(await notify()).toEqual({
-      mailed: 1,
-      done: true,
-      waitSeconds: 0,
-    });
+    expect(await notify()).toEqual(finishedAfterMailing(1));
     expect(mails().map((m) => m.Destination?.ToAddresses?.[0])).toEqual([c4.email]);
   });
 
@@ -229,11 +219,7 @@ describe('notifyOutcome', () => {
 
     crashedClaim.outcomeClaimedAt -= 121_000;
     ses.resetHistory();
-    expect(await notify()).toEqual({
-      mailed: 1,
-      done: true,
-      waitSeconds: 0,
-    });
+    expect(await notify()).toEqual(finishedAfterMailing(1));
     expect(mails().map((m) => m.Destination?.ToAddresses?.[0])).toEqual([c1.email]);
     const events = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
     expect(events.map((e) => e?.event)).toEqual(['outcome-mailed']);
@@ -259,11 +245,7 @@ describe('notifyOutcome', () => {
         pressingNeed: { score: 28, band: 'insufficient', policyVersion: '2026.1' },
       }),
     );
-    expect(await notify()).toEqual({
-      mailed: 0,
-      done: true,
-      waitSeconds: 0,
-    });
+    expect(await notify()).toEqual(finishedAfterMailing(0));
     expect(mails()).toHaveLength(0);
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
   });

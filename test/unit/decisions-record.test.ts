@@ -10,7 +10,7 @@ import { DecisionRecord, GENESIS_HASH } from '../../functions/shared/model/decis
 import type { ProposalRecord } from '../../functions/shared/store/proposals.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
 import { conditionFailed } from '../support/expressions.js';
-import { CLOSED_COUNTS, exampleInput, openConsultation } from '../support/records.js';
+import { CLOSED_COUNTS, exampleInput, nothingCounted, openConsultation } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
 const ddb = mockDocumentClient();
@@ -125,12 +125,7 @@ describe('recordDecision: the system path', () => {
       decidedAt: NOW.toISOString(),
       reviewDate: null,
       pressingNeed: { score: 28, band: 'insufficient', policyVersion: '2026.1' },
-      consultation: {
-        mailed: 0,
-        responded: 0,
-        late: 0,
-        tally: { support: 0, concerns: 0, object: 0, unclassified: 0 },
-      },
+      consultation: nothingCounted(),
       // The example's two risks are medium (3 x 1 and 2 x 2) and no residual values lower them.
       residualRisk: 'medium',
       sequence: 1,

@@ -176,28 +176,20 @@ describe('the CSV', () => {
     const text = registerCsv([registerRow(entry({ publicArea: 'Ynys Môn' }), 'https://dpia.example')]);
     expect(text.startsWith('\uFEFF')).toBe(true);
     const [header, row] = parse(text.slice(1)) as string[][];
-    expect(header).toEqual([
-      'reference',
-      'cameraType',
-      'purpose',
-      'publicArea',
-      'accountableOwner',
-      'approvedOn',
-      'lastReview',
-      'nextReview',
-      'dpiaUrl',
-    ]);
-    expect(row).toEqual([
-      'DPIA-2026-0001',
-      'ANPR',
-      expect.stringMatching(/^Reads vehicle/),
-      'Ynys Môn',
-      'Deputy Head of the Serious Crime Directorate (Chief Superintendent)',
-      '2026-07-01',
-      '2026-07-01',
-      '2027-06-30',
-      'https://dpia.example/register/DPIA-2026-0001/dpia',
-    ]);
+    // Each column in order, beside what this entry's row holds in it.
+    const columns: [string, unknown][] = [
+      ['reference', 'DPIA-2026-0001'],
+      ['cameraType', 'ANPR'],
+      ['purpose', expect.stringMatching(/^Reads vehicle/)],
+      ['publicArea', 'Ynys Môn'],
+      ['accountableOwner', 'Deputy Head of the Serious Crime Directorate (Chief Superintendent)'],
+      ['approvedOn', '2026-07-01'],
+      ['lastReview', '2026-07-01'],
+      ['nextReview', '2027-06-30'],
+      ['dpiaUrl', 'https://dpia.example/register/DPIA-2026-0001/dpia'],
+    ];
+    expect(header).toEqual(columns.map(([name]) => name));
+    expect(row).toEqual(columns.map(([, value]) => value));
   });
 
   it.each([
