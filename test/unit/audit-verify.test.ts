@@ -61,6 +61,12 @@ function buildChain(length: number): Record<string, unknown>[] {
   }));
 }
 
+/** A stored record as it was before sealing: without its table keys and its hash, to seal again. */
+const unsealed = (item: Record<string, unknown>) => {
+  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, type, hash, ...rest } = item;
+  return rest as Omit<DecisionRecord, 'hash'>;
+};
+
 let stored: Record<string, unknown>[];
 /** Decided proposals beyond those the stored records decide. */
 let proposals: Record<string, unknown>[] = [];
@@ -149,52 +155,29 @@ describe('GET /audit/verify', () => {
     expect((await verify()).body).toMatchObject({ ok: false, checked: 2, firstBroken: 'DEC-000004' });
 
     stored = buildChain(7);
-    const {
-      PK,
-      SK,
-      GSI1PK,
-      GSI1SK,
-      GSI2PK,
-      GSI2SK,
-      GSI3PK,
-      GSI3SK,
-      type,
-      hash: _old,
-      ...unsealed
-    } = stored[1] as Record<string, unknown>;
-    const resealed = sealDecision({ ...(unsealed as Omit<DecisionRecord, 'hash'>), outcome: 'rejected' });
-    stored[1] = { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, type, ...resealed };
+    const resealed = sealDecision({ ...unsealed(stored[1] as Record<string, unknown>), outcome: 'rejected' });
+    stored[1] = { ...stored[1], ...resealed };
     // Its own hash is fine now, but the next record still points at the old one.
     expect((await verify()).body).toMatchObject({ ok: false, checked: 2, firstBroken: 'DEC-000003' });
   });
 
   it('catches the newest records deleted, though what is left still links up (issue 21)', async () => {
     stored = stored.slice(0, 5);
-    expect((await verify()).body).toMatchObject({
-      ok: false,
-      checked: 5,
-      firstBroken: 'DEC-000006',
-      reason: expect.stringContaining('before its anchored head 7'),
-    });
+    const { body } = await verify();
+    expect(body).toMatchObject({ ok: false, checked: 5, firstBroken: 'DEC-000006' });
+    expect(body.reason).toContain('before its anchored head 7');
   });
 
   it('catches records rewritten and re-hashed all the way to the head (issue 21)', async () => {
-    const unsealed = (item: Record<string, unknown>) => {
-      const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, GSI3PK, GSI3SK, type, hash, ...rest } = item;
-      return rest as Omit<DecisionRecord, 'hash'>;
-    };
     // Rewrite record 6 and re-chain record 7 after it: every link is consistent again...
     const six = sealDecision({ ...unsealed(stored[5] as Record<string, unknown>), outcome: 'rejected' });
     const seven = sealDecision({ ...unsealed(stored[6] as Record<string, unknown>), prevHash: six.hash });
     stored[5] = { ...stored[5], ...six };
     stored[6] = { ...stored[6], ...seven };
     // ...but the head no longer has the hash the appends anchored.
-    expect((await verify()).body).toMatchObject({
-      ok: false,
-      checked: 7,
-      firstBroken: 'DEC-000007',
-      reason: expect.stringContaining('rewritten'),
-    });
+    const { body } = await verify();
+    expect(body).toMatchObject({ ok: false, checked: 7, firstBroken: 'DEC-000007' });
+    expect(body.reason).toContain('rewritten');
   });
 
   it('catches a decided proposal whose decision is not in the chain (issue 21)', async () => {

@@ -7,6 +7,13 @@ import { tempDir } from '../support/temp-dir.js';
 
 const journalPath = (): string => join(tempDir('s3-journal'), 's3.metadata.jsonl');
 
+/** Writes one more key, closes the journal, and reads the key back as the next start would. */
+function writeAndRestart(path: string, journal: MetadataJournal, key: string, md5: string) {
+  journal.set('raw', key, { md5 });
+  journal.close();
+  return new MetadataJournal(path).get('raw', key);
+}
+
 describe('the local S3 metadata journal', () => {
   it('reads back the last metadata of each key, without what was deleted, after a restart', () => {
     const path = journalPath();
@@ -42,9 +49,7 @@ describe('the local S3 metadata journal', () => {
     const journal = new MetadataJournal(path);
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(10);
     expect(journal.get('raw', 'k9')).toEqual({ md5: '11999' });
-    journal.set('raw', 'k10', { md5: 'after' });
-    journal.close();
-    expect(new MetadataJournal(path).get('raw', 'k10')).toEqual({ md5: 'after' });
+    expect(writeAndRestart(path, journal, 'k10', 'after')).toEqual({ md5: 'after' });
   });
 
   it('ignores a line a crash cut short', () => {
@@ -58,9 +63,7 @@ describe('the local S3 metadata journal', () => {
     expect(again.get('raw', 'inbound/b')).toBeUndefined();
     // Cut off the file too, so the next line does not run on from it.
     expect(readFileSync(path, 'utf8').endsWith('\n')).toBe(true);
-    again.set('raw', 'inbound/c', { md5: '2' });
-    again.close();
-    expect(new MetadataJournal(path).get('raw', 'inbound/c')).toEqual({ md5: '2' });
+    expect(writeAndRestart(path, again, 'inbound/c', '2')).toEqual({ md5: '2' });
   });
 
   it('rewrites itself once it is mostly overwritten lines', () => {

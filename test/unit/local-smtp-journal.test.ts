@@ -6,6 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { journalPath, PendingJournal, readPending } from '../../local/smtp-journal.js';
 import { tempDir } from '../support/temp-dir.js';
 
+/** A journal in a fresh directory, as a stack's first start opens it. */
+function newJournal(): { dir: string; journal: PendingJournal } {
+  const dir = tempDir('journal');
+  return { dir, journal: new PendingJournal(dir) };
+}
+
 const event = (subject: string) => JSON.stringify({ Records: [{ ses: { mail: { subject } } }] });
 
 /** 150 large messages accepted and handled: the journal grows past 1 MiB of lines no longer pending. */
@@ -19,8 +25,7 @@ function growPastOneMiB(journal: PendingJournal): void {
 
 describe('the pending journal', () => {
   it('hands over again every accepted message not marked done, in the order accepted', () => {
-    const dir = tempDir('journal');
-    const journal = new PendingJournal(dir);
+    const { dir, journal } = newJournal();
     journal.add('a1', event('first'));
     journal.add('b2', event('second'));
     journal.add('c3', event('third'));
@@ -33,8 +38,7 @@ describe('the pending journal', () => {
   });
 
   it('ignores a line a crash cut short: its sender was never told 250', () => {
-    const dir = tempDir('journal');
-    const journal = new PendingJournal(dir);
+    const { dir, journal } = newJournal();
     journal.add('a1', event('whole'));
     journal.close();
     appendFileSync(journalPath(dir), `+b2 ${event('cut').slice(0, 20)}`);
@@ -42,8 +46,7 @@ describe('the pending journal', () => {
   });
 
   it('hands over on start what is still pending and keeps appending to the same file', () => {
-    const dir = tempDir('journal');
-    const first = new PendingJournal(dir);
+    const { dir, journal: first } = newJournal();
     for (let i = 0; i < 50; i++) first.add(`m${i}`, event(`message ${i}`));
     for (let i = 0; i < 49; i++) first.done(`m${i}`);
     first.close();
@@ -58,8 +61,7 @@ describe('the pending journal', () => {
   });
 
   it('is emptied in place on start when nothing is pending', () => {
-    const dir = tempDir('journal');
-    const first = new PendingJournal(dir);
+    const { dir, journal: first } = newJournal();
     first.add('a1', event('handled'));
     first.done('a1');
     first.close();
@@ -71,8 +73,7 @@ describe('the pending journal', () => {
   });
 
   it('is rewritten on start with just what is pending once it has grown large', () => {
-    const dir = tempDir('journal');
-    const first = new PendingJournal(dir);
+    const { dir, journal: first } = newJournal();
     first.add('slow', event('still pending'));
     growPastOneMiB(first);
     first.close();
@@ -83,8 +84,7 @@ describe('the pending journal', () => {
   });
 
   it('cuts a line a crash cut short off the file on start, so the next message reads back whole', () => {
-    const dir = tempDir('journal');
-    const first = new PendingJournal(dir);
+    const { dir, journal: first } = newJournal();
     first.add('a1', event('whole'));
     first.close();
     appendFileSync(journalPath(dir), `+b2 ${event('cut').slice(0, 20)}`);
@@ -108,8 +108,7 @@ describe('the pending journal', () => {
   });
 
   it('is cut back to nothing once it has grown large and nothing is pending', () => {
-    const dir = tempDir('journal');
-    const journal = new PendingJournal(dir);
+    const { dir, journal } = newJournal();
     journal.add('slow', event('handled last'));
     growPastOneMiB(journal);
     expect(statSync(journalPath(dir)).size).toBeGreaterThan(1024 * 1024);
@@ -120,8 +119,7 @@ describe('the pending journal', () => {
   });
 
   it('records nothing after it is closed, so a late outcome leaves the message to the next start', () => {
-    const dir = tempDir('journal');
-    const journal = new PendingJournal(dir);
+    const { dir, journal } = newJournal();
     journal.add('a1', event('late'));
     journal.close();
     journal.done('a1');
