@@ -3,15 +3,13 @@
 // carries a camera; 2026.1 stays selectable and every result says which policy decided.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseHighestGroundPolicy } from '../../functions/scoring/appendix-a.js';
+import { GROUND_KEYS, type GroundKey, parseHighestGroundPolicy } from '../../functions/scoring/appendix-a.js';
 import { appendixAPolicy, defaultPolicyVersion, scoreProposal } from '../../functions/scoring/policies.js';
 import { PLACE_TYPES, type PlaceType } from '../../functions/shared/model/assessment.js';
 import type { Justification } from '../../functions/shared/model/proposal.js';
 
 const evidence = 'Recorded crime data for the last twelve months supports this rating.';
-type Ratings = Partial<
-  Record<'nationalSecurity' | 'seriousCrime' | 'majorCrime' | 'localCrime' | 'communityConfidence', number>
->;
+type Ratings = Partial<Record<GroundKey, number>>;
 
 function justification(r: Ratings): Justification {
   const factor = (rating = 0) => (rating > 0 ? { rating, evidence } : { rating });
@@ -101,13 +99,7 @@ describe('policy 2026.2 (Appendix A)', () => {
     const rating = fc.integer({ min: 0, max: 5 });
     fc.assert(
       fc.property(
-        fc.record({
-          nationalSecurity: rating,
-          seriousCrime: rating,
-          majorCrime: rating,
-          localCrime: rating,
-          communityConfidence: rating,
-        }),
+        fc.record(Object.fromEntries(GROUND_KEYS.map((ground) => [ground, rating]))),
         fc.constantFrom(...PLACE_TYPES),
         (r, place) => {
           const need = score(r, place);
