@@ -3,42 +3,73 @@ import { describe, expect, it } from 'vitest';
 import { decodeEntities, htmlToText, NAMED_ENTITIES } from '../../functions/replies/html-text.js';
 
 describe('htmlToText', () => {
-  it('puts blocks on lines of their own: paragraphs apart, divs and <br> on the next line', () => {
-    expect(htmlToText('<div>SUPPORT</div><div><br></div><div>Jo</div>')).toBe('SUPPORT\n\nJo');
-    expect(htmlToText('<p>One</p><p>Two<br>Three</p>')).toBe('One\n\nTwo\nThree');
-    expect(htmlToText('SUPPORT<br/>one<BR>two<br />three')).toBe('SUPPORT\none\ntwo\nthree');
-    expect(htmlToText('<h2>Reasons</h2><div>It helps.</div>')).toBe('Reasons\n\nIt helps.');
-  });
-
-  it('collapses whitespace outside <pre> and keeps it inside', () => {
-    expect(htmlToText('<p>  SUPPORT \n  spread\n  over   lines </p>\n\n<p>next</p>')).toBe(
-      'SUPPORT spread over lines\n\nnext',
-    );
-    expect(htmlToText('<pre>SUPPORT\n  indented\nline</pre><p>after</p>')).toBe(
-      'SUPPORT\n  indented\nline\n\nafter',
-    );
-    expect(htmlToText('<b>bold</b> <i>it</i><span>a</span>b')).toBe('bold itab');
-  });
-
-  it('marks quoted history with "> ", nested quotes with one more', () => {
-    expect(
-      htmlToText(
-        '<div>SUPPORT</div><blockquote><p>On Mon wrote:</p><blockquote><p>OBJECT</p></blockquote></blockquote>',
-      ),
-    ).toBe('SUPPORT\n\n> On Mon wrote:\n>\n> > OBJECT');
-    expect(htmlToText('<blockquote>Question?</blockquote><div>Yes.</div>')).toBe('> Question?\n\nYes.');
-  });
-
-  it('writes list items one a line, numbered in an ordered list', () => {
-    expect(
-      htmlToText('<p>CONCERNS:</p><ul><li>retention</li><li>access</li></ul><ol><li>one<li>two</ol>'),
-    ).toBe('CONCERNS:\n\n* retention\n* access\n\n1. one\n2. two');
-  });
-
-  it('separates table cells and rows', () => {
-    expect(
-      htmlToText('<table><tr><td>SUPPORT</td><td>yes</td></tr><tr><th>a</th><td>b</td></tr></table>'),
-    ).toBe('SUPPORT yes\na b');
+  // Each rule with the markup a mail client sends and the text a reader should get from it.
+  it.each<[rule: string, cases: [html: string, text: string][]]>([
+    [
+      'puts blocks on lines of their own: paragraphs apart, divs and <br> on the next line',
+      [
+        ['<div>SUPPORT</div><div><br></div><div>Jo</div>', 'SUPPORT\n\nJo'],
+        ['<p>One</p><p>Two<br>Three</p>', 'One\n\nTwo\nThree'],
+        ['SUPPORT<br/>one<BR>two<br />three', 'SUPPORT\none\ntwo\nthree'],
+        ['<h2>Reasons</h2><div>It helps.</div>', 'Reasons\n\nIt helps.'],
+      ],
+    ],
+    [
+      'collapses whitespace outside <pre> and keeps it inside',
+      [
+        ['<p>  SUPPORT \n  spread\n  over   lines </p>\n\n<p>next</p>', 'SUPPORT spread over lines\n\nnext'],
+        ['<pre>SUPPORT\n  indented\nline</pre><p>after</p>', 'SUPPORT\n  indented\nline\n\nafter'],
+        ['<b>bold</b> <i>it</i><span>a</span>b', 'bold itab'],
+      ],
+    ],
+    [
+      'marks quoted history with "> ", nested quotes with one more',
+      [
+        [
+          '<div>SUPPORT</div><blockquote><p>On Mon wrote:</p><blockquote><p>OBJECT</p></blockquote></blockquote>',
+          'SUPPORT\n\n> On Mon wrote:\n>\n> > OBJECT',
+        ],
+        ['<blockquote>Question?</blockquote><div>Yes.</div>', '> Question?\n\nYes.'],
+      ],
+    ],
+    [
+      'writes list items one a line, numbered in an ordered list',
+      [
+        [
+          '<p>CONCERNS:</p><ul><li>retention</li><li>access</li></ul><ol><li>one<li>two</ol>',
+          'CONCERNS:\n\n* retention\n* access\n\n1. one\n2. two',
+        ],
+      ],
+    ],
+    [
+      'separates table cells and rows',
+      [
+        [
+          '<table><tr><td>SUPPORT</td><td>yes</td></tr><tr><th>a</th><td>b</td></tr></table>',
+          'SUPPORT yes\na b',
+        ],
+      ],
+    ],
+    [
+      'shows a web link after its text, and a link that is its own text or a mail address once',
+      [
+        ['See <a href="https://example.org/x">the page</a>.', 'See the page [https://example.org/x].'],
+        ['<a href="https://example.org/">https://example.org/</a>', 'https://example.org/'],
+        ['<a href="mailto:a@b.example">a@b.example</a>', 'a@b.example'],
+      ],
+    ],
+    [
+      'reads sloppy markup: quoted ">", upper case, unclosed tags, a bare "<"',
+      [
+        ['<p title="a > b">SUPPORT</p>', 'SUPPORT'],
+        ['<HTML><BODY><P>SUPPORT</P><BLOCKQUOTE>OBJECT</BLOCKQUOTE></BODY></HTML>', 'SUPPORT\n\n> OBJECT'],
+        ['<p>SUPPORT<p>second<br>third<blockquote>OBJECT', 'SUPPORT\n\nsecond\nthird\n\n> OBJECT'],
+        ['If a < b, SUPPORT', 'If a < b, SUPPORT'],
+        ['', ''],
+      ],
+    ],
+  ])('%s', (_rule, cases) => {
+    for (const [html, text] of cases) expect(htmlToText(html), html).toBe(text);
   });
 
   it('shows nothing of the head, styles, scripts, comments and Outlook conditional markup', () => {
@@ -50,28 +81,6 @@ describe('htmlToText', () => {
       '<p class=MsoNormal><![if !supportLists]>SUPPORT<![endif]><o:p></o:p></p></body></html>',
     ].join('\n');
     expect(htmlToText(html)).toBe('SUPPORT');
-  });
-
-  it('shows a web link after its text, and a link that is its own text or a mail address once', () => {
-    expect(htmlToText('See <a href="https://example.org/x">the page</a>.')).toBe(
-      'See the page [https://example.org/x].',
-    );
-    expect(htmlToText('<a href="https://example.org/">https://example.org/</a>')).toBe(
-      'https://example.org/',
-    );
-    expect(htmlToText('<a href="mailto:a@b.example">a@b.example</a>')).toBe('a@b.example');
-  });
-
-  it('reads sloppy markup: quoted ">", upper case, unclosed tags, a bare "<"', () => {
-    expect(htmlToText('<p title="a > b">SUPPORT</p>')).toBe('SUPPORT');
-    expect(htmlToText('<HTML><BODY><P>SUPPORT</P><BLOCKQUOTE>OBJECT</BLOCKQUOTE></BODY></HTML>')).toBe(
-      'SUPPORT\n\n> OBJECT',
-    );
-    expect(htmlToText('<p>SUPPORT<p>second<br>third<blockquote>OBJECT')).toBe(
-      'SUPPORT\n\nsecond\nthird\n\n> OBJECT',
-    );
-    expect(htmlToText('If a < b, SUPPORT')).toBe('If a < b, SUPPORT');
-    expect(htmlToText('')).toBe('');
   });
 
   it('gives back any text written into a paragraph, whitespace collapsed', () => {

@@ -13,6 +13,8 @@ import { EmailAddress } from '../../functions/shared/model/proposal.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'replies');
 const SUBJECT = 'Re: Consultation on the use of ANPR in Tenterden [DPIA-2026-0001]';
+/** The consultation's reply address the fixtures were sent to. */
+const REPLY_ADDRESS = 'consult+0f4c2a9b7d1e3f5a6b8c9d0e1f2a3b4c@replies.camera-dpia.test';
 
 const Expected = z.strictObject({
   file: z.string().endsWith('.eml'),
@@ -28,8 +30,11 @@ const Expected = z.strictObject({
 });
 const manifest = z.array(Expected).parse(JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')));
 
-const build = (options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> =>
-  new MailComposer(options).compile().build();
+/** A reply from a@example.org to the reply address under the letter's subject; `options` adds or changes the rest. */
+const replyMail = (options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> =>
+  new MailComposer({ from: 'a@example.org', to: REPLY_ADDRESS, subject: SUBJECT, ...options })
+    .compile()
+    .build();
 
 describe('reply fixtures (real-looking mail from common clients)', () => {
   it('has at least 25 fixtures, every one in the manifest', () => {
@@ -62,7 +67,7 @@ describe('reply fixtures (real-looking mail from common clients)', () => {
       messageId: '<DB9PR05MB81230F4A2E7C1B9D3A6E5C88B2A12@DB9PR05MB8123.eurprd05.prod.outlook.com>',
       from: 'amara.okafor@tenterden-tc.example',
       fromName: 'Amara Okafor',
-      to: ['consult+0f4c2a9b7d1e3f5a6b8c9d0e1f2a3b4c@replies.camera-dpia.test'],
+      to: [REPLY_ADDRESS],
       cc: [],
       subject: 'RE: Consultation on the use of ANPR in Tenterden [DPIA-2026-0001]',
       date: '2026-12-07T11:15:39.000Z',
@@ -73,9 +78,7 @@ describe('reply fixtures (real-looking mail from common clients)', () => {
 
   it('finds the bounced consultation mail inside a delivery report', async () => {
     const parsed = await parseReply(readFileSync(join(FIXTURES, '22-delivery-status-notification.eml')));
-    expect(parsed.bounce?.originalAddresses).toContain(
-      'consult+0f4c2a9b7d1e3f5a6b8c9d0e1f2a3b4c@replies.camera-dpia.test',
-    );
+    expect(parsed.bounce?.originalAddresses).toContain(REPLY_ADDRESS);
   });
 
   it('does not treat a "delayed" delivery report as a failure', async () => {
@@ -88,13 +91,7 @@ describe('reply fixtures (real-looking mail from common clients)', () => {
   });
 
   it('treats Auto-Submitted: no as a person writing', async () => {
-    const raw = await build({
-      from: 'a@example.org',
-      to: 'consult+0f4c2a9b7d1e3f5a6b8c9d0e1f2a3b4c@replies.camera-dpia.test',
-      subject: SUBJECT,
-      text: 'SUPPORT',
-      headers: { 'Auto-Submitted': 'no' },
-    });
+    const raw = await replyMail({ text: 'SUPPORT', headers: { 'Auto-Submitted': 'no' } });
     expect((await parseReply(raw)).kind).toBe('response');
   });
 
@@ -104,13 +101,7 @@ describe('reply fixtures (real-looking mail from common clients)', () => {
     ['X-Autorespond', 'yes'],
     ['Auto-Submitted', 'auto-generated'],
   ])('treats %s: %s as an auto-reply', async (name, value) => {
-    const raw = await build({
-      from: 'a@example.org',
-      to: 'b@example.org',
-      subject: SUBJECT,
-      text: 'SUPPORT',
-      headers: { [name]: value },
-    });
+    const raw = await replyMail({ to: 'b@example.org', text: 'SUPPORT', headers: { [name]: value } });
     expect((await parseReply(raw)).kind).toBe('auto-reply');
   });
 
@@ -121,7 +112,7 @@ describe('reply fixtures (real-looking mail from common clients)', () => {
     'Abwesenheit: x',
     'I am away until Monday',
   ])('treats the subject "%s" as an auto-reply', async (subject) => {
-    const raw = await build({ from: 'a@example.org', to: 'b@example.org', subject, text: 'SUPPORT' });
+    const raw = await replyMail({ to: 'b@example.org', subject, text: 'SUPPORT' });
     expect((await parseReply(raw)).kind).toBe('auto-reply');
   });
 
@@ -132,7 +123,6 @@ describe('reply fixtures (real-looking mail from common clients)', () => {
 });
 
 describe('parseReply corners', () => {
-  const REPLY_ADDRESS = 'consult+0f4c2a9b7d1e3f5a6b8c9d0e1f2a3b4c@replies.camera-dpia.test';
   const LETTER =
     'Dear Sian,\r\nPut SUPPORT, CONCERNS or OBJECT on the first line.\r\nYours faithfully,\r\nDPIA Team';
   const mail = (headers: string[], body: string | Buffer): Buffer =>
@@ -150,6 +140,18 @@ describe('parseReply corners', () => {
     '',
     LETTER,
   ];
+
+  /** What a mail server sends the reply address: its From, Subject and multipart type, then the parts. */
+  const fromMailServer = (from: string, subject: string, type: string, ...parts: string[][]) =>
+    mail(
+      [
+        `From: ${from}`,
+        `To: ${REPLY_ADDRESS}`,
+        `Subject: ${subject}`,
+        `Content-Type: ${type}; boundary="b1"`,
+      ],
+      multipart(...parts),
+    );
 
   it.each([
     ['windows-1252', '8bit'],
@@ -189,10 +191,7 @@ describe('parseReply corners', () => {
   });
 
   it('reads an HTML-only reply with an inline image (multipart/related) as text', async () => {
-    const raw = await build({
-      from: 'a@example.org',
-      to: REPLY_ADDRESS,
-      subject: SUBJECT,
+    const raw = await replyMail({
       html: '<p>OBJECT &ndash; the site is wrong.</p><p><img src="cid:logo@x"></p><p>Jo</p>',
       attachments: [{ filename: 'logo.png', content: Buffer.from('png'), cid: 'logo@x' }],
     });
@@ -202,39 +201,33 @@ describe('parseReply corners', () => {
   });
 
   it('keeps the answers an HTML reply writes between quoted passages', async () => {
-    const raw = await build({
-      from: 'a@example.org',
-      to: REPLY_ADDRESS,
-      subject: SUBJECT,
+    const raw = await replyMail({
       html: '<blockquote>Do you support it?</blockquote><div>Yes.</div><blockquote>Any concerns?</blockquote><div>No.</div>',
     });
     expect((await parseReply(raw)).text).toBe('Yes.\n\nNo.');
   });
 
   it('reads a delivery report that returns the whole bounced message, and keeps its letter out of the text', async () => {
-    const raw = mail(
-      [
-        'From: Mail Delivery System <MAILER-DAEMON@mx.example.org>',
-        `To: ${REPLY_ADDRESS}`,
-        'Subject: Undelivered Mail Returned to Sender',
-        'Content-Type: multipart/report; report-type="delivery-status"; boundary="b1"',
-      ],
-      multipart(
-        textPart('Your message could not be delivered.'),
-        [
-          'Content-Type: message/delivery-status',
-          '',
-          'Reporting-MTA: dns; mx.example.org',
-          '',
-          'Final-Recipient: rfc822; Gone@Example.org',
-          'Action: failed',
-          'Status: 5.1.1',
-        ],
-        letterPart(
-          'From: DPIA Team <dpia@camera-dpia.test>',
-          `Reply-To: ${REPLY_ADDRESS}`,
-          'To: Gone@Example.org',
-        ),
+    // The report's machine-readable part: the one recipient failed for good.
+    const failed = [
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.org',
+      '',
+      'Final-Recipient: rfc822; Gone@Example.org',
+      'Action: failed',
+      'Status: 5.1.1',
+    ];
+    const raw = fromMailServer(
+      'Mail Delivery System <MAILER-DAEMON@mx.example.org>',
+      'Undelivered Mail Returned to Sender',
+      'multipart/report; report-type="delivery-status"',
+      textPart('Your message could not be delivered.'),
+      failed,
+      letterPart(
+        'From: DPIA Team <dpia@camera-dpia.test>',
+        `Reply-To: ${REPLY_ADDRESS}`,
+        'To: Gone@Example.org',
       ),
     );
     const parsed = await parseReply(raw);
@@ -248,17 +241,12 @@ describe('parseReply corners', () => {
   });
 
   it('reads the returned copy of a daemon bounce that has no report part', async () => {
-    const raw = mail(
-      [
-        'From: Mail Delivery Subsystem <postmaster@mx.example.org>',
-        `To: ${REPLY_ADDRESS}`,
-        'Subject: Delivery Status Notification (Failure)',
-        'Content-Type: multipart/mixed; boundary="b1"',
-      ],
-      multipart(
-        textPart('<gone@example.org>: no such user'),
-        letterPart(`To: Gone@Example.org, ${REPLY_ADDRESS}`),
-      ),
+    const raw = fromMailServer(
+      'Mail Delivery Subsystem <postmaster@mx.example.org>',
+      'Delivery Status Notification (Failure)',
+      'multipart/mixed',
+      textPart('<gone@example.org>: no such user'),
+      letterPart(`To: Gone@Example.org, ${REPLY_ADDRESS}`),
     );
     expect((await parseReply(raw)).bounce).toEqual({
       failed: true,
