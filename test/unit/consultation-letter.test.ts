@@ -12,6 +12,7 @@ import { CAMERA_TYPES, type CameraType, ProposalInput } from '../../functions/sh
 import { CAMERA_SHORT_NAMES } from '../../functions/shared/model/proposal-terms.js';
 import type { RenderedMessage } from '../../functions/shared/templates.js';
 import { formatUkDateTime } from '../../functions/shared/uk-dates.js';
+import { expectPhrases } from '../support/phrases.js';
 
 const REPLY = 'consult+0123456789abcdef0123456789abcdef@replies.example';
 
@@ -49,6 +50,15 @@ function proposal(overrides: Partial<ProposalForLetter['input']> = {}): Proposal
 
 const consultee = { name: 'Cllr Margaret Ashby', organisation: 'Tenterden Town Council' };
 
+/** The letter to the consultee about the proposal, with `overrides` over its input. */
+const letter = (overrides: Partial<ProposalForLetter['input']> = {}) =>
+  renderConsultation(proposal(overrides), consultee, REPLY);
+
+/** Expects the text part and the HTML part alike to hold every phrase. */
+function expectInBothParts(m: RenderedMessage, phrases: readonly string[]): void {
+  for (const part of [m.text, m.html]) expectPhrases(part, phrases);
+}
+
 const everything = (m: RenderedMessage) => [m.subject, m.text, m.html].join('\n');
 
 /** The site in every formatting a careless template or number formatter might produce. */
@@ -72,36 +82,32 @@ function expectNoSite(message: RenderedMessage) {
 
 describe('consultation letter', () => {
   it('carries the reference in the subject', () => {
-    const m = renderConsultation(proposal(), consultee, REPLY);
-    expect(m.subject).toBe('Consultation on the use of ANPR in Tenterden [DPIA-2026-0001]');
+    expect(letter().subject).toBe('Consultation on the use of ANPR in Tenterden [DPIA-2026-0001]');
   });
 
   it('addresses the consultee by name and names only the public area', () => {
-    const m = renderConsultation(proposal(), consultee, REPLY);
-    for (const part of [m.text, m.html]) {
-      expect(part).toContain('Dear Cllr Margaret Ashby,');
-      expect(part).toContain('Tenterden Town Council');
-      expect(part).toContain('Tenterden');
-      expect(part).toContain('we do not disclose details of our fixed camera locations');
-      expect(part).toContain('Camera DPIA Team');
-    }
+    expectInBothParts(letter(), [
+      'Dear Cllr Margaret Ashby,',
+      'Tenterden Town Council',
+      'Tenterden',
+      'we do not disclose details of our fixed camera locations',
+      'Camera DPIA Team',
+    ]);
   });
 
   it('lists the four pressing-need factors with the proposal evidence for each', () => {
-    const m = renderConsultation(proposal(), consultee, REPLY);
-    for (const part of [m.text, m.html]) {
-      for (const name of [
-        'National security and counter terrorism',
-        'Serious, organised and major crime',
-        'Local crime patterns',
-        'Community confidence and reassurance',
-      ]) {
-        expect(part).toContain(name);
-      }
-    }
-    for (const evidence of Object.values(EVIDENCE)) expect(m.text).toContain(evidence);
-    expect(m.html).toContain('Evidence-SC: 41 rural burglaries linked to vehicles from outside the county.');
-    expect(m.html).toContain('Evidence-LC: vehicle crime in the town rose 23% year on year.');
+    const m = letter();
+    expectInBothParts(m, [
+      'National security and counter terrorism',
+      'Serious, organised and major crime',
+      'Local crime patterns',
+      'Community confidence and reassurance',
+    ]);
+    expectPhrases(m.text, Object.values(EVIDENCE));
+    expectPhrases(m.html, [
+      'Evidence-SC: 41 rural burglaries linked to vehicles from outside the county.',
+      'Evidence-LC: vehicle crime in the town rose 23% year on year.',
+    ]);
   });
 
   it('says so for a factor without evidence rather than leaving a gap', () => {
@@ -115,57 +121,36 @@ describe('consultation letter', () => {
   });
 
   it('states the national standard retention as the seed letter does', () => {
-    const m = renderConsultation(proposal(), consultee, REPLY);
-    for (const part of [m.text, m.html]) {
-      expect(part).toContain('The data is stored locally and nationally for a period of twelve months');
-      expect(part).toContain('for a maximum of 90 days from the date it was collected');
+    expectInBothParts(letter(), [
+      'The data is stored locally and nationally for a period of twelve months',
+      'for a maximum of 90 days from the date it was collected',
       // The seed letter's two tiers after normal access, both stated (issue 19: letter fidelity).
-      expect(part).toContain(
-        'Access to data for up to twelve months needs the authorisation of a senior officer',
-      );
-      expect(part).toContain(
-        'After 90 days, access may only be for priority and volume crime, serious, major or counter terrorism investigations',
-      );
-      expect(part).toContain(
-        'access for up to twelve months only for major investigations and counter terrorism purposes',
-      );
-    }
+      'Access to data for up to twelve months needs the authorisation of a senior officer',
+      'After 90 days, access may only be for priority and volume crime, serious, major or counter terrorism investigations',
+      'access for up to twelve months only for major investigations and counter terrorism purposes',
+    ]);
   });
 
   it('gives a contact point for access requests and complaints, and the ICO (SC Code principle 3)', () => {
-    const m = renderConsultation(proposal(), consultee, REPLY, 'dpia@force.example');
-    for (const part of [m.text, m.html]) {
-      expect(part).toContain('Your information, and complaints');
-      expect(part).toContain('(a subject access request), or to complain about how we use ANPR');
-      expect(part).toContain('dpia@force.example');
-      expect(part).toContain(
-        "complain to the Information Commissioner's Office: ico.org.uk/make-a-complaint or 0303 123 1113",
-      );
-    }
+    expectInBothParts(renderConsultation(proposal(), consultee, REPLY, 'dpia@force.example'), [
+      'Your information, and complaints',
+      '(a subject access request), or to complain about how we use ANPR',
+      'dpia@force.example',
+      "complain to the Information Commissioner's Office: ico.org.uk/make-a-complaint or 0303 123 1113",
+    ]);
   });
 
   it('states other retention periods in days or whole years', () => {
-    const m = renderConsultation(
-      proposal({ retention: { localDays: 30, nationalDays: 730, standardAccessDays: 14 } }),
-      consultee,
-      REPLY,
-    );
-    for (const part of [m.text, m.html]) {
-      expect(part).toContain(
-        'stored locally for a period of 30 days and nationally for a period of two years',
-      );
-      expect(part).toContain('for a maximum of 14 days');
-      expect(part).toContain('After 14 days, access may only be for priority and volume crime');
-      expect(part).toContain('access for up to two years only for major investigations');
-    }
+    expectInBothParts(letter({ retention: { localDays: 30, nationalDays: 730, standardAccessDays: 14 } }), [
+      'stored locally for a period of 30 days and nationally for a period of two years',
+      'for a maximum of 14 days',
+      'After 14 days, access may only be for priority and volume crime',
+      'access for up to two years only for major investigations',
+    ]);
   });
 
   it('leaves out extended access when normal access lasts as long as the data is kept', () => {
-    const m = renderConsultation(
-      proposal({ retention: { localDays: 31, nationalDays: 31, standardAccessDays: 31 } }),
-      consultee,
-      REPLY,
-    );
+    const m = letter({ retention: { localDays: 31, nationalDays: 31, standardAccessDays: 31 } });
     expect(m.text).toContain('stored locally and nationally for a period of 31 days');
     expect(m.text).not.toContain('authorisation of a senior officer');
     expect(m.html).not.toContain('authorisation of a senior officer');
@@ -188,32 +173,29 @@ describe('consultation letter', () => {
     expect(formatUkDateTime('2026-07-31T23:15:00Z')).toBe('12:15am on Saturday 1 August 2026');
     expect(formatUkDateTime('2026-12-15T17:00:00+01:00')).toBe('4:00pm on Tuesday 15 December 2026');
 
-    const summer = renderConsultation(
-      proposal({ responseDeadline: '2026-06-16T16:00:00Z' }),
-      consultee,
-      REPLY,
-    );
+    const summer = letter({ responseDeadline: '2026-06-16T16:00:00Z' });
     expect(summer.text).toContain('by 5:00pm on Tuesday 16 June 2026 (UK time)');
     expect(summer.html).toContain('5:00pm on Tuesday 16 June 2026');
-    const winter = renderConsultation(proposal(), consultee, REPLY);
+    const winter = letter();
     expect(winter.text).toContain('by 5:00pm on Tuesday 15 December 2026 (UK time)');
     expect(winter.html).toContain('5:00pm on Tuesday 15 December 2026');
   });
 
   it('explains how to reply: a stance keyword on the first line, or in their own words', () => {
-    const m = renderConsultation(proposal(), consultee, REPLY);
-    for (const part of [m.text, m.html]) {
-      expect(part).toContain('Please reply to this e-mail');
-      expect(part).toContain('on the first line of your reply');
-      for (const word of ['SUPPORT', 'CONCERNS', 'OBJECT']) expect(part).toContain(word);
-      expect(part).toContain('in your own words');
-      expect(part).toContain('[DPIA-2026-0001]');
-      expect(part).toContain(REPLY);
-    }
+    expectInBothParts(letter(), [
+      'Please reply to this e-mail',
+      'on the first line of your reply',
+      'SUPPORT',
+      'CONCERNS',
+      'OBJECT',
+      'in your own words',
+      '[DPIA-2026-0001]',
+      REPLY,
+    ]);
   });
 
   it.each(CAMERA_TYPES)('never discloses the site in a %s letter', (cameraType: CameraType) => {
-    const m = renderConsultation(proposal({ cameraType }), consultee, REPLY);
+    const m = letter({ cameraType });
     expectNoSite(m);
     const wording = CAMERA_WORDING[cameraType];
     expect(m.subject).toContain(wording.short);
