@@ -1,10 +1,4 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/close.handler.js';
@@ -63,7 +57,7 @@ class FakeTable {
 
   /** The dashboard's counter markers and month items (functions/stats/), kept apart. */
   statsMarkers = new Map<string, Item>();
-  statsUpdates: UpdateCommandInput[] = [];
+  statsUpdates: UpdateCommand['input'][] = [];
 
   install() {
     ddb
@@ -87,7 +81,7 @@ class FakeTable {
       this.events.push(structuredClone(input.Item));
       return {};
     });
-    ddb.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
+    ddb.on(UpdateCommand).callsFake(async (input) => {
       if (input.Key?.PK === 'STATS') {
         this.statsUpdates.push(structuredClone(input));
         return {};

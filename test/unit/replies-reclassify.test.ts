@@ -1,12 +1,6 @@
 // Issue 16: correcting a reply's stance. Conditional writes decide: a manager who saw an old stance
 // changes nothing (409), a repeat counts nothing twice, and only the counted reply moves the tally.
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reclassifyReply } from '../../functions/replies/reclassify.js';
 import { ConflictError } from '../../functions/shared/errors.js';
@@ -45,10 +39,10 @@ const reply = (stance: string) => ({
   senderMismatch: false,
 });
 const sameKey = (a: unknown, b: { PK: string; SK: string }) => JSON.stringify(a) === JSON.stringify(b);
-const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input as UpdateCommandInput);
+const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
 /** Every update whose key the test names fails its condition, as when the item had moved already. */
 const failUpdatesWhere = (refused: (key: unknown) => boolean) =>
-  ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
+  ddb.on(UpdateCommand).callsFake((input) => {
     if (refused(input.Key)) throw conditionFailed();
     return {};
   });

@@ -10,6 +10,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { functionRegistry } from '../../functions/registry.js';
 import { routeKey, routeTable, WEB_PAGES } from '../../functions/routes.js';
 import type { HttpEvent } from '../../functions/shared/http.js';
+import { proposalKey } from '../../functions/shared/keys.js';
 import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { lifecycleDiagram } from '../../functions/web/diagram.js';
 import {
@@ -143,8 +144,7 @@ describe('sessions and roles', () => {
 
   it('gives an auditor the evidence pack as a JSON download, and a manager a 403', async () => {
     const meta = {
-      PK: 'PROPOSAL#p-1',
-      SK: 'META',
+      ...proposalKey('p-1'),
       proposalId: 'p-1',
       reference: 'DPIA-2026-0009',
       status: 'consulting',
@@ -182,7 +182,7 @@ describe('sessions and roles', () => {
   it('sends the waiting token when a manager asks for a new review link, then shows the proposal', async () => {
     const { token, session } = await signSession({ sub: 'manager@police.example', role: 'manager' });
     const cookie = `${SESSION_COOKIE}=${token}`;
-    ddb.on(GetCommand, { Key: { PK: 'PROPOSAL#p-1', SK: 'META' } }).resolves({
+    ddb.on(GetCommand, { Key: proposalKey('p-1') }).resolves({
       Item: { proposalId: 'p-1', reference: 'DPIA-2026-0009', status: 'expired', reissueTaskToken: 'tt' },
     });
     ddb.on(UpdateCommand).resolves({});
