@@ -54,6 +54,16 @@ export function refuseWhatDynamoRefuses(ddb: AwsClientStub<DynamoDBDocumentClien
   });
 }
 
+const READS = new Set(['GetCommand', 'QueryCommand', 'ScanCommand', 'BatchGetCommand']);
+
+/** The writes sent to the stub so far, by command name: `[]` where a test expects nothing changed. */
+export function writesSent(ddb: AwsClientStub<DynamoDBDocumentClient>): string[] {
+  return ddb
+    .calls()
+    .map((call) => (call.args[0] as object).constructor.name)
+    .filter((name) => !READS.has(name));
+}
+
 /** The document client mocked, every command sent to it held to DynamoDB's rules after each test. */
 export function mockDocumentClient(): AwsClientStub<DynamoDBDocumentClient> {
   const ddb = mockClient(DynamoDBDocumentClient);
