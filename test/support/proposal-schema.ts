@@ -58,7 +58,8 @@ export function proposal(changes: Record<string, unknown> = {}): Doc {
 
 export const consultee = (i: number) => ({ name: `Consultee ${i}`, email: `consultee${i}@parish.example` });
 export const consultees = (count: number) => Array.from({ length: count }, (_, i) => consultee(i));
-export const fullChecklist = () =>
+/** Every principle met, as a document a test may change or break entry by entry. */
+export const fullChecklist = (): Doc[] =>
   GUIDING_PRINCIPLES.map((_, i) => ({ principle: i + 1, met: true, note: `Principle ${i + 1} is met.` }));
 export const risk = (changes: Doc = {}) => ({
   description: 'Collateral intrusion into neighbouring gardens',

@@ -2,15 +2,7 @@
 // alternatives considered and the DPO, each accepted and refused with the path a manager would see.
 import { describe, expect, it } from 'vitest';
 import { GUIDING_PRINCIPLES } from '../../functions/shared/model/proposal.js';
-import {
-  accepted,
-  type Doc,
-  fullChecklist,
-  issuesOf,
-  onlyIssue,
-  proposal,
-  risk,
-} from '../support/proposal-schema.js';
+import { accepted, fullChecklist, issuesOf, onlyIssue, proposal, risk } from '../support/proposal-schema.js';
 
 describe('ProposalInput: §10 checklist', () => {
   it('accepts the twelve principles once each, in any order', () => {
@@ -53,7 +45,7 @@ describe('ProposalInput: §10 checklist', () => {
   });
 
   it('needs met to be true or false, and refuses unknown entry fields', () => {
-    const checklist: Doc[] = fullChecklist();
+    const checklist = fullChecklist();
     checklist[0] = { principle: 1, met: 'yes' };
     checklist[1] = { principle: 2, met: true, owner: 'ANPR manager' };
     const issues = issuesOf(proposal({ checklist }));
