@@ -6,13 +6,9 @@
 // `…StateEntered` event. The consultees' reminder (SPEC 10) runs beside each lifecycle in the
 // reminder state machine, due shortly before the deadline: its transitions are counted too, and
 // must not grow with the consultees either.
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  type HistoryEvent,
-  SFNClient,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { approve, benchProposal, openProposal } from './support/drive.js';
+import { executionArnOf, executionHistory } from './support/execution-history.js';
 import { type BenchOptions, type BenchResult, check } from './support/result.js';
 import { startBenchStack } from './support/stack.js';
 
@@ -41,10 +37,7 @@ export async function benchTransitions({ quick }: BenchOptions): Promise<BenchRe
     const sfn = new SFNClient({});
     const counted = await Promise.all(
       opened.map(async (o) => {
-        const events = await history(
-          sfn,
-          `${b.stack.stateMachineArn?.replace(':stateMachine:', ':execution:')}:${o.proposalId}`,
-        );
+        const events = await executionHistory(sfn, executionArnOf(b.stack.stateMachineArn, o.proposalId));
         const entered = events.filter((e) => e.type?.endsWith('StateEntered'));
         return {
           events: events.length,
@@ -97,7 +90,7 @@ export async function benchTransitions({ quick }: BenchOptions): Promise<BenchRe
 /** StateEntered events of a finished reminder execution; undefined when none was started. */
 async function reminderTransitions(sfn: SFNClient, machineArn: string | null, name: string) {
   if (!machineArn) return undefined;
-  const executionArn = `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  const executionArn = executionArnOf(machineArn, name);
   for (;;) {
     let status: string | undefined;
     try {
@@ -109,17 +102,6 @@ async function reminderTransitions(sfn: SFNClient, machineArn: string | null, na
     if (status !== 'RUNNING') break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  const entered = (await history(sfn, executionArn)).filter((e) => e.type?.endsWith('StateEntered'));
+  const entered = (await executionHistory(sfn, executionArn)).filter((e) => e.type?.endsWith('StateEntered'));
   return { transitions: entered.length, states: entered.map((e) => e.stateEnteredEventDetails?.name) };
-}
-
-async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(out.events ?? []));
-    nextToken = out.nextToken;
-  } while (nextToken);
-  return events;
 }

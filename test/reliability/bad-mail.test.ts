@@ -124,6 +124,23 @@ const post = (link: string, sig: string, fields: Record<string, string>) =>
 const sigOf = (link: string) => new URL(link, 'http://x').searchParams.get('sig') ?? '';
 const pathOf = (link: string) => new URL(link, 'http://x').pathname;
 
+interface LinkCase {
+  name: string;
+  run: () => Promise<{ status: number }>;
+  status: number;
+}
+
+/** A link opened as its page, and its form posted with the link's own signature: both answer `status`. */
+const pageAndPost = (
+  name: string,
+  link: string,
+  fields: Record<string, string>,
+  status: number,
+): LinkCase[] => [
+  { name: `${name} (page)`, run: () => t.client.api(null, 'GET', link), status },
+  { name: `${name} (post)`, run: () => post(link, sigOf(link), fields), status },
+];
+
 beforeAll(async () => {
   t = await startTestStack();
   const { client } = t;
@@ -353,7 +370,7 @@ describe('the mail and link catalogue', () => {
       conditions: 'Encrypt the back-office link (principle 9) before go-live.',
     };
     const forged = randomBytes(32).toString('base64url');
-    const cases: { name: string; run: () => Promise<{ status: number }>; status: number }[] = [
+    const cases: LinkCase[] = [
       {
         name: 'a forged DPO signature (page)',
         run: () => t.client.api(null, 'GET', `${pathOf(links.d1)}?sig=${forged}`),
@@ -382,42 +399,15 @@ describe('the mail and link catalogue', () => {
           ),
         status: 404,
       },
-      {
-        name: 'an expired DPO link (page)',
-        run: () => t.client.api(null, 'GET', links.expired),
-        status: 410,
-      },
-      {
-        name: 'an expired DPO link (post)',
-        run: () => post(links.expired, sigOf(links.expired), advice),
-        status: 410,
-      },
+      ...pageAndPost('an expired DPO link', links.expired, advice, 410),
       { name: 'a replayed DPO advice', run: () => post(links.d2, sigOf(links.d2), advice), status: 409 },
       {
         name: 'a replayed DPO advice, same words',
         run: () => post(links.d2, sigOf(links.d2), { recommendation: 'proceed', advice: ADVICE }),
         status: 409,
       },
-      {
-        name: 'a DPO link after a withdrawal (page)',
-        run: () => t.client.api(null, 'GET', links.withdrawnDpo),
-        status: 410,
-      },
-      {
-        name: 'a DPO link after a withdrawal (post)',
-        run: () => post(links.withdrawnDpo, sigOf(links.withdrawnDpo), advice),
-        status: 410,
-      },
-      {
-        name: 'a review link after a withdrawal (page)',
-        run: () => t.client.api(null, 'GET', links.withdrawnReview),
-        status: 410,
-      },
-      {
-        name: 'a review link after a withdrawal (post)',
-        run: () => post(links.withdrawnReview, sigOf(links.withdrawnReview), decision),
-        status: 410,
-      },
+      ...pageAndPost('a DPO link after a withdrawal', links.withdrawnDpo, advice, 410),
+      ...pageAndPost('a review link after a withdrawal', links.withdrawnReview, decision, 410),
     ];
     const before = await snapshot();
     const wrong: string[] = [];

@@ -36,32 +36,17 @@ type Point =
 
 /** Quick form: mid-fan-out (the letters and their copies) and between the approval and its record (the chain). */
 const QUICK: Point[][] = [[{ at: 'fan-out', letters: 3 }, { at: 'approved' }]];
-const LONG: Point[][] = [
-  [
-    { at: 'fan-out', letters: 1 },
-    { at: 'fan-out', letters: 10 },
-    { at: 'fan-out', letters: 19 },
-    { at: 'replies', accepted: 3 },
-    { at: 'replies', accepted: 13 },
-    { at: 'dpo-waiting' },
-    { at: 'dpo-advised' },
-    { at: 'approval-waiting' },
-    { at: 'approved' },
-    { at: 'outcome' },
-  ],
-  [
-    { at: 'fan-out', letters: 5 },
-    { at: 'fan-out', letters: 12 },
-    { at: 'fan-out', letters: 16 },
-    { at: 'replies', accepted: 8 },
-    { at: 'replies', accepted: 18 },
-    { at: 'dpo-waiting' },
-    { at: 'dpo-advised' },
-    { at: 'approval-waiting' },
-    { at: 'approved' },
-    { at: 'outcome' },
-  ],
+/** A long-form lifecycle: killed at each count of letters sent, of replies accepted, then at each later step. */
+const longForm = (letters: number[], accepted: number[]): Point[] => [
+  ...letters.map((n): Point => ({ at: 'fan-out', letters: n })),
+  ...accepted.map((n): Point => ({ at: 'replies', accepted: n })),
+  { at: 'dpo-waiting' },
+  { at: 'dpo-advised' },
+  { at: 'approval-waiting' },
+  { at: 'approved' },
+  { at: 'outcome' },
 ];
+const LONG: Point[][] = [longForm([1, 10, 19], [3, 13]), longForm([5, 12, 16], [8, 18])];
 const PLAN = SOAK ? LONG : QUICK;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-crash-'));

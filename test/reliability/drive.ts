@@ -1,35 +1,26 @@
 // Driving whole lifecycles for the reliability suites (issue 15), as their users do: the manager
 // over the HTTP API, every consultee replying over SMTP to the letter they received, the approver
 // through the signed review link. Built on the benchmarks' drivers (bench/support/drive.ts).
-import {
-  approve,
-  benchProposal,
-  consultationMails,
-  type Opened,
-  openProposal,
-  rawMessage,
-  replyMessage,
-  type SmtpSender,
-} from '../../bench/support/drive.js';
+import * as drivers from '../../bench/support/drive.js';
 import type { BenchStack } from '../../bench/support/stack.js';
 
-export interface Driven extends Opened {
+export interface Driven extends drivers.Opened {
   consultees: string[];
   approver: string;
 }
 
 /** Opens a proposal with `consultees` consultees; waits for its letters. */
 export async function openAndMail(b: BenchStack, tag: string, consultees: number, timeoutMs = 120_000) {
-  const input = benchProposal({ consultees, tag, deadlineSeconds: 3600 });
-  const opened = await openProposal(b, input);
-  const letters = await consultationMails(b, opened.reference, consultees, timeoutMs);
+  const input = drivers.benchProposal({ consultees, tag, deadlineSeconds: 3600 });
+  const opened = await drivers.openProposal(b, input);
+  const letters = await drivers.consultationMails(b, opened.reference, consultees, timeoutMs);
   return { input, opened, letters };
 }
 
 /** One whole lifecycle: open, every consultee replies once, the approver approves, the run ends. */
 export async function driveLifecycle(
   b: BenchStack,
-  sender: SmtpSender,
+  sender: drivers.SmtpSender,
   tag: string,
   consultees: number,
   timeoutMs = 120_000,
@@ -37,11 +28,13 @@ export async function driveLifecycle(
   const { input, opened, letters } = await openAndMail(b, tag, consultees, timeoutMs);
   await Promise.all(
     letters.map(async (letter, n) => {
-      const raw = await rawMessage(replyMessage(letter, n, `<${tag}.${n}@consultee.example>`));
+      const raw = await drivers.rawMessage(
+        drivers.replyMessage(letter, n, `<${tag}.${n}@consultee.example>`),
+      );
       await sender.send(letter.to, letter.mail.replyTo?.[0] ?? '', raw);
     }),
   );
-  await approve(b, opened, input.approver.email);
+  await drivers.approve(b, opened, input.approver.email);
   await b.executions.waitFor(opened.proposalId, 'SUCCEEDED', timeoutMs);
   return {
     ...opened,

@@ -8,18 +8,13 @@ import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/clien
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveLocalConfig } from '../../local/config.js';
 import { sendLimiter, startSes, UNLIMITED_SEND_RATE } from '../../local/ses.js';
+import { oneAttemptAt } from '../support/local-sdk-client.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-ses-rate-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const client = (url: string) =>
-  new SESClient({
-    endpoint: url,
-    region: 'eu-west-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    // One attempt: the SDK would otherwise retry a throttled send and hide the refusal.
-    maxAttempts: 1,
-  });
+// One attempt: the SDK would otherwise retry a throttled send and hide the refusal.
+const client = (url: string) => new SESClient(oneAttemptAt(url));
 const mail = (to: string) =>
   new SendEmailCommand({
     Source: 'dpia@camera-dpia.test',

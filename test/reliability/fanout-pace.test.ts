@@ -13,8 +13,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executionArnOf, executionHistory } from '../../bench/support/execution-history.js';
 import { functionRegistry } from '../../functions/registry.js';
 import { LocalStackClient } from '../../local/client.js';
 import { resolveLocalConfig } from '../../local/config.js';
@@ -60,18 +61,6 @@ afterAll(async () => {
 const sendQuota = async () =>
   (await (await fetch(`${stack.urls.ses}/send-quota`)).json()) as { maxSendRate: number; throttled: number };
 
-async function history(executionArn: string): Promise<HistoryEvent[]> {
-  const sfn = new SFNClient({});
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }));
-    events.push(...(out.events ?? []));
-    nextToken = out.nextToken;
-  } while (nextToken);
-  return events;
-}
-
 describe('the sending pace', () => {
   it(`mails ${CONSULTEES} consultees at ${RATE} mails/s in slices, never throttled, no run past its timeout`, async () => {
     expect((await sendQuota()).maxSendRate).toBe(RATE);
@@ -105,9 +94,10 @@ describe('the sending pace', () => {
 
     // The continuation: SendConsultation ran more than once, each run a bounded slice, and the
     // lifecycle went on to wait for replies.
-    const executionArn = `${stack.stateMachineArn?.replace(':stateMachine:', ':execution:')}:${proposalId}`;
+    const executionArn = executionArnOf(stack.stateMachineArn, proposalId);
+    const sfn = new SFNClient({});
     const events = await client.waitFor('CollectResponses', async () => {
-      const e = await history(executionArn);
+      const e = await executionHistory(sfn, executionArn);
       return e.some((x) => x.stateEnteredEventDetails?.name === 'CollectResponses') ? e : undefined;
     });
     const runs = events.filter((e) => e.stateEnteredEventDetails?.name === 'SendConsultation').length;

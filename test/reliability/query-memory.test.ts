@@ -20,6 +20,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeDynaliteIterators } from '../../local/dynalite-iterators.mjs';
 import { ensureTable, startDynamoDb } from '../../local/dynamodb.js';
+import { oneAttemptAt } from '../support/local-sdk-client.js';
 import { reportSoak, SOAK } from './summary.js';
 
 const host = '127.0.0.1';
@@ -30,13 +31,7 @@ const QUICK_QUERIES = 120;
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-query-memory-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const clientFor = (url: string) =>
-  new DynamoDBClient({
-    endpoint: url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+const clientFor = (url: string) => new DynamoDBClient(oneAttemptAt(url, 'us-east-1'));
 
 async function fill(client: DynamoDBClient): Promise<void> {
   await ensureTable(client, TABLE);
