@@ -1,17 +1,11 @@
 // The DPO's advice page (SPEC 10) and the manager's ICO prior-consultation form (SPEC 11) in real
 // Chromium on a real local stack, with axe on every page visited.
-import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { answerLetter, proposalInput, type TestStack } from '../support/stack.js';
-import { seriousViolations, signIn, useBrowserStack } from './support.js';
+import { answerLetter, proposalInput } from '../support/stack.js';
+import { browserTestStack } from './browser-stack.js';
+import { seriousViolations, signIn } from './support.js';
 
-let t: TestStack;
-let browser: Browser;
-
-useBrowserStack((stack, chromium) => {
-  t = stack;
-  browser = chromium;
-});
+const t = browserTestStack();
 
 describe('the DPO and ICO stages in the browser', () => {
   it('the DPO advises from the mailed link, a manager records the ICO consultation, the approver sees both', async () => {
@@ -37,7 +31,7 @@ describe('the DPO and ICO stages in the browser', () => {
     await answerLetter(client, consultee, reference, 'SUPPORT', 'Long overdue.');
     const adviceLink = await client.waitForAdviceLink(input.dpo?.email as string, reference);
 
-    const dpoContext = await browser.newContext();
+    const dpoContext = await t.browser.newContext();
     const dpo = await dpoContext.newPage();
     await dpo.goto(`${client.apiUrl}${adviceLink}`);
     expect(await dpo.textContent('h1')).toContain('ANPR');
@@ -51,7 +45,7 @@ describe('the DPO and ICO stages in the browser', () => {
     violations.push(...(await seriousViolations(dpo)));
     await client.waitForStatus(proposalId, ['awaiting-approval']);
 
-    const context = await browser.newContext();
+    const context = await t.browser.newContext();
     const manager = await context.newPage();
     await signIn(manager, client.apiUrl, 'manager', 'manager.gov@police.example');
     await manager.goto(`${client.apiUrl}/app/proposals/${proposalId}`);
@@ -70,7 +64,7 @@ describe('the DPO and ICO stages in the browser', () => {
     violations.push(...(await seriousViolations(manager)));
 
     const review = await client.waitForReviewLink(input.approver.email, reference);
-    const approverContext = await browser.newContext();
+    const approverContext = await t.browser.newContext();
     const approver = await approverContext.newPage();
     await approver.goto(`${client.apiUrl}${review}`);
     const text = (await approver.textContent('main')) ?? '';

@@ -1,26 +1,21 @@
 // The manager's day in real Chromium on a real local stack (issue 20), axe on every page visited:
 // consultees pasted from a spreadsheet and uploaded as CSV, withdrawing with a reason (and what the
 // approver's dead link then says), a used review link, and the pages on a 390 px phone.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { proposalInput, type TestStack } from '../support/stack.js';
-import { deadlineInHours, fillProposalForm, seriousViolations, signIn, useBrowserStack } from './support.js';
+import { proposalInput } from '../support/stack.js';
+import { browserTestStack } from './browser-stack.js';
+import { deadlineInHours, fillProposalForm, seriousViolations, signIn } from './support.js';
 
-let t: TestStack;
-let browser: Browser;
+const t = browserTestStack();
 const violations: string[] = [];
-
-useBrowserStack((stack, chromium) => {
-  t = stack;
-  browser = chromium;
-});
 
 async function audit(page: Page): Promise<void> {
   violations.push(...(await seriousViolations(page)));
 }
 
 async function manager(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await (await browser.newContext({ viewport })).newPage();
+  const page = await (await t.browser.newContext({ viewport })).newPage();
   await signIn(page, t.client.apiUrl, 'manager', 'manager.day@police.example');
   return page;
 }
@@ -193,7 +188,7 @@ describe('withdrawing with a reason', () => {
     );
     expect(mail.body?.text).toContain(reason);
 
-    const approver = await (await browser.newContext()).newPage();
+    const approver = await (await t.browser.newContext()).newPage();
     const gone = await approver.goto(`${t.client.apiUrl}${p.link}`);
     expect(gone?.status()).toBe(410);
     expect(await approver.textContent('h1')).toBe('This proposal was withdrawn');
@@ -206,7 +201,7 @@ describe('withdrawing with a reason', () => {
   it('says at the top of a used review link that the proposal was already decided', async () => {
     violations.length = 0;
     const p = await awaitingApproval('used-link');
-    const approver = await (await browser.newContext()).newPage();
+    const approver = await (await t.browser.newContext()).newPage();
     await approver.goto(`${t.client.apiUrl}${p.link}`);
     await approver.check('#outcome-rejected');
     await approver.fill('#rationale', 'The need is not shown for this junction at this time.');

@@ -2,18 +2,12 @@
 // an unclassified reply gets its stance with a reason, a reply from another address shows its
 // sender, comment and stance read and is accepted with a reason; axe finds no serious or critical
 // violation on the page before, between and after.
-import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { proposalInput, type TestStack } from '../support/stack.js';
-import { seriousViolations, signIn, useBrowserStack } from './support.js';
+import { proposalInput } from '../support/stack.js';
+import { browserTestStack } from './browser-stack.js';
+import { seriousViolations, signIn } from './support.js';
 
-let t: TestStack;
-let browser: Browser;
-
-useBrowserStack((stack, chromium) => {
-  t = stack;
-  browser = chromium;
-});
+const t = browserTestStack();
 
 describe('triage on the proposal page', () => {
   it('sets the stance of an unclassified reply and accepts a reply from another address, with reasons', async () => {
@@ -45,7 +39,7 @@ describe('triage on the proposal page', () => {
     });
 
     const violations: string[] = [];
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await t.browser.newContext()).newPage();
     await signIn(page, t.client.apiUrl, 'manager', 'manager.triage@police.example');
     await page.goto(`${t.client.apiUrl}/app/proposals/${proposalId}`);
     violations.push(...(await seriousViolations(page)));

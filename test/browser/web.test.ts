@@ -1,29 +1,16 @@
 // The web pages in real Chromium on a real local stack: each role walks the lifecycle as people
 // would, the refusals are pages, and axe finds no serious or critical violation on any page visited.
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { TestStack } from '../support/stack.js';
-import {
-  deadlineInHours,
-  fillAssessment,
-  fillProposalForm,
-  seriousViolations,
-  signIn,
-  useBrowserStack,
-} from './support.js';
+import { browserTestStack } from './browser-stack.js';
+import { deadlineInHours, fillAssessment, fillProposalForm, seriousViolations, signIn } from './support.js';
 
-let t: TestStack;
-let browser: Browser;
+const t = browserTestStack();
 const violations: string[] = [];
 
-useBrowserStack((stack, chromium) => {
-  t = stack;
-  browser = chromium;
-});
-
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await t.browser.newContext({ acceptDownloads: true });
   return { context, page: await context.newPage() };
 }
 
