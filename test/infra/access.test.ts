@@ -9,6 +9,7 @@ import { ENV } from '../../functions/shared/config.js';
 import { accessOf, type FunctionAccess } from '../../infra/access.js';
 import { repoPath } from '../../infra/paths.js';
 import { settingsFor } from '../../infra/stateless-stack.js';
+import { grantedCalls } from '../support/granted-calls.js';
 
 interface CodeNeeds {
   /** IAM actions for the SDK commands the bundle constructs. */
@@ -109,22 +110,7 @@ async function codeNeeds(entry: string): Promise<CodeNeeds> {
   };
 }
 
-function grantedActions(access: FunctionAccess): string[] {
-  const actions = new Set([
-    ...access.table.map((action) => `dynamodb:${action}`),
-    ...(access.workflow ?? []).map((action) => `states:${action}`),
-    ...(access.schedulesReminders ? ['states:StartExecution'] : []),
-    ...(access.sendsMail ? ['ses:SendEmail'] : []),
-    ...(access.readsSendQuota ? ['ses:GetSendQuota'] : []),
-    ...(access.readsRawMail || access.readsEvidence ? ['s3:GetObject'] : []),
-    ...(access.readsEvidence ? ['s3:ListObjectsV2'] : []),
-    ...(access.archivesMail ? ['s3:PutObject'] : []),
-    // A presigned GET is signed with the function's own credentials: it needs s3:GetObject too.
-    ...(access.servesLargeBodies ? ['s3:PutObject', 's3:GetObject'] : []),
-    ...(access.readsReviewKey ? ['secretsmanager:GetSecretValue'] : []),
-  ]);
-  return [...actions].sort();
-}
+const grantedActions = (access: FunctionAccess): string[] => [...new Set(grantedCalls(access))].sort();
 
 const needs = new Map<string, CodeNeeds>();
 
