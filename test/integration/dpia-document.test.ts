@@ -6,17 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECTION_HEADINGS } from '../../functions/dpia/document.js';
 import { deliver, LAMBDA_RESPONSE_BYTES } from '../../functions/shared/large-body.js';
 import { runDpia } from '../support/cli.js';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { type Planted, plantedProposal, plantedStrings } from '../support/planted.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
 
-const PLANTED = {
+const PLANTED: Planted = {
   site: 'Culvert footbridge lamp column QX-9912',
-  latitude: '51.123457',
-  longitude: '0.765432',
+  latitude: 51.123457,
+  longitude: 0.765432,
   consultee: 'Cllr Araminta Quillfeather',
   consulteeEmail: 'araminta.quillfeather@planted.example',
   approver: 'Ch Supt Bartholomew Nettlefold',
   approverEmail: 'b.nettlefold@planted-police.example',
   dpo: 'Dr Hyacinth Marchbanks',
+  dpoEmail: 'h.marchbanks@planted-police.example',
 };
 
 let t: TestStack;
@@ -41,17 +43,8 @@ async function get(path: string, role: 'manager' | 'auditor' | null = 'manager')
 
 beforeAll(async () => {
   t = await startTestStack();
-  const input = proposalInput({ consultees: 2, tag: 'dpia' });
-  input.site = { description: PLANTED.site, latitude: 51.123457, longitude: 0.765432 };
-  const [first, second] = input.consultees as [
-    { name: string; email: string },
-    { name: string; email: string },
-  ];
-  first.name = PLANTED.consultee;
-  first.email = PLANTED.consulteeEmail;
-  input.approver = { name: PLANTED.approver, email: PLANTED.approverEmail };
+  const { input, first, second } = plantedProposal(PLANTED, 'dpia');
   Object.assign(input, {
-    dpo: { name: PLANTED.dpo, email: 'h.marchbanks@planted-police.example' },
     risks: [
       {
         description: 'Vehicles of residents recorded routinely',
@@ -80,7 +73,7 @@ beforeAll(async () => {
   await t.client.replyAsConsultee(second.email, reference, 'CONCERNS', 'Who sees the data?');
   // The proposal names a DPO: the DPO advises from the mailed link before the approver decides.
   await t.client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
-  adviceLink = await t.client.waitForAdviceLink('h.marchbanks@planted-police.example', reference);
+  adviceLink = await t.client.waitForAdviceLink(PLANTED.dpoEmail, reference);
   const advice = new URL(adviceLink, t.client.apiUrl);
   const advised = await t.client.postSignedForm(advice, {
     recommendation: 'proceed',
@@ -126,7 +119,7 @@ describe('GET /proposals/{id}/dpia', () => {
     const response = await get(`/proposals/${proposalId}/dpia?edition=public`, 'auditor');
     expect(response.status).toBe(200);
     const html = await response.text();
-    for (const [what, value] of Object.entries(PLANTED)) expect(html, what).not.toContain(value);
+    for (const [what, value] of plantedStrings(PLANTED)) expect(html, what).not.toContain(value);
     expect(html).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.]+/);
     expect(html).toContain(hash);
   });
@@ -165,7 +158,7 @@ describe('GET /proposals/{id}/dpia.pdf', () => {
     expect(response.status).toBe(200);
     const text = await pdfText(await response.arrayBuffer());
     for (const heading of SECTION_HEADINGS) expect(text).toContain(heading);
-    for (const [what, value] of Object.entries(PLANTED)) expect(text, what).not.toContain(value);
+    for (const [what, value] of plantedStrings(PLANTED)) expect(text, what).not.toContain(value);
     expect(text).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.]+/);
     expect(text).toContain('Public edition');
   }, 60_000);
@@ -221,7 +214,7 @@ describe('dpia document ID [--pdf] [--public] [--out FILE]', () => {
     expect(run.stdout).toContain(`Wrote ${file} (public edition, PDF`);
     const text = await pdfText(readFileSync(file).buffer as ArrayBuffer);
     expect(text).toContain('Step 7: Sign off and record outcomes');
-    for (const [what, value] of Object.entries(PLANTED)) expect(text, what).not.toContain(value);
+    for (const [what, value] of plantedStrings(PLANTED)) expect(text, what).not.toContain(value);
   }, 60_000);
 
   it('explains an unknown proposal in one line and exits non-zero', async () => {

@@ -4,9 +4,10 @@
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { reportSoak } from '../reliability/summary.js';
-import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
+import { type Planted, plantedProposal, plantedStrings } from '../support/planted.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
 
-const PLANTED = {
+const PLANTED: Planted = {
   site: 'Quillfeather Lane lamp column QF-7731',
   latitude: 51.246813,
   longitude: 0.975319,
@@ -17,17 +18,7 @@ const PLANTED = {
   dpo: 'Ms Isadora Veltmoor',
   dpoEmail: 'i.veltmoor@quill-police.example',
 };
-const FORBIDDEN = [
-  PLANTED.site,
-  String(PLANTED.latitude),
-  String(PLANTED.longitude),
-  PLANTED.consultee,
-  PLANTED.consulteeEmail,
-  PLANTED.approver,
-  PLANTED.approverEmail,
-  PLANTED.dpo,
-  PLANTED.dpoEmail,
-];
+const FORBIDDEN = plantedStrings(PLANTED).map(([, value]) => value);
 
 const lines: string[] = [];
 let t: TestStack;
@@ -53,16 +44,7 @@ afterAll(async () => {
 describe('the logs of a whole lifecycle', () => {
   it('carry ids and references only', async () => {
     const { client } = t;
-    const input = proposalInput({ consultees: 2, tag: 'privacy', dpo: true });
-    input.site = { description: PLANTED.site, latitude: PLANTED.latitude, longitude: PLANTED.longitude };
-    const [first, second] = input.consultees as [
-      { name: string; email: string },
-      { name: string; email: string },
-    ];
-    first.name = PLANTED.consultee;
-    first.email = PLANTED.consulteeEmail;
-    input.approver = { name: PLANTED.approver, email: PLANTED.approverEmail };
-    Object.assign(input, { dpo: { name: PLANTED.dpo, email: PLANTED.dpoEmail } });
+    const { input, first, second } = plantedProposal(PLANTED, 'privacy');
 
     const { proposalId, reference } = await client.openProposal(input);
     await client.waitForStatus(proposalId, ['consulting']);
