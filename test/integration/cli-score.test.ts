@@ -54,6 +54,20 @@ const file = (name: string, content: unknown) => {
   return path;
 };
 
+/** A policy file weighting the four grounds alike, `weight` each, with policy 2026.1's scale and bands. */
+const equalWeightsPolicy = (name: string, version: string, weight: number) =>
+  file(name, {
+    version,
+    maxRating: 5,
+    weights: {
+      nationalSecurity: weight,
+      seriousCrime: weight,
+      localCrime: weight,
+      communityConfidence: weight,
+    },
+    bands: { clear: 60, marginal: 40 },
+  });
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'dpia-cli-score-'));
 });
@@ -125,12 +139,7 @@ describe('dpia score: valid proposals', () => {
   });
 
   it('--policy scores under a custom policy and prints its version', () => {
-    const policy = file('equal-weights.json', {
-      version: 'test-1',
-      maxRating: 5,
-      weights: { nationalSecurity: 0.25, seriousCrime: 0.25, localCrime: 0.25, communityConfidence: 0.25 },
-      bands: { clear: 60, marginal: 40 },
-    });
+    const policy = equalWeightsPolicy('equal-weights.json', 'test-1', 0.25);
     // Ratings 0/1/2/2: 22 under the shipped weights, (0+1+2+2)/4/5 = 25 with equal weights.
     const run = dpia('score', CCTV, '--policy', policy);
     expect(run.status, run.stderr).toBe(0);
@@ -156,12 +165,7 @@ describe('dpia score: files it cannot use', () => {
   });
 
   it('a policy whose weights do not add up to 1: exit 2, saying so', () => {
-    const policy = file('bad-policy.json', {
-      version: 'test-bad',
-      maxRating: 5,
-      weights: { nationalSecurity: 0.3, seriousCrime: 0.3, localCrime: 0.3, communityConfidence: 0.3 },
-      bands: { clear: 60, marginal: 40 },
-    });
+    const policy = equalWeightsPolicy('bad-policy.json', 'test-bad', 0.3);
     const lines = expectUserError(dpia('score', ANPR, '--policy', policy));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(policy);
