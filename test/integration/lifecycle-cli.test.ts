@@ -4,7 +4,7 @@ import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { decisionKey } from '../../functions/shared/keys.js';
-import { runDpia } from '../support/cli.js';
+import { replyArgs, runDpia } from '../support/cli.js';
 import { insufficientInput, proposalInput, type TestStack, useTestStack } from '../support/stack.js';
 
 // Three seconds to decide, so the approval timeout can be watched.
@@ -33,13 +33,7 @@ describe('the dpia command line against the local stack', () => {
       (await t.client.mailTo(input.consultees[1]?.email as string, reference)).length ? true : undefined,
     );
     const reply = await dpia(
-      'reply',
-      proposalId,
-      '--from',
-      input.consultees[0]?.email as string,
-      '--stance',
-      'support',
-      'Good idea.',
+      ...replyArgs(proposalId, input.consultees[0]?.email as string, 'support', 'Good idea.'),
     );
     expect(reply.code, reply.stderr).toBe(0);
     await t.client.waitFor('the reply to count', async () => {
@@ -51,7 +45,7 @@ describe('the dpia command line against the local stack', () => {
     expect(status.stdout).toContain('Status: consulting');
     expect(status.stdout).toContain('Pressing need: 65/100 clear (policy 2026.1)');
 
-    const badStance = await dpia('reply', proposalId, '--from', 'x@y.example', '--stance', 'maybe');
+    const badStance = await dpia(...replyArgs(proposalId, 'x@y.example', 'maybe'));
     expect(badStance.code).toBe(2);
     expect(badStance.stderr).toContain('--stance');
     const bad = await dpia('propose', join(root, 'package.json'));

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runDpia } from '../support/cli.js';
+import { replyArgs, runDpia } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
 import { proposalInput, type TestStack, useTestStack } from '../support/stack.js';
 
@@ -78,15 +78,9 @@ describe('dpia mail', () => {
 
   it('shows the review link once every consultee has replied and the consultation closed early', async () => {
     const { input, reference } = await propose('link', 1);
-    const reply = await dpia([
-      'reply',
-      reference,
-      '--from',
-      input.consultees[0]?.email as string,
-      '--stance',
-      'support',
-      'Yes please.',
-    ]);
+    const reply = await dpia(
+      replyArgs(reference, input.consultees[0]?.email as string, 'support', 'Yes please.'),
+    );
     expect(reply.code, reply.stderr).toBe(0);
     const listed = await t.client.waitFor('the review link in dpia mail', async () => {
       const run = await dpia(['mail', '--reference', reference, '--to', input.approver.email]);
@@ -147,7 +141,7 @@ describe('when the local stack is not running', () => {
 describe('dpia reply', () => {
   it('replies only from an address the consultation mail was sent to, and says so otherwise', async () => {
     const { reference } = await propose('noreply', 1);
-    const run = await dpia(['reply', reference, '--from', 'stranger@nowhere.example', '--stance', 'object']);
+    const run = await dpia(replyArgs(reference, 'stranger@nowhere.example', 'object'));
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toBe(
       `No consultation mail for ${reference} reached stranger@nowhere.example: reply from an address it was sent to (dpia mail --reference ${reference} lists them).`,

@@ -50,3 +50,14 @@ export function runDpia(
   });
   return collect(child);
 }
+
+/** `dpia reply`'s arguments: the proposal `id` answered from `from` with `stance` and the comment. */
+export const replyArgs = (id: string, from: string, stance: string, ...comment: string[]): string[] => [
+  'reply',
+  id,
+  '--from',
+  from,
+  '--stance',
+  stance,
+  ...comment,
+];
