@@ -87,29 +87,15 @@ describe('the clear path', () => {
   });
 
   it('counts the replies, closes early once everyone has answered, and asks the approver', async () => {
-    await client.replyAsConsultee(
-      emails[0] as string,
-      created.reference,
-      'SUPPORT',
-      'Rural crime has been a worry.',
-    );
-    await client.replyAsConsultee(
-      emails[1] as string,
-      created.reference,
-      'Concerns',
-      'Where will the data go?',
-    );
-    await client.replyAsConsultee(
-      emails[2] as string,
-      created.reference,
-      'OBJECT',
-      'Too intrusive for a market town.',
-    );
-    await client.replyAsConsultee(
-      emails[3] as string,
-      created.reference,
-      'No objection from the parish council.',
-    );
+    // Each consultee's first line and comment: the last reply's stance is in its words alone.
+    const replies: [firstLine: string, comment?: string][] = [
+      ['SUPPORT', 'Rural crime has been a worry.'],
+      ['Concerns', 'Where will the data go?'],
+      ['OBJECT', 'Too intrusive for a market town.'],
+      ['No objection from the parish council.'],
+    ];
+    for (const [i, [firstLine, comment]] of replies.entries())
+      await client.replyAsConsultee(emails[i] as string, created.reference, firstLine, comment);
     await client.waitForStatus(created.proposalId, ['awaiting-approval']);
     const d = await detail(created.proposalId);
     expect(d.consultation.tally).toEqual({ support: 2, concerns: 1, object: 1, unclassified: 0 });
@@ -379,18 +365,25 @@ describe('a reply from another address', () => {
 });
 
 describe('a reply that fails sender authentication (issue 21)', () => {
-  it("is held like one from another address, though its From is the consultee's, until a manager accepts it", async () => {
-    const { consultee, created, letter } = await openToOne('forged');
-    // The relay in front of the local stack found DMARC failing: the From is forged.
-    await client.sendMail({
-      from: consultee,
-      to: letter.replyTo?.[0] ?? '',
-      subject: `Re: ${letter.subject}`,
-      text: "OBJECT\n\nForged in the councillor's name.",
-      headers: {
-        'Authentication-Results': 'local-smtp; spf=fail smtp.mailfrom=forger.example; dkim=none; dmarc=fail',
-      },
+  /** Replies to the letter from the consultee's own address, with an Authentication-Results header. */
+  const replyWithVerdict = (opened: Awaited<ReturnType<typeof openToOne>>, text: string, verdict: string) =>
+    client.sendMail({
+      from: opened.consultee,
+      to: opened.letter.replyTo?.[0] ?? '',
+      subject: `Re: ${opened.letter.subject}`,
+      text,
+      headers: { 'Authentication-Results': verdict },
     });
+
+  it("is held like one from another address, though its From is the consultee's, until a manager accepts it", async () => {
+    const opened = await openToOne('forged');
+    const { created } = opened;
+    // The relay in front of the local stack found DMARC failing: the From is forged.
+    await replyWithVerdict(
+      opened,
+      "OBJECT\n\nForged in the councillor's name.",
+      'local-smtp; spf=fail smtp.mailfrom=forger.example; dkim=none; dmarc=fail',
+    );
     type Replies = Detail & { consultation: { replies: { replyId: string; authFailed?: boolean }[] } };
     const held = await client.waitFor('the reply', async () => {
       const d = await client.api<Replies>('manager', 'GET', `/proposals/${created.proposalId}`);
@@ -410,14 +403,9 @@ describe('a reply that fails sender authentication (issue 21)', () => {
   });
 
   it('takes no verdicts from a header any sender could write', async () => {
-    const { consultee, created, letter } = await openToOne('selfcert');
-    await client.sendMail({
-      from: consultee,
-      to: letter.replyTo?.[0] ?? '',
-      subject: `Re: ${letter.subject}`,
-      text: 'SUPPORT',
-      headers: { 'Authentication-Results': 'mx.forger.example; dmarc=fail' },
-    });
+    const opened = await openToOne('selfcert');
+    const { created } = opened;
+    await replyWithVerdict(opened, 'SUPPORT', 'mx.forger.example; dmarc=fail');
     await client.waitForStatus(created.proposalId, ['awaiting-approval']);
     expect((await detail(created.proposalId)).consultation.tally.support).toBe(1);
   });
