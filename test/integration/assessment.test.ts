@@ -11,7 +11,6 @@ useTestStack((stack) => {
   t = stack;
 });
 
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 type Detail = {
   status: string;
   risks?: unknown[];
@@ -54,21 +53,12 @@ describe('an assessment a DPO can defend', () => {
     await answerLetter(client, email, reference, 'OBJECT', 'Too intrusive for a market town.');
     await client.waitForStatus(id, ['awaiting-approval']);
     const link = await client.waitForReviewLink(full.approver.email, reference);
-    const url = new URL(link, 'http://x');
-    const sig = url.searchParams.get('sig') as string;
     const page = await client.api(null, 'GET', link);
     expect(page.text).toContain('The assessment is not complete');
-    const refused = await client.api(
-      null,
-      'POST',
-      url.pathname,
-      new URLSearchParams({
-        sig,
-        outcome: 'approved',
-        rationale: 'A clear pressing need on the A28 approach.',
-      }).toString(),
-      FORM,
-    );
+    const refused = await client.postSignedForm(link, {
+      outcome: 'approved',
+      rationale: 'A clear pressing need on the A28 approach.',
+    });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('The assessment is not complete');
     expect((await client.api<Detail>('manager', 'GET', `/proposals/${id}`)).body.status).toBe(
@@ -86,7 +76,6 @@ describe('an assessment a DPO can defend', () => {
     expect(done.body.stillMissing).toEqual([]);
 
     const fields = {
-      sig,
       outcome: 'approved',
       rationale: 'A clear pressing need on the A28 approach, shown by the serious crime evidence.',
       conditions:
@@ -94,26 +83,14 @@ describe('an assessment a DPO can defend', () => {
       conditionsOwner: 'Head of ANPR (Superintendent)',
       conditionsDue: '2030-03-31',
     };
-    const unanswered = await client.api(
-      null,
-      'POST',
-      url.pathname,
-      new URLSearchParams(fields).toString(),
-      FORM,
-    );
+    const unanswered = await client.postSignedForm(link, fields);
     expect(unanswered.status).toBe(400);
     expect(unanswered.text).toContain('1 consultee objected');
-    const approved = await client.api(
-      null,
-      'POST',
-      url.pathname,
-      new URLSearchParams({
-        ...fields,
-        consulteeResponse:
-          'The objection on intrusion is met by the 90-day access limit and not disclosing the site.',
-      }).toString(),
-      FORM,
-    );
+    const approved = await client.postSignedForm(link, {
+      ...fields,
+      consulteeResponse:
+        'The objection on intrusion is met by the 90-day access limit and not disclosing the site.',
+    });
     expect(approved.status).toBe(200);
     await client.waitForStatus(id, ['approved']);
   });
