@@ -39,12 +39,17 @@ async function consulted(tag: string, extra: Record<string, unknown> = {}) {
   return { input, proposalId, reference };
 }
 
+/** consulted(), then the DPO's turn: the advice link mailed to the DPO. */
+async function askedForAdvice(tag: string) {
+  const opened = await consulted(tag);
+  await client.waitForStatus(opened.proposalId, ['awaiting-dpo-advice']);
+  const dpoEmail = opened.input.dpo?.email as string;
+  return { ...opened, dpoEmail, link: await client.waitForAdviceLink(dpoEmail, opened.reference) };
+}
+
 describe('the DPO advice stage', () => {
   it('asks the DPO first, shows the advice to the approver, and records it as accepted', async () => {
-    const { input, proposalId, reference } = await consulted('dpo-accept');
-    await client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
-    const dpoEmail = input.dpo?.email as string;
-    const link = await client.waitForAdviceLink(dpoEmail, reference);
+    const { input, proposalId, reference, link } = await askedForAdvice('dpo-accept');
     // Nobody asked the approver yet.
     await expect(client.reviewLink(input.approver.email, reference)).rejects.toThrow();
 
@@ -106,9 +111,7 @@ describe('the DPO advice stage', () => {
   });
 
   it('refuses a decision against the advice until it is marked overruled with reasons, then records both', async () => {
-    const { input, proposalId, reference } = await consulted('dpo-overrule');
-    const dpoEmail = input.dpo?.email as string;
-    const link = await client.waitForAdviceLink(dpoEmail, reference);
+    const { input, proposalId, reference, link } = await askedForAdvice('dpo-overrule');
     const advice = 'The need shown does not justify a fixed camera on this road; do not proceed.';
     expect((await client.postSignedForm(link, { recommendation: 'do-not-proceed', advice })).status).toBe(
       200,
@@ -194,10 +197,7 @@ describe('ICO prior consultation (DPA 2018 s.65)', () => {
 
 describe('a proposal withdrawn while the DPO is asked (issue 20)', () => {
   it('tells the DPO by mail, and the advice link answers 410 saying it was withdrawn and why', async () => {
-    const { input, proposalId, reference } = await consulted('dpo-withdrawn');
-    await client.waitForStatus(proposalId, ['awaiting-dpo-advice']);
-    const dpoEmail = input.dpo?.email as string;
-    const link = await client.waitForAdviceLink(dpoEmail, reference);
+    const { proposalId, reference, dpoEmail, link } = await askedForAdvice('dpo-withdrawn');
     const reason = 'The force has paused all new ANPR sites pending a national review.';
     const withdrawn = await client.api<{ notified: number }>(
       'manager',
