@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { ensureTable, startDynamoDb } from '../../local/dynamodb.js';
 import type { RunningService } from '../../local/service.js';
+import { oneAttemptAt } from '../support/local-sdk-client.js';
 
 const TableName = DEFAULTS.tableName;
 let dataDir: string;
@@ -27,12 +28,7 @@ let documents: DynamoDBDocumentClient;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'dpia-transact-'));
   service = await startDynamoDb({ host: '127.0.0.1', port: 0, dataDir });
-  const dynamo = new DynamoDBClient({
-    endpoint: service.url,
-    region: 'eu-west-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  const dynamo = new DynamoDBClient(oneAttemptAt(service.url));
   await ensureTable(dynamo, TableName);
   documents = DynamoDBDocumentClient.from(dynamo);
 });

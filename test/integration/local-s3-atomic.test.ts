@@ -9,6 +9,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localS3ClientConfig, startS3 } from '../../local/s3.js';
 import type { RunningService } from '../../local/service.js';
+import { localAt } from '../support/local-sdk-client.js';
 
 const BUCKET = 'evidence';
 let dir: string;
@@ -18,12 +19,7 @@ let client: S3Client;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dpia-s3-atomic-'));
   s3 = await startS3({ host: '127.0.0.1', port: 0, dataDir: dir, buckets: [BUCKET] });
-  client = new S3Client({
-    ...localS3ClientConfig(),
-    endpoint: s3.url,
-    region: 'eu-west-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  client = new S3Client({ ...localS3ClientConfig(), ...localAt(s3.url) });
 });
 afterAll(async () => {
   client?.destroy();

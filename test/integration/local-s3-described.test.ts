@@ -18,6 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localS3ClientConfig, startS3 } from '../../local/s3.js';
 import type { RunningService } from '../../local/service.js';
+import { localAt } from '../support/local-sdk-client.js';
 
 const Bucket = 'evidence';
 let dir: string;
@@ -27,12 +28,7 @@ let client: S3Client;
 async function start(): Promise<void> {
   s3 = await startS3({ host: '127.0.0.1', port: 0, dataDir: dir, buckets: [Bucket] });
   client?.destroy();
-  client = new S3Client({
-    ...localS3ClientConfig(),
-    endpoint: s3.url,
-    region: 'eu-west-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  client = new S3Client({ ...localS3ClientConfig(), ...localAt(s3.url) });
 }
 
 beforeAll(async () => {

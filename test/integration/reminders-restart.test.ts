@@ -9,6 +9,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalStackClient } from '../../local/client.js';
 import { resolveLocalConfig } from '../../local/config.js';
+import { localAt } from '../support/local-sdk-client.js';
 import { freeStackPorts, portVariables } from '../support/ports.js';
 import { reminderExecution, remindersTo } from '../support/reminders.js';
 import { proposalInput } from '../support/stack.js';
@@ -19,12 +20,7 @@ let child: ChildProcess | undefined;
 
 const ports = await freeStackPorts();
 const client = new LocalStackClient(resolveLocalConfig({}, { dataDir, ports }));
-const sfn = new SFNClient({
-  region: 'eu-west-2',
-  endpoint: `http://127.0.0.1:${ports.sfn}`,
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  maxAttempts: 2,
-});
+const sfn = new SFNClient({ ...localAt(`http://127.0.0.1:${ports.sfn}`), maxAttempts: 2 });
 const startStack = () =>
   startStackProcess({
     ...portVariables(ports),

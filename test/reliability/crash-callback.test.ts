@@ -18,6 +18,7 @@ import type { RunningService } from '../../local/service.js';
 import { StepFunctionsEngine } from '../../local/stepfunctions/engine.js';
 import { startStepFunctions } from '../../local/stepfunctions/server.js';
 import { substituteDefinition } from '../../local/stepfunctions/substitutions.js';
+import { oneAttemptAt } from '../support/local-sdk-client.js';
 import { until } from '../support/until.js';
 
 const region = 'eu-west-2';
@@ -43,12 +44,7 @@ async function startService(cutOff: boolean): Promise<SFNClient> {
   const engine = new StepFunctionsEngine({ dataDir, region, account, lambda });
   engine.start();
   service = await startStepFunctions({ host: '127.0.0.1', port: 0, engine });
-  return new SFNClient({
-    region,
-    endpoint: service.url,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  return new SFNClient(oneAttemptAt(service.url, region));
 }
 
 afterAll(async () => {

@@ -17,6 +17,7 @@ import { DEFAULTS } from '../../functions/shared/config.js';
 import { consulteeKey } from '../../functions/shared/keys.js';
 import { LocalStackClient, type SentMail } from '../../local/client.js';
 import { resolveLocalConfig } from '../../local/config.js';
+import { localAt } from '../support/local-sdk-client.js';
 import { freeStackPorts, portVariables } from '../support/ports.js';
 import { proposalInput } from '../support/stack.js';
 import { killHard, startStackProcess } from '../support/stack-process.js';
@@ -52,15 +53,10 @@ const PLAN = SOAK ? LONG : QUICK;
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-crash-'));
 const ports = await freeStackPorts();
 const client = new LocalStackClient(resolveLocalConfig({}, { dataDir, ports }));
-const aws = {
-  region: 'eu-west-2',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  maxAttempts: 2,
-};
-const sfn = new SFNClient({ ...aws, endpoint: `http://127.0.0.1:${ports.sfn}` });
-const table = DynamoDBDocumentClient.from(
-  new DynamoDBClient({ ...aws, endpoint: `http://127.0.0.1:${ports.dynamodb}` }),
-);
+/** A client of the stack's service on `port`, trying each call twice. */
+const aws = (port: number) => ({ ...localAt(`http://127.0.0.1:${port}`), maxAttempts: 2 });
+const sfn = new SFNClient(aws(ports.sfn));
+const table = DynamoDBDocumentClient.from(new DynamoDBClient(aws(ports.dynamodb)));
 let child: ChildProcess | undefined;
 let restarts = 0;
 

@@ -10,6 +10,7 @@ import { GetSendQuotaCommand, SESClient, SendEmailCommand } from '@aws-sdk/clien
 import type { Email } from 'aws-ses-v2-local/dist/store.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSes, watchSentMail } from '../../local/ses.js';
+import { localAt } from '../support/local-sdk-client.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'dpia-ses-disk-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -17,12 +18,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const packageStore = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as {
   getStoreReadonly(): { emails: Email[] };
 };
-const sdk = (url: string) =>
-  new SESClient({
-    endpoint: url,
-    region: 'eu-west-2',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+const sdk = (url: string) => new SESClient(localAt(url));
 const mail = (to: string) =>
   new SendEmailCommand({
     Source: 'dpia@camera-dpia.test',
