@@ -1,7 +1,5 @@
 // `npm start` as a user runs it, killed with SIGKILL mid-flight and started again: nothing is lost.
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -13,35 +11,27 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
-import { freeStackPorts, portVariables } from '../support/ports.js';
-import { killHard, startStackProcess } from '../support/stack-process.js';
+import { localAt } from '../support/local-sdk-client.js';
+import { killableStack } from '../support/stack-process.js';
 import { until as waitUntil } from '../support/until.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const dataDir = mkdtempSync(join(tmpdir(), 'dpia-restart-'));
-const recordTo = join(dataDir, 'events.jsonl');
-let child: ChildProcess | undefined;
-
-const ports = await freeStackPorts();
+const stack = await killableStack('restart', {
+  DPIA_EXTRA_FUNCTIONS: 'record-event=test/fixtures/functions/record-event.handler.ts',
+});
+const { ports } = stack;
+const recordTo = join(stack.dataDir, 'events.jsonl');
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
-const startStack = () =>
-  startStackProcess({
-    ...portVariables(ports),
-    DPIA_DATA_DIR: dataDir,
-    DPIA_EXTRA_FUNCTIONS: 'record-event=test/fixtures/functions/record-event.handler.ts',
-  });
-
 function clients() {
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const common = { region: 'eu-west-2', credentials, maxAttempts: 2 };
+  const at = (port: number) => ({ ...localAt(url(port)), maxAttempts: 2 });
   return {
-    dynamo: new DynamoDBClient({ ...common, endpoint: url(ports.dynamodb) }),
-    s3: new S3Client({ ...common, endpoint: url(ports.s3), forcePathStyle: true }),
-    ses: new SESClient({ ...common, endpoint: url(ports.ses) }),
-    sfn: new SFNClient({ ...common, endpoint: url(ports.sfn) }),
+    dynamo: new DynamoDBClient(at(ports.dynamodb)),
+    s3: new S3Client({ ...at(ports.s3), forcePathStyle: true }),
+    ses: new SESClient(at(ports.ses)),
+    sfn: new SFNClient(at(ports.sfn)),
   };
 }
 
@@ -61,14 +51,9 @@ const tokens = (): string[] =>
         })
     : [];
 
-afterAll(async () => {
-  if (child && child.exitCode === null) await killHard(child);
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
 describe('the local stack survives kill -9', () => {
   it('keeps items, objects, sent mail and a waiting execution, which then completes', async () => {
-    child = await startStack();
+    await stack.start();
     let { dynamo, s3, ses, sfn } = clients();
 
     await dynamo.send(
@@ -104,8 +89,7 @@ describe('the local stack survives kill -9', () => {
     );
     const [token] = await until(() => (tokens().length > 0 ? tokens() : undefined));
 
-    await killHard(child);
-    child = await startStack();
+    await stack.crash();
     ({ dynamo, s3, ses, sfn } = clients());
 
     const item = await dynamo.send(

@@ -1,42 +1,24 @@
 // Reminders across kill -9 of `npm start` (modelled on local-stack-restart.test.ts): a reminder
 // waiting when the stack dies goes out after the restart, and a stack killed as its reminders go
 // out sends none of them twice when it comes back.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LocalStackClient } from '../../local/client.js';
 import { resolveLocalConfig } from '../../local/config.js';
 import { localAt } from '../support/local-sdk-client.js';
-import { freeStackPorts, portVariables } from '../support/ports.js';
 import { reminderExecution, remindersTo } from '../support/reminders.js';
 import { proposalInput } from '../support/stack.js';
-import { killHard, startStackProcess } from '../support/stack-process.js';
+import { killableStack } from '../support/stack-process.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'dpia-reminder-restart-'));
-let child: ChildProcess | undefined;
-
-const ports = await freeStackPorts();
+const stack = await killableStack('reminder-restart', { DPIA_LOG_LEVEL: 'warn' });
+const { dataDir, ports } = stack;
 const client = new LocalStackClient(resolveLocalConfig({}, { dataDir, ports }));
 const sfn = new SFNClient({ ...localAt(`http://127.0.0.1:${ports.sfn}`), maxAttempts: 2 });
-const startStack = () =>
-  startStackProcess({
-    ...portVariables(ports),
-    DPIA_DATA_DIR: dataDir,
-    DPIA_LOG_LEVEL: 'warn',
-  });
 const REMINDER_MACHINE = 'arn:aws:states:eu-west-2:000000000000:stateMachine:camera-dpia-reminder';
-
-afterAll(async () => {
-  if (child && child.exitCode === null) await killHard(child);
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 describe('reminders survive kill -9 of the local stack', () => {
   it('sends a reminder that was waiting at the crash, and none twice when killed as it goes out', async () => {
-    child = await startStack();
+    await stack.start();
     const deadlineSeconds = 3600;
     // Due 10 s after opening: time to answer, and to kill the stack while the reminder waits.
     const input = {
@@ -64,8 +46,7 @@ describe('reminders survive kill -9 of the local stack', () => {
     expect(waiting.status).toBe('RUNNING');
 
     // 1. Killed while the reminder waits: after the restart it still goes out.
-    await killHard(child);
-    child = await startStack();
+    await stack.crash();
     await client.waitFor(
       'a reminder after the restart',
       async () =>
@@ -76,8 +57,7 @@ describe('reminders survive kill -9 of the local stack', () => {
     );
 
     // 2. Killed as the reminders go out (or just after): the resumed execution sends none again.
-    await killHard(child);
-    child = await startStack();
+    await stack.crash();
     const done = await client.waitFor(
       'the reminder execution to finish',
       async () => {

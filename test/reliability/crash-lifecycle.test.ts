@@ -4,23 +4,18 @@
 // the same data, and the lifecycle finished. The test kills when the public surfaces show the
 // point reached (the SES store, SMTP's answers, the proposal's status): no hook in the handlers.
 // Quick form (npm test): two points. Long form (DPIA_SOAK=1): 20 points over two lifecycles.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAIL_CONCURRENCY } from '../../functions/consultation/send.js';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { consulteeKey } from '../../functions/shared/keys.js';
 import { LocalStackClient, type SentMail } from '../../local/client.js';
 import { resolveLocalConfig } from '../../local/config.js';
 import { localAt } from '../support/local-sdk-client.js';
-import { freeStackPorts, portVariables } from '../support/ports.js';
 import { proposalInput } from '../support/stack.js';
-import { killHard, startStackProcess } from '../support/stack-process.js';
+import { killableStack } from '../support/stack-process.js';
 import { reportSoak, SOAK } from './summary.js';
 
 /** The issue's 20 in the long form; the quick form's two points need fewer. */
@@ -50,35 +45,23 @@ const longForm = (letters: number[], accepted: number[]): Point[] => [
 const LONG: Point[][] = [longForm([1, 10, 19], [3, 13]), longForm([5, 12, 16], [8, 18])];
 const PLAN = SOAK ? LONG : QUICK;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'dpia-crash-'));
-const ports = await freeStackPorts();
+const stack = await killableStack('crash', {
+  DPIA_LOG_LEVEL: 'warn',
+  DPIA_SES_MAX_SEND_RATE: String(SES_RATE),
+  DPIA_SEND_CLAIM_SECONDS: String(CLAIM_SECONDS),
+});
+const { dataDir, ports } = stack;
 const client = new LocalStackClient(resolveLocalConfig({}, { dataDir, ports }));
 /** A client of the stack's service on `port`, trying each call twice. */
 const aws = (port: number) => ({ ...localAt(`http://127.0.0.1:${port}`), maxAttempts: 2 });
 const sfn = new SFNClient(aws(ports.sfn));
 const table = DynamoDBDocumentClient.from(new DynamoDBClient(aws(ports.dynamodb)));
-let child: ChildProcess | undefined;
 let restarts = 0;
 
-const startStack = () =>
-  startStackProcess({
-    ...portVariables(ports),
-    DPIA_DATA_DIR: dataDir,
-    DPIA_LOG_LEVEL: 'warn',
-    DPIA_SES_MAX_SEND_RATE: String(SES_RATE),
-    DPIA_SEND_CLAIM_SECONDS: String(CLAIM_SECONDS),
-  });
-
 async function crash(): Promise<void> {
-  if (child) await killHard(child);
-  child = await startStack();
+  await stack.crash();
   restarts += 1;
 }
-
-afterAll(async () => {
-  if (child && child.exitCode === null) await killHard(child);
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 /** The proposal's consultation letters, from the SES store (restarts included). */
 async function letters(reference: string): Promise<SentMail[]> {
@@ -281,7 +264,7 @@ async function lifecycle(tag: string, points: Point[]): Promise<Counts> {
 
 describe('kill -9 of the local stack during a lifecycle', () => {
   it(`finishes every lifecycle, nothing lost or counted twice (${PLAN.flat().length} kill points)`, async () => {
-    child = await startStack();
+    await stack.start();
     const totals = { mailed: 0, duplicates: 0, accepted: 0 };
     for (const [i, points] of PLAN.entries()) {
       const counts = await lifecycle(`crash${i}`, points);

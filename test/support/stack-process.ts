@@ -1,6 +1,11 @@
 // `npm start` as a user runs it, in a child process the kill -9 tests can kill and start again on
 // the same data directory and ports.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { freeStackPorts, portVariables } from './ports.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -42,4 +47,31 @@ export function killHard(proc: ChildProcess): Promise<void> {
     proc.on('exit', () => resolve());
     proc.kill('SIGKILL');
   });
+}
+
+/**
+ * A test file's own `npm start`: free ports, a new data directory and these variables. `start`
+ * starts it; `crash` kills it with SIGKILL and starts it again on the same directory and ports.
+ * After the file's tests it is killed and its directory removed.
+ */
+export async function killableStack(name: string, env: Record<string, string> = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), `dpia-${name}-`));
+  const ports = await freeStackPorts();
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = await startStackProcess({ ...portVariables(ports), DPIA_DATA_DIR: dataDir, ...env });
+  };
+  afterAll(async () => {
+    if (child && child.exitCode === null) await killHard(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return {
+    dataDir,
+    ports,
+    start,
+    async crash() {
+      if (child) await killHard(child);
+      await start();
+    },
+  };
 }
