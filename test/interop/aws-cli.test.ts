@@ -11,7 +11,8 @@ const run = promisify(execFile);
 let t: TestStack;
 let proposalId: string;
 
-async function aws(service: 'dynamodb' | 's3' | 'ses' | 'sfn', args: string[]): Promise<string> {
+/** `aws ...args` against the local stack's `service`, printing JSON; what it printed. */
+async function aws(service: 'dynamodb' | 's3' | 'ses' | 'sfn', ...args: string[]): Promise<string> {
   const env = {
     ...process.env,
     AWS_ACCESS_KEY_ID: 'local',
@@ -37,6 +38,10 @@ async function aws(service: 'dynamodb' | 's3' | 'ses' | 'sfn', args: string[]): 
   }
 }
 
+/** As aws(), its output parsed. */
+const awsJson = async <T>(service: 'dynamodb' | 's3' | 'ses' | 'sfn', ...args: string[]): Promise<T> =>
+  JSON.parse(await aws(service, ...args)) as T;
+
 beforeAll(async () => {
   t = await startTestStack();
   const created = await t.client.api<{ proposalId: string }>(
@@ -56,84 +61,74 @@ afterAll(async () => {
 
 describe('the AWS CLI against the local stack', () => {
   it('lists and describes the table, and reads the proposal item', async () => {
-    expect(JSON.parse(await aws('dynamodb', ['dynamodb', 'list-tables'])).TableNames).toEqual([
+    expect(
+      (await awsJson<{ TableNames: string[] }>('dynamodb', 'dynamodb', 'list-tables')).TableNames,
+    ).toEqual([DEFAULTS.tableName]);
+    const table = await awsJson<{ Table: { TableStatus: string } }>(
+      'dynamodb',
+      'dynamodb',
+      'describe-table',
+      '--table-name',
       DEFAULTS.tableName,
-    ]);
-    const table = JSON.parse(
-      await aws('dynamodb', ['dynamodb', 'describe-table', '--table-name', DEFAULTS.tableName]),
     );
     expect(table.Table.TableStatus).toBe('ACTIVE');
-    const item = JSON.parse(
-      await aws('dynamodb', [
-        'dynamodb',
-        'get-item',
-        '--table-name',
-        DEFAULTS.tableName,
-        '--key',
-        JSON.stringify({ PK: { S: `PROPOSAL#${proposalId}` }, SK: { S: 'META' } }),
-      ]),
+    const key = { PK: { S: `PROPOSAL#${proposalId}` }, SK: { S: 'META' } };
+    const item = await awsJson<{ Item: { status: { S: string } } }>(
+      'dynamodb',
+      'dynamodb',
+      'get-item',
+      '--table-name',
+      DEFAULTS.tableName,
+      '--key',
+      JSON.stringify(key),
     );
     expect(item.Item.status.S).toBe('consulting');
   });
 
   it('lists the buckets and writes and reads an object', async () => {
-    const listing = await aws('s3', ['s3', 'ls']);
+    const listing = await aws('s3', 's3', 'ls');
     for (const bucket of [DEFAULTS.rawMailBucket, DEFAULTS.evidenceBucket]) expect(listing).toContain(bucket);
-    await aws('s3', ['s3api', 'put-object', '--bucket', DEFAULTS.evidenceBucket, '--key', 'interop/x.txt']);
-    const head = JSON.parse(
-      await aws('s3', [
-        's3api',
-        'head-object',
-        '--bucket',
-        DEFAULTS.evidenceBucket,
-        '--key',
-        'interop/x.txt',
-      ]),
-    );
+    const object = ['--bucket', DEFAULTS.evidenceBucket, '--key', 'interop/x.txt'];
+    await aws('s3', 's3api', 'put-object', ...object);
+    const head = await awsJson<{ ContentLength: number }>('s3', 's3api', 'head-object', ...object);
     expect(head.ContentLength).toBe(0);
   });
 
   it('lists, describes and reads the history of the proposal execution', async () => {
-    const machines = JSON.parse(await aws('sfn', ['stepfunctions', 'list-state-machines'])).stateMachines as {
-      name: string;
-      stateMachineArn: string;
-    }[];
-    const machine = machines.find((m) => m.name === DEFAULTS.stateMachineName);
+    const { stateMachines } = await awsJson<{ stateMachines: { name: string; stateMachineArn: string }[] }>(
+      'sfn',
+      'stepfunctions',
+      'list-state-machines',
+    );
+    const machine = stateMachines.find((m) => m.name === DEFAULTS.stateMachineName);
     expect(machine).toBeDefined();
-    const executions = JSON.parse(
-      await aws('sfn', [
-        'stepfunctions',
-        'list-executions',
-        '--state-machine-arn',
-        machine?.stateMachineArn ?? '',
-      ]),
-    ).executions as { name: string; executionArn: string; status: string }[];
+    const { executions } = await awsJson<{
+      executions: { name: string; executionArn: string; status: string }[];
+    }>('sfn', 'stepfunctions', 'list-executions', '--state-machine-arn', machine?.stateMachineArn ?? '');
     const execution = executions.find((e) => e.name === proposalId);
     expect(execution?.status).toBe('RUNNING');
-    const history = JSON.parse(
-      await aws('sfn', [
-        'stepfunctions',
-        'get-execution-history',
-        '--execution-arn',
-        execution?.executionArn ?? '',
-      ]),
-    ).events as { type: string }[];
+    const { events: history } = await awsJson<{ events: { type: string }[] }>(
+      'sfn',
+      'stepfunctions',
+      'get-execution-history',
+      '--execution-arn',
+      execution?.executionArn ?? '',
+    );
     expect(history[0]?.type).toBe('ExecutionStarted');
     expect(history.map((e) => e.type)).toContain('TaskScheduled');
   });
 
   it('sends a mail through the SES API, which the sent-mail store then shows', async () => {
-    const out = JSON.parse(
-      await aws('ses', [
-        'ses',
-        'send-email',
-        '--from',
-        DEFAULTS.senderAddress,
-        '--destination',
-        'ToAddresses=interop@police.example',
-        '--message',
-        'Subject={Data=interop check},Body={Text={Data=hello}}',
-      ]),
+    const out = await awsJson<{ MessageId: string }>(
+      'ses',
+      'ses',
+      'send-email',
+      '--from',
+      DEFAULTS.senderAddress,
+      '--destination',
+      'ToAddresses=interop@police.example',
+      '--message',
+      'Subject={Data=interop check},Body={Text={Data=hello}}',
     );
     expect(out.MessageId).toEqual(expect.any(String));
     const mail = await t.client.sentMail();
