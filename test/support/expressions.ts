@@ -1,7 +1,7 @@
 // DynamoDB expressions evaluated in memory, for the unit tests' stand-in tables: conditions
-// (comparisons, attribute_exists/not_exists/type, begins_with, AND/OR/NOT, nested paths) and SET
-// and REMOVE updates (values, paths, if_not_exists, + and -), so the tests exercise the real
-// conditional logic of the handlers rather than canned answers.
+// (comparisons, attribute_exists/not_exists/type, begins_with, AND/OR/NOT, nested paths) and SET,
+// REMOVE and ADD updates (values, paths, if_not_exists, + and -, ADD of a number), so the tests
+// exercise the real conditional logic of the handlers rather than canned answers.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -180,24 +180,25 @@ export function conditionHolds(
 }
 
 /** An update expression's SET assignments and REMOVE paths, in the order written. */
-function clauses(expression: string): { set: string[]; remove: string[] } {
-  const set: string[] = [];
-  const remove: string[] = [];
-  for (const [, verb, body] of expression.matchAll(/\b(SET|REMOVE)\s+([\s\S]*?)(?=\s+(?:SET|REMOVE)\s|$)/g)) {
-    (verb === 'SET' ? set : remove).push(...splitTopLevel(body as string));
+function clauses(expression: string): { set: string[]; remove: string[]; add: string[] } {
+  const found: Record<string, string[]> = { SET: [], REMOVE: [], ADD: [] };
+  for (const [, verb, body] of expression.matchAll(
+    /\b(SET|REMOVE|ADD)\s+([\s\S]*?)(?=\s+(?:SET|REMOVE|ADD)\s|$)/g,
+  )) {
+    found[verb as string]?.push(...splitTopLevel(body as string));
   }
-  return { set, remove };
+  return { set: found.SET ?? [], remove: found.REMOVE ?? [], add: found.ADD ?? [] };
 }
 
 /**
- * The item after the update's SET and REMOVE (every value read from the item as it was, as
+ * The item after the update's SET, REMOVE and ADD (every value read from the item as it was, as
  * DynamoDB does).
  */
 export function applyUpdate(current: Item | undefined, input: UpdateCommandInput): Item {
   const next = structuredClone(current ?? { ...input.Key });
   const names = input.ExpressionAttributeNames ?? {};
   const values = (input.ExpressionAttributeValues ?? {}) as Item;
-  const { set, remove } = clauses(input.UpdateExpression ?? '');
+  const { set, remove, add } = clauses(input.UpdateExpression ?? '');
   const assignments = set.map((assignment) => {
     const [path, value] = assignment.split(/\s*=\s*(.*)/s) as [string, string];
     return { path, value: updateValue(value, current, names, values) };
@@ -224,6 +225,18 @@ export function applyUpdate(current: Item | undefined, input: UpdateCommandInput
     const last = parts.pop() as string;
     const target = parts.reduce<Item | undefined>((item, part) => item?.[part] as Item | undefined, next);
     if (target && typeof target === 'object') delete target[last];
+  }
+  // ADD of a number to a top-level attribute, which starts at 0 when the item has none (the
+  // counters); ADD to a set is not emulated.
+  for (const addition of add) {
+    const [path, value] = addition.trim().split(/\s+/) as [string, string];
+    const name = names[path] ?? path;
+    const amount = values[value];
+    const before = current?.[name] ?? 0;
+    if (typeof amount !== 'number' || typeof before !== 'number') {
+      throw new Error(`only ADD of a number to a number is emulated here: ${addition}`);
+    }
+    next[name] = before + amount;
   }
   return next;
 }

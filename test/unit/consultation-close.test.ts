@@ -1,10 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/close.handler.js';
 import { approvalTimeoutSecondsFromEnv, closeConsultation } from '../../functions/consultation/close.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
-import { conditionFailed } from '../support/expressions.js';
+import type { Item } from '../support/expressions.js';
+import { MemoryTable } from '../support/memory-table.js';
 import { openConsultation } from '../support/records.js';
 import { unitEnv } from '../support/unit-env.js';
 
@@ -13,8 +14,6 @@ const ddb = mockDocumentClient();
 const PROPOSAL_ID = 'p-456';
 const DEADLINE = '2026-12-15T17:00:00.000Z';
 const DAY = 24 * 60 * 60;
-
-type Item = Record<string, unknown>;
 
 function consultee(email: string, status: string, stance: string | null): Item {
   return {
@@ -35,86 +34,38 @@ function consultee(email: string, status: string, stance: string | null): Item {
   };
 }
 
-/** The proposal item and its partition, with the conditional status change the store performs. */
-class FakeTable {
-  proposal: Item;
-  events: Item[] = [];
-  partition: Item[];
-
-  constructor(status: string, consultees: Item[], closedAt: string | null = null) {
-    this.proposal = {
-      PK: `PROPOSAL#${PROPOSAL_ID}`,
-      SK: 'META',
-      proposalId: PROPOSAL_ID,
-      reference: 'DPIA-2026-0002',
-      status,
-      input: { responseDeadline: DEADLINE },
-      consultation: openConsultation(DEADLINE, { closedAt }),
-      collectTaskToken: 'task-token-secret',
-    };
-    this.partition = consultees;
-  }
-
-  /** The dashboard's counter markers and month items (functions/stats/), kept apart. */
-  statsMarkers = new Map<string, Item>();
-  statsUpdates: UpdateCommand['input'][] = [];
-
-  install() {
-    ddb
-      .on(GetCommand)
-      .callsFake(async (input: { Key: Item }) =>
-        String(input.Key.SK).startsWith('STATS#')
-          ? { Item: this.statsMarkers.get(String(input.Key.SK)) }
-          : { Item: structuredClone(this.proposal) },
-      );
-    ddb
-      .on(QueryCommand)
-      .callsFake(async () => ({ Items: structuredClone([this.proposal, ...this.partition]) }));
-    ddb.on(PutCommand).callsFake(async (input: { Item: Item }) => {
-      if (input.Item.type === 'stats-marker') {
-        if (this.statsMarkers.has(String(input.Item.SK))) {
-          throw conditionFailed();
-        }
-        this.statsMarkers.set(String(input.Item.SK), structuredClone(input.Item));
-        return {};
-      }
-      this.events.push(structuredClone(input.Item));
-      return {};
-    });
-    ddb.on(UpdateCommand).callsFake(async (input) => {
-      if (input.Key?.PK === 'STATS') {
-        this.statsUpdates.push(structuredClone(input));
-        return {};
-      }
-      const values = input.ExpressionAttributeValues ?? {};
-      const names = input.ExpressionAttributeNames ?? {};
-      if (input.ConditionExpression?.includes('#status IN')) {
-        const from = Object.entries(values)
-          .filter(([k]) => k.startsWith(':from'))
-          .map(([, v]) => v);
-        if (!from.includes(this.proposal.status)) {
-          throw conditionFailed();
-        }
-      }
-      for (const assignment of (input.UpdateExpression ?? '').replace(/^SET /, '').split(', ')) {
-        const [path, value] = assignment.split(' = ') as [string, string];
-        // A nested path such as #c.#mailed sets a field inside a map attribute.
-        const parts = path.split('.').map((part) => names[part] ?? part);
-        const last = parts.pop() as string;
-        let target = this.proposal as Record<string, unknown>;
-        for (const part of parts) {
-          target[part] ??= {};
-          target = target[part] as Record<string, unknown>;
-        }
-        target[last] = structuredClone(values[value]);
-      }
-      return {};
-    });
-  }
-
-  get consultation() {
-    return this.proposal.consultation as Record<string, unknown>;
-  }
+/**
+ * The proposal and its partition (consultees, replies) in the table in memory, which evaluates the
+ * store's conditions and updates as DynamoDB would; what a test reads of it afterwards.
+ */
+function consulting(status: string, partition: Item[], closedAt: string | null = null) {
+  const table = new MemoryTable().install(ddb);
+  const key = { PK: `PROPOSAL#${PROPOSAL_ID}`, SK: 'META' };
+  table.put({
+    ...key,
+    type: 'proposal',
+    proposalId: PROPOSAL_ID,
+    reference: 'DPIA-2026-0002',
+    status,
+    input: { responseDeadline: DEADLINE },
+    consultation: openConsultation(DEADLINE, { closedAt }),
+    collectTaskToken: 'task-token-secret',
+  });
+  for (const item of partition) table.put(item);
+  return {
+    get proposal() {
+      return table.get(key) as Item;
+    },
+    get consultation() {
+      return this.proposal.consultation as Item;
+    },
+    /** The proposal's timeline. */
+    get events() {
+      return table.ofPrefix('EVENT#');
+    },
+    /** The dashboard's figures for a month (functions/stats/). */
+    month: (month: string) => table.get({ PK: 'STATS', SK: `MONTH#${month}` }),
+  };
 }
 
 unitEnv({}, { each: true });
@@ -130,13 +81,12 @@ afterEach(() => {
 describe('CloseConsultation', () => {
   it('closes at the deadline: clears the task token, stamps closedAt, tallies, awaits approval', async () => {
     vi.setSystemTime(Date.parse(DEADLINE) + 1_000);
-    const table = new FakeTable('consulting', [
+    const table = consulting('consulting', [
       consultee('a@x.example', 'responded', 'support'),
       consultee('b@x.example', 'responded', 'object'),
       consultee('c@x.example', 'mailed', null),
       { PK: `PROPOSAL#${PROPOSAL_ID}`, SK: 'REPLY#late-1', type: 'reply', kind: 'response', late: true },
     ]);
-    table.install();
 
     const result = await closeConsultation(PROPOSAL_ID);
 
@@ -159,11 +109,10 @@ describe('CloseConsultation', () => {
 
   it('says when it closed early, before the deadline', async () => {
     vi.setSystemTime(Date.parse('2026-12-02T12:00:00Z'));
-    const table = new FakeTable('consulting', [
+    const table = consulting('consulting', [
       consultee('a@x.example', 'responded', 'support'),
       consultee('b@x.example', 'responded', 'concerns'),
     ]);
-    table.install();
 
     await closeConsultation(PROPOSAL_ID);
 
@@ -174,8 +123,7 @@ describe('CloseConsultation', () => {
 
   it('keeps the first closing time and writes no second event on a retry', async () => {
     vi.setSystemTime(Date.parse(DEADLINE) + 5_000);
-    const table = new FakeTable('consulting', [consultee('a@x.example', 'mailed', null)]);
-    table.install();
+    const table = consulting('consulting', [consultee('a@x.example', 'mailed', null)]);
     await closeConsultation(PROPOSAL_ID);
     const firstClosedAt = table.consultation.closedAt;
 
@@ -186,19 +134,17 @@ describe('CloseConsultation', () => {
     expect(table.proposal.status).toBe('awaiting-approval');
     expect(table.events).toHaveLength(1);
     // The dashboard counts this consultation's close once, in the month it first closed.
-    expect(table.statsUpdates).toHaveLength(1);
-    expect(table.statsUpdates[0]?.Key).toEqual({ PK: 'STATS', SK: 'MONTH#2026-12' });
+    expect(table.month('2026-12')).toMatchObject({ consultationsClosed: 1 });
     expect(again.approvalTimeoutSeconds).toBe(14 * DAY);
   });
 
   it('keeps a closedAt that was already set', async () => {
     vi.setSystemTime(Date.parse(DEADLINE) + 5_000);
-    const table = new FakeTable(
+    const table = consulting(
       'consulting',
       [consultee('a@x.example', 'mailed', null)],
       '2026-12-10T08:00:00.000Z',
     );
-    table.install();
 
     await closeConsultation(PROPOSAL_ID);
 
@@ -207,8 +153,7 @@ describe('CloseConsultation', () => {
   });
 
   it.each(['withdrawn', 'failed', 'approved'])('changes nothing for a %s proposal', async (status) => {
-    const table = new FakeTable(status, [consultee('a@x.example', 'mailed', null)]);
-    table.install();
+    const table = consulting(status, [consultee('a@x.example', 'mailed', null)]);
 
     await closeConsultation(PROPOSAL_ID);
 
@@ -229,8 +174,7 @@ describe('CloseConsultation', () => {
 
   it('refuses a bad approval timeout before changing anything', async () => {
     vi.stubEnv('DPIA_APPROVAL_TIMEOUT_DAYS', 'two weeks');
-    const table = new FakeTable('consulting', [consultee('a@x.example', 'mailed', null)]);
-    table.install();
+    consulting('consulting', [consultee('a@x.example', 'mailed', null)]);
 
     await expect(closeConsultation(PROPOSAL_ID)).rejects.toThrow(/DPIA_APPROVAL_TIMEOUT_DAYS/);
     expect(ddb.calls()).toHaveLength(0);
@@ -240,7 +184,7 @@ describe('CloseConsultation', () => {
 
   it('runs from the state machine Parameters through the handler', async () => {
     vi.stubEnv('DPIA_APPROVAL_TIMEOUT_DAYS', '7');
-    new FakeTable('consulting', [consultee('a@x.example', 'responded', 'support')]).install();
+    consulting('consulting', [consultee('a@x.example', 'responded', 'support')]);
     await expect(handler({ proposalId: PROPOSAL_ID }, {} as Context)).resolves.toEqual({
       approvalTimeoutSeconds: 7 * DAY,
     });
