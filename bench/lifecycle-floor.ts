@@ -73,6 +73,7 @@ import {
   replyTokenKey,
   reviewKey,
 } from '../functions/shared/keys.js';
+import { referenceCounterUpdate } from '../functions/shared/store/proposals.js';
 import type { FloorClients, FloorSamples } from './floor-clients.js';
 import { appendFloorDecision, FLOOR_CHAIN, floorCount } from './lifecycle-floor-decision.js';
 import { limiter } from './support/drive.js';
@@ -215,16 +216,7 @@ async function floorProposal(
   };
 
   // POST /proposals
-  await dynamo.send(
-    new UpdateCommand({
-      TableName: TABLE,
-      Key: { PK: 'COUNTER#1900', SK: 'REFERENCE' },
-      UpdateExpression: 'ADD #n :one',
-      ExpressionAttributeNames: { '#n': 'n' },
-      ExpressionAttributeValues: { ':one': 1 },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
+  await dynamo.send(new UpdateCommand(referenceCounterUpdate(1900)));
   // Without the approval's conditions, which RecordDecision adds on condition that there are none.
   const { conditions, ...created } = s.proposal;
   await put({

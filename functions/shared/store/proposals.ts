@@ -176,17 +176,18 @@ export const stripKeys = <T>(item: Record<string, unknown>): T => {
   return rest as T;
 };
 
+/** The year's reference counter one up, answering the new number (the lifecycle floor issues it too). */
+export const referenceCounterUpdate = (year: number) => ({
+  TableName: tableName(),
+  Key: counterKey(year),
+  UpdateExpression: 'ADD #n :one',
+  ExpressionAttributeNames: { '#n': 'n' },
+  ExpressionAttributeValues: { ':one': 1 },
+  ReturnValues: 'UPDATED_NEW' as const,
+});
+
 export async function allocateReference(year: number): Promise<string> {
-  const out = await dynamo.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: counterKey(year),
-      UpdateExpression: 'ADD #n :one',
-      ExpressionAttributeNames: { '#n': 'n' },
-      ExpressionAttributeValues: { ':one': 1 },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
+  const out = await dynamo.send(new UpdateCommand(referenceCounterUpdate(year)));
   const n = Number(out.Attributes?.n);
   if (!Number.isSafeInteger(n) || n < 1)
     throw new Error(`The reference counter for ${year} returned ${String(n)}`);
