@@ -89,6 +89,9 @@ function parsePort(raw: string, name: string): number {
 export const serviceUrl = (config: LocalConfig, service: ServiceName): string =>
   `http://${config.host}:${config.ports[service]}`;
 
+/** The dummy credentials every client of the local stack signs with (no service checks them). */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
 /**
  * The environment the AWS SDK clients (in handlers, the CLI and the AWS CLI) need to reach the
  * local stack: only endpoints, a region and dummy credentials differ from AWS.
@@ -97,8 +100,8 @@ export function sdkEnvironment(config: LocalConfig): Record<string, string> {
   return {
     AWS_REGION: config.region,
     AWS_DEFAULT_REGION: config.region,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: serviceUrl(config, 'dynamodb'),
     AWS_ENDPOINT_URL_S3: serviceUrl(config, 's3'),
     AWS_ENDPOINT_URL_SES: serviceUrl(config, 'ses'),

@@ -12,6 +12,7 @@ import { ProposalInput } from '../../functions/shared/model/proposal.js';
 import { createTableInput } from '../../functions/shared/table.js';
 import { ukMonth } from '../../functions/shared/uk-dates.js';
 import { dayBucket } from '../../functions/stats/histogram.js';
+import { LOCAL_CREDENTIALS } from '../../local/config.js';
 import { proposalInput } from '../support/stack.js';
 
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: object) => {
@@ -39,8 +40,8 @@ beforeAll(async () => {
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_REGION: 'eu-west-2',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     DPIA_TABLE_NAME: TABLE,
     DPIA_LOG_LEVEL: 'silent',
   });

@@ -16,16 +16,16 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable, startDynamoDb } from '../../local/dynamodb.js';
 import type { RunningService } from '../../local/service.js';
+import { localAt } from '../support/local-sdk-client.js';
 
 const TableName = 'cache-test';
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 let dataDir: string;
 let service: RunningService | undefined;
 let documents: DynamoDBDocumentClient;
 
 async function start(): Promise<void> {
   service = await startDynamoDb({ host: '127.0.0.1', port: 0, dataDir });
-  const client = new DynamoDBClient({ endpoint: service.url, region: 'eu-west-2', credentials });
+  const client = new DynamoDBClient(localAt(service.url));
   await ensureTable(client, TableName);
   documents = DynamoDBDocumentClient.from(client);
 }

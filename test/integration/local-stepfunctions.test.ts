@@ -17,6 +17,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../local/config.js';
 import { createLambdaRuntime } from '../../local/lambda.js';
 import type { RunningService } from '../../local/service.js';
 import { StepFunctionsEngine } from '../../local/stepfunctions/engine.js';
@@ -55,8 +56,8 @@ function connect(url: string): SFNClient {
   process.env.AWS_ENDPOINT_URL_SFN = url;
   Object.assign(process.env, {
     AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
   });
   return new SFNClient({ maxAttempts: 1 });
 }

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
+import { LOCAL_CREDENTIALS } from '../../local/config.js';
 import { proposalInput, startTestStack, type TestStack } from '../support/stack.js';
 
 const run = promisify(execFile);
@@ -15,8 +16,8 @@ let proposalId: string;
 async function aws(service: 'dynamodb' | 's3' | 'ses' | 'sfn', ...args: string[]): Promise<string> {
   const env = {
     ...process.env,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_DEFAULT_REGION: t.stack.config.region,
     AWS_PAGER: '',
   };

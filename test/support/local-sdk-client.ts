@@ -1,10 +1,11 @@
 // Settings for an AWS SDK client of one local service, started on its own by a test.
+import { LOCAL_CREDENTIALS } from '../../local/config.js';
 
 /** The client reaches `endpoint` with the local stack's dummy credentials. */
 export const localAt = (endpoint: string, region = 'eu-west-2') => ({
   endpoint,
   region,
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  credentials: LOCAL_CREDENTIALS,
 });
 
 /**
