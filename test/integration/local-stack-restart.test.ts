@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../functions/shared/config.js';
-import { localAt } from '../support/local-sdk-client.js';
+import { serviceUrl } from '../../local/config.js';
 import { killableStack } from '../support/stack-process.js';
 import { until as waitUntil } from '../support/until.js';
 
@@ -21,17 +21,14 @@ const root = new URL('../..', import.meta.url).pathname;
 const stack = await killableStack('restart', {
   DPIA_EXTRA_FUNCTIONS: 'record-event=test/fixtures/functions/record-event.handler.ts',
 });
-const { ports } = stack;
-const recordTo = join(stack.dataDir, 'events.jsonl');
-const url = (port: number) => `http://127.0.0.1:${port}`;
+const recordTo = join(stack.config.dataDir, 'events.jsonl');
 
 function clients() {
-  const at = (port: number) => ({ ...localAt(url(port)), maxAttempts: 2 });
   return {
-    dynamo: new DynamoDBClient(at(ports.dynamodb)),
-    s3: new S3Client({ ...at(ports.s3), forcePathStyle: true }),
-    ses: new SESClient(at(ports.ses)),
-    sfn: new SFNClient(at(ports.sfn)),
+    dynamo: new DynamoDBClient(stack.sdk('dynamodb')),
+    s3: new S3Client({ ...stack.sdk('s3'), forcePathStyle: true }),
+    ses: new SESClient(stack.sdk('ses')),
+    sfn: new SFNClient(stack.sdk('sfn')),
   };
 }
 
@@ -98,7 +95,7 @@ describe('the local stack survives kill -9', () => {
     expect(item.Item?.v?.S).toBe('kept');
     const object = await s3.send(new GetObjectCommand({ Bucket: DEFAULTS.evidenceBucket, Key: 'k/1.txt' }));
     expect(await object.Body?.transformToString()).toBe('kept object');
-    const store = (await (await fetch(`${url(ports.ses)}/store`)).json()) as {
+    const store = (await (await fetch(`${serviceUrl(stack.config, 'ses')}/store`)).json()) as {
       emails: { messageId: string; subject: string }[];
     };
     expect(store.emails.find((m) => m.messageId === sent.MessageId)?.subject).toBe('Kept mail');

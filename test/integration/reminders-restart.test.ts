@@ -4,16 +4,13 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { LocalStackClient } from '../../local/client.js';
-import { resolveLocalConfig } from '../../local/config.js';
-import { localAt } from '../support/local-sdk-client.js';
 import { reminderExecution, remindersTo } from '../support/reminders.js';
 import { proposalInput } from '../support/stack.js';
 import { killableStack } from '../support/stack-process.js';
 
 const stack = await killableStack('reminder-restart', { DPIA_LOG_LEVEL: 'warn' });
-const { dataDir, ports } = stack;
-const client = new LocalStackClient(resolveLocalConfig({}, { dataDir, ports }));
-const sfn = new SFNClient({ ...localAt(`http://127.0.0.1:${ports.sfn}`), maxAttempts: 2 });
+const client = new LocalStackClient(stack.config);
+const sfn = new SFNClient(stack.sdk('sfn'));
 const REMINDER_MACHINE = 'arn:aws:states:eu-west-2:000000000000:stateMachine:camera-dpia-reminder';
 
 describe('reminders survive kill -9 of the local stack', () => {

@@ -12,8 +12,6 @@ import { MAIL_CONCURRENCY } from '../../functions/consultation/send.js';
 import { DEFAULTS } from '../../functions/shared/config.js';
 import { consulteeKey } from '../../functions/shared/keys.js';
 import { LocalStackClient, type SentMail } from '../../local/client.js';
-import { resolveLocalConfig } from '../../local/config.js';
-import { localAt } from '../support/local-sdk-client.js';
 import { proposalInput } from '../support/stack.js';
 import { killableStack } from '../support/stack-process.js';
 import { reportSoak, SOAK } from './summary.js';
@@ -50,12 +48,9 @@ const stack = await killableStack('crash', {
   DPIA_SES_MAX_SEND_RATE: String(SES_RATE),
   DPIA_SEND_CLAIM_SECONDS: String(CLAIM_SECONDS),
 });
-const { dataDir, ports } = stack;
-const client = new LocalStackClient(resolveLocalConfig({}, { dataDir, ports }));
-/** A client of the stack's service on `port`, trying each call twice. */
-const aws = (port: number) => ({ ...localAt(`http://127.0.0.1:${port}`), maxAttempts: 2 });
-const sfn = new SFNClient(aws(ports.sfn));
-const table = DynamoDBDocumentClient.from(new DynamoDBClient(aws(ports.dynamodb)));
+const client = new LocalStackClient(stack.config);
+const sfn = new SFNClient(stack.sdk('sfn'));
+const table = DynamoDBDocumentClient.from(new DynamoDBClient(stack.sdk('dynamodb')));
 let restarts = 0;
 
 async function crash(): Promise<void> {

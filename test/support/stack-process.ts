@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { resolveLocalConfig, type ServiceName, serviceUrl } from '../../local/config.js';
+import { localAt } from './local-sdk-client.js';
 import { freeStackPorts, portVariables } from './ports.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -41,8 +43,9 @@ export function startStackProcess(env: Record<string, string>): Promise<ChildPro
   });
 }
 
-/** SIGKILL, as a crash: no shutdown code runs. */
+/** SIGKILL, as a crash: no shutdown code runs. At once for a process that has already exited. */
 export function killHard(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     proc.on('exit', () => resolve());
     proc.kill('SIGKILL');
@@ -50,28 +53,33 @@ export function killHard(proc: ChildProcess): Promise<void> {
 }
 
 /**
- * A test file's own `npm start`: free ports, a new data directory and these variables. `start`
- * starts it; `crash` kills it with SIGKILL and starts it again on the same directory and ports.
- * After the file's tests it is killed and its directory removed.
+ * A test file's own `npm start`: free ports, a new data directory and these variables; `config` is
+ * the stack as its clients see it. `start` starts it; `crash` kills it with SIGKILL and starts it
+ * again on the same directory and ports. After the file's tests it is killed and its directory
+ * removed.
  */
 export async function killableStack(name: string, env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), `dpia-${name}-`));
-  const ports = await freeStackPorts();
+  const config = resolveLocalConfig({}, { dataDir, ports: await freeStackPorts() });
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = await startStackProcess({ ...portVariables(ports), DPIA_DATA_DIR: dataDir, ...env });
+    child = await startStackProcess({ ...portVariables(config.ports), DPIA_DATA_DIR: dataDir, ...env });
   };
   afterAll(async () => {
-    if (child && child.exitCode === null) await killHard(child);
+    if (child) await killHard(child);
     rmSync(dataDir, { recursive: true, force: true });
   });
   return {
-    dataDir,
-    ports,
+    config,
     start,
     async crash() {
       if (child) await killHard(child);
       await start();
     },
+    /** An SDK client's settings for one of its services: two attempts, as a call may meet a restart. */
+    sdk: (service: ServiceName) => ({
+      ...localAt(serviceUrl(config, service), config.region),
+      maxAttempts: 2,
+    }),
   };
 }
