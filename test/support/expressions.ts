@@ -179,15 +179,15 @@ export function conditionHolds(
   );
 }
 
-/** An update expression's SET assignments and REMOVE paths, in the order written. */
-function clauses(expression: string): { set: string[]; remove: string[]; add: string[] } {
-  const found: Record<string, string[]> = { SET: [], REMOVE: [], ADD: [] };
+/** An update expression's SET assignments, REMOVE paths and ADD actions, in the order written. */
+function clauses(expression: string): { SET: string[]; REMOVE: string[]; ADD: string[] } {
+  const found = { SET: [] as string[], REMOVE: [] as string[], ADD: [] as string[] };
   for (const [, verb, body] of expression.matchAll(
     /\b(SET|REMOVE|ADD)\s+([\s\S]*?)(?=\s+(?:SET|REMOVE|ADD)\s|$)/g,
   )) {
-    found[verb as string]?.push(...splitTopLevel(body as string));
+    found[verb as keyof typeof found].push(...splitTopLevel(body as string));
   }
-  return { set: found.SET ?? [], remove: found.REMOVE ?? [], add: found.ADD ?? [] };
+  return found;
 }
 
 /**
@@ -198,7 +198,7 @@ export function applyUpdate(current: Item | undefined, input: UpdateCommandInput
   const next = structuredClone(current ?? { ...input.Key });
   const names = input.ExpressionAttributeNames ?? {};
   const values = (input.ExpressionAttributeValues ?? {}) as Item;
-  const { set, remove, add } = clauses(input.UpdateExpression ?? '');
+  const { SET: set, REMOVE: remove, ADD: add } = clauses(input.UpdateExpression ?? '');
   const assignments = set.map((assignment) => {
     const [path, value] = assignment.split(/\s*=\s*(.*)/s) as [string, string];
     return { path, value: updateValue(value, current, names, values) };
@@ -227,14 +227,14 @@ export function applyUpdate(current: Item | undefined, input: UpdateCommandInput
     if (target && typeof target === 'object') delete target[last];
   }
   // ADD of a number to a top-level attribute, which starts at 0 when the item has none (the
-  // counters); ADD to a set is not emulated.
+  // counters); ADD to a set, or into a map, is not emulated and says so.
   for (const addition of add) {
     const [path, value] = addition.trim().split(/\s+/) as [string, string];
     const name = names[path] ?? path;
     const amount = values[value];
     const before = current?.[name] ?? 0;
-    if (typeof amount !== 'number' || typeof before !== 'number') {
-      throw new Error(`only ADD of a number to a number is emulated here: ${addition}`);
+    if (path.includes('.') || typeof amount !== 'number' || typeof before !== 'number') {
+      throw new Error(`only ADD of a number to a top-level number is emulated here: ${addition}`);
     }
     next[name] = before + amount;
   }
@@ -265,14 +265,19 @@ export function checkPlaceholders(input: {
   if (message) throw Object.assign(new Error(message), { name: 'ValidationException' });
 }
 
-/** What an UpdateItem returns for its ReturnValues: the whole item, or only the paths it set. */
+/** What an UpdateItem returns for its ReturnValues: the whole item, or only the paths it set or added to. */
 export function returnValues(next: Item, input: UpdateCommandInput): { Attributes?: Item } {
   if (input.ReturnValues === 'ALL_NEW') return { Attributes: structuredClone(next) };
   if (input.ReturnValues !== 'UPDATED_NEW') return {};
   const names = input.ExpressionAttributeNames ?? {};
   const attributes: Item = {};
-  for (const assignment of clauses(input.UpdateExpression ?? '').set) {
-    const parts = (assignment.split(/\s*=\s*/)[0] as string).split('.').map((part) => names[part] ?? part);
+  const { SET, ADD } = clauses(input.UpdateExpression ?? '');
+  const paths = [
+    ...SET.map((assignment) => assignment.split(/\s*=\s*/)[0] as string),
+    ...ADD.map((addition) => addition.trim().split(/\s+/)[0] as string),
+  ];
+  for (const path of paths) {
+    const parts = path.split('.').map((part) => names[part] ?? part);
     let source: unknown = next;
     let target = attributes;
     parts.forEach((part, i) => {

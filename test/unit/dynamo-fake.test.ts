@@ -58,6 +58,22 @@ describe('the unit fakes validate expressions as DynamoDB does', () => {
     );
     expect(next).toEqual({ pk: 'P#1', state: 'open', m: { b: 2 } });
   });
+
+  it('adds to a counter with ADD, from 0 on a new item, and answers UPDATED_NEW with it', () => {
+    const add = {
+      TableName: 't',
+      Key: { pk: 'COUNTER#1' },
+      UpdateExpression: 'SET #type = :type ADD #n :one',
+      ExpressionAttributeNames: { '#type': 'type', '#n': 'n' },
+      ExpressionAttributeValues: { ':type': 'counter', ':one': 1 },
+      ReturnValues: 'UPDATED_NEW' as const,
+    };
+    const first = updateItem(undefined, add);
+    expect(first.next).toEqual({ pk: 'COUNTER#1', type: 'counter', n: 1 });
+    const second = updateItem(first.next, add);
+    expect(second.next.n).toBe(2);
+    expect(second.output).toEqual({ Attributes: { type: 'counter', n: 2 } });
+  });
 });
 
 describe('every command a unit test sends to its mocked DynamoDB', () => {
