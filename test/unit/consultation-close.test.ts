@@ -3,6 +3,13 @@ import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/consultation/close.handler.js';
 import { approvalTimeoutSecondsFromEnv, closeConsultation } from '../../functions/consultation/close.js';
+import {
+  consulteeKey,
+  EVENT_PREFIX,
+  proposalKey,
+  replyKey,
+  statsMonthKey,
+} from '../../functions/shared/keys.js';
 import { mockDocumentClient } from '../support/dynamo-rules.js';
 import type { Item } from '../support/expressions.js';
 import { MemoryTable } from '../support/memory-table.js';
@@ -17,8 +24,7 @@ const DAY = 24 * 60 * 60;
 
 function consultee(email: string, status: string, stance: string | null): Item {
   return {
-    PK: `PROPOSAL#${PROPOSAL_ID}`,
-    SK: `CONSULTEE#${email}`,
+    ...consulteeKey(PROPOSAL_ID, email),
     type: 'consultee',
     name: email,
     email,
@@ -40,7 +46,7 @@ function consultee(email: string, status: string, stance: string | null): Item {
  */
 function consulting(status: string, partition: Item[], closedAt: string | null = null) {
   const table = new MemoryTable().install(ddb);
-  const key = { PK: `PROPOSAL#${PROPOSAL_ID}`, SK: 'META' };
+  const key = proposalKey(PROPOSAL_ID);
   table.put({
     ...key,
     type: 'proposal',
@@ -61,10 +67,10 @@ function consulting(status: string, partition: Item[], closedAt: string | null =
     },
     /** The proposal's timeline. */
     get events() {
-      return table.ofPrefix('EVENT#');
+      return table.ofPrefix(EVENT_PREFIX);
     },
     /** The dashboard's figures for a month (functions/stats/). */
-    month: (month: string) => table.get({ PK: 'STATS', SK: `MONTH#${month}` }),
+    month: (month: string) => table.get(statsMonthKey(month)),
   };
 }
 
@@ -85,7 +91,7 @@ describe('CloseConsultation', () => {
       consultee('a@x.example', 'responded', 'support'),
       consultee('b@x.example', 'responded', 'object'),
       consultee('c@x.example', 'mailed', null),
-      { PK: `PROPOSAL#${PROPOSAL_ID}`, SK: 'REPLY#late-1', type: 'reply', kind: 'response', late: true },
+      { ...replyKey(PROPOSAL_ID, 'late-1'), type: 'reply', kind: 'response', late: true },
     ]);
 
     const result = await closeConsultation(PROPOSAL_ID);
